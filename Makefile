@@ -1,0 +1,70 @@
+# Two commands on a fresh machine: `make run` (serve the demo site) and `make test` (every test).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+SECRET_FILE := instance/secret_key
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+
+.PHONY: setup run test test-sqlite test-postgres browser-deps translations i18n-extract db-upgrade seed bench clean
+
+$(STAMP): requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+$(SECRET_FILE):
+	mkdir -p instance
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $(SECRET_FILE)
+
+# Compile the translation catalogs (.po -> .mo); the .mo files are build output, not committed.
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile -q -d translations
+
+setup: $(STAMP) $(SECRET_FILE) translations
+
+db-upgrade: setup
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) db upgrade
+
+seed: db-upgrade
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) seed-demo
+
+run: seed
+	@echo "Serving on http://$(HOST):$(PORT)  (staff passwords: instance/demo-credentials.txt)"
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		--access-logfile - wsgi:app
+
+# System packages the browser tests need (Debian's Chromium and what Playwright's driver needs).
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-liberation libatomic1 >/dev/null 2>&1; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation libatomic1; \
+	fi
+
+test: setup browser-deps
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL leg skipped (.ci/run sets it)."; fi
+
+test-sqlite:
+	TEST_DATABASE_URL= $(PY) -m pytest -q
+
+test-postgres:
+	$(PY) -m pytest -q -m "not browser"
+
+# Refresh the catalogs after changing marked strings (then translate, see README).
+i18n-extract: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs=".venv tests" .
+	$(VENV)/bin/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+bench: setup
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk; }
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(PY) -m tests.bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,104 @@
+"""Application factory for the public participation platform."""
+import logging
+
+from flask import Flask, request
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import config as settings
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from app.i18n import LOCALE_COOKIE, normalize_locale, select_locale
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides settings (tests pass a database URL and TESTING)."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    app.config.from_object(settings.Config)
+    if config:
+        app.config.update(config)
+    settings.finalize(app.config)
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"],
+                                x_host=app.config["PROXY_COUNT"])
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from app import cli
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    limiter.init_app(app)
+    htmx.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL for concurrent readers, enforced foreign keys, and a wait instead of 'database is locked'."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import admin_views as accounts_admin
+    from app.accounts import views as accounts
+    from app.admin import views as admin
+    from app.org import admin_views as org_admin
+    from app.web import auth  # noqa: F401  (registers the user loader)
+    from app.web import errors, filters
+    from app.web import views as web
+
+    for module in (web, accounts, admin, accounts_admin, org_admin):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+    filters.init_app(app)
+    _register_staff_nav(app)
+
+
+def _register_staff_nav(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.web.nav import add_staff
+
+    add_staff(app, "org_admin.places", _l("City and districts"), Permission.ORG_MANAGE,
+              _l("Districts and the attributes their indicator targets depend on."))
+    add_staff(app, "org_admin.bureau_list", _l("Bureaus"), Permission.ORG_MANAGE,
+              _l("The responsible units that lead indicators and handle cases."))
+    add_staff(app, "accounts_admin.index", _l("Staff accounts"), Permission.USERS_MANAGE,
+              _l("Accounts, roles and passwords."))
+    add_staff(app, "admin.audit_log", _l("Audit log"), Permission.AUDIT_VIEW,
+              _l("Every privileged action: who, what, when and from where."))
+
+
+def _register_hooks(app: Flask) -> None:
+    from app.web.security import set_security_headers
+
+    @app.after_request
+    def remember_language(response):
+        chosen = normalize_locale(request.args.get("lang"))
+        if chosen and request.cookies.get(LOCALE_COOKIE) != chosen:
+            response.set_cookie(LOCALE_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                                secure=request.is_secure)
+        return response
+
+    app.after_request(set_security_headers)

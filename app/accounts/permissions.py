@@ -1,0 +1,50 @@
+"""Roles and the permission catalogue: which role may do what. Pure data, no Flask."""
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    BUREAU_EDITOR = "bureau_editor"
+    TIP_HANDLER = "tip_handler"
+    REVIEWER = "reviewer"
+
+    @property
+    def title(self) -> str:
+        return ROLE_TITLES[self]
+
+    @property
+    def needs_bureau(self) -> bool:
+        return self in BUREAU_ROLES
+
+
+ROLE_TITLES = {
+    Role.ADMIN: _l("Administrator (ecological civilization office)"),
+    Role.BUREAU_EDITOR: _l("Bureau editor"),
+    Role.TIP_HANDLER: _l("Tip handler"),
+    Role.REVIEWER: _l("Reviewer"),
+}
+
+# Roles whose holder acts for exactly one bureau and sees only that bureau's objects.
+BUREAU_ROLES = frozenset({Role.BUREAU_EDITOR, Role.TIP_HANDLER})
+
+
+class Permission(StrEnum):
+    STAFF_AREA = "staff.enter"
+    USERS_MANAGE = "accounts.manage"
+    ORG_MANAGE = "org.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.BUREAU_EDITOR: frozenset({Permission.STAFF_AREA}),
+    Role.TIP_HANDLER: frozenset({Permission.STAFF_AREA}),
+    Role.REVIEWER: frozenset({Permission.STAFF_AREA}),
+}
+
+
+def role_has(role: Role | str, permission: Permission) -> bool:
+    """Whether holders of role are granted permission."""
+    return permission in ROLE_PERMISSIONS.get(Role(role), frozenset())

@@ -1,0 +1,131 @@
+"""Writes on staff accounts: create, update, password, login bookkeeping. Flush and audit; never commit."""
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import audit
+from app.accounts.models import User
+from app.accounts.permissions import Role
+from app.db_types import utcnow
+
+_hashers: dict[tuple, PasswordHasher] = {}
+
+
+def _hasher() -> PasswordHasher:
+    """Argon2id with the configured cost (lowered only in tests)."""
+    config = current_app.config
+    key = (config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"])
+    if key not in _hashers:
+        _hashers[key] = PasswordHasher(time_cost=key[0], memory_cost=key[1])
+    return _hashers[key]
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A refused account change; the message is shown to the user."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    # An unknown user is checked against a dummy hash, so that a miss takes as long as a wrong password.
+    hasher = _hasher()
+    try:
+        return hasher.verify(user.password_hash if user else hasher.hash("not-a-real-password"), password) \
+            and user is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(session, username: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def authenticate(session, username: str, password: str, *, max_failures: int, lock_minutes: int):
+    """Check a login. Returns (user, None) on success or (None, reason) with reason 'invalid' or 'locked'."""
+    user = find_user(session, username)
+    now = utcnow()
+    if user is not None and user.locked_until and user.locked_until > now:
+        audit.record(session, "accounts.login_refused_locked", user, actor=user)
+        return None, "locked"
+    if not verify_password(user, password) or not user.active:
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= max_failures:
+                user.locked_until = now + timedelta(minutes=lock_minutes)
+                user.failed_logins = 0
+                audit.record(session, "accounts.locked", user, actor=user,
+                             note=f"{max_failures} failed logins")
+            else:
+                audit.record(session, "accounts.login_failed", user, actor=user)
+        session.flush()
+        return None, "invalid"
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(session, "accounts.login", user, actor=user)
+    session.flush()
+    return user, None
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+
+
+def create_user(session, actor, *, username: str, display_name: str, password: str, role: Role | str,
+                bureau=None, email: str | None = None) -> User:
+    role = Role(role)
+    if find_user(session, username):
+        raise AccountError(_("The username %(name)s is already taken.", name=username))
+    if role.needs_bureau and bureau is None:
+        raise AccountError(_("This role acts for a bureau: choose one."))
+    _check_password(password)
+    user = User(username=username.strip(), display_name=display_name.strip(), email=email or None,
+                password_hash=hash_password(password), role=role.value,
+                bureau=bureau if role.needs_bureau else None)
+    session.add(user)
+    session.flush()
+    audit.record(session, "accounts.create", user, actor=actor, after=user.audit_state())
+    return user
+
+
+def update_user(session, actor, user: User, *, display_name: str, email: str | None, role: Role | str,
+                bureau, active: bool) -> User:
+    role = Role(role)
+    if role.needs_bureau and bureau is None:
+        raise AccountError(_("This role acts for a bureau: choose one."))
+    if user.id == getattr(actor, "id", None) and (not active or role != Role.ADMIN):
+        raise AccountError(_("You cannot demote or deactivate your own account."))
+    before = user.audit_state()
+    was_active = user.active
+    user.display_name = display_name.strip()
+    user.email = email or None
+    user.role = role.value
+    user.bureau = bureau if role.needs_bureau else None
+    user.active = active
+    if was_active and not active:
+        user.session_version += 1
+    session.flush()
+    audit.record(session, "accounts.update", user, actor=actor, before=before, after=user.audit_state())
+    return user
+
+
+def set_password(session, actor, user: User, password: str) -> None:
+    """Set a new password, unlock the account and end the user's other sessions."""
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.session_version += 1
+    session.flush()
+    audit.record(session, "accounts.set_password", user, actor=actor)

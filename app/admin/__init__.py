@@ -1,0 +1,1 @@
+"""The staff area's landing page and the audit log browser."""

@@ -1,0 +1,35 @@
+"""Command-line tasks: flask --app wsgi create-admin | seed-demo."""
+import click
+from flask import Flask
+from flask_babel import force_locale
+
+from app.accounts import services as accounts
+from app.accounts.permissions import Role
+from app.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("create-admin")
+    @click.option("--username", prompt=True)
+    @click.option("--name", "display_name", prompt=True)
+    @click.password_option()
+    def create_admin(username: str, display_name: str, password: str):
+        """Create an administrator account (生态办)."""
+        with force_locale("en"):
+            try:
+                user = accounts.create_user(db.session, None, username=username, display_name=display_name,
+                                            password=password, role=Role.ADMIN)
+            except accounts.AccountError as error:
+                db.session.rollback()
+                raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"Administrator {user.username} created.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load the fictional demo city (idempotent): districts, bureaus, one user per role."""
+        from app.demo import seed
+
+        created = seed.run(db.session, app.config["DEMO_CREDENTIALS_FILE"])
+        db.session.commit()
+        click.echo(seed.summary(created))

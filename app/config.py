@@ -1,0 +1,99 @@
+"""Settings: every one documented here, each overridable by an environment variable of the same name."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET_KEY = "dev-only-insecure-key"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _sqlite_url() -> str:
+    return f"sqlite:///{ROOT / 'instance' / 'ecociv.sqlite3'}"
+
+
+class Config:
+    """Defaults for the embedded, single-machine set-up; production overrides through the environment."""
+
+    # Signs session cookies and CSRF tokens. Must be set to a long random value outside debug.
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # SQLAlchemy URL: the embedded SQLite file by default; postgresql+psycopg://… in production.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_url())
+    # Redis URL (redis://host:6379/0); when set, rate-limit counters live there so app servers share them.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    # Site and city names shown in the header, titles and emails (zh_Hans; translated names below).
+    SITE_NAME = os.environ.get("SITE_NAME", "生态文明建设公众参与平台")
+    CITY_NAME = os.environ.get("CITY_NAME", "云溪市")
+    # The same names in Traditional Chinese and English; empty falls back to the zh_Hans name.
+    SITE_NAME_ZH_HANT = os.environ.get("SITE_NAME_ZH_HANT", "生態文明建設公眾參與平台")
+    SITE_NAME_EN = os.environ.get("SITE_NAME_EN", "Ecological Civilization Public Participation Platform")
+    CITY_NAME_ZH_HANT = os.environ.get("CITY_NAME_ZH_HANT", "雲溪市")
+    CITY_NAME_EN = os.environ.get("CITY_NAME_EN", "Yunxi City")
+    # Who answers questions about personal data, shown on the privacy notice (PIPL art. 17).
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "生态文明建设办公室 · 0000-12345678")
+    # Locale used when neither ?lang=, the cookie nor Accept-Language chooses one.
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    # Time zone in which dates are shown (stored times are always UTC).
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Shanghai")
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    # Largest request body accepted, in bytes (uploads included); larger ones get the 413 page.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024))
+    # Send session cookies only over HTTPS; on by default outside debug, set to 0 for plain-HTTP intranets.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Staff sessions expire after this many seconds of the browser session being open.
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME", 8 * 3600))
+    # CSRF tokens are valid for the whole session rather than one hour, so long forms do not fail.
+    WTF_CSRF_TIME_LIMIT = None
+    # Built-in WTForms messages are translated by app.web.forms.BaseForm instead (it knows zh_Hant).
+    WTF_I18N_ENABLED = False
+    # Argon2id cost for password hashes (time cost in passes, memory cost in KiB).
+    ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", 3))
+    ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
+    # Failed logins before an account is locked, and for how many minutes.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
+    # Rate limit on login attempts per client address.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    # Number of proxies in front of the app (nginx = 1) whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
+    # Rows per page in staff lists such as the audit log.
+    PAGE_SIZE = int(os.environ.get("PAGE_SIZE", 50))
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Where `flask seed-demo` writes the generated demo staff passwords.
+    DEMO_CREDENTIALS_FILE = os.environ.get("DEMO_CREDENTIALS_FILE", str(ROOT / "instance" / "demo-credentials.txt"))
+    # Directory for uploaded files (evidence, photos, attachments).
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
+
+
+def finalize(config: dict) -> None:
+    """Derive settings that depend on others, and refuse unsafe ones."""
+    if config.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in config:
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    config["SITE_NAMES"] = {"zh_Hans": config["SITE_NAME"], "zh_Hant": config.get("SITE_NAME_ZH_HANT"),
+                            "en": config.get("SITE_NAME_EN")}
+    config["CITY_NAMES"] = {"zh_Hans": config["CITY_NAME"], "zh_Hant": config.get("CITY_NAME_ZH_HANT"),
+                            "en": config.get("CITY_NAME_EN")}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgres://"):]
+    elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
+    if not (config.get("DEBUG") or config.get("TESTING")):
+        key = config.get("SECRET_KEY") or ""
+        if key == DEFAULT_SECRET_KEY or len(key) < 16:
+            raise RuntimeError(
+                "SECRET_KEY is missing or a default: set a long random SECRET_KEY in the environment "
+                "(python -c 'import secrets; print(secrets.token_hex(32))')."
+            )

@@ -1,0 +1,1 @@
+"""Demo data: a fictional city so that a newcomer sees a living site after `make run`."""

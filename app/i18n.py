@@ -1,0 +1,51 @@
+"""Locale choice (?lang=, cookie, Accept-Language) and helpers for texts stored per locale."""
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale
+
+LOCALES = ("zh_Hans", "zh_Hant", "en")
+LOCALE_COOKIE = "lang"
+# BCP 47 tags for <html lang> and hreflang.
+HTML_LANG = {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "en": "en"}
+# Each language named in itself, for the switcher.
+LOCALE_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Map a tag such as zh-CN, zh-TW, zh_Hant or en-GB to one of LOCALES, or None."""
+    if not value:
+        return None
+    tag = value.strip().replace("_", "-").lower()
+    if tag.startswith("zh"):
+        traditional = any(part in tag.split("-") for part in ("hant", "tw", "hk", "mo"))
+        return "zh_Hant" if traditional else "zh_Hans"
+    if tag.split("-")[0] == "en":
+        return "en"
+    return None
+
+
+def select_locale() -> str:
+    """Babel's locale selector: ?lang= first, then the cookie, then the browser's languages."""
+    chosen = normalize_locale(request.args.get("lang")) or normalize_locale(request.cookies.get(LOCALE_COOKIE))
+    if chosen:
+        return chosen
+    for tag, _quality in request.accept_languages:
+        chosen = normalize_locale(tag)
+        if chosen:
+            return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    """The locale of the current request as one of LOCALES."""
+    if not has_request_context():
+        return "zh_Hans"
+    locale = get_locale()
+    return (normalize_locale(str(locale)) if locale else None) or "zh_Hans"
+
+
+def localized(obj, field: str, locale: str | None = None) -> str:
+    """The value of obj.<field>_<locale>, falling back to zh_Hans when that translation is empty."""
+    locale = locale or current_locale()
+    suffix = locale.lower()
+    value = getattr(obj, f"{field}_{suffix}", None)
+    return value or getattr(obj, f"{field}_zh_hans")

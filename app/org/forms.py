@@ -1,0 +1,58 @@
+"""Forms for districts, the city's attributes and bureaus."""
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from app.org.models import CitySize, DistrictKind, Moisture, Region, Terrain
+from app.web.forms import BaseForm, choices
+
+CODE_RULE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, dashes or underscores."))
+
+
+def enum_choices(enum, blank=False):
+    pairs = [(member.value, member.title) for member in enum]
+    return choices(([("", _l("— not set —"))] if blank else []) + pairs)
+
+
+class LocalizedNameForm(BaseForm):
+    code = StringField(_l("Code"), validators=[InputRequired(message=_l("Enter a code.")), Length(max=32), CODE_RULE])
+    name_zh_hans = StringField(_l("Name (Simplified Chinese)"),
+                               validators=[InputRequired(message=_l("Enter the name.")), Length(max=80)])
+    name_zh_hant = StringField(_l("Name (Traditional Chinese)"), validators=[Optional(), Length(max=80)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
+
+
+class PlaceForm(LocalizedNameForm):
+    kind = SelectField(_l("Kind"), choices=enum_choices(DistrictKind))
+    terrain = SelectField(_l("Terrain"), choices=enum_choices(Terrain))
+    region = SelectField(_l("Region"), choices=enum_choices(Region))
+    moisture = SelectField(_l("Climate zone"), choices=enum_choices(Moisture))
+    size = SelectField(_l("City size"), choices=enum_choices(CitySize, blank=True), validators=[Optional()])
+    coastal = BooleanField(_l("Coastal"))
+    has_grassland = BooleanField(_l("Has grassland"))
+    population = IntegerField(_l("Resident population"), validators=[
+        Optional(), NumberRange(min=0, max=100_000_000, message=_l("Enter a whole number of people."))])
+    sort_order = IntegerField(_l("Order in lists"), default=0, validators=[
+        Optional(), NumberRange(min=0, max=9999, message=_l("Enter a number from 0 to 9999."))])
+    active = BooleanField(_l("Active"), default=True)
+
+    def data_for_service(self) -> dict:
+        data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        data["size"] = data["size"] or None
+        data["sort_order"] = data["sort_order"] or 0
+        return data
+
+
+class BureauForm(LocalizedNameForm):
+    name_zh_hans = StringField(_l("Name (Simplified Chinese)"),
+                               validators=[InputRequired(message=_l("Enter the name.")), Length(max=120)])
+    name_zh_hant = StringField(_l("Name (Traditional Chinese)"), validators=[Optional(), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=200)])
+    place_id = SelectField(_l("District"), coerce=int, choices=[],
+                           description=_l("Only for a district's own branch; leave empty for a city bureau."))
+    active = BooleanField(_l("Active"), default=True)
+
+    def data_for_service(self) -> dict:
+        data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        data["place_id"] = data["place_id"] or None
+        return data

@@ -1,0 +1,1 @@
+"""Shared web plumbing: htmx rendering, security headers, error pages, auth decorators, filters."""

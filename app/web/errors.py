@@ -1,0 +1,52 @@
+"""Error pages in the user's language, as whole pages or as htmx fragments; never a stack trace."""
+from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+from app.web.htmx import is_partial_request
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do this.")),
+    404: (_l("Page not found"), _l("The page you asked for does not exist or has moved.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("File too large"), _l("What you sent is larger than the site accepts. Please send smaller files.")),
+    422: (_l("Please check your input"), _l("Some of what you entered could not be accepted.")),
+    429: (_l("Too many requests"), _l("You have sent too many requests. Please wait a moment and try again.")),
+    500: (_l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")),
+    503: (_l("Service unavailable"), _l("The site is temporarily unavailable. Please try again later.")),
+}
+CSRF_TEXT = (_l("The form has expired"),
+             _l("For your security the form expired. Go back, reload the page and submit it again."))
+
+
+def render_error(code: int, title=None, message=None):
+    default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    context = {"code": code, "title": title or default_title, "message": message or default_message}
+    if is_partial_request():
+        # Shown in the flash region whatever the request targeted (htmx is configured to swap errors).
+        body = render_template("errors/_error.html", **context)
+        return body, code, {"HX-Retarget": "#flashes", "HX-Reswap": "innerHTML", "Vary": "HX-Request"}
+    return render_template("errors/error.html", **context), code, {"Vary": "HX-Request"}
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, *CSRF_TEXT)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        body, code, headers = render_error(error.code or 500)
+        for name, value in error.get_headers():
+            if name in ("Retry-After", "Allow"):
+                headers[name] = value
+        return body, code, headers
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        current_app.logger.exception("Unhandled error")
+        db.session.rollback()
+        return render_error(InternalServerError.code)

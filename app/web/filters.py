@@ -1,0 +1,42 @@
+"""Jinja filters and globals: localized dates and numbers, enum titles."""
+from flask import request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
+
+from app.i18n import HTML_LANG, LOCALE_NAMES, LOCALES, current_locale
+
+
+def lang_url(locale: str) -> str:
+    """The current page in another language (the choice is then remembered in a cookie)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [locale]
+    endpoint = request.endpoint or "web.home"
+    view_args = request.view_args or {}
+    try:
+        return url_for(endpoint, **view_args, **args)
+    except Exception:
+        return url_for("web.home", lang=locale)
+
+
+def init_app(app):
+    app.jinja_env.filters.update(
+        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
+        number=lambda value, fmt=None: format_decimal(value, fmt) if value is not None else "",
+        percent=lambda value, fmt="#,##0.0%": format_percent(value, fmt) if value is not None else "",
+    )
+
+    @app.context_processor
+    def layout_context():
+        locale = current_locale()
+        return {
+            "current_locale": locale,
+            "html_lang": HTML_LANG[locale],
+            "html_langs": HTML_LANG,
+            "locales": LOCALES,
+            "locale_names": LOCALE_NAMES,
+            "lang_url": lang_url,
+            "elder_mode": request.cookies.get("elder") == "1",
+            "site_name": app.config["SITE_NAMES"].get(locale) or app.config["SITE_NAME"],
+            "city_name": app.config["CITY_NAMES"].get(locale) or app.config["CITY_NAME"],
+            "nav_items": app.extensions.get("nav_items", []),
+        }

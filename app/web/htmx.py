@@ -1,0 +1,40 @@
+"""One place that decides between a whole page and the fragment an htmx request asked for."""
+from urllib.parse import urlsplit
+
+from flask import redirect, render_template, request
+
+
+def is_partial_request() -> bool:
+    """True only for a real htmx partial request: not hx-boost navigation, not a history restore."""
+    headers = request.headers
+    return (headers.get("HX-Request") == "true"
+            and headers.get("HX-Boosted") != "true"
+            and headers.get("HX-History-Restore-Request") != "true")
+
+
+def render(template: str, fragment: str | None = None, /, *, status: int = 200, **context):
+    """Render the full page, or only `fragment` (which the page includes) for an htmx partial request.
+
+    Flash messages ride along out-of-band on fragments, so they appear in the page's live region.
+    """
+    if fragment and is_partial_request():
+        body = render_template(fragment, **context) + render_template("_flashes.html", oob=True)
+    else:
+        body = render_template(template, **context)
+    response = (body, status, {"Vary": "HX-Request"})
+    return response
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to return to; anything pointing off-site becomes default."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def see_other(location: str):
+    """Post/redirect/get: a 303 for plain forms; htmx follows it too, or takes HX-Location when asked."""
+    return redirect(location, code=303)

@@ -1,0 +1,175 @@
+"""Fixtures in the flaskr shape: a migrated database per test, a client, a CLI runner, and staff log-ins.
+
+SQLite (always): migrations run once into a template file, copied for every test.
+PostgreSQL (when TEST_DATABASE_URL is set): migrations run once into a fresh schema; tables are emptied
+after every test.
+"""
+import contextvars
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db
+from tests import factories
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+PG_SCHEMA = "ecociv_test"
+
+
+def _pg_url() -> str:
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1) if PG_URL.startswith("postgresql://") else PG_URL
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{PG_SCHEMA}"
+
+
+def base_config(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+        "UPLOAD_DIR": None,
+        # Cheap Argon2 parameters: same algorithm, fast enough to create users in every test.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+    }
+
+
+def migrate_database(database_url: str) -> None:
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A database with every migration applied: a SQLite file to copy, or the PostgreSQL URL."""
+    if PG_URL:
+        engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+                               if PG_URL.startswith("postgresql://") else PG_URL)
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+        engine.dispose()
+        migrate_database(_pg_url())
+        return _pg_url()
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrate_database(f"sqlite:///{path}")
+    return path
+
+
+def _truncate_all(app) -> None:
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    if PG_URL:
+        return database_template
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(database_template, path)
+    return f"sqlite:///{path}"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs every request in an empty context, so that it gets its own app context (and `g`) as in production.
+
+    Flask would otherwise reuse the app context the test holds open, leaking `g` (the CSRF token, the
+    signed-in user) from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    config = base_config(database_url)
+    config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    config["DEMO_CREDENTIALS_FILE"] = str(tmp_path / "demo-credentials.txt")
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if PG_URL:
+            _truncate_all(app)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    return db.session
+
+
+class Csrf:
+    """Reads the CSRF token a page gave the client, as a browser would."""
+
+    @staticmethod
+    def token(client, url: str = "/") -> str:
+        import re
+
+        html = client.get(url).get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+            r'"X-CSRFToken": "([^"]+)"', html)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+
+@pytest.fixture
+def csrf():
+    return Csrf
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username: str, password: str = factories.PASSWORD):
+        token = Csrf.token(self._client, "/login")
+        return self._client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+    def logout(self):
+        token = Csrf.token(self._client, "/")
+        return self._client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def staff(session):
+    """One user of each role (bureau roles in the 'eeb' bureau), committed."""
+    users = factories.staff_set(session)
+    session.commit()
+    return users
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_dir = Path(__file__).parent / "browser"
+    for item in items:
+        if browser_dir in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
