@@ -23,7 +23,7 @@ $(SECRET_FILE):
 
 # Compile the translation catalogs (.po -> .mo); the .mo files are build output, not committed.
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile -q -d translations
+	$(VENV)/bin/pybabel compile --statistics -d translations 2>&1 | grep -v "^compiling" || true
 
 setup: $(STAMP) $(SECRET_FILE) translations
 
@@ -60,7 +60,7 @@ test-postgres:
 # Refresh the catalogs after changing marked strings (then translate, see README).
 i18n-extract: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --ignore-dirs=".venv tests" .
-	$(VENV)/bin/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 bench: setup
 	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk; }

@@ -1,5 +1,5 @@
 """Site-wide pages: home, health check, privacy notice, display preferences."""
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 
 from app.extensions import db
@@ -13,6 +13,12 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/")
 def home():
     return render_template("home.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers that ignore the <link rel=icon> still ask for this path."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/privacy")

@@ -1,0 +1,1 @@
+"""Indicator progress: catalogues, targets, values and compliance."""

@@ -1,0 +1,77 @@
+"""Real-browser fixtures: Debian's Chromium driven by Playwright, against the app served from a thread."""
+import os
+import shutil
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.extensions import db
+from tests import factories
+from tests.conftest import base_config
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium",
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        "timeout": 30_000,
+    }
+
+
+@pytest.fixture(scope="session")
+def live_app(database_template, tmp_path_factory):
+    """The app on a database file shared by the server thread and the tests, with one user per role."""
+    if not str(database_template).endswith(".sqlite3"):
+        pytest.fail("browser tests run on the SQLite leg (make test-sqlite)")
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    shutil.copyfile(database_template, path)
+    config = base_config(f"sqlite:///{path}")
+    config["UPLOAD_DIR"] = str(tmp_path_factory.mktemp("uploads"))
+    app = create_app(config)
+    with app.app_context():
+        factories.staff_set(db.session)
+        db.session.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def base_url(live_app):
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page_errors(page):
+    """Console errors and CSP violations seen while the test ran; the test asserts it stays empty."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+_axe = Axe()
+
+
+def assert_accessible(page) -> None:
+    """Fail on any WCAG 2.1 A/AA violation axe finds on the current page."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def sign_in(page, username: str, password: str = factories.PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/admin/")
