@@ -51,6 +51,15 @@ class _Pending(Exception):
 
 Place = Mapping[str, object]
 
+
+@dataclass(frozen=True)
+class _Context:
+    """What a judgement needs besides the value: the place, the previous value, the direction."""
+
+    place: Place
+    previous: object
+    higher_is_better: bool
+
 # Half-width equivalents of the full-width and mathematical characters found in official tables.
 _NORMALISE = str.maketrans(
     {"≥": ">=", "≧": ">=", "≤": "<=", "≦": "<=", "＞": ">", "＜": "<", "＝": "=", "～": "~",
@@ -125,14 +134,16 @@ class Rule(ABC):
     def evaluate(self, value: object, *, place: Place, previous: object = None,
                  higher_is_better: bool = True) -> Evaluation:
         """Judge a value for a place; missing or wrongly typed input gives PENDING."""
+        return self._evaluate(value, _Context(place, previous, higher_is_better))
+
+    def _evaluate(self, value: object, ctx: _Context) -> Evaluation:
         try:
-            return self._judge(value, place=place, previous=previous, higher_is_better=higher_is_better)
+            return self._judge(value, ctx)
         except _Pending as pending:
             return Evaluation(Status.PENDING, None, str(pending))
 
     @abstractmethod
-    def _judge(self, value: object, *, place: Place, previous: object,
-               higher_is_better: bool) -> Evaluation: ...
+    def _judge(self, value: object, ctx: _Context) -> Evaluation: ...
 
     @abstractmethod
     def describe(self) -> str:
@@ -150,7 +161,7 @@ class ComparisonRule(Rule):
     threshold: Decimal
     kind: ClassVar[str] = "comparison"
 
-    def _judge(self, value, *, place, previous, higher_is_better):
+    def _judge(self, value: object, ctx: _Context) -> Evaluation:
         number = _number(value)
         if self.op == "=":
             gap = abs(number - self.threshold)
@@ -172,7 +183,7 @@ class RangeRule(Rule):
     high: Decimal
     kind: ClassVar[str] = "comparison"
 
-    def _judge(self, value, *, place, previous, higher_is_better):
+    def _judge(self, value: object, ctx: _Context) -> Evaluation:
         number = _number(value)
         # Negative inside the range: the distance to the nearer bound.
         gap = max(self.low - number, number - self.high)
@@ -198,7 +209,7 @@ class QualitativeRule(Rule):
     state: str
     kind: ClassVar[str] = "qualitative"
 
-    def _judge(self, value, *, place, previous, higher_is_better):
+    def _judge(self, value: object, ctx: _Context) -> Evaluation:
         if value is not None and not isinstance(value, str):
             raise _Pending("value of wrong type: expected text")
         if value is None or not _key(value):
@@ -218,7 +229,7 @@ class AssignedTaskRule(Rule):
     text: str
     kind: ClassVar[str] = "assigned_task"
 
-    def _judge(self, value, *, place, previous, higher_is_better):
+    def _judge(self, value: object, ctx: _Context) -> Evaluation:
         if value is None:
             raise _Pending("awaiting confirmation by the assessing body")
         if not isinstance(value, bool):
@@ -242,16 +253,16 @@ class TrendRule(Rule):
         if self.text not in _TRENDS:
             raise TargetSyntaxError(f"unknown trend {self.text!r}; expected one of {', '.join(_TRENDS)}")
 
-    def _judge(self, value, *, place, previous, higher_is_better):
+    def _judge(self, value: object, ctx: _Context) -> Evaluation:
         number = _number(value)
-        if previous is None:
+        if ctx.previous is None:
             raise _Pending("no previous value to compare with")
-        before = _number(previous, "previous value")
+        before = _number(ctx.previous, "previous value")
         if self.text == "不降低":
             gap, met = before - number, number >= before
         elif self.text == "逐步下降":
             gap, met = number - before, number < before
-        elif higher_is_better:
+        elif ctx.higher_is_better:
             gap = before - self.tolerance - number
             met = gap <= 0
         else:
@@ -285,12 +296,11 @@ class VariantRule(Rule):
         matching = [v for v in self.variants if v.code == place.get(v.attribute)]
         return max(matching, key=lambda v: _SPECIFICITY[v.attribute], default=None)
 
-    def _judge(self, value, *, place, previous, higher_is_better):
-        variant = self.for_place(place)
+    def _judge(self, value: object, ctx: _Context) -> Evaluation:
+        variant = self.for_place(ctx.place)
         if variant is None:
             raise _Pending("no target variant for this place")
-        inner = variant.rule.evaluate(value, place=place, previous=previous,
-                                      higher_is_better=higher_is_better)
+        inner = variant.rule._evaluate(value, ctx)
         return Evaluation(inner.status, inner.gap, f"{variant.label}: {inner.reason}")
 
     def describe(self) -> str:
@@ -304,15 +314,14 @@ class AllOfRule(Rule):
     parts: tuple[Rule, ...]
     kind: ClassVar[str] = "all_of"
 
-    def _judge(self, value, *, place, previous, higher_is_better):
+    def _judge(self, value: object, ctx: _Context) -> Evaluation:
         if isinstance(value, list | tuple):
             if len(value) != len(self.parts):
                 raise _Pending(f"value of wrong type: expected {len(self.parts)} values, one per part")
             values = tuple(value)
         else:
             values = (value,) * len(self.parts)
-        results = [part.evaluate(v, place=place, previous=previous, higher_is_better=higher_is_better)
-                   for part, v in zip(self.parts, values)]
+        results = [part._evaluate(v, ctx) for part, v in zip(self.parts, values)]
         statuses = {r.status for r in results}
         status = next(s for s in (Status.NOT_MET, Status.PENDING, Status.MET) if s in statuses)
         gap = next((r.gap for r in results if r.gap is not None), None)
