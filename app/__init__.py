@@ -62,6 +62,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import admin_views as accounts_admin
     from app.accounts import views as accounts
     from app.admin import views as admin
+    from app.indicators import models as _indicator_models  # noqa: F401  (until its views are registered)
     from app.org import admin_views as org_admin
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters

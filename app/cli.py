@@ -32,4 +32,4 @@ def init_app(app: Flask) -> None:
 
         created = seed.run(db.session, app.config["DEMO_CREDENTIALS_FILE"])
         db.session.commit()
-        click.echo(seed.summary(created))
+        click.echo(seed.summary(created, app.config["DEMO_CREDENTIALS_FILE"]))

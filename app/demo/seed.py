@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
+from app.demo import indicators
 from app.org.models import Bureau, Place, PlaceLevel
 
 CITY = dict(code="yunxi", name_zh_hans="云溪市", name_zh_hant="雲溪市", name_en="Yunxi City",
@@ -71,7 +72,7 @@ def _get_or_create(session, model, code: str, **values):
 
 def run(session, credentials_file: str) -> dict:
     """Create whatever of the demo city is missing; returns what was created (with new passwords)."""
-    created = {"places": 0, "bureaus": 0, "users": {}}
+    created = {"places": 0, "bureaus": 0, "users": {}, "indicator_values": 0}
     _city, new = _get_or_create(session, Place, CITY["code"], level=PlaceLevel.CITY.value,
                                 **{k: v for k, v in CITY.items() if k != "code"})
     created["places"] += new
@@ -95,7 +96,15 @@ def run(session, credentials_file: str) -> dict:
         created["users"][username] = password
     if created["users"]:
         _write_credentials(Path(credentials_file), created["users"])
+    _load_indicators(session, created)
     return created
+
+
+def _load_indicators(session, created: dict) -> None:
+    catalogue = indicators.load_catalogue(session)
+    editor = session.scalar(select(User).where(User.username == "editor"))
+    reviewer = session.scalar(select(User).where(User.username == "reviewer"))
+    created["indicator_values"] = indicators.load_values(session, catalogue, editor, reviewer)
 
 
 def _write_credentials(path: Path, passwords: dict) -> None:
@@ -107,12 +116,13 @@ def _write_credentials(path: Path, passwords: dict) -> None:
     os.chmod(path, 0o600)
 
 
-def summary(created: dict) -> str:
-    lines = [f"Demo city: {created['places']} places and {created['bureaus']} bureaus created."]
+def summary(created: dict, credentials_file: str) -> str:
+    lines = [f"Demo city: {created['places']} places, {created['bureaus']} bureaus and "
+             f"{created['indicator_values']} indicator values created."]
     if created["users"]:
-        lines.append("Demo staff accounts (also saved in instance/demo-credentials.txt):")
+        lines.append(f"Demo staff accounts (also saved in {credentials_file}):")
         for username, password in created["users"].items():
             lines.append(f"  {username:10} {password}")
     else:
-        lines.append("Demo staff accounts already exist; passwords are in instance/demo-credentials.txt.")
+        lines.append(f"Demo staff accounts already exist; passwords are in {credentials_file}.")
     return "\n".join(lines)

@@ -1,0 +1,141 @@
+"""Load an indicator catalogue version from rows (an XLSX sheet or the demo CSV), validated row by row.
+
+Nothing is written unless every row is valid; each bad row is reported with its number and the reason.
+Headers may be English (as in app/demo/data/catalogue-2019.csv) or the official table's Chinese ones.
+"""
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.indicators.models import (DataSource, Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorMeasure,
+                                   IndicatorTaskGroup)
+from app.indicators.rules import TargetSyntaxError, parse_targets, sub_indicator_names
+from app.org.models import Bureau
+
+HEADER_ALIASES = {
+    "领域": "domain", "任务": "task", "序号": "code", "指标名称": "name_zh_hans", "单位": "unit",
+    "指标值": "target", "指标要求": "target", "指标属性": "property", "适用范围": "scope", "牵头单位": "lead_bureau",
+}
+PROPERTY_VALUES = {"binding": "binding", "约束性": "binding", "reference": "reference", "参考性": "reference",
+                   "": None, "-": None}
+SCOPE_VALUES = {"city": "city", "市": "city", "county": "county", "县": "county", "both": "both", "市县": "both"}
+REQUIRED = ("domain", "task", "code", "name_zh_hans", "target", "scope")
+
+
+@dataclass
+class CatalogueImport:
+    catalogue: IndicatorCatalogue | None = None
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def normalise_headers(row: dict) -> dict:
+    return {HEADER_ALIASES.get(str(k).strip(), str(k).strip()): ("" if v is None else str(v).strip())
+            for k, v in row.items() if k is not None}
+
+
+def _bureau_lookup(session) -> dict[str, Bureau]:
+    lookup = {}
+    for bureau in session.scalars(select(Bureau)):
+        lookup[bureau.code] = bureau
+        lookup[bureau.name_zh_hans] = bureau
+    return lookup
+
+
+def _split(text: str, count: int) -> list[str]:
+    parts = [p.strip() for p in text.split(";")] if text else []
+    return parts if len(parts) == count else [text] * count
+
+
+def _sub_names(name: str, count: int, whole: str) -> list[str]:
+    """Sub-indicator names of a translated name, or the whole name when it lists none."""
+    names = sub_indicator_names(name) if count > 1 else []
+    return names if len(names) == count else [whole] * count
+
+
+def import_catalogue(session, actor, *, code: str, name_zh_hans: str, first_year: int, last_year: int | None,
+                     rows: list[dict], name_zh_hant: str = "", name_en: str = "",
+                     document: str = "") -> CatalogueImport:
+    """Validate every row, then create the catalogue with its domains, task groups, indicators and measures."""
+    result = CatalogueImport()
+    if session.scalar(select(IndicatorCatalogue).where(IndicatorCatalogue.code == code)):
+        result.errors.append((0, _("A catalogue with the code %(code)s already exists.", code=code)))
+        return result
+    bureaus = _bureau_lookup(session)
+    parsed, seen_codes = [], set()
+    for number, raw in enumerate(rows, start=2):  # row 1 is the header
+        row = normalise_headers(raw)
+        if not any(row.values()):
+            continue
+        problems = [_("%(column)s is empty.", column=column) for column in REQUIRED if not row.get(column)]
+        if row.get("code") in seen_codes:
+            problems.append(_("Indicator number %(code)s appears twice.", code=row["code"]))
+        seen_codes.add(row.get("code"))
+        if row.get("property", "") not in PROPERTY_VALUES:
+            problems.append(_("Unknown property %(value)s: use 约束性 or 参考性.", value=row["property"]))
+        if row.get("scope") and row["scope"] not in SCOPE_VALUES:
+            problems.append(_("Unknown scope %(value)s: use 市, 县 or 市县.", value=row["scope"]))
+        if row.get("lead_bureau") and row["lead_bureau"] not in bureaus:
+            problems.append(_("Unknown lead bureau %(value)s.", value=row["lead_bureau"]))
+        subs = sub_indicator_names(row.get("name_zh_hans", ""))
+        try:
+            targets = parse_targets(row.get("target", ""), max(len(subs), 1)) if row.get("target") else []
+        except TargetSyntaxError as error:
+            problems.append(_("The target %(target)s cannot be read (%(reason)s).", target=row["target"],
+                              reason=str(error)))
+            targets = []
+        if problems:
+            result.errors.extend((number, problem) for problem in problems)
+        else:
+            parsed.append((row, subs, targets))
+    if not rows:
+        result.errors.append((0, _("The file has no rows.")))
+    if result.errors:
+        return result
+    result.catalogue = _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_year,
+                               last_year, parsed, bureaus)
+    audit.record(session, "indicators.catalogue_import", result.catalogue, actor=actor,
+                 after={"code": code, "indicators": len(parsed), "first_year": first_year, "last_year": last_year})
+    return result
+
+
+def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_year, last_year, parsed,
+            bureaus) -> IndicatorCatalogue:
+    catalogue = IndicatorCatalogue(code=code, name_zh_hans=name_zh_hans, name_zh_hant=name_zh_hant,
+                                   name_en=name_en, document=document, first_year=first_year, last_year=last_year)
+    session.add(catalogue)
+    domains, groups = {}, {}
+    for order, (row, subs, targets) in enumerate(parsed, start=1):
+        if row["domain"] not in domains:
+            domains[row["domain"]] = IndicatorDomain(catalogue=catalogue, code=f"d{len(domains) + 1}",
+                                                     name_zh_hans=row["domain"], name_zh_hant=row.get("domain_zh_hant", ""),
+                                                     name_en=row.get("domain_en", ""), sort_order=len(domains))
+        key = (row["domain"], row["task"])
+        if key not in groups:
+            groups[key] = IndicatorTaskGroup(domain=domains[row["domain"]], name_zh_hans=row["task"],
+                                             name_zh_hant=row.get("task_zh_hant", ""), name_en=row.get("task_en", ""),
+                                             sort_order=len(groups))
+        provider = row.get("provider") or None
+        name = row["name_zh_hans"].split("(")[0] if subs else row["name_zh_hans"]
+        indicator = Indicator(
+            catalogue=catalogue, task_group=groups[key], code=row["code"], name_zh_hans=name,
+            name_zh_hant=(row.get("name_zh_hant") or "").split("(")[0] if subs else row.get("name_zh_hant", ""),
+            name_en=(row.get("name_en") or "").split("(")[0].strip() if subs else row.get("name_en", ""),
+            property_type=PROPERTY_VALUES[row.get("property", "")], scope=SCOPE_VALUES[row["scope"]],
+            lead_bureau=bureaus.get(row.get("lead_bureau", "")),
+            data_source=DataSource.COMPUTED.value if provider else DataSource.ENTERED.value, provider=provider,
+            only_where_relevant=row.get("only_where_relevant") in ("1", "true", "是"), sort_order=order)
+        session.add(indicator)
+        units = _split(row.get("unit", ""), len(targets))
+        names = subs or [name]
+        hant = _sub_names(row.get("name_zh_hant", ""), len(names), indicator.name_zh_hant)
+        english = _sub_names(row.get("name_en", ""), len(names), indicator.name_en)
+        for index, (rule, unit) in enumerate(zip(targets, units), start=1):
+            session.add(IndicatorMeasure(
+                indicator=indicator, code=f"{row['code']}.{index}" if subs else row["code"],
+                name_zh_hans=names[index - 1], name_zh_hant=hant[index - 1], name_en=english[index - 1],
+                unit="" if unit == "-" else unit, target=rule.describe(),
+                higher_is_better=row.get("higher_is_better", "1") not in ("0", "false", "否"), sort_order=index))
+    session.flush()
+    return catalogue

@@ -1,0 +1,260 @@
+"""Indicator catalogues (versions → domains → task groups → indicators → measures) and reported values."""
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.db_types import UTCDateTime, utcnow
+from app.extensions import db
+from app.i18n import localized
+from app.org.models import Bureau, Place
+
+
+class IndicatorProperty(StrEnum):
+    BINDING = "binding"      # 约束性
+    REFERENCE = "reference"  # 参考性
+
+    @property
+    def title(self) -> str:
+        return {"binding": _l("Binding"), "reference": _l("Reference")}[self.value]
+
+
+class IndicatorScope(StrEnum):
+    CITY = "city"      # 市
+    COUNTY = "county"  # 县
+    BOTH = "both"      # 市县
+
+    @property
+    def title(self) -> str:
+        return {"city": _l("City"), "county": _l("County"), "both": _l("City and county")}[self.value]
+
+    def applies_to(self, place: Place) -> bool:
+        return self == IndicatorScope.BOTH or (self == IndicatorScope.CITY) == place.is_city
+
+
+class DataSource(StrEnum):
+    ENTERED = "entered"    # entered by the lead bureau
+    COMPUTED = "computed"  # supplied by a module of this site (surveys, notices)
+
+    @property
+    def title(self) -> str:
+        return {"entered": _l("Entered by the lead bureau"), "computed": _l("Computed by this site")}[self.value]
+
+
+class ValueState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    SUPERSEDED = "superseded"
+
+    @property
+    def title(self) -> str:
+        return {"draft": _l("Draft"), "submitted": _l("Awaiting review"), "approved": _l("Approved"),
+                "returned": _l("Returned"), "superseded": _l("Superseded")}[self.value]
+
+
+def _in(column: str, enum) -> str:
+    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
+
+
+class LocalizedName:
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class IndicatorCatalogue(LocalizedName, db.Model):
+    """One version of the official indicator table (2019, 2021, 2024-city…) and the years judged under it."""
+
+    __tablename__ = "indicator_catalogues"
+    __table_args__ = (CheckConstraint("last_year IS NULL OR last_year >= first_year", name="years_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh_hans: Mapped[str] = mapped_column(String(200))
+    name_zh_hant: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    document: Mapped[str] = mapped_column(String(200), default="")  # e.g. 环生态〔2019〕76号
+    first_year: Mapped[int] = mapped_column(Integer)
+    last_year: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    domains: Mapped[list["IndicatorDomain"]] = relationship(back_populates="catalogue",
+                                                           order_by="IndicatorDomain.sort_order")
+
+
+class IndicatorDomain(LocalizedName, db.Model):
+    """A domain (领域) such as 生态制度."""
+
+    __tablename__ = "indicator_domains"
+    __table_args__ = (UniqueConstraint("catalogue_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue_id: Mapped[int] = mapped_column(ForeignKey("indicator_catalogues.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    name_zh_hans: Mapped[str] = mapped_column(String(80))
+    name_zh_hant: Mapped[str] = mapped_column(String(80), default="")
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    catalogue: Mapped[IndicatorCatalogue] = relationship(back_populates="domains")
+    task_groups: Mapped[list["IndicatorTaskGroup"]] = relationship(back_populates="domain",
+                                                                  order_by="IndicatorTaskGroup.sort_order")
+
+
+class IndicatorTaskGroup(LocalizedName, db.Model):
+    """A task group (任务) such as (一)目标责任体系与制度建设."""
+
+    __tablename__ = "indicator_task_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain_id: Mapped[int] = mapped_column(ForeignKey("indicator_domains.id"))
+    name_zh_hans: Mapped[str] = mapped_column(String(120))
+    name_zh_hant: Mapped[str] = mapped_column(String(120), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    domain: Mapped[IndicatorDomain] = relationship(back_populates="task_groups")
+    indicators: Mapped[list["Indicator"]] = relationship(back_populates="task_group",
+                                                         order_by="Indicator.sort_order")
+
+
+class Indicator(LocalizedName, db.Model):
+    """One indicator of a catalogue; judged through one measure, or one per sub-indicator."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (
+        UniqueConstraint("catalogue_id", "code"),
+        CheckConstraint(f"property IS NULL OR {_in('property', IndicatorProperty)}", name="property_valid"),
+        CheckConstraint(_in("scope", IndicatorScope), name="scope_valid"),
+        CheckConstraint(_in("data_source", DataSource), name="data_source_valid"),
+        CheckConstraint("data_source = 'entered' OR provider IS NOT NULL", name="computed_has_provider"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue_id: Mapped[int] = mapped_column(ForeignKey("indicator_catalogues.id"), index=True)
+    task_group_id: Mapped[int] = mapped_column(ForeignKey("indicator_task_groups.id"))
+    code: Mapped[str] = mapped_column(String(32))  # the row number in the official table, e.g. "7"
+    name_zh_hans: Mapped[str] = mapped_column(String(200))
+    name_zh_hant: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    definition_zh_hans: Mapped[str] = mapped_column(Text, default="")
+    definition_zh_hant: Mapped[str] = mapped_column(Text, default="")
+    definition_en: Mapped[str] = mapped_column(Text, default="")
+    property_type: Mapped[str | None] = mapped_column("property", String(16))  # 指标属性
+    scope: Mapped[str] = mapped_column(String(16))
+    lead_bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    data_source: Mapped[str] = mapped_column(String(16), default=DataSource.ENTERED.value)
+    # Key of the module that computes the value ("surveys.satisfaction", "notices.disclosure_rate").
+    provider: Mapped[str | None] = mapped_column(String(64))
+    # Indicators such as coastal ones that apply only where relevant; a place marks them not applicable.
+    only_where_relevant: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    catalogue: Mapped[IndicatorCatalogue] = relationship()
+    task_group: Mapped[IndicatorTaskGroup] = relationship(back_populates="indicators")
+    lead_bureau: Mapped[Bureau | None] = relationship()
+    measures: Mapped[list["IndicatorMeasure"]] = relationship(back_populates="indicator",
+                                                              order_by="IndicatorMeasure.sort_order")
+
+    @property
+    def definition(self) -> str:
+        return localized(self, "definition")
+
+    @property
+    def property_enum(self) -> IndicatorProperty | None:
+        return IndicatorProperty(self.property_type) if self.property_type else None
+
+    @property
+    def scope_enum(self) -> IndicatorScope:
+        return IndicatorScope(self.scope)
+
+    @property
+    def is_computed(self) -> bool:
+        return self.data_source == DataSource.COMPUTED
+
+
+class IndicatorMeasure(LocalizedName, db.Model):
+    """What is reported and judged: the indicator itself, or one of its sub-indicators, with its target."""
+
+    __tablename__ = "indicator_measures"
+    __table_args__ = (UniqueConstraint("indicator_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))  # "7" or "7.1"
+    name_zh_hans: Mapped[str] = mapped_column(String(200))
+    name_zh_hant: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    # The target as written in the official table; parsed by app.indicators.rules.
+    target: Mapped[str] = mapped_column(String(300))
+    higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="measures")
+
+
+class IndicatorValue(db.Model):
+    """A reported value of one measure for one place and period. Approved versions are never overwritten:
+    a correction is a new version that supersedes the old one, with a reason."""
+
+    __tablename__ = "indicator_values"
+    __table_args__ = (
+        UniqueConstraint("measure_id", "place_id", "period", "version"),
+        CheckConstraint(_in("state", ValueState), name="state_valid"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("NOT not_applicable OR length(not_applicable_reason) > 0", name="not_applicable_has_reason"),
+        Index("ix_indicator_values_lookup", "period", "state", "measure_id", "place_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("indicator_measures.id"))
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
+    period: Mapped[str] = mapped_column(String(7))  # "2025", "2025-Q3" or "2025-07"
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(16), default=ValueState.DRAFT.value)
+    numeric_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    state_value: Mapped[str | None] = mapped_column(String(40))  # a qualitative state such as 建立
+    task_completed: Mapped[bool | None] = mapped_column(Boolean)  # "完成上级规定的考核任务", confirmed
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_applicable_reason: Mapped[str] = mapped_column(String(500), default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    correction_reason: Mapped[str] = mapped_column(String(500), default="")
+    review_comment: Mapped[str] = mapped_column(String(1000), default="")
+    # Computed values: how, from how many answers, and when.
+    computed: Mapped[bool] = mapped_column(Boolean, default=False)
+    method: Mapped[str] = mapped_column(String(500), default="")
+    sample_size: Mapped[int | None] = mapped_column(Integer)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    measure: Mapped[IndicatorMeasure] = relationship()
+    place: Mapped[Place] = relationship()
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def state_enum(self) -> ValueState:
+        return ValueState(self.state)
+
+    def audit_state(self) -> dict:
+        return {
+            "measure_id": self.measure_id, "place_id": self.place_id, "period": self.period,
+            "version": self.version, "state": self.state,
+            "numeric_value": str(self.numeric_value) if self.numeric_value is not None else None,
+            "state_value": self.state_value, "task_completed": self.task_completed,
+            "not_applicable": self.not_applicable, "not_applicable_reason": self.not_applicable_reason,
+            "source": self.source, "correction_reason": self.correction_reason,
+            "review_comment": self.review_comment, "computed": self.computed,
+        }

@@ -1,0 +1,147 @@
+"""Reads for the indicator pages: the catalogue in force, approved values and compliance by place."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.indicators.judging import IndicatorStatus, combine, judge_measure
+from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorMeasure,
+                                   IndicatorTaskGroup, IndicatorValue, ValueState)
+from app.indicators.periods import parse_period
+from app.indicators.rules import Status
+
+
+def catalogue_for_year(session, year: int) -> IndicatorCatalogue | None:
+    """The catalogue version a year is judged under (the newest whose years include it)."""
+    return session.scalar(select(IndicatorCatalogue).where(
+        IndicatorCatalogue.first_year <= year,
+        or_(IndicatorCatalogue.last_year.is_(None), IndicatorCatalogue.last_year >= year),
+    ).order_by(IndicatorCatalogue.first_year.desc()).limit(1))
+
+
+def latest_reported_period(session) -> str | None:
+    """The newest period with an approved value, to open the public pages on."""
+    return session.scalar(select(IndicatorValue.period).where(IndicatorValue.state == ValueState.APPROVED)
+                          .order_by(IndicatorValue.period.desc()).limit(1))
+
+
+def reported_periods(session) -> list[str]:
+    return list(session.scalars(select(IndicatorValue.period).where(IndicatorValue.state == ValueState.APPROVED)
+                                .distinct().order_by(IndicatorValue.period.desc())))
+
+
+def catalogue_indicators(session, catalogue) -> list[Indicator]:
+    """Every indicator of a catalogue in table order, with what the pages show about it loaded at once."""
+    return list(session.scalars(
+        select(Indicator).where(Indicator.catalogue_id == catalogue.id)
+        .join(IndicatorTaskGroup).join(IndicatorDomain)
+        .order_by(IndicatorDomain.sort_order, IndicatorTaskGroup.sort_order, Indicator.sort_order)
+        .options(selectinload(Indicator.measures), selectinload(Indicator.lead_bureau),
+                 selectinload(Indicator.task_group).selectinload(IndicatorTaskGroup.domain))))
+
+
+def approved_values(session, measure_ids, periods, place_ids=None) -> dict[tuple[int, int, str], IndicatorValue]:
+    """The approved value of each measure × place × period asked for (superseded versions excluded)."""
+    query = select(IndicatorValue).where(IndicatorValue.state == ValueState.APPROVED,
+                                         IndicatorValue.measure_id.in_(list(measure_ids)),
+                                         IndicatorValue.period.in_(list(periods)))
+    if place_ids is not None:
+        query = query.where(IndicatorValue.place_id.in_(list(place_ids)))
+    return {(v.measure_id, v.place_id, v.period): v for v in session.scalars(query)}
+
+
+@dataclass
+class Compliance:
+    """Status of every indicator of a catalogue at every place for one period."""
+
+    period: str
+    indicators: list[Indicator]
+    places: list
+    statuses: dict[tuple[int, int], IndicatorStatus] = field(default_factory=dict)
+    values: dict[tuple[int, int, str], IndicatorValue] = field(default_factory=dict)
+
+    def status(self, indicator, place) -> IndicatorStatus:
+        return self.statuses[(indicator.id, place.id)]
+
+    def applicable(self, place) -> list[Indicator]:
+        return [i for i in self.indicators if self.statuses[(i.id, place.id)].status != Status.NOT_APPLICABLE]
+
+    def count(self, place, status: Status, *, binding_only: bool = False) -> int:
+        return sum(1 for i in self.applicable(place)
+                   if self.statuses[(i.id, place.id)].status == status and (not binding_only or i.property_type == "binding"))
+
+    def rate(self, place, *, binding_only: bool = False) -> float | None:
+        pool = [i for i in self.applicable(place) if not binding_only or i.property_type == "binding"]
+        return self.count(place, Status.MET, binding_only=binding_only) / len(pool) if pool else None
+
+    def failing(self, place) -> list[Indicator]:
+        return [i for i in self.applicable(place) if self.statuses[(i.id, place.id)].status == Status.NOT_MET]
+
+    def value(self, measure, place):
+        return self.values.get((measure.id, place.id, self.period))
+
+
+def compliance(session, catalogue, period: str, places) -> Compliance:
+    """Judge every indicator at every place; two queries whatever the number of values stored."""
+    indicators = catalogue_indicators(session, catalogue)
+    previous = str(parse_period(period).previous())
+    measures = [m for i in indicators for m in i.measures]
+    values = approved_values(session, [m.id for m in measures], [period, previous], [p.id for p in places])
+    result = Compliance(period=period, indicators=indicators, places=list(places), values=values)
+    for indicator in indicators:
+        for place in places:
+            applicable = indicator.scope_enum.applies_to(place)
+            judged = tuple(
+                (measure, judge_measure(measure, place, values.get((measure.id, place.id, period)),
+                                        values.get((measure.id, place.id, previous)), applicable=applicable))
+                for measure in indicator.measures)
+            result.statuses[(indicator.id, place.id)] = IndicatorStatus(combine([e for _m, e in judged]), judged)
+    return result
+
+
+def district_ranking(result: Compliance, districts) -> list[dict]:
+    """One row per district: met, applicable, rate, rank (1 = best) and the failing indicators."""
+    rows = []
+    for place in districts:
+        applicable = len(result.applicable(place))
+        met = result.count(place, Status.MET)
+        rows.append({"place": place, "met": met, "applicable": applicable,
+                     "pending": result.count(place, Status.PENDING),
+                     "rate": met / applicable if applicable else None, "failing": result.failing(place)})
+    ordered = sorted(rows, key=lambda r: -(r["rate"] or 0))
+    for row in rows:
+        row["rank"] = 1 + sum(1 for other in ordered if (other["rate"] or 0) > (row["rate"] or 0))
+    return sorted(rows, key=lambda r: (r["rank"], r["place"].sort_order))
+
+
+def changes(now: Compliance, before: Compliance, place) -> list[tuple[Indicator, Status, Status]]:
+    """Indicators whose status at place differs from the previous period's."""
+    changed = []
+    for indicator in now.indicators:
+        old = before.statuses.get((indicator.id, place.id))
+        new = now.statuses[(indicator.id, place.id)]
+        if old is not None and old.status != new.status:
+            changed.append((indicator, old.status, new.status))
+    return changed
+
+
+def indicator_by_code(session, catalogue, code: str) -> Indicator | None:
+    return session.scalar(select(Indicator).where(Indicator.catalogue_id == catalogue.id, Indicator.code == code)
+                          .options(selectinload(Indicator.measures)))
+
+
+def value_history(session, indicator, place) -> list[IndicatorValue]:
+    """Every published version (approved or superseded) of an indicator's values at a place, newest first."""
+    return list(session.scalars(
+        select(IndicatorValue).join(IndicatorMeasure)
+        .where(IndicatorMeasure.indicator_id == indicator.id, IndicatorValue.place_id == place.id,
+               IndicatorValue.state.in_([ValueState.APPROVED, ValueState.SUPERSEDED]))
+        .order_by(IndicatorValue.period.desc(), IndicatorValue.version.desc())))
+
+
+def group_by_domain(indicators) -> dict:
+    grouped = defaultdict(list)
+    for indicator in indicators:
+        grouped[indicator.task_group.domain].append(indicator)
+    return grouped

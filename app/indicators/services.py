@@ -1,0 +1,200 @@
+"""Writes on indicator values: drafts, submission, review, corrections, computed values. Flush and audit;
+never commit. Messages in IndicatorError are shown to the user."""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.accounts.permissions import Role
+from app.db_types import utcnow
+from app.indicators import workflow
+from app.indicators.judging import inputs_needed, place_attributes, rule_for
+from app.indicators.models import Indicator, IndicatorMeasure, IndicatorValue, ValueState
+from app.indicators.periods import PeriodError, parse_period
+
+
+class IndicatorError(ValueError):
+    """A refused write; the message is shown to the user."""
+
+
+class NotYourIndicator(PermissionError):
+    """A bureau editor acting on an indicator another bureau leads."""
+
+
+def can_edit(user, indicator: Indicator) -> bool:
+    """Admins edit every entered indicator; a bureau editor only those their bureau leads."""
+    if indicator.is_computed or not user.active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.BUREAU_EDITOR and indicator.lead_bureau_id == user.bureau_id
+
+
+def can_review(user) -> bool:
+    return user.active and user.role in (Role.REVIEWER, Role.ADMIN)
+
+
+@dataclass
+class ValueInput:
+    """What an editor typed, already converted by the form."""
+
+    numeric_value: Decimal | None = None
+    state_value: str | None = None
+    task_completed: bool | None = None
+    not_applicable: bool = False
+    not_applicable_reason: str = ""
+    evidence: str = ""
+    source: str = ""
+    correction_reason: str = ""
+
+
+def versions(session, measure_id: int, place_id: int, period: str) -> list[IndicatorValue]:
+    """Every version of one measure × place × period, newest first."""
+    return list(session.scalars(select(IndicatorValue).where(
+        IndicatorValue.measure_id == measure_id, IndicatorValue.place_id == place_id,
+        IndicatorValue.period == period).order_by(IndicatorValue.version.desc())))
+
+
+def _check_period(period: str, today: date) -> str:
+    try:
+        return str(parse_period(period, today=today))
+    except PeriodError as error:
+        if "future" in str(error):
+            raise IndicatorError(_("The period %(period)s has not started yet.", period=period)) from error
+        raise IndicatorError(_("%(period)s is not a period: write a year such as 2025, a quarter such as "
+                               "2025-Q3 or a month such as 2025-07.", period=period)) from error
+
+
+def _check_input(measure: IndicatorMeasure, place, data: ValueInput) -> None:
+    indicator = measure.indicator
+    if data.not_applicable:
+        if not indicator.only_where_relevant:
+            raise IndicatorError(_("This indicator applies everywhere; it cannot be marked not applicable."))
+        if not data.not_applicable_reason.strip():
+            raise IndicatorError(_("Give the reason why the indicator does not apply here."))
+        return
+    rule = rule_for(measure.target)
+    needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
+    if "number" in needed and data.numeric_value is None:
+        raise IndicatorError(_("Enter the value as a number in %(unit)s.", unit=measure.unit or "-"))
+    if "state" in needed and not (data.state_value or "").strip():
+        raise IndicatorError(_("Choose the state reached."))
+    if "task" in needed and data.task_completed is None:
+        raise IndicatorError(_("Say whether the assessing body confirmed the task as completed."))
+
+
+def save_draft(session, actor, measure: IndicatorMeasure, place, period: str, data: ValueInput,
+               *, today: date) -> IndicatorValue:
+    """Create or update the working version; after an approved version this starts a correction."""
+    indicator = measure.indicator
+    if not can_edit(actor, indicator):
+        raise NotYourIndicator(indicator.code)
+    if not indicator.scope_enum.applies_to(place):
+        raise IndicatorError(_("Indicator %(code)s does not apply to %(place)s.", code=indicator.code,
+                               place=place.name))
+    period = _check_period(period, today)
+    _check_input(measure, place, data)
+    existing = versions(session, measure.id, place.id, period)
+    latest = existing[0] if existing else None
+    if latest is not None and latest.state_enum == ValueState.SUBMITTED:
+        raise IndicatorError(_("This value is awaiting review and cannot be changed now."))
+    if latest is not None and latest.state_enum in workflow.EDITABLE:
+        value, before = latest, latest.audit_state()
+    else:
+        is_correction = latest is not None
+        if is_correction and not data.correction_reason.strip():
+            raise IndicatorError(_("This value was already approved: give the reason for the correction."))
+        value, before = IndicatorValue(measure_id=measure.id, place_id=place.id, period=period,
+                                       state=ValueState.DRAFT.value,
+                                       version=(latest.version + 1) if latest else 1), None
+        session.add(value)
+    for field in ("numeric_value", "state_value", "task_completed", "not_applicable", "not_applicable_reason",
+                  "evidence", "source", "correction_reason"):
+        setattr(value, field, getattr(data, field))
+    value.entered_by_id = actor.id
+    session.flush()
+    audit.record(session, "indicators.value_save", value, actor=actor, before=before, after=value.audit_state())
+    return value
+
+
+def _transition(session, actor, value: IndicatorValue, action: str, note: str = "") -> None:
+    before = value.audit_state()
+    value.state = workflow.next_state(value.state, action).value
+    session.flush()
+    audit.record(session, f"indicators.value_{action}", value, actor=actor, before=before,
+                 after=value.audit_state(), note=note)
+
+
+def submit_value(session, actor, value: IndicatorValue) -> IndicatorValue:
+    """Send a draft or returned value for review; evidence or a source is required."""
+    if not can_edit(actor, value.measure.indicator):
+        raise NotYourIndicator(value.measure.indicator.code)
+    if not (value.evidence.strip() or value.source.strip()):
+        raise IndicatorError(_("Describe the evidence or the data source before submitting."))
+    value.submitted_at = utcnow()
+    _transition(session, actor, value, "submit")
+    return value
+
+
+def approve_value(session, reviewer, value: IndicatorValue) -> IndicatorValue:
+    """Publish a submitted value; an earlier approved version of it is superseded, never overwritten."""
+    if not can_review(reviewer):
+        raise PermissionError("not a reviewer")
+    if value.entered_by_id == reviewer.id:
+        raise IndicatorError(_("You entered this value; another reviewer must approve it."))
+    for older in versions(session, value.measure_id, value.place_id, value.period):
+        if older.id != value.id and older.state_enum == ValueState.APPROVED:
+            _transition(session, reviewer, older, "supersede", note=f"superseded by version {value.version}")
+    value.reviewed_by_id, value.reviewed_at = reviewer.id, utcnow()
+    _transition(session, reviewer, value, "approve")
+    return value
+
+
+def return_value(session, reviewer, value: IndicatorValue, comment: str) -> IndicatorValue:
+    """Send a submitted value back to its editor with a comment."""
+    if not can_review(reviewer):
+        raise PermissionError("not a reviewer")
+    if value.entered_by_id == reviewer.id:
+        raise IndicatorError(_("You entered this value; another reviewer must review it."))
+    if not comment.strip():
+        raise IndicatorError(_("Say what must be changed."))
+    value.review_comment = comment.strip()
+    value.reviewed_by_id, value.reviewed_at = reviewer.id, utcnow()
+    _transition(session, reviewer, value, "return", note=comment.strip())
+    return value
+
+
+@dataclass(frozen=True)
+class ComputedResult:
+    """What a providing module (surveys, notices) reports for one place and period."""
+
+    value: Decimal
+    method: str
+    sample_size: int | None = None
+
+
+def record_computed_value(session, measure: IndicatorMeasure, place, period: str,
+                          result: ComputedResult) -> IndicatorValue | None:
+    """Store a computed value as a new approved version (superseding the last) unless it is unchanged."""
+    if not measure.indicator.is_computed:
+        raise IndicatorError("only computed indicators take computed values")
+    existing = versions(session, measure.id, place.id, period)
+    latest = existing[0] if existing else None
+    if (latest is not None and latest.numeric_value == result.value and latest.sample_size == result.sample_size
+            and latest.method == result.method):
+        return None
+    if latest is not None and latest.state_enum == ValueState.APPROVED:
+        latest.state = ValueState.SUPERSEDED.value
+    value = IndicatorValue(measure_id=measure.id, place_id=place.id, period=period,
+                           version=(latest.version + 1) if latest else 1, state=ValueState.APPROVED.value,
+                           numeric_value=result.value, computed=True, method=result.method[:500],
+                           sample_size=result.sample_size, source=measure.indicator.provider or "",
+                           reviewed_at=utcnow())
+    session.add(value)
+    session.flush()
+    audit.record(session, "indicators.value_computed", value, after=value.audit_state())
+    return value
+
