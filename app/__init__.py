@@ -62,14 +62,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import admin_views as accounts_admin
     from app.accounts import views as accounts
     from app.admin import views as admin
-    from app.indicators import models as _indicator_models  # noqa: F401  (until its views are registered)
+    from app.indicators import api as indicators_api
+    from app.indicators import views as indicators
     from app.org import admin_views as org_admin
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters
     from app.web import views as web
 
-    for module in (web, accounts, admin, accounts_admin, org_admin):
+    for module in (web, accounts, admin, accounts_admin, org_admin, indicators_api):
         app.register_blueprint(module.bp)
+    indicators.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     _register_staff_nav(app)

@@ -25,6 +25,8 @@ def normalize_locale(value: str | None) -> str | None:
 
 def select_locale() -> str:
     """Babel's locale selector: ?lang= first, then the cookie, then the browser's languages."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = normalize_locale(request.args.get("lang")) or normalize_locale(request.cookies.get(LOCALE_COOKIE))
     if chosen:
         return chosen

@@ -54,3 +54,39 @@ def staff_set(session) -> dict:
     }
     users["bureaus"] = {"home": home, "other": other}
     return users
+
+
+def catalogue(session, *, lead_bureau=None, code="test", first_year=2019):
+    """A small catalogue: a numeric, a terrain-variant, a qualitative, a trend, a coastal and a computed indicator."""
+    from app.indicators.catalogue_import import import_catalogue
+
+    lead = lead_bureau.code if lead_bureau is not None else ""
+    rows = [
+        {"domain": "生态制度", "task": "(一)制度", "code": "1", "name_zh_hans": "生态文明建设规划", "unit": "-",
+         "target": "制定实施", "property": "约束性", "scope": "市县", "lead_bureau": lead},
+        {"domain": "生态安全", "task": "(二)质量", "code": "2", "name_zh_hans": "危险废物利用处置率", "unit": "%",
+         "target": "100", "property": "约束性", "scope": "市县", "lead_bureau": lead},
+        {"domain": "生态安全", "task": "(二)质量", "code": "3", "name_zh_hans": "林草覆盖率", "unit": "%",
+         "target": "山区>=60; 丘陵地区>=40; 平原地区>=18", "property": "参考性", "scope": "市县", "lead_bureau": lead},
+        {"domain": "生态经济", "task": "(三)资源", "code": "4", "name_zh_hans": "单位地区生产总值用水量", "unit": "立方米/万元",
+         "target": "保持稳定或持续改善", "property": "约束性", "scope": "市县", "lead_bureau": lead,
+         "higher_is_better": "0"},
+        {"domain": "生态空间", "task": "(四)空间", "code": "5", "name_zh_hans": "自然岸线保有率", "unit": "%",
+         "target": ">=35", "property": "约束性", "scope": "市县", "lead_bureau": lead, "only_where_relevant": "1"},
+        {"domain": "生态文化", "task": "(五)观念", "code": "6", "name_zh_hans": "公众对生态文明建设的满意度", "unit": "%",
+         "target": ">=80", "property": "参考性", "scope": "市县", "lead_bureau": lead,
+         "provider": "test.satisfaction"},
+    ]
+    result = import_catalogue(session, None, code=code, name_zh_hans="测试指标体系", first_year=first_year,
+                              last_year=None, rows=rows)
+    assert not result.errors, result.errors
+    return result.catalogue
+
+
+def approved_value(session, measure, place, period="2025", **values):
+    from app.indicators.models import IndicatorValue
+
+    row = IndicatorValue(measure=measure, place=place, period=period, version=1, state="approved", **values)
+    session.add(row)
+    session.flush()
+    return row

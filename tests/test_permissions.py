@@ -21,6 +21,13 @@ STAFF_ROUTES = [
     ("/admin/bureaus", Permission.ORG_MANAGE),
     ("/admin/bureaus/new", Permission.ORG_MANAGE),
     ("/admin/bureaus/{bureau}/edit", Permission.ORG_MANAGE),
+    ("/admin/indicators/", Permission.INDICATORS_EDIT),
+    ("/admin/indicators/review", Permission.INDICATORS_REVIEW),
+    ("/admin/indicators/values/{measure}/{place}/2025", Permission.INDICATORS_EDIT),
+]
+# POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
+STAFF_POST_ROUTES = [
+    ("/admin/indicators/values/999999/approve", Permission.INDICATORS_REVIEW),
 ]
 
 
@@ -29,15 +36,20 @@ def targets(session, staff):
     from tests import factories
 
     place = factories.place(session)
+    catalogue = factories.catalogue(session, lead_bureau=staff["bureaus"]["home"])
     session.commit()
-    return {"user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id}
+    measure = catalogue.domains[1].task_groups[0].indicators[0].measures[0]
+    return {"user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
+            "measure": measure.id}
 
 
 def test_every_staff_route_is_in_the_matrix(app):
     guarded = {rule.rule for rule in app.url_map.iter_rules()
                if hasattr(app.view_functions[rule.endpoint], "required_permission")}
     listed = {url.replace("{user}", "<int:user_id>").replace("{place}", "<int:place_id>")
-              .replace("{bureau}", "<int:bureau_id>") for url, _ in STAFF_ROUTES}
+              .replace("{bureau}", "<int:bureau_id>").replace("{measure}", "<int:measure_id>").replace("2025", "<period>")
+              .replace("999999", "<int:value_id>").replace("/approve", "/<action>")
+              for url, _ in STAFF_ROUTES + STAFF_POST_ROUTES}
     assert guarded == listed
     unguarded_admin = {rule.rule for rule in app.url_map.iter_rules()
                        if rule.rule.startswith("/admin") and rule.rule not in guarded}
@@ -71,3 +83,11 @@ def test_forbidden_roles_cannot_post_either(client, auth, csrf, staff, url):
     token = csrf.token(client)
     response = client.post(url, data={"csrf_token": token, "code": "x", "username": "x"})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url, permission", STAFF_POST_ROUTES)
+def test_role_post_route_matrix(client, auth, csrf, staff, role, url, permission):
+    auth.login(staff[role].username)
+    response = client.post(url, data={"csrf_token": csrf.token(client)})
+    assert response.status_code == (404 if role_has(Role(role), permission) else 403)

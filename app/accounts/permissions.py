@@ -35,13 +35,15 @@ class Permission(StrEnum):
     USERS_MANAGE = "accounts.manage"
     ORG_MANAGE = "org.manage"
     AUDIT_VIEW = "audit.view"
+    INDICATORS_EDIT = "indicators.edit"
+    INDICATORS_REVIEW = "indicators.review"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.BUREAU_EDITOR: frozenset({Permission.STAFF_AREA}),
+    Role.BUREAU_EDITOR: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_EDIT}),
     Role.TIP_HANDLER: frozenset({Permission.STAFF_AREA}),
-    Role.REVIEWER: frozenset({Permission.STAFF_AREA}),
+    Role.REVIEWER: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_REVIEW}),
 }
 
 

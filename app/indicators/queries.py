@@ -1,5 +1,4 @@
 """Reads for the indicator pages: the catalogue in force, approved values and compliance by place."""
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
@@ -51,6 +50,17 @@ def approved_values(session, measure_ids, periods, place_ids=None) -> dict[tuple
     return {(v.measure_id, v.place_id, v.period): v for v in session.scalars(query)}
 
 
+def latest_versions(session, measure_ids, period: str) -> dict[tuple[int, int], IndicatorValue]:
+    """The newest version of each measure × place for a period, whatever its state (for staff task lists)."""
+    latest: dict[tuple[int, int], IndicatorValue] = {}
+    rows = session.scalars(select(IndicatorValue).where(IndicatorValue.measure_id.in_(list(measure_ids)),
+                                                        IndicatorValue.period == period)
+                           .order_by(IndicatorValue.version))
+    for value in rows:
+        latest[(value.measure_id, value.place_id)] = value
+    return latest
+
+
 @dataclass
 class Compliance:
     """Status of every indicator of a catalogue at every place for one period."""
@@ -77,6 +87,15 @@ class Compliance:
 
     def failing(self, place) -> list[Indicator]:
         return [i for i in self.applicable(place) if self.statuses[(i.id, place.id)].status == Status.NOT_MET]
+
+    def by_domain(self, place) -> list[tuple[object, int, int]]:
+        """(domain, met, applicable) for each domain, in table order."""
+        tally: dict = {}
+        for indicator in self.applicable(place):
+            domain = indicator.task_group.domain
+            met, total = tally.get(domain, (0, 0))
+            tally[domain] = (met + (self.statuses[(indicator.id, place.id)].status == Status.MET), total + 1)
+        return [(domain, met, total) for domain, (met, total) in tally.items()]
 
     def value(self, measure, place):
         return self.values.get((measure.id, place.id, self.period))
@@ -139,9 +158,3 @@ def value_history(session, indicator, place) -> list[IndicatorValue]:
                IndicatorValue.state.in_([ValueState.APPROVED, ValueState.SUPERSEDED]))
         .order_by(IndicatorValue.period.desc(), IndicatorValue.version.desc())))
 
-
-def group_by_domain(indicators) -> dict:
-    grouped = defaultdict(list)
-    for indicator in indicators:
-        grouped[indicator.task_group.domain].append(indicator)
-    return grouped

@@ -102,6 +102,8 @@ def _key(text: str) -> str:
 
 
 _STATE_BY_KEY = {_key(state): state for state in _STATES}
+# The qualitative states a value may report, for forms.
+STATES = _STATES
 
 
 def _fmt(number: Decimal) -> str:

@@ -1,0 +1,123 @@
+"""Back office for indicators: a bureau's task list, value entry with evidence, the reviewer's queue."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.permissions import Permission
+from app.extensions import db
+from app.indicators import queries, services
+from app.indicators.forms import ReviewForm, ValueForm
+from app.indicators.judging import inputs_needed, place_attributes, rule_for
+from app.indicators.models import IndicatorMeasure, IndicatorValue, ValueState
+from app.indicators.periods import PeriodError, parse_period
+from app.indicators.workflow import TransitionError
+from app.org.models import Place
+from app.org.queries import districts, the_city
+from app.web.auth import deny, permission_required
+from app.web.htmx import render, see_other
+
+bp = Blueprint("indicators_admin", __name__, url_prefix="/admin/indicators")
+
+
+def _period() -> str:
+    asked = request.args.get("period", "").strip() or str(date.today().year - 1)
+    try:
+        return str(parse_period(asked, today=date.today()))
+    except PeriodError:
+        abort(404)
+
+
+@bp.get("/")
+@permission_required(Permission.INDICATORS_EDIT)
+def tasks():
+    """The indicators this user's bureau leads (all, for admins) × places, with the state of each value."""
+    period = _period()
+    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
+    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    indicators = [i for i in queries.catalogue_indicators(db.session, catalogue)
+                  if services.can_edit(current_user, i)]
+    latest = queries.latest_versions(db.session, [m.id for i in indicators for m in i.measures], period)
+    return render("admin/indicators/tasks.html", period=period, catalogue=catalogue, indicators=indicators,
+                  places=places, latest=latest)
+
+
+def _load(measure_id: int, place_id: int):
+    measure = db.session.get(IndicatorMeasure, measure_id) or abort(404)
+    place = db.session.get(Place, place_id) or abort(404)
+    if not services.can_edit(current_user, measure.indicator):
+        deny("indicators.edit_denied", measure.indicator)
+    return measure, place
+
+
+def _input(form: ValueForm) -> services.ValueInput:
+    task = {"yes": True, "no": False}.get(form.task_completed.data)
+    return services.ValueInput(
+        numeric_value=form.numeric_value.data, state_value=form.state_value.data or None, task_completed=task,
+        not_applicable=form.not_applicable.data, not_applicable_reason=form.not_applicable_reason.data or "",
+        evidence=form.evidence.data or "", source=form.source.data or "",
+        correction_reason=form.correction_reason.data or "")
+
+
+@bp.route("/values/<int:measure_id>/<int:place_id>/<period>", methods=["GET", "POST"])
+@permission_required(Permission.INDICATORS_EDIT)
+def edit_value(measure_id: int, place_id: int, period: str):
+    measure, place = _load(measure_id, place_id)
+    history = services.versions(db.session, measure.id, place.id, period)
+    current = history[0] if history else None
+    editable = current if current is not None and current.state_enum in (ValueState.DRAFT, ValueState.RETURNED) else None
+    form = ValueForm(obj=editable)
+    if request.method == "GET" and editable is not None and editable.task_completed is not None:
+        form.task_completed.data = "yes" if editable.task_completed else "no"
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            value = services.save_draft(db.session, current_user, measure, place, period, _input(form),
+                                        today=date.today())
+            if form.submit_for_review.data:
+                services.submit_value(db.session, current_user, value)
+        except services.IndicatorError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Submitted for review.") if value.state == ValueState.SUBMITTED else _("Draft saved."), "success")
+            return see_other(url_for(".tasks", period=period))
+    rule = rule_for(measure.target)
+    needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
+    return render("admin/indicators/value_form.html", form=form, measure=measure, place=place, period=period,
+                  history=history, needed=needed, status=status)
+
+
+@bp.get("/review")
+@permission_required(Permission.INDICATORS_REVIEW)
+def review_queue():
+    waiting = db.session.scalars(select(IndicatorValue).where(IndicatorValue.state == ValueState.SUBMITTED)
+                                 .order_by(IndicatorValue.submitted_at)).all()
+    return render("admin/indicators/review.html", waiting=waiting, form=ReviewForm())
+
+
+@bp.post("/values/<int:value_id>/<action>")
+@permission_required(Permission.INDICATORS_REVIEW)
+def review(value_id: int, action: str):
+    value = db.session.get(IndicatorValue, value_id) or abort(404)
+    form = ReviewForm()
+    if action not in ("approve", "return") or not form.validate_on_submit():
+        abort(400)
+    try:
+        if action == "approve":
+            services.approve_value(db.session, current_user, value)
+        else:
+            services.return_value(db.session, current_user, value, form.comment.data or "")
+    except (services.IndicatorError, TransitionError) as error:
+        db.session.rollback()
+        flash(str(error) if isinstance(error, services.IndicatorError) else
+              _("This value is no longer awaiting review."), "error")
+        return see_other(url_for(".review_queue"))
+    db.session.commit()
+    flash(_("Approved and published.") if action == "approve" else _("Returned to the editor."), "success")
+    return see_other(url_for(".review_queue"))
+
+

@@ -1,0 +1,62 @@
+"""Read-only open-data API, version 1: /api/v1/indicators and /api/v1/districts/compliance.
+
+Documented in README ("Open-data API"); fields are only ever added within v1, never renamed or removed.
+"""
+from flask import Blueprint, jsonify
+
+from app.extensions import db
+from app.indicators import queries
+from app.indicators.views import catalogue_or_404, chosen_period, places_or_404
+
+bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
+
+
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def _value(value) -> dict | None:
+    if value is None:
+        return None
+    return {"number": _number(value.numeric_value), "state": value.state_value, "task_completed": value.task_completed,
+            "not_applicable": value.not_applicable, "version": value.version, "computed": value.computed,
+            "method": value.method or None, "sample_size": value.sample_size, "source": value.source or None}
+
+
+@bp.get("/indicators")
+def indicators():
+    """Every indicator of the catalogue in force with its targets and the city's current status."""
+    period = chosen_period()
+    catalogue = catalogue_or_404(period)
+    city, _districts = places_or_404()
+    result = queries.compliance(db.session, catalogue, period, [city])
+    items = []
+    for indicator in result.indicators:
+        judged = result.status(indicator, city)
+        items.append({
+            "code": indicator.code, "name": {"zh_Hans": indicator.name_zh_hans, "zh_Hant": indicator.name_zh_hant,
+                                             "en": indicator.name_en},
+            "domain": indicator.task_group.domain.name_zh_hans, "task": indicator.task_group.name_zh_hans,
+            "property": indicator.property_type, "scope": indicator.scope, "data_source": indicator.data_source,
+            "lead_bureau": indicator.lead_bureau.code if indicator.lead_bureau else None,
+            "status": judged.status.value, "gap": judged.gap,
+            "measures": [{"code": m.code, "name": m.name_zh_hans, "unit": m.unit, "target": m.target,
+                          "higher_is_better": m.higher_is_better, "status": evaluation.status.value,
+                          "gap": evaluation.gap, "value": _value(result.value(m, city))}
+                         for m, evaluation in judged.measures],
+        })
+    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, place=city.code, indicators=items)
+
+
+@bp.get("/districts/compliance")
+def district_compliance():
+    """Per district: indicators met, applicable, compliance rate, rank and failing indicator codes."""
+    period = chosen_period()
+    catalogue = catalogue_or_404(period)
+    _city, district_list = places_or_404()
+    rows = queries.district_ranking(queries.compliance(db.session, catalogue, period, district_list), district_list)
+    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, districts=[
+        {"code": row["place"].code, "name": row["place"].name_zh_hans, "rank": row["rank"], "met": row["met"],
+         "applicable": row["applicable"], "pending": row["pending"],
+         "rate": round(row["rate"], 4) if row["rate"] is not None else None,
+         "failing": [indicator.code for indicator in row["failing"]]} for row in rows])

@@ -1,0 +1,172 @@
+"""Public indicator pages (full page and htmx fragment), exports, the JSON API and the staff workflow views."""
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.audit import AuditEntry
+from app.indicators import queries
+from app.indicators.models import IndicatorValue
+from app.org.models import PlaceLevel
+from tests import factories
+
+
+@pytest.fixture
+def world(session, staff):
+    city = factories.place(session, level=PlaceLevel.CITY, code="city", terrain="hilly", name_zh_hans="云溪市")
+    hills = factories.place(session, code="hills", terrain="hilly", name_zh_hans="白河县")
+    plain = factories.place(session, code="plain", terrain="plain", name_zh_hans="梅溪县")
+    catalogue = factories.catalogue(session, lead_bureau=staff["bureaus"]["home"])
+    ind = {i.code: i for i in queries.catalogue_indicators(session, catalogue)}
+    for place, waste in ((city, "100"), (hills, "92"), (plain, "100")):
+        factories.approved_value(session, ind["2"].measures[0], place, numeric_value=Decimal(waste),
+                                 evidence="年度报告", source="市生态环境局")
+    factories.approved_value(session, ind["2"].measures[0], city, period="2024", numeric_value=Decimal("90"))
+    session.commit()
+    return {"city": city, "hills": hills, "plain": plain, "ind": ind, **staff}
+
+
+def test_overview_shows_counts_statuses_and_changes(client, world):
+    body = client.get("/indicators/?lang=en").get_data(as_text=True)
+    assert "1 / 6" in body and "indicators met" in body
+    assert "危险废物利用处置率" in body and 'class="status status-met"' in body
+    assert "Changed since the previous period" in body  # 2024 not met → 2025 met
+
+
+def test_overview_filters_by_status_and_place_with_shareable_urls(client, world):
+    body = client.get("/indicators/?place=hills&status=not_met&lang=en").get_data(as_text=True)
+    assert "危险废物利用处置率" in body and "short by 8" in body
+    assert "生态文明建设规划" not in body.split('id="indicator-results"')[1]
+    body = client.get("/indicators/?domain=d1&lang=en").get_data(as_text=True)
+    assert "生态文明建设规划" in body and "林草覆盖率" not in body.split('id="indicator-results"')[1]
+
+
+def test_overview_filter_answers_htmx_with_the_results_fragment(client, world):
+    response = client.get("/indicators/?status=met", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith('<section id="indicator-results"')
+    assert "<html" not in body and response.headers["Vary"].count("HX-Request") >= 1
+
+
+def test_district_comparison_ranks_and_lists_failing(client, world):
+    body = client.get("/indicators/districts?lang=zh_Hans").get_data(as_text=True)
+    assert body.index("梅溪县") < body.index("白河县")
+    assert "2 危险废物利用处置率" in body
+
+
+def test_indicator_page_has_chart_with_table_alternative_and_history(client, world):
+    body = client.get("/indicators/2?lang=en").get_data(as_text=True)
+    assert "<svg" in body and 'role="img"' in body and "<table" in body
+    assert "年度报告" in body and "Entered by the lead bureau" in body
+    assert client.get("/indicators/99").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/indicators/?period=2099", "/indicators/?period=x"])
+def test_bad_period_is_not_found(client, world, url):
+    assert client.get(url).status_code == 404
+
+
+def test_exports_as_csv_and_xlsx(client, world):
+    response = client.get("/indicators/?format=csv")
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff") and "危险废物利用处置率" in text
+    response = client.get("/indicators/districts?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.values)
+    assert rows[1][1] == "梅溪县" and rows[1][0] == 1
+
+
+def test_api_lists_indicators_with_status(client, world):
+    data = client.get("/api/v1/indicators").get_json()
+    assert data["api_version"] == "v1" and data["period"] == "2025"
+    by_code = {item["code"]: item for item in data["indicators"]}
+    assert by_code["2"]["status"] == "met" and by_code["2"]["measures"][0]["value"]["number"] == 100.0
+    assert by_code["6"]["data_source"] == "computed"
+
+
+def test_api_district_compliance(client, world):
+    data = client.get("/api/v1/districts/compliance?period=2025").get_json()
+    assert [(d["code"], d["rank"], d["failing"]) for d in data["districts"]][:1] == [("plain", 1, [])]
+    assert data["districts"][1]["failing"] == ["2"]
+
+
+def test_editor_enters_and_submits_a_value(client, auth, csrf, session, world):
+    auth.login("editor")
+    measure = world["ind"]["1"].measures[0]
+    url = f"/admin/indicators/values/{measure.id}/{world['city'].id}/2025"
+    token = csrf.token(client, url)
+    response = client.post(url, data={"state_value": "制定实施", "evidence": "规划已印发", "submit_for_review": "y",
+                                      "csrf_token": token})
+    assert response.status_code == 303
+    value = session.scalar(select(IndicatorValue).where(IndicatorValue.measure_id == measure.id))
+    assert value.state == "submitted" and value.state_value == "制定实施"
+
+
+def test_bad_value_input_is_explained_and_kept(client, auth, csrf, session, world):
+    auth.login("editor")
+    measure = world["ind"]["2"].measures[0]
+    url = f"/admin/indicators/values/{measure.id}/{world['city'].id}/2025?lang=en"
+    token = csrf.token(client, url)
+    response = client.post(url, data={"numeric_value": "很多", "evidence": "我的证据", "csrf_token": token})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "我的证据" in body and "Not a valid decimal value" in body
+    future = f"/admin/indicators/values/{measure.id}/{world['city'].id}/2099?lang=en"
+    response = client.post(future, data={"numeric_value": "5", "evidence": "x", "csrf_token": token})
+    assert response.status_code == 422 and "has not started yet" in response.get_data(as_text=True)
+
+
+def test_editor_of_another_bureau_gets_403_and_an_audit_entry(client, auth, session, world):
+    auth.login("editor2")
+    measure = world["ind"]["2"].measures[0]
+    response = client.get(f"/admin/indicators/values/{measure.id}/{world['city'].id}/2025")
+    assert response.status_code == 403
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "indicators.edit_denied"))
+    assert entry.actor_label == "editor2"
+
+
+def test_task_list_shows_only_own_bureaus_indicators(client, auth, world):
+    auth.login("editor2")
+    body = client.get("/admin/indicators/?period=2025").get_data(as_text=True)
+    assert "危险废物利用处置率" not in body
+    auth.logout()
+    auth.login("editor")
+    body = client.get("/admin/indicators/?period=2025").get_data(as_text=True)
+    assert "危险废物利用处置率" in body and "公众对生态文明建设的满意度" not in body  # computed: not entered
+
+
+def test_reviewer_approves_and_value_is_published(client, auth, csrf, session, world):
+    from app.indicators import services
+
+    measure = world["ind"]["1"].measures[0]
+    value = services.save_draft(session, world["bureau_editor"], measure, world["city"], "2025",
+                                services.ValueInput(state_value="制定实施", evidence="规划"),
+                                today=__import__("datetime").date(2026, 1, 1))
+    services.submit_value(session, world["bureau_editor"], value)
+    session.commit()
+    auth.login("reviewer")
+    token = csrf.token(client, "/admin/indicators/review")
+    assert client.post(f"/admin/indicators/values/{value.id}/approve", data={"csrf_token": token}).status_code == 303
+    body = client.get("/indicators/1?lang=en").get_data(as_text=True)
+    assert "规划" in body
+
+
+def test_review_return_without_comment_is_refused(client, auth, csrf, session, world):
+    from app.indicators import services
+
+    measure = world["ind"]["1"].measures[0]
+    value = services.save_draft(session, world["bureau_editor"], measure, world["city"], "2025",
+                                services.ValueInput(state_value="建立", evidence="x"),
+                                today=__import__("datetime").date(2026, 1, 1))
+    services.submit_value(session, world["bureau_editor"], value)
+    session.commit()
+    auth.login("reviewer")
+    token = csrf.token(client, "/admin/indicators/review?lang=en")
+    response = client.post(f"/admin/indicators/values/{value.id}/return?lang=en", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert "Say what must be changed." in client.get("/admin/indicators/review?lang=en").get_data(as_text=True)
+    session.refresh(value)
+    assert value.state == "submitted"
