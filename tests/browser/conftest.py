@@ -37,7 +37,17 @@ def live_app(database_template, tmp_path_factory):
     config["UPLOAD_DIR"] = str(tmp_path_factory.mktemp("uploads"))
     app = create_app(config)
     with app.app_context():
-        factories.staff_set(db.session)
+        from decimal import Decimal
+
+        from app.org.models import PlaceLevel
+
+        staff = factories.staff_set(db.session)
+        city = factories.place(db.session, level=PlaceLevel.CITY, code="city", terrain="hilly")
+        district = factories.place(db.session, code="hills", terrain="hilly", name_zh_hans="白河县")
+        catalogue = factories.catalogue(db.session, lead_bureau=staff["bureaus"]["home"])
+        waste = catalogue.domains[1].task_groups[0].indicators[0].measures[0]
+        for place, number in ((city, "100"), (district, "91.5")):
+            factories.approved_value(db.session, waste, place, numeric_value=Decimal(number), evidence="年报")
         db.session.commit()
     return app
 
