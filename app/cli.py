@@ -26,10 +26,11 @@ def init_app(app: Flask) -> None:
         click.echo(f"Administrator {user.username} created.")
 
     @app.cli.command("seed-demo")
-    def seed_demo():
-        """Load the fictional demo city (idempotent): districts, bureaus, one user per role."""
+    @click.option("--years", type=int, default=3, help="Years of indicator values to generate (bench uses 10).")
+    def seed_demo(years: int):
+        """Load the fictional demo city (idempotent): districts, bureaus, users, indicators and their values."""
         from app.demo import seed
 
-        created = seed.run(db.session, app.config["DEMO_CREDENTIALS_FILE"])
+        created = seed.run(db.session, app.config["DEMO_CREDENTIALS_FILE"], years=years)
         db.session.commit()
         click.echo(seed.summary(created, app.config["DEMO_CREDENTIALS_FILE"]))

@@ -1,5 +1,5 @@
 """Locale choice (?lang=, cookie, Accept-Language) and helpers for texts stored per locale."""
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 
 LOCALES = ("zh_Hans", "zh_Hant", "en")
@@ -38,11 +38,13 @@ def select_locale() -> str:
 
 
 def current_locale() -> str:
-    """The locale of the current request as one of LOCALES."""
+    """The locale of the current request as one of LOCALES (worked out once per request)."""
     if not has_request_context():
         return "zh_Hans"
-    locale = get_locale()
-    return (normalize_locale(str(locale)) if locale else None) or "zh_Hans"
+    if "current_locale" not in g:
+        locale = get_locale()
+        g.current_locale = (normalize_locale(str(locale)) if locale else None) or "zh_Hans"
+    return g.current_locale
 
 
 def localized(obj, field: str, locale: str | None = None) -> str:

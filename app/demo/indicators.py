@@ -67,12 +67,12 @@ def _has_trend(rule) -> bool:
     return isinstance(rule, TrendRule)
 
 
-def _number(rng, rule, attributes, year, base, meets, higher_is_better):
+def _number(rng, rule, attributes, year, base, meets, higher_is_better, first_year=DEMO_YEARS[0]):
     found = _threshold(rule, attributes)
     if found is None:  # a pure trend: drift from a base value, improving when it should
         step = Decimal(rng.choice([1, 2, 3])) / 2
         improving = 1 if higher_is_better else -1
-        return base + step * (year - DEMO_YEARS[0]) * (improving if meets else -improving)
+        return base + step * (year - first_year) * (improving if meets else -improving)
     threshold, op = found
     margin = max(abs(threshold) * Decimal("0.08"), Decimal("0.5"))
     if op in (">=", ">"):
@@ -82,14 +82,14 @@ def _number(rng, rule, attributes, year, base, meets, higher_is_better):
     else:
         value = threshold
     if _has_trend(rule):
-        value += Decimal(year - DEMO_YEARS[0]) / 4
+        value += Decimal(year - first_year) / 4
     if "%" in str(op) or threshold <= 100 < value:
         value = min(value, Decimal(100))
     return value.quantize(Decimal("0.01"))
 
 
-def load_values(session, catalogue, editor, reviewer) -> int:
-    """Approved values for every entered indicator, place and demo year; returns how many were created."""
+def load_values(session, catalogue, editor, reviewer, years=DEMO_YEARS) -> int:
+    """Approved values for every entered indicator, place and year; returns how many were created."""
     if session.scalar(select(IndicatorValue.id).limit(1)) is not None:
         return 0
     rng = random.Random(2019)
@@ -106,8 +106,8 @@ def load_values(session, catalogue, editor, reviewer) -> int:
             for measure in indicator.measures:
                 rule = rule_for(measure.target)
                 base = Decimal(rng.randint(40, 90))
-                for year in DEMO_YEARS:
-                    meets = not (failing_place and year == DEMO_YEARS[-1])
+                for year in years:
+                    meets = not (failing_place and year == years[-1])
                     value = IndicatorValue(
                         measure=measure, place=place, period=str(year), version=1, state=ValueState.APPROVED.value,
                         entered_by_id=editor.id, reviewed_by_id=reviewer.id, submitted_at=utcnow(),
@@ -118,7 +118,7 @@ def load_values(session, catalogue, editor, reviewer) -> int:
                         needed = inputs_needed(rule, attributes)
                         if "number" in needed:
                             value.numeric_value = _number(rng, rule, attributes, year, base, meets,
-                                                          measure.higher_is_better)
+                                                          measure.higher_is_better, years[0])
                         if "state" in needed:
                             value.state_value = _qualitative_state(rule, attributes) if meets else "制定"
                         if "task" in needed:

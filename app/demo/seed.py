@@ -70,7 +70,7 @@ def _get_or_create(session, model, code: str, **values):
     return row, False
 
 
-def run(session, credentials_file: str) -> dict:
+def run(session, credentials_file: str, years: int = 3) -> dict:
     """Create whatever of the demo city is missing; returns what was created (with new passwords)."""
     created = {"places": 0, "bureaus": 0, "users": {}, "indicator_values": 0}
     _city, new = _get_or_create(session, Place, CITY["code"], level=PlaceLevel.CITY.value,
@@ -96,15 +96,17 @@ def run(session, credentials_file: str) -> dict:
         created["users"][username] = password
     if created["users"]:
         _write_credentials(Path(credentials_file), created["users"])
-    _load_indicators(session, created)
+    _load_indicators(session, created, years)
     return created
 
 
-def _load_indicators(session, created: dict) -> None:
+def _load_indicators(session, created: dict, years: int) -> None:
     catalogue = indicators.load_catalogue(session)
     editor = session.scalar(select(User).where(User.username == "editor"))
     reviewer = session.scalar(select(User).where(User.username == "reviewer"))
-    created["indicator_values"] = indicators.load_values(session, catalogue, editor, reviewer)
+    last = indicators.DEMO_YEARS[-1]
+    created["indicator_values"] = indicators.load_values(session, catalogue, editor, reviewer,
+                                                         years=tuple(range(last - years + 1, last + 1)))
 
 
 def _write_credentials(path: Path, passwords: dict) -> None:

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
 from app.indicators.judging import IndicatorStatus, combine, judge_measure
@@ -40,14 +41,24 @@ def catalogue_indicators(session, catalogue) -> list[Indicator]:
                  selectinload(Indicator.task_group).selectinload(IndicatorTaskGroup.domain))))
 
 
-def approved_values(session, measure_ids, periods, place_ids=None) -> dict[tuple[int, int, str], IndicatorValue]:
+# What public pages judge and show of a value, read as plain rows: building ORM objects for hundreds of
+# values was most of a page's cost.
+_PUBLIC_VALUE_COLUMNS = (
+    IndicatorValue.measure_id, IndicatorValue.place_id, IndicatorValue.period, IndicatorValue.version,
+    IndicatorValue.state, IndicatorValue.numeric_value, IndicatorValue.state_value, IndicatorValue.task_completed,
+    IndicatorValue.not_applicable, IndicatorValue.not_applicable_reason, IndicatorValue.evidence,
+    IndicatorValue.source, IndicatorValue.computed, IndicatorValue.method, IndicatorValue.sample_size,
+)
+
+
+def approved_values(session, measure_ids, periods, place_ids=None) -> dict[tuple[int, int, str], Row]:
     """The approved value of each measure × place × period asked for (superseded versions excluded)."""
-    query = select(IndicatorValue).where(IndicatorValue.state == ValueState.APPROVED,
-                                         IndicatorValue.measure_id.in_(list(measure_ids)),
-                                         IndicatorValue.period.in_(list(periods)))
+    query = select(*_PUBLIC_VALUE_COLUMNS).where(IndicatorValue.state == ValueState.APPROVED,
+                                                 IndicatorValue.measure_id.in_(list(measure_ids)),
+                                                 IndicatorValue.period.in_(list(periods)))
     if place_ids is not None:
         query = query.where(IndicatorValue.place_id.in_(list(place_ids)))
-    return {(v.measure_id, v.place_id, v.period): v for v in session.scalars(query)}
+    return {(v.measure_id, v.place_id, v.period): v for v in session.execute(query)}
 
 
 def latest_versions(session, measure_ids, period: str) -> dict[tuple[int, int], IndicatorValue]:
@@ -69,13 +80,17 @@ class Compliance:
     indicators: list[Indicator]
     places: list
     statuses: dict[tuple[int, int], IndicatorStatus] = field(default_factory=dict)
-    values: dict[tuple[int, int, str], IndicatorValue] = field(default_factory=dict)
+    values: dict[tuple[int, int, str], Row] = field(default_factory=dict)
+    _applicable: dict[int, list[Indicator]] = field(default_factory=dict)
 
     def status(self, indicator, place) -> IndicatorStatus:
         return self.statuses[(indicator.id, place.id)]
 
     def applicable(self, place) -> list[Indicator]:
-        return [i for i in self.indicators if self.statuses[(i.id, place.id)].status != Status.NOT_APPLICABLE]
+        if place.id not in self._applicable:
+            self._applicable[place.id] = [i for i in self.indicators
+                                          if self.statuses[(i.id, place.id)].status != Status.NOT_APPLICABLE]
+        return self._applicable[place.id]
 
     def count(self, place, status: Status, *, binding_only: bool = False) -> int:
         return sum(1 for i in self.applicable(place)
@@ -101,9 +116,12 @@ class Compliance:
         return self.values.get((measure.id, place.id, self.period))
 
 
-def compliance(session, catalogue, period: str, places) -> Compliance:
-    """Judge every indicator at every place; two queries whatever the number of values stored."""
-    indicators = catalogue_indicators(session, catalogue)
+def compliance(session, catalogue, period: str, places, indicators=None) -> Compliance:
+    """Judge every indicator at every place; a few queries whatever the number of values stored.
+
+    Pass `indicators` (from catalogue_indicators) to judge a second period without loading them again.
+    """
+    indicators = indicators if indicators is not None else catalogue_indicators(session, catalogue)
     previous = str(parse_period(period).previous())
     measures = [m for i in indicators for m in i.measures]
     values = approved_values(session, [m.id for m in measures], [period, previous], [p.id for p in places])

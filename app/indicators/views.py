@@ -54,7 +54,8 @@ def overview():
     city, district_list = places_or_404()
     place = chosen_place(city, district_list)
     result = queries.compliance(db.session, catalogue, period, [place])
-    before = queries.compliance(db.session, catalogue, str(parse_period(period).previous()), [place])
+    before = queries.compliance(db.session, catalogue, str(parse_period(period).previous()), [place],
+                                indicators=result.indicators)
     domain = request.args.get("domain", "")
     prop = request.args.get("property", "")
     status = request.args.get("status", "")

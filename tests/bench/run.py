@@ -28,7 +28,14 @@ PAGES = [
     ("Home page `/`", "/"),
     ("Health check `/healthz`", "/healthz"),
     ("Privacy notice `/privacy`", "/privacy"),
+    ("Indicator overview `/indicators/`", "/indicators/"),
+    ("Indicator overview, htmx filter fragment", "/indicators/?place=qingshan&status=not_met"),
+    ("District comparison `/indicators/districts`", "/indicators/districts"),
+    ("One indicator `/indicators/7`", "/indicators/7"),
+    ("API `/api/v1/districts/compliance`", "/api/v1/districts/compliance"),
 ]
+# Years of indicator values loaded: 38 indicators × 9 places × this many years.
+INDICATOR_YEARS = 10
 
 
 def free_port() -> int:
@@ -99,7 +106,8 @@ def measure(process: subprocess.Popen, url: str) -> dict:
 def prepare_database(env: dict) -> None:
     flask = [PYTHON, "-m", "flask", "--app", "wsgi"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(flask + ["seed-demo", "--years", str(INDICATOR_YEARS)], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
 
 
 def main() -> None:
