@@ -1,10 +1,10 @@
 """Public indicator pages: overview, district comparison, one indicator; with CSV/XLSX export."""
 from datetime import date
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, Response, abort, request
 
 from app.extensions import db
-from app.indicators import exports, queries
+from app.indicators import exports, queries, report
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorProperty
 from app.indicators.periods import PeriodError, parse_period
@@ -84,6 +84,21 @@ def district_comparison():
         return exports.districts(rows, period, request.args["format"])
     return render("indicators/districts.html", "indicators/_districts_table.html", catalogue=catalogue,
                   period=period, periods=queries.reported_periods(db.session), rows=rows, result=result)
+
+
+@bp.get("/report")
+def gap_report():
+    """The analysis report the offices used to write by hand, for the city and every district."""
+    period = chosen_period()
+    catalogue = catalogue_or_404(period)
+    city, district_list = places_or_404()
+    sections = report.build(db.session, catalogue, period, city, district_list)
+    if request.args.get("format") == "docx":
+        body = report.docx(sections, catalogue, period, city.name)
+        return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        headers={"Content-Disposition": f'attachment; filename="gap-report-{period}.docx"'})
+    return render("indicators/report.html", catalogue=catalogue, period=period, sections=sections,
+                  periods=queries.reported_periods(db.session))
 
 
 @bp.get("/<code>")

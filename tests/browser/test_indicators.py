@@ -58,3 +58,15 @@ def test_editor_submits_and_reviewer_publishes(browser, base_url):
 
     reviewer.goto("/indicators/1?period=2025&lang=zh_Hans")
     expect(reviewer.locator("main")).to_contain_text("已印发")
+
+
+def test_gap_report_page_and_docx_download(page):
+    page.goto("/indicators/report?lang=zh_Hans")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("差距分析报告")
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载 Word 文档（DOCX）").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".docx")
+    with open(download.path(), "rb") as handle:
+        assert handle.read(2) == b"PK"

@@ -170,3 +170,24 @@ def test_review_return_without_comment_is_refused(client, auth, csrf, session, w
     assert "Say what must be changed." in client.get("/admin/indicators/review?lang=en").get_data(as_text=True)
     session.refresh(value)
     assert value.state == "submitted"
+
+
+def test_gap_report_lists_failing_indicators_with_gap_by_domain(client, world):
+    body = client.get("/indicators/report?period=2025&lang=zh_Hans").get_data(as_text=True)
+    hills = body.split('id="place-hills"')[1].split("</section>")[0]
+    assert "危险废物利用处置率" in hills and ">8<" in hills.replace(" ", "")
+    plain = body.split('id="place-plain"')[1].split("</section>")[0]
+    assert "没有未达标的指标" in plain and "新达标： 2 危险废物利用处置率" in plain
+
+
+def test_gap_report_downloads_as_an_editable_docx(client, world):
+    from docx import Document
+
+    response = client.get("/indicators/report?period=2025&format=docx&lang=zh_Hans")
+    assert response.mimetype.endswith("wordprocessingml.document")
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "2025" in document.paragraphs[0].text
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "危险废物利用处置率" in cells and "8" in cells
+    assert "白河县" in text or "白河县" in cells

@@ -1,0 +1,132 @@
+"""The gap report (差距分析报告): compliance per place, ranked, failing indicators by domain with the gap,
+binding indicators first, and the change since the previous period — as data, a web page and a DOCX."""
+import io
+from dataclasses import dataclass
+
+from docx import Document
+from docx.shared import Pt
+from flask_babel import gettext as _
+
+from app.indicators import queries
+from app.indicators.periods import parse_period
+from app.indicators.rules import Status
+
+
+@dataclass
+class Shortfall:
+    indicator: object
+    measure: object
+    value: object
+    gap: float | None
+
+
+@dataclass
+class PlaceReport:
+    place: object
+    met: int
+    applicable: int
+    rate: float | None
+    previous_rate: float | None
+    rank: int | None
+    shortfalls_by_domain: list[tuple[object, list[Shortfall]]]
+    newly_met: list
+    newly_failing: list
+
+
+def _shortfalls(result, place) -> list[tuple[object, list[Shortfall]]]:
+    failing = sorted(result.failing(place), key=lambda i: (i.property_type != "binding", i.sort_order))
+    grouped: dict = {}
+    for indicator in failing:
+        for measure, evaluation in result.status(indicator, place).measures:
+            if evaluation.status == Status.NOT_MET:
+                grouped.setdefault(indicator.task_group.domain, []).append(
+                    Shortfall(indicator, measure, result.value(measure, place), evaluation.gap))
+    return sorted(grouped.items(), key=lambda item: item[0].sort_order)
+
+
+def build(session, catalogue, period: str, city, districts) -> list[PlaceReport]:
+    """One section for the city, then one per district in rank order."""
+    places = [city, *districts]
+    now = queries.compliance(session, catalogue, period, places)
+    before = queries.compliance(session, catalogue, str(parse_period(period).previous()), places,
+                                indicators=now.indicators)
+    ranks = {row["place"].id: row["rank"] for row in queries.district_ranking(now, districts)}
+    sections = []
+    for place in places:
+        changed = queries.changes(now, before, place)
+        sections.append(PlaceReport(
+            place=place, met=now.count(place, Status.MET), applicable=len(now.applicable(place)),
+            rate=now.rate(place), previous_rate=before.rate(place), rank=ranks.get(place.id),
+            shortfalls_by_domain=_shortfalls(now, place),
+            newly_met=[i for i, _old, new in changed if new == Status.MET],
+            newly_failing=[i for i, _old, new in changed if new == Status.NOT_MET]))
+    city_section, district_sections = sections[0], sections[1:]
+    return [city_section, *sorted(district_sections, key=lambda s: (s.rank or 999, s.place.sort_order))]
+
+
+def _percent(rate) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _value_text(value) -> str:
+    if value is None:
+        return _("not reported")
+    if value.numeric_value is not None:
+        return f"{value.numeric_value.normalize()}"
+    if value.state_value:
+        return value.state_value
+    if value.task_completed is not None:
+        return _("task completed") if value.task_completed else _("task not completed")
+    return ""
+
+
+def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) -> bytes:
+    """The report as an editable Word document a bureau can file."""
+    document = Document()
+    document.styles["Normal"].font.size = Pt(11)
+    document.add_heading(_("%(city)s indicator gap report, %(period)s", city=city_name, period=period), level=0)
+    document.add_paragraph(f"{catalogue.name_zh_hans} {catalogue.document}".strip())
+    ranking = document.add_table(rows=1, cols=4)
+    ranking.style = "Table Grid"
+    for cell, text in zip(ranking.rows[0].cells, (_("Rank"), _("Place"), _("Met"), _("Compliance rate"))):
+        cell.text = text
+    for section in sections:
+        row = ranking.add_row().cells
+        row[0].text = str(section.rank or "—")
+        row[1].text = section.place.name
+        row[2].text = f"{section.met} / {section.applicable}"
+        row[3].text = _percent(section.rate)
+    for section in sections:
+        document.add_heading(section.place.name, level=1)
+        document.add_paragraph(_(
+            "%(met)d of %(total)d applicable indicators met, a compliance rate of %(rate)s (previous period: %(previous)s).",
+            met=section.met, total=section.applicable, rate=_percent(section.rate),
+            previous=_percent(section.previous_rate)))
+        if section.newly_failing:
+            document.add_paragraph(_("No longer met: %(list)s",
+                                     list="、".join(f"{i.code} {i.name}" for i in section.newly_failing)))
+        if section.newly_met:
+            document.add_paragraph(_("Newly met: %(list)s",
+                                     list="、".join(f"{i.code} {i.name}" for i in section.newly_met)))
+        if not section.shortfalls_by_domain:
+            document.add_paragraph(_("No indicator is failing."))
+        for domain, shortfalls in section.shortfalls_by_domain:
+            document.add_heading(domain.name, level=2)
+            table = document.add_table(rows=1, cols=6)
+            table.style = "Table Grid"
+            headers = (_("No."), _("Indicator"), _("Property"), _("Target"), _("Value"), _("Gap"))
+            for cell, text in zip(table.rows[0].cells, headers):
+                cell.text = text
+            for item in shortfalls:
+                cells = table.add_row().cells
+                cells[0].text = item.measure.code
+                cells[1].text = item.indicator.name if item.measure.name == item.indicator.name else \
+                    f"{item.indicator.name}：{item.measure.name}"
+                cells[2].text = str(item.indicator.property_enum.title) if item.indicator.property_enum else "—"
+                cells[3].text = f"{item.measure.target} {item.measure.unit}".strip()
+                cells[4].text = _value_text(item.value)
+                cells[5].text = "" if item.gap is None else f"{item.gap:g}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
