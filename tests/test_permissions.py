@@ -23,6 +23,7 @@ STAFF_ROUTES = [
     ("/admin/bureaus/{bureau}/edit", Permission.ORG_MANAGE),
     ("/admin/indicators/", Permission.INDICATORS_EDIT),
     ("/admin/indicators/review", Permission.INDICATORS_REVIEW),
+    ("/admin/indicators/board", Permission.INDICATORS_BOARD),
     ("/admin/indicators/values/{measure}/{place}/2025", Permission.INDICATORS_EDIT),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).

@@ -37,6 +37,7 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     INDICATORS_EDIT = "indicators.edit"
     INDICATORS_REVIEW = "indicators.review"
+    INDICATORS_BOARD = "indicators.board"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

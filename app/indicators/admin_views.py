@@ -1,7 +1,7 @@
 """Back office for indicators: a bureau's task list, value entry with evidence, the reviewer's queue."""
 from datetime import date
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -89,6 +89,20 @@ def edit_value(measure_id: int, place_id: int, period: str):
     needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
     return render("admin/indicators/value_form.html", form=form, measure=measure, place=place, period=period,
                   history=history, needed=needed, status=status)
+
+
+@bp.get("/board")
+@permission_required(Permission.INDICATORS_BOARD)
+def board():
+    """The task-breakdown board (任务分解表): what is missing, returned or waiting, and whether it is overdue."""
+    period = _period()
+    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
+    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    bureaus, by_place = queries.task_board(db.session, catalogue, period, places)
+    month, day = (int(part) for part in current_app.config["INDICATOR_DUE_MONTH_DAY"].split("-"))
+    due = date(parse_period(period).year + 1, month, day)
+    return render("admin/indicators/board.html", period=period, bureaus=bureaus, by_place=by_place, due=due,
+                  overdue=date.today() > due)
 
 
 @bp.get("/review")

@@ -176,3 +176,40 @@ def value_history(session, indicator, place) -> list[IndicatorValue]:
                IndicatorValue.state.in_([ValueState.APPROVED, ValueState.SUPERSEDED]))
         .order_by(IndicatorValue.period.desc(), IndicatorValue.version.desc())))
 
+
+
+@dataclass
+class BoardRow:
+    """Counts of values by state for one bureau or one district."""
+
+    label: str
+    missing: int = 0
+    draft: int = 0
+    returned: int = 0
+    submitted: int = 0
+    approved: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.missing + self.draft + self.returned
+
+
+def task_board(session, catalogue, period: str, places) -> tuple[list[BoardRow], list[BoardRow]]:
+    """For the admin: every hand-entered value of a period by state, per lead bureau and per place."""
+    indicators = [i for i in catalogue_indicators(session, catalogue) if not i.is_computed]
+    latest = latest_versions(session, [m.id for i in indicators for m in i.measures], period)
+    by_bureau: dict[str, BoardRow] = {}
+    by_place = {place.id: BoardRow(place.name) for place in places}
+    for indicator in indicators:
+        bureau = indicator.lead_bureau.name if indicator.lead_bureau else "—"
+        bureau_row = by_bureau.setdefault(bureau, BoardRow(bureau))
+        for place in places:
+            if not indicator.scope_enum.applies_to(place):
+                continue
+            for measure in indicator.measures:
+                value = latest.get((measure.id, place.id))
+                state = "missing" if value is None else (
+                    "approved" if value.state == ValueState.SUPERSEDED else value.state)
+                for row in (bureau_row, by_place[place.id]):
+                    setattr(row, state, getattr(row, state) + 1)
+    return sorted(by_bureau.values(), key=lambda r: -r.open), list(by_place.values())

@@ -128,6 +128,8 @@ def init_app(app) -> None:
     app.register_blueprint(admin_views.bp)
     add_staff(app, "indicators_admin.tasks", _l("Indicator values"), Permission.INDICATORS_EDIT,
               _l("Enter and submit the values of the indicators your bureau leads, with evidence."))
+    add_staff(app, "indicators_admin.board", _l("Indicator task board"), Permission.INDICATORS_BOARD,
+              _l("Missing, returned and waiting values per bureau and per district, against the deadline."))
     add_staff(app, "indicators_admin.review_queue", _l("Review indicator values"), Permission.INDICATORS_REVIEW,
               _l("Approve or return values that editors submitted."))
     add_public(app, "indicators.overview", _l("Indicator progress"),

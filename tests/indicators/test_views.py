@@ -191,3 +191,18 @@ def test_gap_report_downloads_as_an_editable_docx(client, world):
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "危险废物利用处置率" in cells and "8" in cells
     assert "白河县" in text or "白河县" in cells
+
+
+def test_admin_board_counts_values_per_bureau_and_place(client, auth, session, world):
+    from app.indicators import services
+
+    services.save_draft(session, world["bureau_editor"], world["ind"]["1"].measures[0], world["city"], "2025",
+                        services.ValueInput(state_value="建立", evidence="x"),
+                        today=__import__("datetime").date(2026, 1, 1))
+    session.commit()
+    auth.login("admin")
+    body = client.get("/admin/indicators/board?period=2025&lang=zh_Hans").get_data(as_text=True)
+    assert "前报送" in body and "已逾期" in body  # 2025 values were due by 31 March 2026
+    city_row = body.split("<th scope=\"row\">云溪市")[1].split("</tr>")[0]
+    # city: indicators 1-5 entered by hand, 2 approved, 1 draft, 3-5 missing
+    assert [int(n) for n in __import__("re").findall(r"<td>(\d+)</td>", city_row)] == [3, 1, 0, 0, 1]
