@@ -24,6 +24,9 @@ STAFF_ROUTES = [
     ("/admin/indicators/", Permission.INDICATORS_EDIT),
     ("/admin/indicators/review", Permission.INDICATORS_REVIEW),
     ("/admin/indicators/board", Permission.INDICATORS_BOARD),
+    ("/admin/indicators/import", Permission.INDICATORS_EDIT),
+    ("/admin/indicators/import/template.xlsx", Permission.INDICATORS_EDIT),
+    ("/admin/indicators/catalogues/import", Permission.INDICATORS_BOARD),
     ("/admin/indicators/values/{measure}/{place}/2025", Permission.INDICATORS_EDIT),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).

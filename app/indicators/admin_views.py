@@ -1,15 +1,15 @@
 """Back office for indicators: a bureau's task list, value entry with evidence, the reviewer's queue."""
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts.permissions import Permission
 from app.extensions import db
-from app.indicators import queries, services
-from app.indicators.forms import ReviewForm, ValueForm
+from app.indicators import catalogue_import, queries, services, values_import, xlsx
+from app.indicators.forms import CatalogueImportForm, ReviewForm, ValueForm, ValuesImportForm
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
 from app.indicators.models import IndicatorMeasure, IndicatorValue, ValueState
 from app.indicators.periods import PeriodError, parse_period
@@ -103,6 +103,75 @@ def board():
     due = date(parse_period(period).year + 1, month, day)
     return render("admin/indicators/board.html", period=period, bureaus=bureaus, by_place=by_place, due=due,
                   overdue=date.today() > due)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required(Permission.INDICATORS_EDIT)
+def import_values():
+    """Upload a sheet of values; all rows are checked, then all submitted for review, or none."""
+    period = _period()
+    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
+    form = ValuesImportForm()
+    errors, status = [], 200
+    if request.method == "POST":
+        status = 422
+    if form.validate_on_submit():
+        try:
+            rows = xlsx.read_rows(form.file.data.stream)
+        except xlsx.SheetError:
+            form.file.errors.append(_("The file is not a readable XLSX workbook."))
+        else:
+            result = values_import.import_values(db.session, current_user, catalogue, rows, today=date.today())
+            if result.errors:
+                db.session.rollback()
+                errors = result.errors
+            else:
+                db.session.commit()
+                flash(_("%(n)d values imported and submitted for review.", n=result.saved), "success")
+                return see_other(url_for(".tasks", period=period))
+    return render("admin/indicators/import.html", form=form, errors=errors, period=period, status=status)
+
+
+@bp.get("/import/template.xlsx")
+@permission_required(Permission.INDICATORS_EDIT)
+def import_template():
+    """A sheet pre-filled with the indicator codes and places this user may enter, for one period."""
+    period = _period()
+    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
+    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    rows = [[m.code, place.code, period, "", "", "", "", f"{i.name} · {m.name} · {m.target} {m.unit}".strip(),
+             place.name]
+            for i in queries.catalogue_indicators(db.session, catalogue) if services.can_edit(current_user, i)
+            for place in places if i.scope_enum.applies_to(place) for m in i.measures]
+    body = xlsx.write_rows(period, values_import.HEADERS + ["indicator (for reference)", "place name"], rows)
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="indicator-values-{period}.xlsx"'})
+
+
+@bp.route("/catalogues/import", methods=["GET", "POST"])
+@permission_required(Permission.INDICATORS_BOARD)
+def import_catalogue():
+    """Load another official catalogue version (e.g. the 2024 city table) from its XLSX."""
+    form = CatalogueImportForm()
+    errors, status = [], 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            rows = xlsx.read_rows(form.file.data.stream)
+        except xlsx.SheetError:
+            form.file.errors.append(_("The file is not a readable XLSX workbook."))
+        else:
+            result = catalogue_import.import_catalogue(
+                db.session, current_user, code=form.code.data.strip(), name_zh_hans=form.name_zh_hans.data.strip(),
+                name_en=form.name_en.data or "", document=form.document.data or "", first_year=form.first_year.data,
+                last_year=form.last_year.data, rows=rows)
+            if result.errors:
+                db.session.rollback()
+                errors = result.errors
+            else:
+                db.session.commit()
+                flash(_("The catalogue %(code)s has been loaded.", code=result.catalogue.code), "success")
+                return see_other(url_for(".board"))
+    return render("admin/indicators/catalogue_import.html", form=form, errors=errors, status=status)
 
 
 @bp.get("/review")

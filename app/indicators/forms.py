@@ -1,7 +1,8 @@
 """Forms for entering and reviewing indicator values."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.indicators.rules import STATES
 from app.web.forms import BaseForm, choices
@@ -27,3 +28,24 @@ class ValueForm(BaseForm):
 
 class ReviewForm(BaseForm):
     comment = TextAreaField(_l("Comment for the editor"), validators=[Optional(), Length(max=1000)])
+
+
+class ValuesImportForm(BaseForm):
+    file = FileField(_l("XLSX file"), validators=[FileRequired(message=_l("Choose an XLSX file."))],
+                     description=_l("Columns: code, place, period, value, evidence, source, correction_reason "
+                                    "(or 指标序号, 地区代码, 期间, 数值, 佐证材料, 数据来源, 更正理由)."))
+
+
+class CatalogueImportForm(BaseForm):
+    code = StringField(_l("Code"), validators=[InputRequired(message=_l("Enter a code.")), Length(max=32)],
+                       description=_l("For example 2024-city."))
+    name_zh_hans = StringField(_l("Name (Simplified Chinese)"),
+                               validators=[InputRequired(message=_l("Enter the name.")), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=300)])
+    document = StringField(_l("Document number"), validators=[Optional(), Length(max=200)])
+    first_year = IntegerField(_l("First year judged under it"), validators=[
+        InputRequired(message=_l("Enter a year.")), NumberRange(min=2000, max=2100, message=_l("Enter a year."))])
+    last_year = IntegerField(_l("Last year (empty: still in force)"), validators=[
+        Optional(), NumberRange(min=2000, max=2100, message=_l("Enter a year."))])
+    file = FileField(_l("XLSX file"), validators=[FileRequired(message=_l("Choose an XLSX file."))],
+                     description=_l("The official table: 领域, 任务, 序号, 指标名称, 单位, 指标值, 指标属性, 适用范围, 牵头单位."))

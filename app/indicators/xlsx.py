@@ -1,0 +1,44 @@
+"""Reading uploaded XLSX sheets into rows of dicts (first row = headers) and writing import templates."""
+import io
+import zipfile
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+MAX_ROWS = 20_000
+
+
+class SheetError(ValueError):
+    """The upload is not a readable XLSX workbook, or it is too large."""
+
+
+def read_rows(stream) -> list[dict]:
+    """The first sheet as a list of {header: cell} dicts; cells are None or str/int/float."""
+    data = stream.read()
+    if not zipfile.is_zipfile(io.BytesIO(data)):  # XLSX is a zip package; anything else is refused by content
+        raise SheetError("not an XLSX file")
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError) as error:
+        raise SheetError("not an XLSX file") from error
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    headers = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    result = []
+    for index, values in enumerate(rows):
+        if index >= MAX_ROWS:
+            raise SheetError("too many rows")
+        result.append(dict(zip(headers, values)))
+    workbook.close()
+    return result
+
+
+def write_rows(title: str, headers: list[str], rows: list[list]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
