@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.accounts.permissions import Permission
 from app.extensions import db
 from app.indicators import catalogue_import, queries, services, values_import, xlsx
+from app.indicators.exports import XLSX_MIMETYPE
 from app.indicators.forms import CatalogueImportForm, ReviewForm, ValueForm, ValuesImportForm
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
 from app.indicators.models import IndicatorMeasure, IndicatorValue, ValueState
@@ -20,6 +21,21 @@ from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
 
 bp = Blueprint("indicators_admin", __name__, url_prefix="/admin/indicators")
+
+
+def _in_force(period: str):
+    """The catalogue a period is judged under, and the city and its districts."""
+    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
+    return catalogue, [p for p in [the_city(db.session), *districts(db.session)] if p]
+
+
+def _read_upload(form) -> list[dict] | None:
+    """The uploaded sheet's rows, or None with the error put on the form's file field."""
+    try:
+        return xlsx.read_rows(form.file.data.stream)
+    except xlsx.SheetError:
+        form.file.errors.append(_("The file is not a readable XLSX workbook."))
+        return None
 
 
 def _period() -> str:
@@ -35,8 +51,7 @@ def _period() -> str:
 def tasks():
     """The indicators this user's bureau leads (all, for admins) × places, with the state of each value."""
     period = _period()
-    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
-    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    catalogue, places = _in_force(period)
     indicators = [i for i in queries.catalogue_indicators(db.session, catalogue)
                   if services.can_edit(current_user, i)]
     latest = queries.latest_versions(db.session, [m.id for i in indicators for m in i.measures], period)
@@ -96,8 +111,7 @@ def edit_value(measure_id: int, place_id: int, period: str):
 def board():
     """The task-breakdown board (任务分解表): what is missing, returned or waiting, and whether it is overdue."""
     period = _period()
-    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
-    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    catalogue, places = _in_force(period)
     bureaus, by_place = queries.task_board(db.session, catalogue, period, places)
     month, day = (int(part) for part in current_app.config["INDICATOR_DUE_MONTH_DAY"].split("-"))
     due = date(parse_period(period).year + 1, month, day)
@@ -110,17 +124,12 @@ def board():
 def import_values():
     """Upload a sheet of values; all rows are checked, then all submitted for review, or none."""
     period = _period()
-    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
+    catalogue, _places = _in_force(period)
     form = ValuesImportForm()
-    errors, status = [], 200
-    if request.method == "POST":
-        status = 422
+    errors, status = [], 422 if request.method == "POST" else 200
     if form.validate_on_submit():
-        try:
-            rows = xlsx.read_rows(form.file.data.stream)
-        except xlsx.SheetError:
-            form.file.errors.append(_("The file is not a readable XLSX workbook."))
-        else:
+        rows = _read_upload(form)
+        if rows is not None:
             result = values_import.import_values(db.session, current_user, catalogue, rows, today=date.today())
             if result.errors:
                 db.session.rollback()
@@ -137,14 +146,13 @@ def import_values():
 def import_template():
     """A sheet pre-filled with the indicator codes and places this user may enter, for one period."""
     period = _period()
-    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year) or abort(404)
-    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    catalogue, places = _in_force(period)
     rows = [[m.code, place.code, period, "", "", "", "", f"{i.name} · {m.name} · {m.target} {m.unit}".strip(),
              place.name]
             for i in queries.catalogue_indicators(db.session, catalogue) if services.can_edit(current_user, i)
             for place in places if i.scope_enum.applies_to(place) for m in i.measures]
     body = xlsx.write_rows(period, values_import.HEADERS + ["indicator (for reference)", "place name"], rows)
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(body, mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="indicator-values-{period}.xlsx"'})
 
 
@@ -155,11 +163,8 @@ def import_catalogue():
     form = CatalogueImportForm()
     errors, status = [], 422 if request.method == "POST" else 200
     if form.validate_on_submit():
-        try:
-            rows = xlsx.read_rows(form.file.data.stream)
-        except xlsx.SheetError:
-            form.file.errors.append(_("The file is not a readable XLSX workbook."))
-        else:
+        rows = _read_upload(form)
+        if rows is not None:
             result = catalogue_import.import_catalogue(
                 db.session, current_user, code=form.code.data.strip(), name_zh_hans=form.name_zh_hans.data.strip(),
                 name_en=form.name_en.data or "", document=form.document.data or "", first_year=form.first_year.data,

@@ -4,9 +4,11 @@ import io
 
 from flask import Response
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
+from app.indicators import xlsx
 from app.indicators.judging import STATUS_TITLES
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(name: str, header: list[str], rows: list[list], fmt: str) -> Response:
@@ -18,14 +20,7 @@ def _download(name: str, header: list[str], rows: list[list], fmt: str) -> Respo
         writer.writerows(rows)
         body, mimetype = buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     else:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        body, mimetype = buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mimetype = xlsx.write_rows(name[:31], header, rows), XLSX_MIMETYPE
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
