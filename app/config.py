@@ -75,6 +75,8 @@ class Config:
     DEMO_CREDENTIALS_FILE = os.environ.get("DEMO_CREDENTIALS_FILE", str(ROOT / "instance" / "demo-credentials.txt"))
     # Values of a year are due by this month-day of the following year (任务分解表 deadline); later ones are overdue.
     INDICATOR_DUE_MONTH_DAY = os.environ.get("INDICATOR_DUE_MONTH_DAY", "03-31")
+    # Largest single evidence file accepted, in bytes.
+    MAX_EVIDENCE_BYTES = int(os.environ.get("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024))
     # Directory for uploaded files (evidence, photos, attachments).
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
 

@@ -88,9 +88,12 @@ def edit_value(measure_id: int, place_id: int, period: str):
         form.task_completed.data = "yes" if editable.task_completed else "no"
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
+        files = [(f.filename or "", f.read()) for f in (form.evidence_files.data or []) if f and f.filename]
         try:
+            checked = services.check_evidence_files(files, current_app.config["MAX_EVIDENCE_BYTES"])
             value = services.save_draft(db.session, current_user, measure, place, period, _input(form),
                                         today=date.today())
+            services.attach_evidence(db.session, current_user, value, checked, current_app.config["UPLOAD_DIR"])
             if form.submit_for_review.data:
                 services.submit_value(db.session, current_user, value)
         except services.IndicatorError as error:
@@ -103,7 +106,8 @@ def edit_value(measure_id: int, place_id: int, period: str):
     rule = rule_for(measure.target)
     needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
     return render("admin/indicators/value_form.html", form=form, measure=measure, place=place, period=period,
-                  history=history, needed=needed, status=status)
+                  history=history, needed=needed, status=status,
+                  files=queries.evidence_files(db.session, [v.id for v in history]))
 
 
 @bp.get("/board")
@@ -184,7 +188,8 @@ def import_catalogue():
 def review_queue():
     waiting = db.session.scalars(select(IndicatorValue).where(IndicatorValue.state == ValueState.SUBMITTED)
                                  .order_by(IndicatorValue.submitted_at)).all()
-    return render("admin/indicators/review.html", waiting=waiting, form=ReviewForm())
+    return render("admin/indicators/review.html", waiting=waiting, form=ReviewForm(),
+                  files=queries.evidence_files(db.session, [v.id for v in waiting]))
 
 
 @bp.post("/values/<int:value_id>/<action>")

@@ -1,6 +1,6 @@
 """Forms for entering and reviewing indicator values."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -21,6 +21,8 @@ class ValueForm(BaseForm):
     evidence = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=5000)],
                              description=_l("What the value rests on: documents, monitoring data, meeting minutes."))
     source = StringField(_l("Data source"), validators=[Optional(), Length(max=300)])
+    evidence_files = MultipleFileField(_l("Evidence files (optional)"),
+                                       description=_l("PDF, images (JPEG, PNG, WebP), Word or Excel files."))
     correction_reason = StringField(_l("Reason for the correction"), validators=[Optional(), Length(max=500)],
                                     description=_l("Only when changing a value that was already approved."))
     submit_for_review = BooleanField(_l("Submit for review now"))

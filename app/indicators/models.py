@@ -258,3 +258,21 @@ class IndicatorValue(db.Model):
             "source": self.source, "correction_reason": self.correction_reason,
             "review_comment": self.review_comment, "computed": self.computed,
         }
+
+
+class IndicatorEvidenceFile(db.Model):
+    """A document or photo attached to one version of a value (public once that version is approved)."""
+
+    __tablename__ = "indicator_evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value_id: Mapped[int] = mapped_column(ForeignKey("indicator_values.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    value: Mapped[IndicatorValue] = relationship()

@@ -6,7 +6,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
 from app.indicators.judging import IndicatorStatus, combine, judge_measure
-from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorMeasure,
+from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile, IndicatorMeasure,
                                    IndicatorTaskGroup, IndicatorValue, ValueState)
 from app.indicators.periods import parse_period
 from app.indicators.rules import Status
@@ -44,7 +44,7 @@ def catalogue_indicators(session, catalogue) -> list[Indicator]:
 # What public pages judge and show of a value, read as plain rows: building ORM objects for hundreds of
 # values was most of a page's cost.
 _PUBLIC_VALUE_COLUMNS = (
-    IndicatorValue.measure_id, IndicatorValue.place_id, IndicatorValue.period, IndicatorValue.version,
+    IndicatorValue.id, IndicatorValue.measure_id, IndicatorValue.place_id, IndicatorValue.period, IndicatorValue.version,
     IndicatorValue.state, IndicatorValue.numeric_value, IndicatorValue.state_value, IndicatorValue.task_completed,
     IndicatorValue.not_applicable, IndicatorValue.not_applicable_reason, IndicatorValue.evidence,
     IndicatorValue.source, IndicatorValue.computed, IndicatorValue.method, IndicatorValue.sample_size,
@@ -213,3 +213,14 @@ def task_board(session, catalogue, period: str, places) -> tuple[list[BoardRow],
                 for row in (bureau_row, by_place[place.id]):
                     setattr(row, state, getattr(row, state) + 1)
     return sorted(by_bureau.values(), key=lambda r: -r.open), list(by_place.values())
+
+
+def evidence_files(session, value_ids) -> dict[int, list[IndicatorEvidenceFile]]:
+    """Files attached to each of the given values."""
+    files: dict[int, list[IndicatorEvidenceFile]] = {}
+    if not value_ids:
+        return files
+    for row in session.scalars(select(IndicatorEvidenceFile).where(IndicatorEvidenceFile.value_id.in_(list(value_ids)))
+                               .order_by(IndicatorEvidenceFile.id)):
+        files.setdefault(row.value_id, []).append(row)
+    return files

@@ -12,8 +12,9 @@ from app.accounts.permissions import Role
 from app.db_types import utcnow
 from app.indicators import workflow
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
-from app.indicators.models import Indicator, IndicatorMeasure, IndicatorValue, ValueState
+from app.indicators.models import Indicator, IndicatorEvidenceFile, IndicatorMeasure, IndicatorValue, ValueState
 from app.indicators.periods import PeriodError, parse_period
+from app.web import uploads
 
 
 class IndicatorError(ValueError):
@@ -165,6 +166,42 @@ def return_value(session, reviewer, value: IndicatorValue, comment: str) -> Indi
     value.reviewed_by_id, value.reviewed_at = reviewer.id, utcnow()
     _transition(session, reviewer, value, "return", note=comment.strip())
     return value
+
+
+EVIDENCE_KINDS = frozenset({"pdf", "png", "jpeg", "webp", "docx", "xlsx"})
+
+
+def check_evidence_files(files: list[tuple[str, bytes]], max_bytes: int) -> list[tuple[str, bytes, str]]:
+    """Check every upload before anything is saved: (name, data) → (name, data, kind), or IndicatorError."""
+    checked = []
+    for name, data in files:
+        try:
+            checked.append((name, data, uploads.check(data, name, accepted=EVIDENCE_KINDS, max_bytes=max_bytes)))
+        except uploads.UploadError as error:
+            reason = {"empty": _("%(name)s is empty.", name=name),
+                      "too large": _("%(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // 1024 // 1024)}
+            raise IndicatorError(reason.get(str(error)) or _(
+                "%(name)s is not a PDF, an image (JPEG, PNG, WebP) or a Word or Excel file.", name=name)) from error
+    return checked
+
+
+def attach_evidence(session, actor, value: IndicatorValue, checked, directory: str) -> list[IndicatorEvidenceFile]:
+    """Store checked files and attach them to a value that is still being edited."""
+    if value.state_enum not in workflow.EDITABLE:
+        raise IndicatorError(_("This value is awaiting review and cannot be changed now."))
+    attached = []
+    for name, data, kind in checked:
+        stored = uploads.store(data, name, kind, directory)
+        row = IndicatorEvidenceFile(value_id=value.id, original_name=stored.original_name,
+                                    stored_name=stored.stored_name, kind=kind, size=stored.size,
+                                    sha256=stored.sha256, uploaded_by_id=actor.id)
+        session.add(row)
+        attached.append(row)
+    session.flush()
+    for row in attached:
+        audit.record(session, "indicators.evidence_attach", row, actor=actor,
+                     after={"value_id": value.id, "name": row.original_name, "sha256": row.sha256})
+    return attached
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,17 @@
 """Public indicator pages: overview, district comparison, one indicator; with CSV/XLSX export."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask_login import current_user
 
 from app.extensions import db
-from app.indicators import exports, queries, report
+from app.indicators import exports, queries, report, services
 from app.indicators.judging import STATUS_TITLES
-from app.indicators.models import IndicatorProperty
+from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.rules import Status
 from app.org.queries import districts, the_city
+from app.web import uploads
 from app.web.htmx import render
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
@@ -111,10 +113,31 @@ def detail(code: str):
     result = queries.compliance(db.session, catalogue, period, places)
     periods = sorted(queries.reported_periods(db.session))
     series = queries.approved_values(db.session, [m.id for m in indicator.measures], periods, [city.id])
+    shown_ids = [v.id for v in result.values.values() if v.period == period]
     return render("indicators/detail.html", indicator=indicator, catalogue=catalogue, period=period,
                   periods=periods, places=places, city=city, result=result, series=series,
+                  files=queries.evidence_files(db.session, shown_ids),
                   history=queries.value_history(db.session, indicator, city), statuses=STATUS_TITLES,
                   Status=Status)
+
+
+@bp.get("/evidence/<int:file_id>")
+def evidence_file(file_id: int):
+    """An evidence file: public once its value is published; before that only for staff who handle it."""
+    row = db.session.get(IndicatorEvidenceFile, file_id) or abort(404)
+    published = row.value.state in (ValueState.APPROVED, ValueState.SUPERSEDED)
+    staff_may = current_user.is_authenticated and (services.can_edit(current_user, row.value.measure.indicator)
+                                                   or services.can_review(current_user))
+    if not (published or staff_may):
+        abort(404)
+    try:
+        path = uploads.path_of(current_app.config["UPLOAD_DIR"], row.stored_name)
+        response = send_file(path, mimetype=uploads.KINDS[row.kind][0], download_name=row.original_name,
+                             as_attachment=row.kind not in uploads.IMAGES, max_age=3600)
+    except FileNotFoundError:
+        abort(404)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def init_app(app) -> None:

@@ -206,3 +206,40 @@ def test_admin_board_counts_values_per_bureau_and_place(client, auth, session, w
     city_row = body.split("<th scope=\"row\">云溪市")[1].split("</tr>")[0]
     # city: indicators 1-5 entered by hand, 2 approved, 1 draft, 3-5 missing
     assert [int(n) for n in __import__("re").findall(r"<td>(\d+)</td>", city_row)] == [3, 1, 0, 0, 1]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_evidence_files_are_checked_attached_and_published_with_the_value(client, auth, csrf, session, world):
+    from app.indicators import services
+    from app.indicators.models import IndicatorEvidenceFile
+
+    auth.login("editor")
+    measure = world["ind"]["1"].measures[0]
+    url = f"/admin/indicators/values/{measure.id}/{world['city'].id}/2025?lang=en"
+    token = csrf.token(client, url)
+    response = client.post(url, content_type="multipart/form-data", data={
+        "state_value": "建立", "evidence": "会议纪要", "csrf_token": token,
+        "evidence_files": [(io.BytesIO(b"not really a pdf"), "minutes.pdf")]})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "minutes.pdf is not a PDF" in body and "会议纪要" in body
+    assert session.scalar(select(IndicatorValue).where(IndicatorValue.measure_id == measure.id)) is None
+
+    response = client.post(url, content_type="multipart/form-data", data={
+        "state_value": "建立", "evidence": "会议纪要", "submit_for_review": "y", "csrf_token": token,
+        "evidence_files": [(io.BytesIO(PNG), "photo.png"), (io.BytesIO(b"%PDF-1.7 minutes"), "minutes.pdf")]})
+    assert response.status_code == 303
+    files = session.scalars(select(IndicatorEvidenceFile).order_by(IndicatorEvidenceFile.id)).all()
+    assert [f.original_name for f in files] == ["photo.png", "minutes.pdf"]
+    auth.logout()
+
+    assert client.get(f"/indicators/evidence/{files[0].id}").status_code == 404  # not published yet
+    value = files[0].value
+    services.approve_value(session, world["reviewer"], value)
+    session.commit()
+    response = client.get(f"/indicators/evidence/{files[1].id}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert "minutes.pdf" in client.get("/indicators/1?period=2025").get_data(as_text=True)

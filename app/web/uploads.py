@@ -1,0 +1,88 @@
+"""Uploaded files: recognised by their content (never by name or declared type), size-limited, stored under
+random names outside the web root, and served back with safe headers."""
+import hashlib
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# kind -> (MIME type, file extension)
+KINDS = {
+    "pdf": ("application/pdf", "pdf"),
+    "png": ("image/png", "png"),
+    "jpeg": ("image/jpeg", "jpg"),
+    "webp": ("image/webp", "webp"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+IMAGES = frozenset({"png", "jpeg", "webp"})
+
+
+class UploadError(ValueError):
+    """A file that is empty, too large, or not one of the accepted kinds."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    original_name: str
+    kind: str
+    size: int
+    sha256: str
+
+    @property
+    def content_type(self) -> str:
+        return KINDS[self.kind][0]
+
+
+def sniff(data: bytes) -> str | None:
+    """The kind of a file from its first bytes (and, for Office files, the parts inside the zip)."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            if any(name.startswith("word/") for name in names):
+                return "docx"
+            if any(name.startswith("xl/") for name in names):
+                return "xlsx"
+    return None
+
+
+def check(data: bytes, original_name: str, *, accepted: frozenset[str], max_bytes: int) -> str:
+    """The file's kind, or UploadError with a reason for the user."""
+    if not data:
+        raise UploadError("empty")
+    if len(data) > max_bytes:
+        raise UploadError("too large")
+    kind = sniff(data)
+    if kind is None or kind not in accepted:
+        raise UploadError("kind")
+    return kind
+
+
+def store(data: bytes, original_name: str, kind: str, directory: str) -> StoredFile:
+    """Write the bytes under a random name; the original name is kept only as a label."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = f"{secrets.token_hex(16)}.{KINDS[kind][1]}"
+    (folder / stored_name).write_bytes(data)
+    label = Path(original_name or "file").name[:200] or "file"
+    return StoredFile(stored_name, label, kind, len(data), hashlib.sha256(data).hexdigest())
+
+
+def path_of(directory: str, stored_name: str) -> Path:
+    """The stored file's path; refuses names that could point outside the upload folder."""
+    if not stored_name or "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
+        raise FileNotFoundError(stored_name)
+    return Path(directory) / stored_name
