@@ -83,7 +83,7 @@ def _number(rng, rule, attributes, year, base, meets, higher_is_better, first_ye
         value = threshold
     if _has_trend(rule):
         value += Decimal(year - first_year) / 4
-    if "%" in str(op) or threshold <= 100 < value:
+    if threshold <= 100 < value:  # a percentage target: never report more than 100
         value = min(value, Decimal(100))
     return value.quantize(Decimal("0.01"))
 
