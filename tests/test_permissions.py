@@ -27,6 +27,8 @@ STAFF_ROUTES = [
     ("/admin/indicators/import", Permission.INDICATORS_EDIT),
     ("/admin/indicators/import/template.xlsx", Permission.INDICATORS_EDIT),
     ("/admin/indicators/catalogues/import", Permission.INDICATORS_BOARD),
+    ("/admin/indicators/catalogues/{catalogue}/assignments", Permission.INDICATORS_BOARD),
+    ("/admin/indicators/catalogues/{catalogue}/assignments/template.xlsx", Permission.INDICATORS_BOARD),
     ("/admin/indicators/values/{measure}/{place}/2025", Permission.INDICATORS_EDIT),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
@@ -44,7 +46,7 @@ def targets(session, staff):
     session.commit()
     measure = catalogue.domains[1].task_groups[0].indicators[0].measures[0]
     return {"user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
-            "measure": measure.id}
+            "measure": measure.id, "catalogue": catalogue.id}
 
 
 def test_every_staff_route_is_in_the_matrix(app):
@@ -52,6 +54,7 @@ def test_every_staff_route_is_in_the_matrix(app):
                if hasattr(app.view_functions[rule.endpoint], "required_permission")}
     listed = {url.replace("{user}", "<int:user_id>").replace("{place}", "<int:place_id>")
               .replace("{bureau}", "<int:bureau_id>").replace("{measure}", "<int:measure_id>").replace("2025", "<period>")
+              .replace("{catalogue}", "<int:catalogue_id>")
               .replace("999999", "<int:value_id>").replace("/approve", "/<action>")
               for url, _ in STAFF_ROUTES + STAFF_POST_ROUTES}
     assert guarded == listed

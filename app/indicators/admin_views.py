@@ -5,14 +5,15 @@ from flask import Blueprint, Response, abort, current_app, flash, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.utils import secure_filename
 
 from app.accounts.permissions import Permission
 from app.extensions import db
-from app.indicators import catalogue_import, queries, services, values_import, xlsx
+from app.indicators import assignments_import, catalogue_import, queries, services, values_import, xlsx
 from app.indicators.exports import XLSX_MIMETYPE
-from app.indicators.forms import CatalogueImportForm, ReviewForm, ValueForm, ValuesImportForm
+from app.indicators.forms import AssignmentsImportForm, CatalogueImportForm, ReviewForm, ValueForm, ValuesImportForm
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
-from app.indicators.models import IndicatorMeasure, IndicatorValue, ValueState
+from app.indicators.models import IndicatorCatalogue, IndicatorMeasure, IndicatorValue, ValueState
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.workflow import TransitionError
 from app.org.models import Place
@@ -119,8 +120,8 @@ def board():
     bureaus, by_place = queries.task_board(db.session, catalogue, period, places)
     month, day = (int(part) for part in current_app.config["INDICATOR_DUE_MONTH_DAY"].split("-"))
     due = date(parse_period(period).year + 1, month, day)
-    return render("admin/indicators/board.html", period=period, bureaus=bureaus, by_place=by_place, due=due,
-                  overdue=date.today() > due)
+    return render("admin/indicators/board.html", period=period, catalogue=catalogue, bureaus=bureaus,
+                  by_place=by_place, due=due, overdue=date.today() > due)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -181,6 +182,41 @@ def import_catalogue():
                 flash(_("The catalogue %(code)s has been loaded.", code=result.catalogue.code), "success")
                 return see_other(url_for(".board"))
     return render("admin/indicators/catalogue_import.html", form=form, errors=errors, status=status)
+
+
+@bp.route("/catalogues/<int:catalogue_id>/assignments", methods=["GET", "POST"])
+@permission_required(Permission.INDICATORS_BOARD)
+def import_assignments(catalogue_id: int):
+    """Re-assign a catalogue's lead bureaus from the task-breakdown table (任务分解表); all rows valid, or none."""
+    catalogue = db.session.get(IndicatorCatalogue, catalogue_id) or abort(404)
+    form = AssignmentsImportForm()
+    errors, status = [], 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        rows = _read_upload(form)
+        if rows is not None:
+            result = assignments_import.import_assignments(db.session, current_user, catalogue, rows)
+            if result.errors:
+                db.session.rollback()
+                errors = result.errors
+            else:
+                db.session.commit()
+                flash(_("Lead bureaus imported: %(n)d indicators changed.", n=result.changed), "success")
+                return see_other(url_for(".import_assignments", catalogue_id=catalogue.id))
+    return render("admin/indicators/assignments_import.html", form=form, errors=errors, status=status,
+                  catalogue=catalogue, indicators=queries.catalogue_indicators(db.session, catalogue))
+
+
+@bp.get("/catalogues/<int:catalogue_id>/assignments/template.xlsx")
+@permission_required(Permission.INDICATORS_BOARD)
+def assignments_template(catalogue_id: int):
+    """The catalogue's current lead bureaus as a sheet to edit and upload again."""
+    catalogue = db.session.get(IndicatorCatalogue, catalogue_id) or abort(404)
+    rows = [[i.code, i.name_zh_hans, i.lead_bureau.code if i.lead_bureau else "",
+             i.lead_bureau.name_zh_hans if i.lead_bureau else ""]
+            for i in queries.catalogue_indicators(db.session, catalogue)]
+    body = xlsx.write_rows("任务分解表", assignments_import.TEMPLATE_HEADERS, rows)
+    filename = secure_filename(f"lead-bureaus-{catalogue.code}.xlsx")
+    return Response(body, mimetype=XLSX_MIMETYPE, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/review")

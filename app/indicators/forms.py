@@ -1,4 +1,4 @@
-"""Forms for entering and reviewing indicator values."""
+"""Forms for entering and reviewing indicator values, and for the XLSX imports."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
@@ -51,3 +51,10 @@ class CatalogueImportForm(BaseForm):
         Optional(), NumberRange(min=2000, max=2100, message=_l("Enter a year."))])
     file = FileField(_l("XLSX file"), validators=[FileRequired(message=_l("Choose an XLSX file."))],
                      description=_l("The official table: 领域, 任务, 序号, 指标名称, 单位, 指标值, 指标属性, 适用范围, 牵头单位."))
+
+
+class AssignmentsImportForm(BaseForm):
+    file = FileField(_l("XLSX file"), validators=[FileRequired(message=_l("Choose an XLSX file."))],
+                     description=_l("The task-breakdown table (任务分解表): 序号, 指标名称, 牵头单位 (or code, name, "
+                                    "lead_bureau); its other columns are ignored. Give the lead bureau by its code "
+                                    "or its Simplified Chinese name."))
