@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.indicators import api as indicators_api
     from app.indicators import views as indicators
     from app.org import admin_views as org_admin
+    from app import surveys
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters
     from app.web import views as web
@@ -72,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     for module in (web, accounts, admin, accounts_admin, org_admin, indicators_api):
         app.register_blueprint(module.bp)
     indicators.init_app(app)
+    surveys.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     _register_staff_nav(app)

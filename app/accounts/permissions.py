@@ -9,6 +9,7 @@ class Role(StrEnum):
     BUREAU_EDITOR = "bureau_editor"
     TIP_HANDLER = "tip_handler"
     REVIEWER = "reviewer"
+    INTERVIEWER = "interviewer"
 
     @property
     def title(self) -> str:
@@ -24,6 +25,7 @@ ROLE_TITLES = {
     Role.BUREAU_EDITOR: _l("Bureau editor"),
     Role.TIP_HANDLER: _l("Tip handler"),
     Role.REVIEWER: _l("Reviewer"),
+    Role.INTERVIEWER: _l("Survey interviewer"),
 }
 
 # Roles whose holder acts for exactly one bureau and sees only that bureau's objects.
@@ -38,6 +40,8 @@ class Permission(StrEnum):
     INDICATORS_EDIT = "indicators.edit"
     INDICATORS_REVIEW = "indicators.review"
     INDICATORS_BOARD = "indicators.board"
+    SURVEYS_MANAGE = "surveys.manage"
+    SURVEYS_INTERVIEW = "surveys.interview"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -45,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BUREAU_EDITOR: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_EDIT}),
     Role.TIP_HANDLER: frozenset({Permission.STAFF_AREA}),
     Role.REVIEWER: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_REVIEW}),
+    Role.INTERVIEWER: frozenset({Permission.STAFF_AREA, Permission.SURVEYS_INTERVIEW}),
 }
 
 

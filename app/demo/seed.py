@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
-from app.demo import indicators
+from app.demo import indicators, surveys
 from app.org.models import Bureau, Place, PlaceLevel
 
 CITY = dict(code="yunxi", name_zh_hans="云溪市", name_zh_hant="雲溪市", name_en="Yunxi City",
@@ -57,6 +57,7 @@ USERS = [
     ("editor", "生态环境局编辑", Role.BUREAU_EDITOR, "eeb"),
     ("handler", "生态环境局举报办理员", Role.TIP_HANDLER, "eeb"),
     ("reviewer", "审核员", Role.REVIEWER, None),
+    ("interviewer", "电话访问员", Role.INTERVIEWER, None),
 ]
 
 
@@ -97,6 +98,9 @@ def run(session, credentials_file: str, years: int = 3) -> dict:
     if created["users"]:
         _write_credentials(Path(credentials_file), created["users"])
     _load_indicators(session, created, years)
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    interviewer = session.scalar(select(User).where(User.username == "interviewer"))
+    created.update(surveys.load(session, admin, interviewer, year=indicators.DEMO_YEARS[-1]))
     return created
 
 
@@ -120,7 +124,8 @@ def _write_credentials(path: Path, passwords: dict) -> None:
 
 def summary(created: dict, credentials_file: str) -> str:
     lines = [f"Demo city: {created['places']} places, {created['bureaus']} bureaus and "
-             f"{created['indicator_values']} indicator values created."]
+             f"{created['indicator_values']} indicator values, {created['surveys']} surveys with "
+             f"{created['survey_responses']} responses created."]
     if created["users"]:
         lines.append(f"Demo staff accounts (also saved in {credentials_file}):")
         for username, password in created["users"].items():
