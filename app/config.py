@@ -63,6 +63,9 @@ class Config:
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
     # Rate limit on login attempts per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    # Survey form posts (each page of a paged survey counts) per client address; generous because many
+    # residents share one address behind a carrier's or a compound's NAT.
+    SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "120 per hour")
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -2,6 +2,8 @@
 
 
 def init_app(app) -> None:
-    from app.surveys import indicator_feed, models  # noqa: F401  (models: registered with the metadata)
+    from app.surveys import admin_views, indicator_feed, views
 
+    views.init_app(app)
+    admin_views.init_app(app)
     indicator_feed.register()

@@ -7,9 +7,11 @@ The method, stated on every results page:
 - The survey's rate is the mean of the respondents' rates (respondents with no valid answer are left out),
   so every respondent weighs the same however many questions they answered.
 - 95% interval: Wilson score interval when every respondent's rate is 0 or 1 (one question), otherwise the
-  normal approximation for a mean. Margin of error = half the interval's width.
+  normal approximation for a mean (with a single respondent, whose answers say nothing about the spread, the
+  whole scale). Margin of error = half the interval's width.
 - City-wide with post-stratification: district rates weighted by district population (only districts with
-  answers), variance Σ W² · SE²; otherwise the plain mean over all respondents.
+  answers), variance Σ W² · SE² (each district's SE taken before its interval was cut to the scale);
+  otherwise the plain mean over all respondents.
 - The optional weighted score is the mean over respondents of the mean option weight of their valid answers.
 """
 import math
@@ -26,6 +28,9 @@ class Estimate:
     n: int
     low: float
     high: float
+    # The standard error of the normal approximation, kept because cutting the interval to the scale
+    # (e.g. at 100%) shrinks the half width; None for Wilson intervals, whose half width stands for it.
+    se: float | None = None
 
     @property
     def margin(self) -> float:
@@ -62,7 +67,8 @@ def wilson(positive: int, n: int) -> Estimate:
     denominator = 1 + Z95 ** 2 / n
     centre = (p + Z95 ** 2 / (2 * n)) / denominator
     half = Z95 * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n)) / denominator
-    return Estimate(p, n, max(0.0, centre - half), min(1.0, centre + half))
+    # The interval always holds p; min/max keep rounding (p = 0 or 1) from leaving it just outside.
+    return Estimate(p, n, max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half)))
 
 
 def estimate(histogram: Mapping[float, int], *, lowest: float = 0.0, highest: float = 1.0) -> Estimate | None:
@@ -74,13 +80,15 @@ def estimate(histogram: Mapping[float, int], *, lowest: float = 0.0, highest: fl
     if set(histogram) <= {0.0, 1.0} and (lowest, highest) == (0.0, 1.0):
         return wilson(histogram.get(1.0, 0), n)
     mean = sum(score * count for score, count in histogram.items()) / n
-    variance = (sum(count * (score - mean) ** 2 for score, count in histogram.items()) / (n - 1)) if n > 1 else 0.0
-    half = Z95 * math.sqrt(variance / n)
-    return Estimate(mean, n, max(lowest, mean - half), min(highest, mean + half))
+    if n == 1:
+        return Estimate(mean, n, lowest, highest, se=(highest - lowest) / 2 / Z95)
+    se = math.sqrt(sum(count * (score - mean) ** 2 for score, count in histogram.items()) / (n - 1) / n)
+    return Estimate(mean, n, max(lowest, mean - Z95 * se), min(highest, mean + Z95 * se), se=se)
 
 
 def standard_error(result: Estimate) -> float:
-    return result.margin / Z95
+    """The standard error behind an estimate's interval."""
+    return result.se if result.se is not None else result.margin / Z95
 
 
 def stratified(strata: Iterable[tuple[float, Estimate | None]], *, lowest: float = 0.0,
@@ -92,6 +100,6 @@ def stratified(strata: Iterable[tuple[float, Estimate | None]], *, lowest: float
         return None
     shares = [(weight / total, result) for weight, result in present]
     mean = sum(share * result.value for share, result in shares)
-    half = Z95 * math.sqrt(sum((share * standard_error(result)) ** 2 for share, result in shares))
-    return Estimate(mean, sum(result.n for _, result in shares), max(lowest, mean - half),
-                    min(highest, mean + half))
+    se = math.sqrt(sum((share * standard_error(result)) ** 2 for share, result in shares))
+    return Estimate(mean, sum(result.n for _, result in shares), max(lowest, mean - Z95 * se),
+                    min(highest, mean + Z95 * se), se=se)

@@ -6,3 +6,31 @@ document.addEventListener("htmx:afterSwap", function (event) {
     summary.focus();
   }
 });
+
+// Survey display conditions: hide a question until the answer it depends on is chosen. Without this
+// script every question shows, with a note saying when to answer it, and the server ignores the rest.
+function applySurveyConditions(form) {
+  form.querySelectorAll("[data-condition]").forEach(function (question) {
+    var id = question.getAttribute("data-condition");
+    var chosen = form.querySelector('[name^="q"][value="' + id + '"]:checked, input[type="hidden"][name^="q"][value="' + id + '"]');
+    question.hidden = !chosen;
+  });
+}
+document.addEventListener("change", function (event) {
+  var form = event.target.closest && event.target.closest("#survey-form");
+  if (form) {
+    applySurveyConditions(form);
+  }
+});
+document.addEventListener("htmx:afterSettle", function () {
+  var form = document.getElementById("survey-form");
+  if (form) {
+    applySurveyConditions(form);
+  }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.getElementById("survey-form");
+  if (form) {
+    applySurveyConditions(form);
+  }
+});
