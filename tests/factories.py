@@ -50,6 +50,7 @@ def staff_set(session) -> dict:
         "bureau_editor": user(session, role=Role.BUREAU_EDITOR, username="editor", bureau_=home),
         "tip_handler": user(session, role=Role.TIP_HANDLER, username="handler", bureau_=home),
         "reviewer": user(session, role=Role.REVIEWER, username="reviewer"),
+        "interviewer": user(session, role=Role.INTERVIEWER, username="interviewer"),
         "other_editor": user(session, role=Role.BUREAU_EDITOR, username="editor2", bureau_=other),
     }
     users["bureaus"] = {"home": home, "other": other}
@@ -90,3 +91,46 @@ def approved_value(session, measure, place, period="2025", **values):
     session.add(row)
     session.flush()
     return row
+
+
+def survey(session, actor=None, *, mode="sampled", state="open", responses=0, invitations=0, districts=2,
+           publish_results=True, indicator_period="2025"):
+    """A small survey: a district question, a satisfaction, a participation and a multiple-choice question,
+    and an optional text; districts are created when missing (population 100k, 300k…)."""
+    from app.org.queries import districts as existing
+    from app.surveys import services
+    from app.surveys.answers import read_answers
+    from app.surveys.models import Measure, QuestionKind, ResponseChannel, SurveyState
+    from app.surveys.services import Texts
+    from werkzeug.datastructures import MultiDict
+
+    for number in range(len(existing(session)), districts):
+        place(session, code=f"d{number}", name_zh_hans=f"第{number}区", population=100_000 * (2 * number + 1))
+    created = services.create_survey(session, actor, title=Texts("测试问卷", "測試問卷", "Test survey"), mode=mode,
+                                     publish_results=publish_results,
+                                     indicator_period=indicator_period if mode == "sampled" else None)
+    section = services.add_section(session, actor, created, Texts("第一部分", "第一部分", "Part one"))
+    services.add_question(session, actor, section, kind=QuestionKind.DISTRICT, text=Texts("您住在哪个区？"))
+    services.add_question(session, actor, section, kind=QuestionKind.SATISFACTION, text=Texts("空气质量满意吗？"))
+    services.add_question(session, actor, section, kind=QuestionKind.PARTICIPATION, text=Texts("参与过垃圾分类吗？"))
+    services.add_question(session, actor, section, kind=QuestionKind.MULTIPLE, text=Texts("了解渠道"), max_choices=2,
+                          required=False, options=[Texts("电视"), Texts("网络"), Texts("社区")])
+    services.add_question(session, actor, section, kind=QuestionKind.LONG_TEXT, text=Texts("建议"), required=False)
+    if state != "draft":
+        services.change_state(session, actor, created, SurveyState(state) if state == "open" else SurveyState.OPEN)
+    session.flush()
+    session.refresh(created)
+    questions = services.ordered_questions(created)
+    for number in range(responses):
+        form = MultiDict([(questions[0].field_name, str(questions[0].options[number % len(questions[0].options)].id)),
+                          (questions[1].field_name, str(questions[1].options[number % 5].id)),
+                          (questions[2].field_name, str(questions[2].options[number % 3].id))])
+        services.submit_response(session, created, questions, read_answers(questions, form),
+                                 channel=ResponseChannel.INTERVIEW, submission_key=f"factory-{number}",
+                                 locale="zh_Hans")
+    if invitations:
+        services.generate_invitations(session, actor, created, count=invitations)
+    if state in ("closed", "archived"):
+        services.change_state(session, actor, created, SurveyState.CLOSED)
+    session.flush()
+    return created

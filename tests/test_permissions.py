@@ -1,11 +1,14 @@
 """Every staff route checks permission on the server: role × route → allowed, 403 or sign-in redirect."""
+import re
+
 import pytest
 from sqlalchemy import select
 
 from app.accounts.permissions import Permission, Role, role_has
 from app.audit import AuditEntry
+from app.surveys.models import SurveyResponse
 
-ROLES = ["admin", "bureau_editor", "tip_handler", "reviewer"]
+ROLES = ["admin", "bureau_editor", "tip_handler", "reviewer", "interviewer"]
 
 # (url, permission needed); {user}, {place}, {bureau} are filled from the fixtures.
 STAFF_ROUTES = [
@@ -30,11 +33,32 @@ STAFF_ROUTES = [
     ("/admin/indicators/catalogues/{catalogue}/assignments", Permission.INDICATORS_BOARD),
     ("/admin/indicators/catalogues/{catalogue}/assignments/template.xlsx", Permission.INDICATORS_BOARD),
     ("/admin/indicators/values/{measure}/{place}/2025", Permission.INDICATORS_EDIT),
+    ("/admin/surveys/", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/{survey}", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/sections/{section}/questions", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/questions/{question}", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/{survey}/sample", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/{survey}/invitations/1", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/{survey}/results", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/{survey}/export.csv", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/{survey}/responses", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/responses/{response}", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/interviews", Permission.SURVEYS_INTERVIEW),
+    ("/admin/surveys/{survey}/interview", Permission.SURVEYS_INTERVIEW),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
     ("/admin/indicators/values/999999/approve", Permission.INDICATORS_REVIEW),
+    ("/admin/surveys/999999/state/open", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/999999/indicators", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/999999/sections", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/999999/quotas", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/questions/999999/delete", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/questions/999999/options", Permission.SURVEYS_MANAGE),
+    ("/admin/surveys/options/999999", Permission.SURVEYS_MANAGE),
 ]
+# Path segments that stand for a route variable other than an id.
+VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>"}
 
 
 @pytest.fixture
@@ -45,21 +69,26 @@ def targets(session, staff):
     catalogue = factories.catalogue(session, lead_bureau=staff["bureaus"]["home"])
     session.commit()
     measure = catalogue.domains[1].task_groups[0].indicators[0].measures[0]
+    survey = factories.survey(session, staff["admin"], responses=1, invitations=2)
+    session.commit()
+    question = survey.sections[0].questions[0]
+    response_id = session.scalar(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id))
     return {"user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
-            "measure": measure.id, "catalogue": catalogue.id}
+            "measure": measure.id, "catalogue": catalogue.id, "survey": survey.id,
+            "section": survey.sections[0].id, "question": question.id, "response": response_id}
 
 
 def test_every_staff_route_is_in_the_matrix(app):
-    guarded = {rule.rule for rule in app.url_map.iter_rules()
+    guarded = {re.sub(r"<[^>]+>", "<>", rule.rule) for rule in app.url_map.iter_rules()
                if hasattr(app.view_functions[rule.endpoint], "required_permission")}
-    listed = {url.replace("{user}", "<int:user_id>").replace("{place}", "<int:place_id>")
-              .replace("{bureau}", "<int:bureau_id>").replace("{measure}", "<int:measure_id>").replace("2025", "<period>")
-              .replace("{catalogue}", "<int:catalogue_id>")
-              .replace("999999", "<int:value_id>").replace("/approve", "/<action>")
-              for url, _ in STAFF_ROUTES + STAFF_POST_ROUTES}
+    listed = set()
+    for url, _ in STAFF_ROUTES + STAFF_POST_ROUTES:
+        for segment, variable in VARIABLE_SEGMENTS.items():
+            url = url.replace(segment, variable)
+        listed.add(re.sub(r"\{[a-z_]+\}|\b\d+\b", "<>", url))
     assert guarded == listed
-    unguarded_admin = {rule.rule for rule in app.url_map.iter_rules()
-                       if rule.rule.startswith("/admin") and rule.rule not in guarded}
+    unguarded_admin = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin")
+                       and not hasattr(app.view_functions[rule.endpoint], "required_permission")}
     assert unguarded_admin == set()
 
 
