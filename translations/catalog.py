@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent
 # Characters OpenCC leaves alone because they are ambiguous in general, but not in our texts.
-CORRECTIONS = {"云溪": "雲溪", "云端": "雲端"}
+CORRECTIONS = {"云溪": "雲溪", "云端": "雲端", "只能": "只能"}
 
 
 def path_of(locale: str) -> Path:
