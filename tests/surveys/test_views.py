@@ -1,0 +1,261 @@
+"""Public survey pages: answering with and without htmx, bad input, integrity controls, results and JSON."""
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db_types import utcnow
+from app.surveys.models import SurveyInvitation, SurveyResponse, SurveyTally
+from app.surveys.services import ordered_questions
+from tests import factories
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def open_survey(session, staff):
+    survey = factories.survey(session, staff["admin"], mode="open")
+    session.commit()
+    return survey
+
+
+def _form(client, url):
+    html = client.get(url).get_data(as_text=True)
+    return {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1),
+            "submission": re.search(r'name="submission" value="([^"]+)"', html).group(1)}, html
+
+
+def _answers(survey, *, district=0, satisfaction=0, participation=0, **extra):
+    questions = ordered_questions(survey)
+    data = {"consent": "yes", "step": "0", "move": "submit",
+            questions[0].field_name: str(questions[0].options[district].id),
+            questions[1].field_name: str(questions[1].options[satisfaction].id),
+            questions[2].field_name: str(questions[2].options[participation].id)}
+    data.update(extra)
+    return data
+
+
+def _count(session, survey) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(SurveyResponse)
+                          .where(SurveyResponse.survey_id == survey.id))
+
+
+def test_open_survey_answer_is_stored_and_redirects_to_thanks(client, session, open_survey):
+    hidden, html = _form(client, f"/surveys/{open_survey.id}?lang=zh_Hans")
+    assert "开始之前" in html and "空气质量满意吗？" in html
+    response = client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey)})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/surveys/{open_survey.id}/thanks")
+    assert _count(session, open_survey) == 1
+    thanks = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "Thank you!" in thanks and "Share satisfied" in thanks
+
+
+def test_missing_required_answer_keeps_everything_typed(client, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    questions = ordered_questions(open_survey)
+    data = {**hidden, **_answers(open_survey), questions[4].field_name: "我的建议很长"}
+    del data[questions[1].field_name]
+    response = client.post(f"/surveys/{open_survey.id}?lang=en", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="error-summary"' in html and "Please answer this question." in html
+    assert "我的建议很长" in html
+    assert re.search(rf'value="{questions[0].options[0].id}" checked', html)
+    assert hidden["submission"] in html  # the same idempotency token travels on
+    assert _count(session, open_survey) == 0
+
+
+def test_htmx_submit_returns_the_form_fragment_with_errors(client, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    response = client.post(f"/surveys/{open_survey.id}?lang=en", data={**hidden, "consent": "yes"}, headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.lstrip().startswith('<form id="survey-form"') and "<html" not in html
+
+
+def test_consent_is_required_before_answers_are_taken(client, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    data = {**hidden, **_answers(open_survey)}
+    del data["consent"]
+    response = client.post(f"/surveys/{open_survey.id}?lang=en", data=data)
+    assert response.status_code == 422 and "tick the box to agree" in response.get_data(as_text=True)
+    assert _count(session, open_survey) == 0
+
+
+@pytest.mark.parametrize("tamper", ["foreign_option", "unknown_question", "two_for_single", "oversize_text"])
+def test_tampered_or_oversize_answers_are_refused_with_a_message(client, session, open_survey, tamper):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    questions = ordered_questions(open_survey)
+    data = {**hidden, **_answers(open_survey)}
+    if tamper == "foreign_option":
+        data[questions[1].field_name] = str(questions[2].options[0].id)
+    elif tamper == "unknown_question":
+        data["q999999"] = "1"
+    elif tamper == "oversize_text":
+        data[questions[4].field_name] = "字" * (questions[4].max_length + 1)
+    else:
+        data[questions[1].field_name] = [str(questions[1].options[0].id), str(questions[1].options[1].id)]
+    response = client.post(f"/surveys/{open_survey.id}?lang=en", data=data)
+    assert response.status_code == 422
+    assert 'id="error-summary"' in response.get_data(as_text=True)
+    assert _count(session, open_survey) == 0
+
+
+def test_double_submit_stores_one_response(client, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    data = {**hidden, **_answers(open_survey)}
+    first = client.post(f"/surveys/{open_survey.id}", data=data)
+    second = client.post(f"/surveys/{open_survey.id}", data=data)
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"].endswith("/thanks")
+    assert _count(session, open_survey) == 1
+    assert session.scalar(select(SurveyTally.total).where(SurveyTally.survey_id == open_survey.id,
+                                                          SurveyTally.name == "n", SurveyTally.segment == "")) == 1
+
+
+def test_a_second_answer_from_the_same_browser_is_refused(client, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey)})
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    response = client.post(f"/surveys/{open_survey.id}?lang=en", data={**hidden, **_answers(open_survey)})
+    assert response.status_code == 409
+    assert "already answered this survey from this browser" in response.get_data(as_text=True)
+    assert _count(session, open_survey) == 1
+
+
+def test_the_browser_key_is_a_keyed_hash_not_the_token(client, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey)})
+    cookie = client.get_cookie("survey_browser").value
+    stored = session.scalar(select(SurveyResponse.browser_key))
+    assert len(stored) == 64 and stored not in cookie
+
+
+def test_honeypot_submissions_look_successful_but_store_nothing(client, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    response = client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey),
+                                                               "website": "http://spam.example"})
+    assert response.status_code == 303
+    assert _count(session, open_survey) == 0
+
+
+def test_closed_and_not_yet_open_surveys_take_no_answers(client, session, staff, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    open_survey.opens_at = utcnow() + timedelta(days=2)
+    session.commit()
+    page = client.get(f"/surveys/{open_survey.id}?lang=en").get_data(as_text=True)
+    assert "This survey opens on" in page
+    response = client.post(f"/surveys/{open_survey.id}?lang=en", data={**hidden, **_answers(open_survey)})
+    assert response.status_code == 409
+    closed = factories.survey(session, staff["admin"], mode="open", state="closed")
+    session.commit()
+    assert "not open for answers" in client.get(f"/surveys/{closed.id}?lang=en").get_data(as_text=True)
+    assert _count(session, open_survey) == 0
+
+
+def test_draft_surveys_are_not_public(client, session, staff):
+    draft = factories.survey(session, staff["admin"], mode="open", state="draft")
+    session.commit()
+    assert client.get(f"/surveys/{draft.id}").status_code == 404
+    assert client.get(f"/surveys/{draft.id}/results").status_code == 404
+
+
+def test_sampled_survey_asks_for_an_invitation_code_and_uses_it_once(client, session, staff):
+    survey = factories.survey(session, staff["admin"], invitations=1)
+    session.commit()
+    code = session.scalar(select(SurveyInvitation.code))
+    assert "Invitation code" in client.get(f"/surveys/{survey.id}?lang=en").get_data(as_text=True)
+    bad = client.get(f"/surveys/{survey.id}?lang=en&code=NOPE")
+    assert bad.status_code == 422 and "not valid for this survey" in bad.get_data(as_text=True)
+    hidden, html = _form(client, f"/surveys/{survey.id}?code={code.lower()}")
+    assert f'name="code" value="{code}"' in html
+    response = client.post(f"/surveys/{survey.id}", data={**hidden, **_answers(survey), "code": code})
+    assert response.status_code == 303
+    session.expire_all()
+    assert session.scalar(select(SurveyInvitation.used_at)) is not None
+    assert session.scalar(select(SurveyResponse.channel)) == "invitation"
+    again = client.get(f"/surveys/{survey.id}?lang=en&code={code}")
+    assert again.status_code == 422 and "already been used" in again.get_data(as_text=True)
+
+
+def test_full_quota_refuses_the_answer_and_keeps_it_on_the_page(client, session, staff):
+    from app.surveys import services
+
+    survey = factories.survey(session, staff["admin"], invitations=1)
+    district = ordered_questions(survey)[0].options[0]
+    services.set_quota(session, staff["admin"], district, 0)
+    session.commit()
+    code = session.scalar(select(SurveyInvitation.code))
+    hidden, _ = _form(client, f"/surveys/{survey.id}?code={code}")
+    response = client.post(f"/surveys/{survey.id}?lang=en", data={**hidden, **_answers(survey), "code": code})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "is already full" in html
+    assert re.search(rf'value="{district.id}" checked', html)
+    session.expire_all()
+    assert _count(session, survey) == 0 and session.scalar(select(SurveyInvitation.used_at)) is None
+
+
+def test_paged_survey_moves_section_by_section_and_carries_answers(client, session, staff):
+    from app.demo.surveys import build_template
+    from app.surveys import services
+    from app.surveys.models import SurveyMode, SurveyState
+
+    factories.place(session, code="d1", population=1000)
+    survey = build_template(session, staff["admin"], mode=SurveyMode.OPEN, title=services.Texts("分页问卷"),
+                            paged=True)
+    services.change_state(session, staff["admin"], survey, SurveyState.OPEN)
+    session.commit()
+    hidden, html = _form(client, f"/surveys/{survey.id}?lang=en")
+    assert "Page 1 of 5" in html
+    questions = ordered_questions(survey)
+    first_page = {q.field_name: str(q.options[0].id) for q in survey.sections[0].questions if q.options}
+    stay = client.post(f"/surveys/{survey.id}?lang=en", data={**hidden, "consent": "yes", "step": "0", "move": "next"})
+    assert stay.status_code == 422 and "Page 1 of 5" in stay.get_data(as_text=True)
+    moved = client.post(f"/surveys/{survey.id}?lang=en",
+                        data={**hidden, "consent": "yes", "step": "0", "move": "next", **first_page})
+    page = moved.get_data(as_text=True)
+    assert moved.status_code == 200 and "Page 2 of 5" in page
+    assert f'type="hidden" name="{questions[0].field_name}" value="{first_page[questions[0].field_name]}"' in page
+
+
+def test_inline_check_returns_one_question_fragment(client, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    question = ordered_questions(open_survey)[1]
+    response = client.post(f"/surveys/{open_survey.id}/check/{question.id}?lang=en",
+                           data={"csrf_token": hidden["csrf_token"]}, headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith(f'<fieldset id="question-{question.id}"')
+    assert "Please answer this question." in html
+
+
+def test_posts_without_csrf_are_refused(client, open_survey):
+    response = client.post(f"/surveys/{open_survey.id}", data=_answers(open_survey))
+    assert response.status_code == 400
+
+
+def test_public_results_and_json_report_counts_and_intervals(client, session, staff):
+    survey = factories.survey(session, staff["admin"], mode="sampled", responses=10, state="closed")
+    session.commit()
+    page = client.get(f"/surveys/{survey.id}/results?lang=en").get_data(as_text=True)
+    assert "10 respondents" in page and "95% confidence interval" in page and "How these figures are computed" in page
+    data = client.get(f"/api/v1/surveys/{survey.id}/results").get_json()
+    assert data["respondents"] == 10 and data["survey"]["counts_for_indicators"] is True
+    satisfaction = next(m for m in data["measures"] if m["measure"] == "satisfaction")
+    low, high = satisfaction["overall"]["ci95"]
+    assert low <= satisfaction["overall"]["value"] <= high
+    district_question = next(q for q in data["questions"] if q["kind"] == "district")
+    assert sum(o["count"] for o in district_question["options"]) == 10
+
+
+def test_unpublished_results_are_not_public(client, session, staff):
+    survey = factories.survey(session, staff["admin"], mode="open", publish_results=False)
+    session.commit()
+    assert client.get(f"/surveys/{survey.id}/results").status_code == 404
+    assert client.get(f"/api/v1/surveys/{survey.id}/results").status_code == 404
+
+
+def test_survey_list_shows_open_surveys(client, open_survey):
+    html = client.get("/surveys/?lang=zh_Hans").get_data(as_text=True)
+    assert "测试问卷" in html and f"/surveys/{open_survey.id}" in html
