@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app wsgi create-admin | seed-demo."""
+"""Command-line tasks: flask --app wsgi create-admin | seed-demo | survey-retention."""
 import click
 from flask import Flask
 from flask_babel import force_locale
@@ -24,6 +24,15 @@ def init_app(app: Flask) -> None:
                 raise click.ClickException(str(error)) from error
         db.session.commit()
         click.echo(f"Administrator {user.username} created.")
+
+    @app.cli.command("survey-retention")
+    def survey_retention():
+        """Delete written answers and duplicate-check hashes older than each survey's retention (run daily)."""
+        from app.surveys import queries, services
+
+        deleted = sum(services.apply_retention(db.session, survey) for survey in queries.all_surveys(db.session))
+        db.session.commit()
+        click.echo(f"{deleted} written answers past their retention period deleted.")
 
     @app.cli.command("seed-demo")
     @click.option("--years", type=int, default=3, help="Years of indicator values to generate (bench uses 10).")

@@ -32,7 +32,7 @@ class SurveySettingsForm(BaseForm):
     indicator_period = StringField(_l("Indicator year it feeds (sampled surveys only)"),
                                    validators=[Optional(), Regexp(r"^\d{4}$", message=_l("Enter a year such as 2025."))])
     post_stratify = BooleanField(_l("Weight districts by population (post-stratification)"))
-    retention_days = IntegerField(_l("Keep individual answers for (days)"), validators=[
+    retention_days = IntegerField(_l("Keep written answers and duplicate-check data for (days)"), validators=[
         REQUIRED, NumberRange(min=1, max=3650, message=_l("Enter a number of days from 1 to 3650."))])
 
     def validate(self, extra_validators=None) -> bool:

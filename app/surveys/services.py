@@ -5,7 +5,7 @@ Like every services module: take the session and the acting user, flush, audit, 
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -441,3 +441,19 @@ def void_response(session, actor, response: SurveyResponse, reason: str) -> None
     response.voided_at, response.void_reason, response.voided_by_id = utcnow(), reason[:500], actor.id
     session.flush()
     audit.record(session, "surveys.response_void", response, actor=actor, note=reason)
+
+
+def apply_retention(session, survey: Survey, now: datetime | None = None) -> int:
+    """Delete what could identify a respondent once the survey's retention period has passed: written answers
+    and the duplicate-check hash. The anonymous choices and the tallies stay, so results never change."""
+    cutoff = (now or utcnow()) - timedelta(days=survey.retention_days)
+    old = select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id, SurveyResponse.submitted_at < cutoff)
+    texts = session.execute(SurveyAnswer.__table__.delete().where(
+        SurveyAnswer.response_id.in_(old), SurveyAnswer.text.is_not(None))).rowcount
+    hashes = session.execute(update(SurveyResponse).where(SurveyResponse.id.in_(old),
+                                                          SurveyResponse.browser_key.is_not(None))
+                             .values(browser_key=None)).rowcount
+    if texts or hashes:
+        audit.record(session, "surveys.retention_applied", survey, after={"texts_deleted": texts,
+                                                                          "hashes_cleared": hashes})
+    return texts

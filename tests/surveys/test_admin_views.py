@@ -228,3 +228,38 @@ def test_sending_a_sampled_survey_to_the_indicators(client, session, admin, staf
     assert values and all("抽样调查" in v.method for v in values)
     # 8 respondents, one of whom answered 不清楚 (excluded): n = 7 city-wide, 3 and 4 in the two districts
     assert sorted(v.sample_size for v in values) == [3, 4, 7]
+
+
+def test_retention_deletes_written_answers_and_hashes_but_keeps_the_results(session, staff):
+    from datetime import timedelta
+
+    from werkzeug.datastructures import MultiDict
+
+    from app.db_types import utcnow
+    from app.surveys import queries, services
+    from app.surveys.answers import read_answers
+    from app.surveys.models import ResponseChannel, SurveyAnswer
+
+    survey = factories.survey(session, staff["admin"], mode="open")
+    survey.retention_days = 30
+    questions = ordered_questions(survey)
+    form = MultiDict({questions[0].field_name: str(questions[0].options[0].id),
+                      questions[1].field_name: str(questions[1].options[0].id),
+                      questions[2].field_name: str(questions[2].options[0].id), questions[4].field_name: "建议"})
+    services.submit_response(session, survey, questions, read_answers(questions, form), channel=ResponseChannel.WEB,
+                             submission_key="new", browser_key="n" * 64, locale="zh_Hans")
+    # A response from 40 days ago, written as it would have been stored then.
+    old = SurveyResponse(survey_id=survey.id, channel="web", submission_key="old", browser_key="o" * 64,
+                         locale="zh_Hans", submitted_at=utcnow() - timedelta(days=40))
+    session.add(old)
+    session.flush()
+    session.add(SurveyAnswer(response_id=old.id, question_id=questions[4].id, text="旧建议"))
+    session.commit()
+    before = queries.survey_results(session, survey).respondents
+    assert services.apply_retention(session, survey) == 1
+    session.commit()
+    texts = session.scalars(select(SurveyAnswer.text).where(SurveyAnswer.text.is_not(None))).all()
+    assert texts == ["建议"]
+    assert session.get(SurveyResponse, old.id).browser_key is None
+    assert queries.survey_results(session, survey).respondents == before
+    assert "surveys.retention_applied" in _actions(session, "surveys.")
