@@ -108,9 +108,8 @@ def build_template(session, actor, *, mode: SurveyMode, title: Texts, **settings
             previous = services.add_question(
                 session, actor, section, kind=kind, text=text, options=options,
                 required=extra.get("required", True), max_choices=extra.get("max_choices"),
-                condition_option_id=condition)
-            if extra.get("no_measure"):  # reported, but outside the indicator rate
-                previous.measure = None
+                condition_option_id=condition,  # the follow-up is reported but stays outside the indicator rate
+                measure=None if extra.get("no_measure") else services.STANDARD_MEASURE)
     session.flush()
     session.refresh(survey)
     return survey

@@ -172,6 +172,12 @@ def _options_from(text: str) -> list[Texts]:
     return options
 
 
+def _measure(chosen: str, kind: QuestionKind) -> Measure | None:
+    if chosen == services.STANDARD_MEASURE:
+        return services.standard_measure(kind)
+    return Measure(chosen) if chosen else None
+
+
 @bp.route("/sections/<int:section_id>/questions", methods=["GET", "POST"])
 @permission_required(Permission.SURVEYS_MANAGE)
 def add_question(section_id: int):
@@ -189,7 +195,7 @@ def add_question(section_id: int):
                 services.add_question(
                     db.session, current_user, section, kind=kind, text=_texts(form, "text"),
                     help=_texts(form, "help"), required=form.required.data, max_choices=form.max_choices.data,
-                    measure=Measure(form.measure.data) if form.measure.data else None,
+                    measure=_measure(form.measure.data, kind),
                     condition_option_id=form.condition_option_id.data or None, options=options or None)
             except SurveyError as error:
                 db.session.rollback()
@@ -217,7 +223,7 @@ def edit_question(question_id: int):
             services.update_question(
                 db.session, current_user, question, text=_texts(form, "text"), help=_texts(form, "help"),
                 required=form.required.data, max_choices=form.max_choices.data,
-                measure=Measure(form.measure.data) if form.measure.data else None,
+                measure=_measure(form.measure.data, question.kind_enum),
                 condition_option_id=form.condition_option_id.data or None)
         except SurveyError as error:
             db.session.rollback()

@@ -61,7 +61,7 @@ class QuestionForm(BaseForm):
     max_choices = IntegerField(_l("At most this many choices (multiple choice)"), validators=[
         Optional(), NumberRange(min=1, max=50, message=_l("Enter a number from 1 to 50."))])
     measure = SelectField(_l("Measures, for the indicators"), choices=choices(
-        [("", _l("Nothing"))] + [(m.value, m.title) for m in Measure]))
+        [("standard", _l("As usual for its kind")), ("", _l("Nothing"))] + [(m.value, m.title) for m in Measure]))
     condition_option_id = SelectField(_l("Show only when this answer was given"), coerce=int, choices=[])
     options = TextAreaField(_l("Options, one per line"), validators=[Optional(), Length(max=5000)],
                             description=_l("Simplified | Traditional | English on each line; leave empty for the "

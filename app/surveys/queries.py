@@ -121,8 +121,9 @@ def _measure_results(session, survey: Survey, questions, counts) -> list[Measure
                         for option in districts.options] if districts is not None else [])
         overall, stratified = unweighted, False
         if survey.post_stratify and by_district and all(populations.get(o.place_id) for o, _ in by_district):
-            overall = scoring.stratified([(populations[o.place_id], e) for o, e in by_district], **bounds)
-            stratified = overall is not None
+            weighted = scoring.stratified([(populations[o.place_id], e) for o, e in by_district], **bounds)
+            if weighted is not None:  # nobody gave a district: the plain mean is all there is
+                overall, stratified = weighted, True
         results.append(MeasureResult(measure, overall, unweighted, stratified, by_district))
     return results
 

@@ -27,6 +27,7 @@ from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 WEIGHTED_SCORE = "satisfaction_score"
+STANDARD_MEASURE = "standard"  # satisfaction questions measure satisfaction, participation ones participation
 
 TRANSITIONS = {
     SurveyState.DRAFT: {SurveyState.OPEN},
@@ -142,15 +143,21 @@ def _next_code(session, survey: Survey) -> str:
     return f"Q{number}"
 
 
+def standard_measure(kind: QuestionKind) -> Measure | None:
+    return {QuestionKind.SATISFACTION: Measure.SATISFACTION, QuestionKind.PARTICIPATION: Measure.PARTICIPATION}.get(kind)
+
+
 def add_question(session, actor, section: SurveySection, *, kind: QuestionKind, text: Texts,
                  help: Texts | None = None, required: bool = True, max_choices: int | None = None,
-                 measure: Measure | None = None, condition_option_id: int | None = None,
+                 measure: Measure | str | None = STANDARD_MEASURE, condition_option_id: int | None = None,
                  options: list[Texts] | None = None, code: str | None = None) -> SurveyQuestion:
     """Add a question at the end of a section, with the standard options of its kind unless options given."""
     survey = section.survey
     ensure_unlocked(session, survey)
     position = (session.scalar(select(func.max(SurveyQuestion.position))
                                .where(SurveyQuestion.survey_id == survey.id)) or 0) + 1
+    if measure == STANDARD_MEASURE:
+        measure = standard_measure(kind)
     question = SurveyQuestion(survey_id=survey.id, section=section, position=position, kind=kind.value,
                               code=code or _next_code(session, survey), required=required,
                               max_choices=max_choices if kind == QuestionKind.MULTIPLE else None,
@@ -159,10 +166,6 @@ def add_question(session, actor, section: SurveySection, *, kind: QuestionKind, 
     _set_texts(question, "help", help or Texts(""))
     _check_condition(session, question, condition_option_id)
     question.condition_option_id = condition_option_id
-    if kind == QuestionKind.PARTICIPATION and measure is None:
-        question.measure = Measure.PARTICIPATION.value
-    if kind == QuestionKind.SATISFACTION and measure is None:
-        question.measure = Measure.SATISFACTION.value
     session.add(question)
     if kind in STANDARD_OPTIONS and not options:
         for position, (hans, hant, en, counts_as, weight) in enumerate(STANDARD_OPTIONS[kind], start=1):
@@ -188,8 +191,14 @@ def _check_condition(session, question: SurveyQuestion, option_id: int | None) -
     if option_id is None:
         return
     option = session.get(SurveyOption, option_id)
-    if (option is None or option.question.survey_id != question.survey_id or option.question is question
-            or (question.position and option.question.position >= question.position)):
+    if option is None or option.question.survey_id != question.survey_id or option.question is question:
+        raise SurveyError(_("A question can only depend on an answer to an earlier question of the same survey."))
+    with session.no_autoflush:  # the question may still be on its way into the session
+        shown = ordered_questions(question.section.survey)
+    if question not in shown:
+        shown.append(question)
+    shown.sort(key=lambda q: (q.section.position, q.position or 0))
+    if shown.index(option.question) >= shown.index(question):
         raise SurveyError(_("A question can only depend on an answer to an earlier question of the same survey."))
 
 
@@ -390,6 +399,12 @@ def submit_response(session, survey: Survey, questions: list[SurveyQuestion], an
     if not answers.valid:
         raise SurveyError(_("Some answers need attention."))
     district_options = [o for q in questions if q.kind == QuestionKind.DISTRICT for o in answers.chosen.get(q.id, [])]
+    if invitation is not None:  # claimed first, so a reused code is told apart from a resent form
+        used = session.execute(update(SurveyInvitation).where(SurveyInvitation.id == invitation.id,
+                                                              SurveyInvitation.used_at.is_(None))
+                               .values(used_at=now)).rowcount
+        if not used:
+            raise SurveyError(_("This invitation code has already been used."))
     response = SurveyResponse(survey_id=survey.id, channel=channel.value, submission_key=submission_key,
                               browser_key=browser_key, invitation_id=invitation.id if invitation else None,
                               interviewer_id=interviewer.id if interviewer else None, locale=locale,
@@ -400,12 +415,6 @@ def submit_response(session, survey: Survey, questions: list[SurveyQuestion], an
         session.flush()
     except IntegrityError as error:
         raise AlreadySubmitted(_("This form has already been sent.")) from error
-    if invitation is not None:
-        used = session.execute(update(SurveyInvitation).where(SurveyInvitation.id == invitation.id,
-                                                              SurveyInvitation.used_at.is_(None))
-                               .values(used_at=now)).rowcount
-        if not used:
-            raise SurveyError(_("This invitation code has already been used."))
     session.add_all([SurveyAnswer(response_id=response.id, question_id=qid, option_id=option_id)
                      for qid, chosen in answers.chosen.items() for option_id in chosen])
     session.add_all([SurveyAnswer(response_id=response.id, question_id=qid, text=text)
@@ -434,11 +443,15 @@ def void_response(session, actor, response: SurveyResponse, reason: str) -> None
     reason = reason.strip()
     if not reason:
         raise SurveyError(_("Give the reason for voiding this response."))
-    if response.voided_at is not None:
+    # A conditional update, so two admins voiding at once subtract the response from the tallies only once.
+    voided = session.execute(update(SurveyResponse).where(SurveyResponse.id == response.id,
+                                                          SurveyResponse.voided_at.is_(None))
+                             .values(voided_at=utcnow(), void_reason=reason[:500], voided_by_id=actor.id)).rowcount
+    if not voided:
         raise SurveyError(_("This response has already been voided."))
+    session.refresh(response)
     survey = session.get(Survey, response.survey_id)
     apply_tallies(session, survey.id, tally_deltas(ordered_questions(survey), answers_of(response), sign=-1))
-    response.voided_at, response.void_reason, response.voided_by_id = utcnow(), reason[:500], actor.id
     session.flush()
     audit.record(session, "surveys.response_void", response, actor=actor, note=reason)
 
