@@ -52,6 +52,9 @@ def chosen_place(city, district_list):
 @bp.get("/")
 def overview():
     period = chosen_period()
+    if not request.args.get("period") and (queries.catalogue_for_year(db.session, parse_period(period).year) is None
+                                           or the_city(db.session) is None):
+        return render("indicators/empty.html")  # a new site before its catalogue or city is set up
     catalogue = catalogue_or_404(period)
     city, district_list = places_or_404()
     place = chosen_place(city, district_list)

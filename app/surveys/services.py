@@ -206,6 +206,8 @@ def update_question(session, actor, question: SurveyQuestion, *, text: Texts, he
                     max_choices: int | None, measure: Measure | None, condition_option_id: int | None) -> None:
     """Change a question; once the survey has answers only its wording may change."""
     before = question.snapshot()
+    if question.kind != QuestionKind.MULTIPLE:
+        max_choices = None
     structural = (required != question.required or max_choices != question.max_choices
                   or (measure.value if measure else None) != question.measure
                   or condition_option_id != question.condition_option_id)

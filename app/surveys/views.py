@@ -93,6 +93,11 @@ def _invitation_for(survey):
     return invitation, None
 
 
+def _already_received(survey, submission: str | None) -> bool:
+    return bool(submission) and db.session.scalar(select(SurveyResponse.id).where(
+        SurveyResponse.survey_id == survey.id, SurveyResponse.submission_key == submission[:64])) is not None
+
+
 @bp.route("/<int:survey_id>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SURVEY_SUBMIT_RATE_LIMIT"], methods=["POST"])
 def answer(survey_id: int):
@@ -104,6 +109,8 @@ def answer(survey_id: int):
     invitation = None
     if survey.is_sampled:
         invitation, problem = _invitation_for(survey)
+        if invitation is None and request.method == "POST" and _already_received(survey, request.form.get("submission")):
+            return see_other(url_for(".thanks", survey_id=survey.id))  # the code was used by this very form
         if invitation is None:
             return render("surveys/code.html", survey=survey, problem=problem,
                           code=request.values.get("code", ""), status=422 if problem else 200)
@@ -147,15 +154,13 @@ def _take_answers(survey, invitation, token: str):
             channel=ResponseChannel.INVITATION if invitation else ResponseChannel.WEB, invitation=invitation,
             browser_key=None if survey.is_sampled else _browser_key(survey.id, token))
         db.session.commit()
-    except services.AlreadySubmitted:
-        db.session.rollback()
-        if db.session.scalar(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id,
-                                                             SurveyResponse.submission_key == submission)):
-            return see_other(url_for(".thanks", survey_id=survey.id))  # a double click: the first one counted
-        return render("surveys/not_accepting.html", survey=survey, status=409,
-                      reason=_("You have already answered this survey from this browser. Thank you!"))
     except services.SurveyError as error:
         db.session.rollback()
+        if _already_received(survey, submission):
+            return see_other(url_for(".thanks", survey_id=survey.id))  # a double click: the first one counted
+        if isinstance(error, services.AlreadySubmitted):
+            return render("surveys/not_accepting.html", survey=survey, status=409,
+                          reason=_("You have already answered this survey from this browser. Thank you!"))
         survey = queries.load_survey(db.session, survey.id)
         answers.form_errors.append(str(error))
         return _render_form(survey, step=step, status=409 if isinstance(error, services.NotAccepting) else 422,

@@ -243,3 +243,10 @@ def test_evidence_files_are_checked_attached_and_published_with_the_value(client
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert "minutes.pdf" in client.get("/indicators/1?period=2025").get_data(as_text=True)
+
+
+def test_overview_explains_when_nothing_is_set_up_yet(client):
+    response = client.get("/indicators/?lang=en")
+    assert response.status_code == 200
+    assert "have not been set up yet" in response.get_data(as_text=True)
+    assert client.get("/indicators/?period=2025").status_code == 404

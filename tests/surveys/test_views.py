@@ -259,3 +259,15 @@ def test_unpublished_results_are_not_public(client, session, staff):
 def test_survey_list_shows_open_surveys(client, open_survey):
     html = client.get("/surveys/?lang=zh_Hans").get_data(as_text=True)
     assert "测试问卷" in html and f"/surveys/{open_survey.id}" in html
+
+
+def test_double_click_with_an_invitation_code_lands_on_thanks(client, session, staff):
+    survey = factories.survey(session, staff["admin"], invitations=1)
+    session.commit()
+    code = session.scalar(select(SurveyInvitation.code))
+    hidden, _ = _form(client, f"/surveys/{survey.id}?code={code}")
+    data = {**hidden, **_answers(survey), "code": code}
+    assert client.post(f"/surveys/{survey.id}", data=data).status_code == 303
+    second = client.post(f"/surveys/{survey.id}", data=data)
+    assert second.status_code == 303 and second.headers["Location"].endswith("/thanks")
+    assert _count(session, survey) == 1
