@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.indicators import views as indicators
     from app.org import admin_views as org_admin
     from app import surveys
+    from app.tips import views as tips_views
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters
     from app.web import views as web
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     indicators.init_app(app)
     surveys.init_app(app)
+    tips_views.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     _register_staff_nav(app)

@@ -66,6 +66,21 @@ class Config:
     # Survey form posts (each page of a paged survey counts) per client address; generous because many
     # residents share one address behind a carrier's or a compound's NAT.
     SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "120 per hour")
+    # Pollution tips: deadlines (days), counted as working days (holiday calendar) or calendar days.
+    TIP_ACCEPT_DAYS = int(os.environ.get("TIP_ACCEPT_DAYS", 15))
+    TIP_CONCLUDE_DAYS = int(os.environ.get("TIP_CONCLUDE_DAYS", 60))
+    TIP_EXTENSION_MAX_DAYS = int(os.environ.get("TIP_EXTENSION_MAX_DAYS", 30))
+    TIP_WORKING_DAYS = _bool("TIP_WORKING_DAYS", False)
+    # Three-colour supervision: yellow when a deadline is this many days away or closer.
+    TIP_WARN_DAYS = int(os.environ.get("TIP_WARN_DAYS", 3))
+    # Photos per tip and the largest photo accepted.
+    TIP_MAX_PHOTOS = int(os.environ.get("TIP_MAX_PHOTOS", 6))
+    MAX_TIP_PHOTO_BYTES = int(os.environ.get("MAX_TIP_PHOTO_BYTES", 3 * 1024 * 1024))
+    # The city's bounding box "south,north,west,east"; a point outside it is refused.
+    TIP_BOUNDS = os.environ.get("TIP_BOUNDS", "29.0,32.5,111.0,116.5")
+    # Reports per client address, and tracking-code lookups (against guessing).
+    TIP_SUBMIT_RATE_LIMIT = os.environ.get("TIP_SUBMIT_RATE_LIMIT", "20 per hour")
+    TIP_TRACK_RATE_LIMIT = os.environ.get("TIP_TRACK_RATE_LIMIT", "30 per minute")
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

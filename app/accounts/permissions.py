@@ -42,12 +42,14 @@ class Permission(StrEnum):
     INDICATORS_BOARD = "indicators.board"
     SURVEYS_MANAGE = "surveys.manage"
     SURVEYS_INTERVIEW = "surveys.interview"
+    TIPS_HANDLE = "tips.handle"
+    CALENDAR_MANAGE = "calendar.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.BUREAU_EDITOR: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_EDIT}),
-    Role.TIP_HANDLER: frozenset({Permission.STAFF_AREA}),
+    Role.TIP_HANDLER: frozenset({Permission.STAFF_AREA, Permission.TIPS_HANDLE}),
     Role.REVIEWER: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_REVIEW}),
     Role.INTERVIEWER: frozenset({Permission.STAFF_AREA, Permission.SURVEYS_INTERVIEW}),
 }

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
-from app.demo import indicators, surveys
+from app.demo import indicators, surveys, tips
+from app.tips.services import Rules
 from app.org.models import Bureau, Place, PlaceLevel
 
 CITY = dict(code="yunxi", name_zh_hans="云溪市", name_zh_hant="雲溪市", name_en="Yunxi City",
@@ -101,6 +102,7 @@ def run(session, credentials_file: str, years: int = 3) -> dict:
     admin = session.scalar(select(User).where(User.username == "admin"))
     interviewer = session.scalar(select(User).where(User.username == "interviewer"))
     created.update(surveys.load(session, admin, interviewer, year=indicators.DEMO_YEARS[-1]))
+    created.update(tips.load(session, admin, Rules()))
     return created
 
 
@@ -125,7 +127,7 @@ def _write_credentials(path: Path, passwords: dict) -> None:
 def summary(created: dict, credentials_file: str) -> str:
     lines = [f"Demo city: {created['places']} places, {created['bureaus']} bureaus and "
              f"{created['indicator_values']} indicator values, {created['surveys']} surveys with "
-             f"{created['survey_responses']} responses created."]
+             f"{created['survey_responses']} responses, {created['tips']} pollution tips created."]
     if created["users"]:
         lines.append(f"Demo staff accounts (also saved in {credentials_file}):")
         for username, password in created["users"].items():

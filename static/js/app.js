@@ -34,3 +34,18 @@ document.addEventListener("DOMContentLoaded", function () {
     applySurveyConditions(form);
   }
 });
+
+// Pollution report: fill the coordinates from the phone's location when the reporter asks.
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector("[data-geolocate]");
+  if (!button || !navigator.geolocation) {
+    return;
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    navigator.geolocation.getCurrentPosition(function (position) {
+      document.getElementById("latitude").value = position.coords.latitude.toFixed(6);
+      document.getElementById("longitude").value = position.coords.longitude.toFixed(6);
+    });
+  });
+});

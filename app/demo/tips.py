@@ -1,0 +1,66 @@
+"""Demo pollution-tip categories (each routed to a bureau) and a few tips in different states."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.db_types import utcnow
+from app.org.models import Bureau
+from app.org.queries import districts
+from app.tips import services
+from app.tips.models import TipCategory
+from app.tips.workflow import Step
+
+# (code, zh_Hans, zh_Hant, en, bureau code, parent code)
+CATEGORIES = [
+    ("air", "大气污染", "大氣污染", "Air pollution", "eeb", None),
+    ("air-smoke", "工厂排放烟尘", "工廠排放煙塵", "Factory smoke or dust", "eeb", "air"),
+    ("air-burning", "露天焚烧", "露天焚燒", "Open burning", "urban-mgmt", "air"),
+    ("water", "水污染", "水污染", "Water pollution", "eeb", None),
+    ("water-outfall", "偷排污水", "偷排污水", "Illegal discharge of wastewater", "eeb", "water"),
+    ("noise", "噪声污染", "噪聲污染", "Noise", "eeb", None),
+    ("noise-building", "建筑施工噪声", "建築施工噪聲", "Construction noise", "housing", "noise"),
+    ("waste", "固体废物", "固體廢物", "Solid waste", "eeb", None),
+    ("soil", "土壤污染", "土壤污染", "Soil pollution", "eeb", None),
+    ("radiation", "辐射污染", "輻射污染", "Radiation", "eeb", None),
+    ("ecology", "生态破坏", "生態破壞", "Damage to nature", "natres", None),
+    ("other", "其他", "其他", "Other", "eeb", None),
+]
+
+
+def load(session, admin, rules: services.Rules) -> dict:
+    created = {"tip_categories": 0, "tips": 0}
+    if session.scalar(select(TipCategory.id).limit(1)) is not None:
+        return created
+    bureaus = {b.code: b for b in session.scalars(select(Bureau))}
+    by_code = {}
+    for order, (code, hans, hant, en, bureau, parent) in enumerate(CATEGORIES, start=1):
+        by_code[code] = TipCategory(code=code, name_zh_hans=hans, name_zh_hant=hant, name_en=en, sort_order=order,
+                                    bureau_id=bureaus[bureau].id if bureau in bureaus else None,
+                                    parent=by_code.get(parent))
+        session.add(by_code[code])
+    session.flush()
+    created["tip_categories"] = len(CATEGORIES)
+    places = districts(session)
+    if not places:
+        return created
+    now = utcnow()
+    samples = [
+        ("air-smoke", "化工园区一家工厂夜间排放黄色烟雾，气味刺鼻。", 40, [Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE, Step.CONCLUDE]),
+        ("water-outfall", "河边排污口排出发黑的污水，河面有泡沫。", 20, [Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE]),
+        ("noise-building", "工地晚上十一点以后仍在打桩施工。", 12, [Step.ACCEPT]),
+        ("air-burning", "村口空地有人焚烧垃圾和秸秆。", 16, []),
+        ("other", "小区门口的广告噪声。", 3, [Step.REJECT]),
+    ]
+    for number, (code, text, days_ago, steps) in enumerate(samples):
+        category = by_code[code]
+        data = services.TipInput(categories=[category], description=text, district=places[number % len(places)],
+                                 address=f"示例路{number + 1}号附近")
+        tip, _code = services.submit_tip(session, data, [], rules, "", now=now - timedelta(days=days_ago))
+        for step in steps:
+            bureau = category.bureau if step == Step.ASSIGN else None
+            services.take_step(session, admin, tip, step, rules, bureau=bureau,
+                               note="不属于生态环境部门职责，请向市场监管部门反映（12315）。" if step == Step.REJECT else "",
+                               findings="现场检查属实，已责令停产整改。", measures_taken="立案处罚并限期整改。",
+                               reply="经查属实，已依法处理，感谢您的监督。", now=now - timedelta(days=days_ago - 2))
+        created["tips"] += 1
+    return created

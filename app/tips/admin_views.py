@@ -1,0 +1,201 @@
+"""Handling tips: the queue with three-colour supervision, the case page with its steps, extensions,
+the audited look at a reporter's identity, photo clearing; and the holiday calendar."""
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import audit
+from app.accounts.permissions import Permission, Role
+from app.extensions import db
+from app.org.queries import bureaus
+from app.tips import queries, services
+from app.tips.forms import CalendarDayForm, ConfirmForm, ExtensionForm, StepForm
+from app.tips.models import Tip, TipPhoto
+from app.tips.views import _photo_dir, rules
+from app.tips.workflow import EVENT_TITLES, OFFICE_STEPS, REPORTER_STEPS, Step, TipState, allowed_steps
+from app.web.auth import deny, permission_required
+from app.web.htmx import render, see_other
+from app.workdays.models import CalendarDay, overrides
+
+bp = Blueprint("tips_admin", __name__, url_prefix="/admin/tips")
+calendar_bp = Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar")
+
+
+def _tip(tip_id: int) -> Tip:
+    tip = db.session.get(Tip, tip_id) or abort(404)
+    if not services.can_handle(current_user, tip):
+        deny("tips.access_denied", tip)
+    return tip
+
+
+@bp.get("/")
+@permission_required(Permission.TIPS_HANDLE)
+def queue():
+    """Open tips (the handler's bureau's, or all for the office) with the running deadline in colour."""
+    state = request.args.get("state", "")
+    if state and state not in {s.value for s in TipState}:
+        state = ""
+    colour = request.args.get("colour", "")
+    tips = queries.staff_queue(db.session, current_user, state=state)
+    rows = queries.supervise(tips, date.today(), working=current_app.config["TIP_WORKING_DAYS"],
+                             overrides=overrides(db.session), warn_days=current_app.config["TIP_WARN_DAYS"])
+    counts = {c: sum(r.colour == c for r in rows) for c in ("red", "yellow", "green")}
+    if colour in counts:
+        rows = [r for r in rows if r.colour == colour]
+    return render("admin/tips/queue.html", "admin/tips/_queue_rows.html", rows=rows, counts=counts, state=state,
+                  colour=colour, states=list(TipState))
+
+
+@bp.get("/<int:tip_id>")
+@permission_required(Permission.TIPS_HANDLE)
+def detail(tip_id: int):
+    tip = _tip(tip_id)
+    form = StepForm(formdata=None)
+    form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
+    steps = [s for s in allowed_steps(tip.state_enum) if s not in REPORTER_STEPS
+             and (current_user.role == Role.ADMIN or s not in OFFICE_STEPS)]
+    supervised = queries.supervise([tip], date.today(), working=current_app.config["TIP_WORKING_DAYS"],
+                                   overrides=overrides(db.session), warn_days=current_app.config["TIP_WARN_DAYS"])[0]
+    return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=supervised,
+                  extension_form=ExtensionForm(formdata=None), confirm=ConfirmForm(), reporter=None,
+                  Step=Step, max_extension=current_app.config["TIP_EXTENSION_MAX_DAYS"], event_titles=EVENT_TITLES)
+
+
+@bp.post("/<int:tip_id>/step/<step>")
+@permission_required(Permission.TIPS_HANDLE)
+def take_step(tip_id: int, step: str):
+    tip = _tip(tip_id)
+    form = StepForm()
+    form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
+    if step not in {s.value for s in Step} or not form.validate_on_submit():
+        abort(400)
+    if Step(step) in OFFICE_STEPS and current_user.role != Role.ADMIN:
+        deny("tips.step_denied", tip)
+    photos = []
+    for upload in [f for f in (form.photos.data or []) if f and f.filename]:
+        try:
+            photos.append(services.process_photo(upload.read(), current_app.config["MAX_TIP_PHOTO_BYTES"]))
+        except services.TipError as error:
+            flash(f"{upload.filename}: {error}", "error")
+            return see_other(url_for(".detail", tip_id=tip_id))
+    bureau = next((b for b in bureaus(db.session) if b.id == form.bureau_id.data), None)
+    try:
+        services.take_step(db.session, current_user, tip, Step(step), rules(), note=form.note.data or "",
+                           bureau=bureau, findings=form.findings.data or "",
+                           measures_taken=form.measures_taken.data or "", reply=form.reply.data or "",
+                           photos=photos, upload_dir=_photo_dir())
+    except services.TipError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(step)s.", step=Step(step).title), "success")
+    return see_other(url_for(".detail", tip_id=tip_id))
+
+
+@bp.post("/<int:tip_id>/extension")
+@permission_required(Permission.TIPS_HANDLE)
+def request_extension(tip_id: int):
+    tip = _tip(tip_id)
+    form = ExtensionForm()
+    if not form.validate_on_submit():
+        flash(_("Give the number of days and the reason."), "error")
+        return see_other(url_for(".detail", tip_id=tip_id))
+    try:
+        services.request_extension(db.session, current_user, tip, form.days.data, form.reason.data, rules())
+    except services.TipError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Extension requested."), "success")
+    return see_other(url_for(".detail", tip_id=tip_id))
+
+
+@bp.post("/<int:tip_id>/extension/<decision>")
+@permission_required(Permission.TIPS_HANDLE)
+def decide_extension(tip_id: int, decision: str):
+    tip = _tip(tip_id)
+    if decision not in ("approve", "refuse") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    if current_user.role != Role.ADMIN:
+        deny("tips.extension_decision_denied", tip)
+    try:
+        services.decide_extension(db.session, current_user, tip, decision == "approve", rules())
+    except services.TipError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+    return see_other(url_for(".detail", tip_id=tip_id))
+
+
+@bp.post("/<int:tip_id>/reporter")
+@permission_required(Permission.TIPS_HANDLE)
+def reveal_reporter(tip_id: int):
+    """Show the reporter's name and phone on this one response; the look is audited."""
+    tip = _tip(tip_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    reporter = services.reveal_reporter(db.session, current_user, tip)
+    db.session.commit()
+    return render("admin/tips/_reporter.html", "admin/tips/_reporter.html", tip=tip, reporter=reporter)
+
+
+@bp.post("/photos/<int:photo_id>/<decision>")
+@permission_required(Permission.TIPS_HANDLE)
+def clear_photo(photo_id: int, decision: str):
+    photo = db.session.get(TipPhoto, photo_id) or abort(404)
+    _tip(photo.tip_id)
+    if decision not in ("clear", "hide") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.clear_photo(db.session, current_user, photo, decision == "clear")
+    db.session.commit()
+    return see_other(url_for(".detail", tip_id=photo.tip_id) + "#photos")
+
+
+@calendar_bp.route("/", methods=["GET", "POST"])
+@permission_required(Permission.CALENDAR_MANAGE)
+def index():
+    form = CalendarDayForm()
+    status = 422 if request.method == "POST" else 200
+    if form.validate_on_submit():
+        try:
+            day = date.fromisoformat(form.day.data)
+        except ValueError:
+            form.day.errors.append(_("Enter the date as YYYY-MM-DD."))
+        else:
+            existing = db.session.get(CalendarDay, day)
+            before = {"is_working_day": existing.is_working_day, "note": existing.note} if existing else None
+            row = existing or CalendarDay(day=day)
+            row.is_working_day, row.note = form.is_working_day.data == "1", (form.note.data or "").strip()
+            db.session.add(row)
+            audit.record(db.session, "calendar.set_day", None, actor=current_user, object_type="calendar_days",
+                         object_id=day.isoformat(), before=before,
+                         after={"is_working_day": row.is_working_day, "note": row.note})
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return see_other(url_for(".index"))
+    days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
+    return render("admin/calendar.html", form=form, days=days, confirm=ConfirmForm(), status=status)
+
+
+@calendar_bp.post("/<day>/delete")
+@permission_required(Permission.CALENDAR_MANAGE)
+def delete_day(day: str):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        row = db.session.get(CalendarDay, date.fromisoformat(day))
+    except ValueError:
+        row = None
+    if row is None:
+        abort(404)
+    audit.record(db.session, "calendar.remove_day", None, actor=current_user, object_type="calendar_days",
+                 object_id=day, before={"is_working_day": row.is_working_day, "note": row.note})
+    db.session.delete(row)
+    db.session.commit()
+    return see_other(url_for(".index"))

@@ -1,0 +1,84 @@
+"""The public report form and the handlers' forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
+from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.web.forms import BaseForm, choices
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TipForm(BaseForm):
+    categories = CheckboxesField(_l("What kind of pollution? (one or more)"), coerce=int, choices=[],
+                                 validators=[InputRequired(message=_l("Choose at least one kind of pollution."))])
+    description = TextAreaField(_l("What did you see, hear or smell?"), validators=[
+        InputRequired(message=_l("Describe the problem.")),
+        Length(min=5, max=3000, message=_l("Describe the problem in 5 to 3000 characters."))])
+    district = SelectField(_l("District"), coerce=int, choices=[],
+                           validators=[InputRequired(message=_l("Choose the district."))])
+    address = StringField(_l("Where exactly? (address or landmark)"), validators=[
+        InputRequired(message=_l("Say where it is.")), Length(max=300)])
+    latitude = DecimalField(_l("Latitude (optional)"), places=None, validators=[Optional()],
+                            render_kw={"inputmode": "decimal"})
+    longitude = DecimalField(_l("Longitude (optional)"), places=None, validators=[Optional()],
+                             render_kw={"inputmode": "decimal"})
+    observed_at = DateTimeLocalField(_l("When did you notice it? (optional)"), validators=[Optional()])
+    reported_unit = StringField(_l("The company or unit responsible, if you know it"),
+                                validators=[Optional(), Length(max=200)])
+    photos = MultipleFileField(_l("Photos (optional, up to 6: JPEG, PNG or WebP)"),
+                               description=_l("Location and camera details are removed from photos when they arrive."))
+    identity = RadioField(_l("Report anonymously or with your name?"), default="anonymous", choices=choices([
+        ("anonymous", _l("Anonymously")), ("named", _l("With my name and phone (needed for a reward)"))]))
+    reporter_name = StringField(_l("Your name"), validators=[Optional(), Length(max=100)])
+    reporter_phone = StringField(_l("Your phone number"), validators=[
+        Optional(), Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Enter a phone number of digits only."))],
+        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    consent = BooleanField(_l("I have read the privacy notice for reports."), validators=[
+        InputRequired(message=_l("Please read the privacy notice and tick the box."))])
+
+
+class TrackForm(BaseForm):
+    code = StringField(_l("Tracking code"), validators=[InputRequired(message=_l("Enter your tracking code.")),
+                                                        Length(max=40)])
+
+
+class RatingForm(BaseForm):
+    satisfied = RadioField(_l("Are you satisfied with how your report was handled?"), choices=choices([
+        ("yes", _l("Satisfied")), ("no", _l("Not satisfied"))]),
+        validators=[InputRequired(message=_l("Choose satisfied or not satisfied."))])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class StepForm(BaseForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    bureau_id = SelectField(_l("Bureau"), coerce=int, choices=[], validate_choice=False)
+    findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=5000)])
+    measures_taken = TextAreaField(_l("Measures taken"), validators=[Optional(), Length(max=5000)])
+    reply = TextAreaField(_l("Reply to the reporter (public, without personal data)"),
+                          validators=[Optional(), Length(max=5000)])
+    photos = MultipleFileField(_l("Photos of the site (optional)"))
+
+
+class ExtensionForm(BaseForm):
+    days = IntegerField(_l("Extra days"), validators=[InputRequired(message=_l("Enter a number of days.")),
+                                                      NumberRange(min=1, max=365, message=_l("Enter a number of days."))])
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(message=_l("Give the reason.")), Length(max=1000)])
+
+
+class CalendarDayForm(BaseForm):
+    day = StringField(_l("Date (YYYY-MM-DD)"), validators=[
+        InputRequired(message=_l("Enter a date.")),
+        Regexp(r"^\d{4}-\d{2}-\d{2}$", message=_l("Enter the date as YYYY-MM-DD."))])
+    is_working_day = SelectField(_l("This day is"), choices=choices([
+        ("0", _l("A holiday (no work)")), ("1", _l("A make-up working day (调休)"))]))
+    note = StringField(_l("Note, e.g. 国庆节"), validators=[Optional(), Length(max=100)])
+
+
+class ConfirmForm(BaseForm):
+    """A one-button action: it carries the CSRF token."""

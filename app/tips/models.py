@@ -1,0 +1,156 @@
+"""Pollution tips: categories routed to bureaus, the tip with its deadlines, photos and the timeline."""
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, Numeric, String, Table, Text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime, utcnow
+from app.extensions import db
+from app.i18n import localized
+from app.org.models import Bureau, Place
+from app.tips.workflow import TipState
+
+
+def _in(column: str, enum) -> str:
+    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
+
+
+class ExtensionState(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+    @property
+    def title(self) -> str:
+        return {"requested": _l("Extension requested"), "approved": _l("Extension approved"),
+                "refused": _l("Extension refused")}[self.value]
+
+
+class TipCategory(db.Model):
+    """A pollution type (大气, 水…) or a sub-type of one, routed to a default bureau."""
+
+    __tablename__ = "tip_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tip_categories.id"))
+    name_zh_hans: Mapped[str] = mapped_column(String(100))
+    name_zh_hant: Mapped[str] = mapped_column(String(100), default="")
+    name_en: Mapped[str] = mapped_column(String(150), default="")
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    bureau: Mapped[Bureau | None] = relationship()
+    parent: Mapped["TipCategory | None"] = relationship(remote_side=[id])
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+tip_category_links = Table(
+    "tip_category_links", db.metadata,
+    Column("tip_id", ForeignKey("tips.id"), primary_key=True),
+    Column("category_id", ForeignKey("tip_categories.id"), primary_key=True),
+)
+
+
+class Tip(db.Model):
+    __tablename__ = "tips"
+    __table_args__ = (
+        CheckConstraint(_in("state", TipState), name="state_valid"),
+        CheckConstraint(f"extension_state IS NULL OR {_in('extension_state', ExtensionState)}",
+                        name="extension_state_valid"),
+        CheckConstraint("anonymous OR reporter_name <> ''", name="named_has_name"),
+        CheckConstraint("rating IS NULL OR rating IN ('satisfied', 'unsatisfied')", name="rating_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Only a hash of the reporter's tracking code is stored: the code itself is the key to the private page.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default=TipState.SUBMITTED.value, index=True)
+    description: Mapped[str] = mapped_column(Text)
+    district_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300))
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    observed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reported_unit: Mapped[str] = mapped_column(String(200), default="")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    reporter_name: Mapped[str] = mapped_column(String(100), default="")
+    reporter_phone: Mapped[str] = mapped_column(String(40), default="")
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    accept_due: Mapped[date] = mapped_column(Date)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    conclude_due: Mapped[date | None] = mapped_column(Date)
+    concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    not_accepted_reason: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="")
+    measures_taken: Mapped[str] = mapped_column(Text, default="")
+    reply: Mapped[str] = mapped_column(Text, default="")  # the reply to the reporter, shown on the status page
+    extension_state: Mapped[str | None] = mapped_column(String(16))
+    extension_days: Mapped[int | None] = mapped_column(Integer)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[str | None] = mapped_column(String(16))
+    rating_comment: Mapped[str] = mapped_column(Text, default="")
+    review_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    categories: Mapped[list[TipCategory]] = relationship(secondary=tip_category_links, order_by=TipCategory.sort_order)
+    district: Mapped[Place] = relationship()
+    bureau: Mapped[Bureau | None] = relationship()
+    photos: Mapped[list["TipPhoto"]] = relationship(back_populates="tip", order_by="TipPhoto.id")
+    events: Mapped[list["TipEvent"]] = relationship(back_populates="tip", order_by="TipEvent.id")
+
+    @property
+    def state_enum(self) -> TipState:
+        return TipState(self.state)
+
+    @property
+    def public_number(self) -> str:
+        """The number shown in public lists; it opens nothing."""
+        return f"{self.submitted_at:%Y}-{self.id:06d}"
+
+    def snapshot(self) -> dict:
+        return {"state": self.state, "bureau_id": self.bureau_id, "accept_due": str(self.accept_due),
+                "conclude_due": str(self.conclude_due) if self.conclude_due else None,
+                "extension_state": self.extension_state}
+
+
+class TipPhoto(db.Model):
+    """A photo re-encoded on upload (metadata stripped); public only once staff have cleared it."""
+
+    __tablename__ = "tip_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    by_staff: Mapped[bool] = mapped_column(Boolean, default=False)  # taken by handlers when concluding
+    cleared: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    tip: Mapped[Tip] = relationship(back_populates="photos")
+
+
+class TipEvent(db.Model):
+    """One line of a tip's timeline. Public entries never carry personal data; internal ones stay in-house."""
+
+    __tablename__ = "tip_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    step: Mapped[str] = mapped_column(String(24))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+
+    tip: Mapped[Tip] = relationship(back_populates="events")
+    bureau: Mapped[Bureau | None] = relationship()

@@ -1,0 +1,185 @@
+"""Public pages of pollution tips: the report form, the private status page, and the redacted public list."""
+from datetime import timezone
+from decimal import Decimal
+
+from flask import (Blueprint, abort, current_app, flash, redirect, request, send_file, session as cookie_session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.db_types import utcnow
+from app.extensions import db, limiter
+from app.org.queries import districts
+from app.tips import queries, services
+from app.tips.forms import RatingForm, TipForm, TrackForm
+from app.tips.models import TipCategory, TipPhoto
+from app.tips.workflow import EVENT_TITLES
+from app.web import uploads
+from app.web.htmx import render, see_other
+from app.workdays.models import overrides
+
+bp = Blueprint("tips", __name__, url_prefix="/tips")
+PUBLIC_PAGE_SIZE = 50
+
+
+def rules() -> services.Rules:
+    config = current_app.config
+    return services.Rules(accept_days=config["TIP_ACCEPT_DAYS"], conclude_days=config["TIP_CONCLUDE_DAYS"],
+                          extension_max_days=config["TIP_EXTENSION_MAX_DAYS"],
+                          working_days=config["TIP_WORKING_DAYS"],
+                          overrides=overrides(db.session) if config["TIP_WORKING_DAYS"] else {})
+
+
+def _photo_dir() -> str:
+    return str(current_app.config["UPLOAD_DIR"]) + "/tips"
+
+
+def _form() -> TipForm:
+    form = TipForm()
+    form.categories.choices = [(c.id, c.name) for c in queries.categories(db.session)]
+    form.district.choices = [(0, _("— choose —"))] + [(d.id, d.name) for d in districts(db.session)]
+    return form
+
+
+def _inside_city(latitude: Decimal, longitude: Decimal) -> bool:
+    south, north, west, east = (Decimal(v) for v in current_app.config["TIP_BOUNDS"].split(","))
+    return south <= latitude <= north and west <= longitude <= east
+
+
+def _check(form: TipForm) -> bool:
+    """The checks WTForms can't express: who's named, where, when."""
+    valid = True
+    if form.district.data == 0:
+        form.district.errors.append(_("Choose the district."))
+        valid = False
+    if form.identity.data == "named" and not (form.reporter_name.data or "").strip():
+        form.reporter_name.errors.append(_("Give your name, or choose to report anonymously."))
+        valid = False
+    if form.identity.data == "named" and not (form.reporter_phone.data or "").strip():
+        form.reporter_phone.errors.append(_("Give a phone number so the bureau can reach you about a reward."))
+        valid = False
+    if (form.latitude.data is None) != (form.longitude.data is None):
+        form.longitude.errors.append(_("Give both latitude and longitude, or neither."))
+        valid = False
+    elif form.latitude.data is not None and not _inside_city(form.latitude.data, form.longitude.data):
+        form.latitude.errors.append(_("This point is outside the city."))
+        valid = False
+    if form.observed_at.data and form.observed_at.data.replace(tzinfo=timezone.utc) > utcnow():
+        form.observed_at.errors.append(_("The time you noticed it cannot be in the future."))
+        valid = False
+    return valid
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TIP_SUBMIT_RATE_LIMIT"], methods=["POST"])
+def new():
+    form = _form()
+    if request.method == "POST" and form.validate() & _check(form):
+        files = [f for f in (form.photos.data or []) if f and f.filename]
+        photos = []
+        if len(files) > current_app.config["TIP_MAX_PHOTOS"]:
+            form.photos.errors.append(_("Send at most %(n)d photos.", n=current_app.config["TIP_MAX_PHOTOS"]))
+        for upload in files[:current_app.config["TIP_MAX_PHOTOS"]]:
+            try:
+                photos.append(services.process_photo(upload.read(), current_app.config["MAX_TIP_PHOTO_BYTES"]))
+            except services.TipError as error:
+                form.photos.errors.append(f"{upload.filename}: {error}")
+        if not form.photos.errors:
+            chosen = db.session.scalars(select(TipCategory).where(TipCategory.id.in_(form.categories.data))).all()
+            data = services.TipInput(
+                categories=chosen, description=form.description.data.strip(),
+                district=next(d for d in districts(db.session) if d.id == form.district.data),
+                address=form.address.data.strip(), latitude=form.latitude.data, longitude=form.longitude.data,
+                observed_at=form.observed_at.data.replace(tzinfo=timezone.utc) if form.observed_at.data else None,
+                reported_unit=(form.reported_unit.data or "").strip(), anonymous=form.identity.data != "named",
+                reporter_name=(form.reporter_name.data or "").strip(),
+                reporter_phone=(form.reporter_phone.data or "").strip())
+            tip, code = services.submit_tip(db.session, data, photos, rules(), _photo_dir())
+            db.session.commit()
+            cookie_session["new_tip_code"] = code  # shown once on the next page, then forgotten
+            return see_other(url_for(".submitted"))
+        form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
+    return render("tips/new.html", form=form, status=422 if request.method == "POST" else 200)
+
+
+@bp.get("/submitted")
+def submitted():
+    code = cookie_session.pop("new_tip_code", None)
+    if code is None:
+        return redirect(url_for(".track_form"))
+    return render("tips/submitted.html", code=code)
+
+
+@bp.get("/track")
+@limiter.limit(lambda: current_app.config["TIP_TRACK_RATE_LIMIT"])
+def track_form():
+    form = TrackForm(request.args, meta={"csrf": False})
+    if request.args.get("code") and form.validate():
+        return redirect(url_for(".track", code=services.normalise_code(form.code.data)))
+    return render("tips/track_form.html", form=form)
+
+
+@bp.route("/track/<code>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["TIP_TRACK_RATE_LIMIT"])
+def track(code: str):
+    """The reporter's private status page: the public timeline, the reply, and the rating once concluded."""
+    tip = queries.find_by_code_hash(db.session, services.code_hash(code))
+    if tip is None:
+        form = TrackForm(data={"code": code}, meta={"csrf": False})
+        form.code.errors = [_("No report has this tracking code. Check it and try again.")]
+        return render("tips/track_form.html", form=form, status=404)
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            services.rate(db.session, tip, form.satisfied.data == "yes", form.comment.data or "")
+        except services.TipError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Thank you for rating the handling."), "success")
+        return see_other(url_for(".track", code=code))
+    return render("tips/track.html", tip=tip, code=code, form=form, event_titles=EVENT_TITLES,
+                  due=queries.current_due(tip), status=422 if request.method == "POST" else 200)
+
+
+@bp.get("/")
+def index():
+    page = max(1, request.args.get("page", 1, type=int))
+    tips = queries.public_list(db.session, limit=PUBLIC_PAGE_SIZE + 1, offset=(page - 1) * PUBLIC_PAGE_SIZE)
+    return render("tips/index.html", tips=tips[:PUBLIC_PAGE_SIZE], page=page, has_next=len(tips) > PUBLIC_PAGE_SIZE,
+                  due=queries.current_due)
+
+
+@bp.get("/photos/<int:photo_id>")
+def photo(photo_id: int):
+    """A cleared photo for anyone; any photo for staff who handle the tip."""
+    row = db.session.get(TipPhoto, photo_id) or abort(404)
+    if not row.cleared and not (current_user.is_authenticated and services.can_handle(current_user, row.tip)):
+        abort(404)
+    try:
+        path = uploads.path_of(_photo_dir(), row.stored_name)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(path, mimetype=uploads.KINDS[row.kind][0], max_age=0)
+    response.headers["Cache-Control"] = "private, no-store" if not row.cleared else "public, max-age=3600"
+    return response
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.tips import admin_views
+    from app.web.nav import add_public, add_staff
+
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(admin_views.calendar_bp)
+    add_public(app, "tips.new", _l("Report pollution"),
+               _l("Tell us about pollution in a minute, anonymously if you wish, and follow your report to its end."))
+    add_staff(app, "tips_admin.queue", _l("Pollution tips"), Permission.TIPS_HANDLE,
+              _l("Accept, assign, investigate and conclude tips, with the deadline of each in colour."))
+    add_staff(app, "calendar_admin.index", _l("Holiday calendar"), Permission.CALENDAR_MANAGE,
+              _l("Public holidays and make-up working days used to count deadlines in working days."))
