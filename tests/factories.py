@@ -134,3 +134,19 @@ def survey(session, actor=None, *, mode="sampled", state="open", responses=0, in
         services.change_state(session, actor, created, SurveyState.CLOSED)
     session.flush()
     return created
+
+
+def tip(session, *, bureau_=None, district=None, anonymous=True, **values):
+    """A submitted tip in a category routed to bureau_ (a new district when none is given)."""
+    from app.tips import services
+    from app.tips.models import TipCategory
+
+    n = next(_seq)
+    category = TipCategory(code=f"cat-{n}", name_zh_hans=f"类别{n}", bureau_id=bureau_.id if bureau_ else None)
+    session.add(category)
+    data = services.TipInput(categories=[category], description="工厂夜间冒黑烟", district=district or place(session),
+                             address="测试路1号", anonymous=anonymous,
+                             reporter_name="" if anonymous else "张三", reporter_phone="" if anonymous else "13800000000",
+                             **values)
+    created, _code = services.submit_tip(session, data, [], services.Rules(), "")
+    return created

@@ -45,6 +45,9 @@ STAFF_ROUTES = [
     ("/admin/surveys/responses/{response}", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/interviews", Permission.SURVEYS_INTERVIEW),
     ("/admin/surveys/{survey}/interview", Permission.SURVEYS_INTERVIEW),
+    ("/admin/tips/", Permission.TIPS_HANDLE),
+    ("/admin/tips/{tip}", Permission.TIPS_HANDLE),
+    ("/admin/calendar/", Permission.CALENDAR_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -56,9 +59,16 @@ STAFF_POST_ROUTES = [
     ("/admin/surveys/questions/999999/delete", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/questions/999999/options", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/options/999999", Permission.SURVEYS_MANAGE),
+    ("/admin/tips/999999/step/accept", Permission.TIPS_HANDLE),
+    ("/admin/tips/999999/extension", Permission.TIPS_HANDLE),
+    ("/admin/tips/999999/extension/approve", Permission.TIPS_HANDLE),
+    ("/admin/tips/999999/reporter", Permission.TIPS_HANDLE),
+    ("/admin/tips/photos/999999/clear", Permission.TIPS_HANDLE),
+    ("/admin/calendar/2000-01-01/delete", Permission.CALENDAR_MANAGE),
 ]
 # Path segments that stand for a route variable other than an id.
-VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>"}
+VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>", "/step/accept": "/step/<>",
+                     "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>"}
 
 
 @pytest.fixture
@@ -73,9 +83,11 @@ def targets(session, staff):
     session.commit()
     question = survey.sections[0].questions[0]
     response_id = session.scalar(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id))
+    tip = factories.tip(session, bureau_=staff["bureaus"]["home"], district=place)
+    session.commit()
     return {"user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
             "measure": measure.id, "catalogue": catalogue.id, "survey": survey.id,
-            "section": survey.sections[0].id, "question": question.id, "response": response_id}
+            "section": survey.sections[0].id, "question": question.id, "response": response_id, "tip": tip.id}
 
 
 def test_every_staff_route_is_in_the_matrix(app):
