@@ -232,7 +232,8 @@ def rate(session, tip: Tip, satisfied: bool, comment: str) -> None:
         tip.review_requested = True
         tip.concluded_at = None
     tip.state = next_state(tip.state_enum, step).value
-    _event(session, tip, "rated_" + tip.rating, note="", public=True)
+    final_no = not satisfied and step == Step.RATE_SATISFIED  # reviewed once already: the case closes
+    _event(session, tip, "rated_unsatisfied_closed" if final_no else "rated_" + tip.rating, public=True)
     if tip.rating_comment:
         _event(session, tip, "rating_comment", note=tip.rating_comment, public=False)
     session.flush()

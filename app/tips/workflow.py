@@ -107,6 +107,7 @@ EVENT_TITLES = {
     "close": _l("Closed"),
     "rated_satisfied": _l("The reporter is satisfied"),
     "rated_unsatisfied": _l("The reporter is not satisfied: the case is reviewed"),
+    "rated_unsatisfied_closed": _l("The reporter is still not satisfied after the review; the case is closed"),
     "rating_comment": _l("The reporter's comment"),
     "extension_requested": _l("Extension requested"),
     "extension_approved": _l("Deadline extended"),
