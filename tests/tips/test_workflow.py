@@ -1,0 +1,99 @@
+"""The handling workflow of a tip: every allowed transition, every refused one, and who takes which step."""
+import itertools
+
+import pytest
+
+from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, REPORTER_STEPS, STATE_TITLES, STEP_TITLES, TRANSITIONS, Step,
+                               TipState, TransitionError, allowed_steps, next_state)
+
+S, T = TipState, Step
+EXPECTED = {
+    (S.SUBMITTED, T.ACCEPT): S.ACCEPTED,
+    (S.SUBMITTED, T.REJECT): S.NOT_ACCEPTED,
+    (S.ACCEPTED, T.ASSIGN): S.ASSIGNED,
+    (S.ASSIGNED, T.TRANSFER): S.ASSIGNED,
+    (S.ASSIGNED, T.INVESTIGATE): S.INVESTIGATING,
+    (S.INVESTIGATING, T.TRANSFER): S.ASSIGNED,
+    (S.INVESTIGATING, T.CONCLUDE): S.CONCLUDED,
+    (S.CONCLUDED, T.RATE_SATISFIED): S.CLOSED,
+    (S.CONCLUDED, T.RATE_UNSATISFIED): S.INVESTIGATING,
+    (S.CONCLUDED, T.CLOSE): S.CLOSED,
+}
+REFUSED = sorted(set(itertools.product(TipState, Step)) - set(EXPECTED))
+
+
+def test_the_transition_table_is_exactly_the_documented_one():
+    assert TRANSITIONS == EXPECTED
+
+
+@pytest.mark.parametrize("state, step", list(EXPECTED), ids=lambda v: v.value)
+def test_every_allowed_step_leads_to_its_state(state, step):
+    assert next_state(state, step) == EXPECTED[(state, step)]
+
+
+@pytest.mark.parametrize("state, step", REFUSED, ids=lambda v: v.value)
+def test_every_other_step_is_refused(state, step):
+    with pytest.raises(TransitionError):
+        next_state(state, step)
+
+
+@pytest.mark.parametrize("state, step", [
+    (S.SUBMITTED, T.CONCLUDE),       # no concluding what was never accepted
+    (S.SUBMITTED, T.ASSIGN),         # accept first
+    (S.ACCEPTED, T.INVESTIGATE),     # assign first
+    (S.ACCEPTED, T.ACCEPT),          # no accepting twice
+    (S.NOT_ACCEPTED, T.ACCEPT),      # a refusal is final
+    (S.CLOSED, T.RATE_UNSATISFIED),  # a closed case stays closed
+    (S.INVESTIGATING, T.CLOSE),      # only a concluded case is closed
+    (S.ASSIGNED, T.CONCLUDE),        # investigate first
+], ids=lambda v: v.value)
+def test_shortcuts_through_the_workflow_are_refused_with_a_clear_reason(state, step):
+    with pytest.raises(TransitionError, match=f"{step.value} is not allowed from {state.value}"):
+        next_state(state, step)
+
+
+def test_a_transition_error_is_a_value_error():
+    assert issubclass(TransitionError, ValueError)
+
+
+@pytest.mark.parametrize("state, steps", [
+    (S.SUBMITTED, [T.ACCEPT, T.REJECT]),
+    (S.ACCEPTED, [T.ASSIGN]),
+    (S.ASSIGNED, [T.TRANSFER, T.INVESTIGATE]),
+    (S.INVESTIGATING, [T.TRANSFER, T.CONCLUDE]),
+    (S.CONCLUDED, [T.RATE_SATISFIED, T.RATE_UNSATISFIED, T.CLOSE]),
+    (S.NOT_ACCEPTED, []),
+    (S.CLOSED, []),
+], ids=lambda v: v.value if isinstance(v, TipState) else "-")
+def test_allowed_steps_lists_the_steps_from_each_state(state, steps):
+    assert sorted(allowed_steps(state)) == sorted(steps)
+
+
+def test_only_not_accepted_and_closed_are_final():
+    assert [s for s in TipState if not s.is_open] == [S.NOT_ACCEPTED, S.CLOSED]
+    assert all(allowed_steps(s) for s in TipState if s.is_open)
+
+
+def test_the_office_steps_are_accepting_assigning_and_closing():
+    assert OFFICE_STEPS == {T.ACCEPT, T.REJECT, T.ASSIGN, T.TRANSFER, T.CLOSE}
+
+
+def test_only_the_reporter_rates():
+    assert REPORTER_STEPS == {T.RATE_SATISFIED, T.RATE_UNSATISFIED}
+    assert not OFFICE_STEPS & REPORTER_STEPS
+
+
+def test_bureau_handlers_investigate_and_conclude():
+    assert set(Step) - OFFICE_STEPS - REPORTER_STEPS == {T.INVESTIGATE, T.CONCLUDE}
+
+
+def test_every_state_and_step_has_a_title():
+    assert set(STATE_TITLES) == set(TipState) and set(STEP_TITLES) == set(Step)
+    assert all(str(s.title) for s in TipState) and all(str(s.title) for s in Step)
+
+
+def test_every_staff_step_has_a_timeline_title():
+    staff_steps = {s.value for s in Step} - {s.value for s in REPORTER_STEPS}
+    assert staff_steps <= set(EVENT_TITLES)
+    assert {"submitted", "rated_satisfied", "rated_unsatisfied", "rated_unsatisfied_closed", "note",
+            "extension_requested", "extension_approved", "extension_refused"} <= set(EVENT_TITLES)
