@@ -1,4 +1,7 @@
 """Locale choice (?lang=, cookie, Accept-Language) and helpers for texts stored per locale."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 
@@ -53,3 +56,20 @@ def localized(obj, field: str, locale: str | None = None) -> str:
     suffix = locale.lower()
     value = getattr(obj, f"{field}_{suffix}", None)
     return value or getattr(obj, f"{field}_zh_hans")
+
+
+def site_zone() -> ZoneInfo:
+    """The city's time zone (TIMEZONE); stored times are UTC."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_today() -> date:
+    """Today's date in the city, which is what day-counted deadlines use."""
+    return datetime.now(site_zone()).date()
+
+
+def from_local_input(value: datetime | None) -> datetime | None:
+    """A naive date-time typed in a form (city time) as an aware UTC datetime."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=site_zone()).astimezone(timezone.utc)

@@ -2,7 +2,6 @@
 from datetime import datetime, time, timedelta
 
 from flask import Blueprint, current_app, request
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
@@ -12,6 +11,7 @@ from app.accounts.models import User
 from app.accounts.permissions import Permission
 from app.audit import AuditEntry
 from app.extensions import db
+from app.i18n import site_zone
 from app.web.auth import permission_required
 from app.web.forms import BaseForm, choices
 from app.web.htmx import render
@@ -42,7 +42,7 @@ class AuditFilterForm(BaseForm):
 
 
 def _local_midnight(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=get_timezone())
+    return datetime.combine(day, time.min, tzinfo=site_zone())
 
 
 @bp.get("/audit")

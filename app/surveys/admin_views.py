@@ -2,7 +2,6 @@
 results with breakdowns, streamed exports, and voiding responses."""
 import io
 import secrets
-from datetime import timezone
 
 import qrcode
 import qrcode.image.svg
@@ -16,7 +15,7 @@ from app.accounts.permissions import Permission
 from app.db_types import utcnow
 from app.demo import surveys as template
 from app.extensions import db
-from app.i18n import current_locale
+from app.i18n import current_locale, from_local_input, site_zone
 from app.indicators import providers
 from app.indicators.queries import catalogue_for_year
 from app.org.queries import districts
@@ -43,7 +42,7 @@ def _texts(form, field: str) -> Texts:
 
 
 def _utc(value):
-    return value.replace(tzinfo=timezone.utc) if value else None
+    return from_local_input(value)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -79,8 +78,8 @@ def detail(survey_id: int):
     survey = _survey(survey_id)
     form = SurveySettingsForm(obj=survey)
     if request.method == "GET":
-        form.opens_at.data = survey.opens_at.replace(tzinfo=None) if survey.opens_at else None
-        form.closes_at.data = survey.closes_at.replace(tzinfo=None) if survey.closes_at else None
+        form.opens_at.data = survey.opens_at.astimezone(site_zone()).replace(tzinfo=None) if survey.opens_at else None
+        form.closes_at.data = survey.closes_at.astimezone(site_zone()).replace(tzinfo=None) if survey.closes_at else None
     if form.validate_on_submit():
         try:
             services.update_survey(

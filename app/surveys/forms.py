@@ -25,8 +25,8 @@ class SurveySettingsForm(BaseForm):
     intro_zh_hant = TextAreaField(_l("Introduction (Traditional Chinese)"), validators=[Optional(), Length(max=3000)])
     intro_en = TextAreaField(_l("Introduction (English)"), validators=[Optional(), Length(max=3000)])
     mode = SelectField(_l("Mode"), choices=choices([(m.value, m.title) for m in SurveyMode]))
-    opens_at = DateTimeLocalField(_l("Opens at (UTC, optional)"), validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes at (UTC, optional)"), validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens at (city time, optional)"), validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Closes at (city time, optional)"), validators=[Optional()])
     publish_results = BooleanField(_l("Publish the results (public results page, JSON and live results after answering)"))
     paged = BooleanField(_l("One section per page, with a progress bar"))
     indicator_period = StringField(_l("Indicator year it feeds (sampled surveys only)"),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app import audit
 from app.accounts.permissions import Permission, Role
 from app.extensions import db
+from app.i18n import local_today
 from app.org.queries import bureaus
 from app.tips import queries, services
 from app.tips.forms import CalendarDayForm, ConfirmForm, ExtensionForm, StepForm
@@ -40,7 +41,7 @@ def queue():
         state = ""
     colour = request.args.get("colour", "")
     tips = queries.staff_queue(db.session, current_user, state=state)
-    rows = queries.supervise(tips, date.today(), working=current_app.config["TIP_WORKING_DAYS"],
+    rows = queries.supervise(tips, local_today(), working=current_app.config["TIP_WORKING_DAYS"],
                              overrides=overrides(db.session), warn_days=current_app.config["TIP_WARN_DAYS"])
     counts = {c: sum(r.colour == c for r in rows) for c in ("red", "yellow", "green")}
     if colour in counts:
@@ -57,7 +58,7 @@ def detail(tip_id: int):
     form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
     steps = [s for s in allowed_steps(tip.state_enum) if s not in REPORTER_STEPS
              and (current_user.role == Role.ADMIN or s not in OFFICE_STEPS)]
-    supervised = queries.supervise([tip], date.today(), working=current_app.config["TIP_WORKING_DAYS"],
+    supervised = queries.supervise([tip], local_today(), working=current_app.config["TIP_WORKING_DAYS"],
                                    overrides=overrides(db.session), warn_days=current_app.config["TIP_WARN_DAYS"])[0]
     return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=supervised,
                   extension_form=ExtensionForm(formdata=None), confirm=ConfirmForm(), reporter=None,
@@ -130,6 +131,7 @@ def decide_extension(tip_id: int, decision: str):
         flash(str(error), "error")
     else:
         db.session.commit()
+        flash(_("Extension approved.") if decision == "approve" else _("Extension refused."), "success")
     return see_other(url_for(".detail", tip_id=tip_id))
 
 

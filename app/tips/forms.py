@@ -3,10 +3,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.web.forms import BaseForm, choices
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 class CheckboxesField(SelectMultipleField):
@@ -17,13 +21,13 @@ class CheckboxesField(SelectMultipleField):
 class TipForm(BaseForm):
     categories = CheckboxesField(_l("What kind of pollution? (one or more)"), coerce=int, choices=[],
                                  validators=[InputRequired(message=_l("Choose at least one kind of pollution."))])
-    description = TextAreaField(_l("What did you see, hear or smell?"), validators=[
-        InputRequired(message=_l("Describe the problem.")),
+    description = TextAreaField(_l("What did you see, hear or smell?"), filters=[_strip], validators=[
+        DataRequired(message=_l("Describe the problem.")),
         Length(min=5, max=3000, message=_l("Describe the problem in 5 to 3000 characters."))])
     district = SelectField(_l("District"), coerce=int, choices=[],
                            validators=[InputRequired(message=_l("Choose the district."))])
-    address = StringField(_l("Where exactly? (address or landmark)"), validators=[
-        InputRequired(message=_l("Say where it is.")), Length(max=300)])
+    address = StringField(_l("Where exactly? (address or landmark)"), filters=[_strip], validators=[
+        DataRequired(message=_l("Say where it is.")), Length(max=300)])
     latitude = DecimalField(_l("Latitude (optional)"), places=None, validators=[Optional()],
                             render_kw={"inputmode": "decimal"})
     longitude = DecimalField(_l("Longitude (optional)"), places=None, validators=[Optional()],

@@ -7,6 +7,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
@@ -38,9 +39,14 @@ class Rules:
     extension_max_days: int = 30
     working_days: bool = False
     overrides: dict = field(default_factory=dict)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
 
     def due(self, start: date, days: int) -> date:
         return add_days(start, days, working=self.working_days, overrides=self.overrides)
+
+    def local_date(self, moment: datetime) -> date:
+        """Deadlines count from the city's date, not UTC's (8 hours apart in the early morning)."""
+        return moment.astimezone(self.zone).date()
 
 
 @dataclass
@@ -92,6 +98,7 @@ def process_photo(data: bytes, max_bytes: int) -> tuple[bytes, str]:
         raise TipError(_("This photo could not be read; please send another.")) from error
     if kind == "jpeg" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
+    image.info.pop("comment", None)  # a JPEG comment could carry a name or phone number
     output = io.BytesIO()
     image.save(output, PHOTO_FORMATS[kind])  # no exif= argument: metadata is not carried over
     return output.getvalue(), kind
@@ -119,7 +126,7 @@ def submit_tip(session, data: TipInput, photos: list[tuple[bytes, str]], rules: 
               reported_unit=data.reported_unit, anonymous=data.anonymous,
               reporter_name="" if data.anonymous else data.reporter_name,
               reporter_phone="" if data.anonymous else data.reporter_phone, bureau_id=bureau_id,
-              submitted_at=now, accept_due=rules.due(now.date(), rules.accept_days), state=TipState.SUBMITTED.value)
+              submitted_at=now, accept_due=rules.due(rules.local_date(now), rules.accept_days), state=TipState.SUBMITTED.value)
     tip.categories = list(data.categories)
     session.add(tip)
     session.flush()
@@ -143,6 +150,8 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
               now: datetime | None = None) -> None:
     """Move a tip one step on, with the checks each step needs, a timeline entry and an audit entry."""
     now = now or utcnow()
+    if not can_handle(actor, tip):
+        raise TipError(_("You cannot act on this tip."))
     if step in REPORTER_STEPS:
         raise TipError(_("Only the reporter rates the handling."))
     if step in OFFICE_STEPS and actor.role != Role.ADMIN:
@@ -166,7 +175,7 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
         tip.bureau_id = bureau.id
     if step == Step.ACCEPT:
         tip.accepted_at = now
-        tip.conclude_due = rules.due(now.date(), rules.conclude_days)
+        tip.conclude_due = rules.due(rules.local_date(now), rules.conclude_days)
     if step == Step.CONCLUDE:
         if not (findings.strip() and reply.strip()):
             raise TipError(_("Write the findings and the reply to the reporter before concluding."))
@@ -187,6 +196,8 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
 
 def request_extension(session, actor, tip: Tip, days: int, reason: str, rules: Rules) -> None:
     """A handler asks once for more time (at most the configured maximum), with a reason."""
+    if not can_handle(actor, tip):
+        raise TipError(_("You cannot act on this tip."))
     if tip.state_enum not in (TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING):
         raise TipError(_("An extension can only be asked for while the tip is being handled."))
     if tip.extension_state is not None:
@@ -210,7 +221,7 @@ def decide_extension(session, actor, tip: Tip, approve: bool, rules: Rules) -> N
     before = tip.snapshot()
     if approve:
         tip.extension_state = ExtensionState.APPROVED.value
-        tip.conclude_due = rules.due(tip.conclude_due or utcnow().date(), tip.extension_days)
+        tip.conclude_due = rules.due(tip.conclude_due or rules.local_date(utcnow()), tip.extension_days)
         _event(session, tip, "extension_approved", actor=actor,
                note=_("Deadline extended by %(n)d days: %(reason)s", n=tip.extension_days, reason=tip.extension_reason))
     else:

@@ -1,5 +1,4 @@
 """Public pages of pollution tips: the report form, the private status page, and the redacted public list."""
-from datetime import timezone
 from decimal import Decimal
 
 from flask import (Blueprint, abort, current_app, flash, redirect, request, send_file, session as cookie_session,
@@ -10,6 +9,7 @@ from sqlalchemy import select
 
 from app.db_types import utcnow
 from app.extensions import db, limiter
+from app.i18n import from_local_input, site_zone
 from app.org.queries import districts
 from app.tips import queries, services
 from app.tips.forms import RatingForm, TipForm, TrackForm
@@ -27,7 +27,7 @@ def rules() -> services.Rules:
     config = current_app.config
     return services.Rules(accept_days=config["TIP_ACCEPT_DAYS"], conclude_days=config["TIP_CONCLUDE_DAYS"],
                           extension_max_days=config["TIP_EXTENSION_MAX_DAYS"],
-                          working_days=config["TIP_WORKING_DAYS"],
+                          working_days=config["TIP_WORKING_DAYS"], zone=site_zone(),
                           overrides=overrides(db.session) if config["TIP_WORKING_DAYS"] else {})
 
 
@@ -44,7 +44,7 @@ def _form() -> TipForm:
 
 def _inside_city(latitude: Decimal, longitude: Decimal) -> bool:
     south, north, west, east = (Decimal(v) for v in current_app.config["TIP_BOUNDS"].split(","))
-    return south <= latitude <= north and west <= longitude <= east
+    return latitude.is_finite() and longitude.is_finite() and south <= latitude <= north and west <= longitude <= east
 
 
 def _check(form: TipForm) -> bool:
@@ -65,7 +65,7 @@ def _check(form: TipForm) -> bool:
     elif form.latitude.data is not None and not _inside_city(form.latitude.data, form.longitude.data):
         form.latitude.errors.append(_("This point is outside the city."))
         valid = False
-    if form.observed_at.data and form.observed_at.data.replace(tzinfo=timezone.utc) > utcnow():
+    if form.observed_at.data and from_local_input(form.observed_at.data) > utcnow():
         form.observed_at.errors.append(_("The time you noticed it cannot be in the future."))
         valid = False
     return valid
@@ -91,7 +91,7 @@ def new():
                 categories=chosen, description=form.description.data.strip(),
                 district=next(d for d in districts(db.session) if d.id == form.district.data),
                 address=form.address.data.strip(), latitude=form.latitude.data, longitude=form.longitude.data,
-                observed_at=form.observed_at.data.replace(tzinfo=timezone.utc) if form.observed_at.data else None,
+                observed_at=from_local_input(form.observed_at.data),
                 reported_unit=(form.reported_unit.data or "").strip(), anonymous=form.identity.data != "named",
                 reporter_name=(form.reporter_name.data or "").strip(),
                 reporter_phone=(form.reporter_phone.data or "").strip())
