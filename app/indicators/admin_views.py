@@ -9,6 +9,7 @@ from werkzeug.utils import secure_filename
 
 from app.accounts.permissions import Permission
 from app.extensions import db
+from app.i18n import local_today
 from app.indicators import assignments_import, catalogue_import, queries, services, values_import, xlsx
 from app.indicators.exports import XLSX_MIMETYPE
 from app.indicators.forms import AssignmentsImportForm, CatalogueImportForm, ReviewForm, ValueForm, ValuesImportForm
@@ -40,9 +41,9 @@ def _read_upload(form) -> list[dict] | None:
 
 
 def _period() -> str:
-    asked = request.args.get("period", "").strip() or str(date.today().year - 1)
+    asked = request.args.get("period", "").strip() or str(local_today().year - 1)
     try:
-        return str(parse_period(asked, today=date.today()))
+        return str(parse_period(asked, today=local_today()))
     except PeriodError:
         abort(404)
 
@@ -93,7 +94,7 @@ def edit_value(measure_id: int, place_id: int, period: str):
         try:
             checked = services.check_evidence_files(files, current_app.config["MAX_EVIDENCE_BYTES"])
             value = services.save_draft(db.session, current_user, measure, place, period, _input(form),
-                                        today=date.today())
+                                        today=local_today())
             services.attach_evidence(db.session, current_user, value, checked, current_app.config["UPLOAD_DIR"])
             if form.submit_for_review.data:
                 services.submit_value(db.session, current_user, value)
@@ -121,7 +122,7 @@ def board():
     month, day = (int(part) for part in current_app.config["INDICATOR_DUE_MONTH_DAY"].split("-"))
     due = date(parse_period(period).year + 1, month, day)
     return render("admin/indicators/board.html", period=period, catalogue=catalogue, bureaus=bureaus,
-                  by_place=by_place, due=due, overdue=date.today() > due)
+                  by_place=by_place, due=due, overdue=local_today() > due)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -135,7 +136,7 @@ def import_values():
     if form.validate_on_submit():
         rows = _read_upload(form)
         if rows is not None:
-            result = values_import.import_values(db.session, current_user, catalogue, rows, today=date.today())
+            result = values_import.import_values(db.session, current_user, catalogue, rows, today=local_today())
             if result.errors:
                 db.session.rollback()
                 errors = result.errors

@@ -1,10 +1,9 @@
 """Public indicator pages: overview, district comparison, one indicator; with CSV/XLSX export."""
-from datetime import date
-
 from flask import Blueprint, Response, abort, current_app, request, send_file
 from flask_login import current_user
 
 from app.extensions import db
+from app.i18n import local_today
 from app.indicators import exports, queries, report, services
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
@@ -22,10 +21,10 @@ def chosen_period() -> str:
     asked = request.args.get("period", "").strip()
     if asked:
         try:
-            return str(parse_period(asked, today=date.today()))
+            return str(parse_period(asked, today=local_today()))
         except PeriodError:
             abort(404)
-    return queries.latest_reported_period(db.session) or str(date.today().year - 1)
+    return queries.latest_reported_period(db.session) or str(local_today().year - 1)
 
 
 def catalogue_or_404(period: str):
