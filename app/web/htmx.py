@@ -17,12 +17,16 @@ def render(template: str, fragment: str | None = None, /, *, status: int = 200, 
 
     Flash messages ride along out-of-band on fragments, so they appear in the page's live region.
     """
+    headers = {"Vary": "HX-Request"}
     if fragment and is_partial_request():
         body = render_template(fragment, **context) + render_template("_flashes.html", oob=True)
     else:
         body = render_template(template, **context)
-    response = (body, status, {"Vary": "HX-Request"})
-    return response
+        if is_partial_request():
+            # A whole page answering an htmx request (a refusal instead of the form it posted) replaces the
+            # page's body rather than nesting a second header and footer inside the target.
+            headers.update({"HX-Retarget": "body", "HX-Reswap": "innerHTML"})
+    return body, status, headers
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -36,5 +40,10 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 def see_other(location: str):
-    """Post/redirect/get: a 303 for plain forms; htmx follows it too, or takes HX-Location when asked."""
+    """Post/redirect/get: a 303 for plain forms; for htmx an HX-Redirect, so the browser really goes there.
+
+    The XHR would follow a 303 by itself and swap the next whole page into the form that posted.
+    """
+    if is_partial_request():
+        return "", 200, {"HX-Redirect": location, "Vary": "HX-Request"}
     return redirect(location, code=303)

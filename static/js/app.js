@@ -1,8 +1,11 @@
 // htmx hooks only: every page works without this file.
-document.addEventListener("htmx:afterSwap", function (event) {
-  // After a form comes back with errors, move focus to its error summary so screen readers announce it.
-  var summary = event.detail.target.querySelector("#error-summary");
-  if (summary) {
+document.addEventListener("htmx:afterSettle", function (event) {
+  // After a submitted form comes back with errors, move focus to its error summary so screen readers
+  // announce it. The form itself was replaced (outerHTML), so look the summary up in the document; a
+  // question re-checking itself on change must not pull the focus away.
+  var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  var summary = document.getElementById("error-summary");
+  if (summary && source && source.tagName === "FORM") {
     summary.focus();
   }
 });

@@ -13,6 +13,7 @@ from tests import factories
 from tests.conftest import base_config
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="session")
@@ -85,3 +86,37 @@ def sign_in(page, username: str, password: str = factories.PASSWORD) -> None:
     page.fill("#password", password)
     page.click("main button[type=submit]")
     page.wait_for_url("**/admin/")
+
+
+@pytest.fixture
+def assert_accessible_without_js(browser):
+    """axe is JavaScript, and page.evaluate never returns in a java_script_enabled=False context: check the
+    HTML such a page shows, at its URL, in a scratch page whose own scripts (htmx, app.js) are blocked."""
+    context = browser.new_context(**PHONE)
+    scratch = context.new_page()
+
+    def check(page) -> None:
+        html, url = page.content(), page.url
+        scratch.unroute_all()
+        scratch.route("**/*.js", lambda route: route.abort())
+        scratch.route(lambda address: address == url,
+                      lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"))
+        scratch.goto(url)
+        assert_accessible(scratch)
+
+    yield check
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, base_url):
+    context = browser.new_context(base_url=base_url, **PHONE)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone_without_js(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False, **PHONE)
+    yield context
+    context.close()

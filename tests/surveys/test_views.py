@@ -75,6 +75,26 @@ def test_htmx_submit_returns_the_form_fragment_with_errors(client, open_survey):
     assert html.lstrip().startswith('<form id="survey-form"') and "<html" not in html
 
 
+def test_htmx_submit_sends_the_browser_to_the_thank_you_page(client, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    response = client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey)}, headers=HTMX)
+    assert response.status_code == 200 and response.get_data(as_text=True) == ""
+    assert response.headers["HX-Redirect"] == f"/surveys/{open_survey.id}/thanks"
+    assert _count(session, open_survey) == 1
+
+
+def test_htmx_refusal_replaces_the_whole_page_not_the_form(client, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey)})
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    response = client.post(f"/surveys/{open_survey.id}?lang=en", data={**hidden, **_answers(open_survey)},
+                           headers=HTMX)
+    assert response.status_code == 409
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("body", "innerHTML")
+    assert "already answered this survey from this browser" in response.get_data(as_text=True)
+    assert _count(session, open_survey) == 1
+
+
 def test_consent_is_required_before_answers_are_taken(client, session, open_survey):
     hidden, _ = _form(client, f"/surveys/{open_survey.id}")
     data = {**hidden, **_answers(open_survey)}
