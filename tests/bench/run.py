@@ -1,8 +1,14 @@
 """`make bench`: serve the site with gunicorn, load it with wrk, and write BENCHMARKS.md.
 
 Each page is measured next to a bare Flask "hello" endpoint in the same run, so ratios stay comparable
-when the machine drifts. Server CPU per request is read from /proc for gunicorn's workers.
+when the machine drifts. Server CPU per request is read from /proc for gunicorn's workers (and, on
+PostgreSQL, for the database's processes).
+
+Surveys, on SQLite and on PostgreSQL: a survey bulk-loaded to each size in SURVEY_SIZES, its results page,
+JSON, form and submission measured with wrk at each size, its export timed, and a concurrent-submission run
+whose accepted, stored and tallied counts must agree exactly.
 """
+import json
 import os
 import re
 import shutil
@@ -14,6 +20,11 @@ import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy.engine import make_url
+
+from tests.bench import survey_client
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -36,6 +47,17 @@ PAGES = [
 ]
 # Years of indicator values loaded: 38 indicators × 9 places × this many years.
 INDICATOR_YEARS = 10
+# Responses a survey is loaded to, one measurement round per size (BENCH_SURVEY_SIZES="10000,100000").
+SURVEY_SIZES = [int(n) for n in os.environ.get("BENCH_SURVEY_SIZES", "10000,100000,1000000").split(",") if n]
+# The concurrent-submission run: new browsers, how many at a time, and gunicorn sync workers (more than the
+# cores, so that requests really write at the same time).
+SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", 2000))
+SUBMIT_CONNECTIONS = 32
+SUBMIT_WORKERS = 4
+# An XLSX export is skipped when the previous size's time, scaled up, predicts more seconds than this.
+XLSX_BUDGET = 600
+# The dedicated PostgreSQL database the survey measurements drop and create ("" skips PostgreSQL).
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ecociv_bench")
 
 
 def free_port() -> int:
@@ -55,34 +77,45 @@ def wait_for(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"server on port {port} did not start")
 
 
-def worker_cpu_seconds(master_pid: int) -> float:
-    """User + system CPU of gunicorn's worker processes (children of the master)."""
+def cpu_seconds(parent_pid: int | None = None, name: str | None = None) -> float:
+    """User + system CPU of the processes with this parent (gunicorn's workers) or this name (postgres)."""
     total = 0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            comm, fields = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
             continue
-        if int(fields[1]) == master_pid:
+        fields = fields.split()
+        if int(fields[1]) == parent_pid or comm == name:
             total += int(fields[11]) + int(fields[12])
     return total / CLOCK_TICKS
 
 
-def serve(app_spec: str, env: dict) -> tuple[subprocess.Popen, int]:
+def worker_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU of gunicorn's worker processes (children of the master)."""
+    return cpu_seconds(parent_pid=master_pid)
+
+
+def serve(app_spec: str, env: dict, workers: int = WORKERS) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [GUNICORN, "--workers", str(WORKERS), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+        [GUNICORN, "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", app_spec],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(port)
     return process, port
 
 
-def wrk(url: str) -> dict:
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def wrk(url: str, script: Path | None = None) -> dict:
     output = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency",
-                             "-H", "Connection: close", url],
+                             "-H", "Connection: close", *(["-s", str(script)] if script else []), url],
                             capture_output=True, text=True, check=True).stdout
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -94,20 +127,187 @@ def wrk(url: str) -> dict:
             "p50": latency("50"), "p99": latency("99"), "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def measure(process: subprocess.Popen, url: str) -> dict:
+def measure(process: subprocess.Popen, url: str, script: Path | None = None) -> dict:
+    """wrk against url (with a Lua script, e.g. for POSTs); the warm-up is always a plain GET of url."""
     subprocess.run(["wrk", "-t1", "-c2", "-d1s", url], capture_output=True)  # warm up
-    before = worker_cpu_seconds(process.pid)
-    result = wrk(url)
-    after = worker_cpu_seconds(process.pid)
+    before, db_before = worker_cpu_seconds(process.pid), cpu_seconds(name="postgres")
+    result = wrk(url, script)
+    after, db_after = worker_cpu_seconds(process.pid), cpu_seconds(name="postgres")
     result["cpu_us"] = (after - before) / max(result["requests"], 1) * 1e6
+    result["db_cpu_us"] = (db_after - db_before) / max(result["requests"], 1) * 1e6
     return result
 
 
-def prepare_database(env: dict) -> None:
+def prepare_database(env: dict, years: int = INDICATOR_YEARS) -> None:
     flask = [PYTHON, "-m", "flask", "--app", "wsgi"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(flask + ["seed-demo", "--years", str(INDICATOR_YEARS)], cwd=ROOT, env=env, check=True,
+    subprocess.run(flask + ["seed-demo", "--years", str(years)], cwd=ROOT, env=env, check=True,
                    capture_output=True)
+
+
+def survey_command(module: str, env: dict, *args) -> dict:
+    """Run a tests.bench module against env's database; it answers with one JSON line."""
+    output = subprocess.run([PYTHON, "-m", f"tests.bench.{module}", *map(str, args)], cwd=ROOT, env=env,
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output.splitlines()[-1])
+
+
+def admin_password(env: dict) -> str:
+    lines = Path(env["DEMO_CREDENTIALS_FILE"]).read_text(encoding="utf-8").splitlines()
+    return dict(line.split("\t", 1) for line in lines if "\t" in line)["admin"]
+
+
+def prepare_postgres(env: dict, workdir: Path) -> tuple[dict | None, str]:
+    """Drop and create the dedicated PostgreSQL database, migrate and seed it; None and why when unavailable."""
+    if not POSTGRES_URL:
+        return None, "BENCH_POSTGRES_URL is empty"
+    import psycopg
+
+    url = make_url(POSTGRES_URL)
+    if "bench" not in (url.database or ""):
+        sys.exit(f"BENCH_POSTGRES_URL names database {url.database!r}: the bench drops it, so its name must "
+                 "contain 'bench'")
+    server = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{url.database}"')
+    except psycopg.OperationalError as error:
+        return None, f"PostgreSQL not reachable at {url.host}:{url.port or 5432} ({str(error).splitlines()[0]})"
+    postgres_env = dict(env, DATABASE_URL=POSTGRES_URL,
+                        DEMO_CREDENTIALS_FILE=str(workdir / "credentials-postgres.txt"))
+    prepare_database(postgres_env, years=1)
+    return postgres_env, ""
+
+
+def drop_postgres() -> None:
+    import psycopg
+
+    url = make_url(POSTGRES_URL)
+    server = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(server, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+
+
+def submit_script(workdir: Path, port: int, survey_id: int, forms: list) -> Path:
+    """A wrk script POSTing complete answers: one session (CSRF token and cookie fetched once), without the
+    survey_browser cookie so that every POST is a new respondent, and a new idempotency token each time."""
+    browser = survey_client.Browser(port)
+    fields = browser.form_fields(f"/surveys/{survey_id}")
+    common = urlencode([("csrf_token", fields["csrf_token"]), ("step", "0"), ("consent", "yes"), ("move", "submit")])
+    bodies = ", ".join(f'"{common}&{urlencode([tuple(pair) for pair in form])}"' for form in forms)
+    script = workdir / f"submit-{survey_id}.lua"
+    script.write_text(f"""-- POST complete answers to /surveys/{survey_id}, each with a new submission token.
+local bodies = {{{bodies}}}
+local count = 0
+local prefix
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "session={browser.cookies['session']}"
+
+function init(args)
+  local file = io.open("/proc/sys/kernel/random/uuid")
+  prefix = file:read("*l")
+  file:close()
+end
+
+function request()
+  count = count + 1
+  return wrk.format(nil, nil, nil, bodies[count % #bodies + 1] .. "&submission=" .. prefix .. "-" .. count)
+end
+""", encoding="utf-8")
+    return script
+
+
+def print_row(label: str, result: dict) -> None:
+    print(f"{label:40} {result['rps']:8.0f} req/s  p50 {result['p50']:>8}  p99 {result['p99']:>8}  "
+          f"{result['cpu_us']:7.0f} µs CPU/req  non-2xx {result['non_2xx']}")
+
+
+def survey_exports(env: dict, port: int, survey_id: int, size: int, previous: dict) -> list[dict]:
+    """CSV and XLSX exports timed in their own process, and the CSV downloaded as staff through gunicorn."""
+    results = []
+    for fmt in ("csv", "xlsx"):
+        last = previous.get(fmt)
+        predicted = last["seconds"] * size / last["size"] if last and fmt == "xlsx" else 0
+        if predicted > XLSX_BUDGET:
+            result = {"format": fmt, "skipped": f"skipped: about {predicted / 60:.0f} min predicted from "
+                                                f"{last['size']:,} responses"}
+        else:
+            result = survey_command("survey_export", env, fmt, survey_id)
+            previous[fmt] = {"seconds": result["seconds"], "size": size}
+            if fmt == "csv":
+                result["http"] = survey_client.download(port, "admin", admin_password(env),
+                                                        f"/admin/surveys/{survey_id}/export.csv")
+        result["size"] = size
+        results.append(result)
+        print(f"  export {fmt}: " + (result.get("skipped") or
+                                     f"{result['seconds']:.1f} s, {result['bytes'] / 1e6:.0f} MB, "
+                                     f"peak RSS {result['peak_rss_mb']:.0f} MB") +
+              (f"; over HTTP {result['http']['outcome']} after {result['http']['seconds']:.1f} s, "
+               f"{result['http']['bytes'] / 1e6:.0f} MB" if "http" in result else ""))
+    return results
+
+
+def concurrent_submissions(env: dict) -> dict:
+    """SUBMISSIONS new browsers, SUBMIT_CONNECTIONS at a time, against a new survey: accepted = stored = tally n."""
+    survey_id = survey_command("survey_data", env, "create")["survey_id"]
+    forms = survey_command("survey_data", env, "answers", survey_id, 50)["forms"]
+    server, port = serve("wsgi:app", env, SUBMIT_WORKERS)
+    try:
+        before, db_before = worker_cpu_seconds(server.pid), cpu_seconds(name="postgres")
+        result = survey_client.submit_concurrently(port, survey_id, forms, SUBMISSIONS, SUBMIT_CONNECTIONS)
+        result["cpu_ms"] = (worker_cpu_seconds(server.pid) - before) / SUBMISSIONS * 1000
+        result["db_cpu_ms"] = (cpu_seconds(name="postgres") - db_before) / SUBMISSIONS * 1000
+    finally:
+        stop(server)
+    result.update(survey_command("survey_data", env, "count", survey_id, "recount"))
+    result["passed"] = (result["errors"] == 0 and result["options_mismatched"] == 0
+                        and result["accepted"] == result["stored"] == result["tally_n"] == SUBMISSIONS)
+    return result
+
+
+def survey_bench(database: str, env: dict, workdir: Path, hello: subprocess.Popen, hello_port: int) -> dict:
+    """The survey measurements on one database: each size in turn, then the concurrent-submission run."""
+    report = {"database": database, "levels": [], "exports": []}
+    survey_id = survey_command("survey_data", env, "create")["survey_id"]
+    forms = survey_command("survey_data", env, "answers", survey_id, 50)["forms"]
+    site, port = serve("wsgi:app", env)
+    previous_exports = {}
+    try:
+        for size in SURVEY_SIZES:
+            load = survey_command("survey_data", env, "load", survey_id, size)
+            print(f"{database}, {load['total']:,} responses: {load['added']:,} added with "
+                  f"{load['answers_added']:,} answers in {load['seconds']:.0f} s; tally n = stored: "
+                  f"{load['tally_n'] == load['stored']}")
+            report["exports"] += survey_exports(env, port, survey_id, size, previous_exports)
+            level = {"size": size, "load": load, "pages": []}
+            base = f"http://127.0.0.1:{port}/surveys/{survey_id}"
+            for label, process, url in [
+                    ("Bare Flask hello (reference)", hello, f"http://127.0.0.1:{hello_port}/"),
+                    ("Results page `/surveys/<id>/results`", site, f"{base}/results"),
+                    ("Results JSON `/api/v1/surveys/<id>/results`", site,
+                     f"http://127.0.0.1:{port}/api/v1/surveys/{survey_id}/results"),
+                    ("Answer form `GET /surveys/<id>`", site, base)]:
+                result = measure(process, url)
+                level["pages"].append((label, result))
+                print_row(label, result)
+            stored = survey_command("survey_data", env, "count", survey_id)["stored"]
+            result = measure(site, base, submit_script(workdir, port, survey_id, forms))
+            result["stored"] = survey_command("survey_data", env, "count", survey_id)["stored"] - stored
+            level["pages"].append(("Submit answers `POST /surveys/<id>`", result))
+            print_row("Submit answers `POST /surveys/<id>`", result)
+            print(f"  {result['requests']} POSTs answered by the end of the wrk run, {result['stored']} stored")
+            report["levels"].append(level)
+    finally:
+        stop(site)
+    report["concurrent"] = concurrent = concurrent_submissions(env)
+    print(f"{'PASS' if concurrent['passed'] else 'FAIL'}: {database}, {SUBMISSIONS} submissions over "
+          f"{SUBMIT_CONNECTIONS} connections, {SUBMIT_WORKERS} sync workers: accepted {concurrent['accepted']}, "
+          f"errors {concurrent['errors']}, stored {concurrent['stored']}, tally n {concurrent['tally_n']}, "
+          f"options whose tally differs from a recount {concurrent['options_mismatched']}"
+          + (f" ({', '.join(concurrent['error_samples'])})" if concurrent["errors"] else ""))
+    return report
 
 
 def main() -> None:
@@ -118,7 +318,7 @@ def main() -> None:
                SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + "x" * 32, RATELIMIT_ENABLED="0",
                DEMO_CREDENTIALS_FILE=str(workdir / "credentials.txt"))
     prepare_database(env)
-    rows = []
+    rows, surveys, skipped = [], [], ""
     hello, hello_port = serve("tests.bench.hello:app", env)
     site, site_port = serve("wsgi:app", env)
     try:
@@ -128,17 +328,27 @@ def main() -> None:
             else:
                 result = measure(site, f"http://127.0.0.1:{site_port}{path}")
             rows.append((label, result))
-            print(f"{label:40} {result['rps']:8.0f} req/s  p50 {result['p50']:>8}  p99 {result['p99']:>8}  "
-                  f"{result['cpu_us']:7.0f} µs CPU/req  non-2xx {result['non_2xx']}")
+            print_row(label, result)
+        stop(site)
+        if SURVEY_SIZES:
+            surveys.append(survey_bench("SQLite", env, workdir, hello, hello_port))
+            postgres_env, skipped = prepare_postgres(env, workdir)
+            if postgres_env:
+                try:
+                    surveys.append(survey_bench("PostgreSQL", postgres_env, workdir, hello, hello_port))
+                finally:
+                    drop_postgres()
+            else:
+                print(f"PostgreSQL skipped: {skipped}")
     finally:
         for process in (hello, site):
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+            if process.poll() is None:
+                stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
-    write_report(rows)
+    write_report(rows, surveys, skipped)
 
 
-def write_report(rows) -> None:
+def write_report(rows, surveys, skipped: str) -> None:
     reference = rows[0][1]["rps"]
     lines = [
         "# Benchmarks",
@@ -154,8 +364,126 @@ def write_report(rows) -> None:
     for label, result in rows:
         lines.append(f"| {label} | {result['rps']:.0f} | {result['rps'] / reference:.2f} | {result['p50']} | "
                      f"{result['p99']} | {result['cpu_us']:.0f} | {result['non_2xx']} |")
+    if surveys:
+        lines += survey_report(surveys, skipped)
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("wrote BENCHMARKS.md")
+
+
+def survey_report(surveys, skipped: str) -> list[str]:
+    shape = surveys[0]["levels"][0]["load"]
+    lines = [
+        "",
+        "## Surveys",
+        "",
+        f"Same machine as above; pages served by gunicorn {WORKERS} sync workers and loaded by wrk -t2 "
+        f"-c{CONNECTIONS} -d{DURATION} with `Connection: close`, as above. Measured on SQLite (WAL, the app's own "
+        "settings) and on PostgreSQL (a database of its own, dropped afterwards)"
+        f"{'' if len(surveys) > 1 else f' — PostgreSQL skipped: {skipped}'}. "
+        "Rate limiting is off for every run (`RATELIMIT_ENABLED=0`; the survey POST limit would otherwise stop a "
+        f"load test within a second). The bench survey is the demo questionnaire ({shape['questions']} questions "
+        f"in {shape['sections']} sections, open mode, public results), bulk-loaded by `tests/bench/survey_data.py` "
+        f"with responses drawn from {shape['patterns']:,} valid answer patterns (about "
+        f"{shape['answers_added'] / max(shape['added'], 1):.1f} answer rows each, one in five with a written "
+        "suggestion); "
+        "its tallies are each pattern's `tally_deltas` times its responses, and tally n = stored responses is "
+        "checked at every size. The Flask hello reference is measured again at every size. Server CPU counts "
+        "gunicorn's workers; on PostgreSQL the database's own processes are counted separately.",
+        "",
+        "### Loading the responses",
+        "",
+        "Load time: writing the responses and answers, then the tallies (and on PostgreSQL `VACUUM ANALYZE`, "
+        "as autovacuum would soon do); the answer patterns are generated beforehand and not counted.",
+        "",
+        "| database | responses | added | answer rows added | rows written in | load time in all | tally rows "
+        "| tally n = stored |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for survey in surveys:
+        for level in survey["levels"]:
+            load = level["load"]
+            lines.append(f"| {survey['database']} | {load['total']:,} | {load['added']:,} | "
+                         f"{load['answers_added']:,} | {load['rows_seconds']:.1f} s | {load['seconds']:.1f} s | "
+                         f"{load['tally_rows']:,} | "
+                         f"{'yes' if load['tally_n'] == load['stored'] else 'NO'} ({load['tally_n']:,}) |")
+    lines += [
+        "",
+        "### Results, form and submission at each size",
+        "",
+        "The submit row POSTs one complete valid questionnaire per request from one session (CSRF token and "
+        "session cookie fetched once, no `survey_browser` cookie, so each POST is a new respondent, with a new "
+        "idempotency token); a 303 is an accepted answer. *stored* is how many rows the run added (requests "
+        "still in flight when wrk stops are stored but not counted by wrk).",
+        "",
+        "| database | responses | page | req/s | ÷ Flask hello | p50 | p99 | server CPU µs/req "
+        "| database CPU µs/req | non-2xx/3xx |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for survey in surveys:
+        for level in survey["levels"]:
+            reference = level["pages"][0][1]["rps"]
+            for label, result in level["pages"]:
+                if "stored" in result:
+                    label += f" (wrk counted {result['requests']:,}; stored {result['stored']:,})"
+                database_cpu = f"{result['db_cpu_us']:.0f}" if survey["database"] == "PostgreSQL" else "–"
+                lines.append(f"| {survey['database']} | {level['size']:,} | {label} | {result['rps']:.0f} | "
+                             f"{result['rps'] / reference:.2f} | {result['p50']} | {result['p99']} | "
+                             f"{result['cpu_us']:.0f} | {database_cpu} | {result['non_2xx']} |")
+    lines += [
+        "",
+        "### Export",
+        "",
+        "Timed by `tests/bench/survey_export.py`, which runs `app.surveys.exports.csv_chunks` / `xlsx_chunks` "
+        "in a process of its own; peak RSS is that process's maximum (its RSS with the app loaded, before the "
+        f"export, in brackets). The CSV is also downloaded as staff from `/admin/surveys/<id>/export.csv` "
+        f"through the {WORKERS} sync gunicorn workers with gunicorn's default 30 s worker timeout, as `make run` "
+        "serves it.",
+        "",
+        "| database | responses | format | time | size | peak RSS (before) | download over HTTP |",
+        "|---|---:|---|---:|---:|---:|---|",
+    ]
+    for survey in surveys:
+        for export in survey["exports"]:
+            head = f"| {survey['database']} | {export['size']:,} | {export['format'].upper()} |"
+            if "skipped" in export:
+                lines.append(f"{head} {export['skipped']} | | | |")
+                continue
+            http = export.get("http")
+            download = (f"{http['outcome']} after {http['seconds']:.1f} s, {http['bytes'] / 1e6:.1f} MB"
+                        if http else "–")
+            lines.append(f"{head} {export['seconds']:.1f} s | {export['bytes'] / 1e6:.1f} MB | "
+                         f"{export['peak_rss_mb']:.0f} MB ({export['rss_before_mb']:.0f} MB) | {download} |")
+    lines += [
+        "",
+        "### Concurrent submission",
+        "",
+        f"{SUBMISSIONS:,} submissions, each by a new browser (GET the form for its CSRF token and cookies, then "
+        f"POST a complete questionnaire), {SUBMIT_CONNECTIONS} at a time, against gunicorn with "
+        f"{SUBMIT_WORKERS} sync workers and a new survey. Accepted = 303; anything else, connection errors "
+        "included, is an error. Afterwards the stored responses, the tally n and each option's tally against a "
+        "recount of the stored answers are checked: PASS needs accepted = stored = tally n = submissions, zero "
+        "errors and no option tally off.",
+        "",
+        "| database | workers | accepted | errors | stored | tally n | option tallies off | submissions/s "
+        "| POST p50 | POST p99 | server CPU ms/submission | database CPU ms/submission | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for survey in surveys:
+        result = survey["concurrent"]
+        database_cpu = f"{result['db_cpu_ms']:.1f}" if survey["database"] == "PostgreSQL" else "–"
+        lines.append(f"| {survey['database']} | {SUBMIT_WORKERS} sync | {result['accepted']:,} | {result['errors']} | "
+                     f"{result['stored']:,} | {result['tally_n']:,} | {result['options_mismatched']} of "
+                     f"{result['options_checked']} | {result['per_second']:.0f} | {result['post_p50_ms']:.0f} ms | "
+                     f"{result['post_p99_ms']:.0f} ms | {result['cpu_ms']:.1f} | {database_cpu} | "
+                     f"**{'PASS' if result['passed'] else 'FAIL'}** |")
+    lines.append("")
+    for survey in surveys:
+        result = survey["concurrent"]
+        lines.append(f"- {'PASS' if result['passed'] else 'FAIL'}: {survey['database']}, {SUBMISSIONS:,} "
+                     f"submissions over {SUBMIT_CONNECTIONS} connections: accepted {result['accepted']:,}, errors "
+                     f"{result['errors']}, stored {result['stored']:,}, tally n {result['tally_n']:,}"
+                     + (f" (errors seen: {', '.join(result['error_samples'])})" if result["errors"] else "") + ".")
+    return lines
 
 
 if __name__ == "__main__":
