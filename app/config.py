@@ -81,6 +81,12 @@ class Config:
     # Reports per client address, and tracking-code lookups (against guessing).
     TIP_SUBMIT_RATE_LIMIT = os.environ.get("TIP_SUBMIT_RATE_LIMIT", "20 per hour")
     TIP_TRACK_RATE_LIMIT = os.environ.get("TIP_TRACK_RATE_LIMIT", "30 per minute")
+    # A new tip is flagged as a possible duplicate of an open one of the same kind and district received
+    # within this many days, this close (metres; by address likeness without coordinates), with similar text.
+    TIP_DUPLICATE_DAYS = int(os.environ.get("TIP_DUPLICATE_DAYS", 30))
+    TIP_DUPLICATE_RADIUS_M = float(os.environ.get("TIP_DUPLICATE_RADIUS_M", 500))
+    # Public coordinates are rounded to this many decimal places (2 ≈ 1 km) so no home can be pinpointed.
+    TIP_PUBLIC_COORDINATE_PLACES = int(os.environ.get("TIP_PUBLIC_COORDINATE_PLACES", 2))
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,7 +1,9 @@
-"""Column types shared by every domain."""
+"""Column types and statements shared by every domain."""
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeDecorator
 
 
@@ -29,3 +31,16 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def add_to_counters(session, model, key_columns: list[str], rows: list[dict]) -> None:
+    """Add each row's `total` to the counter row with the same key, creating it if needed: one statement,
+    rows in a fixed order so that concurrent writers never deadlock (SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    rows = sorted(rows, key=lambda row: tuple(row[column] for column in key_columns))
+    statement = insert(model).values(rows)
+    statement = statement.on_conflict_do_update(index_elements=key_columns,
+                                                set_={"total": model.total + statement.excluded.total})
+    session.execute(statement)

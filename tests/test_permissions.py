@@ -47,6 +47,7 @@ STAFF_ROUTES = [
     ("/admin/surveys/{survey}/interview", Permission.SURVEYS_INTERVIEW),
     ("/admin/tips/", Permission.TIPS_HANDLE),
     ("/admin/tips/{tip}", Permission.TIPS_HANDLE),
+    ("/admin/tips/overdue", Permission.TIPS_SUPERVISE),
     ("/admin/calendar/", Permission.CALENDAR_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
@@ -64,6 +65,11 @@ STAFF_POST_ROUTES = [
     ("/admin/tips/999999/extension/approve", Permission.TIPS_HANDLE),
     ("/admin/tips/999999/reporter", Permission.TIPS_HANDLE),
     ("/admin/tips/photos/999999/clear", Permission.TIPS_HANDLE),
+    ("/admin/tips/999999/merge", Permission.TIPS_HANDLE),
+    ("/admin/tips/999999/reward", Permission.TIPS_HANDLE),
+    ("/admin/tips/999999/exposure", Permission.TIPS_HANDLE),
+    ("/admin/tips/999999/exposure/withdraw", Permission.TIPS_HANDLE),
+    ("/admin/tips/999999/escalate", Permission.TIPS_SUPERVISE),
     ("/admin/calendar/2000-01-01/delete", Permission.CALENDAR_MANAGE),
 ]
 # Path segments that stand for a route variable other than an id.

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     SURVEYS_MANAGE = "surveys.manage"
     SURVEYS_INTERVIEW = "surveys.interview"
     TIPS_HANDLE = "tips.handle"
+    TIPS_SUPERVISE = "tips.supervise"
     CALENDAR_MANAGE = "calendar.manage"
 
 

@@ -10,12 +10,10 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
-from app.db_types import utcnow
+from app.db_types import add_to_counters, utcnow
 from app.org.queries import districts
 from app.surveys import scoring
 from app.surveys.answers import Answers
@@ -360,15 +358,8 @@ def tally_deltas(questions: list[SurveyQuestion], answers: Answers, sign: int = 
 def apply_tallies(session, survey_id: int, deltas: Counter) -> None:
     """Add deltas to the running totals in one statement, rows in a fixed order so writers never deadlock."""
     rows = [{"survey_id": survey_id, "name": name, "segment": segment, "total": delta}
-            for (name, segment), delta in sorted(deltas.items()) if delta]
-    if not rows:
-        return
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    statement = insert(SurveyTally).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["survey_id", "name", "segment"],
-        set_={"total": SurveyTally.total + statement.excluded.total})
-    session.execute(statement)
+            for (name, segment), delta in deltas.items() if delta]
+    add_to_counters(session, SurveyTally, ["survey_id", "name", "segment"], rows)
 
 
 def _quota_exceeded(session, survey: Survey, answers: Answers) -> SurveyOption | None:

@@ -1,5 +1,6 @@
-"""Handling tips: the queue with three-colour supervision, the case page with its steps, extensions,
-the audited look at a reporter's identity, photo clearing; and the holiday calendar."""
+"""Handling tips: the queue with three-colour supervision, the case page with its steps, merging,
+extensions, rewards, the exposure board, the audited look at a reporter's identity, photo clearing; the
+overdue board with escalation; and the holiday calendar."""
 from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
@@ -13,10 +14,12 @@ from app.extensions import db
 from app.i18n import local_today
 from app.org.queries import bureaus
 from app.tips import queries, services
-from app.tips.forms import CalendarDayForm, ConfirmForm, ExtensionForm, StepForm
-from app.tips.models import Tip, TipPhoto
+from app.tips.forms import (CalendarDayForm, ConfirmForm, EscalateForm, ExposureForm, ExtensionForm, MergeForm,
+                            ReasonForm, RewardForm, StepForm)
+from app.tips.models import RewardState, Tip, TipPhoto
 from app.tips.views import _photo_dir, rules
-from app.tips.workflow import EVENT_TITLES, OFFICE_STEPS, REPORTER_STEPS, Step, TipState, allowed_steps
+from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPORTER_STEPS, Step, TipState,
+                               allowed_steps)
 from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
 from app.workdays.models import CalendarDay, overrides
@@ -53,16 +56,142 @@ def queue():
 @bp.get("/<int:tip_id>")
 @permission_required(Permission.TIPS_HANDLE)
 def detail(tip_id: int):
-    tip = _tip(tip_id)
+    return _detail_page(_tip(tip_id))
+
+
+def _reward_form(tip: Tip, formdata=None) -> RewardForm:
+    form = RewardForm(formdata=formdata)
+    current = RewardState(tip.reward_state) if tip.reward_state else None
+    form.state.choices = [(s.value, s.title) for s in services.REWARD_STEPS.get(current, ())]
+    return form
+
+
+def _detail_page(tip: Tip, *, status: int = 200, **forms):
+    """The case page; forms given (kept with their input and errors after a refusal) replace the empty ones."""
     form = StepForm(formdata=None)
     form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
-    steps = [s for s in allowed_steps(tip.state_enum) if s not in REPORTER_STEPS
-             and (current_user.role == Role.ADMIN or s not in OFFICE_STEPS)]
+    is_office = current_user.role == Role.ADMIN
+    steps = [s for s in allowed_steps(tip.state_enum) if s not in REPORTER_STEPS and s not in OWN_FORM_STEPS
+             and (is_office or s not in OFFICE_STEPS)]
     supervised = queries.supervise([tip], local_today(), working=current_app.config["TIP_WORKING_DAYS"],
                                    overrides=overrides(db.session), warn_days=current_app.config["TIP_WARN_DAYS"])[0]
+    can_merge = is_office and Step.MERGE in allowed_steps(tip.state_enum)
+    suggested = tip.duplicate_of.public_number if tip.duplicate_of and tip.duplicate_of.state_enum.is_open else ""
+    context = dict(extension_form=ExtensionForm(formdata=None), merge_form=MergeForm(formdata=None, into=suggested),
+                   reward_form=_reward_form(tip), exposure_form=ExposureForm(formdata=None),
+                   withdraw_form=ReasonForm(formdata=None))
+    context.update(forms)
     return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=supervised,
-                  extension_form=ExtensionForm(formdata=None), confirm=ConfirmForm(), reporter=None,
-                  Step=Step, max_extension=current_app.config["TIP_EXTENSION_MAX_DAYS"], event_titles=EVENT_TITLES)
+                  confirm=ConfirmForm(), reporter=None, Step=Step, is_office=is_office, can_merge=can_merge,
+                  max_extension=current_app.config["TIP_EXTENSION_MAX_DAYS"], event_titles=EVENT_TITLES,
+                  status=status, **context)
+
+
+def _find_by_number(number: str) -> Tip | None:
+    """A tip by its public number ("2026-000123") or its plain id."""
+    return db.session.get(Tip, int(number.rsplit("-", 1)[-1]))
+
+
+def _act(tip: Tip, action, success: str, *, status_on_error: int = 422, **forms):
+    """Run a service action: commit and go back to the case on success; otherwise the case page again with the
+    error and the typed input kept."""
+    try:
+        action()
+    except services.TipError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _detail_page(db.session.get(Tip, tip.id), status=status_on_error, **forms)
+    db.session.commit()
+    flash(success, "success")
+    return see_other(url_for(".detail", tip_id=tip.id))
+
+
+@bp.post("/<int:tip_id>/merge")
+@permission_required(Permission.TIPS_HANDLE)
+def merge(tip_id: int):
+    tip = _tip(tip_id)
+    if current_user.role != Role.ADMIN:
+        deny("tips.merge_denied", tip)
+    form = MergeForm()
+    if not form.validate_on_submit():
+        return _detail_page(tip, status=422, merge_form=form)
+    into = _find_by_number(form.into.data)
+    if into is None or not services.can_handle(current_user, into):
+        form.into.errors.append(_("No tip has this number."))
+        return _detail_page(tip, status=422, merge_form=form)
+    return _act(tip, lambda: services.merge_tip(db.session, current_user, tip, into, rules()),
+                _("Merged into tip %(number)s.", number=into.public_number), merge_form=form)
+
+
+@bp.post("/<int:tip_id>/reward")
+@permission_required(Permission.TIPS_HANDLE)
+def reward(tip_id: int):
+    tip = _tip(tip_id)
+    form = _reward_form(tip, formdata=request.form)
+    if not form.validate_on_submit():
+        return _detail_page(tip, status=422, reward_form=form)
+    return _act(tip, lambda: services.set_reward(db.session, current_user, tip, RewardState(form.state.data),
+                                                 form.amount.data, form.note.data or ""),
+                _("Reward recorded."), reward_form=form)
+
+
+@bp.post("/<int:tip_id>/exposure")
+@permission_required(Permission.TIPS_HANDLE)
+def expose(tip_id: int):
+    tip = _tip(tip_id)
+    if current_user.role != Role.ADMIN:
+        deny("tips.expose_denied", tip)
+    form = ExposureForm()
+    if not form.validate_on_submit():
+        return _detail_page(tip, status=422, exposure_form=form)
+    return _act(tip, lambda: services.publish_exposure(db.session, current_user, tip, form.title.data,
+                                                       form.summary.data),
+                _("Published on the exposure board."), exposure_form=form)
+
+
+@bp.post("/<int:tip_id>/exposure/withdraw")
+@permission_required(Permission.TIPS_HANDLE)
+def withdraw_exposure(tip_id: int):
+    tip = _tip(tip_id)
+    if current_user.role != Role.ADMIN:
+        deny("tips.expose_denied", tip)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _detail_page(tip, status=422, withdraw_form=form)
+    return _act(tip, lambda: services.withdraw_exposure(db.session, current_user, tip, form.reason.data),
+                _("Withdrawn from the exposure board."), withdraw_form=form)
+
+
+@bp.get("/overdue")
+@permission_required(Permission.TIPS_SUPERVISE)
+def overdue():
+    """The office's overdue board: every open tip past its deadline, by bureau, with escalation."""
+    today = local_today()
+    rows = queries.supervise(queries.overdue(db.session, today), today,
+                             working=current_app.config["TIP_WORKING_DAYS"], overrides=overrides(db.session),
+                             warn_days=current_app.config["TIP_WARN_DAYS"])
+    names = {b.id: b.name for b in bureaus(db.session)}
+    by_bureau = [(names.get(bureau_id, _("Not yet routed")), count)
+                 for bureau_id, count in queries.overdue_by_bureau(db.session, today)]
+    return render("admin/tips/overdue.html", rows=rows, by_bureau=by_bureau, form=EscalateForm(formdata=None))
+
+
+@bp.post("/<int:tip_id>/escalate")
+@permission_required(Permission.TIPS_SUPERVISE)
+def escalate(tip_id: int):
+    tip = _tip(tip_id)
+    form = EscalateForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.escalate(db.session, current_user, tip, queries.current_due(tip), local_today(), form.note.data or "")
+    except services.TipError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Escalated: tip %(number)s.", number=tip.public_number), "success")
+    return see_other(url_for(".overdue"))
 
 
 @bp.post("/<int:tip_id>/step/<step>")

@@ -86,3 +86,32 @@ class CalendarDayForm(BaseForm):
 
 class ConfirmForm(BaseForm):
     """A one-button action: it carries the CSRF token."""
+
+
+class MergeForm(BaseForm):
+    into = StringField(_l("Number of the tip it duplicates (e.g. 2026-000123)"), filters=[_strip], validators=[
+        InputRequired(message=_l("Enter the number of the tip.")),
+        Regexp(r"^(\d{4}-)?\d{1,9}$", message=_l("Enter the number as shown in the lists, e.g. 2026-000123."))])
+
+
+class RewardForm(BaseForm):
+    state = SelectField(_l("Reward"), choices=[], validate_choice=True)
+    amount = DecimalField(_l("Amount (yuan), when granting"), places=2, validators=[
+        Optional(), NumberRange(min=0.01, max=10_000_000, message=_l("Enter an amount above zero."))])
+    note = TextAreaField(_l("Internal note (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class ExposureForm(BaseForm):
+    title = StringField(_l("Public title"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write a title.")), Length(max=200)])
+    summary = TextAreaField(_l("Public summary of the findings (no personal data)"), filters=[_strip], validators=[
+        InputRequired(message=_l("Write a public summary.")), Length(max=5000)])
+
+
+class ReasonForm(BaseForm):
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[
+        InputRequired(message=_l("Give the reason.")), Length(max=1000)])
+
+
+class EscalateForm(BaseForm):
+    note = TextAreaField(_l("What the bureau must do (optional)"), validators=[Optional(), Length(max=1000)])

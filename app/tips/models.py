@@ -29,6 +29,20 @@ class ExtensionState(StrEnum):
                 "refused": _l("Extension refused")}[self.value]
 
 
+class RewardState(StrEnum):
+    """有奖举报: a real-name, verified tip may earn a reward; the reporter sees its state."""
+
+    ELIGIBLE = "eligible"
+    GRANTED = "granted"
+    PAID = "paid"
+    DECLINED = "declined"
+
+    @property
+    def title(self) -> str:
+        return {"eligible": _l("Eligible for a reward"), "granted": _l("Reward granted"),
+                "paid": _l("Reward paid"), "declined": _l("No reward")}[self.value]
+
+
 class TipCategory(db.Model):
     """A pollution type (大气, 水…) or a sub-type of one, routed to a default bureau."""
 
@@ -67,6 +81,9 @@ class Tip(db.Model):
                         name="extension_state_valid"),
         CheckConstraint("anonymous OR reporter_name <> ''", name="named_has_name"),
         CheckConstraint("rating IS NULL OR rating IN ('satisfied', 'unsatisfied')", name="rating_valid"),
+        CheckConstraint(f"reward_state IS NULL OR {_in('reward_state', RewardState)}", name="reward_state_valid"),
+        CheckConstraint("reward_state IS NULL OR NOT anonymous", name="reward_needs_a_name"),
+        CheckConstraint("merged_into_id IS NULL OR state = 'merged'", name="merged_has_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,16 +116,32 @@ class Tip(db.Model):
     rating: Mapped[str | None] = mapped_column(String(16))
     rating_comment: Mapped[str] = mapped_column(Text, default="")
     review_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Duplicates: flagged on arrival for the handler to judge; merged when the handler agrees.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
+    reward_state: Mapped[str | None] = mapped_column(String(16))
+    reward_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # The exposure board (曝光台): a verified case staff chose to publish, in their own public words.
+    exposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    exposure_title: Mapped[str] = mapped_column(String(200), default="")
+    exposure_summary: Mapped[str] = mapped_column(Text, default="")
+    escalations: Mapped[int] = mapped_column(Integer, default=0)  # 督办 notices sent while overdue
 
     categories: Mapped[list[TipCategory]] = relationship(secondary=tip_category_links, order_by=TipCategory.sort_order)
     district: Mapped[Place] = relationship()
     bureau: Mapped[Bureau | None] = relationship()
     photos: Mapped[list["TipPhoto"]] = relationship(back_populates="tip", order_by="TipPhoto.id")
     events: Mapped[list["TipEvent"]] = relationship(back_populates="tip", order_by="TipEvent.id")
+    duplicate_of: Mapped["Tip | None"] = relationship(foreign_keys=[duplicate_of_id], remote_side=[id])
+    merged_into: Mapped["Tip | None"] = relationship(foreign_keys=[merged_into_id], remote_side=[id])
 
     @property
     def state_enum(self) -> TipState:
         return TipState(self.state)
+
+    @property
+    def reward_state_enum(self) -> "RewardState | None":
+        return RewardState(self.reward_state) if self.reward_state else None
 
     @property
     def public_number(self) -> str:
@@ -118,7 +151,10 @@ class Tip(db.Model):
     def snapshot(self) -> dict:
         return {"state": self.state, "bureau_id": self.bureau_id, "accept_due": str(self.accept_due),
                 "conclude_due": str(self.conclude_due) if self.conclude_due else None,
-                "extension_state": self.extension_state}
+                "extension_state": self.extension_state, "merged_into_id": self.merged_into_id,
+                "reward_state": self.reward_state,
+                "reward_amount": str(self.reward_amount) if self.reward_amount is not None else None,
+                "exposed": self.exposed_at is not None, "escalations": self.escalations}
 
 
 class TipPhoto(db.Model):
@@ -154,3 +190,21 @@ class TipEvent(db.Model):
 
     tip: Mapped[Tip] = relationship(back_populates="events")
     bureau: Mapped[Bureau | None] = relationship()
+
+
+class TipTally(db.Model):
+    """Running totals for the public statistics, kept up to date by the services, so that the statistics
+    never scan the tips.
+
+    month: the month the tips were received ("2026-11"); category_id 0 counts every kind together;
+    name: "received", "accepted", "not_accepted", "merged", "accept_days" (sum of days to the decision),
+    "accept_on_time", "concluded", "conclude_days", "conclude_on_time", "satisfied", "unsatisfied".
+    """
+
+    __tablename__ = "tip_tallies"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(24), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)

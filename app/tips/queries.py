@@ -1,12 +1,14 @@
-"""Reads for tips: public lists without personal data, the handlers' queue with deadline colours."""
-from dataclasses import dataclass
+"""Reads for tips: public lists without personal data, the handlers' queue with deadline colours, the
+overdue board, the exposure board and the statistics (read from the running tallies, never from the tips)."""
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.permissions import Role
-from app.tips.models import Tip, TipCategory
+from app.tips.models import Tip, TipCategory, TipTally, tip_category_links
 from app.tips.workflow import TipState
 from app.workdays.days import days_left, supervision_colour
 
@@ -60,6 +62,121 @@ def staff_queue(session, user, *, state: str = "", overdue_only: bool = False, l
     return list(session.scalars(statement.limit(limit)))
 
 
-def public_list(session, *, limit: int, offset: int = 0) -> list[Tip]:
-    return list(session.scalars(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district))
-                                .order_by(Tip.id.desc()).limit(limit).offset(offset)))
+PUBLIC_STATUS = {"open": OPEN_STATES, "closed": [s.value for s in TipState if not s.is_open]}
+
+
+def public_list(session, *, limit: int, offset: int = 0, status: str = "", category_id: int | None = None,
+                district_id: int | None = None) -> list[Tip]:
+    """Newest first, filtered; what the template shows of them carries no personal data."""
+    statement = select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district))
+    if status in PUBLIC_STATUS:
+        statement = statement.where(Tip.state.in_(PUBLIC_STATUS[status]))
+    if district_id:
+        statement = statement.where(Tip.district_id == district_id)
+    if category_id:
+        statement = statement.where(exists().where(tip_category_links.c.tip_id == Tip.id,
+                                                   tip_category_links.c.category_id == category_id))
+    return list(session.scalars(statement.order_by(Tip.id.desc()).limit(limit).offset(offset)))
+
+
+def _overdue_condition(today: date):
+    return or_(and_(Tip.state == TipState.SUBMITTED.value, Tip.accept_due < today),
+               and_(Tip.state.in_([TipState.ACCEPTED.value, TipState.ASSIGNED.value, TipState.INVESTIGATING.value]),
+                    Tip.conclude_due < today))
+
+
+def overdue(session, today: date, *, limit: int = 500) -> list[Tip]:
+    """Open tips past their running deadline, for the office's overdue board."""
+    return list(session.scalars(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district),
+                                                    selectinload(Tip.bureau))
+                                .where(_overdue_condition(today)).order_by(Tip.id).limit(limit)))
+
+
+def overdue_by_bureau(session, today: date) -> list[tuple[int | None, int]]:
+    """(bureau id, overdue open tips), most overdue first."""
+    count = func.count(Tip.id)
+    return list(session.execute(select(Tip.bureau_id, count).where(_overdue_condition(today))
+                                .group_by(Tip.bureau_id).order_by(count.desc())))
+
+
+def exposure_board(session, *, limit: int, offset: int = 0) -> list[Tip]:
+    return list(session.scalars(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district),
+                                                    selectinload(Tip.photos))
+                                .where(Tip.exposed_at.is_not(None))
+                                .order_by(Tip.exposed_at.desc()).limit(limit).offset(offset)))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Figures:
+    """Counts for one slice of the statistics, with the rates derived from them."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def __getitem__(self, name: str) -> int:
+        return self.counts[name]
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return _share(self.counts["accepted"], self.counts["decided"])
+
+    @property
+    def days_to_decide(self) -> float | None:
+        return _share(self.counts["decide_days"], self.counts["decided"])
+
+    @property
+    def days_to_conclude(self) -> float | None:
+        return _share(self.counts["conclude_days"], self.counts["concluded"])
+
+    @property
+    def decided_on_time(self) -> float | None:
+        return _share(self.counts["decided_on_time"], self.counts["decided"])
+
+    @property
+    def concluded_on_time(self) -> float | None:
+        return _share(self.counts["conclude_on_time"], self.counts["concluded"])
+
+    @property
+    def on_time(self) -> float | None:
+        """Deadlines met, acceptance decisions and conclusions together."""
+        return _share(self.counts["decided_on_time"] + self.counts["conclude_on_time"],
+                      self.counts["decided"] + self.counts["concluded"])
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return _share(self.counts["satisfied"], self.counts["satisfied"] + self.counts["unsatisfied"])
+
+
+@dataclass
+class Statistics:
+    year: int
+    total: Figures
+    by_month: dict[str, Figures]
+    by_district: dict[int, Figures]
+    received_by_category: dict[int, int]
+
+
+def statistics(session, year: int, *, district_id: int | None = None) -> Statistics:
+    """The year's figures from the tallies: at most months × districts × kinds rows, however many tips."""
+    statement = select(TipTally.month, TipTally.district_id, TipTally.category_id, TipTally.name, TipTally.total) \
+        .where(TipTally.month.like(f"{year:04d}-%"))
+    if district_id:
+        statement = statement.where(TipTally.district_id == district_id)
+    total, by_month, by_district = Figures(), defaultdict(Figures), defaultdict(Figures)
+    by_category = Counter()
+    for month, district, category, name, value in session.execute(statement):
+        if category:
+            by_category[category] += value
+            continue
+        total.counts[name] += value
+        by_month[month].counts[name] += value
+        by_district[district].counts[name] += value
+    return Statistics(year, total, dict(sorted(by_month.items())), dict(by_district), dict(by_category))
+
+
+def statistics_years(session) -> list[int]:
+    months = session.scalars(select(TipTally.month).distinct())
+    return sorted({int(m[:4]) for m in months}, reverse=True)

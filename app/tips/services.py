@@ -1,21 +1,25 @@
-"""Writes for pollution tips: reporting (with photos re-encoded), the handling steps, extensions, ratings,
-and every look at a reporter's identity. Flush, audit, return; never commit."""
+"""Writes for pollution tips: reporting (with photos re-encoded and duplicates flagged), the handling steps,
+merging, extensions, ratings, rewards, the exposure board, escalation, and every look at a reporter's
+identity. Each keeps the statistics tallies up to date. Flush, audit, return; never commit."""
 import hashlib
 import io
 import secrets
 import warnings
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.accounts.permissions import Role
-from app.db_types import utcnow
-from app.tips.models import ExtensionState, Tip, TipEvent, TipPhoto
+from app.db_types import add_to_counters, utcnow
+from app.tips import duplicates
+from app.tips.models import ExtensionState, RewardState, Tip, TipEvent, TipPhoto, TipTally
 from app.tips.workflow import OFFICE_STEPS, REPORTER_STEPS, Step, TipState, TransitionError, next_state
 from app.web import uploads
 from app.workdays.days import add_days
@@ -40,6 +44,7 @@ class Rules:
     working_days: bool = False
     overrides: dict = field(default_factory=dict)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    duplicate_limits: duplicates.Thresholds = field(default_factory=duplicates.Thresholds)
 
     def due(self, start: date, days: int) -> date:
         return add_days(start, days, working=self.working_days, overrides=self.overrides)
@@ -115,6 +120,41 @@ def _store_photos(session, tip: Tip, photos: list[tuple[bytes, str]], upload_dir
         session.add(TipPhoto(tip=tip, stored_name=stored.stored_name, kind=kind, size=len(data), by_staff=by_staff))
 
 
+def _tally(session, tip: Tip, rules: Rules, counts: dict[str, int], *, by_category: bool = False) -> None:
+    """Add to the statistics of the month the tip was received, its district, every kind (and each kind)."""
+    month = tip.submitted_at.astimezone(rules.zone).strftime("%Y-%m")
+    category_ids = [0] + ([c.id for c in tip.categories] if by_category else [])
+    add_to_counters(session, TipTally, ["month", "district_id", "category_id", "name"], [
+        {"month": month, "district_id": tip.district_id, "category_id": category_id, "name": name, "total": value}
+        for name, value in counts.items() if value for category_id in category_ids])
+
+
+def _days_since_received(tip: Tip, rules: Rules, now: datetime) -> int:
+    return (rules.local_date(now) - rules.local_date(tip.submitted_at)).days
+
+
+def _as_report(tip: Tip) -> duplicates.Report:
+    return duplicates.Report(category_ids=frozenset(c.id for c in tip.categories), district_id=tip.district_id,
+                             description=tip.description, address=tip.address, submitted_at=tip.submitted_at,
+                             latitude=tip.latitude, longitude=tip.longitude)
+
+
+def _flag_possible_duplicate(session, tip: Tip, rules: Rules) -> None:
+    """Point the handler at an open tip that looks like the same pollution; merging is the handler's call."""
+    limits = rules.duplicate_limits
+    since = tip.submitted_at - timedelta(days=limits.window_days)
+    candidates = session.scalars(
+        select(Tip).options(selectinload(Tip.categories))
+        .where(Tip.district_id == tip.district_id, Tip.id != tip.id, Tip.submitted_at >= since,
+               Tip.state.in_([s.value for s in TipState if s.is_open]))
+        .order_by(Tip.id.desc()).limit(200))
+    match = duplicates.best_match(_as_report(tip), [(c.id, _as_report(c)) for c in candidates], limits)
+    if match is not None:
+        tip.duplicate_of_id = match
+        original = session.get(Tip, match)
+        _event(session, tip, "possible_duplicate", note=original.public_number, public=False)
+
+
 def submit_tip(session, data: TipInput, photos: list[tuple[bytes, str]], rules: Rules, upload_dir: str,
                now: datetime | None = None) -> tuple[Tip, str]:
     """Store a new tip and return it with the reporter's tracking code (shown once, stored only as a hash)."""
@@ -132,6 +172,8 @@ def submit_tip(session, data: TipInput, photos: list[tuple[bytes, str]], rules: 
     session.flush()
     _store_photos(session, tip, photos, upload_dir, by_staff=False)
     _event(session, tip, "submitted")
+    _flag_possible_duplicate(session, tip, rules)
+    _tally(session, tip, rules, {"received": 1}, by_category=True)
     session.flush()
     return tip, code
 
@@ -156,6 +198,8 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
         raise TipError(_("Only the reporter rates the handling."))
     if step in OFFICE_STEPS and actor.role != Role.ADMIN:
         raise TipError(_("Only the office that receives tips can do this."))
+    if step == Step.MERGE:
+        raise TipError(_("Choose the tip to merge this one into."))
     try:
         target = next_state(tip.state_enum, step)
     except TransitionError as error:
@@ -184,6 +228,13 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
         _store_photos(session, tip, list(photos), upload_dir, by_staff=True)
     if step == Step.CLOSE and tip.rating is None and note == "":
         note = _("Closed without a rating from the reporter.")
+    if step in (Step.ACCEPT, Step.REJECT):
+        _tally(session, tip, rules, {"decided": 1, "accepted" if step == Step.ACCEPT else "not_accepted": 1,
+                                     "decide_days": _days_since_received(tip, rules, now),
+                                     "decided_on_time": int(rules.local_date(now) <= tip.accept_due)})
+    if step == Step.CONCLUDE and not tip.review_requested:  # a conclusion after a review is not counted again
+        _tally(session, tip, rules, {"concluded": 1, "conclude_days": _days_since_received(tip, rules, now),
+                                     "conclude_on_time": int(rules.local_date(now) <= tip.conclude_due)})
     tip.state = target.value
     public_note = {Step.REJECT: note, Step.CONCLUDE: reply.strip()}.get(step, "")
     _event(session, tip, step.value, actor=actor, note=public_note, public=True, bureau=bureau)
@@ -232,8 +283,9 @@ def decide_extension(session, actor, tip: Tip, approve: bool, rules: Rules) -> N
                  before=before, after=tip.snapshot())
 
 
-def rate(session, tip: Tip, satisfied: bool, comment: str) -> None:
+def rate(session, tip: Tip, satisfied: bool, comment: str, rules: Rules | None = None) -> None:
     """The reporter rates the handling; "not satisfied" sends it back for review once, then it closes."""
+    rules = rules or Rules()
     if tip.state_enum != TipState.CONCLUDED:
         raise TipError(_("The handling can be rated once the tip is concluded."))
     step = Step.RATE_SATISFIED if satisfied or tip.review_requested else Step.RATE_UNSATISFIED
@@ -244,6 +296,8 @@ def rate(session, tip: Tip, satisfied: bool, comment: str) -> None:
         tip.concluded_at = None
     tip.state = next_state(tip.state_enum, step).value
     final_no = not satisfied and step == Step.RATE_SATISFIED  # reviewed once already: the case closes
+    if step == Step.RATE_SATISFIED:  # the rating that closes the case is the one the statistics count
+        _tally(session, tip, rules, {tip.rating: 1})
     _event(session, tip, "rated_unsatisfied_closed" if final_no else "rated_" + tip.rating, public=True)
     if tip.rating_comment:
         _event(session, tip, "rating_comment", note=tip.rating_comment, public=False)
@@ -262,3 +316,102 @@ def clear_photo(session, actor, photo: TipPhoto, cleared: bool) -> None:
     photo.cleared = cleared
     session.flush()
     audit.record(session, "tips.photo_" + ("clear" if cleared else "hide"), photo, actor=actor)
+
+
+def merge_tip(session, actor, tip: Tip, into: Tip, rules: Rules) -> None:
+    """The office merges a duplicate into an open tip about the same pollution: it stops running on its own,
+    and its reporter follows the other tip's handling and outcome on the same status page."""
+    if actor.role != Role.ADMIN:
+        raise TipError(_("Only the office that receives tips can do this."))
+    if into.id == tip.id or not into.state_enum.is_open or into.merged_into_id is not None:
+        raise TipError(_("A tip can only be merged into another open tip."))
+    try:
+        target = next_state(tip.state_enum, Step.MERGE)
+    except TransitionError as error:
+        raise TipError(_("This step is not possible while the tip is “%(state)s”.",
+                         state=tip.state_enum.title)) from error
+    before = tip.snapshot()
+    tip.state, tip.merged_into_id = target.value, into.id
+    # Reports merged into this one earlier follow it to the tip it now joins.
+    session.execute(update(Tip).where(Tip.merged_into_id == tip.id).values(merged_into_id=into.id))
+    _event(session, tip, "merge", actor=actor, note=into.public_number)
+    _event(session, into, "merged_in", actor=actor, note=tip.public_number, public=False)
+    _tally(session, tip, rules, {"merged": 1})
+    session.flush()
+    audit.record(session, "tips.merge", tip, actor=actor, before=before, after=tip.snapshot())
+
+
+REWARD_STEPS = {
+    None: {RewardState.ELIGIBLE, RewardState.DECLINED},
+    RewardState.ELIGIBLE: {RewardState.GRANTED, RewardState.DECLINED},
+    RewardState.GRANTED: {RewardState.PAID},
+}
+
+
+def set_reward(session, actor, tip: Tip, state: RewardState, amount: Decimal | None = None, note: str = "") -> None:
+    """有奖举报: mark a real-name, verified (concluded) tip eligible, grant an amount, record payment, or decline."""
+    if not can_handle(actor, tip):
+        raise TipError(_("You cannot act on this tip."))
+    if tip.anonymous:
+        raise TipError(_("Only a real-name report can be rewarded: the bureau must be able to reach the reporter."))
+    if tip.state_enum not in (TipState.CONCLUDED, TipState.CLOSED):
+        raise TipError(_("A reward is decided once the tip has been verified and concluded."))
+    current = RewardState(tip.reward_state) if tip.reward_state else None
+    if state not in REWARD_STEPS.get(current, set()):
+        raise TipError(_("The reward cannot go from “%(now)s” to “%(next)s”.",
+                         now=current.title if current else "–", next=state.title))
+    if state == RewardState.GRANTED:
+        if amount is None or not amount.is_finite() or amount <= 0:
+            raise TipError(_("Give the amount of the reward."))
+        tip.reward_amount = amount
+    before = tip.snapshot()
+    tip.reward_state = state.value
+    _event(session, tip, "reward", actor=actor, note=str(state.title))
+    if note.strip():
+        _event(session, tip, "note", actor=actor, note=note.strip(), public=False)
+    session.flush()
+    audit.record(session, "tips.reward", tip, actor=actor, before=before, after=tip.snapshot(), note=note[:500])
+
+
+def publish_exposure(session, actor, tip: Tip, title: str, summary: str, now: datetime | None = None) -> None:
+    """Publish a verified case on the exposure board (曝光台) in the office's own words, without personal data."""
+    if actor.role != Role.ADMIN:
+        raise TipError(_("Only the office that receives tips can do this."))
+    if tip.state_enum not in (TipState.CONCLUDED, TipState.CLOSED):
+        raise TipError(_("Only a concluded case, with its findings, can be published."))
+    if not (title.strip() and summary.strip()):
+        raise TipError(_("Write a title and a public summary of the findings."))
+    before = tip.snapshot()
+    tip.exposed_at = now or utcnow()
+    tip.exposure_title, tip.exposure_summary = title.strip()[:200], summary.strip()
+    _event(session, tip, "exposed", actor=actor)
+    session.flush()
+    audit.record(session, "tips.expose", tip, actor=actor, before=before, after=tip.snapshot())
+
+
+def withdraw_exposure(session, actor, tip: Tip, reason: str) -> None:
+    if actor.role != Role.ADMIN:
+        raise TipError(_("Only the office that receives tips can do this."))
+    if tip.exposed_at is None:
+        raise TipError(_("This case is not on the exposure board."))
+    if not reason.strip():
+        raise TipError(_("Give the reason for withdrawing it."))
+    before = tip.snapshot()
+    tip.exposed_at = None
+    _event(session, tip, "exposure_withdrawn", actor=actor, note=reason.strip(), public=False)
+    session.flush()
+    audit.record(session, "tips.expose_withdraw", tip, actor=actor, before=before, after=tip.snapshot(),
+                 note=reason[:500])
+
+
+def escalate(session, actor, tip: Tip, due: date | None, today: date, note: str = "") -> None:
+    """督办: the office presses the bureau on an overdue tip; the bureau sees it on the case's timeline."""
+    if actor.role != Role.ADMIN:
+        raise TipError(_("Only the office that receives tips can do this."))
+    if not tip.state_enum.is_open or due is None or due >= today:
+        raise TipError(_("Only an overdue tip can be escalated."))
+    before = tip.snapshot()
+    tip.escalations += 1
+    _event(session, tip, "escalated", actor=actor, note=note.strip(), public=False, bureau=tip.bureau)
+    session.flush()
+    audit.record(session, "tips.escalate", tip, actor=actor, before=before, after=tip.snapshot(), note=note[:500])

@@ -4,14 +4,16 @@ from decimal import Decimal
 from flask import (Blueprint, abort, current_app, flash, redirect, request, send_file, session as cookie_session,
                    url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.db_types import utcnow
 from app.extensions import db, limiter
-from app.i18n import from_local_input, site_zone
+from app.i18n import from_local_input, local_today, site_zone
 from app.org.queries import districts
 from app.tips import queries, services
+from app.tips.duplicates import Thresholds
 from app.tips.forms import RatingForm, TipForm, TrackForm
 from app.tips.models import TipCategory, TipPhoto
 from app.tips.workflow import EVENT_TITLES
@@ -21,6 +23,7 @@ from app.workdays.models import overrides
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
 PUBLIC_PAGE_SIZE = 50
+PUBLIC_STATUS_TITLES = {"open": _l("Being handled"), "closed": _l("Finished")}
 
 
 def rules() -> services.Rules:
@@ -28,7 +31,9 @@ def rules() -> services.Rules:
     return services.Rules(accept_days=config["TIP_ACCEPT_DAYS"], conclude_days=config["TIP_CONCLUDE_DAYS"],
                           extension_max_days=config["TIP_EXTENSION_MAX_DAYS"],
                           working_days=config["TIP_WORKING_DAYS"], zone=site_zone(),
-                          overrides=overrides(db.session) if config["TIP_WORKING_DAYS"] else {})
+                          overrides=overrides(db.session) if config["TIP_WORKING_DAYS"] else {},
+                          duplicate_limits=Thresholds(radius_m=config["TIP_DUPLICATE_RADIUS_M"],
+                                                      window_days=config["TIP_DUPLICATE_DAYS"]))
 
 
 def _photo_dir() -> str:
@@ -132,7 +137,7 @@ def track(code: str):
     form = RatingForm()
     if form.validate_on_submit():
         try:
-            services.rate(db.session, tip, form.satisfied.data == "yes", form.comment.data or "")
+            services.rate(db.session, tip, form.satisfied.data == "yes", form.comment.data or "", rules())
         except services.TipError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -140,16 +145,74 @@ def track(code: str):
             db.session.commit()
             flash(_("Thank you for rating the handling."), "success")
         return see_other(url_for(".track", code=code))
-    return render("tips/track.html", tip=tip, code=code, form=form, event_titles=EVENT_TITLES,
-                  due=queries.current_due(tip), status=422 if request.method == "POST" else 200)
+    followed = tip.merged_into or tip  # a merged report follows the tip it joined to its end
+    return render("tips/track.html", tip=tip, followed=followed, code=code, form=form, event_titles=EVENT_TITLES,
+                  due=queries.current_due(followed), status=422 if request.method == "POST" else 200)
+
+
+def _public_filters() -> dict:
+    """The list's filters from the query string; anything unknown is ignored."""
+    args = request.args
+    status = args.get("status", "")
+    return {"status": status if status in queries.PUBLIC_STATUS else "",
+            "category_id": args.get("category", type=int), "district_id": args.get("district", type=int)}
+
+
+def map_points(tips, bounds: str, places: int) -> list[dict]:
+    """Where each listed tip goes on the plain map (x, y in 0–1000 × 0–1000 of the city's bounding box), from
+    coordinates rounded so that no home can be pinpointed; tips without a point are left off."""
+    south, north, west, east = (float(v) for v in bounds.split(","))
+    points = []
+    for tip in tips:
+        if tip.latitude is None or tip.longitude is None:
+            continue
+        lat, lon = round(float(tip.latitude), places), round(float(tip.longitude), places)
+        points.append({"tip": tip, "latitude": lat, "longitude": lon,
+                       "x": round((lon - west) / (east - west) * 1000, 1),
+                       "y": round((north - lat) / (north - south) * 1000, 1)})
+    return points
 
 
 @bp.get("/")
 def index():
     page = max(1, request.args.get("page", 1, type=int))
-    tips = queries.public_list(db.session, limit=PUBLIC_PAGE_SIZE + 1, offset=(page - 1) * PUBLIC_PAGE_SIZE)
-    return render("tips/index.html", tips=tips[:PUBLIC_PAGE_SIZE], page=page, has_next=len(tips) > PUBLIC_PAGE_SIZE,
-                  due=queries.current_due)
+    filters = _public_filters()
+    tips = queries.public_list(db.session, limit=PUBLIC_PAGE_SIZE + 1, offset=(page - 1) * PUBLIC_PAGE_SIZE,
+                               **filters)
+    config = current_app.config
+    shown = tips[:PUBLIC_PAGE_SIZE]
+    return render("tips/index.html", "tips/_list.html", tips=shown, page=page, has_next=len(tips) > PUBLIC_PAGE_SIZE,
+                  due=queries.current_due, filters=filters, categories=queries.categories(db.session),
+                  districts=districts(db.session), statuses=PUBLIC_STATUS_TITLES,
+                  points=map_points(shown, config["TIP_BOUNDS"], config["TIP_PUBLIC_COORDINATE_PLACES"]))
+
+
+@bp.get("/stats")
+def stats():
+    """Public statistics by kind, district and month, from running tallies (flat cost however many tips)."""
+    years = queries.statistics_years(db.session)
+    this_year = local_today().year
+    year = request.args.get("year", type=int) or this_year
+    district_id = request.args.get("district", type=int)
+    places = districts(db.session)
+    if district_id not in {d.id for d in places}:
+        district_id = None
+    figures = queries.statistics(db.session, year, district_id=district_id)
+    return render("tips/stats.html", "tips/_stats.html", figures=figures, year=year,
+                  years=sorted(set(years) | {this_year}, reverse=True), district_id=district_id, districts=places,
+                  categories=queries.categories(db.session, active_only=False))
+
+
+exposure_bp = Blueprint("exposure", __name__)
+
+
+@exposure_bp.get("/exposure")
+def exposure():
+    """曝光台: verified cases the office chose to publish, in its own words, with cleared photos only."""
+    page = max(1, request.args.get("page", 1, type=int))
+    cases = queries.exposure_board(db.session, limit=PUBLIC_PAGE_SIZE + 1, offset=(page - 1) * PUBLIC_PAGE_SIZE)
+    return render("tips/exposure.html", cases=cases[:PUBLIC_PAGE_SIZE], page=page,
+                  has_next=len(cases) > PUBLIC_PAGE_SIZE)
 
 
 @bp.get("/photos/<int:photo_id>")
@@ -168,17 +231,22 @@ def photo(photo_id: int):
 
 
 def init_app(app) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from app.accounts.permissions import Permission
     from app.tips import admin_views
     from app.web.nav import add_public, add_staff
 
     app.register_blueprint(bp)
+    app.register_blueprint(exposure_bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(admin_views.calendar_bp)
     add_public(app, "tips.new", _l("Report pollution"),
                _l("Tell us about pollution in a minute, anonymously if you wish, and follow your report to its end."))
+    add_public(app, "tips.index", _l("Pollution reports and statistics"),
+               _l("Every report, without personal details, with its status, a map and the handling statistics."))
+    add_public(app, "exposure.exposure", _l("Exposure board"),
+               _l("Verified pollution cases and what was done about them."))
+    add_staff(app, "tips_admin.overdue", _l("Overdue tips"), Permission.TIPS_SUPERVISE,
+              _l("Tips past their deadline by bureau, with escalation (督办)."))
     add_staff(app, "tips_admin.queue", _l("Pollution tips"), Permission.TIPS_HANDLE,
               _l("Accept, assign, investigate and conclude tips, with the deadline of each in colour."))
     add_staff(app, "calendar_admin.index", _l("Holiday calendar"), Permission.CALENDAR_MANAGE,

@@ -12,6 +12,7 @@ class TipState(StrEnum):
     INVESTIGATING = "investigating"
     CONCLUDED = "concluded"          # 办结, waiting for the reporter's rating
     CLOSED = "closed"
+    MERGED = "merged"                # a duplicate handled as part of another tip, whose outcome it shares
 
     @property
     def title(self) -> str:
@@ -19,7 +20,7 @@ class TipState(StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self not in (TipState.NOT_ACCEPTED, TipState.CLOSED)
+        return self not in (TipState.NOT_ACCEPTED, TipState.CLOSED, TipState.MERGED)
 
 
 STATE_TITLES = {
@@ -30,6 +31,7 @@ STATE_TITLES = {
     TipState.INVESTIGATING: _l("Being investigated"),
     TipState.CONCLUDED: _l("Concluded"),
     TipState.CLOSED: _l("Closed"),
+    TipState.MERGED: _l("Handled together with another report"),
 }
 
 
@@ -43,6 +45,7 @@ class Step(StrEnum):
     RATE_SATISFIED = "rate_satisfied"
     RATE_UNSATISFIED = "rate_unsatisfied"  # asks for a review once: back to investigating
     CLOSE = "close"
+    MERGE = "merge"  # into another open tip about the same pollution
 
     @property
     def title(self) -> str:
@@ -59,6 +62,7 @@ STEP_TITLES = {
     Step.RATE_SATISFIED: _l("Satisfied"),
     Step.RATE_UNSATISFIED: _l("Not satisfied"),
     Step.CLOSE: _l("Close"),
+    Step.MERGE: _l("Merge into another tip"),
 }
 
 TRANSITIONS: dict[tuple[TipState, Step], TipState] = {
@@ -72,12 +76,16 @@ TRANSITIONS: dict[tuple[TipState, Step], TipState] = {
     (TipState.CONCLUDED, Step.RATE_SATISFIED): TipState.CLOSED,
     (TipState.CONCLUDED, Step.RATE_UNSATISFIED): TipState.INVESTIGATING,
     (TipState.CONCLUDED, Step.CLOSE): TipState.CLOSED,
+    **{(state, Step.MERGE): TipState.MERGED
+       for state in (TipState.SUBMITTED, TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING)},
 }
 
 # Steps the public reporter takes (through the private status page); all others are staff steps.
 REPORTER_STEPS = frozenset({Step.RATE_SATISFIED, Step.RATE_UNSATISFIED})
 # Steps only the office that receives tips (admins) takes; bureau handlers take the rest for their bureau.
-OFFICE_STEPS = frozenset({Step.ACCEPT, Step.REJECT, Step.ASSIGN, Step.TRANSFER, Step.CLOSE})
+OFFICE_STEPS = frozenset({Step.ACCEPT, Step.REJECT, Step.ASSIGN, Step.TRANSFER, Step.CLOSE, Step.MERGE})
+# Steps with a form of their own on the case page (they need more than a note).
+OWN_FORM_STEPS = frozenset({Step.MERGE})
 
 
 class TransitionError(ValueError):
@@ -113,4 +121,11 @@ EVENT_TITLES = {
     "extension_approved": _l("Deadline extended"),
     "extension_refused": _l("Extension refused"),
     "note": _l("Internal note"),
+    "merge": _l("Handled together with another report about the same pollution"),
+    "merged_in": _l("Another report about the same pollution was merged into this one"),
+    "possible_duplicate": _l("Possibly the same pollution as another open report"),
+    "reward": _l("Reward for reporting"),
+    "exposed": _l("Published on the exposure board"),
+    "exposure_withdrawn": _l("Withdrawn from the exposure board"),
+    "escalated": _l("Escalated for supervision (督办)"),
 }

@@ -1,7 +1,7 @@
 """One place that decides between a whole page and the fragment an htmx request asked for."""
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request
+from flask import make_response, redirect, render_template, request
 
 
 def is_partial_request() -> bool:
@@ -45,5 +45,5 @@ def see_other(location: str):
     The XHR would follow a 303 by itself and swap the next whole page into the form that posted.
     """
     if is_partial_request():
-        return "", 200, {"HX-Redirect": location, "Vary": "HX-Request"}
+        return make_response("", 200, {"HX-Redirect": location, "Vary": "HX-Request"})
     return redirect(location, code=303)

@@ -18,6 +18,10 @@ EXPECTED = {
     (S.CONCLUDED, T.RATE_SATISFIED): S.CLOSED,
     (S.CONCLUDED, T.RATE_UNSATISFIED): S.INVESTIGATING,
     (S.CONCLUDED, T.CLOSE): S.CLOSED,
+    (S.SUBMITTED, T.MERGE): S.MERGED,
+    (S.ACCEPTED, T.MERGE): S.MERGED,
+    (S.ASSIGNED, T.MERGE): S.MERGED,
+    (S.INVESTIGATING, T.MERGE): S.MERGED,
 }
 REFUSED = sorted(set(itertools.product(TipState, Step)) - set(EXPECTED))
 
@@ -46,6 +50,8 @@ def test_every_other_step_is_refused(state, step):
     (S.CLOSED, T.RATE_UNSATISFIED),  # a closed case stays closed
     (S.INVESTIGATING, T.CLOSE),      # only a concluded case is closed
     (S.ASSIGNED, T.CONCLUDE),        # investigate first
+    (S.CONCLUDED, T.MERGE),          # a concluded case has its own outcome
+    (S.MERGED, T.ACCEPT),            # a merged report follows the one it joined
 ], ids=lambda v: v.value)
 def test_shortcuts_through_the_workflow_are_refused_with_a_clear_reason(state, step):
     with pytest.raises(TransitionError, match=f"{step.value} is not allowed from {state.value}"):
@@ -57,25 +63,26 @@ def test_a_transition_error_is_a_value_error():
 
 
 @pytest.mark.parametrize("state, steps", [
-    (S.SUBMITTED, [T.ACCEPT, T.REJECT]),
-    (S.ACCEPTED, [T.ASSIGN]),
-    (S.ASSIGNED, [T.TRANSFER, T.INVESTIGATE]),
-    (S.INVESTIGATING, [T.TRANSFER, T.CONCLUDE]),
+    (S.SUBMITTED, [T.ACCEPT, T.REJECT, T.MERGE]),
+    (S.ACCEPTED, [T.ASSIGN, T.MERGE]),
+    (S.ASSIGNED, [T.TRANSFER, T.INVESTIGATE, T.MERGE]),
+    (S.INVESTIGATING, [T.TRANSFER, T.CONCLUDE, T.MERGE]),
     (S.CONCLUDED, [T.RATE_SATISFIED, T.RATE_UNSATISFIED, T.CLOSE]),
     (S.NOT_ACCEPTED, []),
     (S.CLOSED, []),
+    (S.MERGED, []),
 ], ids=lambda v: v.value if isinstance(v, TipState) else "-")
 def test_allowed_steps_lists_the_steps_from_each_state(state, steps):
     assert sorted(allowed_steps(state)) == sorted(steps)
 
 
-def test_only_not_accepted_and_closed_are_final():
-    assert [s for s in TipState if not s.is_open] == [S.NOT_ACCEPTED, S.CLOSED]
+def test_only_not_accepted_closed_and_merged_are_final():
+    assert [s for s in TipState if not s.is_open] == [S.NOT_ACCEPTED, S.CLOSED, S.MERGED]
     assert all(allowed_steps(s) for s in TipState if s.is_open)
 
 
-def test_the_office_steps_are_accepting_assigning_and_closing():
-    assert OFFICE_STEPS == {T.ACCEPT, T.REJECT, T.ASSIGN, T.TRANSFER, T.CLOSE}
+def test_the_office_steps_are_accepting_assigning_closing_and_merging():
+    assert OFFICE_STEPS == {T.ACCEPT, T.REJECT, T.ASSIGN, T.TRANSFER, T.CLOSE, T.MERGE}
 
 
 def test_only_the_reporter_rates():

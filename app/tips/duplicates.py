@@ -1,0 +1,81 @@
+"""Is a new tip about the same pollution as an open one? Pure code: text likeness, distance and the verdict."""
+import math
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+EARTH_RADIUS_M = 6_371_000
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the comparison looks at in a tip."""
+
+    category_ids: frozenset[int]
+    district_id: int
+    description: str
+    address: str
+    submitted_at: datetime
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    radius_m: float = 500          # two points closer than this are the same place
+    window_days: int = 30          # only reports this recent are compared
+    text_likeness: float = 0.25    # share of character pairs in common (Jaccard) for "similar text"
+    address_likeness: float = 0.5  # without coordinates, addresses this alike are the same place
+
+
+def _pairs(text: str) -> set[str]:
+    """Character bigrams of the text's letters and digits: works for Chinese, which has no spaces."""
+    kept = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower()
+                   if unicodedata.category(ch)[0] in "LN")
+    if len(kept) < 2:
+        return {kept} if kept else set()
+    return {kept[i:i + 2] for i in range(len(kept) - 1)}
+
+
+def likeness(a: str, b: str) -> float:
+    """0 (nothing in common) to 1 (the same text), ignoring spacing and punctuation."""
+    first, second = _pairs(a), _pairs(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
+
+
+def distance_m(lat1, lon1, lat2, lon2) -> float:
+    """Great-circle distance in metres (haversine)."""
+    phi1, phi2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dphi, dlambda = phi2 - phi1, math.radians(float(lon2) - float(lon1))
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def same_place(new: Report, old: Report, limits: Thresholds) -> bool:
+    if None not in (new.latitude, new.longitude, old.latitude, old.longitude):
+        return distance_m(new.latitude, new.longitude, old.latitude, old.longitude) <= limits.radius_m
+    return likeness(new.address, old.address) >= limits.address_likeness
+
+
+def score(new: Report, old: Report, limits: Thresholds = Thresholds()) -> float | None:
+    """How alike the two reports are (text likeness), or None when they are not about the same pollution:
+    another kind, another district, too long before, another place, or text too different."""
+    if not new.category_ids & old.category_ids or new.district_id != old.district_id:
+        return None
+    age = new.submitted_at - old.submitted_at
+    if age.total_seconds() < 0 or age.days >= limits.window_days:
+        return None
+    if not same_place(new, old, limits):
+        return None
+    text = likeness(new.description, old.description)
+    return text if text >= limits.text_likeness else None
+
+
+def best_match(new: Report, candidates: list[tuple[int, Report]], limits: Thresholds = Thresholds()) -> int | None:
+    """The id of the most alike candidate, or None; on a tie the earliest report wins."""
+    scored = [(s, -candidate.submitted_at.timestamp(), key) for key, candidate in candidates
+              if (s := score(new, candidate, limits)) is not None]
+    return max(scored)[2] if scored else None
