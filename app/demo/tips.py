@@ -51,6 +51,7 @@ def load(session, admin, rules: services.Rules) -> dict:
         ("air-burning", "村口空地有人焚烧垃圾和秸秆。", 16, []),
         ("other", "小区门口的广告噪声。", 3, [Step.REJECT]),
     ]
+    filed = []
     for number, (code, text, days_ago, steps) in enumerate(samples):
         category = by_code[code]
         data = services.TipInput(categories=[category], description=text, district=places[number % len(places)],
@@ -62,5 +63,16 @@ def load(session, admin, rules: services.Rules) -> dict:
                                note="不属于生态环境部门职责，请向市场监管部门反映（12315）。" if step == Step.REJECT else "",
                                findings="现场检查属实，已责令停产整改。", measures_taken="立案处罚并限期整改。",
                                reply="经查属实，已依法处理，感谢您的监督。", now=now - timedelta(days=days_ago - 2))
+        filed.append(tip)
         created["tips"] += 1
+    concluded, outfall = filed[0], filed[1]
+    services.publish_exposure(session, admin, concluded, "化工园区企业夜间超标排放废气被查处",
+                              "群众举报某化工企业夜间排放黄色烟雾。执法人员夜间突击检查，查实该企业废气处理设施未正常运行，"
+                              "已立案处罚并责令停产整改，整改完成后经监测达标方恢复生产。", now=now - timedelta(days=30))
+    # A second resident reports the same outfall: flagged on arrival, then merged by the office.
+    again, _code = services.submit_tip(session, services.TipInput(
+        categories=outfall.categories, description="河边排污口又在排黑水，河面有泡沫，很臭。", district=outfall.district,
+        address=outfall.address), [], rules, "", now=now - timedelta(days=18))
+    services.merge_tip(session, admin, again, outfall, rules)
+    created["tips"] += 1
     return created

@@ -25,22 +25,21 @@ class Report:
 class Thresholds:
     radius_m: float = 500          # two points closer than this are the same place
     window_days: int = 30          # only reports this recent are compared
-    text_likeness: float = 0.25    # share of character pairs in common (Jaccard) for "similar text"
+    text_likeness: float = 0.2     # share of characters and character pairs in common for "similar text"
     address_likeness: float = 0.5  # without coordinates, addresses this alike are the same place
 
 
-def _pairs(text: str) -> set[str]:
-    """Character bigrams of the text's letters and digits: works for Chinese, which has no spaces."""
+def _grams(text: str) -> set[str]:
+    """The text's letters and digits, one by one and in pairs: works for Chinese, which has no spaces, and
+    catches a paraphrase ("晚上排黄烟" for "夜间排放黄色烟雾") that pairs alone would miss."""
     kept = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower()
                    if unicodedata.category(ch)[0] in "LN")
-    if len(kept) < 2:
-        return {kept} if kept else set()
-    return {kept[i:i + 2] for i in range(len(kept) - 1)}
+    return set(kept) | {kept[i:i + 2] for i in range(len(kept) - 1)}
 
 
 def likeness(a: str, b: str) -> float:
     """0 (nothing in common) to 1 (the same text), ignoring spacing and punctuation."""
-    first, second = _pairs(a), _pairs(b)
+    first, second = _grams(a), _grams(b)
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)

@@ -90,7 +90,7 @@ class ConfirmForm(BaseForm):
 
 class MergeForm(BaseForm):
     into = StringField(_l("Number of the tip it duplicates (e.g. 2026-000123)"), filters=[_strip], validators=[
-        InputRequired(message=_l("Enter the number of the tip.")),
+        DataRequired(message=_l("Enter the number of the tip.")),
         Regexp(r"^(\d{4}-)?\d{1,9}$", message=_l("Enter the number as shown in the lists, e.g. 2026-000123."))])
 
 
@@ -103,14 +103,14 @@ class RewardForm(BaseForm):
 
 class ExposureForm(BaseForm):
     title = StringField(_l("Public title"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write a title.")), Length(max=200)])
+        DataRequired(message=_l("Write a title.")), Length(max=200)])
     summary = TextAreaField(_l("Public summary of the findings (no personal data)"), filters=[_strip], validators=[
-        InputRequired(message=_l("Write a public summary.")), Length(max=5000)])
+        DataRequired(message=_l("Write a public summary.")), Length(max=5000)])
 
 
 class ReasonForm(BaseForm):
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[
-        InputRequired(message=_l("Give the reason.")), Length(max=1000)])
+        DataRequired(message=_l("Give the reason.")), Length(max=1000)])
 
 
 class EscalateForm(BaseForm):

@@ -73,3 +73,61 @@ def test_office_accepts_and_the_handler_sees_the_deadline(browser, base_url, cat
     handler.goto("/admin/tips/?lang=en")
     expect(handler.locator("#tip-rows")).to_contain_text("days left")
     assert_accessible(handler)
+
+
+def test_a_report_is_handled_to_its_end_and_the_reporter_rates_it_on_a_phone(browser, base_url, phone, category):
+    resident = phone.new_page()
+    resident.goto("/tips/new?lang=en")
+    resident.fill("#description", "Oily film on the canal behind the market")
+    resident.check(f"input[name=categories][value='{category}']")
+    resident.select_option("#district", index=1)
+    resident.fill("#address", "Canal behind the market")
+    resident.check("#consent")
+    resident.click("main button[type=submit]")
+    code = resident.locator(".tracking-code strong").inner_text()
+
+    office = browser.new_context(base_url=base_url).new_page()
+    sign_in(office, "admin")
+    office.goto("/admin/tips/?lang=en")
+    office.locator("#tip-rows a").first.click()
+    expect(office.locator("main")).to_contain_text("Oily film on the canal")
+    for step in ("accept", "assign"):
+        office.click(f"form[action$='/step/{step}'] button[type=submit]")
+        expect(office.locator("#flashes")).to_contain_text("Done")
+    case = office.url
+
+    handler = browser.new_context(base_url=base_url).new_page()
+    sign_in(handler, "handler")
+    handler.goto(case)
+    handler.click("form[action$='/step/investigate'] button[type=submit]")
+    expect(handler.locator("#flashes")).to_contain_text("Done")
+    handler.fill("#findings", "Oil from a car wash drain")
+    handler.fill("#reply", "The car wash was ordered to fit an oil separator.")
+    handler.click("form[action$='/step/conclude'] button[type=submit]")
+    expect(handler.locator("#flashes")).to_contain_text("Done")
+    assert_accessible(handler)
+
+    resident.goto(f"/tips/track/{code}?lang=en")
+    expect(resident.locator("main")).to_contain_text("The car wash was ordered to fit an oil separator.")
+    resident.get_by_label("Satisfied", exact=True).check()
+    resident.get_by_role("button", name="Send my rating").click()
+    expect(resident.locator("main")).to_contain_text("Closed")
+    assert_accessible(resident)
+
+
+@pytest.mark.parametrize("address", ["/tips/?lang=en", "/tips/stats?lang=en", "/exposure?lang=en"])
+def test_the_public_tip_pages_are_accessible_on_a_phone(phone, category, address):
+    page = phone.new_page()
+    page.goto(address)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert_accessible(page)
+
+
+def test_filtering_the_public_list_with_htmx_keeps_a_shareable_address(phone, category):
+    page = phone.new_page()
+    page.goto("/tips/?lang=en")
+    page.evaluate("window.notReloaded = true")
+    page.select_option("#f-status", "closed")
+    expect(page).to_have_url(re.compile(r"status=closed"))
+    assert page.evaluate("window.notReloaded") is True
