@@ -22,6 +22,7 @@ from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPOR
                                allowed_steps)
 from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
+from app.workdays.days import colour_bounds
 from app.workdays.models import CalendarDay, overrides
 
 bp = Blueprint("tips_admin", __name__, url_prefix="/admin/tips")
@@ -43,12 +44,14 @@ def queue():
     if state and state not in {s.value for s in TipState}:
         state = ""
     colour = request.args.get("colour", "")
-    tips = queries.staff_queue(db.session, current_user, state=state)
-    rows = queries.supervise(tips, local_today(), working=current_app.config["TIP_WORKING_DAYS"],
-                             overrides=overrides(db.session), warn_days=current_app.config["TIP_WARN_DAYS"])
-    counts = {c: sum(r.colour == c for r in rows) for c in ("red", "yellow", "green")}
-    if colour in counts:
-        rows = [r for r in rows if r.colour == colour]
+    if colour not in ("red", "yellow", "green"):
+        colour = ""
+    config, today, days = current_app.config, local_today(), overrides(db.session)
+    bounds = colour_bounds(today, config["TIP_WARN_DAYS"], working=config["TIP_WORKING_DAYS"], overrides=days)
+    tips = queries.staff_queue(db.session, current_user, state=state, colour=colour, bounds=bounds)
+    rows = queries.supervise(tips, today, working=config["TIP_WORKING_DAYS"], overrides=days,
+                             warn_days=config["TIP_WARN_DAYS"])
+    counts = queries.queue_counts(db.session, current_user, bounds, state=state)
     return render("admin/tips/queue.html", "admin/tips/_queue_rows.html", rows=rows, counts=counts, state=state,
                   colour=colour, states=list(TipState))
 

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.permissions import Role
@@ -53,13 +53,44 @@ def supervise(tips, today: date, *, working: bool, overrides, warn_days: int) ->
     return rows
 
 
-def staff_queue(session, user, *, state: str = "", overdue_only: bool = False, limit: int = 200) -> list[Tip]:
-    """Open tips a handler may act on (their bureau's), or every tip for admins."""
-    statement = select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district)).order_by(Tip.id.desc())
+HANDLING_STATES = [TipState.ACCEPTED.value, TipState.ASSIGNED.value, TipState.INVESTIGATING.value]
+
+
+def _running_due():
+    """current_due() as SQL: the acceptance deadline, then the conclusion deadline."""
+    return case((Tip.state == TipState.SUBMITTED.value, Tip.accept_due),
+                (Tip.state.in_(HANDLING_STATES), Tip.conclude_due), else_=None)
+
+
+def _colour(bounds: tuple[date, date]):
+    """The three-colour verdict as SQL, from workdays.days.colour_bounds (the same as supervision_colour)."""
+    red_before, green_from = bounds
+    due = _running_due()
+    return case((due.is_(None), "grey"), (due < red_before, "red"), (due < green_from, "yellow"), else_="green")
+
+
+def _queue_scope(statement, user, state: str):
     if user.role != Role.ADMIN:
         statement = statement.where(Tip.bureau_id == user.bureau_id)
-    statement = statement.where(Tip.state == state) if state else statement.where(Tip.state.in_(OPEN_STATES))
-    return list(session.scalars(statement.limit(limit)))
+    return statement.where(Tip.state == state) if state else statement.where(Tip.state.in_(OPEN_STATES))
+
+
+def staff_queue(session, user, *, state: str = "", colour: str = "", bounds: tuple[date, date] | None = None,
+                limit: int = 200) -> list[Tip]:
+    """Open tips a handler may act on (their bureau's), or every tip for admins; newest first, optionally
+    only those of one supervision colour."""
+    statement = _queue_scope(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district)),
+                             user, state)
+    if colour and bounds:
+        statement = statement.where(_colour(bounds) == colour)
+    return list(session.scalars(statement.order_by(Tip.id.desc()).limit(limit)))
+
+
+def queue_counts(session, user, bounds: tuple[date, date], *, state: str = "") -> dict[str, int]:
+    """How many of the queue's tips are red, yellow and green: counted by the database, not from one page."""
+    colour = _colour(bounds)
+    counts = dict(session.execute(_queue_scope(select(colour, func.count(Tip.id)), user, state).group_by(colour)).all())
+    return {c: counts.get(c, 0) for c in ("red", "yellow", "green")}
 
 
 PUBLIC_STATUS = {"open": OPEN_STATES, "closed": [s.value for s in TipState if not s.is_open]}
@@ -81,8 +112,7 @@ def public_list(session, *, limit: int, offset: int = 0, status: str = "", categ
 
 def _overdue_condition(today: date):
     return or_(and_(Tip.state == TipState.SUBMITTED.value, Tip.accept_due < today),
-               and_(Tip.state.in_([TipState.ACCEPTED.value, TipState.ASSIGNED.value, TipState.INVESTIGATING.value]),
-                    Tip.conclude_due < today))
+               and_(Tip.state.in_(HANDLING_STATES), Tip.conclude_due < today))
 
 
 def overdue(session, today: date, *, limit: int = 500) -> list[Tip]:

@@ -43,3 +43,13 @@ def supervision_colour(left: int | None, warn_days: int) -> str:
     if left < 0:
         return "red"
     return "yellow" if left <= warn_days else "green"
+
+
+def colour_bounds(today: date, warn_days: int, *, working: bool, overrides: Mapping[date, bool]) -> tuple[date, date]:
+    """The due dates where the colours change, so a database can count them: red when due < the first,
+    yellow when due < the second, green from the second on (the same verdict as supervision_colour)."""
+    red_before = today
+    if working:  # overdue once a working day has passed since the due date
+        while not is_working_day(red_before, overrides):
+            red_before -= timedelta(days=1)
+    return red_before, add_days(today, warn_days + 1, working=working, overrides=overrides)

@@ -269,3 +269,19 @@ def test_the_tallies_match_a_recount_of_the_tips(session, staff, city, report):
         assert counts[("2026-09", category_id, "received")] + counts[("2026-10", category_id, "received")] == n
     accepted = sum(1 for t in tips if t.accepted_at is not None)
     assert counts[("2026-09", 0, "accepted")] + counts[("2026-10", 0, "accepted")] == accepted
+
+
+def test_the_queue_colours_are_counted_over_every_open_tip_not_one_page(session, staff, report):
+    from app.workdays.days import colour_bounds
+
+    tips = [report()[0] for _ in range(5)]
+    today = tips[0].accept_due - timedelta(days=10)
+    tips[0].accept_due = today - timedelta(days=1)   # red
+    tips[1].accept_due = today + timedelta(days=2)   # yellow (3 warning days)
+    session.commit()
+    bounds = colour_bounds(today, 3, working=False, overrides={})
+    assert queries.queue_counts(session, staff["admin"], bounds) == {"red": 1, "yellow": 1, "green": 3}
+    assert queries.queue_counts(session, staff["tip_handler"], bounds, state="accepted") == \
+        {"red": 0, "yellow": 0, "green": 0}
+    assert queries.staff_queue(session, staff["admin"], colour="red", bounds=bounds) == [tips[0]]
+    assert len(queries.staff_queue(session, staff["admin"], limit=2)) == 2

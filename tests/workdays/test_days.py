@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.workdays.days import add_days, days_left, is_working_day, supervision_colour
+from app.workdays.days import add_days, colour_bounds, days_left, is_working_day, supervision_colour
 
 NATIONAL_DAY = {date(2026, 10, d): False for d in range(1, 8)} | {
     date(2026, 9, 20): True,   # a Sunday worked
@@ -147,3 +147,23 @@ def test_with_no_warning_period_only_the_last_day_is_yellow():
     assert supervision_colour(0, 0) == "yellow"
     assert supervision_colour(1, 0) == "green"
     assert supervision_colour(-1, 0) == "red"
+
+
+def colour_from_bounds(due: date, bounds: tuple[date, date]) -> str:
+    red_before, green_from = bounds
+    return "red" if due < red_before else "yellow" if due < green_from else "green"
+
+
+@pytest.mark.parametrize("working", [False, True], ids=["calendar days", "working days"])
+@pytest.mark.parametrize("warn", [0, 3])
+def test_the_colour_bounds_agree_with_the_colour_of_every_due_date(working, warn):
+    """Around a holiday week with make-up Saturdays, for every today and due date within six weeks."""
+    overrides = {date(2026, 10, d): False for d in range(1, 8)} | {date(2026, 9, 27): True, date(2026, 10, 10): True}
+    start = date(2026, 9, 20)
+    for offset in range(35):
+        today = start + timedelta(days=offset)
+        bounds = colour_bounds(today, warn, working=working, overrides=overrides)
+        for shift in range(-12, 20):
+            due = today + timedelta(days=shift)
+            left = days_left(today, due, working=working, overrides=overrides)
+            assert colour_from_bounds(due, bounds) == supervision_colour(left, warn), (today, due)
