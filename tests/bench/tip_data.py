@@ -23,6 +23,7 @@ import random
 import sys
 import time
 from collections import Counter
+from itertools import accumulate
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -65,13 +66,14 @@ STREETS = ["人民路", "解放路", "滨江大道", "工业园路", "中山路"
 SURNAMES = "王李张刘陈杨黄赵吴周"
 
 
-def _rules(app):
-    with app.test_request_context():  # the same deadline rules and city time zone as the site's
-        from app.tips.views import rules
-        return rules()
+def _rules():
+    """The site's own deadline rules and city time zone (needs the app context)."""
+    from app.tips.views import rules
+    return rules()
 
 
 def _hash(number: int) -> str:
+    """A unique code hash for bulk tip number `number` (its id); no real tracking code hashes to it."""
     return hashlib.sha256(f"bench-tip-{number}".encode()).hexdigest()
 
 
@@ -166,7 +168,7 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
     setting = _setting(session)
     places, by_code, admin = setting["places"], setting["by_code"], setting["admin"]
     codes = [code for code in KIND_WEIGHTS if code in by_code]
-    weights = [KIND_WEIGHTS[code] for code in codes]
+    weights = list(accumulate(KIND_WEIGHTS[code] for code in codes))
     centres = {p.id: (29.4 + 2.6 * ((i * 0.37) % 1), 111.5 + 4.5 * ((i * 0.61) % 1)) for i, p in enumerate(places)}
     started = time.perf_counter()
     existing = session.scalar(select(func.count()).select_from(Tip))
@@ -174,7 +176,6 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
     rng = random.Random(seed + existing)
     tip_id = _next_id(session, Tip.id)
     event_id = _next_id(session, TipEvent.id)
-    hash_number = session.scalar(select(func.count()).select_from(Tip)) + tip_id  # unique across top-ups
     now = utcnow()
     span = YEARS * 365 * DAY
     # Submission times over the last three years, oldest first, so that ids grow with time within a load.
@@ -191,9 +192,9 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
         for offset in moments[start:start + BATCH]:
             submitted = now - timedelta(seconds=span - offset)
             place = places[rng.randrange(len(places))]
-            chosen = [by_code[rng.choices(codes, weights)[0]]]
+            chosen = [by_code[rng.choices(codes, cum_weights=weights)[0]]]
             if rng.random() < 0.15:
-                extra = by_code[rng.choices(codes, weights)[0]]
+                extra = by_code[rng.choices(codes, cum_weights=weights)[0]]
                 if extra is not chosen[0]:
                     chosen.append(extra)
             top = chosen[0].parent or chosen[0]
@@ -217,7 +218,7 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
                 exposed = fields["concluded_at"] + timedelta(days=rng.uniform(3, 30))
                 exposed = exposed if exposed <= now else None
             row = {
-                "id": tip_id, "code_hash": _hash(hash_number), "state": fields["state"],
+                "id": tip_id, "code_hash": _hash(tip_id), "state": fields["state"],
                 "description": rng.choice(DESCRIPTIONS.get(top.code, DESCRIPTIONS["other"])),
                 "district_id": place.id, "address": f"{rng.choice(STREETS)}{rng.randrange(1, 400)}号附近",
                 "latitude": Decimal(f"{lat + rng.uniform(-0.15, 0.15):.6f}") if located else None,
@@ -251,7 +252,6 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
             if fields["state"] in (TipState.SUBMITTED.value, TipState.ACCEPTED.value):
                 last_in_district[place.id] = tip_id
             tip_id += 1
-            hash_number += 1
         _insert(session, Tip.__table__, tip_columns, tips)
         _insert(session, tip_category_links, link_columns, links)
         _insert(session, TipEvent.__table__, event_columns, events)
@@ -301,12 +301,12 @@ def forms(session, number: int, seed: int = 99) -> dict:
     setting = _setting(session)
     rng = random.Random(seed)
     codes = [code for code in KIND_WEIGHTS if code in setting["by_code"]]
-    weights = [KIND_WEIGHTS[code] for code in codes]
+    weights = list(accumulate(KIND_WEIGHTS[code] for code in codes))
     centres = {p.id: (29.4 + 2.6 * ((i * 0.37) % 1), 111.5 + 4.5 * ((i * 0.61) % 1))
                for i, p in enumerate(setting["places"])}
     result = []
     for _ in range(number):
-        kind = setting["by_code"][rng.choices(codes, weights)[0]]
+        kind = setting["by_code"][rng.choices(codes, cum_weights=weights)[0]]
         place = rng.choice(setting["places"])
         top = kind.parent or kind
         fields = [("categories", str(kind.id)), ("description", rng.choice(DESCRIPTIONS.get(top.code, DESCRIPTIONS["other"]))),
@@ -333,7 +333,7 @@ def main() -> None:
     app = create_app()
     with app.app_context():
         if command == "load":
-            result = load(db.session, int(args[0]), _rules(app))
+            result = load(db.session, int(args[0]), _rules())
             print(f"sum(received, category 0) = {result['tally_received']:,}; tips stored = {result['stored']:,}"
                   f"{'' if result['tally_received'] == result['stored'] else ' — MISMATCH'}", file=sys.stderr)
         elif command == "forms":
