@@ -2,7 +2,7 @@
 overdue board, the exposure board and the statistics (read from the running tallies, never from the tips)."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -108,6 +108,15 @@ def public_list(session, *, limit: int, offset: int = 0, status: str = "", categ
         statement = statement.where(exists().where(tip_category_links.c.tip_id == Tip.id,
                                                    tip_category_links.c.category_id == category_id))
     return list(session.scalars(statement.order_by(Tip.id.desc()).limit(limit).offset(offset)))
+
+
+def open_nearby(session, district_id: int, category_ids: list[int], now, *, days: int, limit: int = 5) -> list[Tip]:
+    """Open tips of one of these kinds in the district received in the last `days` days, newest first."""
+    return list(session.scalars(
+        select(Tip).options(selectinload(Tip.categories))
+        .where(Tip.district_id == district_id, Tip.state.in_(OPEN_STATES), Tip.submitted_at >= now - timedelta(days=days),
+               exists().where(tip_category_links.c.tip_id == Tip.id, tip_category_links.c.category_id.in_(category_ids)))
+        .order_by(Tip.id.desc()).limit(limit)))
 
 
 def _overdue_condition(today: date):

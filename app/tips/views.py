@@ -108,6 +108,17 @@ def new():
     return render("tips/new.html", form=form, status=422 if request.method == "POST" else 200)
 
 
+@bp.get("/nearby")
+def nearby():
+    """Open reports of the same kind in the chosen district from the last weeks, shown on the report form
+    (htmx) so a resident can see the pollution is already being handled; public fields only."""
+    district_id = request.args.get("district", type=int)
+    category_ids = [int(c) for c in request.args.getlist("categories") if c.isdigit()]
+    tips = queries.open_nearby(db.session, district_id, category_ids, utcnow(),
+                               days=current_app.config["TIP_DUPLICATE_DAYS"]) if district_id and category_ids else []
+    return render("tips/_nearby.html", "tips/_nearby.html", tips=tips)
+
+
 @bp.get("/submitted")
 def submitted():
     code = cookie_session.pop("new_tip_code", None)

@@ -7,6 +7,14 @@ PostgreSQL, for the database's processes).
 Surveys, on SQLite and on PostgreSQL: a survey bulk-loaded to each size in SURVEY_SIZES, its results page,
 JSON, form and submission measured with wrk at each size, its export timed, and a concurrent-submission run
 whose accepted, stored and tallied counts must agree exactly.
+
+Pollution tips, on SQLite (and PostgreSQL with BENCH_TIP_DATABASES=sqlite,postgresql): the demo database
+bulk-loaded to each size in TIP_SIZES with tips and their statistics tallies, then the public list (plain and
+filtered), the statistics (all and one district), the exposure board, the handler's queue and the overdue board
+(signed in as the demo admin) and the report submission measured with wrk at each size.
+
+BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips) runs only those parts and replaces only
+their sections of BENCHMARKS.md, keeping the others as they were.
 """
 import json
 import os
@@ -25,6 +33,7 @@ from urllib.parse import urlencode
 from sqlalchemy.engine import make_url
 
 from tests.bench import survey_client
+from tests.bench.survey_client import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -56,6 +65,15 @@ SUBMIT_CONNECTIONS = 32
 SUBMIT_WORKERS = 4
 # An XLSX export is skipped when the previous size's time, scaled up, predicts more seconds than this.
 XLSX_BUDGET = 600
+# Tips the bench database is loaded to, one measurement round per size (BENCH_TIP_SIZES="100000,1000000"), and
+# the databases that round runs on (BENCH_TIP_DATABASES="sqlite,postgresql").
+TIP_SIZES = [int(n) for n in os.environ.get("BENCH_TIP_SIZES", "100000,1000000").split(",") if n]
+TIP_DATABASES = [d for d in os.environ.get("BENCH_TIP_DATABASES", "sqlite").split(",") if d]
+# Parts of the bench to run (BENCH_ONLY="tips"); the sections of parts not run are kept from BENCHMARKS.md.
+ALL_PARTS = ("pages", "surveys", "tips")
+PARTS = [p for p in os.environ.get("BENCH_ONLY", ",".join(ALL_PARTS)).split(",") if p]
+if not set(PARTS) <= set(ALL_PARTS):
+    sys.exit(f"BENCH_ONLY must be a comma-separated choice of {', '.join(ALL_PARTS)}")
 # The dedicated PostgreSQL database the survey measurements drop and create ("" skips PostgreSQL).
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ecociv_bench")
 
@@ -113,9 +131,10 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def wrk(url: str, script: Path | None = None) -> dict:
+def wrk(url: str, script: Path | None = None, headers: tuple[str, ...] = ()) -> dict:
+    extra = [arg for header in headers for arg in ("-H", header)]
     output = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency",
-                             "-H", "Connection: close", *(["-s", str(script)] if script else []), url],
+                             "-H", "Connection: close", *extra, *(["-s", str(script)] if script else []), url],
                             capture_output=True, text=True, check=True).stdout
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -127,11 +146,13 @@ def wrk(url: str, script: Path | None = None) -> dict:
             "p50": latency("50"), "p99": latency("99"), "non_2xx": int(errors.group(1)) if errors else 0}
 
 
-def measure(process: subprocess.Popen, url: str, script: Path | None = None) -> dict:
-    """wrk against url (with a Lua script, e.g. for POSTs); the warm-up is always a plain GET of url."""
-    subprocess.run(["wrk", "-t1", "-c2", "-d1s", url], capture_output=True)  # warm up
+def measure(process: subprocess.Popen, url: str, script: Path | None = None, headers: tuple[str, ...] = ()) -> dict:
+    """wrk against url (with a Lua script, e.g. for POSTs, and extra headers such as a staff session cookie);
+    the warm-up is always a GET of url with the same headers."""
+    subprocess.run(["wrk", "-t1", "-c2", "-d1s", *[arg for header in headers for arg in ("-H", header)], url],
+                   capture_output=True)  # warm up
     before, db_before = worker_cpu_seconds(process.pid), cpu_seconds(name="postgres")
-    result = wrk(url, script)
+    result = wrk(url, script, headers)
     after, db_after = worker_cpu_seconds(process.pid), cpu_seconds(name="postgres")
     result["cpu_us"] = (after - before) / max(result["requests"], 1) * 1e6
     result["db_cpu_us"] = (db_after - db_before) / max(result["requests"], 1) * 1e6
@@ -310,6 +331,107 @@ def survey_bench(database: str, env: dict, workdir: Path, hello: subprocess.Pope
     return report
 
 
+def staff_cookie(port: int, username: str, password: str) -> str:
+    """Sign in through the login form and return the Cookie header a staff browser sends; checked against the
+    handler's queue, since wrk counts the login page's redirect as a success."""
+    browser = Browser(port)
+    fields = browser.form_fields("/login")
+    status, _content = browser.request("POST", "/login", {"csrf_token": fields["csrf_token"], "username": username,
+                                                          "password": password})
+    if status != 303:
+        raise RuntimeError(f"staff sign-in answered {status}")
+    cookie = "Cookie: " + "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+    check_staff_cookie(port, cookie)
+    return cookie
+
+
+def check_staff_cookie(port: int, cookie: str) -> None:
+    """The staff pages answer 200 to this cookie alone (as wrk sends it), not a redirect to the login page."""
+    import http.client
+
+    for path in ("/admin/tips/", "/admin/tips/overdue"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        try:
+            connection.request("GET", path, headers={"Cookie": cookie.split(": ", 1)[1], "Connection": "close"})
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status} to the staff session cookie")
+
+
+def tip_submit_script(workdir: Path, port: int, forms: list) -> Path:
+    """A wrk script POSTing valid anonymous reports to /tips/new from one session (CSRF token and cookie
+    fetched once), cycling through the given forms."""
+    browser = Browser(port)
+    fields = browser.form_fields("/tips/new")
+    common = urlencode([("csrf_token", fields["csrf_token"])])
+    bodies = ", ".join(f'"{common}&{urlencode([tuple(pair) for pair in form])}"' for form in forms)
+    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+    script = workdir / "submit-tip.lua"
+    script.write_text(f"""-- POST valid reports to /tips/new.
+local bodies = {{{bodies}}}
+local count = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "{cookie}"
+
+function request()
+  count = count + 1
+  return wrk.format(nil, nil, nil, bodies[count % #bodies + 1])
+end
+""", encoding="utf-8")
+    return script
+
+
+def tips_bench(database: str, env: dict, workdir: Path, hello: subprocess.Popen, hello_port: int) -> dict:
+    """The tip measurements on one database: loaded to each size in turn, then its pages and the report form."""
+    report = {"database": database, "levels": []}
+    setup = survey_command("tip_data", env, "forms", 50)
+    category_id, district_id = setup["category_id"], setup["district_id"]
+    site, port = serve("wsgi:app", env)
+    try:
+        cookie = staff_cookie(port, "admin", admin_password(env))
+        for size in TIP_SIZES:
+            load = survey_command("tip_data", env, "load", size)
+            print(f"{database}, {load['total']:,} tips: {load['added']:,} added with {load['links_added']:,} "
+                  f"category links and {load['events_added']:,} timeline entries in {load['seconds']:.0f} s "
+                  f"(rows {load['rows_seconds']:.0f} s); {load['open']:,} open, {load['overdue']:,} overdue; "
+                  f"sum(received, category 0) = {load['tally_received']:,}, tips stored = {load['stored']:,}: "
+                  f"{'equal' if load['tally_received'] == load['stored'] else 'MISMATCH'}")
+            check_staff_cookie(port, cookie)
+            level = {"size": size, "load": load, "pages": []}
+            base = f"http://127.0.0.1:{port}"
+            staff = (cookie,)
+            for label, process, url, headers in [
+                    ("Bare Flask hello (reference)", hello, f"http://127.0.0.1:{hello_port}/", ()),
+                    ("Public list `/tips/`", site, f"{base}/tips/", ()),
+                    ("Public list, open tips of one kind `/tips/?status=open&category=<id>`", site,
+                     f"{base}/tips/?status=open&category={category_id}", ()),
+                    ("Statistics `/tips/stats`", site, f"{base}/tips/stats", ()),
+                    ("Statistics of one district `/tips/stats?district=<id>`", site,
+                     f"{base}/tips/stats?district={district_id}", ()),
+                    ("Exposure board `/exposure`", site, f"{base}/exposure", ()),
+                    ("Handler queue `/admin/tips/` (admin)", site, f"{base}/admin/tips/", staff),
+                    ("Overdue board `/admin/tips/overdue` (admin)", site, f"{base}/admin/tips/overdue", staff)]:
+                result = measure(process, url, headers=headers)
+                level["pages"].append((label, result))
+                print_row(label, result)
+            stored = survey_command("tip_data", env, "count")["stored"]
+            result = measure(site, f"{base}/tips/new", tip_submit_script(workdir, port, setup["forms"]))
+            after = survey_command("tip_data", env, "count")
+            result["stored"] = after["stored"] - stored
+            result["tally_equal"] = after["stored"] == after["tally_received"]
+            level["pages"].append(("Report a tip `POST /tips/new`", result))
+            print_row("Report a tip `POST /tips/new`", result)
+            print(f"  {result['requests']} POSTs answered by the end of the wrk run, {result['stored']} tips stored; "
+                  f"received tally = stored tips afterwards: {result['tally_equal']}")
+            report["levels"].append(level)
+    finally:
+        stop(site)
+    return report
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (make bench installs it from Debian's packages)")
@@ -318,19 +440,21 @@ def main() -> None:
                SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + "x" * 32, RATELIMIT_ENABLED="0",
                DEMO_CREDENTIALS_FILE=str(workdir / "credentials.txt"))
     prepare_database(env)
-    rows, surveys, skipped = [], [], ""
+    rows, surveys, skipped, tips, tips_skipped = [], [], "", [], ""
     hello, hello_port = serve("tests.bench.hello:app", env)
-    site, site_port = serve("wsgi:app", env)
+    site = None
     try:
-        for label, path in [("Bare Flask hello (reference)", None)] + PAGES:
-            if path is None:
-                result = measure(hello, f"http://127.0.0.1:{hello_port}/")
-            else:
-                result = measure(site, f"http://127.0.0.1:{site_port}{path}")
-            rows.append((label, result))
-            print_row(label, result)
-        stop(site)
-        if SURVEY_SIZES:
+        if "pages" in PARTS:
+            site, site_port = serve("wsgi:app", env)
+            for label, path in [("Bare Flask hello (reference)", None)] + PAGES:
+                if path is None:
+                    result = measure(hello, f"http://127.0.0.1:{hello_port}/")
+                else:
+                    result = measure(site, f"http://127.0.0.1:{site_port}{path}")
+                rows.append((label, result))
+                print_row(label, result)
+            stop(site)
+        if "surveys" in PARTS and SURVEY_SIZES:
             surveys.append(survey_bench("SQLite", env, workdir, hello, hello_port))
             postgres_env, skipped = prepare_postgres(env, workdir)
             if postgres_env:
@@ -340,15 +464,65 @@ def main() -> None:
                     drop_postgres()
             else:
                 print(f"PostgreSQL skipped: {skipped}")
+        if "tips" in PARTS and TIP_SIZES:
+            if "sqlite" in TIP_DATABASES:
+                tips.append(tips_bench("SQLite", env, workdir, hello, hello_port))
+            if "postgresql" in TIP_DATABASES:
+                postgres_env, tips_skipped = prepare_postgres(env, workdir)
+                if postgres_env:
+                    try:
+                        tips.append(tips_bench("PostgreSQL", postgres_env, workdir, hello, hello_port))
+                    finally:
+                        drop_postgres()
+                else:
+                    print(f"PostgreSQL skipped for tips: {tips_skipped}")
     finally:
         for process in (hello, site):
-            if process.poll() is None:
+            if process is not None and process.poll() is None:
                 stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
-    write_report(rows, surveys, skipped)
+    write_report(rows, surveys, skipped, tips, tips_skipped)
 
 
-def write_report(rows, surveys, skipped: str) -> None:
+def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "") -> None:
+    """The whole of BENCHMARKS.md after a full run; after a partial one (BENCH_ONLY), only the sections of the
+    parts that ran are replaced (or added), the rest of the file is kept as it was."""
+    sections = {}
+    if "pages" in PARTS:
+        sections[None] = pages_report(rows)
+    if "surveys" in PARTS and surveys:
+        sections["## Surveys"] = survey_report(surveys, skipped)
+    if "tips" in PARTS and tips:
+        sections["## Pollution tips"] = tips_report(tips, tips_skipped)
+    path = ROOT / "BENCHMARKS.md"
+    if set(PARTS) == set(ALL_PARTS) or not path.exists():
+        lines = [line for part in sections.values() for line in part]
+    else:
+        lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        for heading, part in sections.items():
+            lines = splice(lines, heading, part)
+    path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+    print("wrote BENCHMARKS.md" + ("" if set(PARTS) == set(ALL_PARTS) else
+                                   f" (replaced: {', '.join(h or 'the pages' for h in sections) or 'nothing'})"))
+
+
+def splice(lines: list[str], heading: str | None, part: list[str]) -> list[str]:
+    """Replace the section under `heading` (None: the title and pages before the first "## " heading), up to the
+    next "## " heading, with part (which starts with a blank line and the heading); append it if missing."""
+    starts = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    if heading is None:
+        end = starts[0] if starts else len(lines)
+        return part + [""] + lines[end:]
+    if heading not in lines:
+        return lines + part
+    start = lines.index(heading)
+    end = next((i for i in starts if i > start), len(lines))
+    while start > 0 and lines[start - 1] == "":
+        start -= 1
+    return lines[:start] + part + ([""] if end < len(lines) and part[-1] != "" else []) + lines[end:]
+
+
+def pages_report(rows) -> list[str]:
     reference = rows[0][1]["rps"]
     lines = [
         "# Benchmarks",
@@ -364,10 +538,7 @@ def write_report(rows, surveys, skipped: str) -> None:
     for label, result in rows:
         lines.append(f"| {label} | {result['rps']:.0f} | {result['rps'] / reference:.2f} | {result['p50']} | "
                      f"{result['p99']} | {result['cpu_us']:.0f} | {result['non_2xx']} |")
-    if surveys:
-        lines += survey_report(surveys, skipped)
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("wrote BENCHMARKS.md")
+    return lines
 
 
 def survey_report(surveys, skipped: str) -> list[str]:
@@ -483,6 +654,75 @@ def survey_report(surveys, skipped: str) -> list[str]:
                      f"submissions over {SUBMIT_CONNECTIONS} connections: accepted {result['accepted']:,}, errors "
                      f"{result['errors']}, stored {result['stored']:,}, tally n {result['tally_n']:,}"
                      + (f" (errors seen: {', '.join(result['error_samples'])})" if result["errors"] else "") + ".")
+    return lines
+
+
+def tips_report(tips, skipped: str) -> list[str]:
+    databases = ", ".join(t["database"] for t in tips)
+    lines = [
+        "",
+        "## Pollution tips",
+        "",
+        f"Written on {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}; same machine, gunicorn {WORKERS} sync workers "
+        f"and wrk -t2 -c{CONNECTIONS} -d{DURATION} with `Connection: close`, as above, on {databases}"
+        f"{f' (PostgreSQL skipped: {skipped})' if skipped else ''}, rate limiting off (`RATELIMIT_ENABLED=0`). "
+        "The demo database is bulk-loaded by `tests/bench/tip_data.py` to each size in turn (topped up: the tips "
+        "added for a larger size are spread over the same three years): tips over the demo's districts and "
+        "kinds (one in seven with a second kind), submitted over the last three years, each taken through a "
+        "simulated handling as far as now — 3 % merged as duplicates, 85 % of the rest accepted, 7 % of "
+        "decisions and 10 % of conclusions late, 2 % stuck for months, ratings or the office's closing after the "
+        "conclusion — so that about 5 % are open and some of those overdue; a `submitted` timeline entry each "
+        "and the decision's where one was taken; and the statistics tallies counted from the same simulation "
+        "with the names and rules of `services._tally`, written with `add_to_counters`. The received tally "
+        "(every kind, category 0) is checked against the stored tips at every size. The Flask hello reference "
+        "is measured again at every size; server CPU counts gunicorn's workers (on PostgreSQL the database's "
+        "own processes separately).",
+        "",
+        "### Loading the tips",
+        "",
+        "Load time: writing the tips, their category links and timeline entries in batches inside one "
+        "transaction, then the tallies (and on PostgreSQL `VACUUM ANALYZE`).",
+        "",
+        "| database | tips | added | category links added | timeline entries added | rows written in "
+        "| load time in all | tally rows | open (overdue) | received tally = stored |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for tip in tips:
+        for level in tip["levels"]:
+            load = level["load"]
+            equal = load["tally_received"] == load["stored"]
+            lines.append(f"| {tip['database']} | {load['total']:,} | {load['added']:,} | {load['links_added']:,} | "
+                         f"{load['events_added']:,} | {load['rows_seconds']:.1f} s | {load['seconds']:.1f} s | "
+                         f"{load['tally_rows']:,} | {load['open']:,} ({load['overdue']:,}) | "
+                         f"{'yes' if equal else 'NO'} ({load['tally_received']:,}) |")
+    lines += [
+        "",
+        "### Pages and the report form at each size",
+        "",
+        "The filtered list asks for the open tips of one kind (construction noise, the most reported); the "
+        "district statistics for the first district. The handler queue and the overdue board are fetched signed "
+        "in as the demo admin (the office, which sees every tip): wrk sends the session cookie of a sign-in "
+        "through the login form, checked to answer 200 rather than the login redirect. The report row POSTs "
+        "a valid anonymous report per request (one of 50, most with coordinates, drawn over the kinds and "
+        "districts) from one session, its CSRF token and cookie fetched once; a 303 is an accepted report and "
+        "*stored* is how many tips the run added (requests still in flight when wrk stops are stored but not "
+        "counted by wrk).",
+        "",
+        "| database | tips | page | req/s | ÷ Flask hello | p50 | p99 | server CPU µs/req "
+        "| database CPU µs/req | non-2xx/3xx |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for tip in tips:
+        for level in tip["levels"]:
+            reference = level["pages"][0][1]["rps"]
+            for label, result in level["pages"]:
+                if "stored" in result:
+                    label += (f" (wrk counted {result['requests']:,}; stored {result['stored']:,}; received "
+                              f"tally = stored afterwards: {'yes' if result['tally_equal'] else 'NO'})")
+                database_cpu = f"{result['db_cpu_us']:.0f}" if tip["database"] == "PostgreSQL" else "–"
+                lines.append(f"| {tip['database']} | {level['size']:,} | {label} | {result['rps']:.0f} | "
+                             f"{result['rps'] / reference:.2f} | {result['p50']} | {result['p99']} | "
+                             f"{result['cpu_us']:.0f} | {database_cpu} | {result['non_2xx']} |")
     return lines
 
 

@@ -211,3 +211,18 @@ def test_the_overdue_board_lists_by_bureau_and_escalates(client, csrf, auth, ses
     auth.logout()
     auth.login("handler")
     assert client.get("/admin/tips/overdue").status_code == 403
+
+
+def test_the_report_form_shows_open_reports_of_the_same_kind_nearby(client, session, staff, city, report):
+    same, _ = report(categories=[city.air])
+    other_kind, _ = report(categories=[city.water])
+    finished, _ = report(categories=[city.air])
+    services.take_step(session, staff["admin"], finished, Step.REJECT, Rules(), note="重复")
+    session.commit()
+    response = client.get(f"/tips/nearby?district={city.district.id}&categories={city.air.id}", headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert "Already reported nearby" in html and same.public_number in html
+    assert other_kind.public_number not in html and finished.public_number not in html
+    assert "和平大道" not in html and "化工厂" not in html  # public fields only
+    assert client.get(f"/tips/nearby?district={city.district.id}").get_data(as_text=True).strip() == ""
+    assert 'hx-get="/tips/nearby"' in client.get("/tips/new").get_data(as_text=True)
