@@ -81,6 +81,11 @@ class Config:
     # Reports per client address, and tracking-code lookups (against guessing).
     TIP_SUBMIT_RATE_LIMIT = os.environ.get("TIP_SUBMIT_RATE_LIMIT", "20 per hour")
     TIP_TRACK_RATE_LIMIT = os.environ.get("TIP_TRACK_RATE_LIMIT", "30 per minute")
+    # Open311 API: requests per client address to the whole API, and reports posted per address.
+    OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "120 per minute")
+    OPEN311_SUBMIT_RATE_LIMIT = os.environ.get("OPEN311_SUBMIT_RATE_LIMIT", "60 per hour")
+    # Open311 discovery "contact": who API users write to; empty uses PRIVACY_CONTACT.
+    OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

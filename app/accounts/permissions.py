@@ -44,6 +44,7 @@ class Permission(StrEnum):
     SURVEYS_INTERVIEW = "surveys.interview"
     TIPS_HANDLE = "tips.handle"
     CALENDAR_MANAGE = "calendar.manage"
+    OPEN311_MANAGE = "open311.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
