@@ -248,6 +248,28 @@ def update_list(fmt: str):
     return _respond(fmt, "service_request_updates", body, "request_update")
 
 
+@bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@api
+def unknown(unknown: str):
+    """Anything else under /open311/v2/ is answered in the standard format too: 405 for a known resource
+    asked with the wrong method, 404 otherwise."""
+    fmt = "json" if unknown.endswith(".json") else "xml"
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ("GET", "POST"):
+        try:
+            endpoint, _args = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != request.endpoint:
+            allowed.append(method)
+    if allowed:
+        response = _error_response(fmt, Open311Error(405, _("Use %(methods)s here.", methods=", ".join(allowed))))
+        response.headers["Allow"] = ", ".join(allowed)
+        return response
+    return _error_response(fmt, Open311Error(404, _("There is no such resource in the Open311 API.")))
+
+
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 

@@ -535,3 +535,20 @@ def test_the_api_is_rate_limited_with_the_standard_error(database_url, tmp_path)
 
         limiter.reset()
         db.engine.dispose()
+
+
+# Unknown resources and methods.
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_an_unknown_resource_is_404_in_the_standard_format(client, fmt):
+    response = client.get(f"{V2}/nothing/here.{fmt}")
+    assert response.status_code == 404
+    assert error_of(response, fmt) == (404, "There is no such resource in the Open311 API.")
+
+
+def test_a_wrong_method_is_405_in_the_standard_format(client):
+    response = client.delete(f"{V2}/services.json")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET"
+    assert error_of(response, "json") == (405, "Use GET here.")
+    response = client.put(f"{V2}/requests.xml")
+    assert response.status_code == 405 and response.headers["Allow"] == "GET, POST"
