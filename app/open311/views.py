@@ -159,7 +159,8 @@ def _district(attribute: str):
 @api
 def create(fmt: str):
     try:
-        key = services.authenticate(db.session, request.form.get("api_key"), "create_request")
+        # Some clients put the key in the query string rather than the body; both are accepted.
+        key = services.authenticate(db.session, request.values.get("api_key"), "create_request")
     except Open311Error:
         db.session.commit()  # the refused attempt stays in the audit log
         raise

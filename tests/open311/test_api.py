@@ -173,6 +173,11 @@ def test_a_key_works_until_it_is_revoked(client, session, staff, city, api_key):
     assert refused[-1].object_id == str(row.id) and "revoked" in refused[-1].note
 
 
+def test_the_key_may_come_in_the_query_string(client, session, city, api_key):
+    data = {"service_code": "air", "address_string": "和平大道", "description": "夜间排放黑烟，气味刺鼻"}
+    assert client.post(f"{V2}/requests.json?api_key={api_key[1]}", data=data).status_code == 200
+
+
 def test_every_use_of_a_key_is_counted_and_audited(client, session, city, api_key):
     row, key = api_key
     post_request(client, key)
