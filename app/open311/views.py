@@ -31,8 +31,9 @@ PARAMETERS = {"categories": "service_code", "description": "description", "distr
 CHANGESET = "2026-12-01T00:00:00Z"  # when this API's shape last changed
 
 
-def _respond(fmt: str, root: str, body, item: str | None = None, status: int = 200) -> Response:
-    return Response(render(fmt, root, body, item), status, mimetype=MIME_TYPES[fmt])
+def _respond(fmt: str, root: str, body, item: str | None = None) -> Response:
+    # Names and notices follow Accept-Language when ?locale= is absent, so caches must tell them apart.
+    return Response(render(fmt, root, body, item), 200, mimetype=MIME_TYPES[fmt], headers={"Vary": "Accept-Language"})
 
 
 def api(view):

@@ -18,7 +18,8 @@ def english(client):
 
 
 def issue(client, csrf, name="12369 app"):
-    return client.post("/admin/open311/keys", data={"name": name, "csrf_token": csrf.token(client, "/admin/open311/keys")})
+    token = csrf.token(client, "/admin/open311/keys")
+    return client.post("/admin/open311/keys", data={"name": name, "csrf_token": token})
 
 
 def test_an_admin_issues_a_key_that_is_shown_once(client, auth, csrf, session, staff):

@@ -1,7 +1,7 @@
 """The Open311 GeoReport v2 endpoints against the specification's request and response shapes: discovery,
 services, service definitions, POST and GET requests, tokens, FixMyStreet's servicerequestupdates; every
 error in the standard format; and no personal data, exact point or uncleared photo ever leaving."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +11,7 @@ from app.db_types import utcnow
 from app.open311 import services as open311
 from app.open311.models import ApiKey, ApiRequest
 from app.tips import services as tips
-from app.tips.models import Tip, TipCategory, TipEvent, TipPhoto
+from app.tips.models import Tip, TipCategory, TipEvent
 from app.tips.workflow import Step
 from tests import factories
 from tests.open311.conftest import as_json, xml
