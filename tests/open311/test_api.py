@@ -261,6 +261,12 @@ def test_name_and_phone_make_a_real_name_report_and_email_is_not_kept(client, se
     assert all("lilei@example.com" not in (e.note or "") for e in tip.events)
 
 
+def test_the_specifications_example_fields_we_do_not_use_are_ignored(client, session, city, api_key):
+    response = post_request(client, api_key[1], jurisdiction_id="city.gov", **{"attribute[WHISHETN]": "123",
+                                                                               "address_id": "545483"})
+    assert response.status_code == 200 and tip_count(session) == 1
+
+
 def test_western_names_keep_their_order(client, session, city, api_key):
     post_request(client, api_key[1], first_name="Jane", last_name="Doe", phone=PHONE)
     assert session.scalar(select(Tip)).reporter_name == "Jane Doe"
