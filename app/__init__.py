@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.org import admin_views as org_admin
     from app import surveys
     from app.tips import views as tips_views
+    from app.open311 import views as open311_views
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters
     from app.web import views as web
@@ -76,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     indicators.init_app(app)
     surveys.init_app(app)
     tips_views.init_app(app)
+    open311_views.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     _register_staff_nav(app)

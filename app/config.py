@@ -87,6 +87,11 @@ class Config:
     TIP_DUPLICATE_RADIUS_M = float(os.environ.get("TIP_DUPLICATE_RADIUS_M", 500))
     # Public coordinates are rounded to this many decimal places (2 ≈ 1 km) so no home can be pinpointed.
     TIP_PUBLIC_COORDINATE_PLACES = int(os.environ.get("TIP_PUBLIC_COORDINATE_PLACES", 2))
+    # Open311 API: requests per client address to the whole API, and reports posted per address.
+    OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "120 per minute")
+    OPEN311_SUBMIT_RATE_LIMIT = os.environ.get("OPEN311_SUBMIT_RATE_LIMIT", "60 per hour")
+    # Open311 discovery "contact": who API users write to; empty uses PRIVACY_CONTACT.
+    OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -49,6 +49,7 @@ STAFF_ROUTES = [
     ("/admin/tips/{tip}", Permission.TIPS_HANDLE),
     ("/admin/tips/overdue", Permission.TIPS_SUPERVISE),
     ("/admin/calendar/", Permission.CALENDAR_MANAGE),
+    ("/admin/open311/keys", Permission.OPEN311_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -71,6 +72,7 @@ STAFF_POST_ROUTES = [
     ("/admin/tips/999999/exposure/withdraw", Permission.TIPS_HANDLE),
     ("/admin/tips/999999/escalate", Permission.TIPS_SUPERVISE),
     ("/admin/calendar/2000-01-01/delete", Permission.CALENDAR_MANAGE),
+    ("/admin/open311/keys/999999/revoke", Permission.OPEN311_MANAGE),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>", "/step/accept": "/step/<>",

@@ -45,6 +45,7 @@ class Permission(StrEnum):
     TIPS_HANDLE = "tips.handle"
     TIPS_SUPERVISE = "tips.supervise"
     CALENDAR_MANAGE = "calendar.manage"
+    OPEN311_MANAGE = "open311.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -178,6 +178,12 @@ def submit_tip(session, data: TipInput, photos: list[tuple[bytes, str]], rules: 
     return tip, code
 
 
+def add_internal_note(session, tip: Tip, note: str, actor=None) -> None:
+    """An internal timeline note (never public), e.g. a link an Open311 client sent with a report."""
+    _event(session, tip, "note", actor=actor, note=note, public=False)
+    session.flush()
+
+
 def can_handle(user, tip: Tip) -> bool:
     """Admins handle every tip; a tip handler only those assigned (or routed) to their own bureau."""
     if not user.active:

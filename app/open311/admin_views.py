@@ -1,0 +1,43 @@
+"""Back office of Open311: admins issue API keys (shown once) and revoke them."""
+from flask import Blueprint, abort, flash, request, session as cookie_session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.permissions import Permission
+from app.extensions import db
+from app.open311 import services
+from app.open311.forms import KeyForm
+from app.open311.models import ApiKey
+from app.tips.forms import ConfirmForm
+from app.web.auth import permission_required
+from app.web.htmx import render, see_other
+
+bp = Blueprint("open311_admin", __name__, url_prefix="/admin/open311")
+
+
+@bp.route("/keys", methods=["GET", "POST"])
+@permission_required(Permission.OPEN311_MANAGE)
+def keys():
+    form = KeyForm()
+    if form.validate_on_submit():
+        _row, key = services.issue_key(db.session, current_user, form.name.data)
+        db.session.commit()
+        cookie_session["new_open311_key"] = key  # shown once on the next page, then forgotten
+        return see_other(url_for(".keys"))
+    rows = db.session.scalars(select(ApiKey).order_by(ApiKey.revoked_at.is_not(None), ApiKey.id.desc())).all()
+    return render("admin/open311/keys.html", "admin/open311/_keys.html", form=form, rows=rows,
+                  new_key=cookie_session.pop("new_open311_key", None), confirm=ConfirmForm(),
+                  status=422 if request.method == "POST" else 200)
+
+
+@bp.post("/keys/<int:key_id>/revoke")
+@permission_required(Permission.OPEN311_MANAGE)
+def revoke(key_id: int):
+    row = db.session.get(ApiKey, key_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.revoke_key(db.session, current_user, row)
+    db.session.commit()
+    flash(_("The key is revoked: requests sent with it are refused from now on."), "success")
+    return see_other(url_for(".keys"))

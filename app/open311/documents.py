@@ -1,0 +1,118 @@
+"""GeoReport v2 documents built from our objects: services, service definitions, requests and updates.
+Only public facts go in: no reporter identity, no reporter's text, street-level addresses, rounded points,
+cleared photos only."""
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from app.i18n import site_zone
+from app.open311.formats import end_of_day, public_coordinate, street_level, w3c
+from app.tips.models import Tip, TipCategory, TipEvent
+from app.tips.queries import current_due
+from app.tips.workflow import EVENT_TITLES
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# Timeline entries after which a tip is closed (not accepted, closed, or rated at the end).
+CLOSING_STEPS = frozenset({"reject", "close", "rated_satisfied", "rated_unsatisfied_closed"})
+SUBTYPE, DISTRICT, REPORTED_UNIT = "subtype", "district", "reported_unit"
+
+
+def service_notice() -> str:
+    config = current_app.config
+    return _("Every report is answered: acceptance is decided within %(accept)d days, and an accepted case is "
+             "concluded within %(conclude)d days.", accept=config["TIP_ACCEPT_DAYS"],
+             conclude=config["TIP_CONCLUDE_DAYS"])
+
+
+def service(category: TipCategory, children: list[TipCategory], needs_metadata: bool) -> dict:
+    bureau = category.bureau.name if category.bureau else ""
+    description = (_("Report %(name)s; handled by %(bureau)s.", name=category.name, bureau=bureau) if bureau
+                   else _("Report %(name)s.", name=category.name))
+    return {"service_code": category.code, "service_name": category.name, "description": description,
+            "metadata": bool(children) or needs_metadata, "type": "realtime",
+            "keywords": ", ".join(child.name for child in children), "group": _("Pollution reports")}
+
+
+def _list_attribute(code: str, order: int, required: bool, description: str, values: list[tuple[str, str]],
+                    datatype_description: str) -> dict:
+    return {"variable": True, "code": code, "datatype": "singlevaluelist", "required": required,
+            "datatype_description": datatype_description, "order": order, "description": description,
+            "values": [{"key": key, "name": name} for key, name in values]}
+
+
+def definition(category: TipCategory, children: list[TipCategory], districts: list) -> dict:
+    """The service definition: the sub-type, the district (required when the city has several) and the
+    reported unit."""
+    attributes = []
+    if children:
+        attributes.append(_list_attribute(SUBTYPE, len(attributes) + 1, False, _("Which kind, more precisely?"),
+                                          [(c.code, c.name) for c in children],
+                                          _("One of the keys listed under values.")))
+    if len(districts) > 1:
+        attributes.append(_list_attribute(DISTRICT, len(attributes) + 1, True, _("District"),
+                                          [(d.code, d.name) for d in districts],
+                                          _("One of the keys listed under values.")))
+    attributes.append({"variable": True, "code": REPORTED_UNIT, "datatype": "string", "required": False,
+                       "datatype_description": _("At most 200 characters."), "order": len(attributes) + 1,
+                       "description": _("The company or unit responsible, if you know it"), "values": []})
+    return {"service_code": category.code, "attributes": attributes}
+
+
+def service_of(tip: Tip) -> TipCategory | None:
+    """The service a tip belongs to: its first top-level category, or the parent of its first sub-type."""
+    for category in tip.categories:
+        if category.parent_id is None:
+            return category
+    first = tip.categories[0] if tip.categories else None
+    return first.parent if first is not None and first.parent is not None else first
+
+
+def _cleared_photo_url(tip: Tip) -> str | None:
+    photo = next((p for p in tip.photos if p.cleared), None)
+    return url_for("tips.photo", photo_id=photo.id, _external=True) if photo else None
+
+
+def public_address(tip: Tip) -> str:
+    street = street_level(tip.address)
+    return f"{tip.district.name} {street}" if street else tip.district.name
+
+
+def request(tip: Tip) -> dict:
+    """One service request as the public may see it."""
+    category = service_of(tip)
+    public_events = [e for e in tip.events if e.public]
+    note = next((e.note for e in reversed(public_events) if e.note), "")
+    state = tip.state_enum
+    latitude, longitude = public_coordinate(tip.latitude), public_coordinate(tip.longitude)
+    return {
+        "service_request_id": tip.public_number,
+        "status": "open" if state.is_open else "closed",
+        "status_notes": _("%(state)s: %(note)s", state=state.title, note=note) if note else str(state.title),
+        "service_name": category.name if category else "",
+        "service_code": category.code if category else "",
+        "description": "",  # the reporter's own words may identify them; they stay inside
+        "agency_responsible": tip.bureau.name if tip.bureau else "",
+        "service_notice": service_notice(),
+        "requested_datetime": w3c(tip.submitted_at),
+        "updated_datetime": w3c(max((e.at for e in public_events), default=tip.submitted_at)),
+        "expected_datetime": w3c(end_of_day(current_due(tip), site_zone())),
+        "address": public_address(tip),
+        "address_id": "",
+        "zipcode": "",
+        "lat": latitude,
+        "long": longitude,
+        "media_url": _cleared_photo_url(tip),
+    }
+
+
+def update(event: TipEvent) -> dict:
+    """A public timeline entry as a FixMyStreet request_update."""
+    title = str(EVENT_TITLES.get(event.step, event.step))
+    photo = _cleared_photo_url(event.tip) if event.step == "conclude" else None
+    return {
+        "update_id": str(event.id),
+        "service_request_id": event.tip.public_number,
+        "status": "closed" if event.step in CLOSING_STEPS else "open",
+        "updated_datetime": w3c(event.at),
+        "description": _("%(state)s: %(note)s", state=title, note=event.note) if event.note else title,
+        "media_url": photo or "",
+    }
