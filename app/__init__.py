@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.org import admin_views as org_admin
     from app import surveys
     from app.tips import views as tips_views
+    from app.disclosure import views as disclosure_views
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters
     from app.web import views as web
@@ -76,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     indicators.init_app(app)
     surveys.init_app(app)
     tips_views.init_app(app)
+    disclosure_views.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     _register_staff_nav(app)
@@ -93,6 +95,8 @@ def _register_staff_nav(app: Flask) -> None:
               _l("The responsible units that lead indicators and handle cases."))
     add_staff(app, "accounts_admin.index", _l("Staff accounts"), Permission.USERS_MANAGE,
               _l("Accounts, roles and passwords."))
+    add_staff(app, "disclosure_admin.queue", _l("Disclosure requests"), Permission.DISCLOSURE_HANDLE,
+              _l("Register, complete, extend and answer requests for information, with the deadline in colour."))
     add_staff(app, "admin.audit_log", _l("Audit log"), Permission.AUDIT_VIEW,
               _l("Every privileged action: who, what, when and from where."))
 

@@ -74,7 +74,7 @@ class StepForm(BaseForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     days = IntegerField(_l("Extra working days"), validators=[
         Optional(), NumberRange(min=1, max=365, message=_l("Enter a number of days."))])
-    reply_type = SelectField(_l("Reply type (art. 36)"), choices=[("", "")] + _enum_choices(ReplyType),
+    reply_type = SelectField(_l("Reply type (art. 36)"), choices=choices([("", "—")] + [(t.value, t.title) for t in ReplyType]),
                              validate_choice=False)
     partial = BooleanField(_l("Partly disclosed: some parts withheld (art. 37)"))
     reply_text = TextAreaField(_l("Reply to the applicant"), validators=[Optional(), Length(max=5000)])
