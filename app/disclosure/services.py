@@ -187,14 +187,11 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
             raise DisclosureError(_("Give the reason for the extension; the applicant is told."))
         request.extension_days, request.extension_reason = days, note
         request.answer_due = rules.due(request.answer_due, days)
-        public_note = _("%(n)d working days: %(reason)s", n=days, reason=note)
-        note = ""
+        public_note, note = note, ""
     elif step == Step.ANSWER:
-        public_note = _answer(session, request, reply, list(documents), upload_dir, max_document_bytes, now, today)
+        _answer(session, request, reply, list(documents), upload_dir, max_document_bytes, now, today)
     elif step == Step.REDIRECT:
         request.finished_on = today
-        public_note = _("A complaint about pollution is not a request for information (art. 39 of the "
-                        "regulation): please report it through the pollution tip form.")
     request.state = target.value
     _event(session, request, step.value, actor=actor, note=public_note)
     if note:
@@ -205,7 +202,7 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
 
 
 def _answer(session, request, reply: Reply | None, documents: list, upload_dir: str, max_bytes: int, now,
-            today) -> str:
+            today) -> None:
     if reply is None or not reply.text.strip():
         raise DisclosureError(_("Choose the reply type and write the reply."))
     missing = reply_requirements(reply.reply_type, partial=reply.partial, legal_ground=reply.legal_ground,
@@ -233,8 +230,6 @@ def _answer(session, request, reply: Reply | None, documents: list, upload_dir: 
     request.reply_text = reply.text.strip()
     request.legal_ground, request.competent_body = reply.legal_ground.strip(), reply.competent_body.strip()
     request.answered_at, request.answered_on, request.finished_on = now, today, today
-    title = _("Partly disclosed") if reply.partial else reply.reply_type.title
-    return str(title)
 
 
 def complete(session, request: DisclosureRequest, text: str, rules: Rules, now: datetime | None = None) -> None:

@@ -193,7 +193,7 @@ def test_redirect_a_complaint_to_the_tip_channel(session, apply, staff, rules):
     services.take_step(session, staff["bureau_editor"], created, Step.REDIRECT, rules, note="转举报渠道")
     assert created.state == RequestState.REDIRECTED and created.finished_on is not None
     public, internal = created.events[-2], created.events[-1]
-    assert public.public and "tip" in public.note
+    assert public.public and public.step == "redirect" and public.note == ""
     assert not internal.public and internal.note == "转举报渠道"
 
 
