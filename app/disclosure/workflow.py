@@ -65,7 +65,7 @@ STEP_TITLES = {
     Step.COMPLETE: _l("Send the completed application"),
     Step.ABANDON: _l("Close as abandoned (not completed in time)"),
     Step.EXTEND: _l("Extend the deadline"),
-    Step.ANSWER: _l("Answer"),
+    Step.ANSWER: _l("Answer the request"),
     Step.CLOSE: _l("Close"),
     Step.WITHDRAW: _l("Withdraw the application"),
     Step.REDIRECT: _l("Close as a complaint redirected to the tip channel"),
