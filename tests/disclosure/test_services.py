@@ -19,6 +19,13 @@ def actions(session, request) -> list[str]:
                                 .order_by(AuditEntry.id)))
 
 
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages in English, as a request with ?lang=en would have them."""
+    with app.test_request_context("/?lang=en"):
+        yield
+
+
 @pytest.fixture
 def rules():
     return Rules(overrides=NATIONAL_DAY)
