@@ -3,7 +3,6 @@ applicant's completion and withdrawal, and every look at the applicant's identit
 never commit."""
 import hashlib
 import hmac
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,11 +16,10 @@ from app.disclosure.models import DisclosureDocument, DisclosureEvent, Disclosur
 from app.disclosure.screening import looks_like_complaint
 from app.disclosure.workflow import (APPLICANT_STEPS, ReplyType, RequestState, Step, TransitionError, next_state,
                                      reply_requirements)
+from app.tips.services import new_code  # noqa: F401  (the same 16-character codes as tips: 31^16 possibilities)
 from app.web import uploads
 from app.workdays.days import add_days, days_left
 
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 16  # 31^16 ≈ 7·10^23 codes: guessing one is hopeless, and the lookup is rate-limited
 DOCUMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "png", "jpeg"})
 
 
@@ -72,11 +70,6 @@ class Reply:
     partial: bool = False
     legal_ground: str = ""
     competent_body: str = ""
-
-
-def new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
 def normalise_code(code: str) -> str:
