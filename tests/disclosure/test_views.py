@@ -319,3 +319,50 @@ def test_documents_of_other_requests_are_not_served(client, auth, session, staff
     auth.login("editor")
     assert client.get(f"/admin/disclosure-requests/documents/{document_id}").status_code == 403
     assert other_code
+
+
+def test_extend_and_ask_for_completion_through_the_page(client, auth, csrf, session, received):
+    created, code = received
+    auth.login("editor")
+    url = f"/admin/disclosure-requests/{created.id}"
+    token = csrf.token(client, url)
+    client.post(url + "/step/register", data={"csrf_token": token})
+    client.post(url + "/step/request_completion", data={"csrf_token": token, "note": "请写明文件年份"})
+    session.expire_all()
+    row = session.get(DisclosureRequest, created.id)
+    assert row.state == RequestState.COMPLETION_REQUESTED and row.completion_request == "请写明文件年份"
+    track = f"/disclosure-requests/track/{code}"
+    client.post(track, data={"csrf_token": csrf.token(client, track), "action": "complete", "text": "2025年度"})
+    bad = client.post(url + "/step/extend", data={"csrf_token": token, "days": "21", "note": "第三方意见"})
+    assert bad.status_code == 303 and "between 1 and 20 working days" in client.get(url).get_data(as_text=True)
+    client.post(url + "/step/extend", data={"csrf_token": token, "days": "5", "note": "需征求第三方意见"})
+    session.expire_all()
+    row = session.get(DisclosureRequest, created.id)
+    assert row.state == RequestState.EXTENDED and row.extension_days == 5
+    page = client.get(track).get_data(as_text=True)
+    assert "需征求第三方意见" in page and "5 working days" in page
+
+
+def test_the_queue_filters_by_colour_and_admins_see_every_bureau(client, auth, session, staff, received):
+    services.submit_request(session, services.Application(
+        applicant_type="citizen", name="赵六", phone="13900000001", address="x路", id_number="E12345678",
+        bureau_id=staff["bureaus"]["other"].id, description="请公开水质监测报告", delivery_form="paper",
+        delivery_method="post"), Rules(), "test-secret-key-not-for-production")
+    session.commit()
+    auth.login("admin")
+    html = client.get("/admin/disclosure-requests/").get_data(as_text=True)
+    assert html.count("YSQ-") == 2 and "On track: 2" in html
+    assert "YSQ-" not in client.get("/admin/disclosure-requests/?colour=red").get_data(as_text=True)
+
+
+def test_tracking_lookups_are_rate_limited(database_url, tmp_path):
+    from app import create_app
+    from tests.conftest import IsolatedClient, base_config
+
+    config = base_config(database_url) | {"RATELIMIT_ENABLED": True, "DISCLOSURE_TRACK_RATE_LIMIT": "3 per minute",
+                                          "UPLOAD_DIR": str(tmp_path)}
+    limited = create_app(config)
+    limited.test_client_class = IsolatedClient
+    client = limited.test_client()
+    codes = [client.get(f"/disclosure-requests/track/GUESS-{n}").status_code for n in range(4)]
+    assert codes == [404, 404, 404, 429]
