@@ -90,6 +90,8 @@ class Config:
     # Applications per client address, and tracking-code lookups (against guessing).
     DISCLOSURE_SUBMIT_RATE_LIMIT = os.environ.get("DISCLOSURE_SUBMIT_RATE_LIMIT", "20 per hour")
     DISCLOSURE_TRACK_RATE_LIMIT = os.environ.get("DISCLOSURE_TRACK_RATE_LIMIT", "30 per minute")
+    # Live complaint checks of the application text while it is typed (htmx), per client address.
+    DISCLOSURE_SCREEN_RATE_LIMIT = os.environ.get("DISCLOSURE_SCREEN_RATE_LIMIT", "60 per minute")
     # Largest reply document accepted, in bytes.
     MAX_DISCLOSURE_DOCUMENT_BYTES = int(os.environ.get("MAX_DISCLOSURE_DOCUMENT_BYTES", 10 * 1024 * 1024))
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.

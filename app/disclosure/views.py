@@ -38,6 +38,9 @@ def _secret() -> str:
 def _form() -> ApplicationForm:
     form = ApplicationForm()
     form.bureau_id.choices = [(0, _("— choose —"))] + [(b.id, b.name) for b in bureaus(db.session)]
+    # With htmx, the complaint notice appears while the applicant types; without it, on submit.
+    form.description.render_kw = {"hx-post": url_for(".screen"), "hx-target": "#complaint-notice",
+                                  "hx-swap": "outerHTML", "hx-trigger": "change, keyup changed delay:1s"}
     return form
 
 
@@ -99,6 +102,15 @@ def new():
     complaint = looks_like_complaint(form.description.data or "")
     return render("disclosure/new.html", form=form, complaint=complaint,
                   status=422 if request.method == "POST" else 200)
+
+
+@bp.post("/screen")
+@limiter.limit(lambda: current_app.config["DISCLOSURE_SCREEN_RATE_LIMIT"])
+def screen():
+    """The complaint notice for the text typed so far (an htmx fragment; the full form without htmx)."""
+    form = _form()
+    complaint = looks_like_complaint(form.description.data or "")
+    return render("disclosure/new.html", "disclosure/_complaint_notice.html", form=form, complaint=complaint)
 
 
 @bp.get("/submitted")

@@ -65,3 +65,14 @@ def test_the_tracking_form_is_accessible(page):
     page.get_by_role("button", name="查询").click()
     expect(page.locator(".error-summary")).to_contain_text("没有与此查询码对应的申请")
     assert_accessible(page)
+
+
+def test_a_complaint_brings_the_tip_form_while_typing(page, page_errors):
+    page.goto("/disclosure-requests/new?lang=zh_Hans")
+    page.fill("#description", "我要举报化工厂夜间偷排污水")
+    page.locator("#description").blur()
+    notice = page.locator("#complaint-notice")
+    expect(notice).to_contain_text("这是污染投诉举报吗？")
+    expect(notice.get_by_role("link", name="通过污染举报表反映")).to_have_attribute("href", "/tips/new")
+    assert_accessible(page)
+    assert page_errors == []

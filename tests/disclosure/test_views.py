@@ -366,3 +366,18 @@ def test_tracking_lookups_are_rate_limited(database_url, tmp_path):
     client = limited.test_client()
     codes = [client.get(f"/disclosure-requests/track/GUESS-{n}").status_code for n in range(4)]
     assert codes == [404, 404, 404, 429]
+
+
+def test_the_complaint_notice_appears_while_typing(client, csrf, staff):
+    token = csrf.token(client, "/disclosure-requests/new")
+    page = client.get("/disclosure-requests/new").get_data(as_text=True)
+    assert 'hx-post="/disclosure-requests/screen"' in page and '<div id="complaint-notice"' in page
+    fragment = client.post("/disclosure-requests/screen", data={"csrf_token": token, "description": "举报工厂偷排"},
+                           headers=HTMX)
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and html.startswith('<div id="complaint-notice"')
+    assert 'href="/tips/new"' in html and 'name="not_a_complaint"' in html and "<html" not in html
+    calm = client.post("/disclosure-requests/screen", data={"csrf_token": token, "description": "请公开环评批复"},
+                       headers=HTMX).get_data(as_text=True)
+    assert "/tips/new" not in calm
+    assert client.post("/disclosure-requests/screen", data={"description": "举报"}, headers=HTMX).status_code == 400
