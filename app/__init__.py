@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from app import surveys
     from app.tips import views as tips_views
     from app.open311 import views as open311_views
+    from app.disclosure import views as disclosure_views
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters
     from app.web import views as web
@@ -78,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     surveys.init_app(app)
     tips_views.init_app(app)
     open311_views.init_app(app)
+    disclosure_views.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     _register_staff_nav(app)
@@ -95,6 +97,8 @@ def _register_staff_nav(app: Flask) -> None:
               _l("The responsible units that lead indicators and handle cases."))
     add_staff(app, "accounts_admin.index", _l("Staff accounts"), Permission.USERS_MANAGE,
               _l("Accounts, roles and passwords."))
+    add_staff(app, "disclosure_admin.queue", _l("Disclosure requests"), Permission.DISCLOSURE_HANDLE,
+              _l("Register, complete, extend and answer requests for information, with the deadline in colour."))
     add_staff(app, "admin.audit_log", _l("Audit log"), Permission.AUDIT_VIEW,
               _l("Every privileged action: who, what, when and from where."))
 

@@ -92,6 +92,19 @@ class Config:
     OPEN311_SUBMIT_RATE_LIMIT = os.environ.get("OPEN311_SUBMIT_RATE_LIMIT", "60 per hour")
     # Open311 discovery "contact": who API users write to; empty uses PRIVACY_CONTACT.
     OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
+    # Disclosure requests (依申请公开), in working days: answer, one extension at most, the applicant's time to
+    # complete an unclear application; yellow supervision this many working days before the answer is due.
+    DISCLOSURE_ANSWER_DAYS = int(os.environ.get("DISCLOSURE_ANSWER_DAYS", 20))
+    DISCLOSURE_EXTENSION_MAX_DAYS = int(os.environ.get("DISCLOSURE_EXTENSION_MAX_DAYS", 20))
+    DISCLOSURE_COMPLETION_DAYS = int(os.environ.get("DISCLOSURE_COMPLETION_DAYS", 7))
+    DISCLOSURE_WARN_DAYS = int(os.environ.get("DISCLOSURE_WARN_DAYS", 5))
+    # Applications per client address, and tracking-code lookups (against guessing).
+    DISCLOSURE_SUBMIT_RATE_LIMIT = os.environ.get("DISCLOSURE_SUBMIT_RATE_LIMIT", "20 per hour")
+    DISCLOSURE_TRACK_RATE_LIMIT = os.environ.get("DISCLOSURE_TRACK_RATE_LIMIT", "30 per minute")
+    # Live complaint checks of the application text while it is typed (htmx), per client address.
+    DISCLOSURE_SCREEN_RATE_LIMIT = os.environ.get("DISCLOSURE_SCREEN_RATE_LIMIT", "60 per minute")
+    # Largest reply document accepted, in bytes.
+    MAX_DISCLOSURE_DOCUMENT_BYTES = int(os.environ.get("MAX_DISCLOSURE_DOCUMENT_BYTES", 10 * 1024 * 1024))
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

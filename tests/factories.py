@@ -150,3 +150,15 @@ def tip(session, *, bureau_=None, district=None, anonymous=True, **values):
                              **values)
     created, _code = services.submit_tip(session, data, [], services.Rules(), "")
     return created
+
+
+def disclosure_request(session, *, bureau_, secret="test-secret-key-not-for-production", **values):
+    """A received disclosure request addressed to bureau_."""
+    from app.disclosure import services
+
+    data = dict(applicant_type="citizen", name="李四", id_type="resident_id", id_number="420102199001011234",
+                phone="13900000000", address="和平大道1号", bureau_id=bureau_.id, description="请公开重点排污单位名录",
+                delivery_form="electronic", delivery_method="email", email="li@example.cn")
+    data.update(values)
+    created, _code = services.submit_request(session, services.Application(**data), services.Rules(), secret)
+    return created

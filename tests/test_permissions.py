@@ -50,6 +50,8 @@ STAFF_ROUTES = [
     ("/admin/tips/overdue", Permission.TIPS_SUPERVISE),
     ("/admin/calendar/", Permission.CALENDAR_MANAGE),
     ("/admin/open311/keys", Permission.OPEN311_MANAGE),
+    ("/admin/disclosure-requests/", Permission.DISCLOSURE_HANDLE),
+    ("/admin/disclosure-requests/{disclosure_request}", Permission.DISCLOSURE_HANDLE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -73,9 +75,15 @@ STAFF_POST_ROUTES = [
     ("/admin/tips/999999/escalate", Permission.TIPS_SUPERVISE),
     ("/admin/calendar/2000-01-01/delete", Permission.CALENDAR_MANAGE),
     ("/admin/open311/keys/999999/revoke", Permission.OPEN311_MANAGE),
+    ("/admin/disclosure-requests/999999/step/register", Permission.DISCLOSURE_HANDLE),
+    ("/admin/disclosure-requests/999999/applicant", Permission.DISCLOSURE_HANDLE),
+]
+# GET routes answered with 404 for a missing object once the permission is granted.
+STAFF_GET_MISSING_ROUTES = [
+    ("/admin/disclosure-requests/documents/999999", Permission.DISCLOSURE_HANDLE),
 ]
 # Path segments that stand for a route variable other than an id.
-VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>", "/step/accept": "/step/<>",
+VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>", "/step/accept": "/step/<>", "/step/register": "/step/<>",
                      "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>"}
 
 
@@ -92,17 +100,19 @@ def targets(session, staff):
     question = survey.sections[0].questions[0]
     response_id = session.scalar(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id))
     tip = factories.tip(session, bureau_=staff["bureaus"]["home"], district=place)
+    disclosure_request = factories.disclosure_request(session, bureau_=staff["bureaus"]["home"])
     session.commit()
     return {"user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
             "measure": measure.id, "catalogue": catalogue.id, "survey": survey.id,
-            "section": survey.sections[0].id, "question": question.id, "response": response_id, "tip": tip.id}
+            "section": survey.sections[0].id, "question": question.id, "response": response_id, "tip": tip.id,
+            "disclosure_request": disclosure_request.id}
 
 
 def test_every_staff_route_is_in_the_matrix(app):
     guarded = {re.sub(r"<[^>]+>", "<>", rule.rule) for rule in app.url_map.iter_rules()
                if hasattr(app.view_functions[rule.endpoint], "required_permission")}
     listed = set()
-    for url, _ in STAFF_ROUTES + STAFF_POST_ROUTES:
+    for url, _ in STAFF_ROUTES + STAFF_POST_ROUTES + STAFF_GET_MISSING_ROUTES:
         for segment, variable in VARIABLE_SEGMENTS.items():
             url = url.replace(segment, variable)
         listed.add(re.sub(r"\{[a-z_]+\}|\b\d+\b", "<>", url))
@@ -147,3 +157,10 @@ def test_role_post_route_matrix(client, auth, csrf, staff, role, url, permission
     auth.login(staff[role].username)
     response = client.post(url, data={"csrf_token": csrf.token(client)})
     assert response.status_code == (404 if role_has(Role(role), permission) else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url, permission", STAFF_GET_MISSING_ROUTES)
+def test_role_get_missing_route_matrix(client, auth, staff, role, url, permission):
+    auth.login(staff[role].username)
+    assert client.get(url).status_code == (404 if role_has(Role(role), permission) else 403)

@@ -46,11 +46,12 @@ class Permission(StrEnum):
     TIPS_SUPERVISE = "tips.supervise"
     CALENDAR_MANAGE = "calendar.manage"
     OPEN311_MANAGE = "open311.manage"
+    DISCLOSURE_HANDLE = "disclosure.handle"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.BUREAU_EDITOR: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_EDIT}),
+    Role.BUREAU_EDITOR: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_EDIT, Permission.DISCLOSURE_HANDLE}),
     Role.TIP_HANDLER: frozenset({Permission.STAFF_AREA, Permission.TIPS_HANDLE}),
     Role.REVIEWER: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_REVIEW}),
     Role.INTERVIEWER: frozenset({Permission.STAFF_AREA, Permission.SURVEYS_INTERVIEW}),

@@ -6,13 +6,16 @@ import os
 import secrets
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
-from app.demo import indicators, surveys, tips
+from app.demo import disclosure, indicators, surveys, tips
+from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
+from app.workdays.models import overrides as calendar_overrides
 from app.org.models import Bureau, Place, PlaceLevel
 
 CITY = dict(code="yunxi", name_zh_hans="云溪市", name_zh_hant="雲溪市", name_en="Yunxi City",
@@ -103,6 +106,8 @@ def run(session, credentials_file: str, years: int = 3) -> dict:
     interviewer = session.scalar(select(User).where(User.username == "interviewer"))
     created.update(surveys.load(session, admin, interviewer, year=indicators.DEMO_YEARS[-1]))
     created.update(tips.load(session, admin, Rules()))
+    created.update(disclosure.load(session, admin, disclosure_rules(overrides=calendar_overrides(session)),
+                                   current_app.config["SECRET_KEY"]))
     return created
 
 
@@ -127,7 +132,8 @@ def _write_credentials(path: Path, passwords: dict) -> None:
 def summary(created: dict, credentials_file: str) -> str:
     lines = [f"Demo city: {created['places']} places, {created['bureaus']} bureaus and "
              f"{created['indicator_values']} indicator values, {created['surveys']} surveys with "
-             f"{created['survey_responses']} responses, {created['tips']} pollution tips created."]
+             f"{created['survey_responses']} responses, {created['tips']} pollution tips, "
+             f"{created['disclosure_requests']} disclosure requests created."]
     if created["users"]:
         lines.append(f"Demo staff accounts (also saved in {credentials_file}):")
         for username, password in created["users"].items():

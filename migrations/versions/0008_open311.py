@@ -1,7 +1,7 @@
 """Open311: API keys (stored as hashes) and the link from an API request to its tip, with its token.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 import app.db_types
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,108 @@
+"""Handling disclosure requests: the queue with three-colour supervision, the request page with its steps,
+the audited look at the applicant's identity, and the reply documents."""
+from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.permissions import Permission
+from app.disclosure import queries, services
+from app.disclosure.forms import ConfirmForm, StepForm
+from app.disclosure.models import DisclosureDocument, DisclosureRequest
+from app.disclosure.views import document_dir, rules, send_document
+from app.disclosure.workflow import APPLICANT_STEPS, EVENT_TITLES, ReplyType, RequestState, Step, allowed_steps
+from app.extensions import db
+from app.i18n import local_today
+from app.web.auth import deny, permission_required
+from app.web.htmx import render, see_other
+from app.workdays.models import overrides
+
+bp = Blueprint("disclosure_admin", __name__, url_prefix="/admin/disclosure-requests")
+
+
+def _request(request_id: int) -> DisclosureRequest:
+    found = db.session.get(DisclosureRequest, request_id) or abort(404)
+    if not services.can_handle(current_user, found):
+        deny("disclosure.access_denied", found)
+    return found
+
+
+def _supervise(rows):
+    return queries.supervise(rows, local_today(), overrides=overrides(db.session),
+                             warn_days=current_app.config["DISCLOSURE_WARN_DAYS"])
+
+
+@bp.get("/")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def queue():
+    """Open requests (the handler's bureau's, or all for admins) with the running deadline in colour."""
+    state = request.args.get("state", "")
+    if state not in {s.value for s in RequestState}:
+        state = ""
+    colour = request.args.get("colour", "")
+    rows = _supervise(queries.staff_queue(db.session, current_user, state=state))
+    counts = {c: sum(r.colour == c for r in rows) for c in ("red", "yellow", "green")}
+    if colour in counts:
+        rows = [r for r in rows if r.colour == colour]
+    return render("admin/disclosure/queue.html", "admin/disclosure/_queue_rows.html", rows=rows, counts=counts,
+                  state=state, colour=colour, states=list(RequestState))
+
+
+def _detail(found: DisclosureRequest, applicant: dict | None = None):
+    steps = [s for s in allowed_steps(found.state_enum) if s not in APPLICANT_STEPS]
+    return render("admin/disclosure/detail.html", "admin/disclosure/_applicant.html", item=found,
+                  form=StepForm(formdata=None), steps=steps, supervised=_supervise([found])[0], confirm=ConfirmForm(),
+                  reply_types=list(ReplyType), event_titles=EVENT_TITLES, applicant=applicant,
+                  max_extension=current_app.config["DISCLOSURE_EXTENSION_MAX_DAYS"])
+
+
+@bp.get("/<int:request_id>")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def detail(request_id: int):
+    return _detail(_request(request_id))
+
+
+@bp.post("/<int:request_id>/step/<step>")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def take_step(request_id: int, step: str):
+    found = _request(request_id)
+    form = StepForm()
+    if step not in {s.value for s in Step} or not form.validate_on_submit():
+        abort(400)
+    reply = None
+    if form.reply_type.data in {t.value for t in ReplyType}:
+        reply = services.Reply(ReplyType(form.reply_type.data), form.reply_text.data or "", partial=form.partial.data,
+                               legal_ground=form.legal_ground.data or "",
+                               competent_body=form.competent_body.data or "")
+    documents = [(upload.read(), upload.filename) for upload in (form.documents.data or [])
+                 if upload and upload.filename]
+    try:
+        services.take_step(db.session, current_user, found, Step(step), rules(), note=form.note.data or "",
+                           days=form.days.data, reply=reply, documents=documents, upload_dir=document_dir(),
+                           max_document_bytes=current_app.config["MAX_DISCLOSURE_DOCUMENT_BYTES"])
+    except services.DisclosureError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(step)s.", step=Step(step).title), "success")
+    return see_other(url_for(".detail", request_id=request_id))
+
+
+@bp.post("/<int:request_id>/applicant")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def reveal_applicant(request_id: int):
+    """Show the applicant's identity on this one response; the look is audited."""
+    found = _request(request_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    applicant = services.reveal_applicant(db.session, current_user, found)
+    db.session.commit()
+    return _detail(found, applicant)
+
+
+@bp.get("/documents/<int:document_id>")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def document(document_id: int):
+    row = db.session.get(DisclosureDocument, document_id) or abort(404)
+    _request(row.request_id)
+    return send_document(row)

@@ -1,0 +1,88 @@
+"""The public application form, the applicant's completion and withdrawal, and the handlers' step form."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+
+from app.disclosure.models import ApplicantType, DeliveryForm, DeliveryMethod, IdType
+from app.disclosure.workflow import ReplyType
+from app.web.forms import BaseForm, choices
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _enum_choices(enum):
+    return choices([(member.value, member.title) for member in enum])
+
+
+class ApplicationForm(BaseForm):
+    applicant_type = RadioField(_l("You apply as"), default=ApplicantType.CITIZEN.value,
+                                choices=_enum_choices(ApplicantType),
+                                validators=[InputRequired(message=_l("Choose who is applying."))])
+    name = StringField(_l("Your name"), filters=[_strip], validators=[Optional(), Length(max=100)])
+    id_type = SelectField(_l("Identity document"), choices=_enum_choices(IdType), default=IdType.RESIDENT_ID.value)
+    id_number = StringField(_l("Document number"), filters=[_strip], validators=[
+        Optional(), Regexp(r"^[0-9A-Za-z]{5,30}$", message=_l("Enter the document number in letters and digits."))])
+    organisation_name = StringField(_l("Name of the organisation"), filters=[_strip],
+                                    validators=[Optional(), Length(max=200)])
+    credit_code = StringField(_l("Unified social credit code (18 characters)"), filters=[_strip], validators=[
+        Optional(), Regexp(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+                           message=_l("A unified social credit code has 18 digits and capital letters."))])
+    legal_representative = StringField(_l("Legal representative"), filters=[_strip],
+                                       validators=[Optional(), Length(max=100)])
+    phone = StringField(_l("Phone number"), filters=[_strip], validators=[
+        DataRequired(message=_l("Give a phone number so the agency can reach you.")),
+        Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Enter a phone number of digits only."))],
+        render_kw={"inputmode": "tel"})
+    address = StringField(_l("Postal address"), filters=[_strip], validators=[
+        DataRequired(message=_l("Give your postal address.")), Length(max=300)])
+    email = StringField(_l("E-mail (optional)"), filters=[_strip], validators=[
+        Optional(), Email(message=_l("Enter a valid e-mail address.")), Length(max=200)],
+        render_kw={"inputmode": "email"})
+    bureau_id = SelectField(_l("The agency you apply to"), coerce=int, choices=[],
+                            validators=[InputRequired(message=_l("Choose the agency."))])
+    description = TextAreaField(_l("The information you seek"), filters=[_strip], description=_l(
+        "Its title or document number if you know them, or a description specific enough to identify it."),
+        validators=[DataRequired(message=_l("Describe the information you seek.")),
+                    Length(min=5, max=3000, message=_l("Describe the information in 5 to 3000 characters."))])
+    purpose = TextAreaField(_l("Purpose (optional)"), filters=[_strip], validators=[Optional(), Length(max=1000)])
+    delivery_form = RadioField(_l("In what form?"), default=DeliveryForm.ELECTRONIC.value,
+                               choices=_enum_choices(DeliveryForm),
+                               validators=[InputRequired(message=_l("Choose the form."))])
+    delivery_method = RadioField(_l("How do you want to receive it?"), default=DeliveryMethod.EMAIL.value,
+                                 choices=_enum_choices(DeliveryMethod),
+                                 validators=[InputRequired(message=_l("Choose how to receive it."))])
+    not_a_complaint = BooleanField(_l("My application asks for government information; it is not a complaint."))
+    consent = BooleanField(_l("I have read the privacy notice for applications."), validators=[
+        InputRequired(message=_l("Please read the privacy notice and tick the box."))])
+
+
+class TrackForm(BaseForm):
+    code = StringField(_l("Tracking code"), validators=[InputRequired(message=_l("Enter your tracking code.")),
+                                                        Length(max=40)])
+
+
+class CompletionForm(BaseForm):
+    text = TextAreaField(_l("What you add to your application"), filters=[_strip], validators=[
+        DataRequired(message=_l("Write what you add to your application (at least 5 characters).")),
+        Length(min=5, max=3000, message=_l("Write what you add to your application (at least 5 characters)."))])
+
+
+class StepForm(BaseForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    days = IntegerField(_l("Extra working days"), validators=[
+        Optional(), NumberRange(min=1, max=365, message=_l("Enter a number of days."))])
+    reply_type = SelectField(_l("Reply type (art. 36)"), choices=choices([("", "—")] + [(t.value, t.title) for t in ReplyType]),
+                             validate_choice=False)
+    partial = BooleanField(_l("Partly disclosed: some parts withheld (art. 37)"))
+    reply_text = TextAreaField(_l("Reply to the applicant"), validators=[Optional(), Length(max=5000)])
+    legal_ground = TextAreaField(_l("Legal ground for what is withheld"), validators=[Optional(), Length(max=2000)])
+    competent_body = StringField(_l("The body responsible for this information"),
+                                 validators=[Optional(), Length(max=200)])
+    documents = MultipleFileField(_l("Documents (PDF, Word, Excel, PNG or JPEG)"))
+
+
+class ConfirmForm(BaseForm):
+    """A one-button action: it carries the CSRF token."""

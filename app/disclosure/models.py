@@ -1,0 +1,179 @@
+"""Disclosure requests: the application with the applicant's identity, deadlines, reply, documents and timeline."""
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db_types import UTCDateTime, utcnow
+from app.disclosure.workflow import ReplyType, RequestState
+from app.extensions import db
+from app.org.models import Bureau
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(getattr(v, 'value', v)) for v in values)})"
+
+
+class ApplicantType(StrEnum):
+    CITIZEN = "citizen"
+    ORGANISATION = "organisation"  # a legal person or other organisation
+
+    @property
+    def title(self) -> str:
+        return {"citizen": _l("Citizen"), "organisation": _l("Legal person or other organisation")}[self.value]
+
+
+class IdType(StrEnum):
+    RESIDENT_ID = "resident_id"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+    @property
+    def title(self) -> str:
+        return {"resident_id": _l("Resident identity card"), "passport": _l("Passport"),
+                "other": _l("Other identity document")}[self.value]
+
+
+class DeliveryForm(StrEnum):
+    PAPER = "paper"
+    ELECTRONIC = "electronic"
+    INSPECTION = "inspection"  # to read or copy on site
+
+    @property
+    def title(self) -> str:
+        return {"paper": _l("On paper"), "electronic": _l("Electronic file"),
+                "inspection": _l("To read or copy on site")}[self.value]
+
+
+class DeliveryMethod(StrEnum):
+    POST = "post"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+
+    @property
+    def title(self) -> str:
+        return {"post": _l("By post"), "email": _l("By e-mail"), "in_person": _l("Collect in person")}[self.value]
+
+
+class DisclosureRequest(db.Model):
+    """One application. The identity columns are read only by the addressed bureau's handlers and admins."""
+
+    __tablename__ = "disclosure_requests"
+    __table_args__ = (
+        CheckConstraint(_in("state", RequestState), name="state_valid"),
+        CheckConstraint(_in("applicant_type", ApplicantType), name="applicant_type_valid"),
+        CheckConstraint(_in("delivery_form", DeliveryForm), name="delivery_form_valid"),
+        CheckConstraint(_in("delivery_method", DeliveryMethod), name="delivery_method_valid"),
+        CheckConstraint(f"reply_type IS NULL OR {_in('reply_type', ReplyType)}", name="reply_type_valid"),
+        CheckConstraint("extension_days IS NULL OR extension_days BETWEEN 1 AND 20", name="extension_at_most_20"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Only a keyed hash of the applicant's tracking code is stored: the code opens the tracking page.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(24), default=RequestState.RECEIVED.value, index=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    # The applicant (art. 29 (一)).
+    applicant_type: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))  # the citizen's or the organisation's name
+    id_type: Mapped[str] = mapped_column(String(16), default="")
+    id_number: Mapped[str] = mapped_column(String(40), default="")
+    credit_code: Mapped[str] = mapped_column(String(18), default="")  # 统一社会信用代码
+    legal_representative: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    # What is sought (art. 29 (二)) and how (art. 29 (三)).
+    description: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    delivery_form: Mapped[str] = mapped_column(String(16))
+    delivery_method: Mapped[str] = mapped_column(String(16))
+    looks_like_complaint: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Dates in the city's calendar; the answer is due 20 working days after clock_start (art. 33).
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    received_on: Mapped[date] = mapped_column(Date, index=True)
+    clock_start: Mapped[date] = mapped_column(Date)
+    answer_due: Mapped[date] = mapped_column(Date)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completion_requested_on: Mapped[date | None] = mapped_column(Date)
+    completion_due: Mapped[date | None] = mapped_column(Date)
+    completion_request: Mapped[str] = mapped_column(Text, default="")  # what the applicant must add
+    completion_text: Mapped[str] = mapped_column(Text, default="")
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    extension_days: Mapped[int | None] = mapped_column(Integer)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    reply_type: Mapped[str | None] = mapped_column(String(24))
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)  # art. 37: disclosed with parts withheld
+    reply_text: Mapped[str] = mapped_column(Text, default="")
+    legal_ground: Mapped[str] = mapped_column(Text, default="")
+    competent_body: Mapped[str] = mapped_column(String(200), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The city date on which the request stopped running (answered, withdrawn, redirected, abandoned).
+    finished_on: Mapped[date | None] = mapped_column(Date, index=True)
+
+    bureau: Mapped[Bureau] = relationship()
+    documents: Mapped[list["DisclosureDocument"]] = relationship(back_populates="request",
+                                                                 order_by="DisclosureDocument.id")
+    events: Mapped[list["DisclosureEvent"]] = relationship(back_populates="request", order_by="DisclosureEvent.id")
+
+    @property
+    def state_enum(self) -> RequestState:
+        return RequestState(self.state)
+
+    @property
+    def reply_type_enum(self) -> ReplyType | None:
+        return ReplyType(self.reply_type) if self.reply_type else None
+
+    @property
+    def delivery_form_enum(self) -> DeliveryForm:
+        return DeliveryForm(self.delivery_form)
+
+    @property
+    def delivery_method_enum(self) -> DeliveryMethod:
+        return DeliveryMethod(self.delivery_method)
+
+    @property
+    def number(self) -> str:
+        """The request's number in letters and lists; it opens nothing."""
+        return f"YSQ-{self.received_on:%Y}-{self.id:05d}"
+
+    def snapshot(self) -> dict:
+        return {"state": self.state, "bureau_id": self.bureau_id, "answer_due": str(self.answer_due),
+                "completion_due": str(self.completion_due) if self.completion_due else None,
+                "extension_days": self.extension_days, "reply_type": self.reply_type}
+
+
+class DisclosureDocument(db.Model):
+    """A document sent with the reply, checked by its content and stored under a random name."""
+
+    __tablename__ = "disclosure_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("disclosure_requests.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    request: Mapped[DisclosureRequest] = relationship(back_populates="documents")
+
+
+class DisclosureEvent(db.Model):
+    """One line of a request's timeline. Public entries never carry personal data."""
+
+    __tablename__ = "disclosure_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("disclosure_requests.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    step: Mapped[str] = mapped_column(String(24))
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    request: Mapped[DisclosureRequest] = relationship(back_populates="events")

@@ -1,0 +1,118 @@
+"""Reads for disclosure requests: the tracking lookup, the handlers' queue with deadline colours, and the
+figures of the yearly disclosure work report (art. 50)."""
+import hmac
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.permissions import Role
+from app.disclosure.models import DisclosureRequest
+from app.disclosure.workflow import OPEN_STATES, ReplyType, RequestState
+from app.workdays.days import days_left, supervision_colour
+
+OPEN_VALUES = [s.value for s in OPEN_STATES]
+
+
+def find_by_code_hash(session, digest: str) -> DisclosureRequest | None:
+    """The request whose code hashes to digest (looked up by index, then compared in constant time)."""
+    found = session.scalar(select(DisclosureRequest).where(DisclosureRequest.code_hash == digest).options(
+        selectinload(DisclosureRequest.events), selectinload(DisclosureRequest.documents),
+        selectinload(DisclosureRequest.bureau)))
+    if found is None or not hmac.compare_digest(found.code_hash, digest):
+        return None
+    return found
+
+
+def current_due(request: DisclosureRequest) -> date | None:
+    """The deadline running now: the applicant's completion date while waiting for them, else the answer."""
+    state = request.state_enum
+    if state == RequestState.COMPLETION_REQUESTED:
+        return request.completion_due
+    if state in OPEN_STATES:
+        return request.answer_due
+    return None
+
+
+@dataclass
+class Supervised:
+    request: DisclosureRequest
+    due: date | None
+    left: int | None
+    colour: str
+
+
+def supervise(requests, today: date, *, overrides, warn_days: int) -> list[Supervised]:
+    """Three-colour supervision in working days."""
+    rows = []
+    for request in requests:
+        due = current_due(request)
+        left = days_left(today, due, working=True, overrides=overrides) if due else None
+        rows.append(Supervised(request, due, left, supervision_colour(left, warn_days)))
+    return rows
+
+
+def staff_queue(session, user, *, state: str = "", limit: int = 200) -> list[DisclosureRequest]:
+    """Requests a handler may act on (addressed to their bureau), or every request for admins; open ones
+    unless a state is chosen."""
+    statement = (select(DisclosureRequest).options(selectinload(DisclosureRequest.bureau))
+                 .order_by(DisclosureRequest.answer_due, DisclosureRequest.id))
+    if user.role != Role.ADMIN:
+        statement = statement.where(DisclosureRequest.bureau_id == user.bureau_id)
+    if state:
+        statement = statement.where(DisclosureRequest.state == state)
+    else:
+        statement = statement.where(DisclosureRequest.state.in_(OPEN_VALUES))
+    return list(session.scalars(statement.limit(limit)))
+
+
+@dataclass
+class AnnualFigures:
+    """Requests of one year for the disclosure work report; rates are None when nothing was answered."""
+
+    year: int
+    received: int = 0
+    carried_from_previous: int = 0
+    carried_to_next: int = 0
+    answered: int = 0
+    by_reply_type: dict[str, int] = field(default_factory=dict)
+    partly_disclosed: int = 0
+    withdrawn: int = 0
+    redirected: int = 0
+    abandoned: int = 0
+    on_time: int = 0
+    on_time_rate: float | None = None
+    average_working_days: float | None = None
+
+
+def _open_on(request: DisclosureRequest, day: date) -> bool:
+    """Received before day and not yet finished at its start."""
+    return request.received_on < day and (request.finished_on is None or request.finished_on >= day)
+
+
+def annual_figures(session, year: int, *, overrides) -> AnnualFigures:
+    """Received, answered by reply type, carried over, on-time rate and average working days to answer."""
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    rows = session.scalars(select(DisclosureRequest).where(DisclosureRequest.received_on < end)).all()
+    figures = AnnualFigures(year=year, by_reply_type={t.value: 0 for t in ReplyType})
+    taken = []
+    for row in rows:
+        figures.received += start <= row.received_on < end
+        figures.carried_from_previous += _open_on(row, start)
+        figures.carried_to_next += _open_on(row, end)
+        finished_this_year = row.finished_on is not None and start <= row.finished_on < end
+        if row.answered_on is not None and start <= row.answered_on < end:
+            figures.answered += 1
+            figures.by_reply_type[row.reply_type] += 1
+            figures.partly_disclosed += row.partial
+            figures.on_time += row.answered_on <= row.answer_due
+            taken.append(days_left(row.clock_start, row.answered_on, working=True, overrides=overrides))
+        elif finished_this_year:
+            figures.withdrawn += row.state == RequestState.WITHDRAWN
+            figures.redirected += row.state == RequestState.REDIRECTED
+            figures.abandoned += row.state == RequestState.CLOSED
+    if figures.answered:
+        figures.on_time_rate = round(figures.on_time / figures.answered, 4)
+        figures.average_working_days = round(sum(taken) / len(taken), 1)
+    return figures
