@@ -4,19 +4,18 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.i18n import local_today
-from app.indicators import exports, queries, report, services
+from app.indicators import cache, exports, queries, report, services
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.rules import Status
-from app.org.queries import districts, the_city
 from app.web import uploads
 from app.web.htmx import render
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
 
-def chosen_period() -> str:
+def chosen_period(snap: cache.Snapshot) -> str:
     """The period asked for (?period=), else the newest with approved values, else last year."""
     asked = request.args.get("period", "").strip()
     if asked:
@@ -24,21 +23,21 @@ def chosen_period() -> str:
             return str(parse_period(asked, today=local_today()))
         except PeriodError:
             abort(404)
-    return queries.latest_reported_period(db.session) or str(local_today().year - 1)
+    return snap.latest_reported_period() or str(local_today().year - 1)
 
 
-def catalogue_or_404(period: str):
-    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year)
+def catalogue_or_404(snap: cache.Snapshot, period: str):
+    catalogue = snap.catalogue_for_year(parse_period(period).year)
     if catalogue is None:
         abort(404)
     return catalogue
 
 
-def places_or_404():
-    city = the_city(db.session)
+def places_or_404(snap: cache.Snapshot):
+    city, district_list = snap.places()
     if city is None:
         abort(404)
-    return city, districts(db.session)
+    return city, district_list
 
 
 def chosen_place(city, district_list):
@@ -50,16 +49,16 @@ def chosen_place(city, district_list):
 
 @bp.get("/")
 def overview():
-    period = chosen_period()
-    if not request.args.get("period") and (queries.catalogue_for_year(db.session, parse_period(period).year) is None
-                                           or the_city(db.session) is None):
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    if not request.args.get("period") and (snap.catalogue_for_year(parse_period(period).year) is None
+                                           or snap.places()[0] is None):
         return render("indicators/empty.html")  # a new site before its catalogue or city is set up
-    catalogue = catalogue_or_404(period)
-    city, district_list = places_or_404()
+    catalogue = catalogue_or_404(snap, period)
+    city, district_list = places_or_404(snap)
     place = chosen_place(city, district_list)
-    result = queries.compliance(db.session, catalogue, period, [place])
-    before = queries.compliance(db.session, catalogue, str(parse_period(period).previous()), [place],
-                                indicators=result.indicators)
+    result = snap.compliance(catalogue, period)
+    before = snap.compliance(catalogue, str(parse_period(period).previous()))
     domain = request.args.get("domain", "")
     prop = request.args.get("property", "")
     status = request.args.get("status", "")
@@ -70,7 +69,7 @@ def overview():
     if request.args.get("format") in ("csv", "xlsx"):
         return exports.overview(result, place, shown, request.args["format"])
     return render("indicators/overview.html", "indicators/_overview_results.html",
-                  catalogue=catalogue, period=period, periods=queries.reported_periods(db.session), city=city,
+                  catalogue=catalogue, period=period, periods=snap.reported_periods(), city=city,
                   districts=district_list, place=place, result=result, shown=shown,
                   changes=queries.changes(result, before, place),
                   filters={"domain": domain, "property": prop, "status": status},
@@ -79,41 +78,44 @@ def overview():
 
 @bp.get("/districts")
 def district_comparison():
-    period = chosen_period()
-    catalogue = catalogue_or_404(period)
-    _city, district_list = places_or_404()
-    result = queries.compliance(db.session, catalogue, period, district_list)
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    _city, district_list = places_or_404(snap)
+    result = snap.compliance(catalogue, period)
     rows = queries.district_ranking(result, district_list)
     if request.args.get("format") in ("csv", "xlsx"):
         return exports.districts(rows, period, request.args["format"])
     return render("indicators/districts.html", "indicators/_districts_table.html", catalogue=catalogue,
-                  period=period, periods=queries.reported_periods(db.session), rows=rows, result=result)
+                  period=period, periods=snap.reported_periods(), rows=rows, result=result)
 
 
 @bp.get("/report")
 def gap_report():
     """The analysis report the offices used to write by hand, for the city and every district."""
-    period = chosen_period()
-    catalogue = catalogue_or_404(period)
-    city, district_list = places_or_404()
-    sections = report.build(db.session, catalogue, period, city, district_list)
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    city, district_list = places_or_404(snap)
+    sections = report.build(snap, catalogue, period, city, district_list)
     if request.args.get("format") == "docx":
         body = report.docx(sections, catalogue, period, city.name)
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": f'attachment; filename="gap-report-{period}.docx"'})
     return render("indicators/report.html", catalogue=catalogue, period=period, sections=sections,
-                  periods=queries.reported_periods(db.session))
+                  periods=snap.reported_periods())
 
 
 @bp.get("/<code>")
 def detail(code: str):
-    period = chosen_period()
-    catalogue = catalogue_or_404(period)
-    indicator = queries.indicator_by_code(db.session, catalogue, code) or abort(404)
-    city, district_list = places_or_404()
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    result = snap.compliance(catalogue, period)
+    indicator = next((i for i in result.indicators if i.code == code), None) or abort(404)
+    city, district_list = places_or_404(snap)
     places = [city, *district_list]
-    result = queries.compliance(db.session, catalogue, period, places)
-    periods = sorted(queries.reported_periods(db.session))
+    periods = sorted(snap.reported_periods())
     series = queries.approved_values(db.session, [m.id for m in indicator.measures], periods, [city.id])
     shown_ids = [v.id for v in result.values.values() if v.period == period]
     return render("indicators/detail.html", indicator=indicator, catalogue=catalogue, period=period,

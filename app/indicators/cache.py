@@ -1,0 +1,138 @@
+"""Judged compliance kept in each worker process, under a generation counter kept in the database.
+
+Every public indicator page used to judge every value (rules, place attributes, previous-period trends) on
+every request. Now each (catalogue, period) is judged once, for the city and every active district, and
+kept in the process until the generation changes.
+
+Why it can never serve a stale status: every ORM flush that adds, changes or deletes a value, a catalogue
+(indicators, measures, domains, task groups), a place or a bureau bumps the one-row counter
+`indicator_generations` in the same transaction (listener below), so the bump becomes visible to other
+processes exactly when the change does. Each request reads the counter first (one primary-key read) and
+drops everything judged under another generation; what it then judges is read after the counter, so it is
+never older than the generation it is filed under. The counter lives in the database, so it holds for any
+number of gunicorn workers.
+
+Cached objects (indicators, places, catalogues) are loaded in a private session that is closed at once:
+they are detached, fully loaded and read-only, and shared by the requests of one process.
+"""
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from itertools import chain
+
+from flask import current_app
+from sqlalchemy import event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, selectinload
+
+from app.indicators import queries
+from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorGeneration,
+                                   IndicatorMeasure, IndicatorTaskGroup, IndicatorValue)
+from app.org.models import Bureau, Place
+from app.org.queries import districts, the_city
+
+# Whatever a public status, or what the pages show beside it, is computed from.
+WATCHED = (IndicatorValue, IndicatorMeasure, Indicator, IndicatorTaskGroup, IndicatorDomain, IndicatorCatalogue,
+           Place, Bureau)
+# Judged (catalogue, period) pairs kept per process; a page shows a period and the one before it.
+MAX_ENTRIES = 64
+_ROW_ID = 1
+
+
+def bump(connection) -> None:
+    """Add one to the generation (creating the row if missing) in the caller's transaction."""
+    insert = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
+    statement = insert(IndicatorGeneration.__table__).values(id=_ROW_ID, generation=1)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["id"], set_={"generation": IndicatorGeneration.__table__.c.generation + 1}))
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_when_watched_rows_change(session, flush_context):
+    # After a flush the session still lists what it has just written as new, dirty and deleted.
+    if any(isinstance(obj, WATCHED) for obj in chain(session.new, session.dirty, session.deleted)):
+        bump(session.connection())
+
+
+def generation(session) -> int:
+    """The current generation as this session sees it (0 before the first counted write)."""
+    return session.scalar(select(IndicatorGeneration.generation).where(IndicatorGeneration.id == _ROW_ID)) or 0
+
+
+@dataclass
+class _Store:
+    generation: int | None = None
+    entries: OrderedDict = field(default_factory=OrderedDict)
+
+
+def _store(app) -> _Store:
+    return app.extensions.setdefault("indicators.cache", _Store())
+
+
+def clear(app) -> None:
+    """Forget everything this process has cached (for measurements; correctness never needs it)."""
+    store = _store(app)
+    store.generation = None
+    store.entries.clear()
+
+
+class Snapshot:
+    """What the public pages read for one request, at the generation read when the request began."""
+
+    def __init__(self, session, store: _Store):
+        self._session = session
+        self._store = store
+        current = generation(session)
+        if store.generation != current:
+            store.entries.clear()
+            store.generation = current
+
+    def _get(self, key, load):
+        entries = self._store.entries
+        if key in entries:
+            entries.move_to_end(key)
+            return entries[key]
+        with Session(bind=self._session.get_bind(), expire_on_commit=False) as private:
+            value = load(private)
+        entries[key] = value
+        while len(entries) > MAX_ENTRIES:
+            entries.popitem(last=False)
+        return value
+
+    def reported_periods(self) -> list[str]:
+        """Periods with an approved value, newest first."""
+        return self._get(("periods",), queries.reported_periods)
+
+    def latest_reported_period(self) -> str | None:
+        periods = self.reported_periods()
+        return periods[0] if periods else None
+
+    def catalogue_for_year(self, year: int) -> IndicatorCatalogue | None:
+        """The catalogue a year is judged under, with its domains loaded."""
+        def load(session):
+            catalogue = queries.catalogue_for_year(session, year)
+            if catalogue is not None:
+                session.scalars(select(IndicatorCatalogue).where(IndicatorCatalogue.id == catalogue.id)
+                                .options(selectinload(IndicatorCatalogue.domains))).all()
+            return catalogue
+        return self._get(("catalogue", year), load)
+
+    def places(self) -> tuple[Place | None, list[Place]]:
+        """The city and its active districts."""
+        return self._get(("places",), lambda session: (the_city(session), districts(session)))
+
+    def compliance(self, catalogue, period: str) -> queries.Compliance:
+        """Every indicator of the catalogue judged for period at the city and every active district."""
+        city, district_list = self.places()
+        places = [p for p in (city, *district_list) if p is not None]
+
+        def load(session):
+            indicators = self._get(("indicators", catalogue.id),
+                                   lambda s: queries.catalogue_indicators(s, catalogue))
+            return queries.compliance(session, catalogue, period, places, indicators=indicators)
+        return self._get(("compliance", catalogue.id, period), load)
+
+
+def snapshot(session) -> Snapshot:
+    """The cache of this process, checked against the database's generation (one primary-key read)."""
+    return Snapshot(session, _store(current_app))
