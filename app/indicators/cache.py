@@ -1,8 +1,9 @@
 """Judged compliance kept in each worker process, under a generation counter kept in the database.
 
-Every public indicator page used to judge every value (rules, place attributes, previous-period trends) on
-every request. Now each (catalogue, period) is judged once, for the city and every active district, and
-kept in the process until the generation changes.
+Every public indicator page used to judge every value (rules, place attributes, previous-period trends) and
+render every table cell on every request. Now each (catalogue, period) is judged once, for the city and
+every active district, and each public fragment (overview results, district table, an indicator's page
+body) is rendered once per language and query; both are kept in the process until the generation changes.
 
 Why it can never serve a stale status: every ORM flush that adds, changes or deletes a value, a catalogue
 (indicators, measures, domains, task groups), a place or a bureau bumps the one-row counter
@@ -20,22 +21,25 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from app.indicators import queries
-from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorGeneration,
-                                   IndicatorMeasure, IndicatorTaskGroup, IndicatorValue)
+from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile,
+                                   IndicatorGeneration, IndicatorMeasure, IndicatorTaskGroup, IndicatorValue)
 from app.org.models import Bureau, Place
 from app.org.queries import districts, the_city
 
 # Whatever a public status, or what the pages show beside it, is computed from.
-WATCHED = (IndicatorValue, IndicatorMeasure, Indicator, IndicatorTaskGroup, IndicatorDomain, IndicatorCatalogue,
-           Place, Bureau)
+WATCHED = (IndicatorValue, IndicatorEvidenceFile, IndicatorMeasure, Indicator, IndicatorTaskGroup, IndicatorDomain,
+           IndicatorCatalogue, Place, Bureau)
 # Judged (catalogue, period) pairs kept per process; a page shows a period and the one before it.
 MAX_ENTRIES = 64
+# Rendered public fragments kept per process (one per page × period × place × filters × language asked).
+MAX_FRAGMENTS = 256
 _ROW_ID = 1
 
 
@@ -54,6 +58,17 @@ def _bump_when_watched_rows_change(session, flush_context):
         bump(session.connection())
 
 
+def _remember(entries: OrderedDict, key, load, limit: int):
+    """entries[key], loaded on first use; the least recently used entries go beyond limit."""
+    if key in entries:
+        entries.move_to_end(key)
+        return entries[key]
+    value = entries[key] = load()
+    while len(entries) > limit:
+        entries.popitem(last=False)
+    return value
+
+
 def generation(session) -> int:
     """The current generation as this session sees it (0 before the first counted write)."""
     return session.scalar(select(IndicatorGeneration.generation).where(IndicatorGeneration.id == _ROW_ID)) or 0
@@ -63,6 +78,7 @@ def generation(session) -> int:
 class _Store:
     generation: int | None = None
     entries: OrderedDict = field(default_factory=OrderedDict)
+    fragments: OrderedDict = field(default_factory=OrderedDict)
 
 
 def _store(app) -> _Store:
@@ -74,6 +90,7 @@ def clear(app) -> None:
     store = _store(app)
     store.generation = None
     store.entries.clear()
+    store.fragments.clear()
 
 
 class Snapshot:
@@ -85,19 +102,19 @@ class Snapshot:
         current = generation(session)
         if store.generation != current:
             store.entries.clear()
+            store.fragments.clear()
             store.generation = current
 
     def _get(self, key, load):
-        entries = self._store.entries
-        if key in entries:
-            entries.move_to_end(key)
-            return entries[key]
-        with Session(bind=self._session.get_bind(), expire_on_commit=False) as private:
-            value = load(private)
-        entries[key] = value
-        while len(entries) > MAX_ENTRIES:
-            entries.popitem(last=False)
-        return value
+        def load_privately():
+            with Session(bind=self._session.get_bind(), expire_on_commit=False) as private:
+                return load(private)
+        return _remember(self._store.entries, key, load_privately, MAX_ENTRIES)
+
+    def fragment(self, key, render) -> Markup:
+        """HTML rendered once by render(); key must hold everything it depends on besides this generation's
+        data (page, period, place, filters, language, query string). Only for what everyone may see."""
+        return _remember(self._store.fragments, key, lambda: Markup(render()), MAX_FRAGMENTS)
 
     def reported_periods(self) -> list[str]:
         """Periods with an approved value, newest first."""

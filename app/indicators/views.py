@@ -1,9 +1,9 @@
 """Public indicator pages: overview, district comparison, one indicator; with CSV/XLSX export."""
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask_login import current_user
 
 from app.extensions import db
-from app.i18n import local_today
+from app.i18n import current_locale, local_today
 from app.indicators import cache, exports, queries, report, services
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
@@ -47,6 +47,12 @@ def chosen_place(city, district_list):
     return next((p for p in district_list if p.code == code), None) or abort(404)
 
 
+def translated_titles() -> dict:
+    """Status and property titles translated once per page, not once per table cell."""
+    return {"status_titles": {status: str(title) for status, title in STATUS_TITLES.items()},
+            "property_titles": {prop.value: str(prop.title) for prop in IndicatorProperty}}
+
+
 @bp.get("/")
 def overview():
     snap = cache.snapshot(db.session)
@@ -68,12 +74,16 @@ def overview():
              and (not status or result.status(i, place).status == status)]
     if request.args.get("format") in ("csv", "xlsx"):
         return exports.overview(result, place, shown, request.args["format"])
-    return render("indicators/overview.html", "indicators/_overview_results.html",
+    filters = {"domain": domain, "property": prop, "status": status}
+    results = snap.fragment(
+        ("overview", current_locale(), period, place.id, tuple(sorted(request.args.items(multi=True)))),
+        lambda: render_template("indicators/_overview_results.html", period=period, place=place, result=result,
+                                shown=shown, changes=queries.changes(result, before, place), statuses=STATUS_TITLES,
+                                Status=Status, **translated_titles()))
+    return render("indicators/overview.html", "indicators/_prerendered.html", fragment=results,
                   catalogue=catalogue, period=period, periods=snap.reported_periods(), city=city,
-                  districts=district_list, place=place, result=result, shown=shown,
-                  changes=queries.changes(result, before, place),
-                  filters={"domain": domain, "property": prop, "status": status},
-                  statuses=STATUS_TITLES, properties=list(IndicatorProperty), Status=Status)
+                  districts=district_list, place=place, filters=filters, statuses=STATUS_TITLES,
+                  properties=list(IndicatorProperty))
 
 
 @bp.get("/districts")
@@ -86,8 +96,10 @@ def district_comparison():
     rows = queries.district_ranking(result, district_list)
     if request.args.get("format") in ("csv", "xlsx"):
         return exports.districts(rows, period, request.args["format"])
-    return render("indicators/districts.html", "indicators/_districts_table.html", catalogue=catalogue,
-                  period=period, periods=snap.reported_periods(), rows=rows, result=result)
+    table = snap.fragment(("districts", current_locale(), period),
+                          lambda: render_template("indicators/_districts_table.html", period=period, rows=rows))
+    return render("indicators/districts.html", "indicators/_prerendered.html", fragment=table, catalogue=catalogue,
+                  period=period, periods=snap.reported_periods())
 
 
 @bp.get("/report")
@@ -116,13 +128,18 @@ def detail(code: str):
     city, district_list = places_or_404(snap)
     places = [city, *district_list]
     periods = sorted(snap.reported_periods())
-    series = queries.approved_values(db.session, [m.id for m in indicator.measures], periods, [city.id])
-    shown_ids = [v.id for v in result.values.values() if v.period == period]
-    return render("indicators/detail.html", indicator=indicator, catalogue=catalogue, period=period,
-                  periods=periods, places=places, city=city, result=result, series=series,
-                  files=queries.evidence_files(db.session, shown_ids),
-                  history=queries.value_history(db.session, indicator, city), statuses=STATUS_TITLES,
-                  Status=Status)
+
+    def content() -> str:
+        measure_ids = [m.id for m in indicator.measures]
+        series = queries.approved_values(db.session, measure_ids, periods, [city.id])
+        shown_ids = [v.id for v in result.values.values() if v.period == period and v.measure_id in measure_ids]
+        return render_template("indicators/_detail_content.html", indicator=indicator, period=period,
+                               periods=periods, places=places, city=city, result=result, series=series,
+                               files=queries.evidence_files(db.session, shown_ids),
+                               history=queries.value_history(db.session, indicator, city), statuses=STATUS_TITLES,
+                               Status=Status)
+    return render("indicators/detail.html", indicator=indicator,
+                  fragment=snap.fragment(("detail", current_locale(), period, indicator.id), content))
 
 
 @bp.get("/evidence/<int:file_id>")

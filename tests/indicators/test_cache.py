@@ -82,8 +82,11 @@ def test_another_worker_process_never_serves_a_stale_status(client, session, wor
     try:
         second_worker = other.test_client()
         assert city_status(second_worker, "2") == "not_met"  # its cache is now warm
+        assert "short by 10" in second_worker.get("/indicators/?period=2025&lang=en").get_data(as_text=True)
         correct(session, world, world["city"], "2", "100")  # approved through the first worker's app
         assert city_status(second_worker, "2") == "met"
+        assert "short by 10" not in second_worker.get("/indicators/?period=2025&lang=en").get_data(as_text=True)
+        assert "复核更正" in second_worker.get("/indicators/2?period=2025").get_data(as_text=True)
         assert "2 危险废物利用处置率" in second_worker.get("/indicators/districts?period=2025").get_data(as_text=True)
     finally:
         with other.app_context():
@@ -157,3 +160,37 @@ def test_a_warm_page_reads_as_much_whatever_the_years_stored(client, session, wo
                                      numeric_value=Decimal(year - 1975))
     session.commit()
     assert _statements(client, url) == few
+
+
+def test_rendered_fragments_are_kept_per_language_and_query(client, world):
+    english = client.get("/indicators/?period=2025&lang=en").get_data(as_text=True)
+    traditional = client.get("/indicators/?period=2025&lang=zh_Hant").get_data(as_text=True)
+    assert "indicators met" in english and "short by 10" in english
+    assert "項指標達標" in traditional and "差距 10" in traditional and "indicators met" not in traditional
+    fragment = client.get("/indicators/?period=2025&lang=en&place=hills",
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "short by 8" in fragment and "short by 10" not in fragment
+    assert "place=hills" in fragment  # the download links keep the page's own query
+    again = client.get("/indicators/?period=2025&lang=en&domain=d2").get_data(as_text=True)
+    assert "domain=d2" in again.split('id="indicator-results"')[1]
+
+
+def test_the_indicator_page_follows_a_correction(client, session, world):
+    page = client.get("/indicators/2?period=2025&lang=en").get_data(as_text=True)
+    assert "复核" not in page
+    correct(session, world, world["city"], "2", "100")
+    page = client.get("/indicators/2?period=2025&lang=en").get_data(as_text=True)
+    assert "复核更正" in page and "Superseded" in page  # the history shows the correction
+
+
+def test_attaching_evidence_moves_the_generation(session, world, app):
+    value = services.save_draft(session, world["bureau_editor"], world["ind"]["1"].measures[0], world["city"], "2025",
+                                services.ValueInput(state_value="制定实施", evidence="规划文件"), today=TODAY)
+    session.commit()
+    start = cache.generation(session)
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+           b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+    checked = services.check_evidence_files([("photo.png", png)], 5 * 1024 * 1024)
+    services.attach_evidence(session, world["bureau_editor"], value, checked, app.config["UPLOAD_DIR"])
+    session.commit()
+    assert cache.generation(session) > start
