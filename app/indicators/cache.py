@@ -5,31 +5,34 @@ render every table cell on every request. Now each (catalogue, period) is judged
 every active district, and each public fragment (overview results, district table, an indicator's page
 body) is rendered once per language and query; both are kept in the process until the generation changes.
 
-Why it can never serve a stale status: every ORM flush that adds, changes or deletes a value, a catalogue
-(indicators, measures, domains, task groups), a place or a bureau bumps the one-row counter
-`indicator_generations` in the same transaction (listener below), so the bump becomes visible to other
-processes exactly when the change does. Each request reads the counter first (one primary-key read) and
-drops everything judged under another generation; what it then judges is read after the counter, so it is
-never older than the generation it is filed under. The counter lives in the database, so it holds for any
-number of gunicorn workers.
+Why it can never serve a stale status: every ORM flush that adds, changes or deletes a published (approved
+or superseded) value, an evidence file, a catalogue (indicators, measures, domains, task groups), a place or
+a bureau bumps the one-row counter `indicator_generations` in the same transaction (listener below), so the
+bump becomes visible to other processes exactly when the change does. Each request reads the counter first
+(one primary-key read) and drops everything kept under another generation; what it then loads is read after
+the counter, so it is never older than the generation it is filed under. The counter lives in the database,
+so this holds for any number of gunicorn workers. Drafts, submissions and returns are not public and do not
+move the counter.
 
 Cached objects (indicators, places, catalogues) are loaded in a private session that is closed at once:
 they are detached, fully loaded and read-only, and shared by the requests of one process.
 """
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import chain
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from app.indicators import queries
 from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile,
-                                   IndicatorGeneration, IndicatorMeasure, IndicatorTaskGroup, IndicatorValue)
+                                   IndicatorGeneration, IndicatorMeasure, IndicatorTaskGroup, IndicatorValue,
+                                   ValueState)
 from app.org.models import Bureau, Place
 from app.org.queries import districts, the_city
 
@@ -51,22 +54,23 @@ def bump(connection) -> None:
         index_elements=["id"], set_={"generation": IndicatorGeneration.__table__.c.generation + 1}))
 
 
+_PUBLISHED = frozenset({ValueState.APPROVED.value, ValueState.SUPERSEDED.value})
+
+
+def _changes_what_pages_show(obj) -> bool:
+    if isinstance(obj, IndicatorValue):
+        # Drafts, submissions and returns are not public: saving them leaves the pages (and cache) alone.
+        history = inspect(obj).attrs.state.history
+        return bool(_PUBLISHED.intersection({obj.state, *history.added, *history.deleted}))
+    return isinstance(obj, WATCHED)
+
+
 @event.listens_for(Session, "after_flush")
 def _bump_when_watched_rows_change(session, flush_context):
-    # After a flush the session still lists what it has just written as new, dirty and deleted.
-    if any(isinstance(obj, WATCHED) for obj in chain(session.new, session.dirty, session.deleted)):
+    # After a flush the session still lists what it has just written as new, dirty and deleted, with the
+    # attribute history of the flush.
+    if any(_changes_what_pages_show(obj) for obj in chain(session.new, session.dirty, session.deleted)):
         bump(session.connection())
-
-
-def _remember(entries: OrderedDict, key, load, limit: int):
-    """entries[key], loaded on first use; the least recently used entries go beyond limit."""
-    if key in entries:
-        entries.move_to_end(key)
-        return entries[key]
-    value = entries[key] = load()
-    while len(entries) > limit:
-        entries.popitem(last=False)
-    return value
 
 
 def generation(session) -> int:
@@ -79,6 +83,8 @@ class _Store:
     generation: int | None = None
     entries: OrderedDict = field(default_factory=OrderedDict)
     fragments: OrderedDict = field(default_factory=OrderedDict)
+    # Threaded servers: a request must neither read nor file entries once another has moved the generation.
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def _store(app) -> _Store:
@@ -88,9 +94,10 @@ def _store(app) -> _Store:
 def clear(app) -> None:
     """Forget everything this process has cached (for measurements; correctness never needs it)."""
     store = _store(app)
-    store.generation = None
-    store.entries.clear()
-    store.fragments.clear()
+    with store.lock:
+        store.generation = None
+        store.entries.clear()
+        store.fragments.clear()
 
 
 class Snapshot:
@@ -99,22 +106,39 @@ class Snapshot:
     def __init__(self, session, store: _Store):
         self._session = session
         self._store = store
-        current = generation(session)
-        if store.generation != current:
-            store.entries.clear()
-            store.fragments.clear()
-            store.generation = current
+        self.generation = generation(session)
+        with store.lock:
+            if store.generation != self.generation:
+                store.entries.clear()
+                store.fragments.clear()
+                store.generation = self.generation
+
+    def _remember(self, entries: OrderedDict, key, load, limit: int):
+        """entries[key], loaded on first use; the least recently used go beyond limit. Nothing is read or
+        filed once the store holds another generation than this request's (another thread moved it)."""
+        store = self._store
+        with store.lock:
+            if store.generation == self.generation and key in entries:
+                entries.move_to_end(key)
+                return entries[key]
+        value = load()  # outside the lock: loading may read another cached entry
+        with store.lock:
+            if store.generation == self.generation:
+                entries[key] = value
+                while len(entries) > limit:
+                    entries.popitem(last=False)
+        return value
 
     def _get(self, key, load):
         def load_privately():
             with Session(bind=self._session.get_bind(), expire_on_commit=False) as private:
                 return load(private)
-        return _remember(self._store.entries, key, load_privately, MAX_ENTRIES)
+        return self._remember(self._store.entries, key, load_privately, MAX_ENTRIES)
 
     def fragment(self, key, render) -> Markup:
         """HTML rendered once by render(); key must hold everything it depends on besides this generation's
         data (page, period, place, filters, language, query string). Only for what everyone may see."""
-        return _remember(self._store.fragments, key, lambda: Markup(render()), MAX_FRAGMENTS)
+        return self._remember(self._store.fragments, key, lambda: Markup(render()), MAX_FRAGMENTS)
 
     def reported_periods(self) -> list[str]:
         """Periods with an approved value, newest first."""

@@ -93,11 +93,10 @@ def district_comparison():
     catalogue = catalogue_or_404(snap, period)
     _city, district_list = places_or_404(snap)
     result = snap.compliance(catalogue, period)
-    rows = queries.district_ranking(result, district_list)
     if request.args.get("format") in ("csv", "xlsx"):
-        return exports.districts(rows, period, request.args["format"])
-    table = snap.fragment(("districts", current_locale(), period),
-                          lambda: render_template("indicators/_districts_table.html", period=period, rows=rows))
+        return exports.districts(queries.district_ranking(result, district_list), period, request.args["format"])
+    table = snap.fragment(("districts", current_locale(), period), lambda: render_template(
+        "indicators/_districts_table.html", period=period, rows=queries.district_ranking(result, district_list)))
     return render("indicators/districts.html", "indicators/_prerendered.html", fragment=table, catalogue=catalogue,
                   period=period, periods=snap.reported_periods())
 

@@ -123,6 +123,30 @@ def test_generation_moves_with_watched_writes_only_and_only_when_committed(sessi
     assert cache.generation(session) == start + 1
 
 
+def test_drafts_submissions_and_returns_leave_the_cache_alone(session, world):
+    start = cache.generation(session)
+    draft = services.save_draft(session, world["bureau_editor"], world["ind"]["1"].measures[0], world["city"], "2025",
+                                services.ValueInput(state_value="制定实施", evidence="规划文件"), today=TODAY)
+    services.submit_value(session, world["bureau_editor"], draft)
+    services.return_value(session, world["reviewer"], draft, "补充证明材料")
+    services.submit_value(session, world["bureau_editor"], draft)
+    session.commit()
+    assert cache.generation(session) == start
+    services.approve_value(session, world["reviewer"], draft)
+    session.commit()
+    published = cache.generation(session)
+    assert published > start
+    second = services.save_draft(session, world["bureau_editor"], world["ind"]["1"].measures[0], world["city"], "2025",
+                                 services.ValueInput(state_value="制定", evidence="修订", correction_reason="更正"),
+                                 today=TODAY)
+    services.submit_value(session, world["bureau_editor"], second)
+    session.commit()
+    assert cache.generation(session) == published  # a correction waiting for review is not public yet
+    services.approve_value(session, world["reviewer"], second)  # supersedes the first version
+    session.commit()
+    assert cache.generation(session) > published
+
+
 def test_each_period_is_judged_once_until_something_changes(client, session, world, monkeypatch):
     calls = []
     judge = queries.compliance
@@ -194,3 +218,14 @@ def test_attaching_evidence_moves_the_generation(session, world, app):
     services.attach_evidence(session, world["bureau_editor"], value, checked, app.config["UPLOAD_DIR"])
     session.commit()
     assert cache.generation(session) > start
+
+
+def test_a_request_overtaken_by_a_change_neither_reads_nor_files_entries(session, world):
+    old = cache.snapshot(session)
+    assert old.fragment(("page",), lambda: "before") == "before"
+    world["hills"].terrain = "plain"
+    session.commit()
+    new = cache.snapshot(session)  # another request, after the change: the store moves on
+    assert old.fragment(("page",), lambda: "rendered again") == "rendered again"
+    assert new.fragment(("page",), lambda: "after") == "after"  # the older request filed nothing
+    assert new.fragment(("page",), lambda: "not called") == "after"
