@@ -20,12 +20,6 @@ def catalogue_for_year(session, year: int) -> IndicatorCatalogue | None:
     ).order_by(IndicatorCatalogue.first_year.desc()).limit(1))
 
 
-def latest_reported_period(session) -> str | None:
-    """The newest period with an approved value, to open the public pages on."""
-    return session.scalar(select(IndicatorValue.period).where(IndicatorValue.state == ValueState.APPROVED)
-                          .order_by(IndicatorValue.period.desc()).limit(1))
-
-
 def reported_periods(session) -> list[str]:
     return list(session.scalars(select(IndicatorValue.period).where(IndicatorValue.state == ValueState.APPROVED)
                                 .distinct().order_by(IndicatorValue.period.desc())))
@@ -181,11 +175,6 @@ def changes(now: Compliance, before: Compliance, place) -> list[tuple[Indicator,
         if old is not None and old.status != new.status:
             changed.append((indicator, old.status, new.status))
     return changed
-
-
-def indicator_by_code(session, catalogue, code: str) -> Indicator | None:
-    return session.scalar(select(Indicator).where(Indicator.catalogue_id == catalogue.id, Indicator.code == code)
-                          .options(selectinload(Indicator.measures)))
 
 
 def value_history(session, indicator, place) -> list[IndicatorValue]:
