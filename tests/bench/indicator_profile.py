@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from flask_migrate import upgrade
+from sqlalchemy import event
 
 from app import create_app
 from app.extensions import db
@@ -57,18 +58,26 @@ def clear_cache(app) -> None:
     cache.clear(app)
 
 
-def cpu_ms(app, client, path: str, headers: dict, requests: int, cold: bool) -> float:
+def cpu_ms(app, client, path: str, headers: dict, requests: int, cold: bool) -> tuple[float, float]:
+    """CPU milliseconds and SQL statements per request."""
     for _ in range(3):  # warm up: templates compiled, caches filled
         assert client.get(path, headers=headers).status_code == 200, path
-    total = 0.0
-    for _ in range(requests):
-        if cold:
-            clear_cache(app)
-        start = time.process_time()
-        response = client.get(path, headers=headers)
-        response.get_data()
-        total += time.process_time() - start
-    return total / requests * 1000
+    total, statements = 0.0, []
+    with app.app_context():
+        engine = db.engine
+    count = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for _ in range(requests):
+            if cold:
+                clear_cache(app)
+            start = time.process_time()
+            response = client.get(path, headers=headers)
+            response.get_data()
+            total += time.process_time() - start
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return total / requests * 1000, len(statements) / requests
 
 
 def main() -> None:
@@ -97,7 +106,8 @@ def main() -> None:
         print(f"{INDICATOR_YEARS} years of values, {args.requests} requests per page"
               f"{', cache emptied before each' if args.cold else ''}")
         for label, path, headers in PAGES:
-            print(f"{label:28} {cpu_ms(app, client, path, headers, args.requests, args.cold):8.2f} ms CPU/request")
+            ms, statements = cpu_ms(app, client, path, headers, args.requests, args.cold)
+            print(f"{label:28} {ms:8.2f} ms CPU/request {statements:6.1f} SQL statements/request")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
