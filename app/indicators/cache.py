@@ -1,18 +1,19 @@
 """Judged compliance kept in each worker process, under a generation counter kept in the database.
 
 Every public indicator page used to judge every value (rules, place attributes, previous-period trends) and
-render every table cell on every request. Now each (catalogue, period) is judged once, for the city and
-every active district, and each public fragment (overview results, district table, an indicator's page
-body) is rendered once per language and query; both are kept in the process until the generation changes.
+render every table cell on every request. Now the approved values of each (catalogue, period) are loaded
+once for the city and every active district and judged once per place, on first use; each public fragment
+(overview results, district table, an indicator's page body) is rendered once per language and query; all of
+it is kept in the process until the generation changes.
 
-Why it can never serve a stale status: every ORM flush that adds, changes or deletes a published (approved
-or superseded) value, an evidence file, a catalogue (indicators, measures, domains, task groups), a place or
-a bureau bumps the one-row counter `indicator_generations` in the same transaction (listener below), so the
-bump becomes visible to other processes exactly when the change does. Each request reads the counter first
-(one primary-key read) and drops everything kept under another generation; what it then loads is read after
-the counter, so it is never older than the generation it is filed under. The counter lives in the database,
-so this holds for any number of gunicorn workers. Drafts, submissions and returns are not public and do not
-move the counter.
+Why it can never serve a stale status: every ORM flush that adds, changes or deletes a published (approved or
+superseded) value, an evidence file, a catalogue (indicators, measures, domains, task groups), a place or a
+bureau bumps the one-row counter `indicator_generations` as the last write of the same transaction (listeners
+below), so the bump becomes visible to other processes exactly when the change does. Each request reads the
+counter first (one primary-key read) and drops everything kept under another generation; what it then loads is
+read after the counter, so it is never older than the generation it is filed under. The counter lives in the
+database, so this holds for any number of gunicorn workers. Drafts, submissions and returns are not public and
+do not move the counter.
 
 Cached objects (indicators, places, catalogues) are loaded in a private session that is closed at once:
 they are detached, fully loaded and read-only, and shared by the requests of one process.
@@ -65,12 +66,33 @@ def _changes_what_pages_show(obj) -> bool:
     return isinstance(obj, WATCHED)
 
 
+_BUMP_PENDING = "indicators.cache.bump_pending"
+
+
 @event.listens_for(Session, "after_flush")
-def _bump_when_watched_rows_change(session, flush_context):
+def _note_watched_changes(session, flush_context):
     # After a flush the session still lists what it has just written as new, dirty and deleted, with the
     # attribute history of the flush.
-    if any(_changes_what_pages_show(obj) for obj in chain(session.new, session.dirty, session.deleted)):
+    if not session.info.get(_BUMP_PENDING) and any(
+            _changes_what_pages_show(obj) for obj in chain(session.new, session.dirty, session.deleted)):
+        session.info[_BUMP_PENDING] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_before_commit(session):
+    # Bumped as the last write of the transaction, so that the counter row is locked only for the commit
+    # (writers never wait on it while holding other rows: no deadlock) and once per transaction.
+    if session.in_nested_transaction():
+        return
+    session.flush()  # what the commit is about to flush may be a watched change too
+    if session.info.pop(_BUMP_PENDING, False):
         bump(session.connection())
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_pending_bump(session, transaction):
+    if transaction.parent is None:  # committed, rolled back or closed: nothing of it is left to count
+        session.info.pop(_BUMP_PENDING, None)
 
 
 def generation(session) -> int:
