@@ -1,4 +1,4 @@
-"""Measure the public indicator pages in-process: CPU ms per request, and optionally a cProfile of one page.
+"""Measure the public indicator pages in-process: CPU ms and SQL statements per request, or a cProfile of one page.
 
 Builds the bench data (`flask seed-demo --years INDICATOR_YEARS`, as `make bench` does) in a temporary SQLite
 database, then requests each page through the test client.
