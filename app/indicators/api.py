@@ -5,7 +5,7 @@ Documented in README ("Open-data API"); fields are only ever added within v1, ne
 from flask import Blueprint, jsonify
 
 from app.extensions import db
-from app.indicators import queries
+from app.indicators import cache, queries
 from app.indicators.views import catalogue_or_404, chosen_period, places_or_404
 
 bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
@@ -26,10 +26,11 @@ def _value(value) -> dict | None:
 @bp.get("/indicators")
 def indicators():
     """Every indicator of the catalogue in force with its targets and the city's current status."""
-    period = chosen_period()
-    catalogue = catalogue_or_404(period)
-    city, _districts = places_or_404()
-    result = queries.compliance(db.session, catalogue, period, [city])
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    city, _districts = places_or_404(snap)
+    result = snap.compliance(catalogue, period)
     items = []
     for indicator in result.indicators:
         judged = result.status(indicator, city)
@@ -51,10 +52,11 @@ def indicators():
 @bp.get("/districts/compliance")
 def district_compliance():
     """Per district: indicators met, applicable, compliance rate, rank and failing indicator codes."""
-    period = chosen_period()
-    catalogue = catalogue_or_404(period)
-    _city, district_list = places_or_404()
-    rows = queries.district_ranking(queries.compliance(db.session, catalogue, period, district_list), district_list)
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    _city, district_list = places_or_404(snap)
+    rows = queries.district_ranking(snap.compliance(catalogue, period), district_list)
     return jsonify(api_version="v1", catalogue=catalogue.code, period=period, districts=[
         {"code": row["place"].code, "name": row["place"].name_zh_hans, "rank": row["rank"], "met": row["met"],
          "applicable": row["applicable"], "pending": row["pending"],

@@ -56,14 +56,17 @@ def _rule_input(rule: Rule, attributes: dict, value):
     return value.numeric_value
 
 
-def judge_measure(measure, place, value, previous_value=None, *, applicable: bool = True) -> Evaluation:
-    """Judge one measure at one place; value and previous_value are approved IndicatorValue rows or None."""
+def judge_measure(measure, place, value, previous_value=None, *, applicable: bool = True,
+                  attributes: dict | None = None) -> Evaluation:
+    """Judge one measure at one place; value and previous_value are approved IndicatorValue rows or None.
+
+    attributes: place_attributes(place), when the caller judges many measures at the same place."""
     if value is not None and value.not_applicable:
         applicable = False
     rule = rule_for(measure.target)
     if rule is None:
         return Evaluation(Status.PENDING, None, "target text could not be read")
-    attributes = place_attributes(place)
+    attributes = attributes if attributes is not None else place_attributes(place)
     if value is None or not applicable:
         return evaluate(rule, None, place=attributes, applicable=applicable)
     previous = previous_value.numeric_value if previous_value is not None else None

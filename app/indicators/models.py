@@ -276,3 +276,14 @@ class IndicatorEvidenceFile(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     value: Mapped[IndicatorValue] = relationship()
+
+
+class IndicatorGeneration(db.Model):
+    """A counter bumped in the same transaction as every write that can change a public status (values,
+    catalogues, places, bureaus); the public pages cache their judgements under it (app.indicators.cache).
+    One row, id 1, created by the first bump."""
+
+    __tablename__ = "indicator_generations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(Integer, default=0)

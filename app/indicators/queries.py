@@ -5,7 +5,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
-from app.indicators.judging import IndicatorStatus, combine, judge_measure
+from app.indicators.judging import IndicatorStatus, combine, judge_measure, place_attributes
 from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile, IndicatorMeasure,
                                    IndicatorTaskGroup, IndicatorValue, ValueState)
 from app.indicators.periods import parse_period
@@ -18,12 +18,6 @@ def catalogue_for_year(session, year: int) -> IndicatorCatalogue | None:
         IndicatorCatalogue.first_year <= year,
         or_(IndicatorCatalogue.last_year.is_(None), IndicatorCatalogue.last_year >= year),
     ).order_by(IndicatorCatalogue.first_year.desc()).limit(1))
-
-
-def latest_reported_period(session) -> str | None:
-    """The newest period with an approved value, to open the public pages on."""
-    return session.scalar(select(IndicatorValue.period).where(IndicatorValue.state == ValueState.APPROVED)
-                          .order_by(IndicatorValue.period.desc()).limit(1))
 
 
 def reported_periods(session) -> list[str]:
@@ -74,7 +68,11 @@ def latest_versions(session, measure_ids, period: str) -> dict[tuple[int, int], 
 
 @dataclass
 class Compliance:
-    """Status of every indicator of a catalogue at every place for one period."""
+    """Status of every indicator of a catalogue at the places it was loaded for, for one period.
+
+    Each place is judged on first use, so a page about one place judges only that place, while the
+    result (kept by app.indicators.cache) serves every page of the period.
+    """
 
     period: str
     indicators: list[Indicator]
@@ -82,12 +80,36 @@ class Compliance:
     statuses: dict[tuple[int, int], IndicatorStatus] = field(default_factory=dict)
     values: dict[tuple[int, int, str], Row] = field(default_factory=dict)
     _applicable: dict[int, list[Indicator]] = field(default_factory=dict)
+    _judged: set[int] = field(default_factory=set)
+
+    def covers(self, place) -> bool:
+        return any(p.id == place.id for p in self.places)
+
+    def _judge(self, place_id: int) -> None:
+        if place_id in self._judged:
+            return
+        place = next((p for p in self.places if p.id == place_id), None)
+        if place is None:
+            raise KeyError(f"no values were loaded for place {place_id}")
+        attributes = place_attributes(place)
+        previous = str(parse_period(self.period).previous())
+        for indicator in self.indicators:
+            applicable = indicator.scope_enum.applies_to(place)
+            judged = tuple(
+                (measure, judge_measure(measure, place, self.values.get((measure.id, place.id, self.period)),
+                                        self.values.get((measure.id, place.id, previous)), applicable=applicable,
+                                        attributes=attributes))
+                for measure in indicator.measures)
+            self.statuses[(indicator.id, place.id)] = IndicatorStatus(combine([e for _m, e in judged]), judged)
+        self._judged.add(place_id)  # last: another thread reading this result sees a place whole or not at all
 
     def status(self, indicator, place) -> IndicatorStatus:
+        self._judge(place.id)
         return self.statuses[(indicator.id, place.id)]
 
     def applicable(self, place) -> list[Indicator]:
         if place.id not in self._applicable:
+            self._judge(place.id)
             self._applicable[place.id] = [i for i in self.indicators
                                           if self.statuses[(i.id, place.id)].status != Status.NOT_APPLICABLE]
         return self._applicable[place.id]
@@ -117,7 +139,8 @@ class Compliance:
 
 
 def compliance(session, catalogue, period: str, places, indicators=None) -> Compliance:
-    """Judge every indicator at every place; a few queries whatever the number of values stored.
+    """The approved values of period and the one before at places, to be judged place by place on first
+    use; a few queries whatever the number of values stored.
 
     Pass `indicators` (from catalogue_indicators) to judge a second period without loading them again.
     """
@@ -125,16 +148,7 @@ def compliance(session, catalogue, period: str, places, indicators=None) -> Comp
     previous = str(parse_period(period).previous())
     measures = [m for i in indicators for m in i.measures]
     values = approved_values(session, [m.id for m in measures], [period, previous], [p.id for p in places])
-    result = Compliance(period=period, indicators=indicators, places=list(places), values=values)
-    for indicator in indicators:
-        for place in places:
-            applicable = indicator.scope_enum.applies_to(place)
-            judged = tuple(
-                (measure, judge_measure(measure, place, values.get((measure.id, place.id, period)),
-                                        values.get((measure.id, place.id, previous)), applicable=applicable))
-                for measure in indicator.measures)
-            result.statuses[(indicator.id, place.id)] = IndicatorStatus(combine([e for _m, e in judged]), judged)
-    return result
+    return Compliance(period=period, indicators=indicators, places=list(places), values=values)
 
 
 def district_ranking(result: Compliance, districts) -> list[dict]:
@@ -156,16 +170,11 @@ def changes(now: Compliance, before: Compliance, place) -> list[tuple[Indicator,
     """Indicators whose status at place differs from the previous period's."""
     changed = []
     for indicator in now.indicators:
-        old = before.statuses.get((indicator.id, place.id))
-        new = now.statuses[(indicator.id, place.id)]
+        old = before.status(indicator, place) if before.covers(place) else None
+        new = now.status(indicator, place)
         if old is not None and old.status != new.status:
             changed.append((indicator, old.status, new.status))
     return changed
-
-
-def indicator_by_code(session, catalogue, code: str) -> Indicator | None:
-    return session.scalar(select(Indicator).where(Indicator.catalogue_id == catalogue.id, Indicator.code == code)
-                          .options(selectinload(Indicator.measures)))
 
 
 def value_history(session, indicator, place) -> list[IndicatorValue]:

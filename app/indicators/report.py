@@ -44,12 +44,11 @@ def _shortfalls(result, place) -> list[tuple[object, list[Shortfall]]]:
     return sorted(grouped.items(), key=lambda item: item[0].sort_order)
 
 
-def build(session, catalogue, period: str, city, districts) -> list[PlaceReport]:
-    """One section for the city, then one per district in rank order."""
+def build(judged, catalogue, period: str, city, districts) -> list[PlaceReport]:
+    """One section for the city, then one per district in rank order; judged: a cache.Snapshot."""
     places = [city, *districts]
-    now = queries.compliance(session, catalogue, period, places)
-    before = queries.compliance(session, catalogue, str(parse_period(period).previous()), places,
-                                indicators=now.indicators)
+    now = judged.compliance(catalogue, period)
+    before = judged.compliance(catalogue, str(parse_period(period).previous()))
     ranks = {row["place"].id: row["rank"] for row in queries.district_ranking(now, districts)}
     sections = []
     for place in places:

@@ -1,22 +1,21 @@
 """Public indicator pages: overview, district comparison, one indicator; with CSV/XLSX export."""
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask_login import current_user
 
 from app.extensions import db
-from app.i18n import local_today
-from app.indicators import exports, queries, report, services
+from app.i18n import current_locale, local_today
+from app.indicators import cache, exports, queries, report, services
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.rules import Status
-from app.org.queries import districts, the_city
 from app.web import uploads
 from app.web.htmx import render
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
 
-def chosen_period() -> str:
+def chosen_period(snap: cache.Snapshot) -> str:
     """The period asked for (?period=), else the newest with approved values, else last year."""
     asked = request.args.get("period", "").strip()
     if asked:
@@ -24,21 +23,21 @@ def chosen_period() -> str:
             return str(parse_period(asked, today=local_today()))
         except PeriodError:
             abort(404)
-    return queries.latest_reported_period(db.session) or str(local_today().year - 1)
+    return snap.latest_reported_period() or str(local_today().year - 1)
 
 
-def catalogue_or_404(period: str):
-    catalogue = queries.catalogue_for_year(db.session, parse_period(period).year)
+def catalogue_or_404(snap: cache.Snapshot, period: str):
+    catalogue = snap.catalogue_for_year(parse_period(period).year)
     if catalogue is None:
         abort(404)
     return catalogue
 
 
-def places_or_404():
-    city = the_city(db.session)
+def places_or_404(snap: cache.Snapshot):
+    city, district_list = snap.places()
     if city is None:
         abort(404)
-    return city, districts(db.session)
+    return city, district_list
 
 
 def chosen_place(city, district_list):
@@ -48,18 +47,24 @@ def chosen_place(city, district_list):
     return next((p for p in district_list if p.code == code), None) or abort(404)
 
 
+def translated_titles() -> dict:
+    """Status and property titles translated once per page, not once per table cell."""
+    return {"status_titles": {status: str(title) for status, title in STATUS_TITLES.items()},
+            "property_titles": {prop.value: str(prop.title) for prop in IndicatorProperty}}
+
+
 @bp.get("/")
 def overview():
-    period = chosen_period()
-    if not request.args.get("period") and (queries.catalogue_for_year(db.session, parse_period(period).year) is None
-                                           or the_city(db.session) is None):
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    if not request.args.get("period") and (snap.catalogue_for_year(parse_period(period).year) is None
+                                           or snap.places()[0] is None):
         return render("indicators/empty.html")  # a new site before its catalogue or city is set up
-    catalogue = catalogue_or_404(period)
-    city, district_list = places_or_404()
+    catalogue = catalogue_or_404(snap, period)
+    city, district_list = places_or_404(snap)
     place = chosen_place(city, district_list)
-    result = queries.compliance(db.session, catalogue, period, [place])
-    before = queries.compliance(db.session, catalogue, str(parse_period(period).previous()), [place],
-                                indicators=result.indicators)
+    result = snap.compliance(catalogue, period)
+    before = snap.compliance(catalogue, str(parse_period(period).previous()))
     domain = request.args.get("domain", "")
     prop = request.args.get("property", "")
     status = request.args.get("status", "")
@@ -69,58 +74,71 @@ def overview():
              and (not status or result.status(i, place).status == status)]
     if request.args.get("format") in ("csv", "xlsx"):
         return exports.overview(result, place, shown, request.args["format"])
-    return render("indicators/overview.html", "indicators/_overview_results.html",
-                  catalogue=catalogue, period=period, periods=queries.reported_periods(db.session), city=city,
-                  districts=district_list, place=place, result=result, shown=shown,
-                  changes=queries.changes(result, before, place),
-                  filters={"domain": domain, "property": prop, "status": status},
-                  statuses=STATUS_TITLES, properties=list(IndicatorProperty), Status=Status)
+    filters = {"domain": domain, "property": prop, "status": status}
+    results = snap.fragment(
+        ("overview", current_locale(), period, place.id, tuple(sorted(request.args.items(multi=True)))),
+        lambda: render_template("indicators/_overview_results.html", period=period, place=place, result=result,
+                                shown=shown, changes=queries.changes(result, before, place), statuses=STATUS_TITLES,
+                                Status=Status, **translated_titles()))
+    return render("indicators/overview.html", "indicators/_prerendered.html", fragment=results,
+                  catalogue=catalogue, period=period, periods=snap.reported_periods(), city=city,
+                  districts=district_list, place=place, filters=filters, statuses=STATUS_TITLES,
+                  properties=list(IndicatorProperty))
 
 
 @bp.get("/districts")
 def district_comparison():
-    period = chosen_period()
-    catalogue = catalogue_or_404(period)
-    _city, district_list = places_or_404()
-    result = queries.compliance(db.session, catalogue, period, district_list)
-    rows = queries.district_ranking(result, district_list)
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    _city, district_list = places_or_404(snap)
+    result = snap.compliance(catalogue, period)
     if request.args.get("format") in ("csv", "xlsx"):
-        return exports.districts(rows, period, request.args["format"])
-    return render("indicators/districts.html", "indicators/_districts_table.html", catalogue=catalogue,
-                  period=period, periods=queries.reported_periods(db.session), rows=rows, result=result)
+        return exports.districts(queries.district_ranking(result, district_list), period, request.args["format"])
+    table = snap.fragment(("districts", current_locale(), period), lambda: render_template(
+        "indicators/_districts_table.html", period=period, rows=queries.district_ranking(result, district_list)))
+    return render("indicators/districts.html", "indicators/_prerendered.html", fragment=table, catalogue=catalogue,
+                  period=period, periods=snap.reported_periods())
 
 
 @bp.get("/report")
 def gap_report():
     """The analysis report the offices used to write by hand, for the city and every district."""
-    period = chosen_period()
-    catalogue = catalogue_or_404(period)
-    city, district_list = places_or_404()
-    sections = report.build(db.session, catalogue, period, city, district_list)
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    city, district_list = places_or_404(snap)
+    sections = report.build(snap, catalogue, period, city, district_list)
     if request.args.get("format") == "docx":
         body = report.docx(sections, catalogue, period, city.name)
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": f'attachment; filename="gap-report-{period}.docx"'})
     return render("indicators/report.html", catalogue=catalogue, period=period, sections=sections,
-                  periods=queries.reported_periods(db.session))
+                  periods=snap.reported_periods())
 
 
 @bp.get("/<code>")
 def detail(code: str):
-    period = chosen_period()
-    catalogue = catalogue_or_404(period)
-    indicator = queries.indicator_by_code(db.session, catalogue, code) or abort(404)
-    city, district_list = places_or_404()
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    result = snap.compliance(catalogue, period)
+    indicator = next((i for i in result.indicators if i.code == code), None) or abort(404)
+    city, district_list = places_or_404(snap)
     places = [city, *district_list]
-    result = queries.compliance(db.session, catalogue, period, places)
-    periods = sorted(queries.reported_periods(db.session))
-    series = queries.approved_values(db.session, [m.id for m in indicator.measures], periods, [city.id])
-    shown_ids = [v.id for v in result.values.values() if v.period == period]
-    return render("indicators/detail.html", indicator=indicator, catalogue=catalogue, period=period,
-                  periods=periods, places=places, city=city, result=result, series=series,
-                  files=queries.evidence_files(db.session, shown_ids),
-                  history=queries.value_history(db.session, indicator, city), statuses=STATUS_TITLES,
-                  Status=Status)
+    periods = sorted(snap.reported_periods())
+
+    def content() -> str:
+        measure_ids = [m.id for m in indicator.measures]
+        series = queries.approved_values(db.session, measure_ids, periods, [city.id])
+        shown_ids = [v.id for v in result.values.values() if v.period == period and v.measure_id in measure_ids]
+        return render_template("indicators/_detail_content.html", indicator=indicator, period=period,
+                               periods=periods, places=places, city=city, result=result, series=series,
+                               files=queries.evidence_files(db.session, shown_ids),
+                               history=queries.value_history(db.session, indicator, city), statuses=STATUS_TITLES,
+                               Status=Status)
+    return render("indicators/detail.html", indicator=indicator,
+                  fragment=snap.fragment(("detail", current_locale(), period, indicator.id), content))
 
 
 @bp.get("/evidence/<int:file_id>")
