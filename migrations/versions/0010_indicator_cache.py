@@ -1,7 +1,7 @@
 """indicator generation counter: the stamp the public indicator pages cache their judgements under
 
-Revision ID: 0009
-Revises: 0005
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 00:10:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = '0005'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
