@@ -32,6 +32,7 @@ db-upgrade: setup
 
 seed: db-upgrade
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) seed-demo
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) db-analyze
 
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)  (staff passwords: instance/demo-credentials.txt)"

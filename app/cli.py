@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app wsgi create-admin | seed-demo | survey-retention."""
+"""Command-line tasks: flask --app wsgi create-admin | seed-demo | survey-retention | db-analyze."""
 import click
 from flask import Flask
 from flask_babel import force_locale
@@ -33,6 +33,15 @@ def init_app(app: Flask) -> None:
         deleted = sum(services.apply_retention(db.session, survey) for survey in queries.all_surveys(db.session))
         db.session.commit()
         click.echo(f"{deleted} written answers past their retention period deleted.")
+
+    @app.cli.command("db-analyze")
+    def db_analyze():
+        """Refresh the query planner's statistics (run daily, and after a bulk load)."""
+        from app.db_types import analyze
+
+        analyze(db.session)
+        db.session.commit()
+        click.echo("Planner statistics refreshed.")
 
     @app.cli.command("seed-demo")
     @click.option("--years", type=int, default=3, help="Years of indicator values to generate (bench uses 10).")

@@ -139,3 +139,12 @@ def test_error_pages_exist_for_common_codes(app, client, code):
 def test_home_describes_the_programme(client):
     body = client.get("/?lang=en").get_data(as_text=True)
     assert "80%" in body and "12369" in body
+
+
+def test_db_analyze_gives_the_planner_statistics(runner, session):
+    from sqlalchemy import text
+
+    result = runner.invoke(args=["db-analyze"])
+    assert result.exit_code == 0 and "Planner statistics refreshed." in result.output
+    if session.get_bind().dialect.name == "sqlite":
+        assert session.execute(text("SELECT count(*) FROM sqlite_stat1")).scalar() > 0

@@ -169,14 +169,17 @@ def withdraw_exposure(tip_id: int):
 @permission_required(Permission.TIPS_SUPERVISE)
 def overdue():
     """The office's overdue board: every open tip past its deadline, by bureau, with escalation."""
-    today = local_today()
-    rows = queries.supervise(queries.overdue(db.session, today), today,
+    today, size = local_today(), current_app.config["PAGE_SIZE"]
+    page = max(1, request.args.get("page", 1, type=int))
+    tips = queries.overdue(db.session, today, limit=size + 1, offset=(page - 1) * size)
+    rows = queries.supervise(tips[:size], today,
                              working=current_app.config["TIP_WORKING_DAYS"], overrides=overrides(db.session),
                              warn_days=current_app.config["TIP_WARN_DAYS"])
     names = {b.id: b.name for b in bureaus(db.session)}
     by_bureau = [(names.get(bureau_id, _("Not yet routed")), count)
                  for bureau_id, count in queries.overdue_by_bureau(db.session, today)]
-    return render("admin/tips/overdue.html", rows=rows, by_bureau=by_bureau, form=EscalateForm(formdata=None))
+    return render("admin/tips/overdue.html", rows=rows, by_bureau=by_bureau, form=EscalateForm(formdata=None),
+                  page=page, has_next=len(tips) > size)
 
 
 @bp.post("/<int:tip_id>/escalate")

@@ -4,11 +4,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from app.accounts.permissions import Role
-from app.tips.models import Tip, TipCategory, TipTally, tip_category_links
+from app.tips.models import AWAITING_DECISION, IN_HANDLING, Tip, TipCategory, TipTally, tip_category_links
 from app.tips.workflow import TipState
 from app.workdays.days import days_left, supervision_colour
 
@@ -54,19 +54,23 @@ def supervise(tips, today: date, *, working: bool, overrides, warn_days: int) ->
 
 
 HANDLING_STATES = [TipState.ACCEPTED.value, TipState.ASSIGNED.value, TipState.INVESTIGATING.value]
+_AWAITING, _HANDLING = text(f"tips.{AWAITING_DECISION}"), text(f"tips.{IN_HANDLING}")
 
 
-def _running_due():
-    """current_due() as SQL: the acceptance deadline, then the conclusion deadline."""
-    return case((Tip.state == TipState.SUBMITTED.value, Tip.accept_due),
-                (Tip.state.in_(HANDLING_STATES), Tip.conclude_due), else_=None)
+def _running_due_between(low: date | None = None, high: date | None = None):
+    """Open tips whose running deadline (acceptance, then conclusion) is ≥ low and < high: written so that
+    each branch reads the partial index of its deadline."""
+    def within(column):
+        return and_(*([column >= low] if low else []), *([column < high] if high else []))
+    return or_(and_(_AWAITING, within(Tip.accept_due)), and_(_HANDLING, within(Tip.conclude_due)))
 
 
-def _colour(bounds: tuple[date, date]):
-    """The three-colour verdict as SQL, from workdays.days.colour_bounds (the same as supervision_colour)."""
+def _colour_condition(colour: str, bounds: tuple[date, date]):
+    """Tips of one supervision colour, from workdays.days.colour_bounds (the same verdict as
+    supervision_colour)."""
     red_before, green_from = bounds
-    due = _running_due()
-    return case((due.is_(None), "grey"), (due < red_before, "red"), (due < green_from, "yellow"), else_="green")
+    return {"red": _running_due_between(high=red_before), "yellow": _running_due_between(red_before, green_from),
+            "green": _running_due_between(low=green_from)}[colour]
 
 
 def _queue_scope(statement, user, state: str):
@@ -82,15 +86,16 @@ def staff_queue(session, user, *, state: str = "", colour: str = "", bounds: tup
     statement = _queue_scope(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district)),
                              user, state)
     if colour and bounds:
-        statement = statement.where(_colour(bounds) == colour)
+        statement = statement.where(_colour_condition(colour, bounds))
     return list(session.scalars(statement.order_by(Tip.id.desc()).limit(limit)))
 
 
 def queue_counts(session, user, bounds: tuple[date, date], *, state: str = "") -> dict[str, int]:
-    """How many of the queue's tips are red, yellow and green: counted by the database, not from one page."""
-    colour = _colour(bounds)
-    counts = dict(session.execute(_queue_scope(select(colour, func.count(Tip.id)), user, state).group_by(colour)).all())
-    return {c: counts.get(c, 0) for c in ("red", "yellow", "green")}
+    """How many of the queue's tips are red, yellow and green, counted over every open tip by the database:
+    each count reads only the index entries of its colour's date range."""
+    def count(condition) -> int:
+        return session.scalar(_queue_scope(select(func.count(Tip.id)), user, state).where(condition))
+    return {colour: count(_colour_condition(colour, bounds)) for colour in ("red", "yellow", "green")}
 
 
 PUBLIC_STATUS = {"open": OPEN_STATES, "closed": [s.value for s in TipState if not s.is_open]}
@@ -119,22 +124,18 @@ def open_nearby(session, district_id: int, category_ids: list[int], now, *, days
         .order_by(Tip.id.desc()).limit(limit)))
 
 
-def _overdue_condition(today: date):
-    return or_(and_(Tip.state == TipState.SUBMITTED.value, Tip.accept_due < today),
-               and_(Tip.state.in_(HANDLING_STATES), Tip.conclude_due < today))
-
-
-def overdue(session, today: date, *, limit: int = 500) -> list[Tip]:
-    """Open tips past their running deadline, for the office's overdue board."""
+def overdue(session, today: date, *, limit: int = 50, offset: int = 0) -> list[Tip]:
+    """Open tips past their running deadline, oldest first, a page at a time, for the office's overdue board."""
     return list(session.scalars(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district),
                                                     selectinload(Tip.bureau))
-                                .where(_overdue_condition(today)).order_by(Tip.id).limit(limit)))
+                                .where(_running_due_between(high=today)).order_by(Tip.id)
+                                .limit(limit).offset(offset)))
 
 
 def overdue_by_bureau(session, today: date) -> list[tuple[int | None, int]]:
     """(bureau id, overdue open tips), most overdue first."""
     count = func.count(Tip.id)
-    return list(session.execute(select(Tip.bureau_id, count).where(_overdue_condition(today))
+    return list(session.execute(select(Tip.bureau_id, count).where(_running_due_between(high=today))
                                 .group_by(Tip.bureau_id).order_by(count.desc())))
 
 

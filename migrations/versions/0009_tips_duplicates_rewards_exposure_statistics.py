@@ -18,6 +18,8 @@ branch_labels = None
 depends_on = None
 
 
+AWAITING_DECISION = "state = 'submitted'"
+IN_HANDLING = "state IN ('accepted', 'assigned', 'investigating')"
 OLD_STATES = "state IN ('submitted', 'accepted', 'not_accepted', 'assigned', 'investigating', 'concluded', 'closed')"
 NEW_STATES = ("state IN ('submitted', 'accepted', 'not_accepted', 'assigned', 'investigating', 'concluded', 'closed', "
               "'merged')")
@@ -54,6 +56,10 @@ def upgrade():
                                          "reward_state IS NULL OR NOT anonymous")
         batch_op.create_check_constraint(batch_op.f('ck_tips_merged_has_state'),
                                          "merged_into_id IS NULL OR state = 'merged'")
+        batch_op.create_index('ix_tips_awaiting_decision_due', ['accept_due'], unique=False,
+                              sqlite_where=sa.text(AWAITING_DECISION), postgresql_where=sa.text(AWAITING_DECISION))
+        batch_op.create_index('ix_tips_in_handling_due', ['conclude_due'], unique=False,
+                              sqlite_where=sa.text(IN_HANDLING), postgresql_where=sa.text(IN_HANDLING))
     with op.batch_alter_table('tips', schema=None) as batch_op:
         batch_op.alter_column('exposure_title', server_default=None)
         batch_op.alter_column('exposure_summary', server_default=None)
@@ -62,6 +68,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('tips', schema=None) as batch_op:
+        batch_op.drop_index('ix_tips_in_handling_due')
+        batch_op.drop_index('ix_tips_awaiting_decision_due')
         batch_op.drop_constraint(batch_op.f('ck_tips_merged_has_state'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_tips_reward_needs_a_name'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_tips_reward_state_valid'), type_='check')

@@ -170,6 +170,7 @@ def prepare_database(env: dict, years: int = INDICATOR_YEARS) -> None:
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["seed-demo", "--years", str(years)], cwd=ROOT, env=env, check=True,
                    capture_output=True)
+    subprocess.run(flask + ["db-analyze"], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def survey_command(module: str, env: dict, *args) -> dict:

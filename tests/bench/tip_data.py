@@ -31,7 +31,7 @@ from sqlalchemy import func, select, text
 
 from app import create_app
 from app.accounts.models import User
-from app.db_types import add_to_counters, utcnow
+from app.db_types import add_to_counters, analyze, utcnow
 from app.extensions import db
 from app.org.queries import districts
 from app.tips import queries
@@ -297,7 +297,9 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
         for table in ("tips", "tip_category_links", "tip_events", "tip_tallies"):
             connection.execute(f"VACUUM ANALYZE {table}")
         connection.autocommit = False
-    else:
+    else:  # the statistics `flask db-analyze` keeps (daily in production) for the loaded tables
+        analyze(session)
+        session.commit()
         session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     seconds = time.perf_counter() - started
     today = rules.local_date(now)
@@ -307,7 +309,7 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
               "tally_rows": session.scalar(select(func.count()).select_from(TipTally)),
               "states_added": dict(states),
               "open": session.scalar(select(func.count()).where(Tip.state.in_(open_states))),
-              "overdue": session.scalar(select(func.count()).where(queries._overdue_condition(today))),
+              "overdue": session.scalar(select(func.count(Tip.id)).where(queries._running_due_between(high=today))),
               **count(session)}
     result.update(_choices(setting))
     return result
