@@ -44,6 +44,10 @@ class Permission(StrEnum):
     SURVEYS_INTERVIEW = "surveys.interview"
     TIPS_HANDLE = "tips.handle"
     CALENDAR_MANAGE = "calendar.manage"
+    NOTICES_WORK = "notices.work"      # open the notices back office (editors, reviewers)
+    NOTICES_EDIT = "notices.edit"      # write, correct and withdraw the own bureau's notices
+    NOTICES_REVIEW = "notices.review"  # approve or return notices written by others
+    NOTICES_MANAGE = "notices.manage"  # the category tree
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -53,6 +57,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.REVIEWER: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_REVIEW}),
     Role.INTERVIEWER: frozenset({Permission.STAFF_AREA, Permission.SURVEYS_INTERVIEW}),
 }
+
+# Disclosure notices: bureau editors write their bureau's notices, reviewers review them (admins hold every permission).
+ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.NOTICES_WORK, Permission.NOTICES_EDIT}
+ROLE_PERMISSIONS[Role.REVIEWER] |= {Permission.NOTICES_WORK, Permission.NOTICES_REVIEW}
 
 
 def role_has(role: Role | str, permission: Permission) -> bool:

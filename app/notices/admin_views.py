@@ -1,0 +1,255 @@
+"""The notices back office: drafting and editing (own bureau), review, corrections, withdrawal, attachments,
+and the category tree."""
+from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import audit
+from app.accounts.permissions import Permission, Role
+from app.db_types import utcnow
+from app.extensions import db
+from app.i18n import from_local_input, local_today, site_zone
+from app.indicators.models import Indicator
+from app.notices import queries, services
+from app.notices.forms import AttachmentForm, CategoryForm, ConfirmForm, NoticeForm, StepForm
+from app.notices.models import LOCALE_SUFFIXES, Notice, NoticeAttachment, NoticeCategory
+from app.notices.text import render_markdown
+from app.notices.workflow import EVENT_TITLES, REVIEW_STEPS, NoticeState, Step, allowed_steps
+from app.org.models import Bureau, Place
+from app.org.queries import bureaus, districts
+from app.web.auth import deny, permission_required
+from app.web.htmx import render, see_other
+from app.web.pagination import paginate
+
+bp = Blueprint("notices_admin", __name__, url_prefix="/admin/notices")
+
+
+def _notice(notice_id: int) -> Notice:
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    if not services.can_see(current_user, notice):
+        deny("notices.access_denied", notice)
+    return notice
+
+
+def _refused(error: services.NoticeError, obj) -> None:
+    """After rolling back a refused privileged attempt, keep its audit entry."""
+    if error.refused:
+        audit.record(db.session, error.refused, obj, actor=current_user, note=str(error)[:500])
+        db.session.commit()
+
+
+def _form(notice: Notice | None = None) -> NoticeForm:
+    """The notice form with its choices; editors may only pick their own bureau."""
+    form = NoticeForm(obj=notice)
+    form.category_id.choices = [(c.id, "　" * c.depth + c.name) for c in queries.categories(db.session)]
+    own = [b for b in bureaus(db.session) if current_user.role == Role.ADMIN or b.id == current_user.bureau_id]
+    form.bureau_id.choices = [(b.id, b.name) for b in own]
+    form.place_ids.choices = [(p.id, p.name) for p in districts(db.session)]
+    indicators = db.session.scalars(select(Indicator).order_by(Indicator.catalogue_id.desc(), Indicator.id))
+    form.indicator_ids.choices = [(i.id, f"{i.catalogue.code} · {i.code} {i.name}") for i in indicators]
+    if notice is not None and request.method == "GET":
+        form.place_ids.data = [p.id for p in notice.places]
+        form.indicator_ids.data = [i.id for i in notice.indicators]
+        if notice.publish_at:
+            form.publish_at.data = notice.publish_at.astimezone(site_zone()).replace(tzinfo=None)
+    if notice is None and request.method == "GET":
+        form.created_on.data = local_today()
+        if current_user.bureau_id:
+            form.bureau_id.data = current_user.bureau_id
+    return form
+
+
+def _input(form: NoticeForm) -> services.NoticeInput:
+    category = db.session.get(NoticeCategory, form.category_id.data)
+    bureau = db.session.get(Bureau, form.bureau_id.data)
+    places = db.session.scalars(select(Place).where(Place.id.in_(form.place_ids.data or []))).all()
+    indicators = db.session.scalars(select(Indicator).where(Indicator.id.in_(form.indicator_ids.data or []))).all()
+    return services.NoticeInput(
+        category=category, bureau=bureau, created_on=form.created_on.data,
+        publish_at=from_local_input(form.publish_at.data),
+        titles={s: getattr(form, f"title_{s}").data for s in LOCALE_SUFFIXES},
+        summaries={s: getattr(form, f"summary_{s}").data for s in LOCALE_SUFFIXES},
+        bodies={s: getattr(form, f"body_{s}").data for s in LOCALE_SUFFIXES},
+        places=places, indicators=indicators)
+
+
+@bp.get("/")
+@permission_required(Permission.NOTICES_WORK)
+def index():
+    """Notices the user works on: their bureau's (editors) or all (reviewers, admins), by state."""
+    state = request.args.get("state", "")
+    if state not in {s.value for s in NoticeState}:
+        state = ""
+    page = paginate(db.session, queries.staff_list(db.session, current_user, state), current_app.config["PAGE_SIZE"])
+    return render("admin/notices/index.html", "admin/notices/_rows.html", page=page, state=state,
+                  states=list(NoticeState))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_EDIT)
+def new():
+    form = _form()
+    if request.method == "POST" and form.validate():
+        try:
+            notice = services.create_notice(db.session, current_user, _input(form))
+        except services.NoticeError as error:
+            db.session.rollback()
+            _refused(error, None)
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Draft saved."), "success")
+            return see_other(url_for(".detail", notice_id=notice.id))
+    return render("admin/notices/form.html", form=form, notice=None,
+                  status=422 if request.method == "POST" else 200)
+
+
+@bp.get("/<int:notice_id>")
+@permission_required(Permission.NOTICES_WORK)
+def detail(notice_id: int):
+    notice = _notice(notice_id)
+    steps = [s for s in allowed_steps(notice.state_enum) if s != Step.CORRECT
+             and (services.can_review(current_user) if s in REVIEW_STEPS else services.can_edit(current_user, notice))]
+    body, _fallback = notice.text("body", "zh_Hans")
+    return render("admin/notices/detail.html", notice=notice, steps=steps, step_form=StepForm(formdata=None),
+                  attachment_form=AttachmentForm(formdata=None), confirm=ConfirmForm(), body=render_markdown(body),
+                  can_edit=services.can_edit(current_user, notice), event_titles=EVENT_TITLES, Step=Step,
+                  State=NoticeState, now=utcnow())
+
+
+@bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_EDIT)
+def edit(notice_id: int):
+    notice = _notice(notice_id)
+    if not services.can_edit(current_user, notice):
+        deny("notices.edit_denied", notice)
+    form = _form(notice)
+    if request.method == "POST" and form.validate():
+        try:
+            services.update_notice(db.session, current_user, notice, _input(form),
+                                   correction_note=form.correction_note.data or "")
+        except services.NoticeError as error:
+            db.session.rollback()
+            _refused(error, notice)
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Correction published.") if notice.state == NoticeState.PUBLISHED else _("Saved."), "success")
+            return see_other(url_for(".detail", notice_id=notice.id))
+    return render("admin/notices/form.html", form=form, notice=notice,
+                  status=422 if request.method == "POST" else 200)
+
+
+@bp.post("/<int:notice_id>/step/<step>")
+@permission_required(Permission.NOTICES_WORK)
+def take_step(notice_id: int, step: str):
+    notice = _notice(notice_id)
+    form = StepForm()
+    if step not in {s.value for s in Step} or not form.validate_on_submit():
+        abort(400)
+    try:
+        services.take_step(db.session, current_user, notice, Step(step), comment=form.comment.data or "",
+                           index_scheme=current_app.config["NOTICE_INDEX_SCHEME"])
+    except services.NoticeError as error:
+        db.session.rollback()
+        _refused(error, notice)
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(step)s.", step=Step(step).title), "success")
+    return see_other(url_for(".detail", notice_id=notice_id))
+
+
+@bp.post("/<int:notice_id>/attachments")
+@permission_required(Permission.NOTICES_EDIT)
+def attach(notice_id: int):
+    notice = _notice(notice_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = form.file.data
+    if not upload or not upload.filename:
+        flash(_("Choose a file to attach."), "error")
+        return see_other(url_for(".detail", notice_id=notice_id) + "#attachments")
+    try:
+        services.add_attachment(db.session, current_user, notice, upload.read(), upload.filename,
+                                services.attachment_dir(current_app.config["UPLOAD_DIR"]),
+                                current_app.config["MAX_NOTICE_ATTACHMENT_BYTES"])
+    except services.NoticeError as error:
+        db.session.rollback()
+        _refused(error, notice)
+        flash(f"{upload.filename}: {error}", "error")
+    else:
+        db.session.commit()
+        flash(_("Attached."), "success")
+    return see_other(url_for(".detail", notice_id=notice_id) + "#attachments")
+
+
+@bp.post("/attachments/<int:attachment_id>/delete")
+@permission_required(Permission.NOTICES_EDIT)
+def detach(attachment_id: int):
+    row = db.session.get(NoticeAttachment, attachment_id) or abort(404)
+    notice = _notice(row.notice_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_attachment(db.session, current_user, row,
+                                   services.attachment_dir(current_app.config["UPLOAD_DIR"]))
+    except services.NoticeError as error:
+        db.session.rollback()
+        _refused(error, notice)
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Attachment removed."), "success")
+    return see_other(url_for(".detail", notice_id=notice.id) + "#attachments")
+
+
+def _category_form(category: NoticeCategory | None) -> CategoryForm:
+    form = CategoryForm(obj=category)
+    form.parent_id.choices = [(0, _("— none (top level) —"))] + [
+        (c.id, "　" * c.depth + c.name) for c in queries.categories(db.session, active_only=False)
+        if category is None or c.id != category.id]
+    if request.method == "GET" and category is not None:
+        form.parent_id.data = category.parent_id or 0
+    return form
+
+
+def _save_category(form: CategoryForm, category: NoticeCategory | None):
+    if request.method == "POST" and form.validate():
+        try:
+            services.save_category(db.session, current_user, category, code=form.code.data,
+                                   names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES},
+                                   parent=db.session.get(NoticeCategory, form.parent_id.data or 0),
+                                   sort_order=form.sort_order.data or 0, active=form.active.data)
+        except services.NoticeError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return see_other(url_for(".categories"))
+    return None
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_MANAGE)
+def categories():
+    form = _category_form(None)
+    return _save_category(form, None) or render(
+        "admin/notices/categories.html", form=form, category=None,
+        categories=queries.categories(db.session, active_only=False),
+        status=422 if request.method == "POST" else 200)
+
+
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_MANAGE)
+def category(category_id: int):
+    row = db.session.get(NoticeCategory, category_id) or abort(404)
+    form = _category_form(row)
+    return _save_category(form, row) or render(
+        "admin/notices/categories.html", form=form, category=row,
+        categories=queries.categories(db.session, active_only=False),
+        status=422 if request.method == "POST" else 200)
+

@@ -1,0 +1,115 @@
+"""Reads of disclosure notices: the public list with filters and search, feeds, the staff lists."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import extract, select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.permissions import Role
+from app.notices import search
+from app.notices.models import Notice, NoticeCategory, notice_places
+from app.notices.workflow import NoticeState
+from app.org.models import Bureau, Place
+
+PUBLIC_STATES = (NoticeState.PUBLISHED.value, NoticeState.WITHDRAWN.value)
+
+
+@dataclass
+class Filters:
+    category: NoticeCategory | None = None
+    bureau: Bureau | None = None
+    year: int | None = None
+    district: Place | None = None
+    q: str = ""
+
+
+def public(now: datetime):
+    """Notices the public may see: published or withdrawn (a stub), once their publication time has come."""
+    return select(Notice).where(Notice.state.in_(PUBLIC_STATES), Notice.published_at <= now)
+
+
+def category_ids_under(session, category: NoticeCategory) -> list[int]:
+    """The category and every category below it in the tree."""
+    rows = session.execute(select(NoticeCategory.id, NoticeCategory.parent_id)).all()
+    ids, frontier = {category.id}, [category.id]
+    while frontier:
+        frontier = [child for child, parent in rows if parent in frontier and child not in ids]
+        ids.update(frontier)
+    return sorted(ids)
+
+
+def public_list(session, now: datetime, filters: Filters):
+    """The select for the public list, newest first, filtered and searched."""
+    statement = public(now)
+    if filters.category is not None:
+        statement = statement.where(Notice.category_id.in_(category_ids_under(session, filters.category)))
+    if filters.bureau is not None:
+        statement = statement.where(Notice.bureau_id == filters.bureau.id)
+    if filters.year is not None:
+        statement = statement.where(extract("year", Notice.created_on) == filters.year)
+    if filters.district is not None:
+        statement = statement.where(Notice.id.in_(select(notice_places.c.notice_id)
+                                                  .where(notice_places.c.place_id == filters.district.id)))
+    statement = search.matching(statement, session, filters.q)
+    return (statement.options(selectinload(Notice.category), selectinload(Notice.bureau))
+            .order_by(Notice.published_at.desc(), Notice.id.desc()))
+
+
+def public_notice(session, notice_id: int, now: datetime) -> Notice | None:
+    return session.scalar(public(now).where(Notice.id == notice_id))
+
+
+def years(session, now: datetime) -> list[int]:
+    dates = session.scalars(select(Notice.created_on).where(Notice.state.in_(PUBLIC_STATES),
+                                                            Notice.published_at <= now).distinct())
+    return sorted({d.year for d in dates}, reverse=True)
+
+
+def categories(session, *, active_only: bool = True) -> list[NoticeCategory]:
+    """Categories in tree order: each parent followed by its children."""
+    statement = select(NoticeCategory).order_by(NoticeCategory.sort_order, NoticeCategory.id)
+    if active_only:
+        statement = statement.where(NoticeCategory.active.is_(True))
+    rows = list(session.scalars(statement))
+    by_parent: dict = {}
+    for row in rows:
+        by_parent.setdefault(row.parent_id, []).append(row)
+    known = {row.id for row in rows}
+    ordered: list = []
+
+    def walk(parent_id, depth):
+        for row in by_parent.get(parent_id, []):
+            row.depth = depth
+            ordered.append(row)
+            walk(row.id, depth + 1)
+    walk(None, 0)
+    for row in rows:  # children of an inactive parent still appear, at the top level
+        if row not in ordered and row.parent_id not in known:
+            row.depth = 0
+            ordered.append(row)
+            walk(row.id, 1)
+    return ordered
+
+
+def feed_entries(session, now: datetime, category: NoticeCategory | None = None, limit: int = 50) -> list[Notice]:
+    statement = public(now)
+    if category is not None:
+        statement = statement.where(Notice.category_id.in_(category_ids_under(session, category)))
+    return list(session.scalars(statement.order_by(Notice.updated_at.desc(), Notice.id.desc()).limit(limit)))
+
+
+def sitemap_notices(session, now: datetime) -> list[tuple[int, datetime, str]]:
+    return list(session.execute(public(now).with_only_columns(Notice.id, Notice.updated_at, Notice.state)
+                                .order_by(Notice.id)).all())
+
+
+def staff_list(session, user, state: str = ""):
+    """The back-office list: a bureau editor sees only their bureau's notices; reviewers and admins all."""
+    statement = select(Notice).options(selectinload(Notice.category), selectinload(Notice.bureau))
+    if user.role == Role.BUREAU_EDITOR:
+        statement = statement.where(Notice.bureau_id == user.bureau_id)
+    elif user.role not in (Role.ADMIN, Role.REVIEWER):
+        statement = statement.where(False)
+    if state:
+        statement = statement.where(Notice.state == state)
+    return statement.order_by(Notice.updated_at.desc(), Notice.id.desc())
