@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 ALLOWED_TAGS = {"p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
                 "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
-MARKUP_IN_TEXT = re.compile(r"<\s*/?\s*[a-zA-Z!?]|\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
+MARKUP_IN_TEXT = re.compile(r"</?[a-zA-Z!?]|\bon[a-z]+\s*=|javascript:", re.IGNORECASE)
 
 
 def render_markdown(source: str) -> Markup:
