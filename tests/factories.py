@@ -150,3 +150,20 @@ def tip(session, *, bureau_=None, district=None, anonymous=True, **values):
                              **values)
     created, _code = services.submit_tip(session, data, [], services.Rules(), "")
     return created
+
+
+def notice(session, author, bureau_, *, category=None, title="空气质量月报", **values):
+    """A draft notice of bureau_ (in a new category when none is given), written through the service."""
+    from datetime import date
+
+    from app.notices import services
+    from app.notices.models import NoticeCategory
+
+    n = next(_seq)
+    if category is None:
+        category = NoticeCategory(code=f"notice-cat-{n}", name_zh_hans=f"栏目{n}")
+        session.add(category)
+        session.flush()
+    data = services.NoticeInput(category=category, bureau=bureau_, created_on=values.pop("created_on", date(2026, 9, 1)),
+                                titles={"zh_hans": title}, **values)
+    return services.create_notice(session, author, data)

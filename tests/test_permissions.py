@@ -48,6 +48,12 @@ STAFF_ROUTES = [
     ("/admin/tips/", Permission.TIPS_HANDLE),
     ("/admin/tips/{tip}", Permission.TIPS_HANDLE),
     ("/admin/calendar/", Permission.CALENDAR_MANAGE),
+    ("/admin/notices/", Permission.NOTICES_WORK),
+    ("/admin/notices/new", Permission.NOTICES_EDIT),
+    ("/admin/notices/{notice}", Permission.NOTICES_WORK),
+    ("/admin/notices/{notice}/edit", Permission.NOTICES_EDIT),
+    ("/admin/notices/categories", Permission.NOTICES_MANAGE),
+    ("/admin/notices/categories/{notice_category}", Permission.NOTICES_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -65,10 +71,14 @@ STAFF_POST_ROUTES = [
     ("/admin/tips/999999/reporter", Permission.TIPS_HANDLE),
     ("/admin/tips/photos/999999/clear", Permission.TIPS_HANDLE),
     ("/admin/calendar/2000-01-01/delete", Permission.CALENDAR_MANAGE),
+    ("/admin/notices/999999/step/submit", Permission.NOTICES_WORK),
+    ("/admin/notices/999999/attachments", Permission.NOTICES_EDIT),
+    ("/admin/notices/attachments/999999/delete", Permission.NOTICES_EDIT),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>", "/step/accept": "/step/<>",
-                     "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>"}
+                     "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>",
+                     "/step/submit": "/step/<>"}
 
 
 @pytest.fixture
@@ -85,7 +95,9 @@ def targets(session, staff):
     response_id = session.scalar(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id))
     tip = factories.tip(session, bureau_=staff["bureaus"]["home"], district=place)
     session.commit()
-    return {"user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
+    notice = factories.notice(session, staff["admin"], staff["bureaus"]["home"])
+    session.commit()
+    return {"notice": notice.id, "notice_category": notice.category_id, "user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
             "measure": measure.id, "catalogue": catalogue.id, "survey": survey.id,
             "section": survey.sections[0].id, "question": question.id, "response": response_id, "tip": tip.id}
 

@@ -44,7 +44,7 @@ def test_markup_in_title_or_summary_and_a_missing_title_are_refused(session, dra
 
 
 def test_a_publish_at_in_the_past_is_refused(draft):
-    with pytest.raises(services.NoticeError, match="past"):
+    with pytest.raises(services.NoticeError, match="早于现在"):
         draft(publish_at=NOW - timedelta(minutes=1))
 
 
@@ -119,7 +119,7 @@ def test_only_the_bureau_submits_and_withdraws(session, draft, publish, staff, r
 def test_returning_needs_a_comment_and_the_author_can_edit_and_resubmit(session, draft, staff):
     notice = draft()
     services.take_step(session, staff["bureau_editor"], notice, Step.SUBMIT, now=NOW)
-    with pytest.raises(services.NoticeError, match="change"):
+    with pytest.raises(services.NoticeError, match="需要修改"):
         services.take_step(session, staff["reviewer"], notice, Step.RETURN, now=NOW)
     services.take_step(session, staff["reviewer"], notice, Step.RETURN, comment="请补充监测点位", now=NOW)
     assert notice.state == NoticeState.RETURNED and notice.review_comment == "请补充监测点位"
@@ -132,7 +132,7 @@ def test_returning_needs_a_comment_and_the_author_can_edit_and_resubmit(session,
 def test_a_submitted_notice_cannot_be_edited(session, draft, staff):
     notice = draft()
     services.take_step(session, staff["bureau_editor"], notice, Step.SUBMIT, now=NOW)
-    with pytest.raises(services.NoticeError, match="review"):
+    with pytest.raises(services.NoticeError, match="审核中"):
         services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice), now=NOW)
 
 
@@ -159,14 +159,14 @@ def test_a_scheduled_notice_becomes_public_at_its_time(session, draft, publish):
 
 def test_submitting_with_a_publish_at_that_has_passed_is_refused(session, draft, staff):
     notice = draft(publish_at=NOW + timedelta(hours=1))
-    with pytest.raises(services.NoticeError, match="past"):
+    with pytest.raises(services.NoticeError, match="早于现在"):
         services.take_step(session, staff["bureau_editor"], notice, Step.SUBMIT, now=NOW + timedelta(hours=2))
 
 
 def test_a_correction_needs_a_note_keeps_the_old_text_and_counts_the_revision(session, draft, publish, staff):
     notice = publish(draft())
     changed = notice_input(notice, summaries={"zh_hans": "优良天数比例为93.3%。"})
-    with pytest.raises(services.NoticeError, match="correction"):
+    with pytest.raises(services.NoticeError, match="更正"):
         services.update_notice(session, staff["bureau_editor"], notice, changed, now=NOW)
     services.update_notice(session, staff["bureau_editor"], notice, changed, correction_note="优良天数比例计算有误，更正为93.3%",
                            now=NOW + timedelta(days=1))
@@ -182,7 +182,7 @@ def test_a_correction_needs_a_note_keeps_the_old_text_and_counts_the_revision(se
 
 def test_withdrawal_needs_a_reason_leaves_a_public_stub_and_nothing_is_deleted(session, draft, publish, staff):
     notice = publish(draft())
-    with pytest.raises(services.NoticeError, match="reason"):
+    with pytest.raises(services.NoticeError, match="撤回理由"):
         services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, now=NOW)
     services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="数据来源有误，将重新发布", now=NOW)
     session.commit()
