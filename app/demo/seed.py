@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
-from app.demo import indicators, surveys, tips
+from app.demo import indicators, notices, surveys, tips
 from app.tips.services import Rules
 from app.org.models import Bureau, Place, PlaceLevel
 
@@ -72,7 +72,8 @@ def _get_or_create(session, model, code: str, **values):
     return row, False
 
 
-def run(session, credentials_file: str, years: int = 3) -> dict:
+def run(session, credentials_file: str, years: int = 3,
+        index_scheme: str = "{bureau_code}/{year}-{seq:05d}") -> dict:
     """Create whatever of the demo city is missing; returns what was created (with new passwords)."""
     created = {"places": 0, "bureaus": 0, "users": {}, "indicator_values": 0}
     _city, new = _get_or_create(session, Place, CITY["code"], level=PlaceLevel.CITY.value,
@@ -103,6 +104,8 @@ def run(session, credentials_file: str, years: int = 3) -> dict:
     interviewer = session.scalar(select(User).where(User.username == "interviewer"))
     created.update(surveys.load(session, admin, interviewer, year=indicators.DEMO_YEARS[-1]))
     created.update(tips.load(session, admin, Rules()))
+    created.update(notices.load(session, session.scalar(select(User).where(User.username == "editor")),
+                                session.scalar(select(User).where(User.username == "reviewer")), index_scheme))
     return created
 
 
@@ -127,7 +130,8 @@ def _write_credentials(path: Path, passwords: dict) -> None:
 def summary(created: dict, credentials_file: str) -> str:
     lines = [f"Demo city: {created['places']} places, {created['bureaus']} bureaus and "
              f"{created['indicator_values']} indicator values, {created['surveys']} surveys with "
-             f"{created['survey_responses']} responses, {created['tips']} pollution tips created."]
+             f"{created['survey_responses']} responses, {created['tips']} pollution tips, "
+             f"{created.get('notices', 0)} disclosure notices created."]
     if created["users"]:
         lines.append(f"Demo staff accounts (also saved in {credentials_file}):")
         for username, password in created["users"].items():

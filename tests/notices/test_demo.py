@@ -1,0 +1,23 @@
+"""The demo notices: categories, published notices with one correction and one withdrawal, one awaiting review."""
+from sqlalchemy import func, select
+
+from app.db_types import utcnow
+from app.notices import queries
+from app.notices.models import Notice, NoticeCategory
+from app.notices.workflow import NoticeState
+
+
+def test_seed_demo_loads_the_notices_once(runner, session, client):
+    first = runner.invoke(args=["seed-demo", "--years", "1"])
+    assert first.exit_code == 0, first.output
+    assert "5 disclosure notices" in first.output
+    names = {c.name_zh_hans for c in session.scalars(select(NoticeCategory))}
+    assert {"环境质量", "污染源监管", "环评审批", "行政处罚", "突发环境事件", "政策文件", "创建工作动态"} <= names
+    states = dict(session.execute(select(Notice.state, func.count()).group_by(Notice.state)).all())
+    assert states == {NoticeState.PUBLISHED: 3, NoticeState.WITHDRAWN: 1, NoticeState.SUBMITTED: 1}
+    corrected = session.scalar(select(Notice).where(Notice.revision == 2))
+    assert corrected.revisions[0].note and "90.3%" in corrected.summary_zh_hans
+    assert len(session.scalars(queries.public_list(session, utcnow(), queries.Filters())).all()) == 4
+    assert "<mark>空气质量</mark>" in client.get("/notices/?q=空气质量").get_data(as_text=True)
+    second = runner.invoke(args=["seed-demo", "--years", "1"])
+    assert second.exit_code == 0 and session.scalar(select(func.count(Notice.id))) == 5
