@@ -101,6 +101,8 @@ class Config:
     NOTICE_INDEX_SCHEME = os.environ.get("NOTICE_INDEX_SCHEME", "{bureau_code}/{year}-{seq:05d}")
     # Largest notice attachment (PDF, DOCX, XLSX, image) accepted, in bytes.
     MAX_NOTICE_ATTACHMENT_BYTES = int(os.environ.get("MAX_NOTICE_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+    # Disclosure catalogue supervision: an item due within this many days turns yellow.
+    DISCLOSURE_WARN_DAYS = int(os.environ.get("DISCLOSURE_WARN_DAYS", 5))
     # Notices per page of the public list.
     NOTICE_PAGE_SIZE = int(os.environ.get("NOTICE_PAGE_SIZE", 20))
 

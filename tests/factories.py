@@ -167,3 +167,17 @@ def notice(session, author, bureau_, *, category=None, title="空气质量月报
     data = services.NoticeInput(category=category, bureau=bureau_, created_on=values.pop("created_on", date(2026, 9, 1)),
                                 titles={"zh_hans": title}, **values)
     return services.create_notice(session, author, data)
+
+
+def disclosure_item(session, actor, bureau_, *, schedule="monthly", **values):
+    """An item of the disclosure catalogue, due monthly by the 15th (or 20 working days after an event)."""
+    from datetime import date
+
+    from app.notices import services
+    from app.notices.catalogue import Schedule
+
+    n = next(_seq)
+    defaults = dict(code=f"item-{n}", bureau=bureau_, names={"zh_hans": f"公开事项{n}"}, schedule=Schedule(schedule),
+                    starts_on=date(2026, 1, 1), due_day=15)
+    defaults.update(values)
+    return services.save_disclosure_item(session, actor, None, services.ItemInput(**defaults))

@@ -54,6 +54,9 @@ STAFF_ROUTES = [
     ("/admin/notices/{notice}/edit", Permission.NOTICES_EDIT),
     ("/admin/notices/categories", Permission.NOTICES_MANAGE),
     ("/admin/notices/categories/{notice_category}", Permission.NOTICES_MANAGE),
+    ("/admin/notices/disclosure", Permission.NOTICES_WORK),
+    ("/admin/notices/catalogue", Permission.NOTICES_MANAGE),
+    ("/admin/notices/catalogue/{disclosure_item}", Permission.NOTICES_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -96,8 +99,9 @@ def targets(session, staff):
     tip = factories.tip(session, bureau_=staff["bureaus"]["home"], district=place)
     session.commit()
     notice = factories.notice(session, staff["admin"], staff["bureaus"]["home"])
+    item = factories.disclosure_item(session, staff["admin"], staff["bureaus"]["home"])
     session.commit()
-    return {"notice": notice.id, "notice_category": notice.category_id, "user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
+    return {"notice": notice.id, "notice_category": notice.category_id, "disclosure_item": item.id, "user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
             "measure": measure.id, "catalogue": catalogue.id, "survey": survey.id,
             "section": survey.sections[0].id, "question": question.id, "response": response_id, "tip": tip.id}
 

@@ -4,8 +4,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.db_types import utcnow
+from app.i18n import local_today
+from app.indicators import providers
+from app.indicators.queries import catalogue_for_year
 from app.notices import services
+from app.notices.catalogue import Schedule
 from app.notices.models import NoticeCategory
 from app.notices.workflow import Step
 from app.org.models import Bureau
@@ -35,17 +40,17 @@ AIR_BODY = """## 监测概况
 
 数据为实时监测数据，未经审核，最终以年度环境质量公报为准。"""
 
-# (category, title, summary, body, days ago created, days ago published, district codes)
+# (category, catalogue item, title, summary, body, days ago created, days ago published, district codes)
 NOTICES = [
-    ("quality", "云溪市2026年10月环境空气质量月报", "10月全市环境空气质量优良天数比例为90.0%，同比上升3.3个百分点。", AIR_BODY, 30, 25,
+    ("quality", "air-monthly", "云溪市2026年10月环境空气质量月报", "10月全市环境空气质量优良天数比例为90.0%，同比上升3.3个百分点。", AIR_BODY, 30, 25,
      []),
-    ("penalties", "云溪市生态环境局行政处罚决定书（云环罚〔2026〕12号）",
+    ("penalties", "penalty-decisions", "云溪市生态环境局行政处罚决定书（云环罚〔2026〕12号）",
      "某化工有限公司超标排放大气污染物，依法处以罚款人民币二十万元。",
      "## 违法事实\n\n经现场检查和监测，该公司排气筒颗粒物排放浓度超过排放标准。\n\n## 处罚决定\n\n依据《中华人民共和国大气污染防治法》第九十九条，"
      "处罚款人民币二十万元，并责令改正。", 20, 15, ["baihe"]),
-    ("eia", "关于清江市污水处理厂三期扩建工程环境影响报告书的批复", "同意该项目按报告书所列性质、规模、地点和环境保护措施建设。",
+    ("eia", None, "关于清江市污水处理厂三期扩建工程环境影响报告书的批复", "同意该项目按报告书所列性质、规模、地点和环境保护措施建设。",
      "项目位于清江市滨江路，新增处理规模每日5万吨。建设单位应严格落实报告书提出的各项污染防治措施。", 12, 10, ["qingjiang"]),
-    ("demonstration", "我市召开国家生态文明建设示范市创建推进会", "会议部署了2026年第四季度创建重点任务。",
+    ("demonstration", None, "我市召开国家生态文明建设示范市创建推进会", "会议部署了2026年第四季度创建重点任务。",
      "会议通报了38项建设指标的推进情况，要求各牵头单位对照任务分解表，按时报送指标数据和佐证材料。", 6, 5, []),
 ]
 
@@ -67,13 +72,28 @@ def load(session, editor, reviewer, index_scheme: str) -> dict:
         return created
     places = {p.code: p for p in districts(session)}
     now = utcnow()
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    first_of_month = local_today().replace(day=1)
+    items = {
+        "air-monthly": services.save_disclosure_item(session, admin, None, services.ItemInput(
+            code="air-monthly", bureau=eeb, names={"zh_hans": "环境空气质量月报", "zh_hant": "環境空氣質量月報",
+                                                  "en": "Monthly ambient air quality bulletin"},
+            schedule=Schedule.MONTHLY, due_day=15, category=categories["quality"],
+            starts_on=(first_of_month - timedelta(days=1)).replace(day=1))),
+        "penalty-decisions": services.save_disclosure_item(session, admin, None, services.ItemInput(
+            code="penalty-decisions", bureau=eeb, names={"zh_hans": "行政处罚决定", "zh_hant": "行政處罰決定",
+                                                        "en": "Administrative penalty decisions"},
+            schedule=Schedule.EVENT, working_days=20, category=categories["penalties"],
+            starts_on=first_of_month.replace(month=1))),
+    }
+    created["disclosure_items"] = len(items)
     published = []
-    for category, title, summary, body, created_ago, published_ago, district_codes in NOTICES:
+    for category, item, title, summary, body, created_ago, published_ago, district_codes in NOTICES:
         moment = now - timedelta(days=published_ago)
         notice = services.create_notice(session, editor, services.NoticeInput(
             category=categories[category], bureau=eeb, created_on=(now - timedelta(days=created_ago)).date(),
             titles={"zh_hans": title}, summaries={"zh_hans": summary}, bodies={"zh_hans": body},
-            places=[places[c] for c in district_codes if c in places]), now=moment)
+            places=[places[c] for c in district_codes if c in places], disclosure_item=items.get(item)), now=moment)
         services.take_step(session, editor, notice, Step.SUBMIT, now=moment)
         services.take_step(session, reviewer, notice, Step.APPROVE, index_scheme=index_scheme, now=moment)
         published.append(notice)
@@ -81,7 +101,7 @@ def load(session, editor, reviewer, index_scheme: str) -> dict:
     first.title_en = "Yunxi City ambient air quality, October 2026"
     first.summary_en = "Share of good-air days: 90.0%, 3.3 points more than a year earlier."
     corrected = services.NoticeInput(
-        category=first.category, bureau=eeb, created_on=first.created_on, titles={"zh_hans": first.title_zh_hans,
+        category=first.category, bureau=eeb, created_on=first.created_on, disclosure_item=items["air-monthly"], titles={"zh_hans": first.title_zh_hans,
                                                                                   "en": first.title_en},
         summaries={"zh_hans": "10月全市环境空气质量优良天数比例为90.3%，同比上升3.6个百分点。", "en": first.summary_en},
         bodies={"zh_hans": first.body_zh_hans.replace("90.0%", "90.3%").replace("+3.3", "+3.6")})
@@ -96,4 +116,8 @@ def load(session, editor, reviewer, index_scheme: str) -> dict:
         bodies={"zh_hans": "本季度对42家重点排污单位开展监督性监测，1家超标单位已依法立案查处。"}), now=now)
     services.take_step(session, editor, waiting, Step.SUBMIT, now=now)
     created["notices"] = len(published) + 1
+    year = local_today().year
+    indicator_catalogue = catalogue_for_year(session, year)
+    if indicator_catalogue is not None:  # the disclosure rate (indicator 5) from the catalogue above
+        providers.refresh_computed_values(session, indicator_catalogue, str(year))
     return created

@@ -10,10 +10,12 @@ from app.accounts.permissions import Permission, Role
 from app.db_types import utcnow
 from app.extensions import db
 from app.i18n import from_local_input, local_today, site_zone
+from app.workdays.models import overrides
 from app.indicators.models import Indicator
 from app.notices import queries, services
-from app.notices.forms import AttachmentForm, CategoryForm, ConfirmForm, NoticeForm, StepForm
-from app.notices.models import LOCALE_SUFFIXES, Notice, NoticeAttachment, NoticeCategory
+from app.notices.catalogue import Schedule, Status
+from app.notices.forms import AttachmentForm, CategoryForm, ConfirmForm, DisclosureItemForm, NoticeForm, StepForm
+from app.notices.models import LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory
 from app.notices.text import render_markdown
 from app.notices.workflow import EVENT_TITLES, REVIEW_STEPS, NoticeState, Step, allowed_steps
 from app.org.models import Bureau, Place
@@ -48,9 +50,12 @@ def _form(notice: Notice | None = None) -> NoticeForm:
     form.place_ids.choices = [(p.id, p.name) for p in districts(db.session)]
     indicators = db.session.scalars(select(Indicator).order_by(Indicator.catalogue_id.desc(), Indicator.id))
     form.indicator_ids.choices = [(i.id, f"{i.catalogue.code} · {i.code} {i.name}") for i in indicators]
+    items = [i for b in own for i in queries.disclosure_items(db.session, b.id)]
+    form.disclosure_item_id.choices = [(0, _("— none —"))] + [(i.id, f"{i.bureau.name} · {i.name}") for i in items]
     if notice is not None and request.method == "GET":
         form.place_ids.data = [p.id for p in notice.places]
         form.indicator_ids.data = [i.id for i in notice.indicators]
+        form.disclosure_item_id.data = notice.disclosure_item_id or 0
         if notice.publish_at:
             form.publish_at.data = notice.publish_at.astimezone(site_zone()).replace(tzinfo=None)
     if notice is None and request.method == "GET":
@@ -71,7 +76,8 @@ def _input(form: NoticeForm) -> services.NoticeInput:
         titles={s: getattr(form, f"title_{s}").data for s in LOCALE_SUFFIXES},
         summaries={s: getattr(form, f"summary_{s}").data for s in LOCALE_SUFFIXES},
         bodies={s: getattr(form, f"body_{s}").data for s in LOCALE_SUFFIXES},
-        places=places, indicators=indicators)
+        places=places, indicators=indicators,
+        disclosure_item=db.session.get(DisclosureItem, form.disclosure_item_id.data or 0))
 
 
 @bp.get("/")
@@ -253,3 +259,81 @@ def category(category_id: int):
         categories=queries.categories(db.session, active_only=False),
         status=422 if request.method == "POST" else 200)
 
+
+
+@bp.get("/disclosure")
+@permission_required(Permission.NOTICES_WORK)
+def disclosure():
+    """三色督办 of the disclosure catalogue: each bureau's upcoming and overdue items (editors see their own)."""
+    own_only = current_user.role == Role.BUREAU_EDITOR
+    bureau_code = request.args.get("bureau", "")
+    bureau = None if own_only else db.session.scalar(select(Bureau).where(Bureau.code == bureau_code))
+    bureau_id = current_user.bureau_id if own_only else getattr(bureau, "id", None)
+    items = queries.disclosure_items(db.session, bureau_id)
+    statuses = queries.catalogue_status(db.session, items, utcnow(), local_today(),
+                                        warn_days=current_app.config["DISCLOSURE_WARN_DAYS"], overrides=overrides(db.session))
+    rows = [(status.item, o) for status in statuses for o in status.occurrences
+            if o.status in (Status.MISSING, Status.UPCOMING) or o.due >= local_today().replace(day=1)]
+    rows.sort(key=lambda row: (row[1].status != Status.MISSING, row[1].due))
+    counts = {colour: sum(o.colour == colour for _item, o in rows if o.published_on is None)
+              for colour in ("red", "yellow", "green")}
+    rate = [o for status in statuses for o in status.occurrences if o.due.year == local_today().year]
+    on_time = sum(o.status == Status.ON_TIME for o in rate if o.counts_as_due)
+    due = sum(o.counts_as_due for o in rate)
+    return render("admin/notices/disclosure.html", "admin/notices/_disclosure_rows.html", rows=rows, counts=counts,
+                  bureaus=[] if own_only else bureaus(db.session), bureau=bureau, on_time=on_time, due=due,
+                  year=local_today().year, Status=Status)
+
+
+def _item_form(item: DisclosureItem | None) -> DisclosureItemForm:
+    form = DisclosureItemForm(obj=item)
+    form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
+    form.category_id.choices = [(0, _("— none —"))] + [(c.id, "　" * c.depth + c.name)
+                                                       for c in queries.categories(db.session)]
+    form.schedule.choices = [(s.value, s.title) for s in Schedule]
+    if request.method == "GET":
+        form.category_id.data = getattr(item, "category_id", None) or 0
+        if item is None:
+            form.starts_on.data = local_today().replace(day=1)
+    return form
+
+
+def _save_item(form: DisclosureItemForm, item: DisclosureItem | None):
+    if request.method == "POST" and form.validate():
+        data = services.ItemInput(
+            code=form.code.data, bureau=db.session.get(Bureau, form.bureau_id.data),
+            names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES}, schedule=Schedule(form.schedule.data),
+            starts_on=form.starts_on.data, due_day=form.due_day.data, working_days=form.working_days.data or 0,
+            category=db.session.get(NoticeCategory, form.category_id.data or 0), active=form.active.data)
+        try:
+            services.save_disclosure_item(db.session, current_user, item, data)
+        except services.NoticeError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return see_other(url_for(".catalogue"))
+    return None
+
+
+@bp.route("/catalogue", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_MANAGE)
+def catalogue():
+    """The disclosure catalogue (主动公开目录): what each bureau must publish, and when."""
+    form = _item_form(None)
+    return _save_item(form, None) or render(
+        "admin/notices/catalogue.html", form=form, item=None,
+        items=queries.disclosure_items(db.session, active_only=False),
+        status=422 if request.method == "POST" else 200)
+
+
+@bp.route("/catalogue/<int:item_id>", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_MANAGE)
+def catalogue_item(item_id: int):
+    item = db.session.get(DisclosureItem, item_id) or abort(404)
+    form = _item_form(item)
+    return _save_item(form, item) or render(
+        "admin/notices/catalogue.html", form=form, item=item,
+        items=queries.disclosure_items(db.session, active_only=False),
+        status=422 if request.method == "POST" else 200)

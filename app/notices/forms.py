@@ -46,6 +46,9 @@ class NoticeForm(BaseForm):
     body_en = TextAreaField(_l("Text (English, Markdown)"), filters=[_strip], validators=[Length(max=100_000)],
                             render_kw={"rows": 8})
     place_ids = CheckboxesField(_l("Related districts"), coerce=int, choices=[], validators=[Optional()])
+    disclosure_item_id = SelectField(_l("Disclosure catalogue item (optional)"), coerce=int, choices=[],
+                                     description=_l("The catalogue item this notice fulfils; it counts for the "
+                                                    "disclosure rate."))
     indicator_ids = SelectMultipleField(_l("Related indicators"), coerce=int, choices=[], validators=[Optional()],
                                         render_kw={"size": 6})
     correction_note = TextAreaField(_l("Correction note (更正说明, shown publicly)"), filters=[_strip],
@@ -74,4 +77,22 @@ class CategoryForm(BaseForm):
     name_zh_hant = StringField(_l("Name (Traditional Chinese)"), filters=[_strip], validators=[Length(max=100)])
     name_en = StringField(_l("Name (English)"), filters=[_strip], validators=[Length(max=150)])
     sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
+    active = BooleanField(_l("In use"), default=True)
+
+
+class DisclosureItemForm(BaseForm):
+    code = StringField(_l("Code"), filters=[_strip], validators=[
+        DataRequired(message=_l("Give a code.")), Length(max=32),
+        Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and hyphens."))])
+    bureau_id = SelectField(_l("Bureau"), coerce=int, choices=[])
+    category_id = SelectField(_l("Category"), coerce=int, choices=[])
+    name_zh_hans = StringField(_l("Name (Simplified Chinese)"), filters=[_strip], validators=[
+        DataRequired(message=_l("Give the name in Simplified Chinese.")), Length(max=200)])
+    name_zh_hant = StringField(_l("Name (Traditional Chinese)"), filters=[_strip], validators=[Length(max=200)])
+    name_en = StringField(_l("Name (English)"), filters=[_strip], validators=[Length(max=300)])
+    schedule = SelectField(_l("When is it due?"), choices=[])
+    due_day = IntegerField(_l("Day of the month (monthly items)"), validators=[Optional()])
+    working_days = IntegerField(_l("Working days after the date created (event items)"), default=20,
+                                validators=[Optional()])
+    starts_on = DateField(_l("Counted from"), validators=[InputRequired(message=_l("Give the date."))])
     active = BooleanField(_l("In use"), default=True)

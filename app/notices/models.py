@@ -10,6 +10,7 @@ from app.db_types import UTCDateTime, utcnow
 from app.extensions import db
 from app.i18n import current_locale, localized
 from app.indicators.models import Indicator
+from app.notices.catalogue import Schedule
 from app.notices.workflow import NoticeState
 from app.org.models import Bureau, Place
 
@@ -46,6 +47,46 @@ class NoticeCategory(db.Model):
                 "active": self.active}
 
 
+class DisclosureItem(db.Model):
+    """An item of a bureau's proactive-disclosure catalogue (主动公开目录) that must be published on a schedule."""
+
+    __tablename__ = "disclosure_items"
+    __table_args__ = (
+        CheckConstraint(_in("schedule", Schedule), name="schedule_valid"),
+        CheckConstraint("schedule <> 'monthly' OR (due_day BETWEEN 1 AND 31)", name="monthly_has_day"),
+        CheckConstraint("schedule <> 'event' OR working_days > 0", name="event_has_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("notice_categories.id"))
+    name_zh_hans: Mapped[str] = mapped_column(String(200))
+    name_zh_hant: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    schedule: Mapped[str] = mapped_column(String(16))
+    due_day: Mapped[int | None] = mapped_column(Integer)  # monthly: due by this day of each month
+    working_days: Mapped[int] = mapped_column(Integer, default=20)  # event: due this many working days after
+    starts_on: Mapped[date] = mapped_column(Date)  # monthly occurrences are counted from this month
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    bureau: Mapped[Bureau] = relationship()
+    category: Mapped[NoticeCategory | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def schedule_enum(self) -> Schedule:
+        return Schedule(self.schedule)
+
+    def audit_state(self) -> dict:
+        return {"code": self.code, "bureau_id": self.bureau_id, "category_id": self.category_id,
+                "name_zh_hans": self.name_zh_hans, "schedule": self.schedule, "due_day": self.due_day,
+                "working_days": self.working_days, "starts_on": self.starts_on.isoformat(), "active": self.active}
+
+
 notice_places = Table(
     "notice_places", db.metadata,
     Column("notice_id", ForeignKey("notices.id"), primary_key=True),
@@ -79,6 +120,8 @@ class Notice(db.Model):
     state: Mapped[str] = mapped_column(String(16), default=NoticeState.DRAFT.value, index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("notice_categories.id"), index=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    # The catalogue item this notice fulfils, if any (counted for the disclosure rate).
+    disclosure_item_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_items.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_on: Mapped[date] = mapped_column(Date)  # 生成日期: when the information came into being
@@ -104,6 +147,7 @@ class Notice(db.Model):
 
     category: Mapped[NoticeCategory] = relationship()
     bureau: Mapped[Bureau] = relationship()
+    disclosure_item: Mapped[DisclosureItem | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     places: Mapped[list[Place]] = relationship(secondary=notice_places, order_by=Place.sort_order)

@@ -7,7 +7,10 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.permissions import Role
 from app.notices import search
-from app.notices.models import Notice, NoticeCategory, notice_places
+from app.i18n import site_zone
+from app.notices import catalogue
+from app.notices.catalogue import Schedule
+from app.notices.models import DisclosureItem, Notice, NoticeCategory, notice_places
 from app.notices.workflow import NoticeState
 from app.org.models import Bureau, Place
 
@@ -113,3 +116,51 @@ def staff_list(session, user, state: str = ""):
     if state:
         statement = statement.where(Notice.state == state)
     return statement.order_by(Notice.updated_at.desc(), Notice.id.desc())
+
+
+@dataclass
+class ItemStatus:
+    item: DisclosureItem
+    occurrences: list  # of catalogue.Occurrence, oldest first
+
+
+def disclosure_items(session, bureau_id: int | None = None, *, place=None, active_only: bool = True):
+    statement = select(DisclosureItem).options(selectinload(DisclosureItem.bureau)).order_by(
+        DisclosureItem.bureau_id, DisclosureItem.code)
+    if active_only:
+        statement = statement.where(DisclosureItem.active.is_(True))
+    if bureau_id is not None:
+        statement = statement.where(DisclosureItem.bureau_id == bureau_id)
+    if place is not None:
+        # A district's items are those of its bureaus; the city's are all of them.
+        statement = statement.where(DisclosureItem.bureau_id.in_(select(Bureau.id).where(Bureau.place_id == place.id)))
+    return list(session.scalars(statement))
+
+
+def catalogue_status(session, items: list[DisclosureItem], now: datetime, today, *, warn_days: int = 3,
+                     overrides=None) -> list[ItemStatus]:
+    """Each item's occurrences matched with the published notices of that item (of its bureau)."""
+    if not items:
+        return []
+    zone = site_zone()
+    notices = session.execute(
+        select(Notice.disclosure_item_id, Notice.title_zh_hans, Notice.created_on, Notice.published_at, Notice.state)
+        .where(Notice.disclosure_item_id.in_([i.id for i in items]), Notice.state != NoticeState.WITHDRAWN.value)
+        .order_by(Notice.id)).all()
+    result = []
+    for item in items:
+        mine = [row for row in notices if row.disclosure_item_id == item.id]
+
+        def published_on(row):
+            public = row.state == NoticeState.PUBLISHED and row.published_at is not None and row.published_at <= now
+            return row.published_at.astimezone(zone).date() if public else None
+        if item.schedule == Schedule.MONTHLY:
+            dates = [d for d in (published_on(row) for row in mine) if d is not None]
+            occurrences = catalogue.monthly(item.starts_on, today, item.due_day, dates, warn_days=warn_days,
+                                            overrides=overrides)
+        else:
+            occurrences = [catalogue.event(row.title_zh_hans, row.created_on, published_on(row), today,
+                                           item.working_days, warn_days=warn_days, overrides=overrides)
+                           for row in mine if row.created_on >= item.starts_on]
+        result.append(ItemStatus(item, occurrences))
+    return result

@@ -12,7 +12,9 @@ from app import audit
 from app.accounts.permissions import Role
 from app.db_types import utcnow
 from app.notices import search
-from app.notices.models import LOCALE_SUFFIXES, Notice, NoticeAttachment, NoticeCategory, NoticeEvent, NoticeRevision
+from app.notices.catalogue import Schedule
+from app.notices.models import (LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory, NoticeEvent,
+                                NoticeRevision)
 from app.notices.text import has_markup, index_number
 from app.notices.workflow import REVIEW_STEPS, NoticeState, Step, TransitionError, next_state
 from app.web import uploads
@@ -44,6 +46,7 @@ class NoticeInput:
     publish_at: datetime | None = None
     places: list = field(default_factory=list)
     indicators: list = field(default_factory=list)
+    disclosure_item: object = None  # the catalogue item the notice fulfils, of the same bureau
 
 
 def can_edit(user, notice_or_bureau_id) -> bool:
@@ -78,6 +81,8 @@ def _check(data: NoticeInput, now: datetime, *, publish_at_changed: bool = True)
             raise NoticeError(_("Titles and summaries are plain text: remove the HTML tags or scripts."))
     if data.publish_at is not None and publish_at_changed and data.publish_at < now:
         raise NoticeError(_("The publication time cannot be in the past."))
+    if data.disclosure_item is not None and data.disclosure_item.bureau_id != data.bureau.id:
+        raise NoticeError(_("The catalogue item belongs to another bureau."))
 
 
 def _apply(notice: Notice, data: NoticeInput) -> None:
@@ -89,6 +94,7 @@ def _apply(notice: Notice, data: NoticeInput) -> None:
         setattr(notice, f"title_{suffix}", (data.titles.get(suffix) or "").strip())
         setattr(notice, f"summary_{suffix}", (data.summaries.get(suffix) or "").strip())
         setattr(notice, f"body_{suffix}", (data.bodies.get(suffix) or "").strip())
+    notice.disclosure_item_id = getattr(data.disclosure_item, "id", None)
     notice.places = list(data.places)
     notice.indicators = list(data.indicators)
 
@@ -284,6 +290,47 @@ def save_category(session, actor, category: NoticeCategory | None, *, code: str,
     audit.record(session, "notices.category_save", category, actor=actor, before=before,
                  after=category.audit_state())
     return category
+
+
+@dataclass
+class ItemInput:
+    code: str
+    bureau: object
+    names: dict
+    schedule: Schedule
+    starts_on: date
+    due_day: int | None = None
+    working_days: int = 20
+    category: NoticeCategory | None = None
+    active: bool = True
+
+
+def save_disclosure_item(session, actor, item: DisclosureItem | None, data: ItemInput) -> DisclosureItem:
+    """Create or change an item of the disclosure catalogue (admins)."""
+    if actor.role != Role.ADMIN:
+        raise NoticeError(_("Only administrators manage the disclosure catalogue."), refused="notices.catalogue_denied")
+    if not (data.names.get("zh_hans") or "").strip():
+        raise NoticeError(_("Give the name in Simplified Chinese."))
+    if data.schedule == Schedule.MONTHLY and not (data.due_day and 1 <= data.due_day <= 31):
+        raise NoticeError(_("A monthly item needs the day of the month it is due by (1–31)."))
+    if data.schedule == Schedule.EVENT and not 1 <= data.working_days <= 60:
+        raise NoticeError(_("Give the number of working days (1–60)."))
+    existing = session.scalar(select(DisclosureItem).where(DisclosureItem.code == data.code))
+    if existing is not None and existing is not item:
+        raise NoticeError(_("Another catalogue item already has this code."))
+    before = item.audit_state() if item else None
+    item = item or DisclosureItem()
+    item.code, item.bureau_id, item.schedule, item.starts_on = data.code, data.bureau.id, data.schedule.value, \
+        data.starts_on
+    item.due_day = data.due_day if data.schedule == Schedule.MONTHLY else None
+    item.working_days = data.working_days
+    item.category_id, item.active = getattr(data.category, "id", None), data.active
+    for suffix in LOCALE_SUFFIXES:
+        setattr(item, f"name_{suffix}", (data.names.get(suffix) or "").strip())
+    session.add(item)
+    session.flush()
+    audit.record(session, "notices.catalogue_save", item, actor=actor, before=before, after=item.audit_state())
+    return item
 
 
 def attachment_dir(upload_root: str) -> str:

@@ -1,11 +1,12 @@
-"""notices: disclosure notices, their categories, attachments, revisions and history, and full-text search
+"""notices: disclosure notices, their categories, attachments, revisions and history, the disclosure catalogue,
+and full-text search
 
 Search objects live outside the models (app/notices/search.py keeps them in sync): on SQLite an FTS5 table
 with the trigram tokenizer, on PostgreSQL the pg_trgm extension and a GIN trigram index for ILIKE.
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-12-01 00:01:58.534774
+Create Date: 2026-12-01 00:15:02.168823
 
 """
 from alembic import op
@@ -35,6 +36,30 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_categories')),
     sa.UniqueConstraint('code', name=op.f('uq_notice_categories_code'))
     )
+    op.create_table('disclosure_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('bureau_id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('name_zh_hans', sa.String(length=200), nullable=False),
+    sa.Column('name_zh_hant', sa.String(length=200), nullable=False),
+    sa.Column('name_en', sa.String(length=300), nullable=False),
+    sa.Column('schedule', sa.String(length=16), nullable=False),
+    sa.Column('due_day', sa.Integer(), nullable=True),
+    sa.Column('working_days', sa.Integer(), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.CheckConstraint("schedule <> 'event' OR working_days > 0", name=op.f('ck_disclosure_items_event_has_days')),
+    sa.CheckConstraint("schedule <> 'monthly' OR (due_day BETWEEN 1 AND 31)", name=op.f('ck_disclosure_items_monthly_has_day')),
+    sa.CheckConstraint("schedule IN ('monthly', 'event')", name=op.f('ck_disclosure_items_schedule_valid')),
+    sa.ForeignKeyConstraint(['bureau_id'], ['bureaus.id'], name=op.f('fk_disclosure_items_bureau_id_bureaus')),
+    sa.ForeignKeyConstraint(['category_id'], ['notice_categories.id'], name=op.f('fk_disclosure_items_category_id_notice_categories')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disclosure_items')),
+    sa.UniqueConstraint('code', name=op.f('uq_disclosure_items_code'))
+    )
+    with op.batch_alter_table('disclosure_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disclosure_items_bureau_id'), ['bureau_id'], unique=False)
+
     op.create_table('notices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('index_number', sa.String(length=64), nullable=True),
@@ -43,6 +68,7 @@ def upgrade():
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('category_id', sa.Integer(), nullable=False),
     sa.Column('bureau_id', sa.Integer(), nullable=False),
+    sa.Column('disclosure_item_id', sa.Integer(), nullable=True),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('reviewer_id', sa.Integer(), nullable=True),
     sa.Column('created_on', sa.Date(), nullable=False),
@@ -70,6 +96,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_notices_author_id_users')),
     sa.ForeignKeyConstraint(['bureau_id'], ['bureaus.id'], name=op.f('fk_notices_bureau_id_bureaus')),
     sa.ForeignKeyConstraint(['category_id'], ['notice_categories.id'], name=op.f('fk_notices_category_id_notice_categories')),
+    sa.ForeignKeyConstraint(['disclosure_item_id'], ['disclosure_items.id'], name=op.f('fk_notices_disclosure_item_id_disclosure_items')),
     sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], name=op.f('fk_notices_reviewer_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notices')),
     sa.UniqueConstraint('bureau_id', 'index_year', 'index_seq', name='uq_notices_index_sequence'),
@@ -78,6 +105,7 @@ def upgrade():
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notices_bureau_id'), ['bureau_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notices_category_id'), ['category_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notices_disclosure_item_id'), ['disclosure_item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notices_published_at'), ['published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_notices_state'), ['state'], unique=False)
 
@@ -181,8 +209,13 @@ def downgrade():
     with op.batch_alter_table('notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notices_state'))
         batch_op.drop_index(batch_op.f('ix_notices_published_at'))
+        batch_op.drop_index(batch_op.f('ix_notices_disclosure_item_id'))
         batch_op.drop_index(batch_op.f('ix_notices_category_id'))
         batch_op.drop_index(batch_op.f('ix_notices_bureau_id'))
 
     op.drop_table('notices')
+    with op.batch_alter_table('disclosure_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disclosure_items_bureau_id'))
+
+    op.drop_table('disclosure_items')
     op.drop_table('notice_categories')

@@ -1,7 +1,10 @@
-"""The demo notices: categories, published notices with one correction and one withdrawal, one awaiting review."""
+"""The demo notices: categories, published notices with one correction and one withdrawal, one awaiting review,
+the disclosure catalogue and the disclosure rate it feeds to indicator 5."""
 from sqlalchemy import func, select
 
 from app.db_types import utcnow
+from app.i18n import local_today
+from app.indicators.models import Indicator, IndicatorMeasure, IndicatorValue
 from app.notices import queries
 from app.notices.models import Notice, NoticeCategory
 from app.notices.workflow import NoticeState
@@ -19,5 +22,8 @@ def test_seed_demo_loads_the_notices_once(runner, session, client):
     assert corrected.revisions[0].note and "90.3%" in corrected.summary_zh_hans
     assert len(session.scalars(queries.public_list(session, utcnow(), queries.Filters())).all()) == 4
     assert "<mark>空气质量</mark>" in client.get("/notices/?q=空气质量").get_data(as_text=True)
+    rate = session.scalar(select(IndicatorValue).join(IndicatorMeasure).join(Indicator).where(
+        Indicator.provider == "notices.disclosure_rate", IndicatorValue.period == str(local_today().year)))
+    assert rate is not None and "按时公开" in rate.method and rate.sample_size >= 1
     second = runner.invoke(args=["seed-demo", "--years", "1"])
     assert second.exit_code == 0 and session.scalar(select(func.count(Notice.id))) == 5

@@ -227,7 +227,7 @@ def test_the_sitemap_lists_the_sections_and_every_published_notice(client, sessi
 def _form(client, csrf, url, **values):
     data = {"csrf_token": csrf.token(client, url), "category_id": values.pop("category_id"),
             "bureau_id": values.pop("bureau_id"), "created_on": "2026-09-25", "title_zh_hans": "九月空气质量月报",
-            "summary_zh_hans": "摘要", "body_zh_hans": "正文"}
+            "summary_zh_hans": "摘要", "body_zh_hans": "正文", "disclosure_item_id": "0"}
     data.update(values)
     return client.post(url, data=data)
 
