@@ -222,43 +222,43 @@ def _category_form(category: NoticeCategory | None) -> CategoryForm:
     return form
 
 
-def _save_category(form: CategoryForm, category: NoticeCategory | None):
+def _form_page(form, save, done_url: str, template: str, **context):
+    """A back-office form page: on a valid POST run save(), then 303 to done_url; otherwise the page (422 on POST)."""
     if request.method == "POST" and form.validate():
         try:
-            services.save_category(db.session, current_user, category, code=form.code.data,
-                                   names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES},
-                                   parent=db.session.get(NoticeCategory, form.parent_id.data or 0),
-                                   sort_order=form.sort_order.data or 0, active=form.active.data)
+            save()
         except services.NoticeError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
             db.session.commit()
             flash(_("Saved."), "success")
-            return see_other(url_for(".categories"))
-    return None
+            return see_other(done_url)
+    return render(template, form=form, status=422 if request.method == "POST" else 200, **context)
+
+
+def _category_page(category: NoticeCategory | None):
+    form = _category_form(category)
+
+    def save():
+        services.save_category(db.session, current_user, category, code=form.code.data,
+                               names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES},
+                               parent=db.session.get(NoticeCategory, form.parent_id.data or 0),
+                               sort_order=form.sort_order.data or 0, active=form.active.data)
+    return _form_page(form, save, url_for(".categories"), "admin/notices/categories.html", category=category,
+                      categories=queries.categories(db.session, active_only=False))
 
 
 @bp.route("/categories", methods=["GET", "POST"])
 @permission_required(Permission.NOTICES_MANAGE)
 def categories():
-    form = _category_form(None)
-    return _save_category(form, None) or render(
-        "admin/notices/categories.html", form=form, category=None,
-        categories=queries.categories(db.session, active_only=False),
-        status=422 if request.method == "POST" else 200)
+    return _category_page(None)
 
 
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 @permission_required(Permission.NOTICES_MANAGE)
 def category(category_id: int):
-    row = db.session.get(NoticeCategory, category_id) or abort(404)
-    form = _category_form(row)
-    return _save_category(form, row) or render(
-        "admin/notices/categories.html", form=form, category=row,
-        categories=queries.categories(db.session, active_only=False),
-        status=422 if request.method == "POST" else 200)
-
+    return _category_page(db.session.get(NoticeCategory, category_id) or abort(404))
 
 
 @bp.get("/disclosure")
@@ -298,42 +298,27 @@ def _item_form(item: DisclosureItem | None) -> DisclosureItemForm:
     return form
 
 
-def _save_item(form: DisclosureItemForm, item: DisclosureItem | None):
-    if request.method == "POST" and form.validate():
-        data = services.ItemInput(
+def _item_page(item: DisclosureItem | None):
+    form = _item_form(item)
+
+    def save():
+        services.save_disclosure_item(db.session, current_user, item, services.ItemInput(
             code=form.code.data, bureau=db.session.get(Bureau, form.bureau_id.data),
             names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES}, schedule=Schedule(form.schedule.data),
             starts_on=form.starts_on.data, due_day=form.due_day.data, working_days=form.working_days.data or 0,
-            category=db.session.get(NoticeCategory, form.category_id.data or 0), active=form.active.data)
-        try:
-            services.save_disclosure_item(db.session, current_user, item, data)
-        except services.NoticeError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return see_other(url_for(".catalogue"))
-    return None
+            category=db.session.get(NoticeCategory, form.category_id.data or 0), active=form.active.data))
+    return _form_page(form, save, url_for(".catalogue"), "admin/notices/catalogue.html", item=item,
+                      items=queries.disclosure_items(db.session, active_only=False))
 
 
 @bp.route("/catalogue", methods=["GET", "POST"])
 @permission_required(Permission.NOTICES_MANAGE)
 def catalogue():
     """The disclosure catalogue (主动公开目录): what each bureau must publish, and when."""
-    form = _item_form(None)
-    return _save_item(form, None) or render(
-        "admin/notices/catalogue.html", form=form, item=None,
-        items=queries.disclosure_items(db.session, active_only=False),
-        status=422 if request.method == "POST" else 200)
+    return _item_page(None)
 
 
 @bp.route("/catalogue/<int:item_id>", methods=["GET", "POST"])
 @permission_required(Permission.NOTICES_MANAGE)
 def catalogue_item(item_id: int):
-    item = db.session.get(DisclosureItem, item_id) or abort(404)
-    form = _item_form(item)
-    return _save_item(form, item) or render(
-        "admin/notices/catalogue.html", form=form, item=item,
-        items=queries.disclosure_items(db.session, active_only=False),
-        status=422 if request.method == "POST" else 200)
+    return _item_page(db.session.get(DisclosureItem, item_id) or abort(404))
