@@ -84,7 +84,7 @@ def load(session, editor, reviewer, index_scheme: str) -> dict:
             code="penalty-decisions", bureau=eeb, names={"zh_hans": "行政处罚决定", "zh_hant": "行政處罰決定",
                                                         "en": "Administrative penalty decisions"},
             schedule=Schedule.EVENT, working_days=20, category=categories["penalties"],
-            starts_on=first_of_month.replace(month=1))),
+            starts_on=first_of_month.replace(year=first_of_month.year - 1, month=1))),
     }
     created["disclosure_items"] = len(items)
     published = []
