@@ -65,3 +65,25 @@ def test_draft_submit_approve_then_public_list_and_search(browser, base_url, cat
     public.goto(public.url.split("?")[0] + "?lang=en")
     expect(public.locator("main")).to_contain_text("shown in Simplified Chinese")
     assert_accessible(public)
+
+
+def test_admin_defines_a_catalogue_item_and_the_editor_sees_it_due(browser, base_url, categories):
+    admin = browser.new_context(base_url=base_url).new_page()
+    sign_in(admin, "admin")
+    admin.goto("/admin/notices/catalogue?lang=zh_Hans")
+    assert_accessible(admin)
+    admin.fill("#code", "air-bulletin")
+    admin.select_option("#bureau_id", label="市生态环境局")
+    admin.fill("#name_zh_hans", "环境空气质量月报")
+    admin.select_option("#schedule", "monthly")
+    admin.fill("#due_day", "15")
+    admin.get_by_role("button", name="保存").click()
+    expect(admin.locator("#flashes")).to_contain_text("已保存")
+    expect(admin.get_by_role("table")).to_contain_text("每月 15 日前")
+
+    editor = browser.new_context(base_url=base_url).new_page()
+    sign_in(editor, "editor")
+    editor.goto("/admin/notices/disclosure?lang=zh_Hans")
+    expect(editor.get_by_role("table")).to_contain_text("环境空气质量月报")
+    expect(editor.locator(".supervision").first).to_be_visible()
+    assert_accessible(editor)
