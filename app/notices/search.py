@@ -6,6 +6,7 @@ Queries shorter than three characters cannot use trigrams and fall back to a pla
 from sqlalchemy import Integer, column, text
 
 from app.notices.models import LOCALE_SUFFIXES, Notice
+from app.notices.workflow import NoticeState
 
 FTS_TABLE = "notices_fts"
 TRGM_INDEX = "ix_notices_search_trgm"
@@ -18,8 +19,10 @@ def include_name(name, type_, parent_names) -> bool:
 
 
 def search_text(notice: Notice) -> str:
+    """Every text of the notice; a withdrawn notice keeps only its titles (its stub shows nothing more)."""
     parts = []
-    for field in ("title", "summary", "body"):
+    fields = ("title",) if notice.state == NoticeState.WITHDRAWN else ("title", "summary", "body")
+    for field in fields:
         parts += [getattr(notice, f"{field}_{suffix}") or "" for suffix in LOCALE_SUFFIXES]
     parts.append(notice.index_number or "")
     return "\n".join(part for part in parts if part)

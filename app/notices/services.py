@@ -214,6 +214,8 @@ def take_step(session, actor, notice: Notice, step: Step, *, comment: str = "", 
     if step == Step.WITHDRAW:
         notice.withdrawn_at, notice.withdrawn_reason = now, comment
     notice.state = target.value
+    if step == Step.WITHDRAW:
+        search.index_notice(session, notice)
     notice.updated_at = now
     public = step in (Step.APPROVE, Step.WITHDRAW)
     _event(session, notice, step.value, actor, note=comment, public=public)

@@ -188,6 +188,10 @@ def test_withdrawal_needs_a_reason_leaves_a_public_stub_and_nothing_is_deleted(s
     session.commit()
     assert notice.state == NoticeState.WITHDRAWN and notice.withdrawn_reason == "数据来源有误，将重新发布"
     assert queries.public_notice(session, notice.id, NOW) is notice
+
+    def found(q):
+        return session.scalars(queries.public_list(session, NOW, queries.Filters(q=q))).all()
+    assert found("空气质量月报") == [notice] and found("优良天数") == []  # the stub's title only
     with pytest.raises(services.NoticeError):
         services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice), correction_note="x")
 
