@@ -52,3 +52,11 @@ def sitemap(urls: list[tuple[str, datetime | None]]) -> bytes:
         if modified is not None:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = modified.date().isoformat()
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def sitemap_index(locations: list[str]) -> bytes:
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}sitemapindex")
+    for location in locations:
+        ET.SubElement(ET.SubElement(root, f"{{{SITEMAP}}}sitemap"), f"{{{SITEMAP}}}loc").text = location
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)

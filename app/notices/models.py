@@ -1,7 +1,7 @@
 """Disclosure notices (信息公开): categories, notices with their texts per locale, attachments, history."""
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text,
+from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -111,20 +111,23 @@ class Notice(db.Model):
         CheckConstraint("state <> 'withdrawn' OR withdrawn_reason <> ''", name="withdrawal_has_reason"),
         # The index number's sequence is unique per bureau and year: this constraint decides concurrent allocations.
         UniqueConstraint("bureau_id", "index_year", "index_seq", name="uq_notices_index_sequence"),
+        # The public list walks this index newest first and stops after a page (no index on state on purpose:
+        # SQLite would pick it and sort every published notice).
+        Index("ix_notices_published_order", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     index_number: Mapped[str | None] = mapped_column(String(64), unique=True)  # 索引号, given on approval
     index_year: Mapped[int | None] = mapped_column(Integer)
     index_seq: Mapped[int | None] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16), default=NoticeState.DRAFT.value, index=True)
+    state: Mapped[str] = mapped_column(String(16), default=NoticeState.DRAFT.value)
     category_id: Mapped[int] = mapped_column(ForeignKey("notice_categories.id"), index=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
     # The catalogue item this notice fulfils, if any (counted for the disclosure rate).
     disclosure_item_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_items.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_on: Mapped[date] = mapped_column(Date)  # 生成日期: when the information came into being
+    created_on: Mapped[date] = mapped_column(Date, index=True)  # 生成日期: when the information came into being
     title_zh_hans: Mapped[str] = mapped_column(String(300))
     title_zh_hant: Mapped[str] = mapped_column(String(300), default="")
     title_en: Mapped[str] = mapped_column(String(400), default="")
@@ -137,7 +140,7 @@ class Notice(db.Model):
     # Every text of the notice in one column, kept by the services: PostgreSQL searches it with pg_trgm.
     search_text: Mapped[str] = mapped_column(Text, default="")
     publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # asked-for publication time
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # public from then on
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # public from then on
     revision: Mapped[int] = mapped_column(Integer, default=1)
     review_comment: Mapped[str] = mapped_column(Text, default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -21,6 +21,7 @@ from app.web.pagination import paginate
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 sitemap_bp = Blueprint("sitemap", __name__)
 MAX_QUERY = 100
+SITEMAP_PART = 45_000  # notices per sitemap file (the protocol allows 50,000 addresses)
 
 
 def _by_code(model, code: str):
@@ -121,13 +122,34 @@ def category_feed(code: str):
     return _feed(_by_code(NoticeCategory, code) or abort(404))
 
 
+def _sitemap_part(number: int) -> list:
+    """Part `number` of the sitemap: the sections (part 1 only) and one slice of the published notices."""
+    pages = []
+    if number == 1:
+        pages = [(url_for(endpoint, _external=True), None) for endpoint in
+                 ("web.home", "indicators.overview", "surveys.index", "tips.index", "notices.index")
+                 if endpoint in current_app.view_functions]
+    rows = queries.sitemap_notices(db.session, utcnow(), offset=(number - 1) * SITEMAP_PART, limit=SITEMAP_PART)
+    return pages + [(url_for("notices.detail", notice_id=notice_id, _external=True), updated)
+                    for notice_id, updated in rows]
+
+
 @sitemap_bp.get("/sitemap.xml")
 def sitemap():
-    """The public pages for search engines: the sections and every published notice."""
-    pages = [(url_for(endpoint, _external=True), None) for endpoint in
-             ("web.home", "indicators.overview", "surveys.index", "tips.index", "notices.index")
-             if endpoint in current_app.view_functions]
-    notices = [(url_for("notices.detail", notice_id=notice_id, _external=True), updated)
-               for notice_id, updated, state in queries.sitemap_notices(db.session, utcnow())
-               if state == NoticeState.PUBLISHED]
-    return Response(feeds.sitemap(pages + notices), mimetype="application/xml")
+    """The public pages for search engines: the sections and every published notice; past the protocol's
+    limit of 50,000 addresses per file, an index of parts."""
+    parts = max(1, -(-queries.published_count(db.session, utcnow()) // SITEMAP_PART))
+    if parts == 1:
+        return Response(feeds.sitemap(_sitemap_part(1)), mimetype="application/xml")
+    return Response(feeds.sitemap_index([url_for(".sitemap_part", number=n, _external=True)
+                                         for n in range(1, parts + 1)]), mimetype="application/xml")
+
+
+@sitemap_bp.get("/sitemap-<int:number>.xml")
+def sitemap_part(number: int):
+    if number < 1:
+        abort(404)
+    urls = _sitemap_part(number)
+    if not urls:
+        abort(404)
+    return Response(feeds.sitemap(urls), mimetype="application/xml")

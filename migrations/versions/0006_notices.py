@@ -106,8 +106,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_notices_bureau_id'), ['bureau_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notices_category_id'), ['category_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notices_disclosure_item_id'), ['disclosure_item_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notices_published_at'), ['published_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notices_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notices_created_on'), ['created_on'], unique=False)
+        batch_op.create_index('ix_notices_published_order', ['published_at', 'id'], unique=False)
 
     op.create_table('notice_attachments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -207,8 +207,8 @@ def downgrade():
 
     op.drop_table('notice_attachments')
     with op.batch_alter_table('notices', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notices_state'))
-        batch_op.drop_index(batch_op.f('ix_notices_published_at'))
+        batch_op.drop_index('ix_notices_published_order')
+        batch_op.drop_index(batch_op.f('ix_notices_created_on'))
         batch_op.drop_index(batch_op.f('ix_notices_disclosure_item_id'))
         batch_op.drop_index(batch_op.f('ix_notices_category_id'))
         batch_op.drop_index(batch_op.f('ix_notices_bureau_id'))

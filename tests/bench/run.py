@@ -33,7 +33,15 @@ PAGES = [
     ("District comparison `/indicators/districts`", "/indicators/districts"),
     ("One indicator `/indicators/7`", "/indicators/7"),
     ("API `/api/v1/districts/compliance`", "/api/v1/districts/compliance"),
+    ("Disclosure notices `/notices/` (100k notices)", "/notices/"),
+    ("Notices filtered by category and year", "/notices/?category=penalties&year=2025"),
+    ("Notice search, trigram (`q=空气质量`)", "/notices/?q=%E7%A9%BA%E6%B0%94%E8%B4%A8%E9%87%8F"),
+    ("Notice search, two characters (LIKE, `q=水质`)", "/notices/?q=%E6%B0%B4%E8%B4%A8"),
+    ("One notice `/notices/1`", "/notices/1"),
+    ("Atom feed `/notices/feed.atom`", "/notices/feed.atom"),
 ]
+# Published notices added for the list and search pages.
+NOTICES = 100_000
 # Years of indicator values loaded: 38 indicators × 9 places × this many years.
 INDICATOR_YEARS = 10
 
@@ -107,6 +115,8 @@ def prepare_database(env: dict) -> None:
     flask = [PYTHON, "-m", "flask", "--app", "wsgi"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["seed-demo", "--years", str(INDICATOR_YEARS)], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    subprocess.run([PYTHON, "-m", "tests.bench.notices", str(NOTICES)], cwd=ROOT, env=env, check=True,
                    capture_output=True)
 
 

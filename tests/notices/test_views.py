@@ -222,6 +222,23 @@ def test_the_sitemap_lists_the_sections_and_every_published_notice(client, sessi
     assert f"http://localhost/notices/{withdrawn.id}" not in locations
 
 
+def test_a_large_sitemap_becomes_an_index_of_parts(client, monkeypatch, published):
+    from app.notices import views
+
+    notices = [published(title=f"公告{n}") for n in range(3)]
+    monkeypatch.setattr(views, "SITEMAP_PART", 2)
+    root = ET.fromstring(client.get("/sitemap.xml").data)
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    assert root.tag == f"{namespace}sitemapindex"
+    parts = [loc.text for loc in root.iter(f"{namespace}loc")]
+    assert parts == ["http://localhost/sitemap-1.xml", "http://localhost/sitemap-2.xml"]
+    first = [loc.text for loc in ET.fromstring(client.get("/sitemap-1.xml").data).iter(f"{namespace}loc")]
+    second = [loc.text for loc in ET.fromstring(client.get("/sitemap-2.xml").data).iter(f"{namespace}loc")]
+    assert "http://localhost/" in first and len(first) == 5 + 2
+    assert second == [f"http://localhost/notices/{notices[2].id}"]
+    assert client.get("/sitemap-3.xml").status_code == 404 and client.get("/sitemap-0.xml").status_code == 404
+
+
 # The back office.
 
 def _form(client, csrf, url, **values):
