@@ -58,6 +58,12 @@ def _form(notice: Notice | None = None) -> NoticeForm:
         form.disclosure_item_id.data = notice.disclosure_item_id or 0
         if notice.publish_at:
             form.publish_at.data = notice.publish_at.astimezone(site_zone()).replace(tzinfo=None)
+    if request.method == "POST" and isinstance(form.bureau_id.data, int) and \
+            not services.can_edit(current_user, form.bureau_id.data):
+        # Only a tampered form offers another bureau: the choice is refused (422) and the attempt kept.
+        audit.record(db.session, "notices.bureau_denied", notice, actor=current_user,
+                     note=f"bureau {form.bureau_id.data}")
+        db.session.commit()
     if notice is None and request.method == "GET":
         form.created_on.data = local_today()
         if current_user.bureau_id:

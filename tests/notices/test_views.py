@@ -282,6 +282,7 @@ def test_an_editor_cannot_pick_another_bureau_in_the_form(client, auth, csrf, se
     auth.login("editor")
     response = _form(client, csrf, "/admin/notices/new", category_id=city.air.id, bureau_id=city.other.id)
     assert response.status_code == 422 and session.scalar(select(Notice.id)) is None
+    assert denied(session, "notices.bureau_denied")[0].note == f"bureau {city.other.id}"
 
 
 def test_another_bureaus_notice_is_forbidden_and_the_attempt_audited(client, auth, csrf, session, draft, staff):
