@@ -103,7 +103,8 @@ def load(session, editor, reviewer, index_scheme: str) -> dict:
     corrected = services.NoticeInput(
         category=first.category, bureau=eeb, created_on=first.created_on, disclosure_item=items["air-monthly"], titles={"zh_hans": first.title_zh_hans,
                                                                                   "en": first.title_en},
-        summaries={"zh_hans": "10月全市环境空气质量优良天数比例为90.3%，同比上升3.6个百分点。", "en": first.summary_en},
+        summaries={"zh_hans": "10月全市环境空气质量优良天数比例为90.3%，同比上升3.6个百分点。",
+                   "en": "Share of good-air days: 90.3%, 3.6 points more than a year earlier."},
         bodies={"zh_hans": first.body_zh_hans.replace("90.0%", "90.3%").replace("+3.3", "+3.6")})
     services.update_notice(session, editor, first, corrected, now=now - timedelta(days=20),
                            correction_note="优良天数比例计算时漏计1个站点的有效数据，由90.0%更正为90.3%。")

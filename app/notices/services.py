@@ -68,9 +68,10 @@ def can_see(user, notice: Notice) -> bool:
     return can_edit(user, notice) or can_review(user)
 
 
-def _event(session, notice: Notice, step: str, actor, *, note: str = "", public: bool = False) -> None:
+def _event(session, notice: Notice, step: str, actor, *, note: str = "", public: bool = False,
+           at: datetime | None = None) -> None:
     session.add(NoticeEvent(notice=notice, step=step, actor_id=getattr(actor, "id", None), note=note,
-                            public=public, at=utcnow()))
+                            public=public, at=at or utcnow()))
 
 
 def _check(data: NoticeInput, now: datetime, *, publish_at_changed: bool = True) -> None:
@@ -109,7 +110,7 @@ def create_notice(session, actor, data: NoticeInput, now: datetime | None = None
     _apply(notice, data)
     session.add(notice)
     session.flush()
-    _event(session, notice, "created", actor)
+    _event(session, notice, "created", actor, at=now)
     search.index_notice(session, notice)
     audit.record(session, "notices.create", notice, actor=actor, after=notice.snapshot())
     return notice
@@ -140,7 +141,7 @@ def update_notice(session, actor, notice: Notice, data: NoticeInput, *, correcti
         _apply(notice, data)
         notice.publish_at = publish_at  # the publication time of a published notice stays what it was
         notice.revision += 1
-        _event(session, notice, Step.CORRECT.value, actor, note=note, public=True)
+        _event(session, notice, Step.CORRECT.value, actor, note=note, public=True, at=now)
     else:
         _apply(notice, data)
     notice.updated_at = now
@@ -218,7 +219,7 @@ def take_step(session, actor, notice: Notice, step: Step, *, comment: str = "", 
         search.index_notice(session, notice)
     notice.updated_at = now
     public = step in (Step.APPROVE, Step.WITHDRAW)
-    _event(session, notice, step.value, actor, note=comment, public=public)
+    _event(session, notice, step.value, actor, note=comment, public=public, at=now)
     session.flush()
     audit.record(session, f"notices.{step.value}", notice, actor=actor, before=before, after=notice.snapshot(),
                  note=comment[:500])

@@ -58,7 +58,8 @@ def detail(notice_id: int):
     summary, summary_fallback = notice.text("summary")
     body, body_fallback = notice.text("body")
     return render("notices/detail.html", notice=notice, title=title, summary=summary, body=render_markdown(body),
-                  fallback=title_fallback or summary_fallback or body_fallback, State=NoticeState,
+                  fallback=title_fallback or summary_fallback or body_fallback, title_fallback=title_fallback,
+                  summary_fallback=summary_fallback, body_fallback=body_fallback, State=NoticeState,
                   event_titles=EVENT_TITLES, render_markdown=render_markdown)
 
 

@@ -63,7 +63,7 @@ def test_draft_submit_approve_then_public_list_and_search(browser, base_url, cat
     expect(public.get_by_role("heading", level=1)).to_have_text("白河县饮用水水源地水质季报")
     assert_accessible(public)
     public.goto(public.url.split("?")[0] + "?lang=en")
-    expect(public.locator("main")).to_contain_text("shown in Simplified Chinese")
+    expect(public.locator("main")).to_contain_text("missing parts are shown in Simplified Chinese")
     assert_accessible(public)
 
 

@@ -102,7 +102,8 @@ def test_a_missing_translation_falls_back_visibly_in_the_readers_language(client
     notice = published()
     html = client.get(f"/notices/{notice.id}?lang=en").get_data(as_text=True)
     assert "2026年9月空气质量月报" in html
-    assert "has not been translated into your language; it is shown in Simplified Chinese" in html
+    assert "not fully translated into your language: the missing parts are shown in Simplified Chinese" in html
+    assert '<h1 lang="zh-Hans">' in html and '<div class="notice-body" lang="zh-Hans">' in html
 
 
 def test_drafts_scheduled_and_unknown_notices_are_not_public(client, session, draft, staff):
