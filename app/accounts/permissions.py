@@ -47,7 +47,7 @@ class Permission(StrEnum):
     NOTICES_WORK = "notices.work"      # open the notices back office (editors, reviewers)
     NOTICES_EDIT = "notices.edit"      # write, correct and withdraw the own bureau's notices
     NOTICES_REVIEW = "notices.review"  # approve or return notices written by others
-    NOTICES_MANAGE = "notices.manage"  # the category tree
+    NOTICES_MANAGE = "notices.manage"  # the category tree and the disclosure catalogue
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
