@@ -34,8 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    from app.notices.search import include_name
+
     migrate.init_app(app, db, directory=str(settings.ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, include_name=include_name)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -65,7 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.indicators import api as indicators_api
     from app.indicators import views as indicators
     from app.org import admin_views as org_admin
-    from app import surveys
+    from app import notices, surveys
     from app.tips import views as tips_views
     from app.open311 import views as open311_views
     from app.disclosure import views as disclosure_views
@@ -80,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     tips_views.init_app(app)
     open311_views.init_app(app)
     disclosure_views.init_app(app)
+    notices.init_app(app)
     errors.init_app(app)
     filters.init_app(app)
     _register_staff_nav(app)

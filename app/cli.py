@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
         """Load the fictional demo city (idempotent): districts, bureaus, users, indicators and their values."""
         from app.demo import seed
 
-        created = seed.run(db.session, app.config["DEMO_CREDENTIALS_FILE"], years=years)
+        created = seed.run(db.session, app.config["DEMO_CREDENTIALS_FILE"], years=years,
+                           index_scheme=app.config["NOTICE_INDEX_SCHEME"])
         db.session.commit()
         click.echo(seed.summary(created, app.config["DEMO_CREDENTIALS_FILE"]))

@@ -121,6 +121,13 @@ class Config:
     MAX_EVIDENCE_BYTES = int(os.environ.get("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024))
     # Directory for uploaded files (evidence, photos, attachments).
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
+    # Disclosure notices: the index number (索引号) scheme; {seq} counts per bureau and year of the date created.
+    NOTICE_INDEX_SCHEME = os.environ.get("NOTICE_INDEX_SCHEME", "{bureau_code}/{year}-{seq:05d}")
+    # Largest notice attachment (PDF, DOCX, XLSX, image) accepted, in bytes.
+    MAX_NOTICE_ATTACHMENT_BYTES = int(os.environ.get("MAX_NOTICE_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+    # (Disclosure catalogue supervision uses DISCLOSURE_WARN_DAYS too: an item due that close turns yellow.)
+    # Notices per page of the public list.
+    NOTICE_PAGE_SIZE = int(os.environ.get("NOTICE_PAGE_SIZE", 20))
 
 
 def finalize(config: dict) -> None:

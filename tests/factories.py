@@ -162,3 +162,32 @@ def disclosure_request(session, *, bureau_, secret="test-secret-key-not-for-prod
     data.update(values)
     created, _code = services.submit_request(session, services.Application(**data), services.Rules(), secret)
     return created
+def notice(session, author, bureau_, *, category=None, title="空气质量月报", **values):
+    """A draft notice of bureau_ (in a new category when none is given), written through the service."""
+    from datetime import date
+
+    from app.notices import services
+    from app.notices.models import NoticeCategory
+
+    n = next(_seq)
+    if category is None:
+        category = NoticeCategory(code=f"notice-cat-{n}", name_zh_hans=f"栏目{n}")
+        session.add(category)
+        session.flush()
+    data = services.NoticeInput(category=category, bureau=bureau_, created_on=values.pop("created_on", date(2026, 9, 1)),
+                                titles={"zh_hans": title}, **values)
+    return services.create_notice(session, author, data)
+
+
+def disclosure_item(session, actor, bureau_, *, schedule="monthly", **values):
+    """An item of the disclosure catalogue, due monthly by the 15th (or 20 working days after an event)."""
+    from datetime import date
+
+    from app.notices import services
+    from app.notices.catalogue import Schedule
+
+    n = next(_seq)
+    defaults = dict(code=f"item-{n}", bureau=bureau_, names={"zh_hans": f"公开事项{n}"}, schedule=Schedule(schedule),
+                    starts_on=date(2026, 1, 1), due_day=15)
+    defaults.update(values)
+    return services.save_disclosure_item(session, actor, None, services.ItemInput(**defaults))

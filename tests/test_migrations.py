@@ -3,11 +3,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app.extensions import db
+from app.notices.search import include_name
 
 
 def test_migrations_match_the_models(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                                 "include_name": include_name})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -52,6 +52,15 @@ STAFF_ROUTES = [
     ("/admin/open311/keys", Permission.OPEN311_MANAGE),
     ("/admin/disclosure-requests/", Permission.DISCLOSURE_HANDLE),
     ("/admin/disclosure-requests/{disclosure_request}", Permission.DISCLOSURE_HANDLE),
+    ("/admin/notices/", Permission.NOTICES_WORK),
+    ("/admin/notices/new", Permission.NOTICES_EDIT),
+    ("/admin/notices/{notice}", Permission.NOTICES_WORK),
+    ("/admin/notices/{notice}/edit", Permission.NOTICES_EDIT),
+    ("/admin/notices/categories", Permission.NOTICES_MANAGE),
+    ("/admin/notices/categories/{notice_category}", Permission.NOTICES_MANAGE),
+    ("/admin/notices/disclosure", Permission.NOTICES_WORK),
+    ("/admin/notices/catalogue", Permission.NOTICES_MANAGE),
+    ("/admin/notices/catalogue/{disclosure_item}", Permission.NOTICES_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -77,13 +86,17 @@ STAFF_POST_ROUTES = [
     ("/admin/open311/keys/999999/revoke", Permission.OPEN311_MANAGE),
     ("/admin/disclosure-requests/999999/step/register", Permission.DISCLOSURE_HANDLE),
     ("/admin/disclosure-requests/999999/applicant", Permission.DISCLOSURE_HANDLE),
+    ("/admin/notices/999999/step/submit", Permission.NOTICES_WORK),
+    ("/admin/notices/999999/attachments", Permission.NOTICES_EDIT),
+    ("/admin/notices/attachments/999999/delete", Permission.NOTICES_EDIT),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
     ("/admin/disclosure-requests/documents/999999", Permission.DISCLOSURE_HANDLE),
 ]
 # Path segments that stand for a route variable other than an id.
-VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>", "/step/accept": "/step/<>", "/step/register": "/step/<>",
+VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>", "/step/accept": "/step/<>",
+                     "/step/register": "/step/<>", "/step/submit": "/step/<>",
                      "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>"}
 
 
@@ -102,7 +115,10 @@ def targets(session, staff):
     tip = factories.tip(session, bureau_=staff["bureaus"]["home"], district=place)
     disclosure_request = factories.disclosure_request(session, bureau_=staff["bureaus"]["home"])
     session.commit()
-    return {"user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
+    notice = factories.notice(session, staff["admin"], staff["bureaus"]["home"])
+    item = factories.disclosure_item(session, staff["admin"], staff["bureaus"]["home"])
+    session.commit()
+    return {"notice": notice.id, "notice_category": notice.category_id, "disclosure_item": item.id, "user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
             "measure": measure.id, "catalogue": catalogue.id, "survey": survey.id,
             "section": survey.sections[0].id, "question": question.id, "response": response_id, "tip": tip.id,
             "disclosure_request": disclosure_request.id}

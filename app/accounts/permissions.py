@@ -47,6 +47,10 @@ class Permission(StrEnum):
     CALENDAR_MANAGE = "calendar.manage"
     OPEN311_MANAGE = "open311.manage"
     DISCLOSURE_HANDLE = "disclosure.handle"
+    NOTICES_WORK = "notices.work"      # open the notices back office (editors, reviewers)
+    NOTICES_EDIT = "notices.edit"      # write, correct and withdraw the own bureau's notices
+    NOTICES_REVIEW = "notices.review"  # approve or return notices written by others
+    NOTICES_MANAGE = "notices.manage"  # the category tree and the disclosure catalogue
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -56,6 +60,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.REVIEWER: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_REVIEW}),
     Role.INTERVIEWER: frozenset({Permission.STAFF_AREA, Permission.SURVEYS_INTERVIEW}),
 }
+
+# Disclosure notices: bureau editors write their bureau's notices, reviewers review them (admins hold every permission).
+ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.NOTICES_WORK, Permission.NOTICES_EDIT}
+ROLE_PERMISSIONS[Role.REVIEWER] |= {Permission.NOTICES_WORK, Permission.NOTICES_REVIEW}
 
 
 def role_has(role: Role | str, permission: Permission) -> bool:

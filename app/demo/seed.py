@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
-from app.demo import disclosure, indicators, surveys, tips
+from app.demo import disclosure, indicators, notices, surveys, tips
 from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
 from app.workdays.models import overrides as calendar_overrides
@@ -75,7 +75,8 @@ def _get_or_create(session, model, code: str, **values):
     return row, False
 
 
-def run(session, credentials_file: str, years: int = 3) -> dict:
+def run(session, credentials_file: str, years: int = 3,
+        index_scheme: str = "{bureau_code}/{year}-{seq:05d}") -> dict:
     """Create whatever of the demo city is missing; returns what was created (with new passwords)."""
     created = {"places": 0, "bureaus": 0, "users": {}, "indicator_values": 0}
     _city, new = _get_or_create(session, Place, CITY["code"], level=PlaceLevel.CITY.value,
@@ -108,6 +109,8 @@ def run(session, credentials_file: str, years: int = 3) -> dict:
     created.update(tips.load(session, admin, Rules()))
     created.update(disclosure.load(session, admin, disclosure_rules(overrides=calendar_overrides(session)),
                                    current_app.config["SECRET_KEY"]))
+    created.update(notices.load(session, session.scalar(select(User).where(User.username == "editor")),
+                                session.scalar(select(User).where(User.username == "reviewer")), index_scheme))
     return created
 
 
@@ -133,7 +136,8 @@ def summary(created: dict, credentials_file: str) -> str:
     lines = [f"Demo city: {created['places']} places, {created['bureaus']} bureaus and "
              f"{created['indicator_values']} indicator values, {created['surveys']} surveys with "
              f"{created['survey_responses']} responses, {created['tips']} pollution tips, "
-             f"{created['disclosure_requests']} disclosure requests created."]
+             f"{created.get('notices', 0)} disclosure notices and {created['disclosure_requests']} disclosure requests "
+             "created."]
     if created["users"]:
         lines.append(f"Demo staff accounts (also saved in {credentials_file}):")
         for username, password in created["users"].items():

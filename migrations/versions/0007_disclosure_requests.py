@@ -1,7 +1,7 @@
 """disclosure requests (依申请公开): requests, reply documents, timeline
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 00:02:09.688830
 
 """
@@ -13,7 +13,7 @@ import app.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

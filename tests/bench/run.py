@@ -56,7 +56,15 @@ PAGES = [
     ("District comparison `/indicators/districts`", "/indicators/districts"),
     ("One indicator `/indicators/7`", "/indicators/7"),
     ("API `/api/v1/districts/compliance`", "/api/v1/districts/compliance"),
+    ("Disclosure notices `/notices/` (100k notices)", "/notices/"),
+    ("Notices filtered by category and year", "/notices/?category=penalties&year=2025"),
+    ("Notice search, trigram (`q=空气质量`)", "/notices/?q=%E7%A9%BA%E6%B0%94%E8%B4%A8%E9%87%8F"),
+    ("Notice search, two characters (LIKE, `q=水质`)", "/notices/?q=%E6%B0%B4%E8%B4%A8"),
+    ("One notice `/notices/1`", "/notices/1"),
+    ("Atom feed `/notices/feed.atom`", "/notices/feed.atom"),
 ]
+# Published notices added for the list and search pages.
+NOTICES = 100_000
 # Years of indicator values loaded: 38 indicators × 9 places × this many years.
 INDICATOR_YEARS = 10
 # Responses a survey is loaded to, one measurement round per size (BENCH_SURVEY_SIZES="10000,100000").
@@ -165,11 +173,14 @@ def measure(process: subprocess.Popen, url: str, script: Path | None = None, hea
     return result
 
 
-def prepare_database(env: dict, years: int = INDICATOR_YEARS) -> None:
+def prepare_database(env: dict, years: int = INDICATOR_YEARS, notices: int = NOTICES) -> None:
     flask = [PYTHON, "-m", "flask", "--app", "wsgi"]
     subprocess.run(flask + ["db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run(flask + ["seed-demo", "--years", str(years)], cwd=ROOT, env=env, check=True,
                    capture_output=True)
+    if notices:
+        subprocess.run([PYTHON, "-m", "tests.bench.notices", str(notices)], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
     subprocess.run(flask + ["db-analyze"], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
@@ -204,7 +215,7 @@ def prepare_postgres(env: dict, workdir: Path) -> tuple[dict | None, str]:
         return None, f"PostgreSQL not reachable at {url.host}:{url.port or 5432} ({str(error).splitlines()[0]})"
     postgres_env = dict(env, DATABASE_URL=POSTGRES_URL,
                         DEMO_CREDENTIALS_FILE=str(workdir / "credentials-postgres.txt"))
-    prepare_database(postgres_env, years=1)
+    prepare_database(postgres_env, years=1, notices=0)
     return postgres_env, ""
 
 

@@ -1,0 +1,330 @@
+"""The notices back office: drafting and editing (own bureau), review, corrections, withdrawal, attachments,
+and the category tree."""
+from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import audit
+from app.accounts.permissions import Permission, Role
+from app.db_types import utcnow
+from app.extensions import db
+from app.i18n import from_local_input, local_today, site_zone
+from app.workdays.models import overrides
+from app.indicators.models import Indicator
+from app.notices import queries, services
+from app.notices.catalogue import Schedule, Status
+from app.notices.forms import AttachmentForm, CategoryForm, ConfirmForm, DisclosureItemForm, NoticeForm, StepForm
+from app.notices.models import LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory
+from app.notices.text import render_markdown
+from app.notices.workflow import EVENT_TITLES, REVIEW_STEPS, NoticeState, Step, allowed_steps
+from app.org.models import Bureau, Place
+from app.org.queries import bureaus, districts
+from app.web.auth import deny, permission_required
+from app.web.htmx import render, see_other
+from app.web.pagination import paginate
+
+bp = Blueprint("notices_admin", __name__, url_prefix="/admin/notices")
+
+
+def _notice(notice_id: int) -> Notice:
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    if not services.can_see(current_user, notice):
+        deny("notices.access_denied", notice)
+    return notice
+
+
+def _refused(error: services.NoticeError, obj) -> None:
+    """After rolling back a refused privileged attempt, keep its audit entry."""
+    if error.refused:
+        audit.record(db.session, error.refused, obj, actor=current_user, note=str(error)[:500])
+        db.session.commit()
+
+
+def _form(notice: Notice | None = None) -> NoticeForm:
+    """The notice form with its choices; editors may only pick their own bureau."""
+    form = NoticeForm(obj=notice)
+    form.category_id.choices = [(c.id, "　" * c.depth + c.name) for c in queries.categories(db.session)]
+    own = [b for b in bureaus(db.session) if current_user.role == Role.ADMIN or b.id == current_user.bureau_id]
+    form.bureau_id.choices = [(b.id, b.name) for b in own]
+    form.place_ids.choices = [(p.id, p.name) for p in districts(db.session)]
+    indicators = db.session.scalars(select(Indicator).order_by(Indicator.catalogue_id.desc(), Indicator.id))
+    form.indicator_ids.choices = [(i.id, f"{i.catalogue.code} · {i.code} {i.name}") for i in indicators]
+    items = [i for b in own for i in queries.disclosure_items(db.session, b.id)]
+    form.disclosure_item_id.choices = [(0, _("— none —"))] + [(i.id, f"{i.bureau.name} · {i.name}") for i in items]
+    if notice is not None and request.method == "GET":
+        form.place_ids.data = [p.id for p in notice.places]
+        form.indicator_ids.data = [i.id for i in notice.indicators]
+        form.disclosure_item_id.data = notice.disclosure_item_id or 0
+        if notice.publish_at:
+            form.publish_at.data = notice.publish_at.astimezone(site_zone()).replace(tzinfo=None)
+    if request.method == "POST" and isinstance(form.bureau_id.data, int) and \
+            not services.can_edit(current_user, form.bureau_id.data):
+        # Only a tampered form offers another bureau: the choice is refused (422) and the attempt kept.
+        audit.record(db.session, "notices.bureau_denied", notice, actor=current_user,
+                     note=f"bureau {form.bureau_id.data}")
+        db.session.commit()
+    if notice is None and request.method == "GET":
+        form.created_on.data = local_today()
+        if current_user.bureau_id:
+            form.bureau_id.data = current_user.bureau_id
+    return form
+
+
+def _input(form: NoticeForm) -> services.NoticeInput:
+    category = db.session.get(NoticeCategory, form.category_id.data)
+    bureau = db.session.get(Bureau, form.bureau_id.data)
+    places = db.session.scalars(select(Place).where(Place.id.in_(form.place_ids.data or []))).all()
+    indicators = db.session.scalars(select(Indicator).where(Indicator.id.in_(form.indicator_ids.data or []))).all()
+    return services.NoticeInput(
+        category=category, bureau=bureau, created_on=form.created_on.data,
+        publish_at=from_local_input(form.publish_at.data),
+        titles={s: getattr(form, f"title_{s}").data for s in LOCALE_SUFFIXES},
+        summaries={s: getattr(form, f"summary_{s}").data for s in LOCALE_SUFFIXES},
+        bodies={s: getattr(form, f"body_{s}").data for s in LOCALE_SUFFIXES},
+        places=places, indicators=indicators,
+        disclosure_item=db.session.get(DisclosureItem, form.disclosure_item_id.data or 0))
+
+
+@bp.get("/")
+@permission_required(Permission.NOTICES_WORK)
+def index():
+    """Notices the user works on: their bureau's (editors) or all (reviewers, admins), by state."""
+    state = request.args.get("state", "")
+    if state not in {s.value for s in NoticeState}:
+        state = ""
+    page = paginate(db.session, queries.staff_list(db.session, current_user, state), current_app.config["PAGE_SIZE"])
+    return render("admin/notices/index.html", "admin/notices/_rows.html", page=page, state=state,
+                  states=list(NoticeState))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_EDIT)
+def new():
+    form = _form()
+    if request.method == "POST" and form.validate():
+        try:
+            notice = services.create_notice(db.session, current_user, _input(form))
+        except services.NoticeError as error:
+            db.session.rollback()
+            _refused(error, None)
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Draft saved."), "success")
+            return see_other(url_for(".detail", notice_id=notice.id))
+    return render("admin/notices/form.html", form=form, notice=None,
+                  status=422 if request.method == "POST" else 200)
+
+
+@bp.get("/<int:notice_id>")
+@permission_required(Permission.NOTICES_WORK)
+def detail(notice_id: int):
+    notice = _notice(notice_id)
+    steps = [s for s in allowed_steps(notice.state_enum) if s != Step.CORRECT
+             and (services.can_review(current_user) if s in REVIEW_STEPS else services.can_edit(current_user, notice))]
+    body, _fallback = notice.text("body", "zh_Hans")
+    return render("admin/notices/detail.html", notice=notice, steps=steps, step_form=StepForm(formdata=None),
+                  attachment_form=AttachmentForm(formdata=None), confirm=ConfirmForm(), body=render_markdown(body),
+                  can_edit=services.can_edit(current_user, notice), event_titles=EVENT_TITLES, Step=Step,
+                  State=NoticeState, now=utcnow())
+
+
+@bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_EDIT)
+def edit(notice_id: int):
+    notice = _notice(notice_id)
+    if not services.can_edit(current_user, notice):
+        deny("notices.edit_denied", notice)
+    form = _form(notice)
+    if request.method == "POST" and form.validate():
+        try:
+            services.update_notice(db.session, current_user, notice, _input(form),
+                                   correction_note=form.correction_note.data or "")
+        except services.NoticeError as error:
+            db.session.rollback()
+            _refused(error, notice)
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Correction published.") if notice.state == NoticeState.PUBLISHED else _("Saved."), "success")
+            return see_other(url_for(".detail", notice_id=notice.id))
+    return render("admin/notices/form.html", form=form, notice=notice,
+                  status=422 if request.method == "POST" else 200)
+
+
+@bp.post("/<int:notice_id>/step/<step>")
+@permission_required(Permission.NOTICES_WORK)
+def take_step(notice_id: int, step: str):
+    notice = _notice(notice_id)
+    form = StepForm()
+    if step not in {s.value for s in Step} or not form.validate_on_submit():
+        abort(400)
+    try:
+        services.take_step(db.session, current_user, notice, Step(step), comment=form.comment.data or "",
+                           index_scheme=current_app.config["NOTICE_INDEX_SCHEME"])
+    except services.NoticeError as error:
+        db.session.rollback()
+        _refused(error, notice)
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(step)s.", step=Step(step).title), "success")
+    return see_other(url_for(".detail", notice_id=notice_id))
+
+
+@bp.post("/<int:notice_id>/attachments")
+@permission_required(Permission.NOTICES_EDIT)
+def attach(notice_id: int):
+    notice = _notice(notice_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = form.file.data
+    if not upload or not upload.filename:
+        flash(_("Choose a file to attach."), "error")
+        return see_other(url_for(".detail", notice_id=notice_id) + "#attachments")
+    try:
+        services.add_attachment(db.session, current_user, notice, upload.read(), upload.filename,
+                                services.attachment_dir(current_app.config["UPLOAD_DIR"]),
+                                current_app.config["MAX_NOTICE_ATTACHMENT_BYTES"])
+    except services.NoticeError as error:
+        db.session.rollback()
+        _refused(error, notice)
+        flash(f"{upload.filename}: {error}", "error")
+    else:
+        db.session.commit()
+        flash(_("Attached."), "success")
+    return see_other(url_for(".detail", notice_id=notice_id) + "#attachments")
+
+
+@bp.post("/attachments/<int:attachment_id>/delete")
+@permission_required(Permission.NOTICES_EDIT)
+def detach(attachment_id: int):
+    row = db.session.get(NoticeAttachment, attachment_id) or abort(404)
+    notice = _notice(row.notice_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_attachment(db.session, current_user, row,
+                                   services.attachment_dir(current_app.config["UPLOAD_DIR"]))
+    except services.NoticeError as error:
+        db.session.rollback()
+        _refused(error, notice)
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Attachment removed."), "success")
+    return see_other(url_for(".detail", notice_id=notice.id) + "#attachments")
+
+
+def _category_form(category: NoticeCategory | None) -> CategoryForm:
+    form = CategoryForm(obj=category)
+    form.parent_id.choices = [(0, _("— none (top level) —"))] + [
+        (c.id, "　" * c.depth + c.name) for c in queries.categories(db.session, active_only=False)
+        if category is None or c.id != category.id]
+    if request.method == "GET" and category is not None:
+        form.parent_id.data = category.parent_id or 0
+    return form
+
+
+def _form_page(form, save, done_url: str, template: str, **context):
+    """A back-office form page: on a valid POST run save(), then 303 to done_url; otherwise the page (422 on POST)."""
+    if request.method == "POST" and form.validate():
+        try:
+            save()
+        except services.NoticeError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return see_other(done_url)
+    return render(template, form=form, status=422 if request.method == "POST" else 200, **context)
+
+
+def _category_page(category: NoticeCategory | None):
+    form = _category_form(category)
+
+    def save():
+        services.save_category(db.session, current_user, category, code=form.code.data,
+                               names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES},
+                               parent=db.session.get(NoticeCategory, form.parent_id.data or 0),
+                               sort_order=form.sort_order.data or 0, active=form.active.data)
+    return _form_page(form, save, url_for(".categories"), "admin/notices/categories.html", category=category,
+                      categories=queries.categories(db.session, active_only=False))
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_MANAGE)
+def categories():
+    return _category_page(None)
+
+
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_MANAGE)
+def category(category_id: int):
+    return _category_page(db.session.get(NoticeCategory, category_id) or abort(404))
+
+
+@bp.get("/disclosure")
+@permission_required(Permission.NOTICES_WORK)
+def disclosure():
+    """三色督办 of the disclosure catalogue: each bureau's upcoming and overdue items (editors see their own)."""
+    own_only = current_user.role == Role.BUREAU_EDITOR
+    bureau_code = request.args.get("bureau", "")
+    bureau = None if own_only else db.session.scalar(select(Bureau).where(Bureau.code == bureau_code))
+    bureau_id = current_user.bureau_id if own_only else getattr(bureau, "id", None)
+    items = queries.disclosure_items(db.session, bureau_id)
+    statuses = queries.catalogue_status(db.session, items, utcnow(), local_today(),
+                                        warn_days=current_app.config["DISCLOSURE_WARN_DAYS"], overrides=overrides(db.session))
+    rows = [(status.item, o) for status in statuses for o in status.occurrences
+            if o.status in (Status.MISSING, Status.UPCOMING) or o.due >= local_today().replace(day=1)]
+    rows.sort(key=lambda row: (row[1].status != Status.MISSING, row[1].due))
+    counts = {colour: sum(o.colour == colour for _item, o in rows if o.published_on is None)
+              for colour in ("red", "yellow", "green")}
+    rate = [o for status in statuses for o in status.occurrences if o.due.year == local_today().year]
+    on_time = sum(o.status == Status.ON_TIME for o in rate if o.counts_as_due)
+    due = sum(o.counts_as_due for o in rate)
+    return render("admin/notices/disclosure.html", "admin/notices/_disclosure_rows.html", rows=rows, counts=counts,
+                  bureaus=[] if own_only else bureaus(db.session), bureau=bureau, on_time=on_time, due=due,
+                  year=local_today().year, Status=Status)
+
+
+def _item_form(item: DisclosureItem | None) -> DisclosureItemForm:
+    form = DisclosureItemForm(obj=item)
+    form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
+    form.category_id.choices = [(0, _("— none —"))] + [(c.id, "　" * c.depth + c.name)
+                                                       for c in queries.categories(db.session)]
+    form.schedule.choices = [(s.value, s.title) for s in Schedule]
+    if request.method == "GET":
+        form.category_id.data = getattr(item, "category_id", None) or 0
+        if item is None:
+            form.starts_on.data = local_today().replace(day=1)
+    return form
+
+
+def _item_page(item: DisclosureItem | None):
+    form = _item_form(item)
+
+    def save():
+        services.save_disclosure_item(db.session, current_user, item, services.ItemInput(
+            code=form.code.data, bureau=db.session.get(Bureau, form.bureau_id.data),
+            names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES}, schedule=Schedule(form.schedule.data),
+            starts_on=form.starts_on.data, due_day=form.due_day.data, working_days=form.working_days.data or 0,
+            category=db.session.get(NoticeCategory, form.category_id.data or 0), active=form.active.data))
+    return _form_page(form, save, url_for(".catalogue"), "admin/notices/catalogue.html", item=item,
+                      items=queries.disclosure_items(db.session, active_only=False))
+
+
+@bp.route("/catalogue", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_MANAGE)
+def catalogue():
+    """The disclosure catalogue (主动公开目录): what each bureau must publish, and when."""
+    return _item_page(None)
+
+
+@bp.route("/catalogue/<int:item_id>", methods=["GET", "POST"])
+@permission_required(Permission.NOTICES_MANAGE)
+def catalogue_item(item_id: int):
+    return _item_page(db.session.get(DisclosureItem, item_id) or abort(404))

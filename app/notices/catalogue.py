@@ -1,0 +1,116 @@
+"""The disclosure catalogue (主动公开目录): when each item is due and whether it was published on time. Pure code.
+
+Two kinds of item:
+- monthly: due by day N of every month (e.g. the air-quality bulletin by the 15th). Publications are matched to
+  months in order: month k takes the first publication after month k−1's due date that no earlier month took.
+- event: each notice of the item is an occurrence, due within N working days of its date created (生成日期),
+  as the Government Information Disclosure Regulation asks of proactive disclosure (art. 26: 20 working days).
+"""
+import calendar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from app.workdays.days import add_days, days_left, supervision_colour
+
+
+class Schedule(StrEnum):
+    MONTHLY = "monthly"
+    EVENT = "event"
+
+    @property
+    def title(self) -> str:
+        return {"monthly": _l("Every month, by a day of the month"),
+                "event": _l("Within working days of the date created")}[self.value]
+
+
+class Status(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSING = "missing"      # due date passed, nothing published
+    UPCOMING = "upcoming"    # not yet due, nothing published
+
+    @property
+    def title(self) -> str:
+        return {"on_time": _l("Published on time"), "late": _l("Published late"),
+                "missing": _l("Overdue, not published"), "upcoming": _l("Not yet due")}[self.value]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    label: str               # "2026-10" for a monthly item, the notice's title for an event item
+    due: date
+    published_on: date | None
+    status: Status
+    days_left: int | None    # for unpublished occurrences: days until due (negative when overdue)
+    colour: str              # 三色督办: green / yellow / red (grey when nothing is running)
+
+    @property
+    def counts_as_due(self) -> bool:
+        """In the disclosure rate's denominator: the due date has passed, or it was already published."""
+        return self.status != Status.UPCOMING
+
+
+def month_due(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def months(start: date, end: date) -> list[tuple[int, int]]:
+    """Every (year, month) from start's month through end's month."""
+    result, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        result.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return result
+
+
+def _unpublished(label: str, due: date, today: date, warn_days: int, working: bool,
+                 overrides: Mapping[date, bool]) -> Occurrence:
+    left = days_left(today, due, working=working, overrides=overrides)
+    status = Status.MISSING if today > due else Status.UPCOMING
+    return Occurrence(label, due, None, status, left, supervision_colour(left, warn_days))
+
+
+def _published(label: str, due: date, published_on: date) -> Occurrence:
+    on_time = published_on <= due
+    return Occurrence(label, due, published_on, Status.ON_TIME if on_time else Status.LATE, None,
+                      "green" if on_time else "red")
+
+
+def monthly(start: date, today: date, due_day: int, publications: list[date], *, warn_days: int = 3,
+            overrides: Mapping[date, bool] | None = None) -> list[Occurrence]:
+    """Occurrences from start's month through next month, each matched to a publication date."""
+    overrides = overrides or {}
+    pending = sorted(publications)
+    end = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+    result, previous_due = [], None
+    for year, month in months(start, end):
+        due = month_due(year, month, due_day)
+        label = f"{year}-{month:02d}"
+        match = next((d for d in pending if previous_due is None or d > previous_due), None)
+        if match is not None:
+            pending.remove(match)
+            result.append(_published(label, due, match))
+        else:
+            result.append(_unpublished(label, due, today, warn_days, False, overrides))
+        previous_due = due
+    return result
+
+
+def event(label: str, created_on: date, published_on: date | None, today: date, working_days: int, *,
+          warn_days: int = 3, overrides: Mapping[date, bool] | None = None) -> Occurrence:
+    """One notice of an event item: due within working_days working days of its date created."""
+    overrides = overrides or {}
+    due = add_days(created_on, working_days, working=True, overrides=overrides)
+    if published_on is not None:
+        return _published(label, due, published_on)
+    return _unpublished(label, due, today, warn_days, True, overrides)
+
+
+def disclosure_rate(occurrences: list[Occurrence]) -> tuple[int, int]:
+    """(published on time, due): the information-disclosure rate is their quotient."""
+    due = [o for o in occurrences if o.counts_as_due]
+    return sum(o.status == Status.ON_TIME for o in due), len(due)

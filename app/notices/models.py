@@ -1,0 +1,246 @@
+"""Disclosure notices (信息公开): categories, notices with their texts per locale, attachments, history."""
+from datetime import date, datetime
+
+from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.db_types import UTCDateTime, utcnow
+from app.extensions import db
+from app.i18n import current_locale, localized
+from app.indicators.models import Indicator
+from app.notices.catalogue import Schedule
+from app.notices.workflow import NoticeState
+from app.org.models import Bureau, Place
+
+LOCALE_SUFFIXES = ("zh_hans", "zh_hant", "en")
+
+
+def _in(column: str, enum) -> str:
+    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
+
+
+class NoticeCategory(db.Model):
+    """A column of the disclosure catalogue (环境质量, 行政处罚…), possibly under a parent; admins edit them."""
+
+    __tablename__ = "notice_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("notice_categories.id"))
+    name_zh_hans: Mapped[str] = mapped_column(String(100))
+    name_zh_hant: Mapped[str] = mapped_column(String(100), default="")
+    name_en: Mapped[str] = mapped_column(String(150), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped["NoticeCategory | None"] = relationship(remote_side=[id])
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def audit_state(self) -> dict:
+        return {"code": self.code, "parent_id": self.parent_id, "name_zh_hans": self.name_zh_hans,
+                "name_zh_hant": self.name_zh_hant, "name_en": self.name_en, "sort_order": self.sort_order,
+                "active": self.active}
+
+
+class DisclosureItem(db.Model):
+    """An item of a bureau's proactive-disclosure catalogue (主动公开目录) that must be published on a schedule."""
+
+    __tablename__ = "disclosure_items"
+    __table_args__ = (
+        CheckConstraint(_in("schedule", Schedule), name="schedule_valid"),
+        CheckConstraint("schedule <> 'monthly' OR (due_day BETWEEN 1 AND 31)", name="monthly_has_day"),
+        CheckConstraint("schedule <> 'event' OR working_days > 0", name="event_has_days"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("notice_categories.id"))
+    name_zh_hans: Mapped[str] = mapped_column(String(200))
+    name_zh_hant: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    schedule: Mapped[str] = mapped_column(String(16))
+    due_day: Mapped[int | None] = mapped_column(Integer)  # monthly: due by this day of each month
+    working_days: Mapped[int] = mapped_column(Integer, default=20)  # event: due this many working days after
+    starts_on: Mapped[date] = mapped_column(Date)  # monthly occurrences are counted from this month
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    bureau: Mapped[Bureau] = relationship()
+    category: Mapped[NoticeCategory | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def schedule_enum(self) -> Schedule:
+        return Schedule(self.schedule)
+
+    def audit_state(self) -> dict:
+        return {"code": self.code, "bureau_id": self.bureau_id, "category_id": self.category_id,
+                "name_zh_hans": self.name_zh_hans, "schedule": self.schedule, "due_day": self.due_day,
+                "working_days": self.working_days, "starts_on": self.starts_on.isoformat(), "active": self.active}
+
+
+notice_places = Table(
+    "notice_places", db.metadata,
+    Column("notice_id", ForeignKey("notices.id"), primary_key=True),
+    Column("place_id", ForeignKey("places.id"), primary_key=True),
+)
+
+notice_indicators = Table(
+    "notice_indicators", db.metadata,
+    Column("notice_id", ForeignKey("notices.id"), primary_key=True),
+    Column("indicator_id", ForeignKey("indicators.id"), primary_key=True),
+)
+
+
+class Notice(db.Model):
+    """One disclosure notice. Published notices are never deleted: corrected (new revision) or withdrawn."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        CheckConstraint(_in("state", NoticeState), name="state_valid"),
+        CheckConstraint("state NOT IN ('published', 'withdrawn') OR "
+                        "(published_at IS NOT NULL AND index_number IS NOT NULL)", name="published_has_number"),
+        CheckConstraint("state <> 'withdrawn' OR withdrawn_reason <> ''", name="withdrawal_has_reason"),
+        # The index number's sequence is unique per bureau and year: this constraint decides concurrent allocations.
+        UniqueConstraint("bureau_id", "index_year", "index_seq", name="uq_notices_index_sequence"),
+        # The public list walks this index newest first and stops after a page (no index on state on purpose:
+        # SQLite would pick it and sort every published notice).
+        Index("ix_notices_published_order", "published_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    index_number: Mapped[str | None] = mapped_column(String(64), unique=True)  # 索引号, given on approval
+    index_year: Mapped[int | None] = mapped_column(Integer)
+    index_seq: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default=NoticeState.DRAFT.value)
+    category_id: Mapped[int] = mapped_column(ForeignKey("notice_categories.id"), index=True)
+    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
+    # The catalogue item this notice fulfils, if any (counted for the disclosure rate).
+    disclosure_item_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_items.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_on: Mapped[date] = mapped_column(Date, index=True)  # 生成日期: when the information came into being
+    title_zh_hans: Mapped[str] = mapped_column(String(300))
+    title_zh_hant: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(400), default="")
+    summary_zh_hans: Mapped[str] = mapped_column(Text, default="")
+    summary_zh_hant: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    body_zh_hans: Mapped[str] = mapped_column(Text, default="")  # Markdown, rendered and sanitised on display
+    body_zh_hant: Mapped[str] = mapped_column(Text, default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    # Every text of the notice in one column, kept by the services: PostgreSQL searches it with pg_trgm.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # asked-for publication time
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # public from then on
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    category: Mapped[NoticeCategory] = relationship()
+    bureau: Mapped[Bureau] = relationship()
+    disclosure_item: Mapped[DisclosureItem | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    places: Mapped[list[Place]] = relationship(secondary=notice_places, order_by=Place.sort_order)
+    indicators: Mapped[list[Indicator]] = relationship(secondary=notice_indicators)
+    attachments: Mapped[list["NoticeAttachment"]] = relationship(back_populates="notice",
+                                                                order_by="NoticeAttachment.id")
+    revisions: Mapped[list["NoticeRevision"]] = relationship(back_populates="notice",
+                                                            order_by="NoticeRevision.number")
+    events: Mapped[list["NoticeEvent"]] = relationship(back_populates="notice", order_by="NoticeEvent.id")
+
+    @property
+    def state_enum(self) -> NoticeState:
+        return NoticeState(self.state)
+
+    def text(self, field: str, locale: str | None = None) -> tuple[str, bool]:
+        """The field in the locale, and whether it fell back to zh_Hans because the translation is missing."""
+        suffix = (locale or current_locale()).lower()
+        value = getattr(self, f"{field}_{suffix}")
+        if value:
+            return value, False
+        return getattr(self, f"{field}_zh_hans"), suffix != "zh_hans"
+
+    @property
+    def title(self) -> str:
+        return self.text("title")[0]
+
+    @property
+    def summary(self) -> str:
+        return self.text("summary")[0]
+
+    def is_public(self, now: datetime) -> bool:
+        """Published (or withdrawn, as a stub) and its publication time has come."""
+        return (self.state in (NoticeState.PUBLISHED, NoticeState.WITHDRAWN)
+                and self.published_at is not None and self.published_at <= now)
+
+    def snapshot(self) -> dict:
+        return {"state": self.state, "index_number": self.index_number, "revision": self.revision,
+                "title_zh_hans": self.title_zh_hans, "category_id": self.category_id, "bureau_id": self.bureau_id,
+                "publish_at": self.publish_at.isoformat() if self.publish_at else None,
+                "published_at": self.published_at.isoformat() if self.published_at else None}
+
+
+class NoticeAttachment(db.Model):
+    """A file attached to a notice, recognised by content and stored under a random name."""
+
+    __tablename__ = "notice_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="attachments")
+
+
+class NoticeRevision(db.Model):
+    """A published text that a correction replaced, with the public correction note (更正说明)."""
+
+    __tablename__ = "notice_revisions"
+    __table_args__ = (UniqueConstraint("notice_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # the revision this text was
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)  # when it was replaced
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text)  # why the correction was made: shown publicly
+    title_zh_hans: Mapped[str] = mapped_column(String(300))
+    summary_zh_hans: Mapped[str] = mapped_column(Text, default="")
+    body_zh_hans: Mapped[str] = mapped_column(Text, default="")
+
+    notice: Mapped[Notice] = relationship(back_populates="revisions")
+
+
+class NoticeEvent(db.Model):
+    """One line of a notice's history: public ones (published, corrected, withdrawn) and internal review steps."""
+
+    __tablename__ = "notice_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    step: Mapped[str] = mapped_column(String(16))
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    notice: Mapped[Notice] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,340 @@
+"""Writes for disclosure notices: drafting, review, publication with an index number, corrections, withdrawal,
+attachments and categories. Flush, audit, return; never commit."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit
+from app.accounts.permissions import Role
+from app.db_types import utcnow
+from app.notices import search
+from app.notices.catalogue import Schedule
+from app.notices.models import (LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory, NoticeEvent,
+                                NoticeRevision)
+from app.notices.text import has_markup, index_number
+from app.notices.workflow import REVIEW_STEPS, NoticeState, Step, TransitionError, next_state
+from app.web import uploads
+
+ATTACHMENT_KINDS = frozenset(uploads.KINDS)  # PDF, DOCX, XLSX and images
+INDEX_ATTEMPTS = 5
+
+
+class NoticeError(Exception):
+    """A notice action that cannot be done; the message is for the user.
+
+    `refused` names the audit action when the attempt was a refused privileged one (the view records it
+    after rolling the attempt back).
+    """
+
+    def __init__(self, message: str, refused: str | None = None):
+        super().__init__(message)
+        self.refused = refused
+
+
+@dataclass
+class NoticeInput:
+    category: NoticeCategory
+    bureau: object
+    created_on: date
+    titles: dict  # suffix (zh_hans, zh_hant, en) -> text
+    summaries: dict = field(default_factory=dict)
+    bodies: dict = field(default_factory=dict)
+    publish_at: datetime | None = None
+    places: list = field(default_factory=list)
+    indicators: list = field(default_factory=list)
+    disclosure_item: object = None  # the catalogue item the notice fulfils, of the same bureau
+
+
+def can_edit(user, notice_or_bureau_id) -> bool:
+    """Admins edit every notice; a bureau editor only their own bureau's."""
+    bureau_id = getattr(notice_or_bureau_id, "bureau_id", notice_or_bureau_id)
+    if not user.active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.BUREAU_EDITOR and user.bureau_id is not None and user.bureau_id == bureau_id
+
+
+def can_review(user) -> bool:
+    return user.active and user.role in (Role.ADMIN, Role.REVIEWER)
+
+
+def can_see(user, notice: Notice) -> bool:
+    """Staff who may open a notice in the back office."""
+    return can_edit(user, notice) or can_review(user)
+
+
+def _event(session, notice: Notice, step: str, actor, *, note: str = "", public: bool = False,
+           at: datetime | None = None) -> None:
+    session.add(NoticeEvent(notice=notice, step=step, actor_id=getattr(actor, "id", None), note=note,
+                            public=public, at=at or utcnow()))
+
+
+def _check(data: NoticeInput, now: datetime, *, publish_at_changed: bool = True) -> None:
+    if not (data.titles.get("zh_hans") or "").strip():
+        raise NoticeError(_("Give the title in Simplified Chinese."))
+    for value in [*data.titles.values(), *data.summaries.values()]:
+        if has_markup(value or ""):
+            raise NoticeError(_("Titles and summaries are plain text: remove the HTML tags or scripts."))
+    if data.publish_at is not None and publish_at_changed and data.publish_at < now:
+        raise NoticeError(_("The publication time cannot be in the past."))
+    if data.disclosure_item is not None and data.disclosure_item.bureau_id != data.bureau.id:
+        raise NoticeError(_("The catalogue item belongs to another bureau."))
+
+
+def _apply(notice: Notice, data: NoticeInput) -> None:
+    notice.category_id = data.category.id
+    notice.bureau_id = data.bureau.id
+    notice.created_on = data.created_on
+    notice.publish_at = data.publish_at
+    for suffix in LOCALE_SUFFIXES:
+        setattr(notice, f"title_{suffix}", (data.titles.get(suffix) or "").strip())
+        setattr(notice, f"summary_{suffix}", (data.summaries.get(suffix) or "").strip())
+        setattr(notice, f"body_{suffix}", (data.bodies.get(suffix) or "").strip())
+    notice.disclosure_item_id = getattr(data.disclosure_item, "id", None)
+    notice.places = list(data.places)
+    notice.indicators = list(data.indicators)
+
+
+def create_notice(session, actor, data: NoticeInput, now: datetime | None = None) -> Notice:
+    """A new draft in the actor's bureau (admins choose the bureau)."""
+    now = now or utcnow()
+    if not can_edit(actor, data.bureau.id):
+        raise NoticeError(_("You can only write notices of your own bureau."), refused="notices.create_denied")
+    _check(data, now)
+    notice = Notice(state=NoticeState.DRAFT.value, author_id=actor.id, created_at=now, updated_at=now)
+    _apply(notice, data)
+    session.add(notice)
+    session.flush()
+    _event(session, notice, "created", actor, at=now)
+    search.index_notice(session, notice)
+    audit.record(session, "notices.create", notice, actor=actor, after=notice.snapshot())
+    return notice
+
+
+def update_notice(session, actor, notice: Notice, data: NoticeInput, *, correction_note: str = "",
+                  now: datetime | None = None) -> None:
+    """Change a draft or returned notice; a published one only as a correction with a public note (更正)."""
+    now = now or utcnow()
+    if not can_edit(actor, notice) or not can_edit(actor, data.bureau.id):
+        raise NoticeError(_("You can only edit notices of your own bureau."), refused="notices.edit_denied")
+    state = notice.state_enum
+    if state == NoticeState.SUBMITTED:
+        raise NoticeError(_("This notice is being reviewed; it can be changed once it is returned."))
+    if state == NoticeState.WITHDRAWN:
+        raise NoticeError(_("A withdrawn notice cannot be changed."))
+    correcting = state == NoticeState.PUBLISHED
+    note = correction_note.strip()
+    if correcting and not note:
+        raise NoticeError(_("A published notice is changed only by a correction: say what was corrected and why."))
+    _check(data, now, publish_at_changed=not correcting and data.publish_at != notice.publish_at)
+    before = notice.snapshot()
+    if correcting:
+        session.add(NoticeRevision(notice=notice, number=notice.revision, at=now, actor_id=actor.id, note=note,
+                                   title_zh_hans=notice.title_zh_hans, summary_zh_hans=notice.summary_zh_hans,
+                                   body_zh_hans=notice.body_zh_hans))
+        publish_at = notice.publish_at
+        _apply(notice, data)
+        notice.publish_at = publish_at  # the publication time of a published notice stays what it was
+        notice.revision += 1
+        _event(session, notice, Step.CORRECT.value, actor, note=note, public=True, at=now)
+    else:
+        _apply(notice, data)
+    notice.updated_at = now
+    search.index_notice(session, notice)
+    audit.record(session, "notices.correct" if correcting else "notices.update", notice, actor=actor,
+                 before=before, after=notice.snapshot(), note=note)
+
+
+def _next_seq(session, bureau_id: int, year: int) -> int:
+    current = session.scalar(select(func.max(Notice.index_seq)).where(Notice.bureau_id == bureau_id,
+                                                                     Notice.index_year == year))
+    return (current or 0) + 1
+
+
+def allocate_index_number(session, notice: Notice, scheme: str, next_seq=_next_seq) -> str:
+    """Give the notice the next 索引号 of its bureau and year; the unique constraint decides under concurrency.
+
+    Each attempt runs in a savepoint: a number taken meanwhile by another transaction fails the flush,
+    and the next attempt reads the new maximum.
+    """
+    year = notice.created_on.year
+    for _attempt in range(INDEX_ATTEMPTS):
+        seq = next_seq(session, notice.bureau_id, year)
+        try:
+            with session.begin_nested():
+                notice.index_year, notice.index_seq = year, seq
+                notice.index_number = index_number(scheme, bureau_code=notice.bureau.code, year=year, seq=seq)
+                session.flush()
+        except IntegrityError:
+            continue
+        return notice.index_number
+    raise NoticeError(_("No index number could be given just now; please try again."))
+
+
+def take_step(session, actor, notice: Notice, step: Step, *, comment: str = "", index_scheme: str = "",
+              now: datetime | None = None) -> None:
+    """Submit, approve (publish now or at publish-at), return with a comment, or withdraw with a reason."""
+    now = now or utcnow()
+    comment = comment.strip()
+    if step == Step.CORRECT:
+        raise NoticeError(_("A correction is made by editing the published notice."))
+    if step in REVIEW_STEPS:
+        if not can_review(actor):
+            raise NoticeError(_("Only reviewers can approve or return notices."), refused="notices.review_denied")
+        if notice.author_id == actor.id:
+            raise NoticeError(_("You wrote this notice: another reviewer must review it."),
+                              refused="notices.self_review_denied")
+    elif not can_edit(actor, notice):
+        raise NoticeError(_("You can only act on notices of your own bureau."), refused="notices.step_denied")
+    try:
+        target = next_state(notice.state_enum, step)
+    except TransitionError as error:
+        raise NoticeError(_("This step is not possible while the notice is “%(state)s”.",
+                            state=notice.state_enum.title)) from error
+    before = notice.snapshot()
+    if step == Step.RETURN and not comment:
+        raise NoticeError(_("Say what the author should change."))
+    if step == Step.WITHDRAW and not comment:
+        raise NoticeError(_("Give the reason for the withdrawal; it stays public."))
+    if step == Step.SUBMIT and notice.publish_at is not None and notice.publish_at < now:
+        raise NoticeError(_("The publication time cannot be in the past."))
+    if step == Step.APPROVE:
+        notice.reviewer_id = actor.id
+        # Scheduled publication: public from publish-at (no job needed, the public queries compare with now).
+        notice.published_at = max(notice.publish_at, now) if notice.publish_at else now
+        notice.review_comment = ""
+        allocate_index_number(session, notice, index_scheme)
+        search.index_notice(session, notice)
+    if step == Step.RETURN:
+        notice.review_comment = comment
+    if step == Step.WITHDRAW:
+        notice.withdrawn_at, notice.withdrawn_reason = now, comment
+    notice.state = target.value
+    if step == Step.WITHDRAW:
+        search.index_notice(session, notice)
+    notice.updated_at = now
+    public = step in (Step.APPROVE, Step.WITHDRAW)
+    _event(session, notice, step.value, actor, note=comment, public=public, at=now)
+    session.flush()
+    audit.record(session, f"notices.{step.value}", notice, actor=actor, before=before, after=notice.snapshot(),
+                 note=comment[:500])
+
+
+def add_attachment(session, actor, notice: Notice, data: bytes, filename: str, upload_dir: str,
+                   max_bytes: int) -> NoticeAttachment:
+    """Attach a PDF, DOCX, XLSX or image, recognised by its content, to a notice still being written."""
+    if not can_edit(actor, notice):
+        raise NoticeError(_("You can only edit notices of your own bureau."), refused="notices.edit_denied")
+    if not notice.state_enum.editable:
+        raise NoticeError(_("Attachments can be changed only while the notice is a draft or returned."))
+    try:
+        kind = uploads.check(data, filename, accepted=ATTACHMENT_KINDS, max_bytes=max_bytes)
+    except uploads.UploadError as error:
+        messages = {
+            "empty": _("The file is empty."),
+            "too large": _("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)),
+            "kind": _("Only PDF, Word (DOCX), Excel (XLSX) and image (JPEG, PNG, WebP) files can be attached."),
+        }
+        raise NoticeError(messages[str(error)]) from error
+    stored = uploads.store(data, filename, kind, upload_dir)
+    row = NoticeAttachment(notice=notice, stored_name=stored.stored_name, original_name=stored.original_name,
+                           kind=kind, size=stored.size, sha256=stored.sha256)
+    session.add(row)
+    session.flush()
+    audit.record(session, "notices.attach", row, actor=actor, after={"notice_id": notice.id, "kind": kind,
+                                                                     "name": stored.original_name})
+    return row
+
+
+def remove_attachment(session, actor, attachment: NoticeAttachment, upload_dir: str) -> None:
+    notice = attachment.notice
+    if not can_edit(actor, notice):
+        raise NoticeError(_("You can only edit notices of your own bureau."), refused="notices.edit_denied")
+    if not notice.state_enum.editable:
+        raise NoticeError(_("Attachments can be changed only while the notice is a draft or returned."))
+    audit.record(session, "notices.detach", attachment, actor=actor,
+                 before={"notice_id": notice.id, "name": attachment.original_name})
+    session.delete(attachment)
+    session.flush()
+    try:
+        uploads.path_of(upload_dir, attachment.stored_name).unlink(missing_ok=True)
+    except FileNotFoundError:
+        pass
+
+
+def save_category(session, actor, category: NoticeCategory | None, *, code: str, names: dict,
+                  parent: NoticeCategory | None, sort_order: int = 0, active: bool = True) -> NoticeCategory:
+    """Create or change a category of the disclosure catalogue (admins)."""
+    if actor.role != Role.ADMIN:
+        raise NoticeError(_("Only administrators manage the categories."), refused="notices.category_denied")
+    if not (names.get("zh_hans") or "").strip():
+        raise NoticeError(_("Give the name in Simplified Chinese."))
+    existing = session.scalar(select(NoticeCategory).where(NoticeCategory.code == code))
+    if existing is not None and existing is not category:
+        raise NoticeError(_("Another category already has this code."))
+    node = parent
+    while node is not None:
+        if category is not None and node.id == category.id:
+            raise NoticeError(_("A category cannot be placed under itself."))
+        node = node.parent
+    before = category.audit_state() if category else None
+    category = category or NoticeCategory()
+    category.code, category.parent_id, category.sort_order, category.active = code, getattr(parent, "id", None), \
+        sort_order, active
+    for suffix in LOCALE_SUFFIXES:
+        setattr(category, f"name_{suffix}", (names.get(suffix) or "").strip())
+    session.add(category)
+    session.flush()
+    audit.record(session, "notices.category_save", category, actor=actor, before=before,
+                 after=category.audit_state())
+    return category
+
+
+@dataclass
+class ItemInput:
+    code: str
+    bureau: object
+    names: dict
+    schedule: Schedule
+    starts_on: date
+    due_day: int | None = None
+    working_days: int = 20
+    category: NoticeCategory | None = None
+    active: bool = True
+
+
+def save_disclosure_item(session, actor, item: DisclosureItem | None, data: ItemInput) -> DisclosureItem:
+    """Create or change an item of the disclosure catalogue (admins)."""
+    if actor.role != Role.ADMIN:
+        raise NoticeError(_("Only administrators manage the disclosure catalogue."), refused="notices.catalogue_denied")
+    if not (data.names.get("zh_hans") or "").strip():
+        raise NoticeError(_("Give the name in Simplified Chinese."))
+    if data.schedule == Schedule.MONTHLY and not (data.due_day and 1 <= data.due_day <= 31):
+        raise NoticeError(_("A monthly item needs the day of the month it is due by (1–31)."))
+    if data.schedule == Schedule.EVENT and not 1 <= data.working_days <= 60:
+        raise NoticeError(_("Give the number of working days (1–60)."))
+    existing = session.scalar(select(DisclosureItem).where(DisclosureItem.code == data.code))
+    if existing is not None and existing is not item:
+        raise NoticeError(_("Another catalogue item already has this code."))
+    before = item.audit_state() if item else None
+    item = item or DisclosureItem()
+    item.code, item.bureau_id, item.schedule, item.starts_on = data.code, data.bureau.id, data.schedule.value, \
+        data.starts_on
+    item.due_day = data.due_day if data.schedule == Schedule.MONTHLY else None
+    item.working_days = data.working_days
+    item.category_id, item.active = getattr(data.category, "id", None), data.active
+    for suffix in LOCALE_SUFFIXES:
+        setattr(item, f"name_{suffix}", (data.names.get(suffix) or "").strip())
+    session.add(item)
+    session.flush()
+    audit.record(session, "notices.catalogue_save", item, actor=actor, before=before, after=item.audit_state())
+    return item
+
+
+def attachment_dir(upload_root: str) -> str:
+    return str(Path(upload_root) / "notices")
