@@ -206,10 +206,11 @@ def send_document(row: DisclosureDocument):
 
 
 def init_app(app) -> None:
-    from app.disclosure import admin_views
+    from app.disclosure import admin_views, annual_views
     from app.web.nav import add_public
 
     app.register_blueprint(bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(annual_views.bp)
     add_public(app, "disclosure.new", _l("Request government information"),
                _l("Apply for government information online (依申请公开); you get an answer within 20 working days."))
