@@ -4,6 +4,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from app.workflow import TransitionError, Transitions  # noqa: F401 (TransitionError: part of this API)
+
 
 class RequestState(StrEnum):
     RECEIVED = "received"
@@ -92,19 +94,9 @@ TRANSITIONS: dict[tuple[RequestState, Step], RequestState] = {
 APPLICANT_STEPS = frozenset({Step.COMPLETE, Step.WITHDRAW})
 
 
-class TransitionError(ValueError):
-    """A step that the request's state does not allow."""
-
-
-def next_state(state: RequestState, step: Step) -> RequestState:
-    try:
-        return TRANSITIONS[(state, step)]
-    except KeyError:
-        raise TransitionError(f"{step.value} is not allowed from {state.value}") from None
-
-
-def allowed_steps(state: RequestState) -> list[Step]:
-    return [step for (source, step) in TRANSITIONS if source == state]
+_transitions = Transitions(TRANSITIONS)
+next_state = _transitions.next_state
+allowed_steps = _transitions.allowed_steps
 
 
 class ReplyType(StrEnum):

@@ -3,6 +3,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from app.workflow import TransitionError, Transitions  # noqa: F401 (TransitionError: part of this API)
+
 
 class NoticeState(StrEnum):
     DRAFT = "draft"
@@ -63,19 +65,9 @@ TRANSITIONS: dict[tuple[NoticeState, Step], NoticeState] = {
 REVIEW_STEPS = frozenset({Step.APPROVE, Step.RETURN})
 
 
-class TransitionError(ValueError):
-    """A step that the notice's state does not allow."""
-
-
-def next_state(state: NoticeState, step: Step) -> NoticeState:
-    try:
-        return TRANSITIONS[(state, step)]
-    except KeyError:
-        raise TransitionError(f"{step.value} is not allowed from {state.value}") from None
-
-
-def allowed_steps(state: NoticeState) -> list[Step]:
-    return [step for (source, step) in TRANSITIONS if source == state]
+_transitions = Transitions(TRANSITIONS)
+next_state = _transitions.next_state
+allowed_steps = _transitions.allowed_steps
 
 
 # What each history entry says.

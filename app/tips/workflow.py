@@ -3,6 +3,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from app.workflow import TransitionError, Transitions  # noqa: F401 (TransitionError: part of this API)
+
 
 class TipState(StrEnum):
     SUBMITTED = "submitted"
@@ -88,19 +90,9 @@ OFFICE_STEPS = frozenset({Step.ACCEPT, Step.REJECT, Step.ASSIGN, Step.TRANSFER, 
 OWN_FORM_STEPS = frozenset({Step.MERGE})
 
 
-class TransitionError(ValueError):
-    """A step that the tip's state does not allow."""
-
-
-def next_state(state: TipState, step: Step) -> TipState:
-    try:
-        return TRANSITIONS[(state, step)]
-    except KeyError:
-        raise TransitionError(f"{step.value} is not allowed from {state.value}") from None
-
-
-def allowed_steps(state: TipState) -> list[Step]:
-    return [step for (source, step) in TRANSITIONS if source == state]
+_transitions = Transitions(TRANSITIONS)
+next_state = _transitions.next_state
+allowed_steps = _transitions.allowed_steps
 
 
 # What each timeline entry says (public entries never carry personal data).

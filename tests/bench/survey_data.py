@@ -84,8 +84,9 @@ def _next_id(session, column) -> int:
     return (session.scalar(select(func.max(column))) or 0) + 1
 
 
-def _insert(session, table, columns: list[str], rows: list[tuple]) -> None:
-    """COPY on PostgreSQL; on SQLite the driver's executemany, values converted by the columns' own types."""
+def insert_rows(session, table, columns: list[str], rows: list[tuple]) -> None:
+    """Bulk insert for the bench loaders: COPY on PostgreSQL; on SQLite the driver's executemany, each value
+    converted as the ORM would for this dialect (`dialect_impl`: a UTC time stored in the site's format)."""
     dialect = session.get_bind().dialect
     cursor = session.connection().connection.driver_connection.cursor()
     if dialect.name == "postgresql":
@@ -140,8 +141,8 @@ def load(session, survey_id: int, total: int, seed: int = 2024) -> dict:
                 answers.append((answer_id, response_id, question_id, option_id, value))
                 answer_id += 1
             response_id += 1
-        _insert(session, SurveyResponse.__table__, response_columns, responses)
-        _insert(session, SurveyAnswer.__table__, answer_columns, answers)
+        insert_rows(session, SurveyResponse.__table__, response_columns, responses)
+        insert_rows(session, SurveyAnswer.__table__, answer_columns, answers)
         session.commit()
         answers_added += len(answers)
     rows_seconds = time.perf_counter() - started  # responses and answers

@@ -37,7 +37,7 @@ from app.org.queries import districts
 from app.tips import queries
 from app.tips.models import Tip, TipCategory, TipEvent, TipTally, tip_category_links
 from app.tips.workflow import TipState
-from tests.bench.survey_data import _next_id
+from tests.bench.survey_data import _next_id, insert_rows
 
 BATCH = 20_000
 YEARS = 3
@@ -77,27 +77,6 @@ def _hash(number: int) -> str:
     return hashlib.sha256(f"bench-tip-{number}".encode()).hexdigest()
 
 
-def _insert(session, table, columns: list[str], rows: list[tuple]) -> None:
-    """COPY on PostgreSQL; on SQLite the driver's executemany, each value converted as the ORM would for this
-    dialect (`dialect_impl`: a UTC time is stored as "2026-11-30 08:00:00.000000", as the site stores it)."""
-    dialect = session.get_bind().dialect
-    cursor = session.connection().connection.driver_connection.cursor()
-    if dialect.name == "postgresql":
-        # The rows refer only to rows this loader wrote or read: skip the per-row foreign key triggers.
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    converters = [(index, processor) for index, name in enumerate(columns)
-                  if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-    if converters:
-        rows = [list(row) for row in rows]
-        for row in rows:
-            for index, processor in converters:
-                row[index] = processor(row[index])
-    cursor.executemany(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                       rows)
 
 
 def _setting(session) -> dict:
@@ -275,9 +254,9 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
             if fields["state"] in (TipState.SUBMITTED.value, TipState.ACCEPTED.value):
                 last_in_district[place.id] = tip_id
             tip_id += 1
-        _insert(session, Tip.__table__, tip_columns, tips)
-        _insert(session, tip_category_links, link_columns, links)
-        _insert(session, TipEvent.__table__, event_columns, events)
+        insert_rows(session, Tip.__table__, tip_columns, tips)
+        insert_rows(session, tip_category_links, link_columns, links)
+        insert_rows(session, TipEvent.__table__, event_columns, events)
         links_added += len(links)
         events_added += len(events)
     rows_seconds = time.perf_counter() - started
