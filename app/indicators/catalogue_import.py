@@ -2,6 +2,8 @@
 
 Nothing is written unless every row is valid; each bad row is reported with its number and the reason.
 Headers may be English (as in app/demo/data/catalogue-2019.csv) or the official table's Chinese ones.
+The optional columns definition_zh_hans (or 指标解释), definition_zh_hant and definition_en hold each
+indicator's explanation; rows without them are valid and leave the definition empty.
 """
 from dataclasses import dataclass, field
 
@@ -17,6 +19,7 @@ from app.org.models import Bureau
 HEADER_ALIASES = {
     "领域": "domain", "任务": "task", "序号": "code", "指标名称": "name_zh_hans", "单位": "unit",
     "指标值": "target", "指标要求": "target", "指标属性": "property", "适用范围": "scope", "牵头单位": "lead_bureau",
+    "指标解释": "definition_zh_hans",
 }
 PROPERTY_VALUES = {"binding": "binding", "约束性": "binding", "reference": "reference", "参考性": "reference",
                    "": None, "-": None}
@@ -125,7 +128,9 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
             property_type=PROPERTY_VALUES[row.get("property", "")], scope=SCOPE_VALUES[row["scope"]],
             lead_bureau=bureaus.get(row.get("lead_bureau", "")),
             data_source=DataSource.COMPUTED.value if provider else DataSource.ENTERED.value, provider=provider,
-            only_where_relevant=row.get("only_where_relevant") in ("1", "true", "是"), sort_order=order)
+            only_where_relevant=row.get("only_where_relevant") in ("1", "true", "是"), sort_order=order,
+            definition_zh_hans=row.get("definition_zh_hans", ""), definition_zh_hant=row.get("definition_zh_hant", ""),
+            definition_en=row.get("definition_en", ""))
         session.add(indicator)
         units = _split(row.get("unit", ""), len(targets))
         names = subs or [name]
