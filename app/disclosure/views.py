@@ -213,4 +213,5 @@ def init_app(app) -> None:
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(annual_views.bp)
     add_public(app, "disclosure.new", _l("Request government information"),
-               _l("Apply for government information online (依申请公开); you get an answer within 20 working days."))
+               _l("Apply for government information online (依申请公开); you get an answer within 20 working days."),
+               in_menu=False)

@@ -255,7 +255,7 @@ def init_app(app) -> None:
     add_public(app, "tips.index", _l("Pollution reports and statistics"),
                _l("Every report, without personal details, with its status, a map and the handling statistics."))
     add_public(app, "exposure.exposure", _l("Exposure board"),
-               _l("Verified pollution cases and what was done about them."))
+               _l("Verified pollution cases and what was done about them."), in_menu=False)
     add_staff(app, "tips_admin.overdue", _l("Overdue tips"), Permission.TIPS_SUPERVISE,
               _l("Tips past their deadline by bureau, with escalation (督办)."))
     add_staff(app, "tips_admin.queue", _l("Pollution tips"), Permission.TIPS_HANDLE,

@@ -10,10 +10,11 @@ class NavItem:
     label: object  # a lazy translated string
     description: object = ""
     permission: object = None
+    in_menu: bool = True  # False: offered on the home page only, to keep the phone menu short
 
 
-def add_public(app: Flask, endpoint: str, label, description="") -> None:
-    app.extensions.setdefault("nav_items", []).append(NavItem(endpoint, label, description))
+def add_public(app: Flask, endpoint: str, label, description="", *, in_menu: bool = True) -> None:
+    app.extensions.setdefault("nav_items", []).append(NavItem(endpoint, label, description, in_menu=in_menu))
 
 
 def add_staff(app: Flask, endpoint: str, label, permission, description="") -> None:

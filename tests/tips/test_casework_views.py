@@ -226,3 +226,10 @@ def test_the_report_form_shows_open_reports_of_the_same_kind_nearby(client, sess
     assert "和平大道" not in html and "化工厂" not in html  # public fields only
     assert client.get(f"/tips/nearby?district={city.district.id}").get_data(as_text=True).strip() == ""
     assert 'hx-get="/tips/nearby"' in client.get("/tips/new").get_data(as_text=True)
+
+
+def test_the_exposure_board_is_offered_on_the_home_page_but_not_in_the_phone_menu(client):
+    html = client.get("/").get_data(as_text=True)
+    menu = html[html.index('<nav class="main-nav"'):html.index("</nav>", html.index('<nav class="main-nav"'))]
+    assert 'href="/exposure"' in html and 'href="/exposure"' not in menu
+    assert 'href="/tips/"' in menu
