@@ -9,6 +9,8 @@ SECRET_FILE := instance/secret_key
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# Seconds a sync worker may spend on one request: a streamed export of 1M survey responses takes about a minute.
+GUNICORN_TIMEOUT ?= 300
 
 .PHONY: setup run test test-sqlite test-postgres browser-deps translations i18n-extract db-upgrade seed bench clean
 
@@ -36,7 +38,7 @@ seed: db-upgrade
 
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)  (staff passwords: instance/demo-credentials.txt)"
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(VENV)/bin/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) \
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(VENV)/bin/gunicorn --workers $(WORKERS) --timeout $(GUNICORN_TIMEOUT) --bind $(HOST):$(PORT) \
 		--access-logfile - wsgi:app
 
 # System packages the browser tests need (Debian's Chromium and what Playwright's driver needs).

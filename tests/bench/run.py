@@ -38,6 +38,8 @@ from tests.bench.survey_client import Browser
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+# The worker timeout `make run` uses (GUNICORN_TIMEOUT in the Makefile): long exports stream for a minute.
+GUNICORN_TIMEOUT = os.environ.get("GUNICORN_TIMEOUT", "300")
 WORKERS = 2
 CONNECTIONS = 16
 DURATION = os.environ.get("BENCH_DURATION", "10s")
@@ -130,7 +132,8 @@ def worker_cpu_seconds(master_pid: int) -> float:
 def serve(app_spec: str, env: dict, workers: int = WORKERS) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [GUNICORN, "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+        [GUNICORN, "--workers", str(workers), "--worker-class", "sync", "--timeout", GUNICORN_TIMEOUT,
+         "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", app_spec],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(port)
@@ -627,8 +630,8 @@ def survey_report(surveys, skipped: str) -> list[str]:
         "Timed by `tests/bench/survey_export.py`, which runs `app.surveys.exports.csv_chunks` / `xlsx_chunks` "
         "in a process of its own; peak RSS is that process's maximum (its RSS with the app loaded, before the "
         f"export, in brackets). The CSV is also downloaded as staff from `/admin/surveys/<id>/export.csv` "
-        f"through the {WORKERS} sync gunicorn workers with gunicorn's default 30 s worker timeout, as `make run` "
-        "serves it.",
+        f"through the {WORKERS} sync gunicorn workers with the worker timeout `make run` sets "
+        f"(`GUNICORN_TIMEOUT`, {GUNICORN_TIMEOUT} s), as `make run` serves it.",
         "",
         "| database | responses | format | time | size | peak RSS (before) | download over HTTP |",
         "|---|---:|---|---:|---:|---:|---|",
