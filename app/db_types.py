@@ -48,8 +48,8 @@ def add_to_counters(session, model, key_columns: list[str], rows: list[dict]) ->
 
 def analyze(session) -> None:
     """Give the query planner statistics. SQLite has none until ANALYZE runs, and without them it reads an open
-    tip's deadline through the state index instead of the deadline's partial index (the queue then costs ∝
-    every tip); a sample of 1,000 rows per index is enough and keeps this quick on large tables."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("PRAGMA analysis_limit=1000"))
+    tip's deadline through the state index instead of the deadline's partial index (the handler queue then
+    costs ∝ every tip). A full ANALYZE, not a sampled one: with `analysis_limit` the sampled statistics led
+    SQLite to count a bureau's overdue tips through its bureau index (0.4 s at 1M tips instead of 30 ms); the
+    full one takes well under a second at 1M tips."""
     session.execute(text("ANALYZE"))

@@ -73,10 +73,15 @@ def _colour_condition(colour: str, bounds: tuple[date, date]):
             "green": _running_due_between(low=green_from)}[colour]
 
 
-def _queue_scope(statement, user, state: str):
+def _queue_scope(statement, user, state: str, *, by_state_index: bool = True):
+    """A handler's tips (their bureau's; all for admins) in one state, or every open one. A list newest first
+    reads the tips backwards by id (through the bureau index, which ends in the id) and stops at the page's end;
+    through the state index it would have to sort every open tip first, so there the state is matched in a form
+    no index serves (lower() leaves the lower-case state names unchanged)."""
     if user.role != Role.ADMIN:
         statement = statement.where(Tip.bureau_id == user.bureau_id)
-    return statement.where(Tip.state == state) if state else statement.where(Tip.state.in_(OPEN_STATES))
+    column = Tip.state if by_state_index else func.lower(Tip.state)
+    return statement.where(column == state) if state else statement.where(column.in_(OPEN_STATES))
 
 
 def staff_queue(session, user, *, state: str = "", colour: str = "", bounds: tuple[date, date] | None = None,
@@ -84,7 +89,7 @@ def staff_queue(session, user, *, state: str = "", colour: str = "", bounds: tup
     """Open tips a handler may act on (their bureau's), or every tip for admins; newest first, optionally
     only those of one supervision colour."""
     statement = _queue_scope(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district)),
-                             user, state)
+                             user, state, by_state_index=bool(colour))
     if colour and bounds:
         statement = statement.where(_colour_condition(colour, bounds))
     return list(session.scalars(statement.order_by(Tip.id.desc()).limit(limit)))

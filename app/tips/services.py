@@ -5,6 +5,7 @@ import hashlib
 import io
 import secrets
 import warnings
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -12,14 +13,13 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
-from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, select, update
 
 from app import audit
 from app.accounts.permissions import Role
 from app.db_types import add_to_counters, utcnow
 from app.tips import duplicates
-from app.tips.models import ExtensionState, RewardState, Tip, TipEvent, TipPhoto, TipTally
+from app.tips.models import ExtensionState, RewardState, Tip, TipEvent, TipPhoto, TipTally, tip_category_links
 from app.tips.workflow import OFFICE_STEPS, REPORTER_STEPS, Step, TipState, TransitionError, next_state
 from app.web import uploads
 from app.workdays.days import add_days
@@ -28,6 +28,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 16  # 31^16 ≈ 7·10^23 codes: guessing one is hopeless, and the lookup is rate-limited
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 PHOTO_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+DUPLICATE_CANDIDATES = 100  # the newest open tips compared with a new one
 
 
 class TipError(Exception):
@@ -140,15 +141,28 @@ def _as_report(tip: Tip) -> duplicates.Report:
 
 
 def _flag_possible_duplicate(session, tip: Tip, rules: Rules) -> None:
-    """Point the handler at an open tip that looks like the same pollution; merging is the handler's call."""
+    """Point the handler at an open tip that looks like the same pollution; merging is the handler's call.
+
+    Only the columns compared are read, for the newest open tips of a kind in common in the district within
+    the window, so the cost stays that of a few dozen rows however many tips the city has."""
     limits = rules.duplicate_limits
-    since = tip.submitted_at - timedelta(days=limits.window_days)
-    candidates = session.scalars(
-        select(Tip).options(selectinload(Tip.categories))
-        .where(Tip.district_id == tip.district_id, Tip.id != tip.id, Tip.submitted_at >= since,
-               Tip.state.in_([s.value for s in TipState if s.is_open]))
-        .order_by(Tip.id.desc()).limit(200))
-    match = duplicates.best_match(_as_report(tip), [(c.id, _as_report(c)) for c in candidates], limits)
+    kinds = [c.id for c in tip.categories]
+    rows = session.execute(
+        select(Tip.id, Tip.district_id, Tip.description, Tip.address, Tip.submitted_at, Tip.latitude, Tip.longitude)
+        .where(Tip.district_id == tip.district_id, Tip.id != tip.id,
+               Tip.submitted_at >= tip.submitted_at - timedelta(days=limits.window_days),
+               Tip.state.in_([s.value for s in TipState if s.is_open]),
+               exists().where(tip_category_links.c.tip_id == Tip.id, tip_category_links.c.category_id.in_(kinds)))
+        .order_by(Tip.id.desc()).limit(DUPLICATE_CANDIDATES)).all()
+    if not rows:
+        return
+    kinds_of = defaultdict(set)
+    for tip_id, category_id in session.execute(select(tip_category_links.c.tip_id, tip_category_links.c.category_id)
+                                               .where(tip_category_links.c.tip_id.in_([r.id for r in rows]))):
+        kinds_of[tip_id].add(category_id)
+    candidates = [(r.id, duplicates.Report(frozenset(kinds_of[r.id]), r.district_id, r.description, r.address,
+                                           r.submitted_at, r.latitude, r.longitude)) for r in rows]
+    match = duplicates.best_match(_as_report(tip), candidates, limits)
     if match is not None:
         tip.duplicate_of_id = match
         original = session.get(Tip, match)
