@@ -48,12 +48,14 @@ def queue():
         colour = ""
     config, today, days = current_app.config, local_today(), overrides(db.session)
     bounds = colour_bounds(today, config["TIP_WARN_DAYS"], working=config["TIP_WORKING_DAYS"], overrides=days)
-    tips = queries.staff_queue(db.session, current_user, state=state, colour=colour, bounds=bounds)
-    rows = queries.supervise(tips, today, working=config["TIP_WORKING_DAYS"], overrides=days,
+    size, page = config["PAGE_SIZE"], max(1, request.args.get("page", 1, type=int))
+    tips = queries.staff_queue(db.session, current_user, state=state, colour=colour, bounds=bounds, limit=size + 1,
+                               offset=(page - 1) * size)
+    rows = queries.supervise(tips[:size], today, working=config["TIP_WORKING_DAYS"], overrides=days,
                              warn_days=config["TIP_WARN_DAYS"])
     counts = queries.queue_counts(db.session, current_user, bounds, state=state)
     return render("admin/tips/queue.html", "admin/tips/_queue_rows.html", rows=rows, counts=counts, state=state,
-                  colour=colour, states=list(TipState))
+                  colour=colour, states=list(TipState), page=page, has_next=len(tips) > size)
 
 
 @bp.get("/<int:tip_id>")

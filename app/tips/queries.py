@@ -85,14 +85,14 @@ def _queue_scope(statement, user, state: str, *, by_state_index: bool = True):
 
 
 def staff_queue(session, user, *, state: str = "", colour: str = "", bounds: tuple[date, date] | None = None,
-                limit: int = 200) -> list[Tip]:
+                limit: int = 200, offset: int = 0) -> list[Tip]:
     """Open tips a handler may act on (their bureau's), or every tip for admins; newest first, optionally
     only those of one supervision colour."""
     statement = _queue_scope(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district)),
                              user, state, by_state_index=bool(colour))
     if colour and bounds:
         statement = statement.where(_colour_condition(colour, bounds))
-    return list(session.scalars(statement.order_by(Tip.id.desc()).limit(limit)))
+    return list(session.scalars(statement.order_by(Tip.id.desc()).limit(limit).offset(offset)))
 
 
 def queue_counts(session, user, bounds: tuple[date, date], *, state: str = "") -> dict[str, int]:

@@ -233,3 +233,14 @@ def test_the_exposure_board_is_offered_on_the_home_page_but_not_in_the_phone_men
     menu = html[html.index('<nav class="main-nav"'):html.index("</nav>", html.index('<nav class="main-nav"'))]
     assert 'href="/exposure"' in html and 'href="/exposure"' not in menu
     assert 'href="/tips/"' in menu
+
+
+def test_the_handler_queue_pages_newest_first(app, client, auth, report):
+    app.config["PAGE_SIZE"] = 2
+    tips = [report()[0] for _ in range(3)]
+    auth.login("admin")
+    first = client.get("/admin/tips/").get_data(as_text=True)
+    assert tips[2].public_number in first and tips[1].public_number in first and tips[0].public_number not in first
+    assert 'rel="next" href="/admin/tips/?page=2"' in first
+    second = client.get("/admin/tips/?page=2").get_data(as_text=True)
+    assert tips[0].public_number in second and tips[2].public_number not in second and 'rel="prev"' in second
