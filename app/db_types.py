@@ -1,7 +1,8 @@
 """Column types and statements shared by every domain."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, text
+from sqlalchemy import DateTime, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import TypeDecorator
@@ -31,6 +32,17 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class StoredFile:
+    """Columns of an uploaded file kept under a random name (app/web/uploads.py), for models that mix it in."""
+
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 def add_to_counters(session, model, key_columns: list[str], rows: list[dict]) -> None:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db_types import UTCDateTime, utcnow
+from app.db_types import StoredFile, UTCDateTime, utcnow
 from app.disclosure.workflow import ReplyType, RequestState
 from app.extensions import db
 from app.org.models import Bureau
@@ -146,19 +146,13 @@ class DisclosureRequest(db.Model):
                 "extension_days": self.extension_days, "reply_type": self.reply_type}
 
 
-class DisclosureDocument(db.Model):
+class DisclosureDocument(StoredFile, db.Model):
     """A document sent with the reply, checked by its content and stored under a random name."""
 
     __tablename__ = "disclosure_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("disclosure_requests.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(8))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     request: Mapped[DisclosureRequest] = relationship(back_populates="documents")
 

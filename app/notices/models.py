@@ -6,7 +6,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Inde
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.db_types import UTCDateTime, utcnow
+from app.db_types import StoredFile, UTCDateTime, utcnow
 from app.extensions import db
 from app.i18n import current_locale, localized
 from app.indicators.models import Indicator
@@ -193,19 +193,13 @@ class Notice(db.Model):
                 "published_at": self.published_at.isoformat() if self.published_at else None}
 
 
-class NoticeAttachment(db.Model):
+class NoticeAttachment(StoredFile, db.Model):
     """A file attached to a notice, recognised by content and stored under a random name."""
 
     __tablename__ = "notice_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(8))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     notice: Mapped[Notice] = relationship(back_populates="attachments")
 
