@@ -19,7 +19,8 @@ from app.extensions import db
 from tests import factories
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-PG_SCHEMA = "ecociv_test"
+# Each concurrent test run on one server takes its own schema (TEST_PG_SCHEMA).
+PG_SCHEMA = os.environ.get("TEST_PG_SCHEMA", "ecociv_test")
 
 
 def _pg_url() -> str:
