@@ -14,6 +14,7 @@ from app.disclosure.services import Reply, Rules
 from app.disclosure.workflow import ReplyType, RequestState, Step
 from tests import factories
 from tests.disclosure.conftest import PDF
+from tests.pages import form_defaults
 
 HTMX = {"HX-Request": "true"}
 ID_NUMBER = "420102199001011234"
@@ -110,6 +111,23 @@ def test_bad_input_is_refused_with_the_input_kept(client, csrf, session, staff, 
     assert message in html
     assert "和平大道1号" in html or changes.get("address")
     assert count(session) == 0
+
+
+def test_a_citizen_who_leaves_every_optional_field_and_choice_as_offered_can_apply(client, session, staff):
+    html = client.get("/disclosure-requests/new").get_data(as_text=True)
+    data = form_defaults(html, "/disclosure-requests/new")
+    assert data["email"] == [""] and data["purpose"] == [""]
+    data.update(name="李四", id_number=ID_NUMBER, phone="13900000000", address="和平大道1号",
+                bureau_id=str(staff["bureaus"]["home"].id), description="请公开2025年度环评批复文件清单", consent="y")
+    response = client.post("/disclosure-requests/new", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    row = session.scalars(select(DisclosureRequest)).one()
+    assert row.email == "" and row.delivery_method != "email"
+
+
+def test_the_optional_email_says_when_it_is_needed(client):
+    html = client.get("/disclosure-requests/new").get_data(as_text=True)
+    assert "E-mail (optional)" in html and "Needed only to receive the information by e-mail." in html
 
 
 def test_a_complaint_gets_the_tip_form_offered_and_may_still_be_sent(client, csrf, session, staff):
