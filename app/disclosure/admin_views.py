@@ -47,12 +47,20 @@ def queue():
                   state=state, colour=colour, states=list(RequestState))
 
 
-def _detail(found: DisclosureRequest, applicant: dict | None = None):
+def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: int = 200, step_form=None,
+            failed_step: str | None = None):
+    """The request page; after a refused step, that step's form comes back with the input and the errors."""
     steps = [s for s in allowed_steps(found.state_enum) if s not in APPLICANT_STEPS]
-    return render("admin/disclosure/detail.html", "admin/disclosure/_applicant.html", item=found,
-                  form=StepForm(formdata=None), steps=steps, supervised=_supervise([found])[0], confirm=ConfirmForm(),
-                  reply_types=list(ReplyType), event_titles=EVENT_TITLES, applicant=applicant,
-                  max_extension=current_app.config["DISCLOSURE_EXTENSION_MAX_DAYS"])
+    if step_form is not None and failed_step not in {s.value for s in steps}:
+        for message in step_form.form_errors:  # the step's form is not on the page: say it above
+            flash(message, "error")
+    context = dict(item=found, form=StepForm(formdata=None), steps=steps, supervised=_supervise([found])[0],
+                   confirm=ConfirmForm(), reply_types=list(ReplyType), event_titles=EVENT_TITLES,
+                   applicant=applicant, max_extension=current_app.config["DISCLOSURE_EXTENSION_MAX_DAYS"],
+                   step_form=step_form, failed_step=failed_step, status=status)
+    if step_form is not None:  # a refused step answers with the whole page, never the applicant fragment
+        return render("admin/disclosure/detail.html", **context)
+    return render("admin/disclosure/detail.html", "admin/disclosure/_applicant.html", **context)
 
 
 @bp.get("/<int:request_id>")
@@ -61,13 +69,25 @@ def detail(request_id: int):
     return _detail(_request(request_id))
 
 
+def _refused(form: StepForm, error: services.DisclosureError) -> None:
+    """Put a service's refusal next to the field it is about, or at the top of the form."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
 @bp.post("/<int:request_id>/step/<step>")
 @permission_required(Permission.DISCLOSURE_HANDLE)
 def take_step(request_id: int, step: str):
     found = _request(request_id)
     form = StepForm()
-    if step not in {s.value for s in Step} or not form.validate_on_submit():
+    if step not in {s.value for s in Step}:
         abort(400)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _detail(found, status=422, step_form=form, failed_step=step)
     reply = None
     if form.reply_type.data in {t.value for t in ReplyType}:
         reply = services.Reply(ReplyType(form.reply_type.data), form.reply_text.data or "", partial=form.partial.data,
@@ -81,10 +101,10 @@ def take_step(request_id: int, step: str):
                            max_document_bytes=current_app.config["MAX_DISCLOSURE_DOCUMENT_BYTES"])
     except services.DisclosureError as error:
         db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Done: %(step)s.", step=Step(step).title), "success")
+        _refused(form, error)
+        return _detail(db.session.get(DisclosureRequest, request_id), status=422, step_form=form, failed_step=step)
+    db.session.commit()
+    flash(_("Done: %(step)s.", step=Step(step).title), "success")
     return see_other(url_for(".detail", request_id=request_id))
 
 

@@ -38,7 +38,8 @@ class ApplicationForm(BaseForm):
         render_kw={"inputmode": "tel"})
     address = StringField(_l("Postal address"), filters=[_strip], validators=[
         DataRequired(message=_l("Give your postal address.")), Length(max=300)])
-    email = StringField(_l("E-mail (optional)"), filters=[_strip], validators=[
+    email = StringField(_l("E-mail (optional)"), filters=[_strip],
+                        description=_l("Needed only to receive the information by e-mail."), validators=[
         Optional(), Email(message=_l("Enter a valid e-mail address.")), Length(max=200)],
         render_kw={"inputmode": "email"})
     bureau_id = SelectField(_l("The agency you apply to"), coerce=int, choices=[],
@@ -48,10 +49,11 @@ class ApplicationForm(BaseForm):
         validators=[DataRequired(message=_l("Describe the information you seek.")),
                     Length(min=5, max=3000, message=_l("Describe the information in 5 to 3000 characters."))])
     purpose = TextAreaField(_l("Purpose (optional)"), filters=[_strip], validators=[Optional(), Length(max=1000)])
-    delivery_form = RadioField(_l("In what form?"), default=DeliveryForm.ELECTRONIC.value,
+    # Paper by post by default: the pair needs none of the optional fields (e-mail is needed only by e-mail).
+    delivery_form = RadioField(_l("In what form?"), default=DeliveryForm.PAPER.value,
                                choices=_enum_choices(DeliveryForm),
                                validators=[InputRequired(message=_l("Choose the form."))])
-    delivery_method = RadioField(_l("How do you want to receive it?"), default=DeliveryMethod.EMAIL.value,
+    delivery_method = RadioField(_l("How do you want to receive it?"), default=DeliveryMethod.POST.value,
                                  choices=_enum_choices(DeliveryMethod),
                                  validators=[InputRequired(message=_l("Choose how to receive it."))])
     not_a_complaint = BooleanField(_l("My application asks for government information; it is not a complaint."))

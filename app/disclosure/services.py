@@ -24,7 +24,11 @@ DOCUMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "png", "jpeg"})
 
 
 class DisclosureError(Exception):
-    """A request action that cannot be done; the message is for the user."""
+    """A request action that cannot be done; the message is for the user, `field` the form field it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -162,7 +166,7 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
             raise DisclosureError(_("The request to complete must be sent within %(n)d working days of receipt.",
                                     n=rules.completion_request_days))
         if not note:
-            raise DisclosureError(_("Say what the applicant must add or make clearer."))
+            raise DisclosureError(_("Say what the applicant must add or make clearer."), field="note")
         request.completion_requested_on = today
         request.completion_due = rules.due(today, rules.completion_days)
         request.completion_request = public_note = note
@@ -175,9 +179,10 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
         if request.extension_days is not None:
             raise DisclosureError(_("The deadline can be extended only once."))
         if days is None or not 1 <= days <= rules.extension_max_days:
-            raise DisclosureError(_("An extension is between 1 and %(n)d working days.", n=rules.extension_max_days))
+            raise DisclosureError(_("An extension is between 1 and %(n)d working days.", n=rules.extension_max_days),
+                                  field="days")
         if not note:
-            raise DisclosureError(_("Give the reason for the extension; the applicant is told."))
+            raise DisclosureError(_("Give the reason for the extension; the applicant is told."), field="note")
         request.extension_days, request.extension_reason = days, note
         request.answer_due = rules.due(request.answer_due, days)
         public_note, note = note, ""
@@ -197,22 +202,24 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
 def _answer(session, request, reply: Reply | None, documents: list, upload_dir: str, max_bytes: int, now,
             today) -> None:
     if reply is None or not reply.text.strip():
-        raise DisclosureError(_("Choose the reply type and write the reply."))
+        raise DisclosureError(_("Choose the reply type and write the reply."),
+                              field="reply_type" if reply is None else "reply_text")
     missing = reply_requirements(reply.reply_type, partial=reply.partial, legal_ground=reply.legal_ground,
                                  competent_body=reply.competent_body)
     if "partial" in missing:
-        raise DisclosureError(_("Only a disclosure can be partial."))
+        raise DisclosureError(_("Only a disclosure can be partial."), field="partial")
     if "legal_ground" in missing:
-        raise DisclosureError(_("Give the legal ground for what is not disclosed."))
+        raise DisclosureError(_("Give the legal ground for what is not disclosed."), field="legal_ground")
     if "competent_body" in missing:
-        raise DisclosureError(_("Name the body that is responsible for disclosing this information."))
+        raise DisclosureError(_("Name the body that is responsible for disclosing this information."),
+                              field="competent_body")
     checked = []
     for data, name in documents:
         try:
             kind = uploads.check(data, name, accepted=DOCUMENT_KINDS, max_bytes=max_bytes)
         except uploads.UploadError as error:
             raise DisclosureError(_("%(name)s: send PDF, Word, Excel, PNG or JPEG files within the size limit.",
-                                    name=name)) from error
+                                    name=name), field="documents") from error
         checked.append((data, name, kind))
     for data, name, kind in checked:
         stored = uploads.store(data, name, kind, upload_dir)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.org.models import Place
 from app.surveys import scoring
 from app.surveys.models import (Measure, QuestionKind, Survey, SurveyInvitation, SurveyQuestion, SurveyQuota,
-                                SurveySection, SurveyState, SurveyTally)
+                                SurveyResponse, SurveySection, SurveyState, SurveyTally)
 from app.surveys.services import WEIGHTED_SCORE, ordered_questions
 
 PUBLIC_STATES = (SurveyState.OPEN.value, SurveyState.CLOSED.value)
@@ -18,6 +18,12 @@ def load_survey(session, survey_id: int) -> Survey | None:
     """A survey with its sections, questions and options loaded in a few queries."""
     return session.scalar(select(Survey).where(Survey.id == survey_id).options(
         selectinload(Survey.sections).selectinload(SurveySection.questions).selectinload(SurveyQuestion.options)))
+
+
+def answered_from_browser(session, survey_id: int, browser_key: str) -> bool:
+    """Whether this browser (by the keyed hash of its token) has already answered the survey."""
+    return session.scalar(select(SurveyResponse.id).where(SurveyResponse.survey_id == survey_id,
+                                                          SurveyResponse.browser_key == browser_key)) is not None
 
 
 def open_surveys(session) -> list[Survey]:

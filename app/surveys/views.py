@@ -115,6 +115,13 @@ def answer(survey_id: int):
             return render("surveys/code.html", survey=survey, problem=problem,
                           code=request.values.get("code", ""), status=422 if problem else 200)
     token, new_token = _browser_token()
+    if (not survey.is_sampled and not new_token
+            and queries.answered_from_browser(db.session, survey.id, _browser_key(survey.id, token))):
+        if request.method == "POST" and _already_received(survey, request.form.get("submission")):
+            return see_other(url_for(".thanks", survey_id=survey.id))  # a double click: the first one counted
+        # Said at once, instead of a form that would be refused only after every answer was given again.
+        return render("surveys/not_accepting.html", survey=survey, status=200 if request.method == "GET" else 409,
+                      reason=_("You have already answered this survey from this browser. Thank you!"))
     if request.method == "GET":
         return _with_browser_cookie(_render_form(survey, answers=Answers(), invitation=invitation), token,
                                     new_token)

@@ -82,10 +82,14 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
                                    overrides=overrides(db.session), warn_days=current_app.config["TIP_WARN_DAYS"])[0]
     can_merge = is_office and Step.MERGE in allowed_steps(tip.state_enum)
     suggested = tip.duplicate_of.public_number if tip.duplicate_of and tip.duplicate_of.state_enum.is_open else ""
-    context = dict(extension_form=ExtensionForm(formdata=None), merge_form=MergeForm(formdata=None, into=suggested),
+    context = dict(step_form=None, failed_step=None,
+                   extension_form=ExtensionForm(formdata=None), merge_form=MergeForm(formdata=None, into=suggested),
                    reward_form=_reward_form(tip), exposure_form=ExposureForm(formdata=None),
                    withdraw_form=ReasonForm(formdata=None))
     context.update(forms)
+    if context["step_form"] is not None and context["failed_step"] not in {s.value for s in steps}:
+        for message in context["step_form"].form_errors:  # the step's form is not on the page: say it above
+            flash(message, "error")
     return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=supervised,
                   confirm=ConfirmForm(), reporter=None, Step=Step, is_office=is_office, can_merge=can_merge,
                   max_extension=current_app.config["TIP_EXTENSION_MAX_DAYS"], event_titles=EVENT_TITLES,
@@ -202,23 +206,37 @@ def escalate(tip_id: int):
     return see_other(url_for(".overdue"))
 
 
+def _refused(form, error) -> None:
+    """Put a service's refusal next to the field it is about, or at the top of the form."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
 @bp.post("/<int:tip_id>/step/<step>")
 @permission_required(Permission.TIPS_HANDLE)
 def take_step(tip_id: int, step: str):
     tip = _tip(tip_id)
     form = StepForm()
     form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
-    if step not in {s.value for s in Step} or not form.validate_on_submit():
+    if step not in {s.value for s in Step}:
         abort(400)
     if Step(step) in OFFICE_STEPS and current_user.role != Role.ADMIN:
         deny("tips.step_denied", tip)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _detail_page(tip, status=422, step_form=form, failed_step=step)
     photos = []
     for upload in [f for f in (form.photos.data or []) if f and f.filename]:
         try:
             photos.append(services.process_photo(upload.read(), current_app.config["MAX_TIP_PHOTO_BYTES"]))
         except services.TipError as error:
-            flash(f"{upload.filename}: {error}", "error")
-            return see_other(url_for(".detail", tip_id=tip_id))
+            form.photos.errors = [*form.photos.errors, f"{upload.filename}: {error}"]
+    if form.photos.errors:
+        form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
+        return _detail_page(tip, status=422, step_form=form, failed_step=step)
     bureau = next((b for b in bureaus(db.session) if b.id == form.bureau_id.data), None)
     try:
         services.take_step(db.session, current_user, tip, Step(step), rules(), note=form.note.data or "",
@@ -227,10 +245,10 @@ def take_step(tip_id: int, step: str):
                            photos=photos, upload_dir=_photo_dir())
     except services.TipError as error:
         db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Done: %(step)s.", step=Step(step).title), "success")
+        _refused(form, error)
+        return _detail_page(db.session.get(Tip, tip_id), status=422, step_form=form, failed_step=step)
+    db.session.commit()
+    flash(_("Done: %(step)s.", step=Step(step).title), "success")
     return see_other(url_for(".detail", tip_id=tip_id))
 
 
@@ -240,16 +258,17 @@ def request_extension(tip_id: int):
     tip = _tip(tip_id)
     form = ExtensionForm()
     if not form.validate_on_submit():
-        flash(_("Give the number of days and the reason."), "error")
-        return see_other(url_for(".detail", tip_id=tip_id))
+        if form.csrf_token.errors:
+            abort(400)
+        return _detail_page(tip, status=422, extension_form=form)
     try:
         services.request_extension(db.session, current_user, tip, form.days.data, form.reason.data, rules())
     except services.TipError as error:
         db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Extension requested."), "success")
+        _refused(form, error)
+        return _detail_page(db.session.get(Tip, tip_id), status=422, extension_form=form)
+    db.session.commit()
+    flash(_("Extension requested."), "success")
     return see_other(url_for(".detail", tip_id=tip_id))
 
 

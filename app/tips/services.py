@@ -32,7 +32,11 @@ DUPLICATE_CANDIDATES = 100  # the newest open tips compared with a new one
 
 
 class TipError(Exception):
-    """A tip action that cannot be done; the message is for the user."""
+    """A tip action that cannot be done; the message is for the user, `field` the form field it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -229,20 +233,21 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
     note = note.strip()
     if step == Step.REJECT:
         if not note:
-            raise TipError(_("Say why the tip is not accepted and where the reporter can turn instead."))
+            raise TipError(_("Say why the tip is not accepted and where the reporter can turn instead."), field="note")
         tip.not_accepted_reason = note
     if step in (Step.ASSIGN, Step.TRANSFER):
         if bureau is None:
-            raise TipError(_("Choose the bureau."))
+            raise TipError(_("Choose the bureau."), field="bureau_id")
         if step == Step.TRANSFER and bureau.id == tip.bureau_id:
-            raise TipError(_("The tip is already with this bureau."))
+            raise TipError(_("The tip is already with this bureau."), field="bureau_id")
         tip.bureau_id = bureau.id
     if step == Step.ACCEPT:
         tip.accepted_at = now
         tip.conclude_due = rules.due(rules.local_date(now), rules.conclude_days)
     if step == Step.CONCLUDE:
         if not (findings.strip() and reply.strip()):
-            raise TipError(_("Write the findings and the reply to the reporter before concluding."))
+            raise TipError(_("Write the findings and the reply to the reporter before concluding."),
+                           field="reply" if findings.strip() else "findings")
         tip.findings, tip.measures_taken, tip.reply = findings.strip(), measures_taken.strip(), reply.strip()
         tip.concluded_at = now
         _store_photos(session, tip, list(photos), upload_dir, by_staff=True)
@@ -274,9 +279,9 @@ def request_extension(session, actor, tip: Tip, days: int, reason: str, rules: R
     if tip.extension_state is not None:
         raise TipError(_("An extension has already been asked for this tip; only one is allowed."))
     if not 1 <= days <= rules.extension_max_days:
-        raise TipError(_("An extension is between 1 and %(n)d days.", n=rules.extension_max_days))
+        raise TipError(_("An extension is between 1 and %(n)d days.", n=rules.extension_max_days), field="days")
     if not reason.strip():
-        raise TipError(_("Give the reason for the extension."))
+        raise TipError(_("Give the reason for the extension."), field="reason")
     tip.extension_state, tip.extension_days, tip.extension_reason = ExtensionState.REQUESTED.value, days, reason.strip()
     _event(session, tip, "extension_requested", actor=actor, note=reason.strip(), public=False)
     session.flush()

@@ -44,7 +44,20 @@ def _form() -> TipForm:
     form = TipForm()
     form.categories.choices = [(c.id, c.name) for c in queries.categories(db.session)]
     form.district.choices = [(0, _("— choose —"))] + [(d.id, d.name) for d in districts(db.session)]
+    if form.identity.data != "named":  # a name or phone typed for an anonymous report is neither checked nor kept
+        for named_only in (form.reporter_name, form.reporter_phone):
+            named_only.data, named_only.raw_data = "", []
     return form
+
+
+def _category_children(categories: list[TipCategory]) -> dict[int, list[int]]:
+    """The sub-types listed under each kind on the form (only under a kind that is itself offered)."""
+    offered = {c.id for c in categories}
+    children: dict[int, list[int]] = {}
+    for category in categories:
+        if category.parent_id in offered:
+            children.setdefault(category.parent_id, []).append(category.id)
+    return children
 
 
 def _inside_city(latitude: Decimal, longitude: Decimal) -> bool:
@@ -105,7 +118,8 @@ def new():
             cookie_session["new_tip_code"] = code  # shown once on the next page, then forgotten
             return see_other(url_for(".submitted"))
         form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
-    return render("tips/new.html", form=form, status=422 if request.method == "POST" else 200)
+    return render("tips/new.html", form=form, category_children=_category_children(queries.categories(db.session)),
+                  status=422 if request.method == "POST" else 200)
 
 
 @bp.get("/nearby")

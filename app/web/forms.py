@@ -1,9 +1,11 @@
-"""Form helpers shared by every domain: the base form (built-in WTForms messages in the user's language)."""
+"""Form helpers shared by every domain: the base form (built-in WTForms messages in the user's language) and
+the checkbox-group field."""
 from babel.support import Translations
 from flask import g, has_request_context
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from wtforms import SelectChoice, SelectMultipleField
 from wtforms.i18n import messages_path
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.i18n import current_locale
 
@@ -44,6 +46,13 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _messages
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes; the `field` macro renders it as a fieldset with a legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -52,3 +52,20 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Fields needed only for one choice of a radio group (data-shown-by="name:value", e.g. the reporter's name and
+// phone for a real-name report) are hidden until that choice is made. Without this script they stay visible,
+// marked for that choice, and the server ignores them otherwise.
+function applyShownBy() {
+  document.querySelectorAll("[data-shown-by]").forEach(function (group) {
+    var parts = group.getAttribute("data-shown-by").split(":");
+    var form = group.closest("form") || document;
+    group.hidden = !form.querySelector('input[name="' + parts[0] + '"][value="' + parts[1] + '"]:checked');
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.type === "radio") {
+    applyShownBy();
+  }
+});
+document.addEventListener("DOMContentLoaded", applyShownBy);

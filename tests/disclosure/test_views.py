@@ -14,6 +14,7 @@ from app.disclosure.services import Reply, Rules
 from app.disclosure.workflow import ReplyType, RequestState, Step
 from tests import factories
 from tests.disclosure.conftest import PDF
+from tests.pages import form_defaults
 
 HTMX = {"HX-Request": "true"}
 ID_NUMBER = "420102199001011234"
@@ -110,6 +111,23 @@ def test_bad_input_is_refused_with_the_input_kept(client, csrf, session, staff, 
     assert message in html
     assert "和平大道1号" in html or changes.get("address")
     assert count(session) == 0
+
+
+def test_a_citizen_who_leaves_every_optional_field_and_choice_as_offered_can_apply(client, session, staff):
+    html = client.get("/disclosure-requests/new").get_data(as_text=True)
+    data = form_defaults(html, "/disclosure-requests/new")
+    assert data["email"] == [""] and data["purpose"] == [""]
+    data.update(name="李四", id_number=ID_NUMBER, phone="13900000000", address="和平大道1号",
+                bureau_id=str(staff["bureaus"]["home"].id), description="请公开2025年度环评批复文件清单", consent="y")
+    response = client.post("/disclosure-requests/new", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    row = session.scalars(select(DisclosureRequest)).one()
+    assert row.email == "" and row.delivery_method != "email"
+
+
+def test_the_optional_email_says_when_it_is_needed(client):
+    html = client.get("/disclosure-requests/new").get_data(as_text=True)
+    assert "E-mail (optional)" in html and "Needed only to receive the information by e-mail." in html
 
 
 def test_a_complaint_gets_the_tip_form_offered_and_may_still_be_sent(client, csrf, session, staff):
@@ -277,19 +295,70 @@ def test_a_mislabelled_document_is_refused_and_nothing_saved(client, auth, csrf,
     response = client.post(url + "/step/answer", content_type="multipart/form-data", data={
         "csrf_token": token, "reply_type": "disclosed", "reply_text": "见附件",
         "documents": [(io.BytesIO(b"<html><script>x</script></html>"), "report.pdf")]})
-    assert response.status_code == 303
-    assert "report.pdf: send PDF" in client.get(url).get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="documents-error">report.pdf: send PDF' in html and "见附件</textarea>" in html
     session.expire_all()
     assert session.get(DisclosureRequest, created.id).state == RequestState.REGISTERED
     assert session.scalar(select(func.count(DisclosureDocument.id))) == 0
+
+
+def test_answering_without_a_reply_type_keeps_the_reply_typed(client, auth, csrf, session, received):
+    created, _code = received
+    auth.login("editor")
+    url = f"/admin/disclosure-requests/{created.id}"
+    token = csrf.token(client, url)
+    client.post(url + "/step/register", data={"csrf_token": token})
+    response = client.post(url + "/step/answer", content_type="multipart/form-data", data={
+        "csrf_token": token, "reply_type": "", "reply_text": "经查，该名录<已公开>", "legal_ground": "第十四条",
+        "competent_body": "市统计局", "note": "内部：已核对"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    answer = re.search(r'<form[^>]*id="step-answer".*?</form>', html, re.S).group(0)
+    assert "经查，该名录&lt;已公开&gt;</textarea>" in answer and "第十四条</textarea>" in answer
+    assert 'value="市统计局"' in answer and "内部：已核对</textarea>" in answer
+    assert 'id="reply_type-error">Choose the reply type and write the reply.' in answer
+    assert 'aria-describedby="reply_type-error"' in answer
+    summary = re.search(r'<div class="error-summary".*?</div>', answer, re.S).group(0)
+    assert 'href="#reply_type"' in summary
+    session.expire_all()
+    assert session.get(DisclosureRequest, created.id).state == RequestState.REGISTERED
+
+
+def test_a_withheld_reply_without_its_legal_ground_keeps_the_choice(client, auth, csrf, session, received):
+    created, _code = received
+    auth.login("editor")
+    url = f"/admin/disclosure-requests/{created.id}"
+    token = csrf.token(client, url)
+    client.post(url + "/step/register", data={"csrf_token": token})
+    response = client.post(url + "/step/answer", content_type="multipart/form-data", data={
+        "csrf_token": token, "reply_type": "not_disclosed", "reply_text": "不予公开"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="legal_ground-error">Give the legal ground' in html
+    assert '<option value="not_disclosed" selected>' in html and "不予公开</textarea>" in html
+
+
+def test_asking_for_completion_without_saying_what_keeps_the_page(client, auth, csrf, session, received):
+    created, _code = received
+    auth.login("editor")
+    url = f"/admin/disclosure-requests/{created.id}"
+    token = csrf.token(client, url)
+    client.post(url + "/step/register", data={"csrf_token": token})
+    response = client.post(url + "/step/request_completion", data={"csrf_token": token, "note": "  "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="note-request_completion-error">Say what the applicant must add' in html
+    assert 'href="#note-request_completion"' in html
 
 
 def test_an_illegal_step_gets_a_clear_message(client, auth, csrf, received):
     auth.login("editor")
     url = f"/admin/disclosure-requests/{received[0].id}"
     token = csrf.token(client, url)
-    client.post(url + "/step/close", data={"csrf_token": token})
-    assert "This step is not possible while the request is" in client.get(url).get_data(as_text=True)
+    response = client.post(url + "/step/close", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert "This step is not possible while the request is" in response.get_data(as_text=True)
     assert client.post(url + "/step/fly", data={"csrf_token": token}).status_code == 400
     assert client.post(url + "/step/register", data={}).status_code == 400
 
@@ -330,7 +399,9 @@ def test_extend_and_ask_for_completion_through_the_page(client, auth, csrf, sess
     track = f"/disclosure-requests/track/{code}"
     client.post(track, data={"csrf_token": csrf.token(client, track), "action": "complete", "text": "2025年度"})
     bad = client.post(url + "/step/extend", data={"csrf_token": token, "days": "21", "note": "第三方意见"})
-    assert bad.status_code == 303 and "between 1 and 20 working days" in client.get(url).get_data(as_text=True)
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'id="days-extend-error">An extension is between 1 and 20 working days' in html
+    assert 'value="21"' in html and "第三方意见</textarea>" in html and 'href="#days-extend"' in html
     client.post(url + "/step/extend", data={"csrf_token": token, "days": "5", "note": "需征求第三方意见"})
     session.expire_all()
     row = session.get(DisclosureRequest, created.id)

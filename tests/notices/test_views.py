@@ -260,6 +260,14 @@ def test_an_editor_drafts_a_notice_through_the_form(client, auth, csrf, session,
     assert client.get(f"/admin/notices/{notice.id}").status_code == 200
 
 
+def test_the_related_districts_are_a_fieldset_with_a_legend(client, auth, city):
+    auth.login("editor")
+    html = client.get("/admin/notices/new?lang=en").get_data(as_text=True)
+    group = re.search(r'<fieldset class="field checkbox-group" id="place_ids">.*?</fieldset>', html, re.S).group(0)
+    assert "<legend>Related districts</legend>" in group and "Wuchang District" in group
+    assert 'for="place_ids"' not in html and "required" not in group
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("title_zh_hans", "<script>alert(1)</script>", "纯文本"),
     ("summary_zh_hans", '<img src=x onerror="alert(1)">', "纯文本"),

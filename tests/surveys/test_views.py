@@ -85,8 +85,9 @@ def test_htmx_submit_sends_the_browser_to_the_thank_you_page(client, session, op
 
 def test_htmx_refusal_replaces_the_whole_page_not_the_form(client, session, open_survey):
     hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    second_tab, _ = _form(client, f"/surveys/{open_survey.id}")
     client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey)})
-    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    hidden = second_tab
     response = client.post(f"/surveys/{open_survey.id}?lang=en", data={**hidden, **_answers(open_survey)},
                            headers=HTMX)
     assert response.status_code == 409
@@ -137,12 +138,39 @@ def test_double_submit_stores_one_response(client, session, open_survey):
 
 def test_a_second_answer_from_the_same_browser_is_refused(client, session, open_survey):
     hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    second_tab, _ = _form(client, f"/surveys/{open_survey.id}")  # the form left open in another tab
     client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey)})
-    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
-    response = client.post(f"/surveys/{open_survey.id}?lang=en", data={**hidden, **_answers(open_survey)})
+    response = client.post(f"/surveys/{open_survey.id}?lang=en", data={**second_tab, **_answers(open_survey)})
     assert response.status_code == 409
     assert "already answered this survey from this browser" in response.get_data(as_text=True)
     assert _count(session, open_survey) == 1
+
+
+def test_a_browser_that_answered_is_told_at_once_instead_of_getting_the_form(client, session, staff):
+    survey = factories.survey(session, staff["admin"], mode="open", publish_results=True)
+    session.commit()
+    hidden, _ = _form(client, f"/surveys/{survey.id}")
+    second_tab, _ = _form(client, f"/surveys/{survey.id}")
+    client.post(f"/surveys/{survey.id}", data={**hidden, **_answers(survey)})
+    response = client.get(f"/surveys/{survey.id}?lang=en")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "already answered this survey from this browser" in html
+    assert f'href="/surveys/{survey.id}/results"' in html
+    assert 'name="submission"' not in html and ordered_questions(survey)[1].field_name not in html
+    # Even a half-filled form from before is refused at once, not after every question is answered again.
+    partial = {**second_tab, "consent": "yes", "step": "0", "move": "submit"}
+    response = client.post(f"/surveys/{survey.id}?lang=en", data=partial)
+    assert response.status_code == 409 and "already answered this survey" in response.get_data(as_text=True)
+    assert _count(session, survey) == 1
+
+
+def test_another_browser_still_gets_the_form(client, app, session, open_survey):
+    hidden, _ = _form(client, f"/surveys/{open_survey.id}")
+    client.post(f"/surveys/{open_survey.id}", data={**hidden, **_answers(open_survey)})
+    other = app.test_client()
+    html = other.get(f"/surveys/{open_survey.id}?lang=en").get_data(as_text=True)
+    assert 'name="submission"' in html and "already answered" not in html
 
 
 def test_the_browser_key_is_a_keyed_hash_not_the_token(client, session, open_survey):

@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 from app.audit import AuditEntry
 from app.db_types import utcnow
 from app.tips import services
-from app.tips.models import Tip, TipPhoto
+from app.tips.models import Tip, TipCategory, TipPhoto
 from app.tips.services import Rules
 from app.tips.workflow import Step, TipState
 from app.workdays.days import add_days
 from app.workdays.models import CalendarDay, overrides
+from tests.pages import form_defaults
 from tests.tips.conftest import LATITUDE, LONGITUDE, PDF, image_bytes, jpeg_with_gps
 
 HTMX = {"HX-Request": "true"}
@@ -113,6 +114,47 @@ def test_a_named_report_keeps_the_name_and_phone(client, csrf, session, city):
     assert response.status_code == 303
     tip = session.scalar(select(Tip))
     assert not tip.anonymous and (tip.reporter_name, tip.reporter_phone) == ("张三", "138 0000 0000")
+
+
+def test_the_kinds_are_one_fieldset_with_sub_types_under_their_kind_and_no_box_is_required(client, session, city):
+    smoke = TipCategory(code="air-smoke", name_zh_hans="工厂排放烟尘", name_en="Factory smoke", parent_id=city.air.id,
+                        bureau_id=city.home.id, sort_order=9)
+    session.add(smoke)
+    session.commit()
+    html = client.get("/tips/new").get_data(as_text=True)
+    group = re.search(r'<fieldset class="field checkbox-group" id="categories">.*?</fieldset>', html, re.S).group(0)
+    assert "<legend>What kind of pollution? (one or more)</legend>" in group
+    boxes = re.findall(r'<input[^>]*name="categories"[^>]*>', group)
+    assert len(boxes) == 4 and not any("required" in box for box in boxes)
+    assert 'for="categories"' not in html  # no label pointing at the group
+    # The sub-type is listed inside its kind's item, after the kind's own box.
+    air_item = re.search(rf'<li><span class="field-check"><input[^>]*value="{city.air.id}"[^>]*>.*?</li>\s*</ul>',
+                         group, re.S).group(0)
+    assert "Factory smoke" in air_item and "Water pollution" not in air_item
+
+
+def test_the_name_and_phone_are_marked_as_only_for_a_report_with_your_name(client, city):
+    html = client.get("/tips/new").get_data(as_text=True)
+    named = re.search(r'<fieldset[^>]*data-shown-by="identity:named"[^>]*>.*?</fieldset>', html, re.S).group(0)
+    assert "Only for a report with your name" in named
+    assert 'name="reporter_name"' in named and 'name="reporter_phone"' in named
+
+
+def test_a_phone_typed_before_switching_to_anonymous_is_ignored_not_checked(client, csrf, session, city):
+    response = send_report(client, csrf, city, identity="anonymous", reporter_name="李四", reporter_phone="call me")
+    assert response.status_code == 303
+    tip = session.scalar(select(Tip))
+    assert tip.anonymous and tip.reporter_name == "" and tip.reporter_phone == ""
+
+
+def test_a_resident_who_ticks_one_kind_and_leaves_the_optional_fields_as_offered_can_send(client, session, city):
+    data = form_defaults(client.get("/tips/new").get_data(as_text=True), "/tips/new")
+    assert data["identity"] == ["anonymous"] and data["reporter_name"] == [""] and "categories" not in data
+    data.update(categories=[str(city.water.id)], description=DESCRIPTION, district=str(city.district.id),
+                address=ADDRESS, consent="y")
+    response = client.post("/tips/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert [c.code for c in session.scalar(select(Tip)).categories] == ["water"]
 
 
 def test_a_photo_with_a_report_is_stored_without_its_exif(client, csrf, session, city, photo_dir):
@@ -532,17 +574,68 @@ def test_the_admin_accepts_and_assigns_through_the_page_with_flashes(client, aut
         "tips.accept", "tips.assign"]
 
 
-def test_a_refused_step_comes_back_as_an_error_flash(client, auth, csrf, session, report):
+def refused(response) -> str:
+    """A refused step: the case page again, status 422."""
+    assert response.status_code == 422, response.status_code
+    return response.get_data(as_text=True)
+
+
+def test_a_refused_step_comes_back_with_the_message_and_the_note_typed(client, auth, csrf, session, report):
     tip, _ = report()
     auth.login("admin")
     token = csrf.token(client, f"/admin/tips/{tip.id}")
-    html = follow(client, client.post(f"/admin/tips/{tip.id}/step/reject", data={"csrf_token": token}))
-    assert "Say why the tip is not accepted" in html and "flash-error" in html
-    html = follow(client, client.post(f"/admin/tips/{tip.id}/step/conclude",
-                                      data={"csrf_token": token, "findings": "x", "reply": "y"}))
-    assert "This step is not possible while the tip is" in html
+    html = refused(client.post(f"/admin/tips/{tip.id}/step/reject", data={"csrf_token": token}))
+    assert 'id="error-summary"' in html and 'href="#note-reject"' in html
+    assert re.search(r'<p class="error" id="note-reject-error">Say why the tip is not accepted', html)
+    html = refused(client.post(f"/admin/tips/{tip.id}/step/conclude",
+                               data={"csrf_token": token, "findings": "x", "reply": "y"}))
+    assert "This step is not possible while the tip is" in html and "flash-error" in html  # no form to show it in
     session.refresh(tip)
     assert tip.state == TipState.SUBMITTED and tip.events[-1].step == "submitted"
+
+
+def test_concluding_without_the_reply_keeps_everything_the_handler_typed(client, auth, csrf, session, staff, report):
+    tip, _ = report()
+    walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE)
+    auth.login("handler")
+    response = client.post(f"/admin/tips/{tip.id}/step/conclude", content_type="multipart/form-data", data={
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "findings": "现场检查属实，夜间排放<b>黄烟</b>",
+        "measures_taken": "责令停产整改", "reply": "  ", "note": "内部备注"})
+    html = refused(response)
+    conclude = re.search(r'<form[^>]*id="step-conclude".*?</form>', html, re.S).group(0)
+    assert "现场检查属实，夜间排放&lt;b&gt;黄烟&lt;/b&gt;</textarea>" in conclude
+    assert "责令停产整改</textarea>" in conclude and "内部备注</textarea>" in conclude
+    assert re.search(r'<p class="error" id="reply-error">Write the findings and the reply', conclude)
+    assert 'aria-describedby="reply-error"' in conclude
+    summary = re.search(r'<div class="error-summary".*?</div>', conclude, re.S).group(0)
+    assert 'href="#reply"' in summary and "Write the findings and the reply" in summary
+    session.refresh(tip)
+    assert tip.state == TipState.INVESTIGATING and tip.findings in ("", None)
+
+
+def test_assigning_to_the_bureau_it_is_with_keeps_the_choice_and_says_why(client, auth, csrf, session, staff,
+                                                                          report, city):
+    tip, _ = report()
+    walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN)
+    auth.login("admin")
+    response = client.post(f"/admin/tips/{tip.id}/step/transfer", data={
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "bureau_id": str(tip.bureau_id),
+        "note": "转办说明"})
+    html = refused(response)
+    transfer = re.search(r'<form[^>]*id="step-transfer".*?</form>', html, re.S).group(0)
+    assert 'id="bureau-transfer-error">The tip is already with this bureau.' in transfer
+    assert "转办说明</textarea>" in transfer and 'href="#bureau-transfer"' in transfer
+
+
+def test_a_note_too_long_is_refused_with_the_text_kept(client, auth, csrf, session, report):
+    tip, _ = report()
+    auth.login("admin")
+    response = client.post(f"/admin/tips/{tip.id}/step/accept", data={
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "note": "长" * 2001})
+    html = refused(response)
+    assert "长" * 2001 + "</textarea>" in html and 'href="#note-accept"' in html
+    session.refresh(tip)
+    assert tip.state == TipState.SUBMITTED
 
 
 @pytest.mark.parametrize("step", ["fly", "rate_satisfied"])
@@ -550,7 +643,7 @@ def test_an_unknown_or_reporters_step_is_not_taken_by_staff(client, auth, csrf, 
     tip, _ = report()
     auth.login("admin")
     response = client.post(f"/admin/tips/{tip.id}/step/{step}", data={"csrf_token": csrf.token(client)})
-    assert response.status_code in (400, 303)
+    assert response.status_code in (400, 422)
     session.refresh(tip)
     assert tip.state == TipState.SUBMITTED and tip.rating is None
 
@@ -588,7 +681,9 @@ def test_a_bad_site_photo_stops_the_conclusion(client, auth, csrf, session, staf
     response = client.post(f"/admin/tips/{tip.id}/step/conclude", content_type="multipart/form-data", data={
         "csrf_token": csrf.token(client), "findings": "属实", "reply": "已处理",
         "photos": [(io.BytesIO(PDF), "site.jpg", "image/jpeg")]})
-    assert "site.jpg: Photos must be JPEG, PNG or WebP images." in follow(client, response)
+    html = refused(response)
+    assert 'id="photos-conclude-error">site.jpg: Photos must be JPEG, PNG or WebP images.' in html
+    assert "属实</textarea>" in html and "已处理</textarea>" in html
     session.refresh(tip)
     assert tip.state == TipState.INVESTIGATING and tip.photos == []
 
@@ -599,11 +694,13 @@ def test_an_extension_is_asked_by_the_handler_and_approved_by_the_admin(client, 
     due = tip.conclude_due
     auth.login("handler")
     token = csrf.token(client, f"/admin/tips/{tip.id}")
-    html = follow(client, client.post(f"/admin/tips/{tip.id}/extension", data={"csrf_token": token}))
-    assert "Give the number of days and the reason." in html
-    html = follow(client, client.post(f"/admin/tips/{tip.id}/extension",
-                                      data={"csrf_token": token, "days": "31", "reason": "需要检测"}))
-    assert "An extension is between 1 and 30 days." in html
+    html = refused(client.post(f"/admin/tips/{tip.id}/extension", data={"csrf_token": token, "reason": "需要检测"}))
+    assert 'id="days-error">Enter a number of days.' in html and "需要检测</textarea>" in html
+    assert 'id="error-summary"' in html
+    html = refused(client.post(f"/admin/tips/{tip.id}/extension",
+                               data={"csrf_token": token, "days": "31", "reason": "需要复测"}))
+    assert 'id="days-error">An extension is between 1 and 30 days.' in html and "需要复测</textarea>" in html
+    assert 'value="31"' in html
     html = follow(client, client.post(f"/admin/tips/{tip.id}/extension",
                                       data={"csrf_token": token, "days": "10", "reason": "需要检测"}))
     assert "Extension requested." in html
