@@ -84,7 +84,8 @@ def request(tip: Tip) -> dict:
     """One service request as the public may see it."""
     category = service_of(tip)
     public_events = [e for e in tip.events if e.public]
-    note = next((e.note for e in reversed(public_events) if e.note), "")
+    # The status note is staff's latest word; a published citizen comment is not one.
+    note = next((e.note for e in reversed(public_events) if e.note and e.step != "comment"), "")
     state = tip.state_enum
     latitude, longitude = public_coordinate(tip.latitude), public_coordinate(tip.longitude)
     return {

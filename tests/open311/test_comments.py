@@ -200,6 +200,8 @@ def test_a_published_comment_is_public_without_personal_data_and_keeps_its_updat
         text = client.get(f"{V2}/{path}").get_data(as_text=True)
         for secret in ("Lei", "lilei@example.com", "13700000000", FMS["media_url"]):
             assert secret not in text, (path, secret)
+    [request] = as_json(client.get(f"{V2}/requests/{tip.public_number}.json"))
+    assert "工厂夜间仍有排放黄烟的情况" not in request["status_notes"]  # staff's word only
     assert "工厂夜间仍有排放黄烟的情况" in client.get(f"/admin/tips/{tip.id}").get_data(as_text=True)
     again = client.post(url, data={"csrf_token": csrf.token(client, url), "text": "再发一次"})
     assert again.status_code == 422 and "This comment is public" in again.get_data(as_text=True)
