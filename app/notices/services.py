@@ -164,7 +164,8 @@ def proposal_input(session, notice: Notice, proposal: dict) -> NoticeInput:
     ids = proposal.get("place_ids") or []
     indicator_ids = proposal.get("indicator_ids") or []
     return NoticeInput(
-        category=session.get(NoticeCategory, proposal["category_id"]), bureau=session.get(Bureau, proposal["bureau_id"]),
+        category=session.get(NoticeCategory, proposal["category_id"]),
+        bureau=session.get(Bureau, proposal["bureau_id"]),
         created_on=date.fromisoformat(proposal["created_on"]), titles=dict(proposal["titles"]),
         summaries=dict(proposal["summaries"]), bodies=dict(proposal["bodies"]), publish_at=notice.publish_at,
         places=list(session.scalars(select(Place).where(Place.id.in_(ids)))) if ids else [],
@@ -183,8 +184,9 @@ def _submit_change(session, actor, notice: Notice, kind: ChangeKind, note: str, 
         raise NoticeError(_("This step is not possible while the notice is “%(state)s”.",
                             state=notice.state_enum.title)) from error
     if not note:
-        raise NoticeError(_("A published notice is changed only by a correction: say what was corrected and why.")
-                          if kind == ChangeKind.CORRECTION else _("Give the reason for the withdrawal; it stays public."))
+        if kind == ChangeKind.CORRECTION:
+            raise NoticeError(_("A published notice is changed only by a correction: say what was corrected and why."))
+        raise NoticeError(_("Give the reason for the withdrawal; it stays public."))
     if data is not None:
         _check(data, now, publish_at_changed=False)
     change = notice.open_change

@@ -105,7 +105,8 @@ def test_a_correction_waits_for_another_reviewer_before_the_public_sees_it(brows
             bureau=db.session.get(Bureau, editor_user.bureau_id), created_on=date.today(),
             titles={"zh_hans": "白河县声环境质量公报"}, summaries={"zh_hans": "昼间达标率为95.0%。"}))
         services.take_step(db.session, editor_user, notice, Step.SUBMIT)
-        services.take_step(db.session, reviewer_user, notice, Step.APPROVE, index_scheme="{bureau_code}/{year}-{seq:05d}")
+        services.take_step(db.session, reviewer_user, notice, Step.APPROVE,
+                           index_scheme="{bureau_code}/{year}-{seq:05d}")
         db.session.commit()
         notice_id = notice.id
 
