@@ -12,7 +12,7 @@ from app.indicators.queries import catalogue_for_year
 from app.notices import services
 from app.notices.catalogue import Schedule
 from app.notices.models import NoticeCategory
-from app.notices.workflow import Step
+from app.notices.workflow import ChangeStep, Step
 from app.org.models import Bureau
 from app.org.queries import districts
 
@@ -106,10 +106,13 @@ def load(session, editor, reviewer, index_scheme: str) -> dict:
         summaries={"zh_hans": "10月全市环境空气质量优良天数比例为90.3%，同比上升3.6个百分点。",
                    "en": "Share of good-air days: 90.3%, 3.6 points more than a year earlier."},
         bodies={"zh_hans": first.body_zh_hans.replace("90.0%", "90.3%").replace("+3.3", "+3.6")})
-    services.update_notice(session, editor, first, corrected, now=now - timedelta(days=20),
-                           correction_note="优良天数比例计算时漏计1个站点的有效数据，由90.0%更正为90.3%。")
-    services.take_step(session, editor, published[3], Step.WITHDRAW, now=now - timedelta(days=2),
-                       comment="会议日期有误，将核实后重新发布。")
+    # Corrections and withdrawals are reviewed like a first publication: asked for, then approved.
+    correction = services.update_notice(session, editor, first, corrected, now=now - timedelta(days=20),
+                                        correction_note="优良天数比例计算时漏计1个站点的有效数据，由90.0%更正为90.3%。")
+    services.decide_change(session, reviewer, correction, ChangeStep.APPROVE, now=now - timedelta(days=20))
+    withdrawal = services.take_step(session, editor, published[3], Step.WITHDRAW, now=now - timedelta(days=2),
+                                    comment="会议日期有误，将核实后重新发布。")
+    services.decide_change(session, reviewer, withdrawal, ChangeStep.APPROVE, now=now - timedelta(days=2))
     waiting = services.create_notice(session, editor, services.NoticeInput(
         category=categories["pollution-sources"], bureau=eeb, created_on=(now - timedelta(days=3)).date(),
         titles={"zh_hans": "2026年第三季度重点排污单位监督性监测结果"},

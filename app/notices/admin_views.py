@@ -1,5 +1,7 @@
 """The notices back office: drafting and editing (own bureau), review, corrections, withdrawal, attachments,
 and the category tree."""
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,9 +17,10 @@ from app.indicators.models import Indicator
 from app.notices import queries, services
 from app.notices.catalogue import Schedule, Status
 from app.notices.forms import AttachmentForm, CategoryForm, ConfirmForm, DisclosureItemForm, NoticeForm, StepForm
-from app.notices.models import LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory
+from app.notices.models import LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory, NoticeChange
 from app.notices.text import render_markdown
-from app.notices.workflow import EVENT_TITLES, REVIEW_STEPS, NoticeState, Step, allowed_steps
+from app.notices.workflow import (CHANGE_REVIEW_STEPS, EVENT_TITLES, REVIEW_STEPS, ChangeKind, ChangeState, ChangeStep,
+                                  NoticeState, Step, allowed_change_steps, allowed_steps)
 from app.org.models import Bureau, Place
 from app.org.queries import bureaus, districts
 from app.web.auth import deny, permission_required
@@ -58,6 +61,9 @@ def _form(notice: Notice | None = None) -> NoticeForm:
         form.disclosure_item_id.data = notice.disclosure_item_id or 0
         if notice.publish_at:
             form.publish_at.data = notice.publish_at.astimezone(site_zone()).replace(tzinfo=None)
+        change = notice.open_change
+        if change is not None and change.kind_enum == ChangeKind.CORRECTION:  # revise the returned correction
+            _fill_from_proposal(form, change)
     if request.method == "POST" and isinstance(form.bureau_id.data, int) and \
             not services.can_edit(current_user, form.bureau_id.data):
         # Only a tampered form offers another bureau: the choice is refused (422) and the attempt kept.
@@ -69,6 +75,18 @@ def _form(notice: Notice | None = None) -> NoticeForm:
         if current_user.bureau_id:
             form.bureau_id.data = current_user.bureau_id
     return form
+
+
+def _fill_from_proposal(form: NoticeForm, change: NoticeChange) -> None:
+    proposal = change.proposal
+    form.category_id.data, form.bureau_id.data = proposal["category_id"], proposal["bureau_id"]
+    form.created_on.data = date.fromisoformat(proposal["created_on"])
+    for suffix in LOCALE_SUFFIXES:
+        for field in ("title", "summary", "body"):
+            getattr(form, f"{field}_{suffix}").data = proposal[f"{field}s"].get(suffix, "")
+    form.place_ids.data, form.indicator_ids.data = proposal["place_ids"], proposal["indicator_ids"]
+    form.disclosure_item_id.data = proposal.get("disclosure_item_id") or 0
+    form.correction_note.data = change.note
 
 
 def _input(form: NoticeForm) -> services.NoticeInput:
@@ -91,11 +109,11 @@ def _input(form: NoticeForm) -> services.NoticeInput:
 def index():
     """Notices the user works on: their bureau's (editors) or all (reviewers, admins), by state."""
     state = request.args.get("state", "")
-    if state not in {s.value for s in NoticeState}:
+    if state not in {s.value for s in NoticeState} | {queries.CHANGES_AWAITING_REVIEW}:
         state = ""
     page = paginate(db.session, queries.staff_list(db.session, current_user, state), current_app.config["PAGE_SIZE"])
     return render("admin/notices/index.html", "admin/notices/_rows.html", page=page, state=state,
-                  states=list(NoticeState))
+                  states=list(NoticeState), changes_filter=queries.CHANGES_AWAITING_REVIEW, ChangeState=ChangeState)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -121,13 +139,25 @@ def new():
 @permission_required(Permission.NOTICES_WORK)
 def detail(notice_id: int):
     notice = _notice(notice_id)
+    change = notice.open_change
     steps = [s for s in allowed_steps(notice.state_enum) if s != Step.CORRECT
+             and not (s == Step.WITHDRAW and change is not None and change.state_enum == ChangeState.SUBMITTED)
+             and not (s == Step.WITHDRAW and change is not None and change.kind_enum != ChangeKind.WITHDRAWAL)
              and (services.can_review(current_user) if s in REVIEW_STEPS else services.can_edit(current_user, notice))]
+    change_steps = [] if change is None else [
+        s for s in allowed_change_steps(change.state_enum) if s != ChangeStep.RESUBMIT
+        and (services.can_review(current_user) and change.author_id != current_user.id if s in CHANGE_REVIEW_STEPS
+             else services.can_edit(current_user, notice))]
+    proposed = None
+    if change is not None and change.kind_enum == ChangeKind.CORRECTION:
+        proposed = {"title": change.proposal["titles"]["zh_hans"], "summary": change.proposal["summaries"]["zh_hans"],
+                    "body": render_markdown(change.proposal["bodies"]["zh_hans"])}
     body, _fallback = notice.text("body", "zh_Hans")
     return render("admin/notices/detail.html", notice=notice, steps=steps, step_form=StepForm(formdata=None),
                   attachment_form=AttachmentForm(formdata=None), confirm=ConfirmForm(), body=render_markdown(body),
                   can_edit=services.can_edit(current_user, notice), event_titles=EVENT_TITLES, Step=Step,
-                  State=NoticeState, now=utcnow())
+                  State=NoticeState, now=utcnow(), change=change, change_steps=change_steps, proposed=proposed,
+                  ChangeStep=ChangeStep, ChangeState=ChangeState, ChangeKind=ChangeKind)
 
 
 @bp.route("/<int:notice_id>/edit", methods=["GET", "POST"])
@@ -147,7 +177,8 @@ def edit(notice_id: int):
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("Correction published.") if notice.state == NoticeState.PUBLISHED else _("Saved."), "success")
+            flash(_("Correction submitted for review: the published version stays until a reviewer approves it.")
+                  if notice.state == NoticeState.PUBLISHED else _("Saved."), "success")
             return see_other(url_for(".detail", notice_id=notice.id))
     return render("admin/notices/form.html", form=form, notice=notice,
                   status=422 if request.method == "POST" else 200)
@@ -169,8 +200,30 @@ def take_step(notice_id: int, step: str):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("Done: %(step)s.", step=Step(step).title), "success")
+        flash(_("Withdrawal submitted for review: the notice stays published until a reviewer approves it.")
+              if step == Step.WITHDRAW else _("Done: %(step)s.", step=Step(step).title), "success")
     return see_other(url_for(".detail", notice_id=notice_id))
+
+
+@bp.post("/changes/<int:change_id>/<step>")
+@permission_required(Permission.NOTICES_WORK)
+def decide_change(change_id: int, step: str):
+    """Approve or return a correction or withdrawal (reviewers), or cancel it (the bureau)."""
+    change = db.session.get(NoticeChange, change_id) or abort(404)
+    notice = _notice(change.notice_id)
+    form = StepForm()
+    if step not in {s.value for s in ChangeStep} or not form.validate_on_submit():
+        abort(400)
+    try:
+        services.decide_change(db.session, current_user, change, ChangeStep(step), comment=form.comment.data or "")
+    except services.NoticeError as error:
+        db.session.rollback()
+        _refused(error, notice)
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Done: %(step)s.", step=ChangeStep(step).title), "success")
+    return see_other(url_for(".detail", notice_id=notice.id))
 
 
 @bp.post("/<int:notice_id>/attachments")

@@ -1,8 +1,8 @@
 """Disclosure notices (信息公开): categories, notices with their texts per locale, attachments, history."""
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -11,7 +11,7 @@ from app.extensions import db
 from app.i18n import current_locale, localized
 from app.indicators.models import Indicator
 from app.notices.catalogue import Schedule
-from app.notices.workflow import NoticeState
+from app.notices.workflow import ChangeKind, ChangeState, NoticeState
 from app.org.models import Bureau, Place
 
 LOCALE_SUFFIXES = ("zh_hans", "zh_hant", "en")
@@ -160,6 +160,12 @@ class Notice(db.Model):
     revisions: Mapped[list["NoticeRevision"]] = relationship(back_populates="notice",
                                                             order_by="NoticeRevision.number")
     events: Mapped[list["NoticeEvent"]] = relationship(back_populates="notice", order_by="NoticeEvent.id")
+    changes: Mapped[list["NoticeChange"]] = relationship(back_populates="notice", order_by="NoticeChange.id")
+
+    @property
+    def open_change(self) -> "NoticeChange | None":
+        """The correction or withdrawal waiting for review or returned to its author, if any."""
+        return next((c for c in self.changes if c.state_enum.is_open), None)
 
     @property
     def state_enum(self) -> NoticeState:
@@ -238,3 +244,55 @@ class NoticeEvent(db.Model):
 
     notice: Mapped[Notice] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+# At most one correction or withdrawal under way per notice; as SQL text, for the partial unique index.
+OPEN_CHANGE = "state IN ('submitted', 'returned')"
+
+
+class NoticeChange(db.Model):
+    """A correction or withdrawal of a published notice, reviewed like a first publication: the published
+    version stays live, unchanged, until a reviewer who did not ask for the change approves it."""
+
+    __tablename__ = "notice_changes"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ChangeKind), name="kind_valid"),
+        CheckConstraint(_in("state", ChangeState), name="state_valid"),
+        CheckConstraint("note <> ''", name="has_note"),
+        CheckConstraint("kind <> 'correction' OR proposal IS NOT NULL", name="correction_has_proposal"),
+        CheckConstraint("state <> 'returned' OR review_comment <> ''", name="returned_has_reason"),
+        CheckConstraint("state <> 'approved' OR (reviewer_id IS NOT NULL AND reviewer_id <> author_id)",
+                        name="approved_by_another"),
+        Index("uq_notice_changes_one_open", "notice_id", unique=True, sqlite_where=text(OPEN_CHANGE),
+              postgresql_where=text(OPEN_CHANGE)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default=ChangeState.SUBMITTED.value)
+    note: Mapped[str] = mapped_column(Text)  # the correction note (更正说明) or the withdrawal reason: public once live
+    # A correction's new values: texts per locale and the ids of category, bureau, places, indicators, item.
+    proposal: Mapped[dict | None] = mapped_column(JSON)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    notice: Mapped[Notice] = relationship(back_populates="changes")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+    @property
+    def kind_enum(self) -> ChangeKind:
+        return ChangeKind(self.kind)
+
+    @property
+    def state_enum(self) -> ChangeState:
+        return ChangeState(self.state)
+
+    def snapshot(self) -> dict:
+        return {"kind": self.kind, "state": self.state, "notice_id": self.notice_id, "note": self.note[:500],
+                "author_id": self.author_id, "reviewer_id": self.reviewer_id}

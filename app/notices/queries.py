@@ -9,8 +9,8 @@ from app.accounts.permissions import Role
 from app.i18n import site_zone
 from app.notices import catalogue, search
 from app.notices.catalogue import Schedule
-from app.notices.models import DisclosureItem, Notice, NoticeCategory, notice_places
-from app.notices.workflow import NoticeState
+from app.notices.models import DisclosureItem, Notice, NoticeCategory, NoticeChange, notice_places
+from app.notices.workflow import ChangeState, NoticeState
 from app.org.models import Bureau, Place
 
 PUBLIC_STATES = (NoticeState.PUBLISHED.value, NoticeState.WITHDRAWN.value)
@@ -115,14 +115,20 @@ def sitemap_notices(session, now: datetime, *, offset: int = 0, limit: int = 50_
                                 .order_by(Notice.id).offset(offset).limit(limit)).all())
 
 
+CHANGES_AWAITING_REVIEW = "change"  # the list filter for published notices with a correction or withdrawal to review
+
+
 def staff_list(session, user, state: str = ""):
     """The back-office list: a bureau editor sees only their bureau's notices; reviewers and admins all."""
-    statement = select(Notice).options(selectinload(Notice.category), selectinload(Notice.bureau))
+    statement = select(Notice).options(selectinload(Notice.category), selectinload(Notice.bureau),
+                                       selectinload(Notice.changes))
     if user.role == Role.BUREAU_EDITOR:
         statement = statement.where(Notice.bureau_id == user.bureau_id)
     elif user.role not in (Role.ADMIN, Role.REVIEWER):
         statement = statement.where(False)
-    if state:
+    if state == CHANGES_AWAITING_REVIEW:
+        statement = statement.where(Notice.changes.any(NoticeChange.state == ChangeState.SUBMITTED.value))
+    elif state:
         statement = statement.where(Notice.state == state)
     return statement.order_by(Notice.updated_at.desc(), Notice.id.desc())
 

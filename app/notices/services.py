@@ -13,10 +13,13 @@ from app.accounts.permissions import Role
 from app.db_types import utcnow
 from app.notices import search
 from app.notices.catalogue import Schedule
-from app.notices.models import (LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory, NoticeEvent,
-                                NoticeRevision)
+from app.indicators.models import Indicator
+from app.notices.models import (LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory, NoticeChange,
+                                NoticeEvent, NoticeRevision)
 from app.notices.text import has_markup, index_number
-from app.notices.workflow import REVIEW_STEPS, NoticeState, Step, TransitionError, next_state
+from app.notices.workflow import (CHANGE_EVENTS, CHANGE_REVIEW_STEPS, REVIEW_STEPS, ChangeKind, ChangeState, ChangeStep,
+                                  NoticeState, Step, TransitionError, next_change_state, next_state)
+from app.org.models import Bureau, Place
 from app.web import uploads
 
 ATTACHMENT_KINDS = frozenset(uploads.KINDS)  # PDF, DOCX, XLSX and images
@@ -117,8 +120,9 @@ def create_notice(session, actor, data: NoticeInput, now: datetime | None = None
 
 
 def update_notice(session, actor, notice: Notice, data: NoticeInput, *, correction_note: str = "",
-                  now: datetime | None = None) -> None:
-    """Change a draft or returned notice; a published one only as a correction with a public note (更正)."""
+                  now: datetime | None = None) -> NoticeChange | None:
+    """Change a draft or returned notice; a published one only through a correction with a public note (更正),
+    which goes live when a reviewer approves it (returns the change under review)."""
     now = now or utcnow()
     if not can_edit(actor, notice) or not can_edit(actor, data.bureau.id):
         raise NoticeError(_("You can only edit notices of your own bureau."), refused="notices.edit_denied")
@@ -127,27 +131,165 @@ def update_notice(session, actor, notice: Notice, data: NoticeInput, *, correcti
         raise NoticeError(_("This notice is being reviewed; it can be changed once it is returned."))
     if state == NoticeState.WITHDRAWN:
         raise NoticeError(_("A withdrawn notice cannot be changed."))
-    correcting = state == NoticeState.PUBLISHED
-    note = correction_note.strip()
-    if correcting and not note:
-        raise NoticeError(_("A published notice is changed only by a correction: say what was corrected and why."))
-    _check(data, now, publish_at_changed=not correcting and data.publish_at != notice.publish_at)
+    if state == NoticeState.PUBLISHED:
+        return _submit_change(session, actor, notice, ChangeKind.CORRECTION, correction_note, data=data, now=now)
+    _check(data, now, publish_at_changed=data.publish_at != notice.publish_at)
     before = notice.snapshot()
-    if correcting:
-        session.add(NoticeRevision(notice=notice, number=notice.revision, at=now, actor_id=actor.id, note=note,
-                                   title_zh_hans=notice.title_zh_hans, summary_zh_hans=notice.summary_zh_hans,
-                                   body_zh_hans=notice.body_zh_hans))
-        publish_at = notice.publish_at
-        _apply(notice, data)
-        notice.publish_at = publish_at  # the publication time of a published notice stays what it was
-        notice.revision += 1
-        _event(session, notice, Step.CORRECT.value, actor, note=note, public=True, at=now)
-    else:
-        _apply(notice, data)
+    _apply(notice, data)
     notice.updated_at = now
     search.index_notice(session, notice)
-    audit.record(session, "notices.correct" if correcting else "notices.update", notice, actor=actor,
-                 before=before, after=notice.snapshot(), note=note)
+    audit.record(session, "notices.update", notice, actor=actor, before=before, after=notice.snapshot())
+    return None
+
+
+def request_withdrawal(session, actor, notice: Notice, reason: str, now: datetime | None = None) -> NoticeChange:
+    """Ask for a published notice to be withdrawn (撤回); it stays live until a reviewer approves."""
+    if not can_edit(actor, notice):
+        raise NoticeError(_("You can only act on notices of your own bureau."), refused="notices.step_denied")
+    return _submit_change(session, actor, notice, ChangeKind.WITHDRAWAL, reason, now=now or utcnow())
+
+
+def proposal_of(data: NoticeInput) -> dict:
+    """A correction's new values as stored with the change (ids and texts)."""
+    return {"category_id": data.category.id, "bureau_id": data.bureau.id, "created_on": data.created_on.isoformat(),
+            "titles": {s: (data.titles.get(s) or "").strip() for s in LOCALE_SUFFIXES},
+            "summaries": {s: (data.summaries.get(s) or "").strip() for s in LOCALE_SUFFIXES},
+            "bodies": {s: (data.bodies.get(s) or "").strip() for s in LOCALE_SUFFIXES},
+            "place_ids": [p.id for p in data.places], "indicator_ids": [i.id for i in data.indicators],
+            "disclosure_item_id": getattr(data.disclosure_item, "id", None)}
+
+
+def proposal_input(session, notice: Notice, proposal: dict) -> NoticeInput:
+    """A stored correction back as input (the publication time of a published notice stays what it was)."""
+    ids = proposal.get("place_ids") or []
+    indicator_ids = proposal.get("indicator_ids") or []
+    return NoticeInput(
+        category=session.get(NoticeCategory, proposal["category_id"]),
+        bureau=session.get(Bureau, proposal["bureau_id"]),
+        created_on=date.fromisoformat(proposal["created_on"]), titles=dict(proposal["titles"]),
+        summaries=dict(proposal["summaries"]), bodies=dict(proposal["bodies"]), publish_at=notice.publish_at,
+        places=list(session.scalars(select(Place).where(Place.id.in_(ids)))) if ids else [],
+        indicators=list(session.scalars(select(Indicator).where(Indicator.id.in_(indicator_ids)))) if indicator_ids
+        else [],
+        disclosure_item=session.get(DisclosureItem, proposal["disclosure_item_id"])
+        if proposal.get("disclosure_item_id") else None)
+
+
+def _submit_change(session, actor, notice: Notice, kind: ChangeKind, note: str, *, data: NoticeInput | None = None,
+                   now: datetime) -> NoticeChange:
+    note = note.strip()
+    try:
+        next_state(notice.state_enum, kind.notice_step)
+    except TransitionError as error:
+        raise NoticeError(_("This step is not possible while the notice is “%(state)s”.",
+                            state=notice.state_enum.title)) from error
+    if not note:
+        if kind == ChangeKind.CORRECTION:
+            raise NoticeError(_("A published notice is changed only by a correction: say what was corrected and why."))
+        raise NoticeError(_("Give the reason for the withdrawal; it stays public."))
+    if data is not None:
+        _check(data, now, publish_at_changed=False)
+    change = notice.open_change
+    if change is not None and (change.state_enum == ChangeState.SUBMITTED or change.kind_enum != kind):
+        raise NoticeError(_("Another change of this notice is under way (%(kind)s, “%(state)s”): it must be decided or "
+                            "cancelled first.", kind=change.kind_enum.title, state=change.state_enum.title))
+    if change is None:
+        change = NoticeChange(notice=notice, kind=kind.value, state=ChangeState.SUBMITTED.value, created_at=now)
+        session.add(change)
+        before = None
+    else:  # a returned change, revised and submitted again
+        before = change.snapshot()
+        change.state = next_change_state(change.state_enum, ChangeStep.RESUBMIT).value
+    change.note, change.author_id, change.updated_at = note, actor.id, now
+    change.proposal = proposal_of(data) if data is not None else None
+    change.reviewer_id, change.decided_at = None, None
+    _event(session, notice, CHANGE_EVENTS[(kind, ChangeStep.RESUBMIT)], actor, note=note, at=now)
+    session.flush()
+    audit.record(session, f"notices.{kind.value}_submit", notice, actor=actor, before=before,
+                 after=change.snapshot(), note=note[:500])
+    return change
+
+
+def decide_change(session, actor, change: NoticeChange, step: ChangeStep, *, comment: str = "",
+                  now: datetime | None = None) -> None:
+    """A reviewer who did not ask for the change approves it (it goes live) or returns it with the reason;
+    the bureau may cancel it while it is not approved."""
+    now = now or utcnow()
+    comment = comment.strip()
+    notice = change.notice
+    kind = change.kind_enum
+    if step in CHANGE_REVIEW_STEPS:
+        if not can_review(actor):
+            raise NoticeError(_("Only reviewers can approve or return notices."), refused="notices.review_denied")
+        if change.author_id == actor.id:
+            raise NoticeError(_("You asked for this change: another reviewer must review it."),
+                              refused="notices.self_review_denied")
+    elif step == ChangeStep.RESUBMIT:
+        raise NoticeError(_("Revise the change to submit it again."))
+    elif not can_edit(actor, notice):
+        raise NoticeError(_("You can only act on notices of your own bureau."), refused="notices.step_denied")
+    try:
+        target = next_change_state(change.state_enum, step)
+    except TransitionError as error:
+        raise NoticeError(_("This step is not possible while the change is “%(state)s”.",
+                            state=change.state_enum.title)) from error
+    if step == ChangeStep.RETURN and not comment:
+        raise NoticeError(_("Say what the author should change."))
+    before = change.snapshot()
+    if step == ChangeStep.APPROVE:
+        change.reviewer_id, change.decided_at = actor.id, now
+        change.state = target.value
+        session.flush()
+        if kind == ChangeKind.CORRECTION:
+            _apply_correction(session, actor, change, now)
+        else:
+            _apply_withdrawal(session, actor, change, now)
+    else:
+        change.state = target.value
+        change.updated_at = now
+        if step == ChangeStep.RETURN:
+            change.review_comment = comment
+        else:
+            change.decided_at = now
+        _event(session, notice, CHANGE_EVENTS[(kind, step)], actor, note=comment, at=now)
+        session.flush()
+    audit.record(session, f"notices.{kind.value}_{step.value}", notice, actor=actor, before=before,
+                 after=change.snapshot(), note=comment[:500])
+
+
+def _apply_correction(session, reviewer, change: NoticeChange, now: datetime) -> None:
+    """The approved correction goes live: the replaced text is kept as a revision with the public note."""
+    notice = change.notice
+    data = proposal_input(session, notice, change.proposal)
+    if data.category is None or data.bureau is None:
+        raise NoticeError(_("The category or bureau of this correction no longer exists: return it to its author."))
+    before = notice.snapshot()
+    session.add(NoticeRevision(notice=notice, number=notice.revision, at=now, actor_id=change.author_id,
+                               note=change.note, title_zh_hans=notice.title_zh_hans,
+                               summary_zh_hans=notice.summary_zh_hans, body_zh_hans=notice.body_zh_hans))
+    _apply(notice, data)
+    notice.state = next_state(notice.state_enum, Step.CORRECT).value
+    notice.revision += 1
+    notice.updated_at = now
+    _event(session, notice, Step.CORRECT.value, reviewer, note=change.note, public=True, at=now)
+    search.index_notice(session, notice)
+    session.flush()
+    audit.record(session, "notices.correct", notice, actor=reviewer, before=before, after=notice.snapshot(),
+                 note=change.note[:500])
+
+
+def _apply_withdrawal(session, reviewer, change: NoticeChange, now: datetime) -> None:
+    """The approved withdrawal goes live: a public stub with the reason stays."""
+    notice = change.notice
+    before = notice.snapshot()
+    notice.state = next_state(notice.state_enum, Step.WITHDRAW).value
+    notice.withdrawn_at, notice.withdrawn_reason = now, change.note
+    notice.updated_at = now
+    search.index_notice(session, notice)
+    _event(session, notice, Step.WITHDRAW.value, reviewer, note=change.note, public=True, at=now)
+    session.flush()
+    audit.record(session, "notices.withdraw", notice, actor=reviewer, before=before, after=notice.snapshot(),
+                 note=change.note[:500])
 
 
 def _next_seq(session, bureau_id: int, year: int) -> int:
@@ -177,12 +319,15 @@ def allocate_index_number(session, notice: Notice, scheme: str, next_seq=_next_s
 
 
 def take_step(session, actor, notice: Notice, step: Step, *, comment: str = "", index_scheme: str = "",
-              now: datetime | None = None) -> None:
-    """Submit, approve (publish now or at publish-at), return with a comment, or withdraw with a reason."""
+              now: datetime | None = None) -> NoticeChange | None:
+    """Submit, approve (publish now or at publish-at), return with a comment, or ask for a withdrawal with a
+    reason (which a reviewer then approves, see decide_change)."""
     now = now or utcnow()
     comment = comment.strip()
     if step == Step.CORRECT:
         raise NoticeError(_("A correction is made by editing the published notice."))
+    if step == Step.WITHDRAW:
+        return request_withdrawal(session, actor, notice, comment, now=now)
     if step in REVIEW_STEPS:
         if not can_review(actor):
             raise NoticeError(_("Only reviewers can approve or return notices."), refused="notices.review_denied")
@@ -199,8 +344,6 @@ def take_step(session, actor, notice: Notice, step: Step, *, comment: str = "", 
     before = notice.snapshot()
     if step == Step.RETURN and not comment:
         raise NoticeError(_("Say what the author should change."))
-    if step == Step.WITHDRAW and not comment:
-        raise NoticeError(_("Give the reason for the withdrawal; it stays public."))
     if step == Step.SUBMIT and notice.publish_at is not None and notice.publish_at < now:
         raise NoticeError(_("The publication time cannot be in the past."))
     if step == Step.APPROVE:
@@ -212,17 +355,13 @@ def take_step(session, actor, notice: Notice, step: Step, *, comment: str = "", 
         search.index_notice(session, notice)
     if step == Step.RETURN:
         notice.review_comment = comment
-    if step == Step.WITHDRAW:
-        notice.withdrawn_at, notice.withdrawn_reason = now, comment
     notice.state = target.value
-    if step == Step.WITHDRAW:
-        search.index_notice(session, notice)
     notice.updated_at = now
-    public = step in (Step.APPROVE, Step.WITHDRAW)
-    _event(session, notice, step.value, actor, note=comment, public=public, at=now)
+    _event(session, notice, step.value, actor, note=comment, public=step == Step.APPROVE, at=now)
     session.flush()
     audit.record(session, f"notices.{step.value}", notice, actor=actor, before=before, after=notice.snapshot(),
                  note=comment[:500])
+    return None
 
 
 def add_attachment(session, actor, notice: Notice, data: bytes, filename: str, upload_dir: str,

@@ -1,16 +1,19 @@
-"""Back office of Open311: admins issue API keys (shown once) and revoke them."""
+"""Back office of Open311: admins issue API keys (shown once) and revoke them; tip handlers read the
+comments citizens sent on a tip through a client and may publish them."""
 from flask import Blueprint, abort, flash, request, session as cookie_session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import audit
 from app.accounts.permissions import Permission
 from app.extensions import db
-from app.open311 import services
-from app.open311.forms import KeyForm
+from app.open311 import queries, services
+from app.open311.forms import KeyForm, PublishCommentForm
 from app.open311.models import ApiKey
+from app.tips import services as tips
 from app.tips.forms import ConfirmForm
-from app.web.auth import permission_required
+from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
 
 bp = Blueprint("open311_admin", __name__, url_prefix="/admin/open311")
@@ -41,3 +44,33 @@ def revoke(key_id: int):
     db.session.commit()
     flash(_("The key is revoked: requests sent with it are refused from now on."), "success")
     return see_other(url_for(".keys"))
+
+
+@bp.route("/comments/<int:event_id>", methods=["GET", "POST"])
+@permission_required(Permission.TIPS_HANDLE)
+def comment(event_id: int):
+    """A citizen's comment behind a tip's internal timeline entry: the commenter (for the office only, each
+    look audited) and the form that publishes it in words staff checked."""
+    row = queries.comment_by_event(db.session, event_id) or abort(404)
+    if not tips.can_handle(current_user, row.tip):
+        deny("open311.comment_denied", row)
+    form = PublishCommentForm()
+    if request.method == "GET":
+        form.text.data = row.description
+        audit.record(db.session, "open311.commenter_viewed", row, actor=current_user)
+        db.session.commit()
+    elif form.validate():
+        try:
+            services.publish_comment(db.session, current_user, row, form.text.data)
+        except services.CommentError as error:
+            db.session.rollback()
+            if error.refused:
+                audit.record(db.session, error.refused, row, actor=current_user, note=str(error))
+                db.session.commit()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The comment is public on the tip's timeline."), "success")
+            return see_other(url_for("tips_admin.detail", tip_id=row.tip_id))
+    return render("admin/open311/comment.html", comment=row, form=form,
+                  status=422 if request.method == "POST" else 200)

@@ -11,8 +11,12 @@ from app.tips.queries import current_due
 from app.tips.workflow import EVENT_TITLES
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-# Timeline entries after which a tip is closed (not accepted, closed, or rated at the end).
-CLOSING_STEPS = frozenset({"reject", "close", "rated_satisfied", "rated_unsatisfied_closed"})
+# The status a tip has after each timeline entry that changes it: not accepted, closed, rated at the end or
+# merged into another report close it; a review after an unsatisfied rating opens it again. Every other entry
+# (an exposure publication, an extension, a reward, a comment…) leaves the status as it was.
+STATUS_AFTER = {"submitted": "open", "accept": "open", "assign": "open", "transfer": "open", "investigate": "open",
+                "conclude": "open", "rated_unsatisfied": "open", "reject": "closed", "close": "closed",
+                "rated_satisfied": "closed", "rated_unsatisfied_closed": "closed", "merge": "closed"}
 SUBTYPE, DISTRICT, REPORTED_UNIT = "subtype", "district", "reported_unit"
 
 
@@ -80,7 +84,8 @@ def request(tip: Tip) -> dict:
     """One service request as the public may see it."""
     category = service_of(tip)
     public_events = [e for e in tip.events if e.public]
-    note = next((e.note for e in reversed(public_events) if e.note), "")
+    # The status note is staff's latest word; a published citizen comment is not one.
+    note = next((e.note for e in reversed(public_events) if e.note and e.step != "comment"), "")
     state = tip.state_enum
     latitude, longitude = public_coordinate(tip.latitude), public_coordinate(tip.longitude)
     return {
@@ -104,14 +109,25 @@ def request(tip: Tip) -> dict:
     }
 
 
-def update(event: TipEvent) -> dict:
-    """A public timeline entry as a FixMyStreet request_update."""
+def status_after(timeline: list[TipEvent], event: TipEvent) -> str:
+    """The request's status once `event` happened: the last status-changing entry up to it decides."""
+    status = "open"
+    for entry in sorted(timeline, key=lambda e: e.id):
+        status = STATUS_AFTER.get(entry.step, status)
+        if entry.id == event.id:
+            break
+    return status
+
+
+def update(event: TipEvent, update_id: str | None = None) -> dict:
+    """A public timeline entry as a FixMyStreet request_update, with the status the request has after it.
+    A published citizen comment keeps the update_id its client was answered with."""
     title = str(EVENT_TITLES.get(event.step, event.step))
     photo = _cleared_photo_url(event.tip) if event.step == "conclude" else None
     return {
-        "update_id": str(event.id),
+        "update_id": update_id or str(event.id),
         "service_request_id": event.tip.public_number,
-        "status": "closed" if event.step in CLOSING_STEPS else "open",
+        "status": status_after(event.tip.events, event),
         "updated_datetime": w3c(event.at),
         "description": _("%(state)s: %(note)s", state=title, note=event.note) if event.note else title,
         "media_url": photo or "",

@@ -16,6 +16,7 @@ ITEM_NAMES = {"endpoints": "endpoint", "formats": "format", "attributes": "attri
 COORDINATE_PLACES = 2  # about a kilometre, as on the public map (TIP_PUBLIC_COORDINATE_PLACES)
 MAX_RANGE = timedelta(days=90)  # "Default query limit is a span of 90 days or first 1000 requests"
 MAX_REQUESTS = 1000
+MAX_DESCRIPTION = 4000  # GeoReport v2: a request's description "may contain up to 4,000 characters"
 
 
 class Open311Error(Exception):

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.open311.models import ApiRequest
+from app.open311.models import ApiRequest, CitizenComment
 from app.tips.models import Tip, TipCategory, TipEvent
 from app.tips.queries import OPEN_STATES
 
@@ -71,12 +71,30 @@ def requests(session, *, codes: list[str], statuses: list[str], start: datetime,
     return list(session.scalars(_loaded(statement)))
 
 
-def updates(session, *, start: datetime, end: datetime, limit: int) -> list[TipEvent]:
-    """Public timeline entries in [start, end], oldest first (clients replay them in order)."""
+def updates(session, *, start: datetime, end: datetime, limit: int, offset: int = 0) -> list[TipEvent]:
+    """Public timeline entries in [start, end]: the newest `limit` after skipping the `offset` newest, so the
+    newest are never cut off by the limit; returned oldest first, as clients replay them in order. Each tip's
+    whole timeline comes along, to tell the status after every entry."""
     statement = (select(TipEvent).where(TipEvent.public.is_(True), TipEvent.at >= start, TipEvent.at <= end)
-                 .options(selectinload(TipEvent.tip).selectinload(Tip.photos))
-                 .order_by(TipEvent.at, TipEvent.id).limit(limit))
-    return list(session.scalars(statement))
+                 .options(selectinload(TipEvent.tip).selectinload(Tip.photos),
+                          selectinload(TipEvent.tip).selectinload(Tip.events))
+                 .order_by(TipEvent.at.desc(), TipEvent.id.desc()).limit(limit).offset(offset))
+    return list(reversed(session.scalars(statement).all()))
+
+
+def published_comment_ids(session, events: list[TipEvent]) -> dict[int, str]:
+    """{public event id: the update_id its comment was answered with}, for the published citizen comments."""
+    ids = [e.id for e in events if e.step == "comment"]
+    if not ids:
+        return {}
+    rows = session.scalars(select(CitizenComment).where(CitizenComment.published_event_id.in_(ids)))
+    return {row.published_event_id: row.update_id for row in rows}
+
+
+def comment_by_event(session, event_id: int) -> CitizenComment | None:
+    """The citizen comment behind an internal timeline entry."""
+    return session.scalar(select(CitizenComment).where(CitizenComment.event_id == event_id)
+                          .options(selectinload(CitizenComment.tip), selectinload(CitizenComment.key)))
 
 
 def by_token(session, token: str) -> ApiRequest | None:

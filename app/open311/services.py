@@ -1,16 +1,21 @@
-"""Writes for Open311: issuing and revoking API keys, checking a key (every use audited), and filing a
-service request as a tip through the tips module's own service. Flush, audit, return; never commit."""
+"""Writes for Open311: issuing and revoking API keys, checking a key (every use audited), filing a
+service request as a tip through the tips module's own service, and citizens' comments on a request (kept
+for staff, published by them). Flush, audit, return; never commit."""
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.db_types import utcnow
 from app.open311.formats import Open311Error
-from app.open311.models import ApiKey, ApiRequest
+from app.open311.models import ApiKey, ApiRequest, CitizenComment
 from app.tips import services as tips
+from app.tips.models import Tip, TipEvent
 
 
 def key_hash(key: str) -> str:
@@ -66,3 +71,84 @@ def create_request(session, key: ApiKey, data: tips.TipInput, rules: tips.Rules,
     audit.record(session, "open311.request_create", tip, after={"key_id": key.id, "token": link.token},
                  note=key.name)
     return link, code
+
+
+class CommentError(Exception):
+    """A staff action on a comment that cannot be done; the message is for the user. `refused` names the
+    audit action of a refused privileged attempt."""
+
+    def __init__(self, message: str, refused: str | None = None):
+        super().__init__(message)
+        self.refused = refused
+
+
+@dataclass
+class CommentInput:
+    """A comment as FixMyStreet posts it (post_service_request_update)."""
+
+    client_update_id: str = ""
+    client_datetime: datetime | None = None
+    status: str = ""
+    description: str = ""
+    media_url: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def _comment_by_client_id(session, key: ApiKey, client_update_id: str) -> CitizenComment | None:
+    if not client_update_id:
+        return None
+    return session.scalar(select(CitizenComment).where(CitizenComment.key_id == key.id,
+                                                       CitizenComment.client_update_id == client_update_id))
+
+
+def receive_comment(session, key: ApiKey, tip: Tip, data: CommentInput) -> CitizenComment:
+    """Keep a citizen's comment as an internal timeline entry of the tip (never public by itself) with the
+    commenter's details for the office. The same update_id sent again by the same key gives back the first
+    comment, so a client's retry makes no copy."""
+    existing = _comment_by_client_id(session, key, data.client_update_id)
+    if existing is None:
+        try:
+            with session.begin_nested():
+                event = tips.add_public_comment(session, tip, data.description)
+                comment = CitizenComment(
+                    tip=tip, key_id=key.id, client_update_id=data.client_update_id or None, received_at=utcnow(),
+                    client_datetime=data.client_datetime, client_status=data.status, description=data.description,
+                    media_url=data.media_url, first_name=data.first_name, last_name=data.last_name, email=data.email,
+                    phone=data.phone, event=event)
+                session.add(comment)
+                session.flush()
+        except IntegrityError:  # the same update arrived twice at once: the other one was kept
+            existing = _comment_by_client_id(session, key, data.client_update_id)
+            if existing is None:
+                raise
+        else:
+            audit.record(session, "open311.comment_receive", tip, note=key.name,
+                         after={"key_id": key.id, "comment_id": comment.id,
+                                "client_update_id": data.client_update_id})
+            return comment
+    if existing.tip_id != tip.id:
+        raise Open311Error(400, _("update_id %(id)s was already sent for another service request.",
+                                  id=data.client_update_id))
+    return existing
+
+
+def publish_comment(session, actor, comment: CitizenComment, text: str) -> TipEvent:
+    """Publish a citizen's comment to the tip's public timeline in the words staff checked (the commenter's
+    name, e-mail and phone are never part of it)."""
+    if not tips.can_handle(actor, comment.tip):
+        raise CommentError(_("You can only act on tips of your own bureau."), refused="open311.comment_denied")
+    if comment.published_event_id is not None:
+        raise CommentError(_("This comment is already public."))
+    text = text.strip()
+    if not text:
+        raise CommentError(_("Give the text to publish."))
+    before = comment.audit_state()
+    event = tips.add_public_comment(session, comment.tip, text, actor=actor, public=True)
+    comment.published_event_id, comment.published_by_id = event.id, actor.id
+    session.flush()
+    audit.record(session, "open311.comment_publish", comment, actor=actor, before=before,
+                 after=comment.audit_state(), note=text[:500])
+    return event

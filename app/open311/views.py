@@ -8,13 +8,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
+from wtforms.validators import Length, Optional
 
 from app.db_types import utcnow
 from app.extensions import csrf, db, limiter
 from app.i18n import normalize_locale, select_locale
 from app.open311 import documents, queries, services
-from app.open311.formats import (FORMATS, MAX_REQUESTS, MIME_TYPES, Open311Error, date_range, render,
-                                 render_errors, split_list)
+from app.open311.formats import (FORMATS, MAX_DESCRIPTION, MAX_REQUESTS, MIME_TYPES, Open311Error, date_range,
+                                 parse_w3c, render, render_errors, split_list)
 from app.org.queries import districts
 from app.tips import services as tips
 from app.tips.forms import TipForm
@@ -138,6 +139,9 @@ def _tip_form(category, subtype, district, latitude: str, longitude: str) -> Tip
     for chosen in filter(None, (category, subtype)):
         data.add("categories", str(chosen.id))
     form = TipForm(formdata=data, meta={"csrf": False})
+    # GeoReport v2: description is optional and may be up to 4,000 characters (the web form asks for 5–3000).
+    form.description.validators = [Optional(), Length(max=MAX_DESCRIPTION, message=_(
+        "Describe the problem in at most %(max)d characters.", max=MAX_DESCRIPTION))]
     form.categories.choices = [(c.id, c.name) for c in filter(None, (category, subtype))]
     form.district.choices = [(district.id, district.name)]
     return form
@@ -181,7 +185,7 @@ def create(fmt: str):
     if not (form.validate() & _check(form)):
         raise Open311Error(400, *[f"{PARAMETERS.get(name, name)}: {errors[0]}" for name, errors in form.errors.items()
                                   if errors])
-    data = tips.TipInput(categories=[c for c in (category, subtype) if c], description=form.description.data,
+    data = tips.TipInput(categories=[c for c in (category, subtype) if c], description=form.description.data or "",
                          district=district, address=form.address.data, latitude=form.latitude.data,
                          longitude=form.longitude.data, reported_unit=(form.reported_unit.data or "").strip(),
                          anonymous=form.identity.data != "named", reporter_name=form.reporter_name.data or "",
@@ -245,9 +249,61 @@ def token(token: str, fmt: str):
 @bp.get(f"/servicerequestupdates.{FMT}")
 @api
 def update_list(fmt: str):
+    """The public timeline entries between start_date and end_date (the last 90 days by default): page 1 holds
+    the newest page_size (at most 1000) of the window, page 2 the ones before them, and so on; each page is
+    listed oldest first."""
     start, end = date_range(request.args.get("start_date"), request.args.get("end_date"), utcnow())
-    body = [documents.update(e) for e in queries.updates(db.session, start=start, end=end, limit=MAX_REQUESTS)]
+    page, size = _page()
+    events = queries.updates(db.session, start=start, end=end, limit=size, offset=(page - 1) * size)
+    comment_ids = queries.published_comment_ids(db.session, events)
+    body = [documents.update(e, comment_ids.get(e.id)) for e in events]
     return _respond(fmt, "service_request_updates", body, "request_update")
+
+
+# Limits of the comment fields, as stored (CitizenComment).
+COMMENT_FIELDS = {"update_id": 64, "status": 32, "media_url": 1000, "first_name": 100, "last_name": 100,
+                  "email": 254, "phone": 40}
+
+
+def _comment_field(name: str) -> str:
+    value = (request.form.get(name) or "").strip()
+    if len(value) > COMMENT_FIELDS[name]:
+        raise Open311Error(400, _("%(name)s may be at most %(max)d characters.", name=name, max=COMMENT_FIELDS[name]))
+    return value
+
+
+@bp.post(f"/servicerequestupdates.{FMT}")
+@limiter.limit(lambda: current_app.config["OPEN311_SUBMIT_RATE_LIMIT"])
+@api
+def create_update(fmt: str):
+    """FixMyStreet's post_service_request_update: a citizen's comment on a request, kept for staff (who may
+    publish it); it never changes the request's status by itself."""
+    try:
+        key = services.authenticate(db.session, request.values.get("api_key"), "post_service_request_update")
+    except Open311Error:
+        db.session.commit()  # the refused attempt stays in the audit log
+        raise
+    number = (request.form.get("service_request_id") or "").strip()
+    if not number:
+        raise Open311Error(400, _("service_request_id was not provided."))
+    found = queries.requests_by_number(db.session, [number])
+    if not found:
+        raise Open311Error(404, _("service_request_id %(id)s not found.", id=number))
+    description = (request.form.get("description") or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise Open311Error(400, _("description may be at most %(max)d characters.", max=MAX_DESCRIPTION))
+    media_url = _comment_field("media_url")
+    if not description and not media_url:
+        raise Open311Error(400, _("description was not provided."))
+    moment = (request.form.get("updated_datetime") or "").strip()
+    data = services.CommentInput(
+        client_update_id=_comment_field("update_id"), client_datetime=parse_w3c(moment, "updated_datetime")
+        if moment else None, status=_comment_field("status").lower(), description=description, media_url=media_url,
+        first_name=_comment_field("first_name"), last_name=_comment_field("last_name"),
+        email=_comment_field("email"), phone=_comment_field("phone"))
+    comment = services.receive_comment(db.session, key, found[0], data)
+    db.session.commit()
+    return _respond(fmt, "service_request_updates", [{"update_id": comment.update_id}], "request_update")
 
 
 @bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

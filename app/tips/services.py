@@ -114,9 +114,12 @@ def process_photo(data: bytes, max_bytes: int) -> tuple[bytes, str]:
     return output.getvalue(), kind
 
 
-def _event(session, tip: Tip, step: str, *, actor=None, note: str = "", public: bool = True, bureau=None):
-    session.add(TipEvent(tip=tip, step=step, public=public, note=note, actor_id=getattr(actor, "id", None),
-                         bureau_id=getattr(bureau, "id", None), at=utcnow()))
+def _event(session, tip: Tip, step: str, *, actor=None, note: str = "", public: bool = True,
+           bureau=None) -> TipEvent:
+    event = TipEvent(tip=tip, step=step, public=public, note=note, actor_id=getattr(actor, "id", None),
+                     bureau_id=getattr(bureau, "id", None), at=utcnow())
+    session.add(event)
+    return event
 
 
 def _store_photos(session, tip: Tip, photos: list[tuple[bytes, str]], upload_dir: str, *, by_staff: bool) -> None:
@@ -200,6 +203,14 @@ def add_internal_note(session, tip: Tip, note: str, actor=None) -> None:
     """An internal timeline note (never public), e.g. a link an Open311 client sent with a report."""
     _event(session, tip, "note", actor=actor, note=note, public=False)
     session.flush()
+
+
+def add_public_comment(session, tip: Tip, text: str, *, actor=None, public: bool = False) -> TipEvent:
+    """A citizen's comment on a tip (from an Open311 client): an internal entry staff read, or, once staff
+    publish it (in their chosen words, without personal data), a public one."""
+    event = _event(session, tip, "comment" if public else "comment_received", actor=actor, note=text, public=public)
+    session.flush()
+    return event
 
 
 def can_handle(user, tip: Tip) -> bool:

@@ -120,4 +120,6 @@ EVENT_TITLES = {
     "exposed": _l("Published on the exposure board"),
     "exposure_withdrawn": _l("Withdrawn from the exposure board"),
     "escalated": _l("Escalated for supervision (督办)"),
+    "comment_received": _l("Comment from the public, received through Open311 (not public until staff publish it)"),
+    "comment": _l("Comment from the public"),
 }

@@ -87,3 +87,57 @@ def test_admin_defines_a_catalogue_item_and_the_editor_sees_it_due(browser, base
     expect(editor.get_by_role("table")).to_contain_text("环境空气质量月报")
     expect(editor.locator(".supervision").first).to_be_visible()
     assert_accessible(editor)
+
+
+def test_a_correction_waits_for_another_reviewer_before_the_public_sees_it(browser, base_url, live_app, categories):
+    from datetime import date
+
+    from app.accounts.models import User
+    from app.notices import services
+    from app.notices.workflow import Step
+    from app.org.models import Bureau
+
+    with live_app.app_context():
+        editor_user = db.session.query(User).filter_by(username="editor").one()
+        reviewer_user = db.session.query(User).filter_by(username="reviewer").one()
+        notice = services.create_notice(db.session, editor_user, services.NoticeInput(
+            category=db.session.query(NoticeCategory).filter_by(code="quality").one(),
+            bureau=db.session.get(Bureau, editor_user.bureau_id), created_on=date.today(),
+            titles={"zh_hans": "白河县声环境质量公报"}, summaries={"zh_hans": "昼间达标率为95.0%。"}))
+        services.take_step(db.session, editor_user, notice, Step.SUBMIT)
+        services.take_step(db.session, reviewer_user, notice, Step.APPROVE,
+                           index_scheme="{bureau_code}/{year}-{seq:05d}")
+        db.session.commit()
+        notice_id = notice.id
+
+    editor = browser.new_context(base_url=base_url).new_page()
+    sign_in(editor, "editor")
+    editor.goto(f"/admin/notices/{notice_id}/edit?lang=zh_Hans")
+    assert_accessible(editor)
+    editor.fill("#summary_zh_hans", "昼间达标率为96.0%。")
+    editor.fill("#correction_note", "达标率计算有误")
+    editor.get_by_role("button", name="提交更正审核").click()
+    expect(editor.locator("#flashes")).to_contain_text("更正已提交审核")
+    expect(editor.locator("#change")).to_contain_text("昼间达标率为96.0%。")
+    expect(editor.get_by_role("button", name="批准此变更")).to_have_count(0)
+    assert_accessible(editor)
+
+    public = browser.new_context(base_url=base_url).new_page()
+    public.goto(f"/notices/{notice_id}?lang=zh_Hans")
+    expect(public.locator("main")).to_contain_text("昼间达标率为95.0%。")
+    expect(public.locator("main")).not_to_contain_text("96.0%")
+
+    reviewer = browser.new_context(base_url=base_url).new_page()
+    sign_in(reviewer, "reviewer")
+    reviewer.goto("/admin/notices/?state=change&lang=zh_Hans")
+    assert_accessible(reviewer)
+    reviewer.get_by_role("link", name="白河县声环境质量公报").click()
+    assert_accessible(reviewer)
+    reviewer.get_by_role("button", name="批准此变更").click()
+    expect(reviewer.locator("#flashes")).to_contain_text("批准此变更")
+    expect(reviewer.locator("#change")).to_have_count(0)
+
+    public.reload()
+    expect(public.locator("main")).to_contain_text("昼间达标率为96.0%。")
+    expect(public.locator("main")).to_contain_text("达标率计算有误")
+    assert_accessible(public)

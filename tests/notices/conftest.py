@@ -6,7 +6,7 @@ import pytest
 
 from app.notices import services
 from app.notices.models import NoticeCategory
-from app.notices.workflow import Step
+from app.notices.workflow import ChangeStep, Step
 from tests import factories
 
 SCHEME = "{bureau_code}/{year}-{seq:05d}"
@@ -64,3 +64,25 @@ def notice_input(notice, **changes) -> services.NoticeInput:
                   publish_at=notice.publish_at, places=list(notice.places), indicators=list(notice.indicators))
     values.update(changes)
     return services.NoticeInput(**values)
+
+
+@pytest.fixture
+def correct(session, staff):
+    """Ask for a correction as the home bureau's editor and have the reviewer approve it."""
+    def run(notice, data, note, *, now=NOW):
+        change = services.update_notice(session, staff["bureau_editor"], notice, data, correction_note=note, now=now)
+        services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=now)
+        session.commit()
+        return change
+    return run
+
+
+@pytest.fixture
+def withdraw(session, staff):
+    """Ask for a withdrawal as the home bureau's editor and have the reviewer approve it."""
+    def run(notice, reason, *, now=NOW):
+        change = services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment=reason, now=now)
+        services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=now)
+        session.commit()
+        return change
+    return run

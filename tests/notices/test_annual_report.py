@@ -19,18 +19,16 @@ def utc(*args) -> datetime:
 
 
 @pytest.fixture
-def year_of_notices(session, staff, city, draft, publish):
+def year_of_notices(session, staff, city, draft, publish, correct, withdraw):
     """2026 in the city: three notices published (one at 00:30 on 1 January Beijing time, still 2025 in UTC),
     one corrected and one withdrawn; one published in 2025; and a monthly catalogue item met once on time
     and once late."""
     new_year = draft(title="元旦空气质量快报")
     publish(new_year, now=utc(2025, 12, 31, 16, 30))
     corrected = publish(draft(title="2026年3月空气质量月报"), now=utc(2026, 4, 2))
-    services.update_notice(session, staff["bureau_editor"], corrected, notice_input(corrected, summaries={
-        "zh_hans": "更正后的摘要"}), correction_note="更正优良天数", now=utc(2026, 4, 3))
+    correct(corrected, notice_input(corrected, summaries={"zh_hans": "更正后的摘要"}), "更正优良天数", now=utc(2026, 4, 3))
     withdrawn = publish(draft(category=city.penalties, title="行政处罚决定书"), now=utc(2026, 5, 1))
-    services.take_step(session, staff["bureau_editor"], withdrawn, Step.WITHDRAW, comment="当事人已履行",
-                       now=utc(2026, 6, 1))
+    withdraw(withdrawn, "当事人已履行", now=utc(2026, 6, 1))
     publish(draft(title="2025年12月空气质量月报"), now=utc(2025, 12, 20))
     item = factories.disclosure_item(session, staff["admin"], city.home, starts_on=date(2026, 1, 1), due_day=15)
     for published in (utc(2026, 1, 10), utc(2026, 2, 20)):

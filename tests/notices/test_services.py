@@ -4,11 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.audit import AuditEntry
 from app.notices import queries, services
-from app.notices.models import Notice
-from app.notices.workflow import NoticeState, Step
+from app.notices.models import Notice, NoticeChange
+from app.notices.workflow import ChangeKind, ChangeState, ChangeStep, NoticeState, Step
 from tests.notices.conftest import NOW, PDF, SCHEME, notice_input
 
 
@@ -163,37 +164,166 @@ def test_submitting_with_a_publish_at_that_has_passed_is_refused(session, draft,
         services.take_step(session, staff["bureau_editor"], notice, Step.SUBMIT, now=NOW + timedelta(hours=2))
 
 
-def test_a_correction_needs_a_note_keeps_the_old_text_and_counts_the_revision(session, draft, publish, staff):
+def _public_summary(session, notice) -> str:
+    session.expire_all()
+    return queries.public_notice(session, notice.id, NOW + timedelta(days=2)).summary_zh_hans
+
+
+def test_a_correction_is_not_public_until_a_reviewer_approves_it(session, draft, publish, staff):
     notice = publish(draft())
-    changed = notice_input(notice, summaries={"zh_hans": "优良天数比例为93.3%。"})
+    changed = notice_input(notice, summaries={"zh_hans": "优良天数比例为93.3%。"}, titles={"zh_hans": "更正后的标题"})
     with pytest.raises(services.NoticeError, match="更正"):
         services.update_notice(session, staff["bureau_editor"], notice, changed, now=NOW)
-    services.update_notice(session, staff["bureau_editor"], notice, changed, correction_note="优良天数比例计算有误，更正为93.3%",
-                           now=NOW + timedelta(days=1))
+    change = services.update_notice(session, staff["bureau_editor"], notice, changed,
+                                    correction_note="优良天数比例计算有误，更正为93.3%", now=NOW + timedelta(days=1))
     session.commit()
-    assert notice.revision == 2 and notice.summary_zh_hans == "优良天数比例为93.3%。"
+    assert change.state == ChangeState.SUBMITTED and change.kind == ChangeKind.CORRECTION
+    assert _public_summary(session, notice) == "全市空气质量优良天数比例为92.3%。" and notice.revision == 1
+    assert session.scalars(queries.public_list(session, NOW, queries.Filters(q="更正后的标题"))).all() == []
+    assert [e.step for e in notice.events if e.public] == ["approve"]
+    assert notice.events[-1].step == "correct_submit" and actions(session, "notices.correction_submit")
+    assert not actions(session, "notices.correct")
+    services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=NOW + timedelta(days=1))
+    session.commit()
+    assert notice.revision == 2 and _public_summary(session, notice) == "优良天数比例为93.3%。"
     assert notice.state == NoticeState.PUBLISHED and notice.index_number == "eeb/2026-00001"
+    assert change.state == ChangeState.APPROVED and change.reviewer_id == staff["reviewer"].id
     [old] = notice.revisions
     assert old.number == 1 and old.summary_zh_hans == "全市空气质量优良天数比例为92.3%。"
-    assert old.note == "优良天数比例计算有误，更正为93.3%"
+    assert old.note == "优良天数比例计算有误，更正为93.3%" and old.actor_id == staff["bureau_editor"].id
     assert [e.step for e in notice.events if e.public] == ["approve", "correct"]
-    assert actions(session, "notices.correct")
+    assert session.scalars(queries.public_list(session, NOW, queries.Filters(q="更正后的标题"))).all() == [notice]
+    assert actions(session, "notices.correct")[0].actor_id == staff["reviewer"].id
+    assert actions(session, "notices.correction_approve")
 
 
-def test_withdrawal_needs_a_reason_leaves_a_public_stub_and_nothing_is_deleted(session, draft, publish, staff):
+def test_the_author_of_a_change_cannot_approve_it(session, draft, publish, staff):
+    notice = publish(draft())
+    staff["admin"].bureau_id = notice.bureau_id
+    change = services.update_notice(session, staff["admin"], notice, notice_input(notice, titles={"zh_hans": "新"}),
+                                    correction_note="标题有误", now=NOW)
+    with pytest.raises(services.NoticeError) as error:
+        services.decide_change(session, staff["admin"], change, ChangeStep.APPROVE, now=NOW)
+    assert error.value.refused == "notices.self_review_denied"
+    with pytest.raises(services.NoticeError) as error:
+        services.decide_change(session, staff["admin"], change, ChangeStep.RETURN, comment="x", now=NOW)
+    assert error.value.refused == "notices.self_review_denied"
+    assert change.state == ChangeState.SUBMITTED and notice.title_zh_hans != "新"
+
+
+def test_the_database_refuses_a_change_approved_by_its_author(session, draft, publish, staff):
+    notice = publish(draft())
+    change = services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="有误", now=NOW)
+    session.commit()
+    change.state, change.reviewer_id = ChangeState.APPROVED.value, change.author_id
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+
+
+@pytest.mark.parametrize("role", ["bureau_editor", "other_editor", "tip_handler"])
+def test_editors_cannot_approve_or_return_a_change(session, draft, publish, staff, role):
+    notice = publish(draft())
+    change = services.take_step(session, staff["admin"], notice, Step.WITHDRAW, comment="有误", now=NOW)
+    for step in (ChangeStep.APPROVE, ChangeStep.RETURN):
+        with pytest.raises(services.NoticeError) as error:
+            services.decide_change(session, staff[role], change, step, comment="x", now=NOW)
+        assert error.value.refused == "notices.review_denied"
+    assert notice.state == NoticeState.PUBLISHED
+
+
+@pytest.mark.parametrize("role", ["other_editor", "reviewer", "tip_handler"])
+def test_only_the_bureau_asks_for_or_cancels_a_change(session, draft, publish, staff, role):
+    notice = publish(draft())
+    with pytest.raises(services.NoticeError) as error:
+        services.take_step(session, staff[role], notice, Step.WITHDRAW, comment="有误", now=NOW)
+    assert error.value.refused == "notices.step_denied"
+    with pytest.raises(services.NoticeError) as error:
+        services.update_notice(session, staff[role], notice, notice_input(notice), correction_note="x", now=NOW)
+    assert error.value.refused == "notices.edit_denied"
+    change = services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="有误", now=NOW)
+    with pytest.raises(services.NoticeError) as error:
+        services.decide_change(session, staff[role], change, ChangeStep.CANCEL, now=NOW)
+    assert error.value.refused == "notices.step_denied"
+
+
+def test_a_withdrawal_needs_a_reason_and_is_not_public_until_approved(session, draft, publish, staff):
     notice = publish(draft())
     with pytest.raises(services.NoticeError, match="撤回理由"):
         services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, now=NOW)
-    services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="数据来源有误，将重新发布", now=NOW)
+    change = services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="数据来源有误，将重新发布",
+                                now=NOW)
+    session.commit()
+    assert notice.state == NoticeState.PUBLISHED and notice.withdrawn_reason == ""
+    assert session.scalars(queries.public_list(session, NOW, queries.Filters(q="优良天数"))).all() == [notice]
+    assert actions(session, "notices.withdrawal_submit") and not actions(session, "notices.withdraw")
+    with pytest.raises(services.NoticeError) as error:
+        services.decide_change(session, staff["bureau_editor"], change, ChangeStep.APPROVE, now=NOW)
+    assert error.value.refused == "notices.review_denied"
+    services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=NOW)
     session.commit()
     assert notice.state == NoticeState.WITHDRAWN and notice.withdrawn_reason == "数据来源有误，将重新发布"
     assert queries.public_notice(session, notice.id, NOW) is notice
+    assert [e.step for e in notice.events if e.public] == ["approve", "withdraw"]
+    assert actions(session, "notices.withdraw")[0].actor_id == staff["reviewer"].id
 
     def found(q):
         return session.scalars(queries.public_list(session, NOW, queries.Filters(q=q))).all()
     assert found("空气质量月报") == [notice] and found("优良天数") == []  # the stub's title only
     with pytest.raises(services.NoticeError):
         services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice), correction_note="x")
+
+
+def test_a_returned_correction_goes_back_with_the_reason_and_can_be_revised(session, draft, publish, staff):
+    notice = publish(draft())
+    change = services.update_notice(session, staff["bureau_editor"], notice,
+                                    notice_input(notice, summaries={"zh_hans": "第一稿"}), correction_note="更正摘要", now=NOW)
+    with pytest.raises(services.NoticeError, match="需要修改"):
+        services.decide_change(session, staff["reviewer"], change, ChangeStep.RETURN, now=NOW)
+    services.decide_change(session, staff["reviewer"], change, ChangeStep.RETURN, comment="数字仍有误", now=NOW)
+    session.commit()
+    assert change.state == ChangeState.RETURNED and change.review_comment == "数字仍有误"
+    assert notice.events[-1].step == "correct_return" and notice.events[-1].note == "数字仍有误"
+    assert actions(session, "notices.correction_return")
+    assert _public_summary(session, notice) == "全市空气质量优良天数比例为92.3%。"
+    with pytest.raises(services.NoticeError):  # a returned change is revised, not approved as it was
+        services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=NOW)
+    again = services.update_notice(session, staff["bureau_editor"], notice,
+                                   notice_input(notice, summaries={"zh_hans": "第二稿"}), correction_note="更正摘要数字",
+                                   now=NOW)
+    assert again is change and change.state == ChangeState.SUBMITTED
+    services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=NOW)
+    session.commit()
+    assert _public_summary(session, notice) == "第二稿" and notice.revisions[0].note == "更正摘要数字"
+
+
+def test_a_returned_withdrawal_can_be_cancelled_and_the_notice_stays(session, draft, publish, staff):
+    notice = publish(draft())
+    change = services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="有误", now=NOW)
+    services.decide_change(session, staff["reviewer"], change, ChangeStep.RETURN, comment="理由不充分", now=NOW)
+    assert notice.events[-1].step == "withdraw_return"
+    services.decide_change(session, staff["bureau_editor"], change, ChangeStep.CANCEL, now=NOW)
+    session.commit()
+    assert change.state == ChangeState.CANCELLED and notice.state == NoticeState.PUBLISHED
+    assert notice.open_change is None and actions(session, "notices.withdrawal_cancel")
+    with pytest.raises(services.NoticeError):
+        services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=NOW)
+
+
+def test_one_change_at_a_time(session, draft, publish, staff):
+    notice = publish(draft())
+    services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice), correction_note="更正", now=NOW)
+    with pytest.raises(services.NoticeError, match="更正"):
+        services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="有误", now=NOW)
+    with pytest.raises(services.NoticeError):
+        services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice), correction_note="再更正",
+                               now=NOW)
+    session.commit()
+    session.add(NoticeChange(notice=notice, kind="withdrawal", state="submitted", note="绕过服务",
+                             author_id=staff["bureau_editor"].id, created_at=NOW, updated_at=NOW))
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
 
 
 def test_attachments_are_checked_by_content_and_size(session, draft, staff, tmp_path):
@@ -246,11 +376,9 @@ def test_search_finds_chinese_substrings_of_every_length(session, draft, publish
     assert bool(results) is found
 
 
-def test_search_follows_corrections(session, draft, publish, staff):
+def test_search_follows_corrections(session, draft, publish, correct):
     notice = publish(draft())
-    services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice, titles={"zh_hans": "水质月报"}),
-                           correction_note="标题有误", now=NOW)
-    session.commit()
+    correct(notice, notice_input(notice, titles={"zh_hans": "水质月报"}), "标题有误")
     assert session.scalars(queries.public_list(session, NOW, queries.Filters(q="水质月报"))).all() == [notice]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.audit import AuditEntry
 from app.db_types import utcnow
 from app.notices import services
-from app.notices.models import Notice
+from app.notices.models import Notice, NoticeChange
 from app.notices.workflow import NoticeState, Step
 from tests.notices.conftest import PDF, SCHEME
 
@@ -119,21 +119,18 @@ def test_drafts_scheduled_and_unknown_notices_are_not_public(client, session, dr
     assert client.get("/notices/999999").status_code == 404
 
 
-def test_a_withdrawn_notice_is_a_stub_with_its_reason(client, session, published, staff):
+def test_a_withdrawn_notice_is_a_stub_with_its_reason(client, session, published, withdraw):
     notice = published()
-    services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="数据有误")
-    session.commit()
+    withdraw(notice, "数据有误", now=utcnow())
     html = client.get(f"/notices/{notice.id}").get_data(as_text=True)
     assert "数据有误" in html and "监测结果" not in html and "已撤回" in html
 
 
-def test_a_correction_shows_its_note_and_the_earlier_version(client, session, published, staff):
+def test_a_correction_shows_its_note_and_the_earlier_version(client, session, published, correct):
     from tests.notices.conftest import notice_input
 
     notice = published()
-    services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice, summaries={"zh_hans": "改后"}),
-                           correction_note="比例有误")
-    session.commit()
+    correct(notice, notice_input(notice, summaries={"zh_hans": "改后"}), "比例有误", now=utcnow())
     html = client.get(f"/notices/{notice.id}?lang=zh_Hans").get_data(as_text=True)
     assert "更正" in html and "比例有误" in html and "全市空气质量优良天数比例为92.3%。" in html and "改后" in html
 
@@ -208,12 +205,11 @@ def test_an_empty_feed_is_still_valid(client, city):
     _check_atom(client.get("/notices/feed.atom").data)
 
 
-def test_the_sitemap_lists_the_sections_and_every_published_notice(client, session, draft, published, staff):
+def test_the_sitemap_lists_the_sections_and_every_published_notice(client, session, draft, published, withdraw):
     shown = published()
     hidden = draft(title="草稿")
     withdrawn = published(title="撤回的")
-    services.take_step(session, staff["bureau_editor"], withdrawn, Step.WITHDRAW, comment="有误")
-    session.commit()
+    withdraw(withdrawn, "有误", now=utcnow())
     response = client.get("/sitemap.xml")
     root = ET.fromstring(response.data)
     locations = [loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
@@ -342,7 +338,7 @@ def test_a_correction_without_a_note_is_refused_with_422(client, auth, csrf, ses
     response = _form(client, csrf, url, category_id=city.air.id, bureau_id=city.home.id, correction_note="标题有误")
     assert response.status_code == 303
     session.expire_all()
-    assert session.get(Notice, notice.id).revision == 2
+    assert session.get(Notice, notice.id).revision == 1  # submitted for review, not yet live
 
 
 def test_attachment_upload_by_content_through_the_page(client, auth, csrf, session, draft):
@@ -388,3 +384,78 @@ def test_admins_manage_categories_with_bad_input_refused(client, auth, csrf, ses
                            data={"csrf_token": token, "code": "quality", "name_zh_hans": "环境质量",
                                  "parent_id": city.air.id, "active": "y"})
     assert response.status_code == 422
+
+
+def _public_html(client, notice) -> str:
+    return client.get(f"/notices/{notice.id}?lang=zh_Hans").get_data(as_text=True)
+
+
+def test_a_correction_through_the_pages_goes_live_only_when_another_reviewer_approves(client, auth, csrf, session,
+                                                                                     published, city, staff):
+    notice = published()
+    auth.login("editor")
+    response = _form(client, csrf, f"/admin/notices/{notice.id}/edit", category_id=city.air.id,
+                     bureau_id=city.home.id, summary_zh_hans="更正后的摘要", correction_note="摘要有误")
+    assert response.status_code == 303
+    change = session.scalar(select(NoticeChange))
+    page = client.get(f"/admin/notices/{notice.id}?lang=zh_Hans").get_data(as_text=True)
+    assert "更正后的摘要" in page and "摘要有误" in page and f"/changes/{change.id}/approve" not in page
+    assert "更正后的摘要" not in _public_html(client, notice)
+    # The editor cannot approve, even by posting the form by hand: refused and audited.
+    token = csrf.token(client, f"/admin/notices/{notice.id}")
+    assert client.post(f"/admin/notices/changes/{change.id}/approve", data={"csrf_token": token}).status_code == 303
+    assert denied(session, "notices.review_denied") and "更正后的摘要" not in _public_html(client, notice)
+    auth.logout()
+    auth.login("reviewer")
+    listed = client.get("/admin/notices/?state=change", headers=HX).get_data(as_text=True)
+    assert f"/admin/notices/{notice.id}" in listed
+    page = client.get(f"/admin/notices/{notice.id}?lang=zh_Hans").get_data(as_text=True)
+    assert f"/changes/{change.id}/approve" in page and "批准此变更" in page
+    token = csrf.token(client, f"/admin/notices/{notice.id}")
+    assert client.post(f"/admin/notices/changes/{change.id}/approve", data={"csrf_token": token}).status_code == 303
+    html = _public_html(client, notice)
+    assert "更正后的摘要" in html and "摘要有误" in html
+    assert client.post(f"/admin/notices/changes/{change.id}/bogus", data={"csrf_token": token}).status_code == 400
+    assert client.post(f"/admin/notices/changes/{change.id}/approve", data={}).status_code == 400
+
+
+def test_the_author_of_a_change_gets_no_approve_button_and_is_refused(client, auth, csrf, session, published):
+    notice = published()
+    auth.login("admin")
+    token = csrf.token(client, f"/admin/notices/{notice.id}")
+    client.post(f"/admin/notices/{notice.id}/step/withdraw", data={"csrf_token": token, "comment": "数据有误"})
+    change = session.scalar(select(NoticeChange))
+    page = client.get(f"/admin/notices/{notice.id}?lang=zh_Hans").get_data(as_text=True)
+    assert "数据有误" in page and f"/changes/{change.id}/approve" not in page
+    assert f"/changes/{change.id}/cancel" in page
+    response = client.post(f"/admin/notices/changes/{change.id}/approve?lang=zh_Hans", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "您提出了这项变更" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Notice, notice.id).state == NoticeState.PUBLISHED
+    assert denied(session, "notices.self_review_denied")
+    assert "监测结果" in _public_html(client, notice)
+
+
+def test_a_withdrawal_returned_through_the_pages_shows_the_reason_and_the_notice_stays(client, auth, csrf, session,
+                                                                                      published):
+    notice = published()
+    auth.login("editor")
+    token = csrf.token(client, f"/admin/notices/{notice.id}")
+    client.post(f"/admin/notices/{notice.id}/step/withdraw", data={"csrf_token": token, "comment": "数据有误"})
+    change = session.scalar(select(NoticeChange))
+    auth.logout()
+    auth.login("reviewer")
+    token = csrf.token(client, f"/admin/notices/{notice.id}")
+    client.post(f"/admin/notices/changes/{change.id}/return", data={"csrf_token": token, "comment": "请说明哪项数据"})
+    auth.logout()
+    auth.login("editor")
+    page = client.get(f"/admin/notices/{notice.id}?lang=zh_Hans").get_data(as_text=True)
+    assert "请说明哪项数据" in page and "取消此变更" in page
+    html = _public_html(client, notice)
+    assert "监测结果" in html and "已撤回" not in html
+    token = csrf.token(client, f"/admin/notices/{notice.id}")
+    client.post(f"/admin/notices/{notice.id}/step/withdraw", data={"csrf_token": token, "comment": "第3项数据有误"})
+    session.expire_all()
+    assert session.get(NoticeChange, change.id).state == "submitted"
+    assert session.get(NoticeChange, change.id).note == "第3项数据有误"

@@ -4,8 +4,10 @@ import itertools
 import pytest
 
 from app.notices.text import excerpt, has_markup, highlight, index_number, render_markdown
-from app.notices.workflow import (STATE_TITLES, STEP_TITLES, TRANSITIONS, NoticeState, Step, TransitionError,
-                                  allowed_steps, next_state)
+from app.notices.workflow import (CHANGE_EVENTS, CHANGE_REVIEW_STEPS, CHANGE_STEPS, CHANGE_TRANSITIONS, EVENT_TITLES,
+                                  STATE_TITLES, STEP_TITLES, TRANSITIONS, ChangeKind, ChangeState, ChangeStep,
+                                  NoticeState, Step, TransitionError, allowed_change_steps, allowed_steps,
+                                  next_change_state, next_state)
 
 EXPECTED = {
     (NoticeState.DRAFT, Step.SUBMIT): NoticeState.SUBMITTED,
@@ -101,3 +103,36 @@ def test_excerpt_centres_on_the_match_and_drops_markdown():
 def test_index_number_follows_the_scheme():
     assert index_number("{bureau_code}/{year}-{seq:05d}", bureau_code="eeb", year=2026, seq=7) == "eeb/2026-00007"
     assert index_number("YX-{year}-{bureau_code}-{seq}", bureau_code="water", year=2025, seq=12) == "YX-2025-water-12"
+
+
+CHANGE_EXPECTED = {
+    (ChangeState.SUBMITTED, ChangeStep.APPROVE): ChangeState.APPROVED,
+    (ChangeState.SUBMITTED, ChangeStep.RETURN): ChangeState.RETURNED,
+    (ChangeState.RETURNED, ChangeStep.RESUBMIT): ChangeState.SUBMITTED,
+    (ChangeState.SUBMITTED, ChangeStep.CANCEL): ChangeState.CANCELLED,
+    (ChangeState.RETURNED, ChangeStep.CANCEL): ChangeState.CANCELLED,
+}
+
+
+@pytest.mark.parametrize("state, step", list(itertools.product(ChangeState, ChangeStep)))
+def test_every_change_state_and_step_pair_is_allowed_exactly_as_the_table_says(state, step):
+    if (state, step) in CHANGE_EXPECTED:
+        assert next_change_state(state, step) == CHANGE_EXPECTED[(state, step)]
+    else:
+        with pytest.raises(TransitionError):
+            next_change_state(state, step)
+
+
+def test_a_change_goes_live_only_through_a_reviewers_approval():
+    assert CHANGE_TRANSITIONS == CHANGE_EXPECTED
+    assert [s for (_state, s), target in CHANGE_TRANSITIONS.items() if target == ChangeState.APPROVED] == \
+        [ChangeStep.APPROVE]
+    assert ChangeStep.APPROVE in CHANGE_REVIEW_STEPS and ChangeStep.RETURN in CHANGE_REVIEW_STEPS
+    assert allowed_change_steps(ChangeState.APPROVED) == [] and allowed_change_steps(ChangeState.CANCELLED) == []
+    assert {k.notice_step for k in ChangeKind} == CHANGE_STEPS == {Step.CORRECT, Step.WITHDRAW}
+
+
+def test_every_change_history_entry_fits_its_column_and_has_a_title(app):
+    assert all(len(step) <= 16 and step in EVENT_TITLES for step in CHANGE_EVENTS.values())
+    assert all(str(k.title) for k in ChangeKind) and all(str(s.title) for s in ChangeState)
+    assert all(str(s.title) for s in ChangeStep)

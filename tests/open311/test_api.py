@@ -298,8 +298,7 @@ def test_a_media_url_is_kept_as_an_internal_note_and_never_fetched(client, sessi
     ({"lat": None, "long": None, "address_string": None}, 400, "Give lat and long, or address_string."),
     ({"lat": "north", "address_string": None}, 400, "lat must be a decimal number."),
     ({"lat": "0", "long": "0"}, 400, "lat: This point is outside the city."),
-    ({"description": "脏"}, 400, "description: Describe the problem in 5 to 3000 characters."),
-    ({"description": "     "}, 400, "description: Describe the problem."),
+    ({"description": "污" * 4001}, 400, "description: Describe the problem in at most 4000 characters."),
     ({"attribute[subtype]": "water"}, 400, "attribute[subtype] must be one of the listed values."),
     ({"attribute[district]": "atlantis"}, 400, "attribute[district] must be one of the listed values."),
     ({"phone": "call me", "first_name": "雷"}, 400, "phone: Enter a phone number of digits only."),
@@ -312,8 +311,16 @@ def test_bad_requests_get_the_standard_error_and_save_nothing(client, session, c
     assert tip_count(session) == 0 and session.scalar(select(func.count(ApiRequest.id))) == 0
 
 
+@pytest.mark.parametrize("description", [None, "", "脏", "污" * 4000])
+def test_the_description_is_optional_and_may_have_4000_characters(client, session, city, api_key, description):
+    response = post_request(client, api_key[1], description=description)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    [tip] = session.scalars(select(Tip)).all()
+    assert tip.description == (description or "")
+
+
 def test_errors_come_in_the_requested_language(client, city, api_key):
-    response = post_request(client, api_key[1], description="脏", locale="zh_Hans")
+    response = post_request(client, api_key[1], description="污" * 4001, locale="zh_Hans")
     assert error_of(response, "json")[1].startswith("description: ")
     assert "Describe" not in error_of(response, "json")[1]
 
@@ -514,6 +521,53 @@ def test_updates_in_xml_and_the_status_after_each(client, session, staff, report
     assert [u.findtext("status") for u in updates] == ["open", "closed"]
     assert [c.tag for c in updates[0]] == ["update_id", "service_request_id", "status", "updated_datetime",
                                           "description", "media_url"]
+
+
+def test_a_merge_closes_the_request_in_its_update(client, session, staff, report):
+    tip, _ = report()
+    into, _ = report(description="另一份关于同一化工厂的举报")
+    tips.merge_tip(session, staff["admin"], tip, into, tips.Rules())
+    session.commit()
+    body = as_json(client.get(f"{V2}/servicerequestupdates.json"))
+    mine = [u for u in body if u["service_request_id"] == tip.public_number]
+    assert [u["status"] for u in mine] == ["open", "closed"]
+    assert mine[-1]["description"].startswith("Handled together with another report")
+
+
+def test_publishing_a_closed_case_on_the_exposure_board_keeps_it_closed(client, session, staff, report):
+    tip, _ = report()
+    rules = tips.Rules()
+    for step, values in ((Step.ACCEPT, {}), (Step.ASSIGN, {"bureau": tip.bureau}), (Step.INVESTIGATE, {}),
+                         (Step.CONCLUDE, {"findings": "属实", "reply": "已整改"}), (Step.CLOSE, {})):
+        tips.take_step(session, staff["admin"], tip, step, rules, **values)
+    tips.publish_exposure(session, staff["admin"], tip, "化工厂夜间排放", "已责令整改")
+    session.commit()
+    body = as_json(client.get(f"{V2}/servicerequestupdates.json"))
+    assert [u["status"] for u in body] == ["open"] * 5 + ["closed", "closed"]
+    assert body[-1]["description"] == "Published on the exposure board"
+
+
+def test_the_newest_updates_are_not_cut_off_and_older_ones_come_by_page(client, session, staff, report):
+    tip, _ = report()
+    base = utcnow() - timedelta(days=1)
+    for index, event in enumerate(tip.events):
+        event.at = base
+    for minutes in range(1, 6):  # five more public entries, one a minute
+        tips.add_public_comment(session, tip, f"第{minutes}条", actor=staff["admin"], public=True).at = \
+            base + timedelta(minutes=minutes)
+    session.commit()
+    newest = as_json(client.get(f"{V2}/servicerequestupdates.json?page_size=2"))
+    assert [u["description"] for u in newest] == ["Comment from the public: 第4条", "Comment from the public: 第5条"]
+    before = as_json(client.get(f"{V2}/servicerequestupdates.json?page_size=2&page=2"))
+    assert [u["description"] for u in before] == ["Comment from the public: 第2条", "Comment from the public: 第3条"]
+    last = as_json(client.get(f"{V2}/servicerequestupdates.json?page_size=2&page=3"))
+    assert [u["description"] for u in last] == ["Report received", "Comment from the public: 第1条"]
+    assert as_json(client.get(f"{V2}/servicerequestupdates.json?page_size=2&page=4")) == []
+    end = (base + timedelta(minutes=3, seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = (base - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    window = as_json(client.get(f"{V2}/servicerequestupdates.json?page_size=2&start_date={start}&end_date={end}"))
+    assert [u["description"] for u in window] == ["Comment from the public: 第2条", "Comment from the public: 第3条"]
+    assert client.get(f"{V2}/servicerequestupdates.json?page_size=1001").status_code == 400
 
 
 def test_updates_take_a_date_window(client, session, report):

@@ -138,3 +138,19 @@ def test_coordinates_are_rounded_to_about_a_kilometre():
 ])
 def test_addresses_are_cut_to_the_street(address, street):
     assert street_level(address) == street
+
+
+def test_the_status_after_each_entry_is_the_last_status_changing_one_up_to_it():
+    from types import SimpleNamespace
+
+    from app.open311.documents import status_after
+
+    steps = ["submitted", "accept", "assign", "investigate", "conclude", "rated_unsatisfied", "conclude", "close",
+             "exposed", "exposure_withdrawn", "comment"]
+    timeline = [SimpleNamespace(id=i, step=step) for i, step in enumerate(steps, 1)]
+    assert [status_after(timeline, e) for e in timeline] == ["open"] * 7 + ["closed"] * 4
+    merged = [SimpleNamespace(id=1, step="submitted"), SimpleNamespace(id=2, step="merge"),
+              SimpleNamespace(id=3, step="reward")]
+    assert [status_after(merged, e) for e in merged] == ["open", "closed", "closed"]
+    rejected = [SimpleNamespace(id=2, step="reject"), SimpleNamespace(id=1, step="submitted")]  # any order in
+    assert status_after(rejected, rejected[0]) == "closed" and status_after(rejected, rejected[1]) == "open"
