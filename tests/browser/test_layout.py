@@ -125,3 +125,27 @@ def test_an_htmx_filter_announces_its_results_in_a_region_that_stays(phone, page
     assert page.evaluate("window.liveRegion === document.getElementById('live-status')")  # never swapped
     assert_accessible(page)
     assert page_errors == []
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["390 px", "320 px large text"])
+def test_the_tracking_code_stays_on_one_line_and_the_copy_button_copies_it(request, base_url, survey_id, large_text):
+    context = request.getfixturevalue("elder_phone" if large_text else "phone")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    page.goto("/tips/new?lang=en")
+    page.fill("#description", "Black smoke from the chimney every night")
+    page.locator("input[name=categories]").first.check()
+    page.select_option("#district", index=1)
+    page.fill("#address", "No. 1 Test Road")
+    page.check("#consent")
+    page.click("main button[type=submit]")
+    expect(page).to_have_url(re.compile(r"/tips/submitted"))
+    code = page.locator("#tracking-code")
+    line_height = code.evaluate("c => parseFloat(getComputedStyle(c).lineHeight)")
+    assert code.bounding_box()["height"] < 1.5 * line_height  # one line, never broken at a hyphen
+    assert page.evaluate(NO_HORIZONTAL_SCROLL)
+    page.get_by_role("button", name="Copy the code").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    expect(page.locator("#live-status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == code.inner_text()
+    assert_accessible(page)
