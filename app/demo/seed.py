@@ -16,6 +16,7 @@ from app.demo import disclosure, indicators, notices, surveys, tips
 from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
 from app.workdays.models import overrides as calendar_overrides
+from app.org import outlines
 from app.org.models import Bureau, Place, PlaceLevel
 
 CITY = dict(code="yunxi", name_zh_hans="云溪市", name_zh_hant="雲溪市", name_en="Yunxi City",
@@ -75,6 +76,17 @@ def _get_or_create(session, model, code: str, **values):
     return row, False
 
 
+def add_schematic_outlines(session) -> None:
+    """The demo city has no surveyed boundaries: give each district without an outline one tile of the map's box
+    (in district order, four to a row), marked schematic so that the map says what it is."""
+    places = session.scalars(select(Place).where(Place.level == PlaceLevel.DISTRICT.value)
+                             .order_by(Place.sort_order, Place.id)).all()
+    for place, tile in zip(places, outlines.schematic_tiles(current_app.config["TIP_BOUNDS"], len(places))):
+        if not place.outline:
+            place.outline = tile
+    session.flush()
+
+
 def run(session, credentials_file: str, years: int = 3,
         index_scheme: str = "{bureau_code}/{year}-{seq:05d}") -> dict:
     """Create whatever of the demo city is missing; returns what was created (with new passwords)."""
@@ -88,6 +100,7 @@ def run(session, credentials_file: str, years: int = 3,
                                      region=CITY["region"], moisture=CITY["moisture"], population=population,
                                      sort_order=order)
         created["places"] += new
+    add_schematic_outlines(session)
     bureaus = {}
     for code, zh_hans, zh_hant, en in BUREAUS:
         bureaus[code], new = _get_or_create(session, Bureau, code, name_zh_hans=zh_hans, name_zh_hant=zh_hant,

@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, utcnow
@@ -117,6 +117,9 @@ class Place(db.Model):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The district's outline for the public map: a GeoJSON Polygon Feature in longitude/latitude; its
+    # property "schematic": true marks a drawn stand-in, not a surveyed boundary (app/org/outlines.py).
+    outline: Mapped[str | None] = mapped_column(Text)
 
     @property
     def name(self) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.db_types import utcnow
 from app.extensions import db, limiter
 from app.i18n import from_local_input, local_today, site_zone
+from app.org import outlines
 from app.org.queries import districts
 from app.tips import queries, services
 from app.tips.duplicates import Thresholds
@@ -206,10 +207,12 @@ def index():
                                **filters)
     config = current_app.config
     shown = tips[:PUBLIC_PAGE_SIZE]
+    places = districts(db.session)
     return render("tips/index.html", "tips/_list.html", tips=shown, page=page, has_next=len(tips) > PUBLIC_PAGE_SIZE,
                   due=queries.current_due, filters=filters, categories=queries.categories(db.session),
-                  districts=districts(db.session), statuses=PUBLIC_STATUS_TITLES,
-                  points=map_points(shown, config["TIP_BOUNDS"], config["TIP_PUBLIC_COORDINATE_PLACES"]))
+                  districts=places, statuses=PUBLIC_STATUS_TITLES,
+                  points=map_points(shown, config["TIP_BOUNDS"], config["TIP_PUBLIC_COORDINATE_PLACES"]),
+                  outlines=outlines.shapes(places, config["TIP_BOUNDS"]))
 
 
 @bp.get("/stats")

@@ -3,6 +3,7 @@ from flask import request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from app.i18n import HTML_LANG, LOCALE_NAMES, LOCALES, current_locale
+from app.web.nav import current_section
 
 
 def lang_url(locale: str) -> str:
@@ -15,6 +16,17 @@ def lang_url(locale: str) -> str:
         return url_for(endpoint, **view_args, **args)
     except Exception:
         return url_for("web.home", lang=locale)
+
+
+def nav_section(app) -> str | None:
+    """The endpoint of the main-menu entry to mark as the current page (aria-current), at most one."""
+    if request.blueprint and request.blueprint.endswith("admin"):
+        return "admin.index"
+    candidates = {"web.home": url_for("web.home")}
+    for item in app.extensions.get("nav_items", []):
+        if item.in_menu:
+            candidates[item.endpoint] = url_for(item.endpoint)
+    return current_section(request.path, candidates)
 
 
 def init_app(app):
@@ -39,4 +51,5 @@ def init_app(app):
             "site_name": app.config["SITE_NAMES"].get(locale) or app.config["SITE_NAME"],
             "city_name": app.config["CITY_NAMES"].get(locale) or app.config["CITY_NAME"],
             "nav_items": app.extensions.get("nav_items", []),
+            "nav_section": nav_section(app) if request.endpoint else None,
         }

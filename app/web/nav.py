@@ -19,3 +19,18 @@ def add_public(app: Flask, endpoint: str, label, description="", *, in_menu: boo
 
 def add_staff(app: Flask, endpoint: str, label, permission, description="") -> None:
     app.extensions.setdefault("staff_nav_items", []).append(NavItem(endpoint, label, description, permission))
+
+
+def current_section(path: str, candidates: dict[str, str]) -> str | None:
+    """The one menu entry the page at `path` belongs to: the entry whose address is the longest prefix of it.
+
+    `candidates` maps endpoints to their addresses. The home page ("/") is a prefix of everything, so it
+    counts only for itself; otherwise /tips/new (report pollution) and /tips/ (the reports) would both
+    claim the report form, and every page would claim home.
+    """
+    best = None
+    for endpoint, address in candidates.items():
+        matches = path == address if address == "/" else (path == address or path.startswith(address.rstrip("/") + "/"))
+        if matches and (best is None or len(address) > len(candidates[best])):
+            best = endpoint
+    return best

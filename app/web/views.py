@@ -2,7 +2,10 @@
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 
+from app.db_types import utcnow
 from app.extensions import db
+from app.i18n import local_today
+from app.web import home as figures
 from app.web.htmx import safe_next, see_other
 
 bp = Blueprint("web", __name__)
@@ -12,7 +15,14 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 def home():
-    return render_template("home.html")
+    """Where the city stands (compliance, satisfaction and participation, notices, cases, tips), each linking on."""
+    compliance = figures.city_compliance(db.session)
+    year = local_today().year
+    return render_template("home.html", compliance=compliance,
+                           surveyed=figures.survey_figures(db.session, compliance.period if compliance else None),
+                           notices=figures.latest_notices(db.session, utcnow()),
+                           cases=figures.latest_cases(db.session), tip_year=year,
+                           tips=figures.tip_figures(db.session, year))
 
 
 @bp.get("/favicon.ico")

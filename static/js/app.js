@@ -69,3 +69,47 @@ document.addEventListener("change", function (event) {
   }
 });
 document.addEventListener("DOMContentLoaded", applyShownBy);
+
+// A filter form's results were swapped in: say so in the page's persistent live region (a region that is
+// itself swapped out is not announced reliably). The new results may name themselves [data-result-summary].
+document.addEventListener("htmx:afterSettle", function (event) {
+  var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  var live = document.getElementById("live-status");
+  if (!live || !source || source.tagName !== "FORM" || event.detail.requestConfig.verb !== "get") {
+    return;
+  }
+  var target = source.getAttribute("hx-target");
+  var results = target ? document.querySelector(target) : null;
+  var summary = results && results.querySelector("[data-result-summary]");
+  var message = live.getAttribute("data-updated") + (summary ? " " + summary.textContent.trim() : "");
+  // Emptied first, so that the same message said twice is announced twice.
+  live.textContent = "";
+  window.setTimeout(function () {
+    live.textContent = message;
+  }, 100);
+});
+
+// Copy buttons (tracking codes): shown only when the browser can copy; without them the code is selected
+// whole with one click.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!navigator.clipboard) {
+    return;
+  }
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = document.getElementById(button.getAttribute("data-copy")).textContent.trim();
+      navigator.clipboard.writeText(text).then(function () {
+        button.textContent = button.getAttribute("data-copied");
+        var live = document.getElementById("live-status");
+        if (live) {
+          live.textContent = button.getAttribute("data-copied");
+        }
+        window.setTimeout(function () {
+          button.textContent = label;
+        }, 3000);
+      });
+    });
+  });
+});

@@ -32,7 +32,7 @@ def test_citizen_applies_on_a_phone_and_reads_the_answer(browser, base_url, tmp_
     expect(citizen.get_by_role("heading", level=1)).to_have_text("申请已收到")
     expect(citizen.locator("main")).to_contain_text("答复期限")
     assert_accessible(citizen)
-    code = citizen.locator(".tracking-code strong").inner_text()
+    code = citizen.locator("#tracking-code").inner_text()
     number = re.search(r"YSQ-\d{4}-\d{5}", citizen.locator("main").inner_text()).group(0)
 
     staff = browser.new_context(base_url=base_url).new_page()

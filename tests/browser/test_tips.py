@@ -100,7 +100,7 @@ def test_resident_reports_on_a_phone_and_follows_the_report(request, phone, phon
     check(page)
     page.click("main button[type=submit]")
     expect(page).to_have_url(re.compile(r"/tips/submitted"))
-    code = page.locator(".tracking-code strong").inner_text()
+    code = page.locator("#tracking-code").inner_text()
     assert re.fullmatch(r"[2-9A-Z]{4}(-[2-9A-Z]{4}){3}", code)
     check(page)
     page.click("text=Your private status page")
@@ -146,7 +146,7 @@ def test_a_report_is_handled_to_its_end_and_the_reporter_rates_it_on_a_phone(bro
     resident.fill("#address", "Canal behind the market")
     resident.check("#consent")
     resident.click("main button[type=submit]")
-    code = resident.locator(".tracking-code strong").inner_text()
+    code = resident.locator("#tracking-code").inner_text()
 
     office = browser.new_context(base_url=base_url).new_page()
     sign_in(office, "admin")

@@ -88,7 +88,7 @@ def test_a_report_is_stored_and_its_tracking_code_is_shown_only_once(client, csr
                            longitude=str(LONGITUDE))
     assert response.status_code == 303 and response.headers["Location"] == "/tips/submitted"
     html = client.get("/tips/submitted").get_data(as_text=True)
-    code = re.search(r'class="tracking-code"><strong>([0-9A-Z-]{19})</strong>', html).group(1)
+    code = re.search(r'<code id="tracking-code"[^>]*>([0-9A-Z-]{19})</code>', html).group(1)
     assert f"/tips/track/{code}" in html
     again = client.get("/tips/submitted")
     assert again.status_code == 302 and again.headers["Location"] == "/tips/track"
