@@ -250,3 +250,28 @@ def test_overview_explains_when_nothing_is_set_up_yet(client):
     assert response.status_code == 200
     assert "have not been set up yet" in response.get_data(as_text=True)
     assert client.get("/indicators/?period=2025").status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    "/indicators/?format=pdf", "/indicators/?format=", "/indicators/?format=csv&format=pdf",
+    "/indicators/districts?format=pdf", "/indicators/report?format=pdf", "/indicators/2?format=pdf",
+])
+def test_unknown_download_format_is_a_clear_400_not_a_500(client, world, url):
+    response = client.get(url + "&lang=en")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Unknown download format" in body and ("CSV / XLSX" in body or "DOCX" in body or "no download" in body)
+
+
+ODD_QUERIES = ("period=2025-13", "period=２０２５", "period=2025&period=x", "period=0001", "period=2025-Q9",
+               "period=%00", "place=nowhere", "place=", "domain=<script>", "status=zzz", "property=99", "format=CSV",
+               "place=hills&period=2025-Q3", "period=2018", "format=csv&format=pdf")
+
+
+@pytest.mark.parametrize("path", ["/indicators/", "/indicators/districts", "/indicators/report", "/indicators/2",
+                                  "/api/v1/indicators", "/api/v1/districts/compliance"])
+def test_odd_query_parameters_never_give_a_server_error(client, world, path):
+    for query in ODD_QUERIES:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(f"{path}?{query}", headers=headers)
+            assert response.status_code in (200, 400, 404), (query, headers, response.status_code)
