@@ -54,7 +54,7 @@ def overview(result, place, indicators, fmt: str) -> Response:
 
 def districts(rows, period: str, fmt: str) -> Response:
     header = [_("Rank"), _("District"), _("Met"), _("Applicable"), _("Compliance rate"), _("Failing indicators")]
-    data = [[row["rank"], row["place"].name, row["met"], row["applicable"],
+    data = [[row["rank"] or "—", row["place"].name, row["met"], row["applicable"],
              round(row["rate"] * 100, 1) if row["rate"] is not None else "",
              "、".join(f"{i.code} {i.name}" for i in row["failing"])] for row in rows]
     return _download(f"district-compliance-{period}", header, data, fmt)

@@ -25,6 +25,17 @@ def reported_periods(session) -> list[str]:
                                 .distinct().order_by(IndicatorValue.period.desc())))
 
 
+def city_reported_indicators(session, city_id: int) -> dict[str, set[int]]:
+    """For each period, the indicators with at least one approved value at the city."""
+    reported: dict[str, set[int]] = {}
+    rows = session.execute(select(IndicatorValue.period, IndicatorMeasure.indicator_id).distinct()
+                           .join(IndicatorMeasure, IndicatorMeasure.id == IndicatorValue.measure_id)
+                           .where(IndicatorValue.place_id == city_id, IndicatorValue.state == ValueState.APPROVED))
+    for period, indicator_id in rows:
+        reported.setdefault(period, set()).add(indicator_id)
+    return reported
+
+
 def catalogue_indicators(session, catalogue) -> list[Indicator]:
     """Every indicator of a catalogue in table order, with what the pages show about it loaded at once."""
     return list(session.scalars(
@@ -118,9 +129,18 @@ class Compliance:
         return sum(1 for i in self.applicable(place)
                    if self.statuses[(i.id, place.id)].status == status and (not binding_only or i.property_type == "binding"))
 
+    def judged(self, place, *, binding_only: bool = False) -> int:
+        """Applicable indicators with a verdict (met or not met), i.e. not awaiting assessment."""
+        return (self.count(place, Status.MET, binding_only=binding_only)
+                + self.count(place, Status.NOT_MET, binding_only=binding_only))
+
     def rate(self, place, *, binding_only: bool = False) -> float | None:
+        """Met ÷ applicable; None (shown as "—") when nothing is applicable or nothing has been judged yet,
+        so that a period where everything awaits assessment does not read as 0 % met."""
         pool = [i for i in self.applicable(place) if not binding_only or i.property_type == "binding"]
-        return self.count(place, Status.MET, binding_only=binding_only) / len(pool) if pool else None
+        if not pool or not self.judged(place, binding_only=binding_only):
+            return None
+        return self.count(place, Status.MET, binding_only=binding_only) / len(pool)
 
     def failing(self, place) -> list[Indicator]:
         return [i for i in self.applicable(place) if self.statuses[(i.id, place.id)].status == Status.NOT_MET]
@@ -152,18 +172,18 @@ def compliance(session, catalogue, period: str, places, indicators=None) -> Comp
 
 
 def district_ranking(result: Compliance, districts) -> list[dict]:
-    """One row per district: met, applicable, rate, rank (1 = best) and the failing indicators."""
+    """One row per district: met, applicable, rate, rank (1 = best) and the failing indicators.
+
+    A district with nothing judged yet has no rate and no rank (None, shown as "—") and comes last."""
     rows = []
     for place in districts:
-        applicable = len(result.applicable(place))
-        met = result.count(place, Status.MET)
-        rows.append({"place": place, "met": met, "applicable": applicable,
-                     "pending": result.count(place, Status.PENDING),
-                     "rate": met / applicable if applicable else None, "failing": result.failing(place)})
-    ordered = sorted(rows, key=lambda r: -(r["rate"] or 0))
+        rows.append({"place": place, "met": result.count(place, Status.MET),
+                     "applicable": len(result.applicable(place)), "pending": result.count(place, Status.PENDING),
+                     "rate": result.rate(place), "failing": result.failing(place)})
+    ranked = [row["rate"] for row in rows if row["rate"] is not None]
     for row in rows:
-        row["rank"] = 1 + sum(1 for other in ordered if (other["rate"] or 0) > (row["rate"] or 0))
-    return sorted(rows, key=lambda r: (r["rank"], r["place"].sort_order))
+        row["rank"] = None if row["rate"] is None else 1 + sum(1 for other in ranked if other > row["rate"])
+    return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["place"].sort_order))
 
 
 def changes(now: Compliance, before: Compliance, place) -> list[tuple[Indicator, Status, Status]]:

@@ -25,6 +25,8 @@ class PlaceReport:
     place: object
     met: int
     applicable: int
+    judged: int
+    pending: int
     rate: float | None
     previous_rate: float | None
     rank: int | None
@@ -55,12 +57,25 @@ def build(judged, catalogue, period: str, city, districts) -> list[PlaceReport]:
         changed = queries.changes(now, before, place)
         sections.append(PlaceReport(
             place=place, met=now.count(place, Status.MET), applicable=len(now.applicable(place)),
+            judged=now.judged(place), pending=now.count(place, Status.PENDING),
             rate=now.rate(place), previous_rate=before.rate(place), rank=ranks.get(place.id),
             shortfalls_by_domain=_shortfalls(now, place),
             newly_met=[i for i, _old, new in changed if new == Status.MET],
             newly_failing=[i for i, _old, new in changed if new == Status.NOT_MET]))
     city_section, district_sections = sections[0], sections[1:]
     return [city_section, *sorted(district_sections, key=lambda s: (s.rank or 999, s.place.sort_order))]
+
+
+def verdict_lines(section: PlaceReport) -> list[str]:
+    """What the report says when a place has no shortfall to list: never "nothing is failing" when
+    nothing has been judged."""
+    if not section.judged:
+        return [_("No indicator has been assessed yet in this period (awaiting assessment: %(pending)d).",
+                  pending=section.pending)] if section.applicable else []
+    lines = [] if section.shortfalls_by_domain else [_("No indicator is failing.")]
+    if section.pending:
+        lines.append(_("Indicators still awaiting assessment: %(pending)d.", pending=section.pending))
+    return lines
 
 
 def _percent(rate) -> str:
@@ -107,8 +122,8 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
         if section.newly_met:
             document.add_paragraph(_("Newly met: %(list)s",
                                      list="、".join(f"{i.code} {i.name}" for i in section.newly_met)))
-        if not section.shortfalls_by_domain:
-            document.add_paragraph(_("No indicator is failing."))
+        for line in verdict_lines(section):
+            document.add_paragraph(line)
         for domain, shortfalls in section.shortfalls_by_domain:
             document.add_heading(domain.name, level=2)
             table = document.add_table(rows=1, cols=6)

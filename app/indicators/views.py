@@ -18,14 +18,26 @@ bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
 
 def chosen_period(snap: cache.Snapshot) -> str:
-    """The period asked for (?period=), else the newest with approved values, else last year."""
+    """The period asked for (?period=), else the newest substantially reported one (periods.default_period),
+    else last year."""
     asked = request.args.get("period", "").strip()
     if asked:
         try:
             return str(parse_period(asked, today=local_today()))
         except PeriodError:
             abort(404)
-    return snap.latest_reported_period() or str(local_today().year - 1)
+    return snap.default_period() or str(local_today().year - 1)
+
+
+def period_note(snap: cache.Snapshot, period: str) -> dict:
+    """What a page says about the completeness of the period it shows: `newer`, a newer period that was
+    passed over for this one because it is not substantially reported (only when no period was asked for),
+    and `shown`, the coverage of the period shown when it is not substantially reported itself."""
+    coverage = snap.coverage()
+    shown = next((c for c in coverage if c.period == period), None)
+    newer = coverage[0] if coverage and coverage[0].period != period and shown is not None else None
+    return {"newer": newer if not request.args.get("period", "").strip() else None,
+            "shown": shown if shown is not None and not shown.substantial else None}
 
 
 class UnknownFormat(Exception):
@@ -114,7 +126,8 @@ def overview():
         ("overview", current_locale(), period, place.id, tuple(sorted(request.args.items(multi=True)))),
         lambda: render_template("indicators/_overview_results.html", period=period, place=place, result=result,
                                 shown=shown, changes=queries.changes(result, before, place), statuses=STATUS_TITLES,
-                                Status=Status, download_args=download_args, **translated_titles()))
+                                Status=Status, download_args=download_args, note=period_note(snap, period),
+                                **translated_titles()))
     return render("indicators/overview.html", "indicators/_prerendered.html", fragment=results,
                   catalogue=catalogue, period=period, periods=snap.reported_periods(), city=city,
                   districts=district_list, place=place, filters=filters, statuses=STATUS_TITLES,
@@ -131,8 +144,10 @@ def district_comparison():
     fmt = download_format("csv", "xlsx")
     if fmt:
         return exports.districts(queries.district_ranking(result, district_list), period, fmt)
-    table = snap.fragment(("districts", current_locale(), period), lambda: render_template(
-        "indicators/_districts_table.html", period=period, rows=queries.district_ranking(result, district_list)))
+    asked = bool(request.args.get("period", "").strip())
+    table = snap.fragment(("districts", current_locale(), period, asked), lambda: render_template(
+        "indicators/_districts_table.html", period=period, rows=queries.district_ranking(result, district_list),
+        note=period_note(snap, period)))
     return render("indicators/districts.html", "indicators/_prerendered.html", fragment=table, catalogue=catalogue,
                   period=period, periods=snap.reported_periods())
 
@@ -150,7 +165,7 @@ def gap_report():
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": f'attachment; filename="gap-report-{period}.docx"'})
     return render("indicators/report.html", catalogue=catalogue, period=period, sections=sections,
-                  periods=snap.reported_periods())
+                  periods=snap.reported_periods(), note=period_note(snap, period), verdict_lines=report.verdict_lines)
 
 
 @bp.get("/<code>")
