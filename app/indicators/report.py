@@ -1,13 +1,14 @@
 """The gap report (差距分析报告): compliance per place, ranked, failing indicators by domain with the gap,
 binding indicators first, and the change since the previous period — as data, a web page and a DOCX."""
 import io
+from decimal import Decimal
 from dataclasses import dataclass
 
 from docx import Document
 from docx.shared import Pt
 from flask_babel import gettext as _
 
-from app.indicators import queries
+from app.indicators import queries, wording
 from app.indicators.periods import parse_period
 from app.indicators.rules import Status
 
@@ -82,24 +83,12 @@ def _percent(rate) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _value_text(value) -> str:
-    if value is None:
-        return _("not reported")
-    if value.numeric_value is not None:
-        return f"{value.numeric_value.normalize()}"
-    if value.state_value:
-        return value.state_value
-    if value.task_completed is not None:
-        return _("task completed") if value.task_completed else _("task not completed")
-    return ""
-
-
 def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) -> bytes:
     """The report as an editable Word document a bureau can file."""
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
     document.add_heading(_("%(city)s indicator gap report, %(period)s", city=city_name, period=period), level=0)
-    document.add_paragraph(f"{catalogue.name_zh_hans} {catalogue.document}".strip())
+    document.add_paragraph(f"{wording.stored(catalogue)} {catalogue.document}".strip())
     ranking = document.add_table(rows=1, cols=4)
     ranking.style = "Table Grid"
     for cell, text in zip(ranking.rows[0].cells, (_("Rank"), _("Place"), _("Met"), _("Compliance rate"))):
@@ -107,25 +96,25 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
     for section in sections:
         row = ranking.add_row().cells
         row[0].text = str(section.rank or "—")
-        row[1].text = section.place.name
+        row[1].text = str(wording.stored(section.place))
         row[2].text = f"{section.met} / {section.applicable}"
         row[3].text = _percent(section.rate)
     for section in sections:
-        document.add_heading(section.place.name, level=1)
+        document.add_heading(str(wording.stored(section.place)), level=1)
         document.add_paragraph(_(
             "%(met)d of %(total)d applicable indicators met, a compliance rate of %(rate)s (previous period: %(previous)s).",
             met=section.met, total=section.applicable, rate=_percent(section.rate),
             previous=_percent(section.previous_rate)))
         if section.newly_failing:
             document.add_paragraph(_("No longer met: %(list)s",
-                                     list="、".join(f"{i.code} {i.name}" for i in section.newly_failing)))
+                                     list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_failing)))
         if section.newly_met:
             document.add_paragraph(_("Newly met: %(list)s",
-                                     list="、".join(f"{i.code} {i.name}" for i in section.newly_met)))
+                                     list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_met)))
         for line in verdict_lines(section):
             document.add_paragraph(line)
         for domain, shortfalls in section.shortfalls_by_domain:
-            document.add_heading(domain.name, level=2)
+            document.add_heading(str(wording.stored(domain)), level=2)
             table = document.add_table(rows=1, cols=6)
             table.style = "Table Grid"
             headers = (_("No."), _("Indicator"), _("Property"), _("Target"), _("Value"), _("Gap"))
@@ -134,12 +123,12 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
             for item in shortfalls:
                 cells = table.add_row().cells
                 cells[0].text = item.measure.code
-                cells[1].text = item.indicator.name if item.measure.name == item.indicator.name else \
-                    f"{item.indicator.name}：{item.measure.name}"
+                cells[1].text = str(wording.stored(item.indicator)) if item.measure.name == item.indicator.name else \
+                    f"{wording.stored(item.indicator)}{_(': ')}{wording.stored(item.measure)}"
                 cells[2].text = str(item.indicator.property_enum.title) if item.indicator.property_enum else "—"
-                cells[3].text = f"{item.measure.target} {item.measure.unit}".strip()
-                cells[4].text = _value_text(item.value)
-                cells[5].text = "" if item.gap is None else f"{item.gap:g}"
+                cells[3].text = str(wording.target(item.measure))
+                cells[4].text = str(wording.value(item.value, item.measure)) or _("not reported")
+                cells[5].text = "" if item.gap is None else str(wording.quantity(Decimal(repr(item.gap)), item.measure.unit))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

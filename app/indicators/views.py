@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.i18n import current_locale, local_today
-from app.indicators import cache, exports, queries, report, services
+from app.indicators import cache, exports, queries, report, services, wording
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
 from app.indicators.periods import PeriodError, parse_period
@@ -15,6 +15,12 @@ from app.web.errors import render_error
 from app.web.htmx import render
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
+
+
+@bp.context_processor
+def wording_context() -> dict:
+    """Targets, values, methods and stored names in the reader's words (app.indicators.wording)."""
+    return {"words": wording}
 
 
 def chosen_period(snap: cache.Snapshot) -> str:

@@ -175,7 +175,7 @@ def test_review_return_without_comment_is_refused(client, auth, csrf, session, w
 def test_gap_report_lists_failing_indicators_with_gap_by_domain(client, world):
     body = client.get("/indicators/report?period=2025&lang=zh_Hans").get_data(as_text=True)
     hills = body.split('id="place-hills"')[1].split("</section>")[0]
-    assert "危险废物利用处置率" in hills and ">8<" in hills.replace(" ", "")
+    assert "危险废物利用处置率" in hills and ">8\xa0%<" in hills.replace(" ", "")  # the gap with its unit
     plain = body.split('id="place-plain"')[1].split("</section>")[0]
     assert "没有未达标的指标" in plain and "新达标： 2 危险废物利用处置率" in plain
 
@@ -189,7 +189,7 @@ def test_gap_report_downloads_as_an_editable_docx(client, world):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "2025" in document.paragraphs[0].text
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert "危险废物利用处置率" in cells and "8" in cells
+    assert "危险废物利用处置率" in cells and "8\xa0%" in cells and "不低于100\xa0%" in cells
     assert "白河县" in text or "白河县" in cells
 
 
