@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from app.i18n import normalize_locale
 from app.indicators.judging import rule_for
-from app.indicators.rules import (AllOfRule, AssignedTaskRule, ComparisonRule, QualitativeRule, RangeRule,
+from app.indicators.rules import (AllOfRule, AssignedTaskRule, ComparisonRule, QualitativeRule, RangeRule, Status,
                                   TrendRule, VariantRule)
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -119,12 +119,6 @@ class Phrase:
 
     def __bool__(self) -> bool:
         return bool(self.segments)
-
-    def __eq__(self, other) -> bool:
-        return str(self) == str(other)
-
-    def __hash__(self) -> int:
-        return hash(str(self))
 
     @property
     def untranslated(self) -> bool:
@@ -291,6 +285,6 @@ def evidence(row, indicator) -> list[Phrase]:
 def gap(judged) -> Phrase:
     """How far an indicator falls short, with the unit of the measure that falls short; empty when met."""
     for measure, evaluation in judged.measures:
-        if evaluation.status == "not_met" and evaluation.gap is not None and evaluation.gap > 0:
+        if evaluation.status == Status.NOT_MET and evaluation.gap is not None and evaluation.gap > 0:
             return quantity(Decimal(repr(evaluation.gap)), measure.unit)
     return Phrase()
