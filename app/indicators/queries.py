@@ -187,12 +187,13 @@ def district_ranking(result: Compliance, districts) -> list[dict]:
 
 
 def changes(now: Compliance, before: Compliance, place) -> list[tuple[Indicator, Status, Status]]:
-    """Indicators whose status at place differs from the previous period's."""
+    """Indicators whose status at place differs from the previous period's; one that merely awaits assessment
+    now (nothing approved yet this period) has not changed, whatever it was before."""
     changed = []
     for indicator in now.indicators:
         old = before.status(indicator, place) if before.covers(place) else None
         new = now.status(indicator, place)
-        if old is not None and old.status != new.status:
+        if old is not None and old.status != new.status and new.status != Status.PENDING:
             changed.append((indicator, old.status, new.status))
     return changed
 
