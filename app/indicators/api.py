@@ -26,6 +26,13 @@ def _in_words(words) -> dict:
     return texts
 
 
+def _coverage(snap, period: str) -> dict | None:
+    """How complete the period is at the city (periods.Coverage), so that a client can tell a sparse period."""
+    found = next((c for c in snap.coverage() if c.period == period), None)
+    return None if found is None else {"reported": found.reported, "applicable": found.applicable,
+                                       "substantial": found.substantial}
+
+
 def _value(value, measure, indicator) -> dict | None:
     if value is None:
         return None
@@ -63,7 +70,8 @@ def indicators():
                           "gap": evaluation.gap, "value": _value(result.value(m, city), m, indicator)}
                          for m, evaluation in judged.measures],
         })
-    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, place=city.code, indicators=items)
+    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, coverage=_coverage(snap, period),
+                   place=city.code, indicators=items)
 
 
 @bp.get("/districts/compliance")
@@ -74,7 +82,7 @@ def district_compliance():
     catalogue = catalogue_or_404(snap, period)
     _city, district_list = places_or_404(snap)
     rows = queries.district_ranking(snap.compliance(catalogue, period), district_list)
-    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, districts=[
+    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, coverage=_coverage(snap, period), districts=[
         {"code": row["place"].code, "name": row["place"].name_zh_hans, "rank": row["rank"], "met": row["met"],
          "applicable": row["applicable"], "pending": row["pending"],
          "rate": round(row["rate"], 4) if row["rate"] is not None else None,

@@ -86,6 +86,7 @@ def test_a_year_with_nothing_judged_shows_dashes_not_zero_percent_or_rank_one(cl
     assert f"{this} is not substantially reported yet: 1 of 6" in table
     data = client.get(f"/api/v1/districts/compliance?period={this}").get_json()
     assert {(d["rank"], d["rate"]) for d in data["districts"]} == {(None, None)}
+    assert data["coverage"] == {"reported": 1, "applicable": 6, "substantial": False}
     overview = client.get(f"/indicators/?period={this}&place=hills&lang=en").get_data(as_text=True)
     assert ">0.0%" not in overview.split('id="indicator-results"')[1]
     assert "Changed since the previous period" not in overview  # not reported yet is no change
