@@ -1,5 +1,7 @@
 """Targets, values and methods in plain words in each language; texts without a translation marked."""
+import csv
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -7,6 +9,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 
 from app.indicators import wording
+from app.indicators.rules import parse_targets, sub_indicator_names
 
 
 def measure(target, unit="%"):
@@ -49,22 +52,25 @@ def test_targets_read_as_plain_words_in_english_and_chinese(in_request, text, un
         assert str(wording.target(measure(text, unit))) == simplified
 
 
-def test_every_demo_target_reads_without_chinese_or_symbols_in_english(in_request):
-    import csv
-    from pathlib import Path
+TABLES = {  # file: (name column, target column)
+    Path(wording.__file__).parent.parent / "demo" / "data" / "catalogue-2019.csv": ("name_zh_hans", "target"),
+    Path(__file__).parent / "data" / "indicators-2019-reconstructed.csv": ("name_zh", "target_expr"),
+}
 
-    from app.indicators.rules import parse_targets, sub_indicator_names
-    path = Path(wording.__file__).parent.parent / "demo" / "data" / "catalogue-2019.csv"
+
+@pytest.mark.parametrize("path", TABLES, ids=lambda path: path.name)
+def test_every_official_target_reads_without_chinese_or_symbols_in_english(in_request, path):
+    name_column, target_column = TABLES[path]
     with open(path, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     with force_locale("en"):
         for r in rows:
-            rules = parse_targets(r["target"], max(1, len(sub_indicator_names(r["name_zh_hans"]))))
+            rules = parse_targets(r[target_column], max(1, len(sub_indicator_names(r[name_column]))))
             units = [u.strip() for u in r["unit"].split(";")] * len(rules)
             for rule, unit in zip(rules, units):
                 words = wording._rule(rule, unit)
-                assert not words.untranslated and not wording._HAN.search(str(words)), (r["code"], str(words))
-                assert not any(sign in str(words) for sign in (">", "<", "=", "~")), (r["code"], str(words))
+                assert not words.untranslated and not wording._HAN.search(str(words)), (r[name_column], str(words))
+                assert not any(sign in str(words) for sign in (">", "<", "=", "~")), (r[name_column], str(words))
 
 
 def test_values_carry_their_unit_and_states_are_words(in_request):
