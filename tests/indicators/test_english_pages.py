@@ -76,6 +76,8 @@ def english(session, staff):
         factories.approved_value(session, ind["6"].measures[0], place, numeric_value=Decimal("86.5"), computed=True,
                                  source="surveys.satisfaction", sample_size=400,
                                  method="抽样调查“年度满意度调查”（问卷 #3）：n=400，95%置信区间 83.1%–89.9%。")
+    for year, number in (("2024", "30"), ("2025", "28.5")):  # two points: a chart, captioned by the untranslated name
+        factories.approved_value(session, ind["4"].measures[0], city, period=year, numeric_value=Decimal(number))
     session.commit()
     return {"city": city, "hills": hills, "ind": ind}
 
@@ -91,6 +93,12 @@ def test_english_pages_show_chinese_only_where_marked_untranslated(client, engli
     assert unmarked_chinese(body) == []
     for notation in (">=", "&gt;=", "(%)", "surveys.satisfaction", "notices.disclosure_rate", "<div> · ", "且"):
         assert notation not in body, notation
+
+
+def test_chart_of_an_untranslated_measure_is_marked_and_has_a_unique_title(client, english):
+    body = client.get("/indicators/4?period=2025&lang=en").get_data(as_text=True)
+    assert "<svg" in body and body.count('id="chart-title-') == 1
+    assert '<title id="chart-title-' in body and 'lang="zh-Hans">单位地区生产总值用水量</title>' in body
 
 
 def test_untranslated_names_carry_lang_and_a_visible_note(client, english):
