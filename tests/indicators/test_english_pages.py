@@ -8,8 +8,10 @@ from html.parser import HTMLParser
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from app.indicators import queries
+from app.indicators.models import IndicatorEvidenceFile, IndicatorValue
 from app.org.models import PlaceLevel
 from tests import factories
 
@@ -76,6 +78,10 @@ def english(session, staff):
         factories.approved_value(session, ind["6"].measures[0], place, numeric_value=Decimal("86.5"), computed=True,
                                  source="surveys.satisfaction", sample_size=400,
                                  method="抽样调查“年度满意度调查”（问卷 #3）：n=400，95%置信区间 83.1%–89.9%。")
+    city_waste = session.scalar(select(IndicatorValue).where(IndicatorValue.measure_id == ind["2"].measures[0].id,
+                                                              IndicatorValue.place_id == city.id))
+    session.add(IndicatorEvidenceFile(value_id=city_waste.id, original_name="危废处置年报.pdf", stored_name="a" * 32,
+                                      kind="pdf", size=10, sha256="0" * 64))
     for year, number in (("2024", "30"), ("2025", "28.5")):  # two points: a chart, captioned by the untranslated name
         factories.approved_value(session, ind["4"].measures[0], city, period=year, numeric_value=Decimal(number))
     session.commit()
@@ -93,6 +99,11 @@ def test_english_pages_show_chinese_only_where_marked_untranslated(client, engli
     assert unmarked_chinese(body) == []
     for notation in (">=", "&gt;=", "(%)", "surveys.satisfaction", "notices.disclosure_rate", "<div> · ", "且"):
         assert notation not in body, notation
+
+
+def test_evidence_file_names_in_chinese_are_marked(client, english):
+    body = client.get("/indicators/2?period=2025&lang=en").get_data(as_text=True)
+    assert '<span lang="zh-Hans">危废处置年报.pdf</span>' in body
 
 
 def test_chart_of_an_untranslated_measure_is_marked_and_has_a_unique_title(client, english):
