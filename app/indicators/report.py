@@ -1,8 +1,8 @@
 """The gap report (差距分析报告): compliance per place, ranked, failing indicators by domain with the gap,
 binding indicators first, and the change since the previous period — as data, a web page and a DOCX."""
 import io
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 
 from docx import Document
 from docx.shared import Pt
