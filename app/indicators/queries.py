@@ -145,14 +145,16 @@ class Compliance:
     def failing(self, place) -> list[Indicator]:
         return [i for i in self.applicable(place) if self.statuses[(i.id, place.id)].status == Status.NOT_MET]
 
-    def by_domain(self, place) -> list[tuple[object, int, int]]:
-        """(domain, met, applicable) for each domain, in table order."""
+    def by_domain(self, place) -> list[tuple[object, int, int, int]]:
+        """(domain, met, applicable, judged) for each domain, in table order."""
         tally: dict = {}
         for indicator in self.applicable(place):
             domain = indicator.task_group.domain
-            met, total = tally.get(domain, (0, 0))
-            tally[domain] = (met + (self.statuses[(indicator.id, place.id)].status == Status.MET), total + 1)
-        return [(domain, met, total) for domain, (met, total) in tally.items()]
+            status = self.statuses[(indicator.id, place.id)].status
+            met, total, judged = tally.get(domain, (0, 0, 0))
+            tally[domain] = (met + (status == Status.MET), total + 1,
+                             judged + (status in (Status.MET, Status.NOT_MET)))
+        return [(domain, met, total, judged) for domain, (met, total, judged) in tally.items()]
 
     def value(self, measure, place):
         return self.values.get((measure.id, place.id, self.period))

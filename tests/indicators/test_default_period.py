@@ -90,6 +90,7 @@ def test_a_year_with_nothing_judged_shows_dashes_not_zero_percent_or_rank_one(cl
     overview = client.get(f"/indicators/?period={this}&place=hills&lang=en").get_data(as_text=True)
     assert ">0.0%" not in overview.split('id="indicator-results"')[1]
     assert "Changed since the previous period" not in overview  # not reported yet is no change
+    assert "0 of 1 met" not in overview and "— (awaiting assessment: 1)" in overview
 
 
 def test_gap_report_does_not_call_an_unjudged_year_free_of_failures(client, sparse):
