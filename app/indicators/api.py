@@ -3,9 +3,11 @@
 Documented in README ("Open-data API"); fields are only ever added within v1, never renamed or removed.
 """
 from flask import Blueprint, jsonify
+from flask_babel import force_locale
 
 from app.extensions import db
-from app.indicators import cache, queries
+from app.i18n import LOCALES
+from app.indicators import cache, queries, wording
 from app.indicators.views import catalogue_or_404, chosen_period, places_or_404
 
 bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
@@ -15,12 +17,32 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-def _value(value) -> dict | None:
+def _in_words(words) -> dict:
+    """words() (a wording function call) in each locale, as plain text: the readable companion of a machine field."""
+    texts = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            texts[locale] = str(words())
+    return texts
+
+
+def _coverage(snap, period: str) -> dict | None:
+    """How complete the period is at the city (periods.Coverage), so that a client can tell a sparse period."""
+    found = next((c for c in snap.coverage() if c.period == period), None)
+    return None if found is None else {"reported": found.reported, "applicable": found.applicable,
+                                       "substantial": found.substantial}
+
+
+def _value(value, measure, indicator) -> dict | None:
     if value is None:
         return None
-    return {"number": _number(value.numeric_value), "state": value.state_value, "task_completed": value.task_completed,
+    data = {"number": _number(value.numeric_value), "state": value.state_value, "task_completed": value.task_completed,
             "not_applicable": value.not_applicable, "version": value.version, "computed": value.computed,
-            "method": value.method or None, "sample_size": value.sample_size, "source": value.source or None}
+            "method": value.method or None, "sample_size": value.sample_size, "source": value.source or None,
+            "text": _in_words(lambda: wording.value(value, measure))}
+    if value.computed:
+        data["method_text"] = _in_words(lambda: wording.method(value, indicator))
+    return data
 
 
 @bp.get("/indicators")
@@ -42,11 +64,14 @@ def indicators():
             "lead_bureau": indicator.lead_bureau.code if indicator.lead_bureau else None,
             "status": judged.status.value, "gap": judged.gap,
             "measures": [{"code": m.code, "name": m.name_zh_hans, "unit": m.unit, "target": m.target,
+                          "target_text": _in_words(lambda m=m: wording.target(m)),
+                          "unit_text": _in_words(lambda m=m: wording.unit(m.unit)),
                           "higher_is_better": m.higher_is_better, "status": evaluation.status.value,
-                          "gap": evaluation.gap, "value": _value(result.value(m, city))}
+                          "gap": evaluation.gap, "value": _value(result.value(m, city), m, indicator)}
                          for m, evaluation in judged.measures],
         })
-    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, place=city.code, indicators=items)
+    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, coverage=_coverage(snap, period),
+                   place=city.code, indicators=items)
 
 
 @bp.get("/districts/compliance")
@@ -57,7 +82,7 @@ def district_compliance():
     catalogue = catalogue_or_404(snap, period)
     _city, district_list = places_or_404(snap)
     rows = queries.district_ranking(snap.compliance(catalogue, period), district_list)
-    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, districts=[
+    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, coverage=_coverage(snap, period), districts=[
         {"code": row["place"].code, "name": row["place"].name_zh_hans, "rank": row["rank"], "met": row["met"],
          "applicable": row["applicable"], "pending": row["pending"],
          "rate": round(row["rate"], 4) if row["rate"] is not None else None,

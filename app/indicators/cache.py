@@ -34,6 +34,7 @@ from app.indicators import queries
 from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile,
                                    IndicatorGeneration, IndicatorMeasure, IndicatorTaskGroup, IndicatorValue,
                                    ValueState)
+from app.indicators.periods import Coverage, default_period, parse_period
 from app.org.models import Bureau, Place
 from app.org.queries import districts, the_city
 
@@ -166,9 +167,30 @@ class Snapshot:
         """Periods with an approved value, newest first."""
         return self._get(("periods",), queries.reported_periods)
 
-    def latest_reported_period(self) -> str | None:
-        periods = self.reported_periods()
-        return periods[0] if periods else None
+    def indicators(self, catalogue) -> list[Indicator]:
+        """Every indicator of a catalogue in table order (queries.catalogue_indicators)."""
+        return self._get(("indicators", catalogue.id), lambda s: queries.catalogue_indicators(s, catalogue))
+
+    def coverage(self) -> list[Coverage]:
+        """For each period with an approved value, newest first: of the indicators that apply to the city
+        under the catalogue in force that year, how many have an approved value at the city."""
+        city, _districts = self.places()
+        if city is None:
+            return []
+        reported = self._get(("city reported", city.id), lambda s: queries.city_reported_indicators(s, city.id))
+        coverage = []
+        for period in self.reported_periods():
+            catalogue = self.catalogue_for_year(parse_period(period).year)
+            if catalogue is None:
+                continue
+            applicable = {i.id for i in self.indicators(catalogue) if i.scope_enum.applies_to(city)}
+            coverage.append(Coverage(period, len(applicable & reported.get(period, set())), len(applicable)))
+        return coverage
+
+    def default_period(self) -> str | None:
+        """The period pages open on: the newest substantially reported one (periods.default_period)."""
+        chosen = default_period(self.coverage())
+        return chosen.period if chosen else None
 
     def catalogue_for_year(self, year: int) -> IndicatorCatalogue | None:
         """The catalogue a year is judged under, with its domains loaded."""
@@ -190,9 +212,7 @@ class Snapshot:
         places = [p for p in (city, *district_list) if p is not None]
 
         def load(session):
-            indicators = self._get(("indicators", catalogue.id),
-                                   lambda s: queries.catalogue_indicators(s, catalogue))
-            return queries.compliance(session, catalogue, period, places, indicators=indicators)
+            return queries.compliance(session, catalogue, period, places, indicators=self.indicators(catalogue))
         return self._get(("compliance", catalogue.id, period), load)
 
 

@@ -5,7 +5,7 @@ import io
 from flask import Response
 from flask_babel import gettext as _
 
-from app.indicators import xlsx
+from app.indicators import wording, xlsx
 from app.indicators.judging import STATUS_TITLES
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,17 +25,6 @@ def _download(name: str, header: list[str], rows: list[list], fmt: str) -> Respo
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
-def _value_text(value) -> str:
-    if value is None:
-        return ""
-    if value.not_applicable:
-        return _("Not applicable")
-    parts = [str(value.numeric_value.normalize()) if value.numeric_value is not None else "",
-             value.state_value or "",
-             (_("completed") if value.task_completed else _("not completed")) if value.task_completed is not None else ""]
-    return " / ".join(p for p in parts if p)
-
-
 def overview(result, place, indicators, fmt: str) -> Response:
     header = [_("No."), _("Indicator"), _("Domain"), _("Property"), _("Sub-indicator"), _("Unit"), _("Target"),
               _("Value"), _("Status"), _("Gap"), _("Lead bureau")]
@@ -44,17 +33,18 @@ def overview(result, place, indicators, fmt: str) -> Response:
         status = result.status(indicator, place)
         for measure, evaluation in status.measures:
             rows.append([
-                indicator.code, indicator.name, indicator.task_group.domain.name,
-                str(indicator.property_enum.title) if indicator.property_enum else "", measure.name, measure.unit,
-                measure.target, _value_text(result.value(measure, place)), str(STATUS_TITLES[evaluation.status]),
+                indicator.code, str(wording.stored(indicator)), str(wording.stored(indicator.task_group.domain)),
+                str(indicator.property_enum.title) if indicator.property_enum else "", str(wording.stored(measure)),
+                str(wording.unit(measure.unit)), str(wording.target(measure)),
+                str(wording.value(result.value(measure, place), measure)), str(STATUS_TITLES[evaluation.status]),
                 evaluation.gap if evaluation.gap is not None else "",
-                indicator.lead_bureau.name if indicator.lead_bureau else ""])
+                str(wording.stored(indicator.lead_bureau)) if indicator.lead_bureau else ""])
     return _download(f"indicators-{place.code}-{result.period}", header, rows, fmt)
 
 
 def districts(rows, period: str, fmt: str) -> Response:
     header = [_("Rank"), _("District"), _("Met"), _("Applicable"), _("Compliance rate"), _("Failing indicators")]
-    data = [[row["rank"], row["place"].name, row["met"], row["applicable"],
-             round(row["rate"] * 100, 1) if row["rate"] is not None else "",
-             "、".join(f"{i.code} {i.name}" for i in row["failing"])] for row in rows]
+    data = [[row["rank"] or "—", str(wording.stored(row["place"])), row["met"], row["applicable"],
+             round(row["rate"] * 100, 1) if row["rate"] is not None else "—",
+             _(", ").join(f"{i.code} {wording.stored(i)}" for i in row["failing"])] for row in rows]
     return _download(f"district-compliance-{period}", header, data, fmt)

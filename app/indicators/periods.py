@@ -49,3 +49,29 @@ def parse_period(text: str, *, today: date | None = None) -> Period:
     if today is not None and period.start > today:
         raise PeriodError(f"period in the future: {text!r}")
     return period
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a period is reported: indicators with an approved value at the city, of those that apply."""
+
+    period: str
+    reported: int
+    applicable: int
+
+    @property
+    def substantial(self) -> bool:
+        """At least half of the indicators that apply to the city have an approved value (one marked not
+        applicable with a reason counts as reported); a catalogue with nothing applicable never is."""
+        return self.applicable > 0 and 2 * self.reported >= self.applicable
+
+
+def default_period(coverage: list[Coverage]) -> Coverage | None:
+    """The period the public pages and the API open on when none is asked for.
+
+    coverage: every period with an approved value, newest first. The newest *substantially reported*
+    period wins (see Coverage.substantial), so that one early value of the current year (a computed rate
+    recorded in January) does not open the pages on a year where nearly everything awaits assessment.
+    When no period is substantially reported, the newest period with any approved value; None without any.
+    """
+    return next((c for c in coverage if c.substantial), coverage[0] if coverage else None)

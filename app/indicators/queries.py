@@ -25,6 +25,17 @@ def reported_periods(session) -> list[str]:
                                 .distinct().order_by(IndicatorValue.period.desc())))
 
 
+def city_reported_indicators(session, city_id: int) -> dict[str, set[int]]:
+    """For each period, the indicators with at least one approved value at the city."""
+    reported: dict[str, set[int]] = {}
+    rows = session.execute(select(IndicatorValue.period, IndicatorMeasure.indicator_id).distinct()
+                           .join(IndicatorMeasure, IndicatorMeasure.id == IndicatorValue.measure_id)
+                           .where(IndicatorValue.place_id == city_id, IndicatorValue.state == ValueState.APPROVED))
+    for period, indicator_id in rows:
+        reported.setdefault(period, set()).add(indicator_id)
+    return reported
+
+
 def catalogue_indicators(session, catalogue) -> list[Indicator]:
     """Every indicator of a catalogue in table order, with what the pages show about it loaded at once."""
     return list(session.scalars(
@@ -118,21 +129,32 @@ class Compliance:
         return sum(1 for i in self.applicable(place)
                    if self.statuses[(i.id, place.id)].status == status and (not binding_only or i.property_type == "binding"))
 
+    def judged(self, place, *, binding_only: bool = False) -> int:
+        """Applicable indicators with a verdict (met or not met), i.e. not awaiting assessment."""
+        return (self.count(place, Status.MET, binding_only=binding_only)
+                + self.count(place, Status.NOT_MET, binding_only=binding_only))
+
     def rate(self, place, *, binding_only: bool = False) -> float | None:
+        """Met ÷ applicable; None (shown as "—") when nothing is applicable or nothing has been judged yet,
+        so that a period where everything awaits assessment does not read as 0 % met."""
         pool = [i for i in self.applicable(place) if not binding_only or i.property_type == "binding"]
-        return self.count(place, Status.MET, binding_only=binding_only) / len(pool) if pool else None
+        if not pool or not self.judged(place, binding_only=binding_only):
+            return None
+        return self.count(place, Status.MET, binding_only=binding_only) / len(pool)
 
     def failing(self, place) -> list[Indicator]:
         return [i for i in self.applicable(place) if self.statuses[(i.id, place.id)].status == Status.NOT_MET]
 
-    def by_domain(self, place) -> list[tuple[object, int, int]]:
-        """(domain, met, applicable) for each domain, in table order."""
+    def by_domain(self, place) -> list[tuple[object, int, int, int]]:
+        """(domain, met, applicable, judged) for each domain, in table order."""
         tally: dict = {}
         for indicator in self.applicable(place):
             domain = indicator.task_group.domain
-            met, total = tally.get(domain, (0, 0))
-            tally[domain] = (met + (self.statuses[(indicator.id, place.id)].status == Status.MET), total + 1)
-        return [(domain, met, total) for domain, (met, total) in tally.items()]
+            status = self.statuses[(indicator.id, place.id)].status
+            met, total, judged = tally.get(domain, (0, 0, 0))
+            tally[domain] = (met + (status == Status.MET), total + 1,
+                             judged + (status in (Status.MET, Status.NOT_MET)))
+        return [(domain, met, total, judged) for domain, (met, total, judged) in tally.items()]
 
     def value(self, measure, place):
         return self.values.get((measure.id, place.id, self.period))
@@ -152,27 +174,28 @@ def compliance(session, catalogue, period: str, places, indicators=None) -> Comp
 
 
 def district_ranking(result: Compliance, districts) -> list[dict]:
-    """One row per district: met, applicable, rate, rank (1 = best) and the failing indicators."""
+    """One row per district: met, applicable, rate, rank (1 = best) and the failing indicators.
+
+    A district with nothing judged yet has no rate and no rank (None, shown as "—") and comes last."""
     rows = []
     for place in districts:
-        applicable = len(result.applicable(place))
-        met = result.count(place, Status.MET)
-        rows.append({"place": place, "met": met, "applicable": applicable,
-                     "pending": result.count(place, Status.PENDING),
-                     "rate": met / applicable if applicable else None, "failing": result.failing(place)})
-    ordered = sorted(rows, key=lambda r: -(r["rate"] or 0))
+        rows.append({"place": place, "met": result.count(place, Status.MET),
+                     "applicable": len(result.applicable(place)), "pending": result.count(place, Status.PENDING),
+                     "rate": result.rate(place), "failing": result.failing(place)})
+    ranked = [row["rate"] for row in rows if row["rate"] is not None]
     for row in rows:
-        row["rank"] = 1 + sum(1 for other in ordered if (other["rate"] or 0) > (row["rate"] or 0))
-    return sorted(rows, key=lambda r: (r["rank"], r["place"].sort_order))
+        row["rank"] = None if row["rate"] is None else 1 + sum(1 for other in ranked if other > row["rate"])
+    return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["place"].sort_order))
 
 
 def changes(now: Compliance, before: Compliance, place) -> list[tuple[Indicator, Status, Status]]:
-    """Indicators whose status at place differs from the previous period's."""
+    """Indicators whose status at place differs from the previous period's; one that merely awaits assessment
+    now (nothing approved yet this period) has not changed, whatever it was before."""
     changed = []
     for indicator in now.indicators:
         old = before.status(indicator, place) if before.covers(place) else None
         new = now.status(indicator, place)
-        if old is not None and old.status != new.status:
+        if old is not None and old.status != new.status and new.status != Status.PENDING:
             changed.append((indicator, old.status, new.status))
     return changed
 

@@ -2,12 +2,13 @@
 binding indicators first, and the change since the previous period — as data, a web page and a DOCX."""
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from docx import Document
 from docx.shared import Pt
 from flask_babel import gettext as _
 
-from app.indicators import queries
+from app.indicators import queries, wording
 from app.indicators.periods import parse_period
 from app.indicators.rules import Status
 
@@ -25,6 +26,8 @@ class PlaceReport:
     place: object
     met: int
     applicable: int
+    judged: int
+    pending: int
     rate: float | None
     previous_rate: float | None
     rank: int | None
@@ -55,6 +58,7 @@ def build(judged, catalogue, period: str, city, districts) -> list[PlaceReport]:
         changed = queries.changes(now, before, place)
         sections.append(PlaceReport(
             place=place, met=now.count(place, Status.MET), applicable=len(now.applicable(place)),
+            judged=now.judged(place), pending=now.count(place, Status.PENDING),
             rate=now.rate(place), previous_rate=before.rate(place), rank=ranks.get(place.id),
             shortfalls_by_domain=_shortfalls(now, place),
             newly_met=[i for i, _old, new in changed if new == Status.MET],
@@ -63,20 +67,20 @@ def build(judged, catalogue, period: str, city, districts) -> list[PlaceReport]:
     return [city_section, *sorted(district_sections, key=lambda s: (s.rank or 999, s.place.sort_order))]
 
 
+def verdict_lines(section: PlaceReport) -> list[str]:
+    """What the report says when a place has no shortfall to list: never "nothing is failing" when
+    nothing has been judged."""
+    if not section.judged:
+        return [_("No indicator has been assessed yet in this period (awaiting assessment: %(pending)d).",
+                  pending=section.pending)] if section.applicable else []
+    lines = [] if section.shortfalls_by_domain else [_("No indicator is failing.")]
+    if section.pending:
+        lines.append(_("Indicators still awaiting assessment: %(pending)d.", pending=section.pending))
+    return lines
+
+
 def _percent(rate) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
-def _value_text(value) -> str:
-    if value is None:
-        return _("not reported")
-    if value.numeric_value is not None:
-        return f"{value.numeric_value.normalize()}"
-    if value.state_value:
-        return value.state_value
-    if value.task_completed is not None:
-        return _("task completed") if value.task_completed else _("task not completed")
-    return ""
 
 
 def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) -> bytes:
@@ -84,7 +88,7 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
     document.add_heading(_("%(city)s indicator gap report, %(period)s", city=city_name, period=period), level=0)
-    document.add_paragraph(f"{catalogue.name_zh_hans} {catalogue.document}".strip())
+    document.add_paragraph(f"{wording.stored(catalogue)} {catalogue.document}".strip())
     ranking = document.add_table(rows=1, cols=4)
     ranking.style = "Table Grid"
     for cell, text in zip(ranking.rows[0].cells, (_("Rank"), _("Place"), _("Met"), _("Compliance rate"))):
@@ -92,25 +96,25 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
     for section in sections:
         row = ranking.add_row().cells
         row[0].text = str(section.rank or "—")
-        row[1].text = section.place.name
+        row[1].text = str(wording.stored(section.place))
         row[2].text = f"{section.met} / {section.applicable}"
         row[3].text = _percent(section.rate)
     for section in sections:
-        document.add_heading(section.place.name, level=1)
+        document.add_heading(str(wording.stored(section.place)), level=1)
         document.add_paragraph(_(
             "%(met)d of %(total)d applicable indicators met, a compliance rate of %(rate)s (previous period: %(previous)s).",
             met=section.met, total=section.applicable, rate=_percent(section.rate),
             previous=_percent(section.previous_rate)))
         if section.newly_failing:
             document.add_paragraph(_("No longer met: %(list)s",
-                                     list="、".join(f"{i.code} {i.name}" for i in section.newly_failing)))
+                                     list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_failing)))
         if section.newly_met:
             document.add_paragraph(_("Newly met: %(list)s",
-                                     list="、".join(f"{i.code} {i.name}" for i in section.newly_met)))
-        if not section.shortfalls_by_domain:
-            document.add_paragraph(_("No indicator is failing."))
+                                     list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_met)))
+        for line in verdict_lines(section):
+            document.add_paragraph(line)
         for domain, shortfalls in section.shortfalls_by_domain:
-            document.add_heading(domain.name, level=2)
+            document.add_heading(str(wording.stored(domain)), level=2)
             table = document.add_table(rows=1, cols=6)
             table.style = "Table Grid"
             headers = (_("No."), _("Indicator"), _("Property"), _("Target"), _("Value"), _("Gap"))
@@ -119,12 +123,12 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
             for item in shortfalls:
                 cells = table.add_row().cells
                 cells[0].text = item.measure.code
-                cells[1].text = item.indicator.name if item.measure.name == item.indicator.name else \
-                    f"{item.indicator.name}：{item.measure.name}"
+                cells[1].text = str(wording.stored(item.indicator)) if item.measure.name == item.indicator.name else \
+                    f"{wording.stored(item.indicator)}{_(': ')}{wording.stored(item.measure)}"
                 cells[2].text = str(item.indicator.property_enum.title) if item.indicator.property_enum else "—"
-                cells[3].text = f"{item.measure.target} {item.measure.unit}".strip()
-                cells[4].text = _value_text(item.value)
-                cells[5].text = "" if item.gap is None else f"{item.gap:g}"
+                cells[3].text = str(wording.target(item.measure))
+                cells[4].text = str(wording.value(item.value, item.measure)) or _("not reported")
+                cells[5].text = "" if item.gap is None else str(wording.quantity(Decimal(repr(item.gap)), item.measure.unit))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

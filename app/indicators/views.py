@@ -1,29 +1,79 @@
 """Public indicator pages: overview, district comparison, one indicator; with CSV/XLSX export."""
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
 from app.i18n import current_locale, local_today
-from app.indicators import cache, exports, queries, report, services
+from app.indicators import cache, exports, queries, report, services, wording
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.rules import Status
 from app.web import uploads
+from app.web.errors import render_error
 from app.web.htmx import render
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
 
 
+@bp.context_processor
+def wording_context() -> dict:
+    """Targets, values, methods and stored names in the reader's words (app.indicators.wording)."""
+    return {"words": wording}
+
+
 def chosen_period(snap: cache.Snapshot) -> str:
-    """The period asked for (?period=), else the newest with approved values, else last year."""
+    """The period asked for (?period=), else the newest substantially reported one (periods.default_period),
+    else last year."""
     asked = request.args.get("period", "").strip()
     if asked:
         try:
             return str(parse_period(asked, today=local_today()))
         except PeriodError:
             abort(404)
-    return snap.latest_reported_period() or str(local_today().year - 1)
+    return snap.default_period() or str(local_today().year - 1)
+
+
+def period_note(snap: cache.Snapshot, period: str) -> dict:
+    """What a page says about the completeness of the period it shows: `newer`, a newer period that was
+    passed over for this one because it is not substantially reported (only when no period was asked for),
+    and `shown`, the coverage of the period shown when it is not substantially reported itself."""
+    coverage = snap.coverage()
+    shown = next((c for c in coverage if c.period == period), None)
+    newer = coverage[0] if coverage and coverage[0].period != period and shown is not None else None
+    return {"newer": newer if not request.args.get("period", "").strip() else None,
+            "shown": shown if shown is not None and not shown.substantial else None}
+
+
+class UnknownFormat(Exception):
+    """A ?format= the page does not offer; answered with 400 and the formats it does offer."""
+
+    def __init__(self, offered: tuple[str, ...]):
+        super().__init__(offered)
+        self.offered = offered
+
+
+def download_format(*offered: str) -> str | None:
+    """The download asked for by ?format= (case-insensitive), None for the page itself; anything else
+    (including an empty or repeated format) raises UnknownFormat."""
+    asked = request.args.getlist("format")
+    if not asked:
+        return None
+    fmt = asked[0].strip().lower()
+    if len(asked) > 1 or fmt not in offered:
+        raise UnknownFormat(offered)
+    return fmt
+
+
+@bp.errorhandler(UnknownFormat)
+def unknown_format(error: UnknownFormat):
+    if error.offered:
+        message = _("This page can be downloaded only as %(formats)s.",
+                    formats=" / ".join(f.upper() for f in error.offered))
+    else:
+        message = _("This page has no download. Remove “format” from the address to see the page.")
+    return render_error(400, _("Unknown download format"), message)
 
 
 def catalogue_or_404(snap: cache.Snapshot, period: str):
@@ -72,14 +122,18 @@ def overview():
              if (not domain or i.task_group.domain.code == domain)
              and (not prop or i.property_type == prop)
              and (not status or result.status(i, place).status == status)]
-    if request.args.get("format") in ("csv", "xlsx"):
-        return exports.overview(result, place, shown, request.args["format"])
+    fmt = download_format("csv", "xlsx")
+    if fmt:
+        return exports.overview(result, place, shown, fmt)
     filters = {"domain": domain, "property": prop, "status": status}
+    # The downloads repeat the filters shown, with the period and place spelled out (never a second format).
+    download_args = {**{k: v for k, v in request.args.items() if k != "format"}, "period": period, "place": place.code}
     results = snap.fragment(
         ("overview", current_locale(), period, place.id, tuple(sorted(request.args.items(multi=True)))),
         lambda: render_template("indicators/_overview_results.html", period=period, place=place, result=result,
                                 shown=shown, changes=queries.changes(result, before, place), statuses=STATUS_TITLES,
-                                Status=Status, **translated_titles()))
+                                Status=Status, download_args=download_args, note=period_note(snap, period),
+                                **translated_titles()))
     return render("indicators/overview.html", "indicators/_prerendered.html", fragment=results,
                   catalogue=catalogue, period=period, periods=snap.reported_periods(), city=city,
                   districts=district_list, place=place, filters=filters, statuses=STATUS_TITLES,
@@ -93,10 +147,13 @@ def district_comparison():
     catalogue = catalogue_or_404(snap, period)
     _city, district_list = places_or_404(snap)
     result = snap.compliance(catalogue, period)
-    if request.args.get("format") in ("csv", "xlsx"):
-        return exports.districts(queries.district_ranking(result, district_list), period, request.args["format"])
-    table = snap.fragment(("districts", current_locale(), period), lambda: render_template(
-        "indicators/_districts_table.html", period=period, rows=queries.district_ranking(result, district_list)))
+    fmt = download_format("csv", "xlsx")
+    if fmt:
+        return exports.districts(queries.district_ranking(result, district_list), period, fmt)
+    asked = bool(request.args.get("period", "").strip())
+    table = snap.fragment(("districts", current_locale(), period, asked), lambda: render_template(
+        "indicators/_districts_table.html", period=period, rows=queries.district_ranking(result, district_list),
+        note=period_note(snap, period)))
     return render("indicators/districts.html", "indicators/_prerendered.html", fragment=table, catalogue=catalogue,
                   period=period, periods=snap.reported_periods())
 
@@ -109,16 +166,17 @@ def gap_report():
     catalogue = catalogue_or_404(snap, period)
     city, district_list = places_or_404(snap)
     sections = report.build(snap, catalogue, period, city, district_list)
-    if request.args.get("format") == "docx":
+    if download_format("docx"):
         body = report.docx(sections, catalogue, period, city.name)
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": f'attachment; filename="gap-report-{period}.docx"'})
     return render("indicators/report.html", catalogue=catalogue, period=period, sections=sections,
-                  periods=snap.reported_periods())
+                  periods=snap.reported_periods(), note=period_note(snap, period), verdict_lines=report.verdict_lines)
 
 
 @bp.get("/<code>")
 def detail(code: str):
+    download_format()
     snap = cache.snapshot(db.session)
     period = chosen_period(snap)
     catalogue = catalogue_or_404(snap, period)

@@ -70,3 +70,29 @@ def test_gap_report_page_and_docx_download(page):
     assert download.suggested_filename.endswith(".docx")
     with open(download.path(), "rb") as handle:
         assert handle.read(2) == b"PK"
+
+
+# Text nodes with Han characters that are not inside an element marked as Chinese (lang="zh-…").
+UNMARKED_CHINESE = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const marked = node.parentElement.closest('[lang^="zh"]');
+    if (/[\\u3400-\\u9fff]/.test(node.textContent) && !marked) found.push(node.textContent.trim());
+  }
+  return found;
+}"""
+
+
+def test_english_overview_on_a_phone_has_no_unmarked_chinese(phone):
+    page = phone.new_page()
+    page.goto("/indicators/?lang=en")
+    results = page.locator("#indicator-results")
+    expect(results).to_contain_text("at least 100\u00a0%")
+    expect(results).to_contain_text("not translated")
+    assert page.evaluate(UNMARKED_CHINESE) == []
+    page.select_option("#f-place", "hills")  # the htmx swap brings English too
+    expect(page).to_have_url(re.compile(r"place=hills"))
+    expect(results).to_contain_text("short by 8.5\u00a0%")
+    assert page.evaluate(UNMARKED_CHINESE) == []
+    assert_accessible(page)

@@ -175,7 +175,7 @@ def test_review_return_without_comment_is_refused(client, auth, csrf, session, w
 def test_gap_report_lists_failing_indicators_with_gap_by_domain(client, world):
     body = client.get("/indicators/report?period=2025&lang=zh_Hans").get_data(as_text=True)
     hills = body.split('id="place-hills"')[1].split("</section>")[0]
-    assert "危险废物利用处置率" in hills and ">8<" in hills.replace(" ", "")
+    assert "危险废物利用处置率" in hills and ">8\xa0%<" in hills.replace(" ", "")  # the gap with its unit
     plain = body.split('id="place-plain"')[1].split("</section>")[0]
     assert "没有未达标的指标" in plain and "新达标： 2 危险废物利用处置率" in plain
 
@@ -189,7 +189,7 @@ def test_gap_report_downloads_as_an_editable_docx(client, world):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "2025" in document.paragraphs[0].text
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert "危险废物利用处置率" in cells and "8" in cells
+    assert "危险废物利用处置率" in cells and "8\xa0%" in cells and "不低于100\xa0%" in cells
     assert "白河县" in text or "白河县" in cells
 
 
@@ -250,3 +250,28 @@ def test_overview_explains_when_nothing_is_set_up_yet(client):
     assert response.status_code == 200
     assert "have not been set up yet" in response.get_data(as_text=True)
     assert client.get("/indicators/?period=2025").status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    "/indicators/?format=pdf", "/indicators/?format=", "/indicators/?format=csv&format=pdf",
+    "/indicators/districts?format=pdf", "/indicators/report?format=pdf", "/indicators/2?format=pdf",
+])
+def test_unknown_download_format_is_a_clear_400_not_a_500(client, world, url):
+    response = client.get(url + "&lang=en")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Unknown download format" in body and ("CSV / XLSX" in body or "DOCX" in body or "no download" in body)
+
+
+ODD_QUERIES = ("period=2025-13", "period=２０２５", "period=2025&period=x", "period=0001", "period=2025-Q9",
+               "period=%00", "place=nowhere", "place=", "domain=<script>", "status=zzz", "property=99", "format=CSV",
+               "place=hills&period=2025-Q3", "period=2018", "format=csv&format=pdf")
+
+
+@pytest.mark.parametrize("path", ["/indicators/", "/indicators/districts", "/indicators/report", "/indicators/2",
+                                  "/api/v1/indicators", "/api/v1/districts/compliance"])
+def test_odd_query_parameters_never_give_a_server_error(client, world, path):
+    for query in ODD_QUERIES:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(f"{path}?{query}", headers=headers)
+            assert response.status_code in (200, 400, 404), (query, headers, response.status_code)
