@@ -105,8 +105,8 @@ def test_two_charts_on_a_page_have_their_own_title_ids(app):
             '{% from "_macros/indicators.html" import line_chart %}'
             '{{ line_chart(points, "PM2.5", "μg/m³", "chart-1") }}{{ line_chart(points, "PM10", "μg/m³", "chart-2") }}',
             points=[("2024", 30), ("2025", 28)])
-    assert re.findall(r'aria-labelledby="([^"]+)"', html) == ["chart-1-title", "chart-2-title"]
-    assert re.findall(r'<title id="([^"]+)"', html) == ["chart-1-title", "chart-2-title"]
+    assert re.findall(r'aria-labelledby="([^"]+)"', html) == ["chart-1", "chart-2"]
+    assert re.findall(r'<title id="([^"]+)"', html) == ["chart-1", "chart-2"]
 
 
 def test_the_tracking_code_stays_whole_and_can_be_copied(client):

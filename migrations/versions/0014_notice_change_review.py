@@ -1,7 +1,7 @@
 """notice change review: corrections and withdrawals of published notices wait for a reviewer
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-07 01:30:00
 
 """
@@ -13,7 +13,7 @@ from app.db_types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
