@@ -6,7 +6,6 @@ from datetime import datetime
 from app.indicators import cache
 from app.indicators.periods import parse_period
 from app.indicators.rules import Status
-from app.indicators.views import chosen_period
 from app.notices import queries as notice_queries
 from app.surveys import queries as survey_queries
 from app.surveys.models import Measure
@@ -39,7 +38,9 @@ class SurveyFigures:
 def city_compliance(session) -> CityCompliance | None:
     """The city's compliance rate in the period the indicator pages open on (their default period)."""
     snap = cache.snapshot(session)
-    period = chosen_period(snap)
+    period = snap.default_period()
+    if period is None:
+        return None
     catalogue = snap.catalogue_for_year(parse_period(period).year)
     city, _districts = snap.places()
     if catalogue is None or city is None:
