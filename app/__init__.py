@@ -6,6 +6,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as settings
+from app import database
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from app.i18n import LOCALE_COOKIE, normalize_locale, select_locale
 
@@ -49,14 +50,14 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+        database.init_app(app, db.engine)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and a wait instead of 'database is locked'."""
+    """WAL for concurrent readers and enforced foreign keys (the lock wait is DB_LOCK_TIMEOUT)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 

@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from app.database import engine_options
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-insecure-key"
 
@@ -112,7 +114,20 @@ class Config:
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
     # Rows per page in staff lists such as the audit log.
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", 50))
+    # Engine options; empty takes the connection limits below (app/database.py), given ones are kept.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Seconds to wait for a new PostgreSQL connection (libpq connect_timeout; at least 2).
+    DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", 5))
+    # Seconds a PostgreSQL statement may run before the server cancels it (statement_timeout).
+    DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", 60))
+    # Seconds to wait for any answer of the PostgreSQL server before closing the connection (a frozen server).
+    DB_ANSWER_TIMEOUT = float(os.environ.get("DB_ANSWER_TIMEOUT", 65))
+    # Seconds a request waits for a free pooled connection before it gets the 503 page.
+    DB_POOL_TIMEOUT = float(os.environ.get("DB_POOL_TIMEOUT", 10))
+    # Seconds SQLite waits for another writer's lock before giving up ("database is locked").
+    DB_LOCK_TIMEOUT = float(os.environ.get("DB_LOCK_TIMEOUT", 10))
+    # Seconds /healthz waits for the database before answering 503.
+    HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", 1.5))
     # Where `flask seed-demo` writes the generated demo staff passwords.
     DEMO_CREDENTIALS_FILE = os.environ.get("DEMO_CREDENTIALS_FILE", str(ROOT / "instance" / "demo-credentials.txt"))
     # Values of a year are due by this month-day of the following year (任务分解表 deadline); later ones are overdue.
@@ -143,6 +158,7 @@ def finalize(config: dict) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgres://"):]
     elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(config), **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     if not (config.get("DEBUG") or config.get("TESTING")):
         key = config.get("SECRET_KEY") or ""
         if key == DEFAULT_SECRET_KEY or len(key) < 16:

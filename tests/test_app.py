@@ -42,12 +42,12 @@ def test_healthz_reports_ok(client):
 
 
 def test_healthz_reports_unavailable_database(app, client, monkeypatch):
-    from app.extensions import db
+    from app.web import views
 
     def broken(*args, **kwargs):
         raise RuntimeError("database down")
 
-    monkeypatch.setattr(db.session, "execute", broken)
+    monkeypatch.setattr(views, "_database_answers", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
