@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
                                 x_host=app.config["PROXY_COUNT"])
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+        if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+            app.logger.warning("Rate limits are counted in process memory: run one worker process (with threads), "
+                               "or set RATELIMIT_STORAGE_URI=redis://… so that workers share them.")
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -109,6 +109,8 @@ class Config:
     MAX_DISCLOSURE_DOCUMENT_BYTES = int(os.environ.get("MAX_DISCLOSURE_DOCUMENT_BYTES", 10 * 1024 * 1024))
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Where rate-limit counters live (redis://…); empty takes REDIS_URL, else process memory (one worker only).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     RATELIMIT_HEADERS_ENABLED = True
     # Number of proxies in front of the app (nginx = 1) whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
@@ -147,9 +149,8 @@ class Config:
 
 def finalize(config: dict) -> None:
     """Derive settings that depend on others, and refuse unsafe ones."""
-    if config.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in config:
-        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
-    config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
     config["SITE_NAMES"] = {"zh_Hans": config["SITE_NAME"], "zh_Hant": config.get("SITE_NAME_ZH_HANT"),
                             "en": config.get("SITE_NAME_EN")}
     config["CITY_NAMES"] = {"zh_Hans": config["CITY_NAME"], "zh_Hant": config.get("CITY_NAME_ZH_HANT"),
