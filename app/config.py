@@ -60,11 +60,16 @@ class Config:
     # Argon2id cost for password hashes (time cost in passes, memory cost in KiB).
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", 3))
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
-    # Failed logins before an account is locked, and for how many minutes.
-    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
-    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
+    # Failed logins (from all addresses) before an account is locked, and for how many minutes; more than one
+    # address's LOGIN_FAILURE_RATE_LIMIT, so a single address cannot lock anyone out.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 10))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 5))
     # Rate limit on login attempts per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    # Failed logins per client address; past it the address waits (429) before any account lock is reached.
+    LOGIN_FAILURE_RATE_LIMIT = os.environ.get("LOGIN_FAILURE_RATE_LIMIT", "5 per 15 minutes")
+    # Days a browser stays "known" after a successful sign-in: the account lock does not apply to it.
+    LOGIN_KNOWN_BROWSER_DAYS = int(os.environ.get("LOGIN_KNOWN_BROWSER_DAYS", 90))
     # Survey form posts (each page of a paged survey counts) per client address; generous because many
     # residents share one address behind a carrier's or a compound's NAT.
     SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "120 per hour")
