@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 SECRET_FILE := instance/secret_key
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Absolute links (sitemaps, feeds, Open311, QR codes) are built on this address, never on the Host header.
+export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 # Workers when rate limits are shared in Redis (RATELIMIT_STORAGE_URI / REDIS_URL, or a Redis answering on
 # 127.0.0.1:6379); without Redis `make run` serves one worker with THREADS threads so limits are not multiplied.
 WORKERS ?= 2

@@ -1,6 +1,7 @@
 """Settings: every one documented here, each overridable by an environment variable of the same name."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from app.database import engine_options
 
@@ -28,6 +29,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_url())
     # Redis URL (redis://host:6379/0); when set, rate-limit counters live there so app servers share them.
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # The site's public address (https://host[:port], no path) for absolute links in sitemaps, feeds, Open311
+    # and QR codes; required outside debug so no link is built from the Host header a client sent.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Site and city names shown in the header, titles and emails (zh_Hans; translated names below).
     SITE_NAME = os.environ.get("SITE_NAME", "生态文明建设公众参与平台")
     CITY_NAME = os.environ.get("CITY_NAME", "云溪市")
@@ -165,6 +169,8 @@ def finalize(config: dict) -> None:
     elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(config), **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    config["PUBLIC_BASE_URL"] = _public_base_url(config.get("PUBLIC_BASE_URL") or "",
+                                                 required=not (config.get("DEBUG") or config.get("TESTING")))
     if not (config.get("DEBUG") or config.get("TESTING")):
         key = config.get("SECRET_KEY") or ""
         if key == DEFAULT_SECRET_KEY or len(key) < 16:
@@ -172,3 +178,16 @@ def finalize(config: dict) -> None:
                 "SECRET_KEY is missing or a default: set a long random SECRET_KEY in the environment "
                 "(python -c 'import secrets; print(secrets.token_hex(32))')."
             )
+
+
+def _public_base_url(value: str, *, required: bool) -> str:
+    """PUBLIC_BASE_URL without a trailing slash; refuses a missing (outside debug) or malformed one."""
+    value = value.strip().rstrip("/")
+    if not value and not required:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise RuntimeError("PUBLIC_BASE_URL must be the site's public address such as https://eco.example.gov.cn "
+                           "(scheme and host, no path): absolute links are built on it, never on the Host header.")
+    return value
