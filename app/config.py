@@ -49,6 +49,9 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     # Largest request body accepted, in bytes (uploads included); larger ones get the 413 page.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024))
+    # Largest oversize request still read (files discarded) to give a form back with its text; keep nginx's
+    # client_max_body_size at least this large, or nginx answers those with its own page.
+    OVERSIZE_READ_LIMIT = int(os.environ.get("OVERSIZE_READ_LIMIT", 100 * 1024 * 1024))
     # Send session cookies only over HTTPS; on by default outside debug, set to 0 for plain-HTTP intranets.
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_HTTPONLY = True

@@ -17,7 +17,7 @@ from app.tips.duplicates import Thresholds
 from app.tips.forms import RatingForm, TipForm, TrackForm
 from app.tips.models import TipCategory, TipPhoto
 from app.tips.workflow import EVENT_TITLES
-from app.web import once, uploads
+from app.web import once, oversize, uploads
 from app.web.htmx import render, see_other
 from app.workdays.models import overrides
 
@@ -114,6 +114,17 @@ def new():
             return _show_code(code)
         form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
     return render("tips/new.html", form=form, status=422 if request.method == "POST" else 200)
+
+
+@oversize.keeps_text("tips.new")
+def _too_large():
+    """The report form again after a 413, with the text typed (request.form holds it, the photos are gone)."""
+    form = _form()
+    once.token()
+    form.photos.errors = [_("All you sent was larger than %(mb)d MB, so nothing was sent yet: choose fewer or "
+                            "smaller photos (your text is kept).",
+                            mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))]
+    return render("tips/new.html", form=form, status=413)
 
 
 def _show_code(code: str | None):

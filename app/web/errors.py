@@ -4,9 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge, ServiceUnavailable
 
 from app.extensions import db, login_manager
+from app.web import oversize
 from app.web.htmx import is_partial_request
 
 ERROR_TEXTS = {
@@ -34,9 +35,10 @@ CSRF_TEXT = (_l("The form has expired"),
              _l("For your security the form expired. Go back, reload the page and submit it again."))
 
 
-def render_error(code: int, title=None, message=None):
+def render_error(code: int, title=None, message=None, back: str | None = None):
+    """The error as a page, an htmx fragment, or JSON under /api/; `back` links to the page to return to."""
     default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    context = {"code": code, "title": title or default_title, "message": message or default_message}
+    context = {"code": code, "title": title or default_title, "message": message or default_message, "back": back}
     if request.path.startswith("/api/"):
         return jsonify(error={"code": code, "title": str(context["title"]), "message": str(context["message"])}), \
             code, {}
@@ -54,6 +56,9 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if isinstance(error, RequestEntityTooLarge):
+            # The form again with what was typed where its view allows it, else a page with a way back.
+            return oversize.rerender() or render_error(413, back=oversize.back_link())
         message = DATABASE_DOWN_TEXT if isinstance(error, DatabaseUnavailable) else None
         body, code, headers = render_error(error.code or 500, message=message)
         for name, value in error.get_headers():
