@@ -13,16 +13,18 @@ import hmac
 import json
 import re
 import secrets
-from datetime import datetime
+from datetime import timedelta
 
 from flask import current_app, g, request
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from app.db_types import utcnow
 from app.web.models import FormSubmission
 
 FIELD = "submission"
+KEEP = timedelta(days=1)  # how long a claimed token still lands on its first result
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
@@ -67,6 +69,8 @@ def claim(session, form: str, posted: str | None) -> FormSubmission | None:
     """
     if posted is None:
         return None
+    # A claim only matters while a form can be resubmitted; older ones (with their sealed codes) go.
+    session.execute(delete(FormSubmission).where(FormSubmission.created_at < utcnow() - KEEP))
     row = FormSubmission(form=form, token_hash=_hash(posted))
     session.add(row)
     try:

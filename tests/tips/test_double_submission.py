@@ -86,3 +86,20 @@ def test_concurrent_posts_of_the_same_form_file_one_tip_and_show_one_code(app, s
     codes = {_code_shown(c, r) for c, r in zip(clients, responses)}
     assert len(codes) == 1
     assert tip_count(session) == 1
+
+
+def test_claims_older_than_a_day_are_removed_when_a_new_form_is_sent(client, session, city):
+    from datetime import timedelta
+
+    from app.db_types import utcnow
+
+    session.add(FormSubmission(form="tips.new", token_hash="0" * 64, sealed_result="x",
+                               created_at=utcnow() - timedelta(days=2)))
+    session.commit()
+    csrf, submission = _form_page(client)
+    _code_shown(client, client.post("/tips/new", data={**report_form(city), "csrf_token": csrf,
+                                                       "submission": submission},
+                                    content_type="multipart/form-data"))
+    session.expire_all()
+    assert len(session.scalars(select(FormSubmission)).all()) == 1
+    assert session.scalar(select(FormSubmission).where(FormSubmission.token_hash == "0" * 64)) is None
