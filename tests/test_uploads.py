@@ -67,8 +67,10 @@ def test_decompression_bombs_are_refused_by_the_shared_check():
 
 
 def test_evidence_images_are_refused_with_a_message_when_they_are_bombs(app):
+    from flask_babel import force_locale
+
     from app.indicators.services import IndicatorError, check_evidence_files
     from tests.tips.conftest import png_declaring
 
-    with pytest.raises(IndicatorError, match="pixels"):
+    with force_locale("en"), pytest.raises(IndicatorError, match="too large in pixels"):
         check_evidence_files([("bomb.png", png_declaring(20_000, 20_000))], 10**7)

@@ -3,6 +3,7 @@ as tip photos are."""
 import io
 
 import pytest
+from flask_babel import force_locale
 from PIL import Image
 
 from app.notices import services
@@ -27,13 +28,13 @@ def test_an_attached_photo_is_stored_without_its_location(session, draft, staff,
 def test_a_decompression_bomb_is_refused_and_nothing_is_attached(session, draft, staff, tmp_path, bomb):
     notice = draft()
     folder = tmp_path / "attachments"
-    with pytest.raises(services.NoticeError, match="too large in pixels"):
+    with force_locale("en"), pytest.raises(services.NoticeError, match="too large in pixels"):
         services.add_attachment(session, staff["bureau_editor"], notice, bomb, "bomb.png", str(folder), 10**7)
     assert notice.attachments == [] and not folder.exists()
 
 
 def test_an_image_that_does_not_decode_is_refused(session, draft, staff, tmp_path):
     notice = draft()
-    with pytest.raises(services.NoticeError, match="could not be read"):
+    with force_locale("en"), pytest.raises(services.NoticeError, match="could not be read"):
         services.add_attachment(session, staff["bureau_editor"], notice, b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,
                                 "broken.png", str(tmp_path), 10**6)
