@@ -8,7 +8,12 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 SECRET_FILE := instance/secret_key
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Absolute links (sitemaps, feeds, Open311, QR codes) are built on this address, never on the Host header.
+export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+# Workers when rate limits are shared in Redis (RATELIMIT_STORAGE_URI / REDIS_URL, or a Redis answering on
+# 127.0.0.1:6379); without Redis `make run` serves one worker with THREADS threads so limits are not multiplied.
 WORKERS ?= 2
+THREADS ?= 4
 # Seconds a sync worker may spend on one request: a streamed export of 1M survey responses takes about a minute.
 GUNICORN_TIMEOUT ?= 300
 
@@ -38,8 +43,8 @@ seed: db-upgrade
 
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)  (staff passwords: instance/demo-credentials.txt)"
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(VENV)/bin/gunicorn --workers $(WORKERS) --timeout $(GUNICORN_TIMEOUT) --bind $(HOST):$(PORT) \
-		--access-logfile - wsgi:app
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(PY) -m app.serving $(WORKERS) $(THREADS) --timeout $(GUNICORN_TIMEOUT) \
+		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # System packages the browser tests need (Debian's Chromium and what Playwright's driver needs).
 browser-deps:

@@ -6,6 +6,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as settings
+from app import database
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from app.i18n import LOCALE_COOKIE, normalize_locale, select_locale
 
@@ -22,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
                                 x_host=app.config["PROXY_COUNT"])
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+        if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+            app.logger.warning("Rate limits are counted in process memory: run one worker process (with threads), "
+                               "or set RATELIMIT_STORAGE_URI=redis://… so that workers share them.")
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -49,14 +53,14 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+        database.init_app(app, db.engine)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL for concurrent readers, enforced foreign keys, and a wait instead of 'database is locked'."""
+    """WAL for concurrent readers and enforced foreign keys (the lock wait is DB_LOCK_TIMEOUT)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 

@@ -1,6 +1,9 @@
 """Settings: every one documented here, each overridable by an environment variable of the same name."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from app.database import engine_options
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "dev-only-insecure-key"
@@ -26,6 +29,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_url())
     # Redis URL (redis://host:6379/0); when set, rate-limit counters live there so app servers share them.
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    # The site's public address (https://host[:port], no path) for absolute links in sitemaps, feeds, Open311
+    # and QR codes; required outside debug so no link is built from the Host header a client sent.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # Site and city names shown in the header, titles and emails (zh_Hans; translated names below).
     SITE_NAME = os.environ.get("SITE_NAME", "生态文明建设公众参与平台")
     CITY_NAME = os.environ.get("CITY_NAME", "云溪市")
@@ -43,6 +49,9 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     # Largest request body accepted, in bytes (uploads included); larger ones get the 413 page.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024))
+    # Largest oversize request still read (files discarded) to give a form back with its text; keep nginx's
+    # client_max_body_size at least this large, or nginx answers those with its own page.
+    OVERSIZE_READ_LIMIT = int(os.environ.get("OVERSIZE_READ_LIMIT", 100 * 1024 * 1024))
     # Send session cookies only over HTTPS; on by default outside debug, set to 0 for plain-HTTP intranets.
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_HTTPONLY = True
@@ -58,11 +67,16 @@ class Config:
     # Argon2id cost for password hashes (time cost in passes, memory cost in KiB).
     ARGON2_TIME_COST = int(os.environ.get("ARGON2_TIME_COST", 3))
     ARGON2_MEMORY_COST = int(os.environ.get("ARGON2_MEMORY_COST", 65536))
-    # Failed logins before an account is locked, and for how many minutes.
-    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
-    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 15))
+    # Failed logins (from all addresses) before an account is locked, and for how many minutes; more than one
+    # address's LOGIN_FAILURE_RATE_LIMIT, so a single address cannot lock anyone out.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 10))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", 5))
     # Rate limit on login attempts per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute")
+    # Failed logins per client address; past it the address waits (429) before any account lock is reached.
+    LOGIN_FAILURE_RATE_LIMIT = os.environ.get("LOGIN_FAILURE_RATE_LIMIT", "5 per 15 minutes")
+    # Days a browser stays "known" after a successful sign-in: the account lock does not apply to it.
+    LOGIN_KNOWN_BROWSER_DAYS = int(os.environ.get("LOGIN_KNOWN_BROWSER_DAYS", 90))
     # Survey form posts (each page of a paged survey counts) per client address; generous because many
     # residents share one address behind a carrier's or a compound's NAT.
     SURVEY_SUBMIT_RATE_LIMIT = os.environ.get("SURVEY_SUBMIT_RATE_LIMIT", "120 per hour")
@@ -107,12 +121,27 @@ class Config:
     MAX_DISCLOSURE_DOCUMENT_BYTES = int(os.environ.get("MAX_DISCLOSURE_DOCUMENT_BYTES", 10 * 1024 * 1024))
     # Limiter defaults; storage is Redis when REDIS_URL is set, otherwise process memory.
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    # Where rate-limit counters live (redis://…); empty takes REDIS_URL, else process memory (one worker only).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     RATELIMIT_HEADERS_ENABLED = True
     # Number of proxies in front of the app (nginx = 1) whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
     # Rows per page in staff lists such as the audit log.
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", 50))
+    # Engine options; empty takes the connection limits below (app/database.py), given ones are kept.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Seconds to wait for a new PostgreSQL connection (libpq connect_timeout; at least 2).
+    DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", 5))
+    # Seconds a PostgreSQL statement may run before the server cancels it (statement_timeout).
+    DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", 60))
+    # Seconds to wait for any answer of the PostgreSQL server before closing the connection (a frozen server).
+    DB_ANSWER_TIMEOUT = float(os.environ.get("DB_ANSWER_TIMEOUT", 65))
+    # Seconds a request waits for a free pooled connection before it gets the 503 page.
+    DB_POOL_TIMEOUT = float(os.environ.get("DB_POOL_TIMEOUT", 10))
+    # Seconds SQLite waits for another writer's lock before giving up ("database is locked").
+    DB_LOCK_TIMEOUT = float(os.environ.get("DB_LOCK_TIMEOUT", 10))
+    # Seconds /healthz waits for the database before answering 503.
+    HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT", 1.5))
     # Where `flask seed-demo` writes the generated demo staff passwords.
     DEMO_CREDENTIALS_FILE = os.environ.get("DEMO_CREDENTIALS_FILE", str(ROOT / "instance" / "demo-credentials.txt"))
     # Values of a year are due by this month-day of the following year (任务分解表 deadline); later ones are overdue.
@@ -132,9 +161,8 @@ class Config:
 
 def finalize(config: dict) -> None:
     """Derive settings that depend on others, and refuse unsafe ones."""
-    if config.get("REDIS_URL") and "RATELIMIT_STORAGE_URI" not in config:
-        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
-    config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = config.get("REDIS_URL") or "memory://"
     config["SITE_NAMES"] = {"zh_Hans": config["SITE_NAME"], "zh_Hant": config.get("SITE_NAME_ZH_HANT"),
                             "en": config.get("SITE_NAME_EN")}
     config["CITY_NAMES"] = {"zh_Hans": config["CITY_NAME"], "zh_Hant": config.get("CITY_NAME_ZH_HANT"),
@@ -143,6 +171,9 @@ def finalize(config: dict) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgres://"):]
     elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(config), **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    config["PUBLIC_BASE_URL"] = _public_base_url(config.get("PUBLIC_BASE_URL") or "",
+                                                 required=not (config.get("DEBUG") or config.get("TESTING")))
     if not (config.get("DEBUG") or config.get("TESTING")):
         key = config.get("SECRET_KEY") or ""
         if key == DEFAULT_SECRET_KEY or len(key) < 16:
@@ -150,3 +181,16 @@ def finalize(config: dict) -> None:
                 "SECRET_KEY is missing or a default: set a long random SECRET_KEY in the environment "
                 "(python -c 'import secrets; print(secrets.token_hex(32))')."
             )
+
+
+def _public_base_url(value: str, *, required: bool) -> str:
+    """PUBLIC_BASE_URL without a trailing slash; refuses a missing (outside debug) or malformed one."""
+    value = value.strip().rstrip("/")
+    if not value and not required:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise RuntimeError("PUBLIC_BASE_URL must be the site's public address such as https://eco.example.gov.cn "
+                           "(scheme and host, no path): absolute links are built on it, never on the Host header.")
+    return value

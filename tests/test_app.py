@@ -8,7 +8,7 @@ from tests.conftest import base_config
 
 def test_refuses_to_start_without_a_real_secret_key(database_url):
     config = base_config(database_url)
-    config.update(TESTING=False, SECRET_KEY="dev-only-insecure-key")
+    config.update(TESTING=False, SECRET_KEY="dev-only-insecure-key", PUBLIC_BASE_URL="https://eco.example.gov.cn")
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(config)
     config["SECRET_KEY"] = ""
@@ -18,7 +18,7 @@ def test_refuses_to_start_without_a_real_secret_key(database_url):
 
 def test_starts_outside_debug_with_a_strong_secret_key(database_url):
     config = base_config(database_url)
-    config.update(TESTING=False, SECRET_KEY="x" * 40)
+    config.update(TESTING=False, SECRET_KEY="x" * 40, PUBLIC_BASE_URL="https://eco.example.gov.cn")
     assert create_app(config).name == "app"
 
 
@@ -42,12 +42,12 @@ def test_healthz_reports_ok(client):
 
 
 def test_healthz_reports_unavailable_database(app, client, monkeypatch):
-    from app.extensions import db
+    from app.web import views
 
     def broken(*args, **kwargs):
         raise RuntimeError("database down")
 
-    monkeypatch.setattr(db.session, "execute", broken)
+    monkeypatch.setattr(views, "_database_answers", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["status"] == "unavailable"
@@ -148,3 +148,17 @@ def test_db_analyze_gives_the_planner_statistics(runner, session):
     assert result.exit_code == 0 and "Planner statistics refreshed." in result.output
     if session.get_bind().dialect.name == "sqlite":
         assert session.execute(text("SELECT count(*) FROM sqlite_stat1")).scalar() > 0
+
+
+def test_refuses_to_start_outside_debug_without_a_public_base_url(database_url):
+    config = base_config(database_url)
+    config.update(TESTING=False, SECRET_KEY="x" * 40)
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app(config)
+    for wrong in ("eco.example.gov.cn", "https://eco.example.gov.cn/path", "javascript:alert(1)",
+                  "https://user:pw@eco.example.gov.cn"):
+        config["PUBLIC_BASE_URL"] = wrong
+        with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+            create_app(config)
+    config["PUBLIC_BASE_URL"] = "https://eco.example.gov.cn/"
+    assert create_app(config).config["PUBLIC_BASE_URL"] == "https://eco.example.gov.cn"

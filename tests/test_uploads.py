@@ -46,3 +46,31 @@ def test_stored_under_a_random_name(tmp_path):
     for bad in ("../x", "a/b", "..\\x", ".hidden", ""):
         with pytest.raises(FileNotFoundError):
             uploads.path_of(str(tmp_path), bad)
+
+
+def test_every_stored_image_loses_its_exif_location(tmp_path):
+    from PIL import Image
+
+    from tests.tips.conftest import jpeg_with_gps
+
+    stored = uploads.store(jpeg_with_gps(), "photo.jpg", "jpeg", str(tmp_path))
+    kept = (tmp_path / stored.stored_name).read_bytes()
+    assert 0x8825 not in Image.open(io.BytesIO(kept)).getexif()
+    assert stored.size == len(kept)
+
+
+def test_decompression_bombs_are_refused_by_the_shared_check():
+    from tests.tips.conftest import png_declaring
+
+    with pytest.raises(uploads.UploadError, match="pixels"):
+        uploads.check(png_declaring(20_000, 20_000), "bomb.png", accepted=uploads.IMAGES, max_bytes=10**7)
+
+
+def test_evidence_images_are_refused_with_a_message_when_they_are_bombs(app):
+    from flask_babel import force_locale
+
+    from app.indicators.services import IndicatorError, check_evidence_files
+    from tests.tips.conftest import png_declaring
+
+    with force_locale("en"), pytest.raises(IndicatorError, match="too large in pixels"):
+        check_evidence_files([("bomb.png", png_declaring(20_000, 20_000))], 10**7)

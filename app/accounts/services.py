@@ -1,4 +1,5 @@
 """Writes on staff accounts: create, update, password, login bookkeeping. Flush and audit; never commit."""
+import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -34,12 +35,23 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+_dummy_hashes: dict[tuple, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of no one's password at the configured cost, made once per process."""
+    config = current_app.config
+    key = (config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"])
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher().hash(secrets.token_urlsafe(16))
+    return _dummy_hashes[key]
+
+
 def verify_password(user: User | None, password: str) -> bool:
-    # An unknown user is checked against a dummy hash, so that a miss takes as long as a wrong password.
-    hasher = _hasher()
+    """Exactly one Argon2 verification whoever asks: an unknown user is checked against a dummy hash, so that
+    a miss takes as long as a wrong password and the answer does not tell which usernames exist."""
     try:
-        return hasher.verify(user.password_hash if user else hasher.hash("not-a-real-password"), password) \
-            and user is not None
+        return _hasher().verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -48,15 +60,27 @@ def find_user(session, username: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
 
 
-def authenticate(session, username: str, password: str, *, max_failures: int, lock_minutes: int):
-    """Check a login. Returns (user, None) on success or (None, reason) with reason 'invalid' or 'locked'."""
+def authenticate(session, username: str, password: str, *, max_failures: int, lock_minutes: int,
+                 known_device_user_id: int | None = None):
+    """Check a login. Returns (user, None) on success or (None, reason) with reason 'invalid' or 'locked'.
+
+    The password is verified in every case (unknown, locked, inactive), so all take the same time. The lock
+    (after `max_failures` failures, for `lock_minutes`) does not apply to a browser the user signed in from
+    before (`known_device_user_id`), and that browser's failures do not count towards it: an attacker who
+    guesses from elsewhere cannot keep the user out of their own browser.
+    """
     user = find_user(session, username)
     now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
+    verified = verify_password(user, password)
+    known_device = user is not None and user.id == known_device_user_id
+    if user is not None and not known_device and user.locked_until and user.locked_until > now:
         audit.record(session, "accounts.login_refused_locked", user, actor=user)
+        session.flush()
         return None, "locked"
-    if not verify_password(user, password) or not user.active:
-        if user is not None:
+    if not verified or not user.active:
+        if known_device:
+            audit.record(session, "accounts.login_failed", user, actor=user, note="known browser")
+        elif user is not None:
             user.failed_logins += 1
             if user.failed_logins >= max_failures:
                 user.locked_until = now + timedelta(minutes=lock_minutes)
@@ -75,6 +99,13 @@ def authenticate(session, username: str, password: str, *, max_failures: int, lo
     audit.record(session, "accounts.login", user, actor=user)
     session.flush()
     return user, None
+
+
+def end_sessions(session, user: User) -> None:
+    """Sign the user out everywhere: every session cookie issued so far, copies included, stops working."""
+    user.session_version += 1
+    session.flush()
+    audit.record(session, "accounts.logout", user, actor=user)
 
 
 def _check_password(password: str) -> None:

@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.accounts import services
 from app.accounts.forms import ChangePasswordForm, LoginForm
@@ -11,8 +12,29 @@ from app.web.htmx import render, safe_next, see_other
 bp = Blueprint("accounts", __name__)
 
 
+DEVICE_COOKIE = "known_browser"
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="accounts.known-browser")
+
+
+def _known_device_user_id() -> int | None:
+    """The user this browser signed in as before (a signed cookie set on success), if any."""
+    try:
+        return int(_device_serializer().loads(request.cookies.get(DEVICE_COOKIE, ""),
+                                              max_age=current_app.config["LOGIN_KNOWN_BROWSER_DAYS"] * 86400))
+    except (BadSignature, TypeError, ValueError):
+        return None
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 422
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_login)
 def login():
     if current_user.is_authenticated:
         return see_other(url_for("admin.index"))
@@ -20,22 +42,24 @@ def login():
     status = 200
     if form.validate_on_submit():
         config = current_app.config
-        user, reason = services.authenticate(db.session, form.username.data, form.password.data,
-                                             max_failures=config["LOGIN_MAX_FAILURES"],
-                                             lock_minutes=config["LOGIN_LOCK_MINUTES"])
+        user, _reason = services.authenticate(db.session, form.username.data, form.password.data,
+                                              max_failures=config["LOGIN_MAX_FAILURES"],
+                                              lock_minutes=config["LOGIN_LOCK_MINUTES"],
+                                              known_device_user_id=_known_device_user_id())
         db.session.commit()
         if user:
             session.clear()
             login_user(user)
             session.permanent = True
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-            return see_other(safe_next(request.args.get("next"), url_for("admin.index")))
-        if reason == "locked":
-            form.form_errors.append(_("This account is locked after too many failed sign-ins. "
-                                      "Try again in %(n)d minutes or ask an administrator.",
-                                      n=config["LOGIN_LOCK_MINUTES"]))
-        else:
-            form.form_errors.append(_("The username or password is wrong."))
+            response = see_other(safe_next(request.args.get("next"), url_for("admin.index")))
+            response.set_cookie(DEVICE_COOKIE, _device_serializer().dumps(user.id), httponly=True, samesite="Lax",
+                                max_age=config["LOGIN_KNOWN_BROWSER_DAYS"] * 86400,
+                                secure=config["SESSION_COOKIE_SECURE"])
+            return response
+        # One message for an unknown user, a wrong password and a locked account: none tells what exists.
+        form.form_errors.append(_("The username or password is wrong, or sign-in to this account is paused "
+                                  "for a few minutes after repeated failures."))
         status = 422
     elif request.method == "POST":
         status = 422
@@ -44,6 +68,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(db.session, current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "success")

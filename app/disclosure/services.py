@@ -218,6 +218,9 @@ def _answer(session, request, reply: Reply | None, documents: list, upload_dir: 
         try:
             kind = uploads.check(data, name, accepted=DOCUMENT_KINDS, max_bytes=max_bytes)
         except uploads.UploadError as error:
+            if str(error) in ("pixels", "unreadable"):
+                raise DisclosureError(_("%(name)s: this image is too large in pixels or cannot be read.",
+                                        name=name)) from error
             raise DisclosureError(_("%(name)s: send PDF, Word, Excel, PNG or JPEG files within the size limit.",
                                     name=name), field="documents") from error
         checked.append((data, name, kind))

@@ -12,7 +12,7 @@ from app.disclosure.workflow import EVENT_TITLES, RequestState
 from app.extensions import db, limiter
 from app.i18n import site_zone
 from app.org.queries import bureaus
-from app.web import uploads
+from app.web import once, uploads
 from app.web.htmx import render, see_other
 from app.workdays.models import overrides
 
@@ -85,6 +85,9 @@ def _check(form: ApplicationForm) -> bool:
 @limiter.limit(lambda: current_app.config["DISCLOSURE_SUBMIT_RATE_LIMIT"], methods=["POST"])
 def new():
     form = _form()
+    once.token()
+    if request.method == "POST" and (earlier := once.earlier_result(db.session, "disclosure.new", once.posted_token())):  # a double click or resubmission: the first application's page
+        return _acknowledge(earlier)
     if request.method == "POST" and form.validate() & _check(form):
         organisation = form.applicant_type.data == "organisation"
         data = services.Application(
@@ -95,13 +98,26 @@ def new():
             delivery_form=form.delivery_form.data, delivery_method=form.delivery_method.data,
             id_type=form.id_type.data, id_number=(form.id_number.data or "").upper(),
             credit_code=form.credit_code.data or "", legal_representative=form.legal_representative.data or "")
+        try:
+            claim = once.claim(db.session, "disclosure.new", once.posted_token())
+        except once.AlreadyClaimed:  # the same form, posted twice at once: show what the first one made
+            db.session.rollback()
+            return _acknowledge(once.earlier_result(db.session, "disclosure.new", once.posted_token()))
         created, code = services.submit_request(db.session, data, rules(), _secret())
+        shown = {"code": code, "id": created.id}
+        once.settle(claim, once.posted_token(), shown)
         db.session.commit()
-        cookie_session["new_disclosure"] = {"code": code, "id": created.id}  # shown once on the next page
-        return see_other(url_for(".submitted"))
+        return _acknowledge(shown)
     complaint = looks_like_complaint(form.description.data or "")
     return render("disclosure/new.html", form=form, complaint=complaint,
                   status=422 if request.method == "POST" else 200)
+
+
+def _acknowledge(shown: dict | None):
+    if shown is None:  # the first post of this form failed after all: start afresh
+        return see_other(url_for(".new"))
+    cookie_session["new_disclosure"] = shown  # shown once on the next page
+    return see_other(url_for(".submitted"))
 
 
 @bp.post("/screen")

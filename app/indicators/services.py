@@ -179,7 +179,9 @@ def check_evidence_files(files: list[tuple[str, bytes]], max_bytes: int) -> list
             checked.append((name, data, uploads.check(data, name, accepted=EVIDENCE_KINDS, max_bytes=max_bytes)))
         except uploads.UploadError as error:
             reason = {"empty": _("%(name)s is empty.", name=name),
-                      "too large": _("%(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // 1024 // 1024)}
+                      "too large": _("%(name)s is larger than %(mb)d MB.", name=name, mb=max_bytes // 1024 // 1024),
+                      "pixels": _("%(name)s is too large in pixels; please send a smaller image.", name=name),
+                      "unreadable": _("%(name)s could not be read as an image.", name=name)}
             raise IndicatorError(reason.get(str(error)) or _(
                 "%(name)s is not a PDF, an image (JPEG, PNG, WebP) or a Word or Excel file.", name=name)) from error
     return checked

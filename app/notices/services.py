@@ -378,6 +378,8 @@ def add_attachment(session, actor, notice: Notice, data: bytes, filename: str, u
             "empty": _("The file is empty."),
             "too large": _("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)),
             "kind": _("Only PDF, Word (DOCX), Excel (XLSX) and image (JPEG, PNG, WebP) files can be attached."),
+            "pixels": _("This image is too large in pixels; please send a smaller one."),
+            "unreadable": _("This image could not be read; please send another."),
         }
         raise NoticeError(messages[str(error)]) from error
     stored = uploads.store(data, filename, kind, upload_dir)

@@ -1,6 +1,6 @@
 """Public pages of disclosure notices: the list with filters and search, the notice, attachments, Atom feeds,
 and the site's sitemap."""
-from flask import Blueprint, Response, abort, current_app, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from app.org.queries import bureaus, districts
 from app.web import uploads
 from app.web.htmx import render
 from app.web.pagination import paginate
+from app.web.urls import public_url
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 sitemap_bp = Blueprint("sitemap", __name__)
@@ -94,17 +95,17 @@ def _feed(category: NoticeCategory | None) -> Response:
             "title": (_("Withdrawn: %(title)s", title=notice.title) if withdrawn else notice.title),
             "updated": notice.updated_at if notice.updated_at > notice.published_at else notice.published_at,
             "published": notice.published_at,
-            "link": url_for("notices.detail", notice_id=notice.id, _external=True),
+            "link": public_url("notices.detail", notice_id=notice.id),
             "summary": notice.withdrawn_reason if withdrawn else notice.summary,
             "category": notice.category.name,
         })
     site = current_app.config["SITE_NAMES"].get(current_locale()) or current_app.config["SITE_NAME"]
     title = _("Disclosure notices") + (f" · {category.name}" if category else "") + f" · {site}"
     if category is None:
-        alternate, self_url = url_for(".index", _external=True), url_for(".feed", _external=True)
+        alternate, self_url = public_url(".index"), public_url(".feed")
     else:
-        alternate = url_for(".index", category=category.code, _external=True)
-        self_url = url_for(".category_feed", code=category.code, _external=True)
+        alternate = public_url(".index", category=category.code)
+        self_url = public_url(".category_feed", code=category.code)
     body = feeds.atom_feed(
         feed_id=feeds.stable_id(city, f"notices/feed/{category.code if category else 'all'}"), title=title,
         author=site, alternate=alternate, self_url=self_url,
@@ -127,11 +128,11 @@ def _sitemap_part(number: int) -> list:
     """Part `number` of the sitemap: the sections (part 1 only) and one slice of the published notices."""
     pages = []
     if number == 1:
-        pages = [(url_for(endpoint, _external=True), None) for endpoint in
+        pages = [(public_url(endpoint), None) for endpoint in
                  ("web.home", "indicators.overview", "surveys.index", "tips.index", "notices.index")
                  if endpoint in current_app.view_functions]
     rows = queries.sitemap_notices(db.session, utcnow(), offset=(number - 1) * SITEMAP_PART, limit=SITEMAP_PART)
-    return pages + [(url_for("notices.detail", notice_id=notice_id, _external=True), updated)
+    return pages + [(public_url("notices.detail", notice_id=notice_id), updated)
                     for notice_id, updated in rows]
 
 
@@ -142,7 +143,7 @@ def sitemap():
     parts = max(1, -(-queries.published_count(db.session, utcnow()) // SITEMAP_PART))
     if parts == 1:
         return Response(feeds.sitemap(_sitemap_part(1)), mimetype="application/xml")
-    return Response(feeds.sitemap_index([url_for(".sitemap_part", number=n, _external=True)
+    return Response(feeds.sitemap_index([public_url(".sitemap_part", number=n)
                                          for n in range(1, parts + 1)]), mimetype="application/xml")
 
 

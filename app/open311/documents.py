@@ -1,7 +1,7 @@
 """GeoReport v2 documents built from our objects: services, service definitions, requests and updates.
 Only public facts go in: no reporter identity, no reporter's text, street-level addresses, rounded points,
 cleared photos only."""
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from app.i18n import site_zone
@@ -9,6 +9,7 @@ from app.open311.formats import end_of_day, public_coordinate, street_level, w3c
 from app.tips.models import Tip, TipCategory, TipEvent
 from app.tips.queries import current_due
 from app.tips.workflow import EVENT_TITLES
+from app.web.urls import public_url
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # The status a tip has after each timeline entry that changes it: not accepted, closed, rated at the end or
@@ -72,7 +73,7 @@ def service_of(tip: Tip) -> TipCategory | None:
 
 def _cleared_photo_url(tip: Tip) -> str | None:
     photo = next((p for p in tip.photos if p.cleared), None)
-    return url_for("tips.photo", photo_id=photo.id, _external=True) if photo else None
+    return public_url("tips.photo", photo_id=photo.id) if photo else None
 
 
 def public_address(tip: Tip) -> str:

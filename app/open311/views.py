@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
-from flask import Blueprint, Response, current_app, g, request, url_for
+from flask import Blueprint, Response, current_app, g, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -20,6 +20,7 @@ from app.org.queries import districts
 from app.tips import services as tips
 from app.tips.forms import TipForm
 from app.tips.views import _check, _photo_dir, rules
+from app.web.urls import public_url
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)  # clients authenticate with API keys, not cookies; the admin pages keep CSRF
@@ -74,7 +75,7 @@ def discovery(fmt: str):
         "key_service": _("Reading is open to all. To post requests, ask the ecological civilization office for an "
                          "API key; keys are issued and revoked in its back office."),
         "endpoints": [{"specification": documents.SPECIFICATION,
-                       "url": url_for(".discovery", fmt=fmt, _external=True).rsplit("/", 1)[0],
+                       "url": public_url(".discovery", fmt=fmt).rsplit("/", 1)[0],
                        "changeset": CHANGESET, "type": "production",
                        "formats": [MIME_TYPES["xml"], MIME_TYPES["json"]]}],
     }

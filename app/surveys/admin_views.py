@@ -29,6 +29,7 @@ from app.surveys.services import SurveyError, Texts
 from app.web.auth import permission_required
 from app.web.htmx import render, see_other
 from app.web.pagination import paginate
+from app.web.urls import public_url
 
 bp = Blueprint("surveys_admin", __name__, url_prefix="/admin/surveys")
 
@@ -375,7 +376,7 @@ def print_invitations(survey_id: int, batch: int):
     invitations = queries.invitations(db.session, survey, batch)
     if not invitations:
         abort(404)
-    links = {i.id: url_for("surveys.answer", survey_id=survey.id, code=i.code, _external=True) for i in invitations}
+    links = {i.id: public_url("surveys.answer", survey_id=survey.id, code=i.code) for i in invitations}
     return render("admin/surveys/invitations_print.html", survey=survey, batch=batch, invitations=invitations,
                   links=links, qr={i.id: _qr_svg(links[i.id]) for i in invitations if i.used_at is None})
 

@@ -15,6 +15,7 @@ from app.surveys import queries, services
 from app.surveys.answers import Answers, read_answers
 from app.surveys.models import ResponseChannel, SurveyResponse, SurveyState
 from app.web.htmx import render, see_other
+from app.web.urls import public_url
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
 api_bp = Blueprint("surveys_api", __name__, url_prefix="/api/v1/surveys")
@@ -231,7 +232,7 @@ def results_json(survey_id: int):
                       "post_stratified": m.stratified, "unweighted": _estimate_json(m.unweighted),
                       "districts": [{"district": o.label, "estimate": _estimate_json(e)} for o, e in m.by_district]}
                      for m in results.measures],
-        "method": url_for("surveys.results", survey_id=survey.id, _external=True) + "#method",
+        "method": public_url("surveys.results", survey_id=survey.id) + "#method",
     })
 
 

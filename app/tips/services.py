@@ -2,9 +2,7 @@
 merging, extensions, ratings, rewards, the exposure board, escalation, and every look at a reporter's
 identity. Each keeps the statistics tallies up to date. Flush, audit, return; never commit."""
 import hashlib
-import io
 import secrets
-import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -12,7 +10,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from PIL import Image, ImageOps
 from sqlalchemy import exists, select, update
 
 from app import audit
@@ -26,8 +23,6 @@ from app.workdays.days import add_days
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 16  # 31^16 ≈ 7·10^23 codes: guessing one is hopeless, and the lookup is rate-limited
-MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
-PHOTO_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 DUPLICATE_CANDIDATES = 100  # the newest open tips compared with a new one
 
 
@@ -90,28 +85,16 @@ def code_hash(code: str) -> str:
 def process_photo(data: bytes, max_bytes: int) -> tuple[bytes, str]:
     """Check a photo by its content and re-encode it, which drops location and camera metadata."""
     kind = uploads.sniff(data)
-    if kind not in PHOTO_FORMATS:
+    if kind not in uploads.IMAGES:
         raise TipError(_("Photos must be JPEG, PNG or WebP images."))
     if len(data) > max_bytes:
         raise TipError(_("Each photo must be smaller than %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
-                raise TipError(_("This photo is too large in pixels; please send a smaller one."))
-            image = ImageOps.exif_transpose(image)
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise TipError(_("This photo is too large in pixels; please send a smaller one.")) from error
-    except (OSError, SyntaxError, ValueError) as error:
+        return uploads.clean_image(data, kind), kind
+    except uploads.UploadError as error:
+        if str(error) == "pixels":
+            raise TipError(_("This photo is too large in pixels; please send a smaller one.")) from error
         raise TipError(_("This photo could not be read; please send another.")) from error
-    if kind == "jpeg" and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    image.info.pop("comment", None)  # a JPEG comment could carry a name or phone number
-    output = io.BytesIO()
-    image.save(output, PHOTO_FORMATS[kind])  # no exif= argument: metadata is not carried over
-    return output.getvalue(), kind
 
 
 def _event(session, tip: Tip, step: str, *, actor=None, note: str = "", public: bool = True,
@@ -124,7 +107,7 @@ def _event(session, tip: Tip, step: str, *, actor=None, note: str = "", public: 
 
 def _store_photos(session, tip: Tip, photos: list[tuple[bytes, str]], upload_dir: str, *, by_staff: bool) -> None:
     for data, kind in photos:
-        stored = uploads.store(data, f"photo.{kind}", kind, upload_dir)
+        stored = uploads.store(data, f"photo.{kind}", kind, upload_dir, cleaned=True)  # process_photo did it
         session.add(TipPhoto(tip=tip, stored_name=stored.stored_name, kind=kind, size=len(data), by_staff=by_staff))
 
 

@@ -18,7 +18,7 @@ from app.tips.duplicates import Thresholds
 from app.tips.forms import RatingForm, TipForm, TrackForm
 from app.tips.models import TipCategory, TipPhoto
 from app.tips.workflow import EVENT_TITLES
-from app.web import uploads
+from app.web import once, oversize, uploads
 from app.web.htmx import render, see_other
 from app.workdays.models import overrides
 
@@ -94,6 +94,9 @@ def _check(form: TipForm) -> bool:
 @limiter.limit(lambda: current_app.config["TIP_SUBMIT_RATE_LIMIT"], methods=["POST"])
 def new():
     form = _form()
+    once.token()
+    if request.method == "POST" and (earlier := once.earlier_result(db.session, "tips.new", once.posted_token())):  # a double click or resubmission: the first report's page
+        return _show_code(earlier)
     if request.method == "POST" and form.validate() & _check(form):
         files = [f for f in (form.photos.data or []) if f and f.filename]
         photos = []
@@ -114,13 +117,36 @@ def new():
                 reported_unit=(form.reported_unit.data or "").strip(), anonymous=form.identity.data != "named",
                 reporter_name=(form.reporter_name.data or "").strip(),
                 reporter_phone=(form.reporter_phone.data or "").strip())
+            try:
+                claim = once.claim(db.session, "tips.new", once.posted_token())
+            except once.AlreadyClaimed:  # the same form, posted twice at once: show what the first one made
+                db.session.rollback()
+                return _show_code(once.earlier_result(db.session, "tips.new", once.posted_token()))
             tip, code = services.submit_tip(db.session, data, photos, rules(), _photo_dir())
+            once.settle(claim, once.posted_token(), code)
             db.session.commit()
-            cookie_session["new_tip_code"] = code  # shown once on the next page, then forgotten
-            return see_other(url_for(".submitted"))
+            return _show_code(code)
         form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
     return render("tips/new.html", form=form, category_children=_category_children(queries.categories(db.session)),
                   status=422 if request.method == "POST" else 200)
+
+
+@oversize.keeps_text("tips.new")
+def _too_large():
+    """The report form again after a 413, with the text typed (request.form holds it, the photos are gone)."""
+    form = _form()
+    once.token()
+    form.photos.errors = [_("All you sent was larger than %(mb)d MB, so nothing was sent yet: choose fewer or "
+                            "smaller photos (your text is kept).",
+                            mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))]
+    return render("tips/new.html", form=form, status=413)
+
+
+def _show_code(code: str | None):
+    if code is None:  # the first post of this form failed after all: start afresh
+        return see_other(url_for(".new"))
+    cookie_session["new_tip_code"] = code  # shown once on the next page, then forgotten
+    return see_other(url_for(".submitted"))
 
 
 @bp.get("/nearby")

@@ -3,6 +3,7 @@ from flask import request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from app.i18n import HTML_LANG, LOCALE_NAMES, LOCALES, current_locale
+from app.web import once
 from app.web.nav import current_section
 
 
@@ -30,6 +31,7 @@ def nav_section(app) -> str | None:
 
 
 def init_app(app):
+    app.jinja_env.globals["once_field"] = once.hidden_field
     app.jinja_env.filters.update(
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "",

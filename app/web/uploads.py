@@ -3,9 +3,12 @@ random names outside the web root, and served back with safe headers."""
 import hashlib
 import io
 import secrets
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from PIL import Image, ImageOps
 
 # kind -> (MIME type, file extension)
 KINDS = {
@@ -17,10 +20,13 @@ KINDS = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
 IMAGES = frozenset({"png", "jpeg", "webp"})
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+_PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
 
 
 class UploadError(ValueError):
-    """A file that is empty, too large, or not one of the accepted kinds."""
+    """A file that is empty, too large, not one of the accepted kinds, or an image too large in pixels or
+    unreadable; str(error) is the reason: empty, too large, kind, pixels, unreadable."""
 
 
 @dataclass(frozen=True)
@@ -68,11 +74,41 @@ def check(data: bytes, original_name: str, *, accepted: frozenset[str], max_byte
     kind = sniff(data)
     if kind is None or kind not in accepted:
         raise UploadError("kind")
+    if kind in IMAGES:
+        clean_image(data, kind)
     return kind
 
 
-def store(data: bytes, original_name: str, kind: str, directory: str) -> StoredFile:
-    """Write the bytes under a random name; the original name is kept only as a label."""
+def clean_image(data: bytes, kind: str) -> bytes:
+    """The image decoded and encoded again, without EXIF (location, camera) or comments, upright; refuses
+    decompression bombs (UploadError 'pixels') and what does not decode (UploadError 'unreadable')."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > MAX_PIXELS:
+                raise UploadError("pixels")
+            image = ImageOps.exif_transpose(image)
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise UploadError("pixels") from error
+    except (OSError, SyntaxError, ValueError) as error:
+        if isinstance(error, UploadError):
+            raise
+        raise UploadError("unreadable") from error
+    if kind == "jpeg" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    image.info.pop("comment", None)  # a JPEG comment could carry a name or phone number
+    output = io.BytesIO()
+    image.save(output, _PIL_FORMATS[kind])  # no exif= argument: metadata is not carried over
+    return output.getvalue()
+
+
+def store(data: bytes, original_name: str, kind: str, directory: str, *, cleaned: bool = False) -> StoredFile:
+    """Write the bytes under a random name; the original name is kept only as a label. Images are stored
+    re-encoded (clean_image) unless the caller did that already, so no upload keeps its EXIF location."""
+    if kind in IMAGES and not cleaned:
+        data = clean_image(data, kind)
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}.{KINDS[kind][1]}"

@@ -1,7 +1,11 @@
 """Site-wide pages: home, health check, privacy notice, display preferences."""
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as CheckTimeout
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import text
 
+from app.database import answer_within
 from app.db_types import utcnow
 from app.extensions import db
 from app.i18n import local_today
@@ -11,6 +15,9 @@ from app.web.htmx import safe_next, see_other
 bp = Blueprint("web", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
+# Health checks run here, so that the answer can be given when the database does not answer in time; two
+# threads at most, so a frozen database cannot pile up checks (a queued check times out too).
+_health_checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="healthz")
 
 
 @bp.get("/")
@@ -38,14 +45,24 @@ def privacy():
 
 @bp.get("/healthz")
 def healthz():
-    """For load balancers: 200 when the app and its database answer, 503 otherwise."""
+    """For load balancers: 200 when the app and its database answer, 503 otherwise — within HEALTHZ_TIMEOUT
+    seconds even when the database is frozen."""
+    limit = current_app.config["HEALTHZ_TIMEOUT"]
+    check = _health_checks.submit(_database_answers, db.engine, limit)
     try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:
-        current_app.logger.exception("health check: database unreachable")
-        db.session.rollback()
+        check.result(timeout=limit)
+    except CheckTimeout:
+        current_app.logger.error("health check: the database did not answer within %s s", limit)
+        return jsonify(status="unavailable", database="no answer"), 503
+    except Exception as error:
+        current_app.logger.error("health check: database unreachable: %s", error)
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok")
+
+
+def _database_answers(engine, limit: float) -> None:
+    with answer_within(limit), engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 @bp.post("/preferences/elder-mode")

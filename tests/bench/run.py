@@ -461,6 +461,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
                SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + "x" * 32, RATELIMIT_ENABLED="0",
+               PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
                DEMO_CREDENTIALS_FILE=str(workdir / "credentials.txt"))
     prepare_database(env)
     rows, surveys, skipped, tips, tips_skipped = [], [], "", [], ""

@@ -54,7 +54,7 @@ def test_site_works_without_javascript(browser, base_url):
     page.fill("#username", "nobody")
     page.fill("#password", "wrong-password")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#error-summary")).to_contain_text("The username or password is wrong.")
+    expect(page.locator("#error-summary")).to_contain_text("The username or password is wrong")
     expect(page.locator("#username")).to_have_value("nobody")
     context.close()
 

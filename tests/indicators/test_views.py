@@ -11,6 +11,7 @@ from app.indicators import queries
 from app.indicators.models import IndicatorValue
 from app.org.models import PlaceLevel
 from tests import factories
+from tests.tips.conftest import image_bytes
 
 
 @pytest.fixture
@@ -208,7 +209,7 @@ def test_admin_board_counts_values_per_bureau_and_place(client, auth, session, w
     assert [int(n) for n in __import__("re").findall(r"<td>(\d+)</td>", city_row)] == [3, 1, 0, 0, 1]
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")  # a real image: stored images are decoded and re-encoded
 
 
 def test_evidence_files_are_checked_attached_and_published_with_the_value(client, auth, csrf, session, world):
