@@ -17,7 +17,7 @@ from app.indicators.rules import (
     sub_indicator_names,
 )
 
-CSV_PATH = Path(__file__).parents[3] / "shared/domain/indicators-2019-reconstructed.csv"
+CSV_PATH = Path(__file__).parent / "data/indicators-2019-reconstructed.csv"
 FOREST = "山区>=60; 丘陵地区>=40; 平原地区>=18; 干旱半干旱地区>=35; 青藏高原地区>=70"
 CITY = {"level": "city", "terrain": "plain", "region": "east", "moisture": "humid", "size": "large",
         "plateau": False}
