@@ -38,7 +38,7 @@ class ApplicationForm(BaseForm):
         render_kw={"inputmode": "tel"})
     address = StringField(_l("Postal address"), filters=[_strip], validators=[
         DataRequired(message=_l("Give your postal address.")), Length(max=300)])
-    email = StringField(_l("E-mail (optional)"), filters=[_strip], validators=[
+    email = StringField(_l("E-mail (needed to receive the answer by e-mail)"), filters=[_strip], validators=[
         Optional(), Email(message=_l("Enter a valid e-mail address.")), Length(max=200)],
         render_kw={"inputmode": "email"})
     bureau_id = SelectField(_l("The agency you apply to"), coerce=int, choices=[],

@@ -100,8 +100,8 @@ def demo_url(demo_app):
 
 @pytest.fixture
 def demo_phone(browser, demo_url):
-    """A phone-sized browser context on the demo city."""
-    context = browser.new_context(base_url=demo_url, **PHONE)
+    """A phone set to Chinese (as the city's residents' are), on the demo city."""
+    context = browser.new_context(base_url=demo_url, locale="zh-CN", **PHONE)
     yield context
     context.close()
 
