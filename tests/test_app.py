@@ -148,3 +148,15 @@ def test_db_analyze_gives_the_planner_statistics(runner, session):
     assert result.exit_code == 0 and "Planner statistics refreshed." in result.output
     if session.get_bind().dialect.name == "sqlite":
         assert session.execute(text("SELECT count(*) FROM sqlite_stat1")).scalar() > 0
+
+
+def test_privacy_contact_is_shown_in_the_readers_language(client):
+    english = client.get("/privacy?lang=en").get_data(as_text=True)
+    assert "Ecological Civilization Office · 0000-12345678" in english and "生态文明建设办公室" not in english
+    assert "生態文明建設辦公室" in client.get("/privacy?lang=zh_Hant").get_data(as_text=True)
+
+
+def test_privacy_contact_without_a_translation_is_marked_as_simplified_chinese(app, client):
+    app.config["PRIVACY_CONTACTS"]["en"] = ""
+    english = client.get("/privacy?lang=en").get_data(as_text=True)
+    assert '<span lang="zh-Hans">生态文明建设办公室 · 0000-12345678</span>' in english

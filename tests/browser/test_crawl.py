@@ -47,12 +47,13 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LATIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]*")
 
 # The visible text of the page in its own language: text nodes (and placeholders) that are rendered and whose
-# nearest lang attribute is the page's own, plus the title. User content shown untranslated carries its own
+# nearest lang attribute is the page's own (not the title, which may carry an untranslated notice title that no
+# attribute can mark). User content shown untranslated carries its own
 # lang (lang="zh-Hans" for a notice without an English text), and so does the language switcher.
 VISIBLE_TEXT_JS = """() => {
   const pageLang = document.documentElement.lang;
   const own = (element) => { const marked = element.closest('[lang]'); return !marked || marked.lang === pageLang; };
-  const texts = [document.title];
+  const texts = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
