@@ -46,12 +46,13 @@ run: seed
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(PY) -m app.serving $(WORKERS) $(THREADS) --timeout $(GUNICORN_TIMEOUT) \
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
-# System packages the browser tests need (Debian's Chromium and what Playwright's driver needs).
+# System packages the browser tests need (Debian's Chromium and what Playwright's driver needs), and a CJK font
+# so that screenshots and layout checks measure real Chinese glyphs rather than fallback boxes.
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-liberation libatomic1 >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-liberation fonts-noto-cjk libatomic1 >/dev/null 2>&1; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation libatomic1; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-noto-cjk libatomic1; \
 	fi
 
 test: setup browser-deps

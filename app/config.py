@@ -42,6 +42,9 @@ class Config:
     CITY_NAME_EN = os.environ.get("CITY_NAME_EN", "Yunxi City")
     # Who answers questions about personal data, shown on the privacy notice (PIPL art. 17).
     PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "生态文明建设办公室 · 0000-12345678")
+    # The same contact in Traditional Chinese and English; empty falls back to PRIVACY_CONTACT.
+    PRIVACY_CONTACT_ZH_HANT = os.environ.get("PRIVACY_CONTACT_ZH_HANT", "生態文明建設辦公室 · 0000-12345678")
+    PRIVACY_CONTACT_EN = os.environ.get("PRIVACY_CONTACT_EN", "Ecological Civilization Office · 0000-12345678")
     # Locale used when neither ?lang=, the cookie nor Accept-Language chooses one.
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     # Time zone in which dates are shown (stored times are always UTC).
@@ -167,6 +170,8 @@ def finalize(config: dict) -> None:
                             "en": config.get("SITE_NAME_EN")}
     config["CITY_NAMES"] = {"zh_Hans": config["CITY_NAME"], "zh_Hant": config.get("CITY_NAME_ZH_HANT"),
                             "en": config.get("CITY_NAME_EN")}
+    config["PRIVACY_CONTACTS"] = {"zh_Hans": config["PRIVACY_CONTACT"], "zh_Hant": config.get("PRIVACY_CONTACT_ZH_HANT"),
+                                  "en": config.get("PRIVACY_CONTACT_EN")}
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgres://"):]
     elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):

@@ -162,3 +162,15 @@ def test_refuses_to_start_outside_debug_without_a_public_base_url(database_url):
             create_app(config)
     config["PUBLIC_BASE_URL"] = "https://eco.example.gov.cn/"
     assert create_app(config).config["PUBLIC_BASE_URL"] == "https://eco.example.gov.cn"
+
+
+def test_privacy_contact_is_shown_in_the_readers_language(client):
+    english = client.get("/privacy?lang=en").get_data(as_text=True)
+    assert "Ecological Civilization Office · 0000-12345678" in english and "生态文明建设办公室" not in english
+    assert "生態文明建設辦公室" in client.get("/privacy?lang=zh_Hant").get_data(as_text=True)
+
+
+def test_privacy_contact_without_a_translation_is_marked_as_simplified_chinese(app, client):
+    app.config["PRIVACY_CONTACTS"]["en"] = ""
+    english = client.get("/privacy?lang=en").get_data(as_text=True)
+    assert '<span lang="zh-Hans">生态文明建设办公室 · 0000-12345678</span>' in english

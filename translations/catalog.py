@@ -1,9 +1,11 @@
 """Catalog upkeep: `python translations/catalog.py COMMAND`.
 
   missing LOCALE        list msgids with no translation in LOCALE
-  apply LOCALE FILE     set translations from a JSON object {msgid: msgstr} (msgstr a list for plurals)
+  apply LOCALE FILE     set translations from a JSON object {msgid: msgstr} (msgstr a list for plurals; a msgid
+                        with a context (pgettext) is written "context\\u0004msgid")
   fill-en               English is the source language: copy each msgid into the en catalog
   fill-hant             derive missing zh_Hant entries from zh_Hans with OpenCC (s2t) plus the corrections below
+  correct-hant          apply the corrections below to every zh_Hant entry
 
 The zh_Hant output should still be read by a person; add any wrong conversion to CORRECTIONS.
 """
@@ -15,7 +17,12 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent
 # Characters OpenCC leaves alone because they are ambiguous in general, but not in our texts.
-CORRECTIONS = {"云溪": "雲溪", "云端": "雲端", "只能": "只能"}
+# OpenCC's s2t gives old or variant forms that Traditional Chinese as written in Taiwan does not use (審覈 for
+# 審核, 公衆, 這裏, 天后 for "after N days"…); the site writes 台 (平台, as in SITE_NAME_ZH_HANT) and 污.
+HANT_ARTEFACTS = {"覈": "核", "衆": "眾", "裏": "裡", "纔": "才", "羣": "群", "綫": "線", "着": "著", "爲": "為",
+                  "啓": "啟", "溼": "濕", "臺": "台", "汙": "污", "僞": "偽", "峯": "峰", "牀": "床", "衞": "衛",
+                  "天后": "天後", "分佈": "分布", "發佈": "發布", "公佈": "公布"}
+CORRECTIONS = {"云溪": "雲溪", "云端": "雲端", "只能": "只能", **HANT_ARTEFACTS}
 
 
 def path_of(locale: str) -> Path:
@@ -39,7 +46,13 @@ def _translated(message) -> bool:
 
 
 def missing(locale: str) -> list[str]:
-    return [m.id if isinstance(m.id, str) else m.id[0] for m in load(locale) if m.id and not _translated(m)]
+    return [_key(m) for m in load(locale) if m.id and not _translated(m)]
+
+
+def _key(message) -> str:
+    """The msgid (the singular of a plural) as the JSON files name it; with a context, "context\\u0004msgid"."""
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{message.context}\u0004{msgid}" if message.context else msgid
 
 
 def apply(locale: str, source: str) -> int:
@@ -47,7 +60,7 @@ def apply(locale: str, source: str) -> int:
     entries = json.loads(Path(source).read_text(encoding="utf-8"))
     count = 0
     for message in catalog:
-        key = message.id if isinstance(message.id, str) else message.id[0]
+        key = _key(message) if message.id else None
         if message.id and key in entries:
             value = entries[key]
             message.string = tuple(value) if isinstance(message.id, tuple) and isinstance(value, list) else (
@@ -78,7 +91,7 @@ def fill_hant() -> int:
     for message in target:
         if not message.id or _translated(message):
             continue
-        original = source.get(message.id)
+        original = source.get(message.id, context=message.context)
         if original is None or not _translated(original):
             continue
 
@@ -96,6 +109,28 @@ def fill_hant() -> int:
     return count
 
 
+def correct_hant() -> int:
+    """Apply CORRECTIONS to every zh_Hant entry (after editing them by hand or changing CORRECTIONS)."""
+    catalog = load("zh_Hant")
+    count = 0
+
+    def corrected(text: str) -> str:
+        for wrong, right in CORRECTIONS.items():
+            text = text.replace(wrong, right)
+        return text
+
+    for message in catalog:
+        if not message.id or not _translated(message):
+            continue
+        strings = message.string
+        fixed = tuple(corrected(s) for s in strings) if isinstance(strings, tuple) else corrected(strings)
+        if fixed != strings:
+            message.string = fixed
+            count += 1
+    save("zh_Hant", catalog)
+    return count
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:] or ["help"]
     if command == "missing":
@@ -106,5 +141,7 @@ if __name__ == "__main__":
         print(f"{fill_en()} copied")
     elif command == "fill-hant":
         print(f"{fill_hant()} converted")
+    elif command == "correct-hant":
+        print(f"{correct_hant()} corrected")
     else:
         print(__doc__)

@@ -120,6 +120,10 @@ def run(session, credentials_file: str, years: int = 3,
     interviewer = session.scalar(select(User).where(User.username == "interviewer"))
     created.update(surveys.load(session, admin, interviewer, year=indicators.DEMO_YEARS[-1]))
     created.update(tips.load(session, admin, Rules()))
+    if created["tip_codes"]:
+        # Kept beside the passwords so that a newcomer can follow a demo tip as its reporter would.
+        _write_credentials(Path(credentials_file), {f"tip-{number}": code
+                                                    for number, code in enumerate(created["tip_codes"], start=1)})
     created.update(disclosure.load(session, admin, disclosure_rules(overrides=calendar_overrides(session)),
                                    current_app.config["SECRET_KEY"]))
     created.update(notices.load(session, session.scalar(select(User).where(User.username == "editor")),
@@ -146,6 +150,7 @@ def _write_credentials(path: Path, passwords: dict) -> None:
 
 
 def summary(created: dict, credentials_file: str) -> str:
+    """What seed-demo prints: counts, new staff passwords and the demo tips' tracking codes."""
     lines = [f"Demo city: {created['places']} places, {created['bureaus']} bureaus and "
              f"{created['indicator_values']} indicator values, {created['surveys']} surveys with "
              f"{created['survey_responses']} responses, {created['tips']} pollution tips, "
@@ -157,4 +162,7 @@ def summary(created: dict, credentials_file: str) -> str:
             lines.append(f"  {username:10} {password}")
     else:
         lines.append(f"Demo staff accounts already exist; passwords are in {credentials_file}.")
+    if created.get("tip_codes"):
+        lines.append("Tracking codes of the demo tips (follow them at /tips/track): "
+                     + ", ".join(created["tip_codes"]))
     return "\n".join(lines)

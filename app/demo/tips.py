@@ -28,7 +28,8 @@ CATEGORIES = [
 
 
 def load(session, admin, rules: services.Rules) -> dict:
-    created = {"tip_categories": 0, "tips": 0}
+    """Create the categories and sample tips once; returns counts and the sample tips' tracking codes."""
+    created = {"tip_categories": 0, "tips": 0, "tip_codes": []}
     if session.scalar(select(TipCategory.id).limit(1)) is not None:
         return created
     bureaus = {b.code: b for b in session.scalars(select(Bureau))}
@@ -56,7 +57,8 @@ def load(session, admin, rules: services.Rules) -> dict:
         category = by_code[code]
         data = services.TipInput(categories=[category], description=text, district=places[number % len(places)],
                                  address=f"示例路{number + 1}号附近")
-        tip, _code = services.submit_tip(session, data, [], rules, "", now=now - timedelta(days=days_ago))
+        tip, tracking_code = services.submit_tip(session, data, [], rules, "", now=now - timedelta(days=days_ago))
+        created["tip_codes"].append(tracking_code)
         for step in steps:
             bureau = category.bureau if step == Step.ASSIGN else None
             services.take_step(session, admin, tip, step, rules, bureau=bureau,

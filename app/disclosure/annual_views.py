@@ -3,6 +3,7 @@ from io import BytesIO
 
 from flask import Blueprint, abort, redirect, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from app.db_types import utcnow
 from app.disclosure.annual_report import annual_report
@@ -51,11 +52,11 @@ def workbook(year: int):
     rows.append([_("Notices published proactively"), _("Total"), report.totals.published, report.totals.corrected,
                  report.totals.withdrawn])
     rows += [[_("Disclosure catalogue"), label, value, "", ""] for label, value in (
-        (_("Due"), catalogue.due), (_("Published on time"), catalogue.on_time), (_("Published late"), catalogue.late),
+        (pgettext("count", "Due"), catalogue.due), (_("Published on time"), catalogue.on_time), (_("Published late"), catalogue.late),
         (_("Overdue, not published"), catalogue.missing), (_("Published on time (rate)"), _percent(catalogue.rate)))]
     rows += [[_("Requests for disclosure"), label, value, "", ""] for label, value in (
         (_("Carried over from the previous year"), requests.carried_from_previous),
-        (_("Received"), requests.received), (_("Answered"), requests.answered),
+        (pgettext("count", "Received"), requests.received), (_("Answered"), requests.answered),
         *((str(reply.title), requests.by_reply_type.get(reply.value, 0)) for reply in ReplyType),
         (_("of which partly disclosed"), requests.partly_disclosed), (_("Withdrawn by the applicant"), requests.withdrawn),
         (_("Redirected to the pollution tip channel"), requests.redirected),

@@ -23,7 +23,7 @@ class ApplicationForm(BaseForm):
                                 validators=[InputRequired(message=_l("Choose who is applying."))])
     name = StringField(_l("Your name"), filters=[_strip], validators=[Optional(), Length(max=100)])
     id_type = SelectField(_l("Identity document"), choices=_enum_choices(IdType), default=IdType.RESIDENT_ID.value)
-    id_number = StringField(_l("Document number"), filters=[_strip], validators=[
+    id_number = StringField(_l("ID document number"), filters=[_strip], validators=[
         Optional(), Regexp(r"^[0-9A-Za-z]{5,30}$", message=_l("Enter the document number in letters and digits."))])
     organisation_name = StringField(_l("Name of the organisation"), filters=[_strip],
                                     validators=[Optional(), Length(max=200)])

@@ -53,13 +53,57 @@ def live_app(database_template, tmp_path_factory):
     return app
 
 
-@pytest.fixture(scope="session")
-def base_url(live_app):
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+def _serve(app):
+    """Serve the app from a thread on an OS-chosen port; yields its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_app):
+    yield from _serve(live_app)
+
+
+@pytest.fixture(scope="session")
+def demo_app(database_template, tmp_path_factory):
+    """The site as residents meet it: the migrated database filled by the real `flask seed-demo`."""
+    if not str(database_template).endswith(".sqlite3"):
+        pytest.fail("browser tests run on the SQLite leg (make test-sqlite)")
+    workdir = tmp_path_factory.mktemp("demo")
+    path = workdir / "demo.sqlite3"
+    shutil.copyfile(database_template, path)
+    config = base_config(f"sqlite:///{path}")
+    config["UPLOAD_DIR"] = str(workdir / "uploads")
+    config["DEMO_CREDENTIALS_FILE"] = str(workdir / "demo-credentials.txt")
+    app = create_app(config)
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def demo_credentials(demo_app) -> dict:
+    """What seed-demo saved in DEMO_CREDENTIALS_FILE: staff passwords by username, tip codes as tip-<n>."""
+    with open(demo_app.config["DEMO_CREDENTIALS_FILE"], encoding="utf-8") as handle:
+        return dict(line.rstrip("\n").split("\t", 1) for line in handle if line.strip())
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_app):
+    yield from _serve(demo_app)
+
+
+@pytest.fixture
+def demo_phone(browser, demo_url):
+    """A phone set to Chinese (as the city's residents' are), on the demo city."""
+    context = browser.new_context(base_url=demo_url, locale="zh-CN", **PHONE)
+    yield context
+    context.close()
 
 
 @pytest.fixture
@@ -81,6 +125,7 @@ def assert_accessible(page) -> None:
 
 
 def sign_in(page, username: str, password: str = factories.PASSWORD) -> None:
+    """Sign in through the login form and wait for the staff landing page."""
     page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", password)

@@ -106,6 +106,13 @@ def test_a_missing_translation_falls_back_visibly_in_the_readers_language(client
     assert '<h1 lang="zh-Hans">' in html and '<div class="notice-body" lang="zh-Hans">' in html
 
 
+def test_the_list_marks_a_summary_shown_in_simplified_chinese(client, published):
+    published()
+    english = client.get("/notices/?lang=en").get_data(as_text=True)
+    assert '<p lang="zh-Hans">全市空气质量优良天数比例为92.3%。</p>' in english
+    assert '<p>全市空气质量优良天数比例为92.3%。</p>' in client.get("/notices/?lang=zh_Hans").get_data(as_text=True)
+
+
 def test_drafts_scheduled_and_unknown_notices_are_not_public(client, session, draft, staff):
     notice = draft()
     assert client.get(f"/notices/{notice.id}").status_code == 404

@@ -93,6 +93,9 @@ def test_the_exposure_board_shows_the_offices_words_and_no_personal_data(client,
     assert "夜间偷排废气被查处" in html and "责令停产整改" in html and "罚款五万元" in html
     for secret in ("张三", "13800000000", code, "和平大道100号"):
         assert secret not in html
+    english = client.get("/exposure?lang=en").get_data(as_text=True)
+    assert '<h2 id="case-%d" lang="zh-Hans">夜间偷排废气被查处</h2>' % tip.id in english
+    assert '<p lang="zh-Hans">经查属实，责令停产整改。</p>' in english
 
 
 def test_an_empty_exposure_board_says_so(client, city):
