@@ -89,6 +89,8 @@ STAFF_POST_ROUTES = [
     ("/admin/notices/999999/step/submit", Permission.NOTICES_WORK),
     ("/admin/notices/999999/attachments", Permission.NOTICES_EDIT),
     ("/admin/notices/attachments/999999/delete", Permission.NOTICES_EDIT),
+    ("/admin/notices/changes/999999/approve", Permission.NOTICES_WORK),
+    ("/admin/open311/comments/999999", Permission.TIPS_HANDLE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [

@@ -15,7 +15,7 @@ def _form_page(client):
 def _code_shown(client, response) -> str:
     assert response.status_code == 303, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    return re.search(r'class="tracking-code"><strong>([A-Z0-9-]+)<', page).group(1)
+    return re.search(r'<code id="tracking-code"[^>]*>([A-Z0-9-]+)<', page).group(1)
 
 
 def test_the_same_application_posted_twice_files_one_request_and_shows_the_same_code(client, session, staff):

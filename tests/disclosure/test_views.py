@@ -69,13 +69,6 @@ def test_the_form_page_works_and_is_linked_from_home(client, staff):
     assert "/disclosure-requests/new" in client.get("/").get_data(as_text=True)
 
 
-def test_the_email_field_does_not_call_itself_optional_while_email_is_the_default_delivery(client, staff):
-    page = client.get("/disclosure-requests/new?lang=zh_Hans").get_data(as_text=True)
-    label = re.search(r'<label for="email"[^>]*>(.*?)</label>', page, re.S).group(1)
-    assert "选填" not in label and "必填" in label
-    assert re.search(r'name="delivery_method"[^>]*value="email"[^>]*checked|checked[^>]*value="email"', page)
-
-
 def test_a_citizen_applies_and_sees_the_acknowledgement_once(client, csrf, session, staff):
     code, page = applied(client, csrf, staff)
     assert "Date received" in page and "Answer due by" in page
