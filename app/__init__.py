@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import config as settings
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from app.i18n import LOCALE_COOKIE, normalize_locale, select_locale
+from app.web import params
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO)
 
     _init_extensions(app)
+    params.init_app(app)  # bounded <int:> converter and cleaned parameters, before any route is added
     _register_blueprints(app)
     _register_hooks(app)
 

@@ -1,35 +1,30 @@
 """CSV and XLSX downloads of the public indicator tables (openpyxl's write-only mode keeps memory flat)."""
-import csv
-import io
-
 from flask import Response
 from flask_babel import gettext as _
 
-from app.indicators import xlsx
 from app.indicators.judging import STATUS_TITLES
+from app.web import exports
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIMETYPE = exports.XLSX_MIMETYPE
 
 
 def _download(name: str, header: list[str], rows: list[list], fmt: str) -> Response:
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # so that spreadsheet programs read the Chinese text as UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        body, mimetype = buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+        body, content_type = exports.csv_bytes(header, rows), exports.CSV_CONTENT_TYPE
     else:
-        body, mimetype = xlsx.write_rows(name[:31], header, rows), XLSX_MIMETYPE
-    return Response(body, mimetype=mimetype,
+        body, content_type = exports.xlsx_bytes(name, header, rows), XLSX_MIMETYPE
+    return Response(body, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
-def _value_text(value) -> str:
+def _value_text(value):
+    """The value as a number when it is only a number (so a spreadsheet can compute with it), else as text."""
     if value is None:
         return ""
     if value.not_applicable:
         return _("Not applicable")
+    if value.numeric_value is not None and not value.state_value and value.task_completed is None:
+        return value.numeric_value
     parts = [str(value.numeric_value.normalize()) if value.numeric_value is not None else "",
              value.state_value or "",
              (_("completed") if value.task_completed else _("not completed")) if value.task_completed is not None else ""]

@@ -2,8 +2,10 @@
 import io
 import zipfile
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+
+from app.web import exports
 
 MAX_ROWS = 20_000
 
@@ -34,11 +36,5 @@ def read_rows(stream) -> list[dict]:
 
 
 def write_rows(title: str, headers: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """A one-sheet workbook; every cell goes through the shared export helper (text never a formula)."""
+    return exports.xlsx_bytes(title, headers, rows)
