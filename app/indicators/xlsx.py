@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.web import exports
+from app.web.text import clean_text
 
 MAX_ROWS = 20_000
 
@@ -15,7 +16,7 @@ class SheetError(ValueError):
 
 
 def read_rows(stream) -> list[dict]:
-    """The first sheet as a list of {header: cell} dicts; cells are None or str/int/float."""
+    """The first sheet as a list of {header: cell} dicts; cells are None or str/int/float, text without C0 controls."""
     data = stream.read()
     if not zipfile.is_zipfile(io.BytesIO(data)):  # XLSX is a zip package; anything else is refused by content
         raise SheetError("not an XLSX file")
@@ -25,12 +26,13 @@ def read_rows(stream) -> list[dict]:
         raise SheetError("not an XLSX file") from error
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    headers = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    headers = [clean_text(str(h)).strip() if h is not None else "" for h in next(rows, [])]
     result = []
     for index, values in enumerate(rows):
         if index >= MAX_ROWS:
             raise SheetError("too many rows")
-        result.append(dict(zip(headers, values)))
+        # Text cells lose C0 control characters here, as typed text does in the forms.
+        result.append(dict(zip(headers, (clean_text(value) for value in values))))
     workbook.close()
     return result
 
