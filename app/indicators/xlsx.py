@@ -3,6 +3,7 @@ import io
 import zipfile
 
 from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
 
 from app.web import exports
@@ -24,16 +25,27 @@ def read_rows(stream) -> list[dict]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError) as error:
         raise SheetError("not an XLSX file") from error
-    sheet = workbook.worksheets[0]
+    try:
+        return _rows(workbook.worksheets[0])
+    except SyntaxError as error:  # ill-formed XML inside the package (ElementTree's and lxml's errors)
+        raise SheetError("not an XLSX file") from error
+    finally:
+        workbook.close()
+
+
+def _cell(value):
+    """Text without C0 controls, also those Excel writes escaped as _x000B_; other values unchanged."""
+    return clean_text(unescape(value)) if isinstance(value, str) else value
+
+
+def _rows(sheet) -> list[dict]:
     rows = sheet.iter_rows(values_only=True)
-    headers = [clean_text(str(h)).strip() if h is not None else "" for h in next(rows, [])]
+    headers = [_cell(str(h)).strip() if h is not None else "" for h in next(rows, [])]
     result = []
     for index, values in enumerate(rows):
         if index >= MAX_ROWS:
             raise SheetError("too many rows")
-        # Text cells lose C0 control characters here, as typed text does in the forms.
-        result.append(dict(zip(headers, (clean_text(value) for value in values))))
-    workbook.close()
+        result.append(dict(zip(headers, (_cell(value) for value in values))))
     return result
 
 
