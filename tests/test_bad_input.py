@@ -314,3 +314,14 @@ def test_xlsx_import_refuses_a_sheet_whose_xml_is_ill_formed():
     patched.seek(0)
     with pytest.raises(xlsx.SheetError):
         xlsx.read_rows(patched)
+
+
+def test_an_option_saved_without_a_label_gets_the_message_not_a_500(client, session, staff, admin):
+    survey = factories.survey(session, staff["admin"], state="draft")
+    session.commit()
+    option = ordered_questions(survey)[1].options[0]
+    response = client.post(f"/admin/surveys/options/{option.id}?lang=en",
+                           data={"csrf_token": admin, f"o{option.id}-label_zh_hans": "\x00", f"o{option.id}-weight": "sNaN"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Check the option" in page and "Enter a number." in page

@@ -266,7 +266,7 @@ def update_option(option_id: int):
     option = db.session.get(SurveyOption, option_id) or abort(404)
     form = OptionForm(prefix=f"o{option.id}")
     if not form.validate_on_submit():
-        flash(_("Check the option: %(errors)s", errors="; ".join(e for errors in form.errors.values()
+        flash(_("Check the option: %(errors)s", errors="; ".join(str(e) for errors in form.errors.values()
                                                                  for e in errors)), "error")
     else:
         try:
