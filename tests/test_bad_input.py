@@ -25,7 +25,8 @@ from app.web.forms import BaseForm
 from app.web.params import DB_INT_MAX, db_int, page_number
 from app.web.text import clean_text, xml_safe
 from tests import factories
-from tests.tips.conftest import city  # noqa: F401  (fixture)
+from tests.open311.conftest import api_key  # noqa: F401  (fixture)
+from tests.tips.conftest import LONGITUDE, city  # noqa: F401  (fixture)
 
 CONTROLS = "".join(chr(c) for c in range(32) if c not in (9, 10, 13))
 
@@ -325,3 +326,17 @@ def test_an_option_saved_without_a_label_gets_the_message_not_a_500(client, sess
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Check the option" in page and "Enter a number." in page
+
+
+@pytest.mark.parametrize("lat", ["30.55", "NaN", "sNaN", "Infinity"])
+def test_open311_requests_are_stored_without_control_characters_and_refuse_nan(client, session, city, api_key, lat):
+    response = client.post("/open311/v2/requests.json?lang=en", data={
+        "api_key": api_key[1], "service_code": "air", "lat": lat, "long": str(LONGITUDE),
+        "description": "化工厂\x00夜间\x0b排放黄色烟雾\r\n气味刺鼻", "address_string": "和平\x1b大道100号"})
+    if lat == "30.55":
+        assert response.status_code == 200, response.get_data(as_text=True)
+        tip = session.scalars(select(Tip)).one()
+        assert (tip.description, tip.address) == ("化工厂夜间排放黄色烟雾\n气味刺鼻", "和平大道100号")
+    else:
+        assert response.status_code == 400
+        assert session.scalar(select(func.count(Tip.id))) == 0
