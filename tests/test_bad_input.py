@@ -340,3 +340,17 @@ def test_open311_requests_are_stored_without_control_characters_and_refuse_nan(c
     else:
         assert response.status_code == 400
         assert session.scalar(select(func.count(Tip.id))) == 0
+
+
+def test_survey_text_answers_are_stored_without_control_characters(client, session, staff):
+    from tests.surveys.test_views import _answers, _form
+
+    survey = factories.survey(session, staff["admin"], mode="open")
+    session.commit()
+    suggestion = ordered_questions(survey)[4]
+    hidden, _html = _form(client, f"/surveys/{survey.id}")
+    response = client.post(f"/surveys/{survey.id}", data={
+        **hidden, **_answers(survey, **{suggestion.field_name: "多种\x00树\x0b，少开车\r\n谢谢"})})
+    assert response.status_code == 303
+    stored = session.scalar(select(SurveyAnswer.text).where(SurveyAnswer.question_id == suggestion.id))
+    assert stored == "多种树，少开车\n谢谢"
