@@ -8,8 +8,8 @@ from werkzeug.utils import cached_property
 
 from app.web.text import CONTROL_CHARACTERS, clean_text
 
-# PostgreSQL's INTEGER (and SQLite's bound for our id columns as seen from PostgreSQL): a larger id or number
-# reaching a query is refused by the database, so it is refused here first.
+# PostgreSQL's INTEGER, the type of every id column: a larger number bound to such a column makes PostgreSQL
+# fail the query (and beyond 2**63 SQLite too), so it is refused here first, the same on both databases.
 DB_INT_MAX = 2**31 - 1
 DB_INT_MIN = -(2**31)
 PAGE_MAX = 100_000  # pages of a list; deeper pages are not offered, and OFFSET must stay small
@@ -18,8 +18,7 @@ PAGE_MAX = 100_000  # pages of a list; deeper pages are not offered, and OFFSET 
 class BoundedIntegerConverter(IntegerConverter):
     """`<int:…>` for ASCII digits that fit the database's INTEGER; anything else is a 404, never a query."""
 
-    regex = r"[0-9]+"
-
+    regex = r"[0-9]+"  # ASCII only: werkzeug's \d+ would also match "٣"
     signed_regex = r"-?[0-9]+"
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
