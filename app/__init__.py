@@ -9,6 +9,7 @@ from app import config as settings
 from app import database
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from app.i18n import LOCALE_COOKIE, normalize_locale, select_locale
+from app.web import params
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -28,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
                                "or set RATELIMIT_STORAGE_URI=redis://… so that workers share them.")
 
     _init_extensions(app)
+    params.init_app(app)  # bounded <int:> converter and cleaned parameters, before any route is added
     _register_blueprints(app)
     _register_hooks(app)
 

@@ -1,9 +1,16 @@
 """The schema is built only by migrations, and the migrations produce exactly the models' schema."""
+from datetime import datetime, timezone
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
 
+from app import create_app
 from app.extensions import db
 from app.notices.search import include_name
+from tests.conftest import PG_SCHEMA, PG_URL, base_config
 
 
 def test_migrations_match_the_models(app):
@@ -21,3 +28,50 @@ def test_migrations_have_a_single_head():
     config = Config()
     config.set_main_option("script_location", "migrations")
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """An empty database of its own (a SQLite file, or a PostgreSQL schema next to the test schema)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
+        return
+    schema = f"{PG_SCHEMA}_migrations"
+    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL.replace('postgresql://', 'postgresql+psycopg://', 1)}{separator}options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
+def test_migration_0011_strips_control_characters_from_every_stored_text(empty_database):
+    app = create_app(base_config(empty_database))
+    dirty = "东湖\x0b区\x01环境\x1f局\t(\r\n)"
+    with app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO bureaus (code, name_zh_hans, name_zh_hant, name_en, active, created_at) "
+                "VALUES ('b\x0b1', :dirty, :dirty, 'Bureau\x0b', :yes, :now)"),
+                {"dirty": dirty, "yes": True, "now": datetime(2026, 1, 1, tzinfo=timezone.utc)})
+            connection.execute(text(
+                "INSERT INTO audit_entries (at, actor_label, action, object_type, object_id, ip, note) "
+                "VALUES (:now, 'x\x02', 'a.b', 'bureau', '1', '127.0.0.1', :dirty)"),
+                {"dirty": dirty, "now": datetime(2026, 1, 1, tzinfo=timezone.utc)})
+            if db.engine.dialect.name == "sqlite":
+                connection.execute(text("INSERT INTO notices_fts (rowid, search_text) VALUES (1, :dirty)"),
+                                   {"dirty": dirty})
+        upgrade(revision="0011")
+        with db.engine.connect() as connection:
+            bureau = connection.execute(text("SELECT code, name_zh_hans, name_zh_hant, name_en FROM bureaus")).one()
+            note, label = connection.execute(text("SELECT note, actor_label FROM audit_entries")).one()
+            fts = (connection.execute(text("SELECT search_text FROM notices_fts")).scalar()
+                   if db.engine.dialect.name == "sqlite" else "东湖区环境局\t(\r\n)")
+        db.engine.dispose()
+    # Tab, newline and CR stay; every other C0 control is gone.
+    assert tuple(bureau) == ("b1", "东湖区环境局\t(\r\n)", "东湖区环境局\t(\r\n)", "Bureau")
+    assert (note, label, fts) == ("东湖区环境局\t(\r\n)", "x", "东湖区环境局\t(\r\n)")

@@ -11,6 +11,7 @@ from app.disclosure.workflow import ReplyType
 from app.extensions import db
 from app.i18n import local_today, site_zone
 from app.indicators.xlsx import write_rows
+from app.web.exports import Percent
 from app.web.htmx import render
 from app.workdays.models import overrides
 
@@ -38,8 +39,8 @@ def page(year: int):
                   years=range(local_today().year, FIRST_YEAR - 1, -1)[:6])
 
 
-def _percent(value) -> str:
-    return f"{value * 100:.1f}%" if value is not None else "–"
+def _percent(value):
+    return Percent(value) if value is not None else "–"
 
 
 @bp.get("/<int:year>.xlsx")

@@ -1,28 +1,30 @@
 """CSV and XLSX downloads of the public indicator tables (openpyxl's write-only mode keeps memory flat)."""
-import csv
-import io
-
 from flask import Response
 from flask_babel import gettext as _
 
 from app.indicators import wording, xlsx
 from app.indicators.judging import STATUS_TITLES
+from app.web import exports
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIMETYPE = exports.XLSX_MIMETYPE
 
 
 def _download(name: str, header: list[str], rows: list[list], fmt: str) -> Response:
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # so that spreadsheet programs read the Chinese text as UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        body, mimetype = buffer.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+        body, content_type = exports.csv_bytes(header, rows), exports.CSV_CONTENT_TYPE
     else:
-        body, mimetype = xlsx.write_rows(name[:31], header, rows), XLSX_MIMETYPE
-    return Response(body, mimetype=mimetype,
+        body, content_type = exports.xlsx_bytes(name, header, rows), XLSX_MIMETYPE
+    return Response(body, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+def _value_cell(value, measure):
+    """A value that is only a number stays a number (a spreadsheet computes with it; the unit has its own
+    column), anything else is written in words."""
+    if (value is not None and not value.not_applicable and value.numeric_value is not None
+            and not value.state_value and value.task_completed is None):
+        return value.numeric_value
+    return str(wording.value(value, measure))
 
 
 def overview(result, place, indicators, fmt: str) -> Response:
@@ -36,7 +38,7 @@ def overview(result, place, indicators, fmt: str) -> Response:
                 indicator.code, str(wording.stored(indicator)), str(wording.stored(indicator.task_group.domain)),
                 str(indicator.property_enum.title) if indicator.property_enum else "", str(wording.stored(measure)),
                 str(wording.unit(measure.unit)), str(wording.target(measure)),
-                str(wording.value(result.value(measure, place), measure)), str(STATUS_TITLES[evaluation.status]),
+                _value_cell(result.value(measure, place), measure), str(STATUS_TITLES[evaluation.status]),
                 evaluation.gap if evaluation.gap is not None else "",
                 str(wording.stored(indicator.lead_bureau)) if indicator.lead_bureau else ""])
     return _download(f"indicators-{place.code}-{result.period}", header, rows, fmt)

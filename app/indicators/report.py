@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from flask_babel import gettext as _
 
 from app.indicators import queries, wording
 from app.indicators.periods import parse_period
 from app.indicators.rules import Status
+from app.web.text import xml_safe
 
 
 @dataclass
@@ -83,52 +84,61 @@ def _percent(rate) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
+def _t(value) -> str:
+    """Text for the document: python-docx refuses control characters, so a stray stored one is dropped."""
+    return xml_safe(str(value))
+
+
 def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) -> bytes:
     """The report as an editable Word document a bureau can file."""
     document = Document()
+    # A4 (python-docx's template is US Letter) with the margins of GB/T 9704 for official documents.
+    page = document.sections[0]
+    page.page_width, page.page_height = Mm(210), Mm(297)
+    page.top_margin, page.bottom_margin, page.left_margin, page.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
     document.styles["Normal"].font.size = Pt(11)
-    document.add_heading(_("%(city)s indicator gap report, %(period)s", city=city_name, period=period), level=0)
-    document.add_paragraph(f"{wording.stored(catalogue)} {catalogue.document}".strip())
+    document.add_heading(_t(_("%(city)s indicator gap report, %(period)s", city=city_name, period=period)), level=0)
+    document.add_paragraph(_t(f"{wording.stored(catalogue)} {catalogue.document}".strip()))
     ranking = document.add_table(rows=1, cols=4)
     ranking.style = "Table Grid"
     for cell, text in zip(ranking.rows[0].cells, (_("Rank"), _("Place"), _("Met"), _("Compliance rate"))):
-        cell.text = text
+        cell.text = _t(text)
     for section in sections:
         row = ranking.add_row().cells
-        row[0].text = str(section.rank or "—")
-        row[1].text = str(wording.stored(section.place))
+        row[0].text = _t(section.rank or "—")
+        row[1].text = _t(wording.stored(section.place))
         row[2].text = f"{section.met} / {section.applicable}"
         row[3].text = _percent(section.rate)
     for section in sections:
-        document.add_heading(str(wording.stored(section.place)), level=1)
+        document.add_heading(_t(wording.stored(section.place)), level=1)
         document.add_paragraph(_(
             "%(met)d of %(total)d applicable indicators met, a compliance rate of %(rate)s (previous period: %(previous)s).",
             met=section.met, total=section.applicable, rate=_percent(section.rate),
             previous=_percent(section.previous_rate)))
         if section.newly_failing:
-            document.add_paragraph(_("No longer met: %(list)s",
-                                     list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_failing)))
+            document.add_paragraph(_t(_("No longer met: %(list)s",
+                                        list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_failing))))
         if section.newly_met:
-            document.add_paragraph(_("Newly met: %(list)s",
-                                     list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_met)))
+            document.add_paragraph(_t(_("Newly met: %(list)s",
+                                        list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_met))))
         for line in verdict_lines(section):
-            document.add_paragraph(line)
+            document.add_paragraph(_t(line))
         for domain, shortfalls in section.shortfalls_by_domain:
-            document.add_heading(str(wording.stored(domain)), level=2)
+            document.add_heading(_t(wording.stored(domain)), level=2)
             table = document.add_table(rows=1, cols=6)
             table.style = "Table Grid"
             headers = (_("No."), _("Indicator"), _("Property"), _("Target"), _("Value"), _("Gap"))
             for cell, text in zip(table.rows[0].cells, headers):
-                cell.text = text
+                cell.text = _t(text)
             for item in shortfalls:
                 cells = table.add_row().cells
-                cells[0].text = item.measure.code
-                cells[1].text = str(wording.stored(item.indicator)) if item.measure.name == item.indicator.name else \
-                    f"{wording.stored(item.indicator)}{_(': ')}{wording.stored(item.measure)}"
-                cells[2].text = str(item.indicator.property_enum.title) if item.indicator.property_enum else "—"
-                cells[3].text = str(wording.target(item.measure))
-                cells[4].text = str(wording.value(item.value, item.measure)) or _("not reported")
-                cells[5].text = "" if item.gap is None else str(wording.quantity(Decimal(repr(item.gap)), item.measure.unit))
+                cells[0].text = _t(item.measure.code)
+                cells[1].text = _t(wording.stored(item.indicator) if item.measure.name == item.indicator.name else
+                                   f"{wording.stored(item.indicator)}{_(': ')}{wording.stored(item.measure)}")
+                cells[2].text = _t(item.indicator.property_enum.title if item.indicator.property_enum else "—")
+                cells[3].text = _t(wording.target(item.measure))
+                cells[4].text = _t(wording.value(item.value, item.measure) or _("not reported"))
+                cells[5].text = "" if item.gap is None else _t(wording.quantity(Decimal(repr(item.gap)), item.measure.unit))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -2,8 +2,12 @@
 import io
 import zipfile
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 from openpyxl.utils.exceptions import InvalidFileException
+
+from app.web import exports
+from app.web.text import clean_text
 
 MAX_ROWS = 20_000
 
@@ -13,7 +17,7 @@ class SheetError(ValueError):
 
 
 def read_rows(stream) -> list[dict]:
-    """The first sheet as a list of {header: cell} dicts; cells are None or str/int/float."""
+    """The first sheet as a list of {header: cell} dicts; cells are None or str/int/float, text without C0 controls."""
     data = stream.read()
     if not zipfile.is_zipfile(io.BytesIO(data)):  # XLSX is a zip package; anything else is refused by content
         raise SheetError("not an XLSX file")
@@ -21,24 +25,30 @@ def read_rows(stream) -> list[dict]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError) as error:
         raise SheetError("not an XLSX file") from error
-    sheet = workbook.worksheets[0]
+    try:
+        return _rows(workbook.worksheets[0])
+    except SyntaxError as error:  # ill-formed XML inside the package (ElementTree's and lxml's errors)
+        raise SheetError("not an XLSX file") from error
+    finally:
+        workbook.close()
+
+
+def _cell(value):
+    """Text without C0 controls, also those Excel writes escaped as _x000B_; other values unchanged."""
+    return clean_text(unescape(value)) if isinstance(value, str) else value
+
+
+def _rows(sheet) -> list[dict]:
     rows = sheet.iter_rows(values_only=True)
-    headers = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+    headers = [_cell(str(h)).strip() if h is not None else "" for h in next(rows, [])]
     result = []
     for index, values in enumerate(rows):
         if index >= MAX_ROWS:
             raise SheetError("too many rows")
-        result.append(dict(zip(headers, values)))
-    workbook.close()
+        result.append(dict(zip(headers, (_cell(value) for value in values))))
     return result
 
 
 def write_rows(title: str, headers: list[str], rows: list[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """A one-sheet workbook; every cell goes through the shared export helper (text never a formula)."""
+    return exports.xlsx_bytes(title, headers, rows)

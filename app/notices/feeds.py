@@ -3,6 +3,8 @@ import uuid
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
+from app.web.text import xml_safe
+
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -14,7 +16,7 @@ def stable_id(city: str, path: str) -> str:
 
 def _text(parent, tag: str, value: str, **attributes) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    element.text = value
+    element.text = xml_safe(value)  # a stored control character must never make the feed ill-formed
     return element
 
 

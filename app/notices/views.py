@@ -17,6 +17,7 @@ from app.org.queries import bureaus, districts
 from app.web import uploads
 from app.web.htmx import render
 from app.web.pagination import paginate
+from app.web.params import is_db_int
 from app.web.urls import public_url
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -35,7 +36,7 @@ def _filters() -> queries.Filters:
     year = args.get("year", "")
     return queries.Filters(category=_by_code(NoticeCategory, args.get("category", "")),
                            bureau=_by_code(Bureau, args.get("bureau", "")),
-                           year=int(year) if year.isdigit() and 1900 < int(year) < 3000 else None,
+                           year=int(year) if is_db_int(year) and 1900 < int(year) < 3000 else None,
                            district=_by_code(Place, args.get("district", "")),
                            q=" ".join(args.get("q", "").split())[:MAX_QUERY])
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from app.web.text import xml_safe
+
 FORMATS = ("xml", "json")
 MIME_TYPES = {"xml": "text/xml", "json": "application/json"}
 # XML element names of list items, per the specification's examples.
@@ -36,7 +38,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return xml_safe(str(value))  # one stored control character must never make the document ill-formed
 
 
 def _append(parent, name: str, value) -> None:
@@ -102,12 +104,17 @@ def parse_w3c(value: str, name: str) -> datetime:
     text = value.strip().replace(" ", "+")  # a '+' of an offset often arrives decoded as a space
     if text.endswith("Z") or text.endswith("z"):
         text = text[:-1] + "+00:00"
+    bare_date = re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=timezone.utc)
-        moment = datetime.fromisoformat(text)
+        moment = (datetime.combine(date.fromisoformat(text), time(0), tzinfo=timezone.utc) if bare_date
+                  else datetime.fromisoformat(text))
     except ValueError:
         moment = None
+    # Years far off (0001, 9999) are probes; shifting them by a time zone or 90 days would overflow.
+    if moment is not None and not 1900 <= moment.year <= 2100:
+        moment = None
+    if moment is not None and bare_date:
+        return moment
     if moment is None or moment.tzinfo is None or "T" not in text.upper():
         raise Open311Error(400, _("%(name)s must be a w3 date-time with a time zone, e.g. 2026-09-28T02:00:00Z.",
                                   name=name))

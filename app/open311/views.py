@@ -20,6 +20,7 @@ from app.org.queries import districts
 from app.tips import services as tips
 from app.tips.forms import TipForm
 from app.tips.views import _check, _photo_dir, rules
+from app.web.params import PAGE_MAX, db_int
 from app.web.urls import public_url
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -202,11 +203,11 @@ def create(fmt: str):
 def _page() -> tuple[int, int]:
     """The page and page_size extension; page_size at most 1000, the specification's default limit."""
     try:
-        page = int(request.args.get("page") or 1)
-        size = int(request.args.get("page_size") or MAX_REQUESTS)
+        page = db_int(request.args.get("page") or "1")
+        size = db_int(request.args.get("page_size") or str(MAX_REQUESTS))
     except ValueError:
         raise Open311Error(400, _("page and page_size must be whole numbers.")) from None
-    if page < 1 or not 1 <= size <= MAX_REQUESTS:
+    if not 1 <= page <= PAGE_MAX or not 1 <= size <= MAX_REQUESTS:
         raise Open311Error(400, _("page must be 1 or more and page_size between 1 and %(max)d.", max=MAX_REQUESTS))
     return page, size
 

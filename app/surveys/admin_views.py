@@ -29,6 +29,7 @@ from app.surveys.services import SurveyError, Texts
 from app.web.auth import permission_required
 from app.web.htmx import render, see_other
 from app.web.pagination import paginate
+from app.web.params import is_db_int
 from app.web.urls import public_url
 
 bp = Blueprint("surveys_admin", __name__, url_prefix="/admin/surveys")
@@ -266,7 +267,7 @@ def update_option(option_id: int):
     option = db.session.get(SurveyOption, option_id) or abort(404)
     form = OptionForm(prefix=f"o{option.id}")
     if not form.validate_on_submit():
-        flash(_("Check the option: %(errors)s", errors="; ".join(e for errors in form.errors.values()
+        flash(_("Check the option: %(errors)s", errors="; ".join(str(e) for errors in form.errors.values()
                                                                  for e in errors)), "error")
     else:
         try:
@@ -344,7 +345,7 @@ def save_quotas(survey_id: int):
     problems = []
     for option_id, option in options.items():
         raw = request.form.get(f"quota-{option_id}", "").strip()
-        if raw and not (raw.isdigit() and int(raw) <= 1_000_000):
+        if raw and not (is_db_int(raw) and 0 <= int(raw) <= 1_000_000):
             problems.append(_("%(option)s: enter a whole number or leave it empty.", option=option.label))
             continue
         target = int(raw) if raw else None
@@ -451,8 +452,8 @@ def export(survey_id: int, fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     chunks = exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks
-    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else exports.XLSX_MIMETYPE
-    return Response(stream_with_context(chunks(db.session, survey)), mimetype=mimetype,
+    content_type = exports.CSV_CONTENT_TYPE if fmt == "csv" else exports.XLSX_MIMETYPE
+    return Response(stream_with_context(chunks(db.session, survey)), content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.{fmt}"'})
 
 

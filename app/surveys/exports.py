@@ -1,19 +1,24 @@
 """Response exports, streamed in constant memory: one row per response, one column per question, a multiple
-choice question as one 0/1 column per option. Responses are read in keyset batches, never all at once."""
-import csv
-import io
+choice question as one 0/1 column per option. Responses are read in keyset batches, never all at once.
+Cells go through app.web.exports: a respondent's text is never a formula, a 0–10 rating is a number."""
 import os
 import tempfile
 from collections.abc import Iterator
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.surveys.models import QuestionKind, SurveyAnswer, SurveyResponse
 from app.surveys.services import ordered_questions
+from app.web import exports
 
 BATCH = 2000
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIMETYPE = exports.XLSX_MIMETYPE
+CSV_CONTENT_TYPE = exports.CSV_CONTENT_TYPE
+
+
+def _rating(label: str):
+    """A 0–10 rating's label as the number it is (labels are "0"…"10"; an edited label stays text)."""
+    return int(label) if label.isascii() and label.isdigit() else label
 
 
 def columns(survey) -> tuple[list[str], list]:
@@ -60,7 +65,8 @@ def rows(session, survey) -> Iterator[list]:
                 if option is not None:
                     row.append(1 if option.id in values else (0 if question.id in given else ""))
                 elif question.kind_enum.has_options:
-                    row.append(labels.get(values[0], "") if values else "")
+                    label = labels.get(values[0], "") if values else ""
+                    row.append(_rating(label) if question.kind == QuestionKind.RATING else label)
                 else:
                     row.append(values[0] if values else "")
             yield row
@@ -68,24 +74,15 @@ def rows(session, survey) -> Iterator[list]:
 
 
 def csv_chunks(session, survey) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff".encode()  # so that spreadsheet programs read the Chinese text as UTF-8
-    for number, row in enumerate(rows(session, survey)):
-        writer.writerow(row)
-        if number % 500 == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
+    return exports.csv_chunks(rows(session, survey))
 
 
 def xlsx_chunks(session, survey, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
     """openpyxl's write-only mode spills rows to a temporary file; the finished file is streamed and removed."""
-    workbook = Workbook(write_only=True)
+    workbook = exports.write_only_workbook()
     sheet = workbook.create_sheet("responses")
     for row in rows(session, survey):
-        sheet.append(row)
+        exports.append(sheet, row)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:

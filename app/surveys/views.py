@@ -15,6 +15,7 @@ from app.surveys import queries, services
 from app.surveys.answers import Answers, read_answers
 from app.surveys.models import ResponseChannel, SurveyResponse, SurveyState
 from app.web.htmx import render, see_other
+from app.web.params import db_int
 from app.web.urls import public_url
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
@@ -133,7 +134,7 @@ def _take_answers(survey, invitation, token: str):
     form = request.form
     questions = services.ordered_questions(survey)
     pages = _pages(survey)
-    step = form.get("step", type=int, default=0)
+    step = form.get("step", type=db_int, default=0)
     submission = form.get("submission", "")[:64] or secrets.token_hex(16)
     consent = form.get("consent") == "yes"
     if form.get(HONEYPOT_FIELD):  # filled in by a bot: look successful, store nothing

@@ -22,6 +22,7 @@ from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPOR
                                allowed_steps)
 from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
+from app.web.params import db_int, page_arg
 from app.workdays.days import colour_bounds
 from app.workdays.models import CalendarDay, overrides
 
@@ -48,7 +49,7 @@ def queue():
         colour = ""
     config, today, days = current_app.config, local_today(), overrides(db.session)
     bounds = colour_bounds(today, config["TIP_WARN_DAYS"], working=config["TIP_WORKING_DAYS"], overrides=days)
-    size, page = config["PAGE_SIZE"], max(1, request.args.get("page", 1, type=int))
+    size, page = config["PAGE_SIZE"], page_arg()
     tips = queries.staff_queue(db.session, current_user, state=state, colour=colour, bounds=bounds, limit=size + 1,
                                offset=(page - 1) * size)
     rows = queries.supervise(tips[:size], today, working=config["TIP_WORKING_DAYS"], overrides=days,
@@ -98,7 +99,10 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
 
 def _find_by_number(number: str) -> Tip | None:
     """A tip by its public number ("2026-000123") or its plain id."""
-    return db.session.get(Tip, int(number.rsplit("-", 1)[-1]))
+    try:
+        return db.session.get(Tip, db_int(number.rsplit("-", 1)[-1]))
+    except ValueError:
+        return None
 
 
 def _act(tip: Tip, action, success: str, *, status_on_error: int = 422, **forms):
@@ -176,7 +180,7 @@ def withdraw_exposure(tip_id: int):
 def overdue():
     """The office's overdue board: every open tip past its deadline, by bureau, with escalation."""
     today, size = local_today(), current_app.config["PAGE_SIZE"]
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     tips = queries.overdue(db.session, today, limit=size + 1, offset=(page - 1) * size)
     rows = queries.supervise(tips[:size], today,
                              working=current_app.config["TIP_WORKING_DAYS"], overrides=overrides(db.session),

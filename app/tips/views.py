@@ -20,6 +20,8 @@ from app.tips.models import TipCategory, TipPhoto
 from app.tips.workflow import EVENT_TITLES
 from app.web import once, oversize, uploads
 from app.web.htmx import render, see_other
+from app.web.forms import FIRST_YEAR, LAST_YEAR
+from app.web.params import db_int, is_db_int, page_arg
 from app.workdays.models import overrides
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
@@ -153,8 +155,8 @@ def _show_code(code: str | None):
 def nearby():
     """Open reports of the same kind in the chosen district from the last weeks, shown on the report form
     (htmx) so a resident can see the pollution is already being handled; public fields only."""
-    district_id = request.args.get("district", type=int)
-    category_ids = [int(c) for c in request.args.getlist("categories") if c.isdigit()]
+    district_id = request.args.get("district", type=db_int)
+    category_ids = [int(c) for c in request.args.getlist("categories") if is_db_int(c)]
     tips = queries.open_nearby(db.session, district_id, category_ids, utcnow(),
                                days=current_app.config["TIP_DUPLICATE_DAYS"]) if district_id and category_ids else []
     return render("tips/_nearby.html", "tips/_nearby.html", tips=tips)
@@ -207,7 +209,7 @@ def _public_filters() -> dict:
     args = request.args
     status = args.get("status", "")
     return {"status": status if status in queries.PUBLIC_STATUS else "",
-            "category_id": args.get("category", type=int), "district_id": args.get("district", type=int)}
+            "category_id": args.get("category", type=db_int), "district_id": args.get("district", type=db_int)}
 
 
 def map_points(tips, bounds: str, places: int) -> list[dict]:
@@ -227,7 +229,7 @@ def map_points(tips, bounds: str, places: int) -> list[dict]:
 
 @bp.get("/")
 def index():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     filters = _public_filters()
     tips = queries.public_list(db.session, limit=PUBLIC_PAGE_SIZE + 1, offset=(page - 1) * PUBLIC_PAGE_SIZE,
                                **filters)
@@ -246,8 +248,10 @@ def stats():
     """Public statistics by kind, district and month, from running tallies (flat cost however many tips)."""
     years = queries.statistics_years(db.session)
     this_year = local_today().year
-    year = request.args.get("year", type=int) or this_year
-    district_id = request.args.get("district", type=int)
+    year = request.args.get("year", type=db_int) or this_year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        year = this_year
+    district_id = request.args.get("district", type=db_int)
     places = districts(db.session)
     if district_id not in {d.id for d in places}:
         district_id = None
@@ -263,7 +267,7 @@ exposure_bp = Blueprint("exposure", __name__)
 @exposure_bp.get("/exposure")
 def exposure():
     """曝光台: verified cases the office chose to publish, in its own words, with cleared photos only."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     cases = queries.exposure_board(db.session, limit=PUBLIC_PAGE_SIZE + 1, offset=(page - 1) * PUBLIC_PAGE_SIZE)
     return render("tips/exposure.html", cases=cases[:PUBLIC_PAGE_SIZE], page=page,
                   has_next=len(cases) > PUBLIC_PAGE_SIZE)

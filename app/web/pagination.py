@@ -3,6 +3,8 @@ from dataclasses import dataclass
 
 from flask import request, url_for
 
+from app.web.params import page_arg
+
 
 @dataclass
 class Page:
@@ -19,7 +21,6 @@ class Page:
 
 
 def paginate(session, query, per_page: int) -> Page:
-    number = request.args.get("page", "1")
-    number = int(number) if number.isdigit() and 0 < int(number) < 100_000 else 1
+    number = page_arg()
     rows = list(session.scalars(query.limit(per_page + 1).offset((number - 1) * per_page)))
     return Page(items=rows[:per_page], number=number, has_previous=number > 1, has_next=len(rows) > per_page)

@@ -1,7 +1,7 @@
 """open311 citizen comments: comments on a request sent by clients (FixMyStreet's POST servicerequestupdates)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 01:40:00
 
 """
@@ -13,7 +13,7 @@ from app.db_types import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0010'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

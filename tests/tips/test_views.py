@@ -233,9 +233,10 @@ def test_coordinates_that_are_not_numbers_are_refused(client, csrf, session, cit
     assert tip_count(session) == 0
 
 
-def test_coordinates_at_infinity_are_outside_the_city(client, csrf, session, city):
+def test_coordinates_at_infinity_are_refused_as_not_a_number(client, csrf, session, city):
     response = send_report(client, csrf, city, latitude="Infinity", longitude="114.3")
-    assert response.status_code == 422 and "This point is outside the city." in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Enter a number." in response.get_data(as_text=True)
+    assert tip_count(session) == 0
 
 
 def test_markup_typed_into_a_report_is_shown_as_text_to_staff(client, csrf, auth, session, staff, city):
