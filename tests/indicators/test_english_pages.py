@@ -142,7 +142,8 @@ def test_computed_value_evidence_describes_the_method_not_the_provider_key(clien
 def test_downloads_and_api_carry_readable_words(client, english):
     text = client.get("/indicators/?period=2025&place=hills&format=csv&lang=en").get_data(as_text=True)
     rows = {row[0]: row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
-    assert rows["2"][5:8] == ["%", "at least 100\u00a0%", "92\u00a0%"]
+    # A value that is only a number stays a number (its unit has a column of its own); others are in words.
+    assert rows["2"][5:8] == ["%", "at least 100\u00a0%", "92"]
     assert rows["1"][7] == "drawn up and implemented" and rows["4"][6] == "stable or better than in the previous period"
     sheet = load_workbook(io.BytesIO(client.get("/indicators/districts?period=2025&format=xlsx&lang=en").data)).active
     assert list(sheet.values)[1][1] == "Baihe County"
