@@ -64,16 +64,15 @@ def test_resident_requests_information_with_only_the_required_fields(demo_phone)
     page.fill("#id_number", "420102199001011234")
     page.fill("#phone", "13900000000")
     page.fill("#address", "云溪区和平大道1号")
-    # The answer comes by e-mail unless the applicant picks another way, and the label says so.
-    expect(page.locator("label[for=email]")).to_contain_text("必填")
-    page.fill("#email", "wangwu@example.cn")
+    # The answer comes by post unless the applicant picks e-mail, so the optional e-mail is left empty.
+    expect(page.locator("label[for=email]")).to_contain_text("选填")
     page.select_option("#bureau_id", label="市生态环境局")
     page.fill("#description", "请公开2025年度本市饮用水水源地水质监测数据。")
     page.check("#consent")
     page.get_by_role("button", name="提交申请").click()
     assert_sent(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("申请已收到")
-    expect(page.locator(".tracking-code strong")).to_have_text(re.compile(r"\S{8,}"))
+    expect(page.locator("#tracking-code")).to_have_text(re.compile(r"\S{8,}"))
     assert_accessible(page)
 
 
@@ -104,7 +103,7 @@ def test_resident_reports_pollution_ticking_one_kind_and_leaving_the_optional_fi
     page.get_by_role("button", name="提交举报").click()
     assert_sent(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("举报已收到")
-    expect(page.locator(".tracking-code strong")).to_have_text(re.compile(r"\S{8,}"))
+    expect(page.locator("#tracking-code")).to_have_text(re.compile(r"\S{8,}"))
     assert_accessible(page)
 
 
