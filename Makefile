@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 SECRET_FILE := instance/secret_key
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# Absolute links (sitemaps, feeds, Open311, QR codes) are built on this address, never on the Host header.
-export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+# Absolute links (sitemaps, feeds, Open311, QR codes) are built on this address, never on the Host header;
+# given to the serving commands only, not exported, so that the tests keep their own.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 # Workers when rate limits are shared in Redis (RATELIMIT_STORAGE_URI / REDIS_URL, or a Redis answering on
 # 127.0.0.1:6379); without Redis `make run` serves one worker with THREADS threads so limits are not multiplied.
 WORKERS ?= 2
@@ -35,15 +36,15 @@ translations: $(STAMP)
 setup: $(STAMP) $(SECRET_FILE) translations
 
 db-upgrade: setup
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) db upgrade
+	SECRET_KEY=$$(cat $(SECRET_FILE)) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(FLASK) db upgrade
 
 seed: db-upgrade
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) seed-demo
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) db-analyze
+	SECRET_KEY=$$(cat $(SECRET_FILE)) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(FLASK) seed-demo
+	SECRET_KEY=$$(cat $(SECRET_FILE)) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(FLASK) db-analyze
 
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)  (staff passwords: instance/demo-credentials.txt)"
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(PY) -m app.serving $(WORKERS) $(THREADS) --timeout $(GUNICORN_TIMEOUT) \
+	SECRET_KEY=$$(cat $(SECRET_FILE)) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(PY) -m app.serving $(WORKERS) $(THREADS) --timeout $(GUNICORN_TIMEOUT) \
 		--bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # System packages the browser tests need (Debian's Chromium and what Playwright's driver needs), and a CJK font
@@ -73,7 +74,7 @@ i18n-extract: $(STAMP)
 
 bench: setup
 	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk; }
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(PY) -m tests.bench.run
+	SECRET_KEY=$$(cat $(SECRET_FILE)) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(PY) -m tests.bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache
