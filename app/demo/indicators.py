@@ -1,4 +1,5 @@
-"""Demo indicator data: the reconstructed 2019 catalogue and three years of reviewed values for 云溪市.
+"""Demo indicator data: the catalogue versions with their years of application (data/catalogues.csv) and
+three years of reviewed values for 云溪市, each year under the version that applied then.
 
 Values are generated from a fixed seed around each target, so most indicators are met and a few are not —
 the mix the city's own analysis reports describe.
@@ -14,29 +15,39 @@ from app.db_types import utcnow
 from app.indicators.catalogue_import import import_catalogue
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
 from app.indicators.models import IndicatorCatalogue, IndicatorValue, ValueState
-from app.indicators.queries import catalogue_indicators
+from app.indicators.queries import catalogue_for_year, catalogue_indicators
 from app.indicators.rules import (AllOfRule, ComparisonRule, QualitativeRule, RangeRule, TrendRule,
                                   VariantRule)
 from app.org.queries import districts, the_city
 
-CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue-2019.csv"
+DATA = Path(__file__).parent / "data"
+VERSIONS_FILE = DATA / "catalogues.csv"  # one row per version: code, file, years of application, names, notes
 DEMO_YEARS = (2023, 2024, 2025)
 
 
-def load_catalogue(session, actor=None) -> IndicatorCatalogue:
-    existing = session.scalar(select(IndicatorCatalogue).where(IndicatorCatalogue.code == "2019"))
-    if existing:
-        return existing
-    with open(CATALOGUE_FILE, encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    result = import_catalogue(
-        session, actor, code="2019", name_zh_hans="国家生态文明建设示范市县建设指标（2019，重构版）",
-        name_zh_hant="國家生態文明建設示範市縣建設指標（2019，重構版）",
-        name_en="National eco-civilization demonstration city and county indicators (2019, reconstructed)",
-        document="环生态〔2019〕76号", first_year=2019, last_year=None, rows=rows)
-    if result.errors:
-        raise RuntimeError(f"demo catalogue does not load: {result.errors}")
-    return result.catalogue
+def _read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_catalogues(session, actor=None) -> list[IndicatorCatalogue]:
+    """Every catalogue version of VERSIONS_FILE not loaded yet, each with its years of application."""
+    catalogues = []
+    for version in _read(VERSIONS_FILE):
+        existing = session.scalar(select(IndicatorCatalogue).where(IndicatorCatalogue.code == version["code"]))
+        if existing:
+            catalogues.append(existing)
+            continue
+        result = import_catalogue(
+            session, actor, code=version["code"], name_zh_hans=version["name_zh_hans"],
+            name_zh_hant=version["name_zh_hant"], name_en=version["name_en"], document=version["document"],
+            first_year=int(version["first_year"]), last_year=int(version["last_year"]) if version["last_year"] else None,
+            rows=_read(DATA / version["file"]),
+            notes={locale: version[f"note_{locale}"] for locale in ("zh_hans", "zh_hant", "en")})
+        if result.errors:
+            raise RuntimeError(f"demo catalogue {version['code']} does not load: {result.errors}")
+        catalogues.append(result.catalogue)
+    return catalogues
 
 
 def _threshold(rule, attributes):
@@ -88,11 +99,29 @@ def _number(rng, rule, attributes, year, base, meets, higher_is_better, first_ye
     return value.quantize(Decimal("0.01"))
 
 
-def load_values(session, catalogue, editor, reviewer, years=DEMO_YEARS) -> int:
-    """Approved values for every entered indicator, place and year; returns how many were created."""
+def load_values(session, editor, reviewer, years=DEMO_YEARS) -> int:
+    """Approved values for every entered indicator, place and year, each year under the catalogue version that
+    applied then (a past year stays judged under its own version); returns how many were created."""
     if session.scalar(select(IndicatorValue.id).limit(1)) is not None:
         return 0
     rng = random.Random(2019)
+    # Drawn once per place and indicator (measure), whatever the version: a row carried over from one version
+    # to the next keeps its series, so trends read across the change of version.
+    draws: dict[tuple, object] = {}
+    created = 0
+    by_catalogue: dict[int, tuple[IndicatorCatalogue, list[int]]] = {}
+    for year in years:
+        catalogue = catalogue_for_year(session, year)
+        if catalogue is not None:
+            by_catalogue.setdefault(catalogue.id, (catalogue, []))[1].append(year)
+    for catalogue, catalogue_years in by_catalogue.values():
+        created += _load_catalogue_values(session, rng, draws, catalogue, editor, reviewer, tuple(catalogue_years),
+                                          first_year=years[0], last_year=years[-1])
+    session.flush()
+    return created
+
+
+def _load_catalogue_values(session, rng, draws, catalogue, editor, reviewer, years, *, first_year, last_year) -> int:
     places = [the_city(session), *districts(session)]
     created = 0
     for indicator in catalogue_indicators(session, catalogue):
@@ -102,12 +131,13 @@ def load_values(session, catalogue, editor, reviewer, years=DEMO_YEARS) -> int:
             if not indicator.scope_enum.applies_to(place):
                 continue
             attributes = place_attributes(place)
-            failing_place = rng.random() < 0.12
+            failing_place = draws.setdefault((place.id, indicator.name_zh_hans), rng.random() < 0.12)
             for measure in indicator.measures:
                 rule = rule_for(measure.target)
-                base = Decimal(rng.randint(40, 90))
+                base = draws.setdefault((place.id, indicator.name_zh_hans, measure.name_zh_hans),
+                                        Decimal(rng.randint(40, 90)))
                 for year in years:
-                    meets = not (failing_place and year == years[-1])
+                    meets = not (failing_place and year == last_year)
                     value = IndicatorValue(
                         measure=measure, place=place, period=str(year), version=1, state=ValueState.APPROVED.value,
                         entered_by_id=editor.id, reviewed_by_id=reviewer.id, submitted_at=utcnow(),
@@ -118,12 +148,11 @@ def load_values(session, catalogue, editor, reviewer, years=DEMO_YEARS) -> int:
                         needed = inputs_needed(rule, attributes)
                         if "number" in needed:
                             value.numeric_value = _number(rng, rule, attributes, year, base, meets,
-                                                          measure.higher_is_better, years[0])
+                                                          measure.higher_is_better, first_year)
                         if "state" in needed:
                             value.state_value = _qualitative_state(rule, attributes) if meets else "制定"
                         if "task" in needed:
                             value.task_completed = meets
                     session.add(value)
                     created += 1
-    session.flush()
     return created

@@ -132,11 +132,11 @@ def run(session, credentials_file: str, years: int = 3,
 
 
 def _load_indicators(session, created: dict, years: int) -> None:
-    catalogue = indicators.load_catalogue(session)
+    indicators.load_catalogues(session)
     editor = session.scalar(select(User).where(User.username == "editor"))
     reviewer = session.scalar(select(User).where(User.username == "reviewer"))
     last = indicators.DEMO_YEARS[-1]
-    created["indicator_values"] = indicators.load_values(session, catalogue, editor, reviewer,
+    created["indicator_values"] = indicators.load_values(session, editor, reviewer,
                                                          years=tuple(range(last - years + 1, last + 1)))
 
 

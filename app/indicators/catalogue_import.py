@@ -4,6 +4,12 @@ Nothing is written unless every row is valid; each bad row is reported with its 
 Headers may be English (as in app/demo/data/catalogue-2019.csv) or the official table's Chinese ones.
 The optional columns definition_zh_hans (or 指标解释), definition_zh_hant and definition_en hold each
 indicator's explanation; rows without them are valid and leave the definition empty.
+
+Where a cell is not confirmed against the official text (a reconstructed table, a version found only in part),
+the optional column `unconfirmed` (or 未经核实) names it: `all`, or any of name, unit, target, property, scope
+separated by `;`, where `unit.2` / `target.2` flag one sub-indicator's cell only. The pages mark those cells
+"unconfirmed"; source_note_zh_hans / _zh_hant / _en (or 核实说明) say what is known of the row.
+A unit cell lists one unit per sub-indicator (`%; -; %`) or a single unit for all of them.
 """
 from dataclasses import dataclass, field
 
@@ -11,15 +17,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
-from app.indicators.models import (DataSource, Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorMeasure,
-                                   IndicatorTaskGroup)
+from app.indicators.models import (UNCONFIRMABLE_CELLS, DataSource, Indicator, IndicatorCatalogue, IndicatorDomain,
+                                   IndicatorMeasure, IndicatorTaskGroup)
 from app.indicators.rules import TargetSyntaxError, parse_targets, sub_indicator_names
 from app.org.models import Bureau
 
 HEADER_ALIASES = {
     "领域": "domain", "任务": "task", "序号": "code", "指标名称": "name_zh_hans", "单位": "unit",
     "指标值": "target", "指标要求": "target", "指标属性": "property", "适用范围": "scope", "牵头单位": "lead_bureau",
-    "指标解释": "definition_zh_hans",
+    "指标解释": "definition_zh_hans", "未经核实": "unconfirmed", "核实说明": "source_note_zh_hans",
 }
 PROPERTY_VALUES = {"binding": "binding", "约束性": "binding", "reference": "reference", "参考性": "reference",
                    "": None, "-": None}
@@ -46,6 +52,37 @@ def _bureau_lookup(session) -> dict[str, Bureau]:
     return lookup
 
 
+def parse_unconfirmed(text: str, measures: int) -> tuple[set[str], dict[int, set[str]]]:
+    """The flagged cells of a row: (row cells, {measure number: its cells}); ValueError names a bad token."""
+    row_cells: set[str] = set()
+    by_measure: dict[int, set[str]] = {n: set() for n in range(1, measures + 1)}
+    for token in (t.strip() for t in text.replace(",", ";").split(";")):
+        if not token:
+            continue
+        if token == "all":
+            row_cells.update(("name", "property", "scope"))
+            for cells in by_measure.values():
+                cells.update(("unit", "target"))
+            continue
+        cell, _dot, number = token.partition(".")
+        if cell not in UNCONFIRMABLE_CELLS or (number and cell not in ("unit", "target")):
+            raise ValueError(token)
+        if number:
+            if not number.isdigit() or int(number) not in by_measure:
+                raise ValueError(token)
+            by_measure[int(number)].add(cell)
+        elif cell in ("unit", "target"):
+            for cells in by_measure.values():
+                cells.add(cell)
+        else:
+            row_cells.add(cell)
+    return row_cells, by_measure
+
+
+def _cells(cells: set[str]) -> str:
+    return ",".join(c for c in UNCONFIRMABLE_CELLS if c in cells)
+
+
 def _split(text: str, count: int) -> list[str]:
     parts = [p.strip() for p in text.split(";")] if text else []
     return parts if len(parts) == count else [text] * count
@@ -59,7 +96,7 @@ def _sub_names(name: str, count: int, whole: str) -> list[str]:
 
 def import_catalogue(session, actor, *, code: str, name_zh_hans: str, first_year: int, last_year: int | None,
                      rows: list[dict], name_zh_hant: str = "", name_en: str = "",
-                     document: str = "") -> CatalogueImport:
+                     document: str = "", notes: dict[str, str] | None = None) -> CatalogueImport:
     """Validate every row, then create the catalogue with its domains, task groups, indicators and measures."""
     result = CatalogueImport()
     if session.scalar(select(IndicatorCatalogue).where(IndicatorCatalogue.code == code)):
@@ -88,6 +125,15 @@ def import_catalogue(session, actor, *, code: str, name_zh_hans: str, first_year
             problems.append(_("The target %(target)s cannot be read (%(reason)s).", target=row["target"],
                               reason=str(error)))
             targets = []
+        units = [u.strip() for u in row.get("unit", "").split(";")]
+        if len(units) > 1 and targets and len(units) != len(targets):
+            problems.append(_("The unit cell lists %(units)d units for %(measures)d sub-indicators: give one unit "
+                              "for each, in order, or a single unit for all.", units=len(units), measures=len(targets)))
+        try:
+            parse_unconfirmed(row.get("unconfirmed", ""), max(len(targets), 1))
+        except ValueError as error:
+            problems.append(_("Unknown unconfirmed cell %(value)s: use all, or name, unit, target, property, scope "
+                              "(unit.2 or target.2 for one sub-indicator).", value=str(error)))
         if problems:
             result.errors.extend((number, problem) for problem in problems)
         else:
@@ -98,6 +144,8 @@ def import_catalogue(session, actor, *, code: str, name_zh_hans: str, first_year
         return result
     result.catalogue = _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_year,
                                last_year, parsed, bureaus)
+    for locale, text in (notes or {}).items():
+        setattr(result.catalogue, f"note_{locale}", text)
     audit.record(session, "indicators.catalogue_import", result.catalogue, actor=actor,
                  after={"code": code, "indicators": len(parsed), "first_year": first_year, "last_year": last_year})
     return result
@@ -130,7 +178,11 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
             data_source=DataSource.COMPUTED.value if provider else DataSource.ENTERED.value, provider=provider,
             only_where_relevant=row.get("only_where_relevant") in ("1", "true", "是"), sort_order=order,
             definition_zh_hans=row.get("definition_zh_hans", ""), definition_zh_hant=row.get("definition_zh_hant", ""),
-            definition_en=row.get("definition_en", ""))
+            definition_en=row.get("definition_en", ""),
+            source_note_zh_hans=row.get("source_note_zh_hans", ""), source_note_zh_hant=row.get("source_note_zh_hant", ""),
+            source_note_en=row.get("source_note_en", ""))
+        row_cells, measure_cells = parse_unconfirmed(row.get("unconfirmed", ""), len(targets))
+        indicator.unconfirmed = _cells(row_cells)
         session.add(indicator)
         units = _split(row.get("unit", ""), len(targets))
         names = subs or [name]
@@ -141,6 +193,7 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
                 indicator=indicator, code=f"{row['code']}.{index}" if subs else row["code"],
                 name_zh_hans=names[index - 1], name_zh_hant=hant[index - 1], name_en=english[index - 1],
                 unit="" if unit == "-" else unit, target=rule.describe(),
-                higher_is_better=row.get("higher_is_better", "1") not in ("0", "false", "否"), sort_order=index))
+                higher_is_better=row.get("higher_is_better", "1") not in ("0", "false", "否"),
+                unconfirmed=_cells(measure_cells[index]), sort_order=index))
     session.flush()
     return catalogue

@@ -83,10 +83,17 @@ class IndicatorCatalogue(LocalizedName, db.Model):
     document: Mapped[str] = mapped_column(String(200), default="")  # e.g. 环生态〔2019〕76号
     first_year: Mapped[int] = mapped_column(Integer)
     last_year: Mapped[int | None] = mapped_column(Integer)
+    # What is known of this version's text and what is not (e.g. "the 2024 table was not found in full").
+    note_zh_hans: Mapped[str] = mapped_column(Text, default="")
+    note_zh_hant: Mapped[str] = mapped_column(Text, default="")
+    note_en: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     domains: Mapped[list["IndicatorDomain"]] = relationship(back_populates="catalogue",
                                                            order_by="IndicatorDomain.sort_order")
+
+
+UNCONFIRMABLE_CELLS = ("name", "unit", "target", "property", "scope")
 
 
 class IndicatorDomain(LocalizedName, db.Model):
@@ -155,6 +162,12 @@ class Indicator(LocalizedName, db.Model):
     provider: Mapped[str | None] = mapped_column(String(64))
     # Indicators such as coastal ones that apply only where relevant; a place marks them not applicable.
     only_where_relevant: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Cells of this row not confirmed against the official text, comma-separated (UNCONFIRMABLE_CELLS);
+    # a measure's own unit and target are flagged on the measure.
+    unconfirmed: Mapped[str] = mapped_column(String(100), default="")
+    source_note_zh_hans: Mapped[str] = mapped_column(Text, default="")
+    source_note_zh_hant: Mapped[str] = mapped_column(Text, default="")
+    source_note_en: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     catalogue: Mapped[IndicatorCatalogue] = relationship()
@@ -179,6 +192,15 @@ class Indicator(LocalizedName, db.Model):
     def is_computed(self) -> bool:
         return self.data_source == DataSource.COMPUTED
 
+    def is_unconfirmed(self, cell: str) -> bool:
+        """Whether a cell of the row (name, property, scope) is not confirmed against the official text."""
+        return cell in self.unconfirmed.split(",")
+
+    @property
+    def any_unconfirmed(self) -> bool:
+        """Whether any cell of the row, or any measure's unit or target, is unconfirmed."""
+        return bool(self.unconfirmed) or any(m.unconfirmed for m in self.measures)
+
 
 class IndicatorMeasure(LocalizedName, db.Model):
     """What is reported and judged: the indicator itself, or one of its sub-indicators, with its target."""
@@ -196,9 +218,15 @@ class IndicatorMeasure(LocalizedName, db.Model):
     # The target as written in the official table; parsed by app.indicators.rules.
     target: Mapped[str] = mapped_column(String(300))
     higher_is_better: Mapped[bool] = mapped_column(Boolean, default=True)
+    # "unit", "target" or "unit,target" when that cell is not confirmed against the official text.
+    unconfirmed: Mapped[str] = mapped_column(String(40), default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     indicator: Mapped[Indicator] = relationship(back_populates="measures")
+
+    def is_unconfirmed(self, cell: str) -> bool:
+        """Whether this measure's unit or target is not confirmed against the official text."""
+        return cell in self.unconfirmed.split(",")
 
 
 class IndicatorValue(db.Model):

@@ -170,7 +170,30 @@ def compliance(session, catalogue, period: str, places, indicators=None) -> Comp
     previous = str(parse_period(period).previous())
     measures = [m for i in indicators for m in i.measures]
     values = approved_values(session, [m.id for m in measures], [period, previous], [p.id for p in places])
+    for other in (period, previous):
+        values.update(_values_of_another_version(session, catalogue, indicators, other, places))
     return Compliance(period=period, indicators=indicators, places=list(places), values=values)
+
+
+def _values_of_another_version(session, catalogue, indicators, period: str, places) -> dict:
+    """When period was judged under another catalogue version (the year before a new version applies), the
+    approved values there of the measures both versions share — same indicator name, measure name and unit —
+    keyed by this catalogue's measures, so that a trend target ("不降低", "保持稳定或持续改善") compares with the
+    previous year across the change of version. The values stay stored under their own version."""
+    version = catalogue_for_year(session, parse_period(period).year)
+    if version is None or version.id == catalogue.id:
+        return {}
+    mine = {(i.name_zh_hans, m.name_zh_hans, m.unit): m.id for i in indicators for m in i.measures}
+    theirs = {}
+    for measure_id, indicator_name, measure_name, unit in session.execute(
+            select(IndicatorMeasure.id, Indicator.name_zh_hans, IndicatorMeasure.name_zh_hans, IndicatorMeasure.unit)
+            .join(Indicator, Indicator.id == IndicatorMeasure.indicator_id).where(Indicator.catalogue_id == version.id)):
+        if (indicator_name, measure_name, unit) in mine:
+            theirs[measure_id] = mine[(indicator_name, measure_name, unit)]
+    if not theirs:
+        return {}
+    found = approved_values(session, list(theirs), [period], [p.id for p in places])
+    return {(theirs[measure_id], place_id, at): row for (measure_id, place_id, at), row in found.items()}
 
 
 def district_ranking(result: Compliance, districts) -> list[dict]:

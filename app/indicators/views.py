@@ -132,6 +132,7 @@ def overview():
         ("overview", current_locale(), period, place.id, tuple(sorted(request.args.items(multi=True)))),
         lambda: render_template("indicators/_overview_results.html", period=period, place=place, result=result,
                                 shown=shown, changes=queries.changes(result, before, place), statuses=STATUS_TITLES,
+                                catalogue=catalogue,
                                 Status=Status, download_args=download_args, note=period_note(snap, period),
                                 **translated_titles()))
     return render("indicators/overview.html", "indicators/_prerendered.html", fragment=results,
@@ -191,6 +192,7 @@ def detail(code: str):
         series = queries.approved_values(db.session, measure_ids, periods, [city.id])
         shown_ids = [v.id for v in result.values.values() if v.period == period and v.measure_id in measure_ids]
         return render_template("indicators/_detail_content.html", indicator=indicator, period=period,
+                               catalogue=catalogue,
                                periods=periods, places=places, city=city, result=result, series=series,
                                files=queries.evidence_files(db.session, shown_ids),
                                history=queries.value_history(db.session, indicator, city), statuses=STATUS_TITLES,

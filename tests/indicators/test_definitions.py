@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.demo.indicators import load_catalogue
+from app.demo.indicators import load_catalogues
 from app.demo.seed import BUREAUS
 from app.indicators import queries
 from app.indicators.catalogue_import import import_catalogue
@@ -55,17 +55,18 @@ def test_the_official_header_zhibiao_jieshi_is_the_simplified_definition(session
 
 
 @pytest.fixture
-def demo_catalogue(session):
+def demo_catalogues(session):
     for code, hans, hant, en in BUREAUS:
         session.add(Bureau(code=code, name_zh_hans=hans, name_zh_hant=hant, name_en=en))
     session.flush()
-    catalogue = load_catalogue(session)
+    catalogues = load_catalogues(session)
     session.commit()
-    return catalogue
+    return catalogues
 
 
-def test_every_demo_indicator_has_a_definition_in_three_languages(session, demo_catalogue):
-    indicators = session.scalars(select(Indicator).where(Indicator.catalogue_id == demo_catalogue.id)).all()
+@pytest.mark.parametrize("version", range(3))
+def test_every_demo_indicator_has_a_definition_in_three_languages(session, demo_catalogues, version):
+    indicators = session.scalars(select(Indicator).where(Indicator.catalogue_id == demo_catalogues[version].id)).all()
     assert len(indicators) == 38
     for indicator in indicators:
         texts = (indicator.definition_zh_hans, indicator.definition_zh_hant, indicator.definition_en)
@@ -82,7 +83,7 @@ def test_every_demo_indicator_has_a_definition_in_three_languages(session, demo_
     ("zh_Hant", "指標解釋", "達到或優於Ⅲ類水質的斷面數 ÷ 評價斷面總數 × 100%"),
     ("en", "Definition", "sections of Class III or better ÷ all assessed sections × 100%"),
 ])
-def test_the_public_indicator_page_shows_the_definition(client, session, demo_catalogue, lang, label, text):
+def test_the_public_indicator_page_shows_the_definition(client, session, demo_catalogues, lang, label, text):
     factories.place(session, level=PlaceLevel.CITY, code="city", name_zh_hans="云溪市")
     session.commit()
     body = client.get(f"/indicators/8?lang={lang}").get_data(as_text=True)
