@@ -183,17 +183,41 @@ def _values_of_another_version(session, catalogue, indicators, period: str, plac
     version = catalogue_for_year(session, parse_period(period).year)
     if version is None or version.id == catalogue.id:
         return {}
-    mine = {(i.name_zh_hans, m.name_zh_hans, m.unit): m.id for i in indicators for m in i.measures}
-    theirs = {}
-    for measure_id, indicator_name, measure_name, unit in session.execute(
-            select(IndicatorMeasure.id, Indicator.name_zh_hans, IndicatorMeasure.name_zh_hans, IndicatorMeasure.unit)
-            .join(Indicator, Indicator.id == IndicatorMeasure.indicator_id).where(Indicator.catalogue_id == version.id)):
-        if (indicator_name, measure_name, unit) in mine:
-            theirs[measure_id] = mine[(indicator_name, measure_name, unit)]
+    theirs = shared_measures(session, indicators, Indicator.catalogue_id == version.id)
     if not theirs:
         return {}
     found = approved_values(session, list(theirs), [period], [p.id for p in places])
     return {(theirs[measure_id], place_id, at): row for (measure_id, place_id, at), row in found.items()}
+
+
+def shared_measures(session, indicators, where) -> dict[int, int]:
+    """{id of a measure of another catalogue version: id of the same measure among indicators} for the
+    measures selected by `where` with the same indicator name, measure name and unit."""
+    mine = {(i.name_zh_hans, m.name_zh_hans, m.unit): m.id for i in indicators for m in i.measures}
+    shared = {}
+    for measure_id, indicator_name, measure_name, unit in session.execute(
+            select(IndicatorMeasure.id, Indicator.name_zh_hans, IndicatorMeasure.name_zh_hans, IndicatorMeasure.unit)
+            .join(Indicator, Indicator.id == IndicatorMeasure.indicator_id).where(where)):
+        if (indicator_name, measure_name, unit) in mine and measure_id not in mine.values():
+            shared[measure_id] = mine[(indicator_name, measure_name, unit)]
+    return shared
+
+
+def series(session, indicator, periods, place_ids) -> dict[tuple[int, int, str], Row]:
+    """Approved values of an indicator's measures over periods, each period's value taken from the catalogue
+    version that applied that year (the same measure by name and unit), keyed by this indicator's measures."""
+    found = approved_values(session, [m.id for m in indicator.measures], periods, place_ids)
+    others = shared_measures(session, [indicator], Indicator.catalogue_id != indicator.catalogue_id)
+    if not others:
+        return found
+    elsewhere = []
+    for period in periods:
+        version = catalogue_for_year(session, parse_period(period).year)
+        if version is not None and version.id != indicator.catalogue_id:
+            elsewhere.append(period)
+    for (measure_id, place_id, period), row in approved_values(session, list(others), elsewhere, place_ids).items():
+        found.setdefault((others[measure_id], place_id, period), row)
+    return found
 
 
 def district_ranking(result: Compliance, districts) -> list[dict]:

@@ -189,7 +189,7 @@ def detail(code: str):
 
     def content() -> str:
         measure_ids = [m.id for m in indicator.measures]
-        series = queries.approved_values(db.session, measure_ids, periods, [city.id])
+        series = queries.series(db.session, indicator, periods, [city.id])
         shown_ids = [v.id for v in result.values.values() if v.period == period and v.measure_id in measure_ids]
         return render_template("indicators/_detail_content.html", indicator=indicator, period=period,
                                catalogue=catalogue,

@@ -186,3 +186,17 @@ def test_demo_values_are_stored_under_the_version_of_their_year(session, version
     rows = session.execute(select(IndicatorValue.period, IndicatorCatalogue.code).distinct()
                            .join(IndicatorValue.measure).join(Indicator).join(IndicatorCatalogue)).all()
     assert sorted(rows) == [("2023", "2021"), ("2024", "2024-city"), ("2025", "2024-city")]
+
+
+def test_an_indicator_page_shows_past_years_judged_under_their_own_version(client, session):
+    """The values over time of an indicator carried over from the previous version include the years judged
+    under that version (the same indicator by name and unit), not “not reported”."""
+    city = factories.place(session, level=PlaceLevel.CITY, code="city")
+    old, new = two_versions(session)
+    factories.approved_value(session, indicator(session, old, "21").measures[0], city, "2023",
+                             numeric_value=Decimal("41.5"))
+    factories.approved_value(session, indicator(session, new, "21").measures[0], city, "2025",
+                             numeric_value=Decimal("39.25"))
+    session.commit()
+    body = client.get("/indicators/21?period=2025&lang=en").get_data(as_text=True)
+    assert "<td>2023</td><td>41.5" in body and "<td>2025</td><td>39.25" in body
