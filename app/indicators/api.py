@@ -45,6 +45,14 @@ def _value(value, measure, indicator) -> dict | None:
     return data
 
 
+def _version(catalogue) -> dict:
+    """The catalogue version a period is judged under: names, document number, years of application, note."""
+    return {"code": catalogue.code, "document": catalogue.document or None, "first_year": catalogue.first_year,
+            "last_year": catalogue.last_year,
+            "name": {"zh_Hans": catalogue.name_zh_hans, "zh_Hant": catalogue.name_zh_hant, "en": catalogue.name_en},
+            "note": {"zh_Hans": catalogue.note_zh_hans, "zh_Hant": catalogue.note_zh_hant, "en": catalogue.note_en}}
+
+
 @bp.get("/indicators")
 def indicators():
     """Every indicator of the catalogue in force with its targets and the city's current status."""
@@ -63,15 +71,17 @@ def indicators():
             "property": indicator.property_type, "scope": indicator.scope, "data_source": indicator.data_source,
             "lead_bureau": indicator.lead_bureau.code if indicator.lead_bureau else None,
             "status": judged.status.value, "gap": judged.gap,
+            "unconfirmed": [c for c in indicator.unconfirmed.split(",") if c],
             "measures": [{"code": m.code, "name": m.name_zh_hans, "unit": m.unit, "target": m.target,
+                          "unconfirmed": [c for c in m.unconfirmed.split(",") if c],
                           "target_text": _in_words(lambda m=m: wording.target(m)),
                           "unit_text": _in_words(lambda m=m: wording.unit(m.unit)),
                           "higher_is_better": m.higher_is_better, "status": evaluation.status.value,
                           "gap": evaluation.gap, "value": _value(result.value(m, city), m, indicator)}
                          for m, evaluation in judged.measures],
         })
-    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, coverage=_coverage(snap, period),
-                   place=city.code, indicators=items)
+    return jsonify(api_version="v1", catalogue=catalogue.code, catalogue_version=_version(catalogue), period=period,
+                   coverage=_coverage(snap, period), place=city.code, indicators=items)
 
 
 @bp.get("/districts/compliance")

@@ -200,3 +200,17 @@ def test_an_indicator_page_shows_past_years_judged_under_their_own_version(clien
     session.commit()
     body = client.get("/indicators/21?period=2025&lang=en").get_data(as_text=True)
     assert "<td>2023</td><td>41.5" in body and "<td>2025</td><td>39.25" in body
+
+
+def test_the_api_names_the_version_and_the_unconfirmed_cells(client, session):
+    """The open-data API says which version a period is judged under and which cells are unconfirmed."""
+    city = factories.place(session, level=PlaceLevel.CITY, code="city")
+    _old, new = two_versions(session)
+    factories.approved_value(session, indicator(session, new, "14").measures[0], city, "2025",
+                             numeric_value=Decimal("100"))
+    session.commit()
+    data = client.get("/api/v1/indicators?period=2025").get_json()
+    assert data["catalogue_version"]["code"] == "new" and data["catalogue_version"]["first_year"] == 2024
+    assert data["catalogue_version"]["last_year"] is None and data["catalogue_version"]["document"] is None
+    row = next(i for i in data["indicators"] if i["code"] == "14")
+    assert row["unconfirmed"] == ["name", "property", "scope"] and row["measures"][0]["unconfirmed"] == ["unit", "target"]
