@@ -93,6 +93,7 @@ def test_each_sub_indicator_has_its_own_unit(session, versions):
         assert units == ["%", "", "%"]
         third = indicator(session, versions[code], "34").measures[2]
         assert third.unit != "%" and third.is_unconfirmed("unit")
+        assert third.name_en == "disposable items per capita"  # each sub-indicator named, not the whole row
 
 
 def rows_for(unit="%", target=">=95; 不明显; 不降低", **extra):
