@@ -1,12 +1,16 @@
 """CSV and XLSX downloads of the public indicator tables (openpyxl's write-only mode keeps memory flat)."""
 from flask import Response
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.indicators import wording, xlsx
 from app.indicators.judging import STATUS_TITLES
 from app.web import exports
 
 XLSX_MIMETYPE = exports.XLSX_MIMETYPE
+# The catalogue cells that may be unconfirmed (models.UNCONFIRMABLE_CELLS), as the official table names them.
+CELL_TITLES = {"name": _l("indicator name"), "unit": _l("unit"), "target": _l("target value"),
+               "property": _l("property"), "scope": _l("scope")}
 
 
 def _download(name: str, header: list[str], rows: list[list], fmt: str) -> Response:
@@ -27,9 +31,15 @@ def _value_cell(value, measure):
     return str(wording.value(value, measure))
 
 
+def _unconfirmed(indicator, measure) -> str:
+    """The cells of this row and measure not confirmed against the official text, in words."""
+    cells = [c for c in CELL_TITLES if indicator.is_unconfirmed(c) or measure.is_unconfirmed(c)]
+    return _(", ").join(str(CELL_TITLES[c]) for c in cells)
+
+
 def overview(result, place, indicators, fmt: str) -> Response:
     header = [_("No."), _("Indicator"), _("Domain"), _("Property"), _("Sub-indicator"), _("Unit"), _("Target"),
-              _("Value"), _("Status"), _("Gap"), _("Lead bureau")]
+              _("Value"), _("Status"), _("Gap"), _("Lead bureau"), _("Unconfirmed")]
     rows = []
     for indicator in indicators:
         status = result.status(indicator, place)
@@ -40,7 +50,8 @@ def overview(result, place, indicators, fmt: str) -> Response:
                 str(wording.unit(measure.unit)), str(wording.target(measure)),
                 _value_cell(result.value(measure, place), measure), str(STATUS_TITLES[evaluation.status]),
                 evaluation.gap if evaluation.gap is not None else "",
-                str(wording.stored(indicator.lead_bureau)) if indicator.lead_bureau else ""])
+                str(wording.stored(indicator.lead_bureau)) if indicator.lead_bureau else "",
+                _unconfirmed(indicator, measure)])
     return _download(f"indicators-{place.code}-{result.period}", header, rows, fmt)
 
 

@@ -215,3 +215,16 @@ def test_the_api_names_the_version_and_the_unconfirmed_cells(client, session):
     assert data["catalogue_version"]["last_year"] is None and data["catalogue_version"]["document"] is None
     row = next(i for i in data["indicators"] if i["code"] == "14")
     assert row["unconfirmed"] == ["name", "property", "scope"] and row["measures"][0]["unconfirmed"] == ["unit", "target"]
+
+
+def test_the_downloaded_table_lists_the_unconfirmed_cells(client, session):
+    """The CSV of the overview carries, per sub-indicator, which cells are unconfirmed."""
+    city = factories.place(session, level=PlaceLevel.CITY, code="city")
+    two_versions(session)
+    session.commit()
+    text = client.get("/indicators/?period=2025&lang=en&format=csv").get_data(as_text=True)
+    header, first = text.lstrip("\ufeff").splitlines()[:2]
+    assert header.endswith(",Unconfirmed")
+    assert first.endswith('"indicator name, unit, target value, property, scope"')
+    text = client.get("/indicators/?period=2023&lang=en&format=csv").get_data(as_text=True)
+    assert text.lstrip("\ufeff").splitlines()[1].endswith(",")
