@@ -65,6 +65,7 @@ USERS = [
     ("handler", "生态环境局举报办理员", Role.TIP_HANDLER, "eeb"),
     ("reviewer", "审核员", Role.REVIEWER, None),
     ("interviewer", "电话访问员", Role.INTERVIEWER, None),
+    ("head", "生态环境局政府信息公开工作机构负责人", Role.DISCLOSURE_HEAD, "eeb"),
 ]
 
 
