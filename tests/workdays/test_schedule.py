@@ -16,7 +16,8 @@ from app.workdays.models import CalendarDay, overrides
 
 
 @pytest.fixture(autouse=True)
-def english(app):
+def english(app, client):
+    client.set_cookie("lang", "en")
     with app.test_request_context("/?lang=en"):
         yield
 
