@@ -1,5 +1,7 @@
 """Handling disclosure requests: the queue with three-colour supervision, the request page with its steps,
 the audited look at the applicant's identity, and the reply documents."""
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,6 +18,7 @@ from app.i18n import local_today
 from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
 from app.workdays.models import overrides
+from app.workdays.services import years_with_holidays
 
 bp = Blueprint("disclosure_admin", __name__, url_prefix="/admin/disclosure-requests")
 
@@ -44,8 +47,14 @@ def queue():
     counts = {c: sum(r.colour == c for r in rows) for c in ("red", "yellow", "green")}
     if colour in counts:
         rows = [r for r in rows if r.colour == colour]
+    # Deadlines running into a year whose State Council notice is not imported would count its holidays as
+    # working days: say so (the answer period of 20 working days reaches about 45 days ahead).
+    today = local_today()
+    known = years_with_holidays(db.session)
+    missing = sorted({today.year, (today + timedelta(days=45)).year} - known)
     return render("admin/disclosure/queue.html", "admin/disclosure/_queue_rows.html", rows=rows, counts=counts,
-                  state=state, colour=colour, states=list(RequestState))
+                  state=state, colour=colour, states=list(RequestState), missing_years=missing,
+                  may_import=current_user.can(Permission.CALENDAR_MANAGE))
 
 
 def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: int = 200, step_form=None,

@@ -236,3 +236,20 @@ def test_asking_for_completion_needs_a_period_through_the_page(client, auth, csr
     assert response.status_code == 422
     assert 'id="days-request_completion-error">Give the applicant between 1 and 60 working days' in html
     assert "请写明年份</textarea>" in html
+
+
+def test_the_queue_warns_when_the_calendar_lacks_the_coming_year(client, auth, session, staff):
+    """Without the State Council's notice for a year, working-day deadlines would count its holidays."""
+    from app.i18n import local_today
+    from app.workdays import schedule
+    from app.workdays import services as workdays
+
+    auth.login("admin")
+    html = client.get("/admin/disclosure-requests/").get_data(as_text=True)
+    assert 'id="calendar-missing"' in html and str(local_today().year) in html and "/admin/calendar/import/" in html
+    today = local_today()
+    years = {today.year, (today + timedelta(days=45)).year}
+    days = [schedule.ScheduleDay(date(year, 10, 1), False, "国庆节") for year in years]
+    workdays.import_schedule(session, staff["admin"], days, source="test")
+    session.commit()
+    assert 'id="calendar-missing"' not in client.get("/admin/disclosure-requests/").get_data(as_text=True)
