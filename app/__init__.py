@@ -80,8 +80,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters
     from app.web import views as web
+    from app.workdays import admin_views as workdays_admin
 
-    for module in (web, accounts, admin, accounts_admin, org_admin, indicators_api):
+    for module in (web, accounts, admin, accounts_admin, org_admin, indicators_api, workdays_admin):
         app.register_blueprint(module.bp)
     indicators.init_app(app)
     surveys.init_app(app)

@@ -1,4 +1,4 @@
-"""Command-line tasks: flask --app wsgi create-admin | seed-demo | survey-retention | db-analyze."""
+"""Command-line tasks: flask --app wsgi create-admin | seed-demo | survey-retention | db-analyze | calendar-import."""
 import click
 from flask import Flask
 from flask_babel import force_locale
@@ -42,6 +42,24 @@ def init_app(app: Flask) -> None:
         analyze(db.session)
         db.session.commit()
         click.echo("Planner statistics refreshed.")
+
+    @app.cli.command("calendar-import")
+    @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+    def calendar_import(path: str | None):
+        """Import a holiday schedule CSV (date,kind,name); without PATH, the shipped State Council notices."""
+        from pathlib import Path
+
+        from app.workdays import schedule, services
+
+        with force_locale("en"):
+            try:
+                days = schedule.parse(Path(path).read_bytes()) if path else schedule.official()
+            except schedule.ScheduleError as error:
+                raise click.ClickException("nothing imported:\n" + "\n".join(error.errors)) from error
+        counts = services.import_schedule(db.session, None, days,
+                                          source=f"cli: {path or schedule.OFFICIAL_FILE.name}")
+        db.session.commit()
+        click.echo("{added} days added, {changed} changed, {unchanged} unchanged.".format(**counts))
 
     @app.cli.command("seed-demo")
     @click.option("--years", type=int, default=3, help="Years of indicator values to generate (bench uses 10).")

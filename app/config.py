@@ -113,7 +113,8 @@ class Config:
     # complete an unclear application; yellow supervision this many working days before the answer is due.
     DISCLOSURE_ANSWER_DAYS = int(os.environ.get("DISCLOSURE_ANSWER_DAYS", 20))
     DISCLOSURE_EXTENSION_MAX_DAYS = int(os.environ.get("DISCLOSURE_EXTENSION_MAX_DAYS", 20))
-    DISCLOSURE_COMPLETION_DAYS = int(os.environ.get("DISCLOSURE_COMPLETION_DAYS", 7))
+    # Art. 30 lets the staff set "a reasonable period" per request; this is only the longest the form accepts.
+    DISCLOSURE_COMPLETION_MAX_DAYS = int(os.environ.get("DISCLOSURE_COMPLETION_MAX_DAYS", 60))
     DISCLOSURE_WARN_DAYS = int(os.environ.get("DISCLOSURE_WARN_DAYS", 5))
     # Applications per client address, and tracking-code lookups (against guessing).
     DISCLOSURE_SUBMIT_RATE_LIMIT = os.environ.get("DISCLOSURE_SUBMIT_RATE_LIMIT", "20 per hour")

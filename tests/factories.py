@@ -52,6 +52,7 @@ def staff_set(session) -> dict:
         "reviewer": user(session, role=Role.REVIEWER, username="reviewer"),
         "interviewer": user(session, role=Role.INTERVIEWER, username="interviewer"),
         "other_editor": user(session, role=Role.BUREAU_EDITOR, username="editor2", bureau_=other),
+        "disclosure_head": user(session, role=Role.DISCLOSURE_HEAD, username="head", bureau_=home),
     }
     users["bureaus"] = {"home": home, "other": other}
     return users

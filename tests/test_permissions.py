@@ -8,7 +8,7 @@ from app.accounts.permissions import Permission, Role, role_has
 from app.audit import AuditEntry
 from app.surveys.models import SurveyResponse
 
-ROLES = ["admin", "bureau_editor", "tip_handler", "reviewer", "interviewer"]
+ROLES = ["admin", "bureau_editor", "tip_handler", "reviewer", "interviewer", "disclosure_head"]
 
 # (url, permission needed); {user}, {place}, {bureau} are filled from the fixtures.
 STAFF_ROUTES = [
@@ -49,6 +49,7 @@ STAFF_ROUTES = [
     ("/admin/tips/{tip}", Permission.TIPS_HANDLE),
     ("/admin/tips/overdue", Permission.TIPS_SUPERVISE),
     ("/admin/calendar/", Permission.CALENDAR_MANAGE),
+    ("/admin/calendar/import/", Permission.CALENDAR_MANAGE),
     ("/admin/open311/keys", Permission.OPEN311_MANAGE),
     ("/admin/disclosure-requests/", Permission.DISCLOSURE_HANDLE),
     ("/admin/disclosure-requests/{disclosure_request}", Permission.DISCLOSURE_HANDLE),

@@ -10,6 +10,7 @@ class Role(StrEnum):
     TIP_HANDLER = "tip_handler"
     REVIEWER = "reviewer"
     INTERVIEWER = "interviewer"
+    DISCLOSURE_HEAD = "disclosure_head"  # 政府信息公开工作机构负责人: approves extensions (条例 art. 33)
 
     @property
     def title(self) -> str:
@@ -26,10 +27,11 @@ ROLE_TITLES = {
     Role.TIP_HANDLER: _l("Tip handler"),
     Role.REVIEWER: _l("Reviewer"),
     Role.INTERVIEWER: _l("Survey interviewer"),
+    Role.DISCLOSURE_HEAD: _l("Head of the bureau's information disclosure office"),
 }
 
 # Roles whose holder acts for exactly one bureau and sees only that bureau's objects.
-BUREAU_ROLES = frozenset({Role.BUREAU_EDITOR, Role.TIP_HANDLER})
+BUREAU_ROLES = frozenset({Role.BUREAU_EDITOR, Role.TIP_HANDLER, Role.DISCLOSURE_HEAD})
 
 
 class Permission(StrEnum):
@@ -47,6 +49,8 @@ class Permission(StrEnum):
     CALENDAR_MANAGE = "calendar.manage"
     OPEN311_MANAGE = "open311.manage"
     DISCLOSURE_HANDLE = "disclosure.handle"
+    # Extending an answer's deadline needs the disclosure office head's approval (条例 art. 33).
+    DISCLOSURE_APPROVE_EXTENSION = "disclosure.approve_extension"
     NOTICES_WORK = "notices.work"      # open the notices back office (editors, reviewers)
     NOTICES_EDIT = "notices.edit"      # write, correct and withdraw the own bureau's notices
     NOTICES_REVIEW = "notices.review"  # approve or return notices written by others
@@ -59,6 +63,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TIP_HANDLER: frozenset({Permission.STAFF_AREA, Permission.TIPS_HANDLE}),
     Role.REVIEWER: frozenset({Permission.STAFF_AREA, Permission.INDICATORS_REVIEW}),
     Role.INTERVIEWER: frozenset({Permission.STAFF_AREA, Permission.SURVEYS_INTERVIEW}),
+    Role.DISCLOSURE_HEAD: frozenset({Permission.STAFF_AREA, Permission.DISCLOSURE_HANDLE,
+                                     Permission.DISCLOSURE_APPROVE_EXTENSION}),
 }
 
 # Disclosure notices: bureau editors write their bureau's notices, reviewers review them (admins hold every permission).

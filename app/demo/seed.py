@@ -15,6 +15,8 @@ from app.accounts.permissions import Role
 from app.demo import disclosure, indicators, notices, surveys, tips
 from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
+from app.workdays import schedule
+from app.workdays import services as workday_services
 from app.workdays.models import overrides as calendar_overrides
 from app.org import outlines
 from app.org.models import Bureau, Place, PlaceLevel
@@ -63,6 +65,7 @@ USERS = [
     ("handler", "生态环境局举报办理员", Role.TIP_HANDLER, "eeb"),
     ("reviewer", "审核员", Role.REVIEWER, None),
     ("interviewer", "电话访问员", Role.INTERVIEWER, None),
+    ("head", "生态环境局政府信息公开工作机构负责人", Role.DISCLOSURE_HEAD, "eeb"),
 ]
 
 
@@ -115,6 +118,9 @@ def run(session, credentials_file: str, years: int = 3,
         created["users"][username] = password
     if created["users"]:
         _write_credentials(Path(credentials_file), created["users"])
+    # The State Council holiday notices, before anything counts a deadline in working days.
+    created["calendar_days"] = workday_services.import_schedule(session, None, schedule.official(),
+                                                                source="seed-demo: official schedule")["added"]
     _load_indicators(session, created, years)
     admin = session.scalar(select(User).where(User.username == "admin"))
     interviewer = session.scalar(select(User).where(User.username == "interviewer"))
@@ -155,7 +161,7 @@ def summary(created: dict, credentials_file: str) -> str:
              f"{created['indicator_values']} indicator values, {created['surveys']} surveys with "
              f"{created['survey_responses']} responses, {created['tips']} pollution tips, "
              f"{created.get('notices', 0)} disclosure notices and {created['disclosure_requests']} disclosure requests "
-             "created."]
+             f"created; {created.get('calendar_days', 0)} holiday-calendar days added."]
     if created["users"]:
         lines.append(f"Demo staff accounts (also saved in {credentials_file}):")
         for username, password in created["users"].items():

@@ -1,5 +1,7 @@
 """Handling disclosure requests: the queue with three-colour supervision, the request page with its steps,
 the audited look at the applicant's identity, and the reply documents."""
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,12 +11,14 @@ from app.disclosure import queries, services
 from app.disclosure.forms import ConfirmForm, StepForm
 from app.disclosure.models import DisclosureDocument, DisclosureRequest
 from app.disclosure.views import document_dir, rules, send_document
-from app.disclosure.workflow import APPLICANT_STEPS, EVENT_TITLES, ReplyType, RequestState, Step, allowed_steps
+from app.disclosure.workflow import (APPLICANT_STEPS, EVENT_TITLES, ConsultationKind, ReplyType, RequestState, Step,
+                                     allowed_steps)
 from app.extensions import db
 from app.i18n import local_today
 from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
 from app.workdays.models import overrides
+from app.workdays.services import years_with_holidays
 
 bp = Blueprint("disclosure_admin", __name__, url_prefix="/admin/disclosure-requests")
 
@@ -43,20 +47,29 @@ def queue():
     counts = {c: sum(r.colour == c for r in rows) for c in ("red", "yellow", "green")}
     if colour in counts:
         rows = [r for r in rows if r.colour == colour]
+    # Deadlines running into a year whose State Council notice is not imported would count its holidays as
+    # working days: say so (the answer period of 20 working days reaches about 45 days ahead).
+    today = local_today()
+    known = years_with_holidays(db.session)
+    missing = sorted({today.year, (today + timedelta(days=45)).year} - known)
     return render("admin/disclosure/queue.html", "admin/disclosure/_queue_rows.html", rows=rows, counts=counts,
-                  state=state, colour=colour, states=list(RequestState))
+                  state=state, colour=colour, states=list(RequestState), missing_years=missing,
+                  may_import=current_user.can(Permission.CALENDAR_MANAGE))
 
 
 def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: int = 200, step_form=None,
             failed_step: str | None = None):
     """The request page; after a refused step, that step's form comes back with the input and the errors."""
-    steps = [s for s in allowed_steps(found.state_enum) if s not in APPLICANT_STEPS]
+    steps = [s for s in allowed_steps(found.state_enum, paused=found.paused) if s not in APPLICANT_STEPS]
     if step_form is not None and failed_step not in {s.value for s in steps}:
         for message in step_form.form_errors:  # the step's form is not on the page: say it above
             flash(message, "error")
     context = dict(item=found, form=StepForm(formdata=None), steps=steps, supervised=_supervise([found])[0],
                    confirm=ConfirmForm(), reply_types=list(ReplyType), event_titles=EVENT_TITLES,
                    applicant=applicant, max_extension=current_app.config["DISCLOSURE_EXTENSION_MAX_DAYS"],
+                   max_completion=current_app.config["DISCLOSURE_COMPLETION_MAX_DAYS"],
+                   consultation_kinds=list(ConsultationKind),
+                   may_extend=current_user.can(Permission.DISCLOSURE_APPROVE_EXTENSION),
                    step_form=step_form, failed_step=failed_step, status=status)
     if step_form is not None:  # a refused step answers with the whole page, never the applicant fragment
         return render("admin/disclosure/detail.html", **context)
@@ -98,7 +111,8 @@ def take_step(request_id: int, step: str):
     try:
         services.take_step(db.session, current_user, found, Step(step), rules(), note=form.note.data or "",
                            days=form.days.data, reply=reply, documents=documents, upload_dir=document_dir(),
-                           max_document_bytes=current_app.config["MAX_DISCLOSURE_DOCUMENT_BYTES"])
+                           max_document_bytes=current_app.config["MAX_DISCLOSURE_DOCUMENT_BYTES"],
+                           consult_kind=form.consult_kind.data or "", party=form.party.data or "")
     except services.DisclosureError as error:
         db.session.rollback()
         _refused(form, error)

@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.disclosure.models import ApplicantType, DeliveryForm, DeliveryMethod, IdType
-from app.disclosure.workflow import ReplyType
+from app.disclosure.workflow import ConsultationKind, ReplyType
 from app.web.forms import BaseForm, choices
 
 
@@ -74,8 +74,11 @@ class CompletionForm(BaseForm):
 
 class StepForm(BaseForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
-    days = IntegerField(_l("Extra working days"), validators=[
+    days = IntegerField(_l("Working days"), validators=[
         Optional(), NumberRange(min=1, max=365, message=_l("Enter a number of days."))])
+    consult_kind = SelectField(_l("Whom you consult"), choices=choices(
+        [("", "—")] + [(k.value, k.title) for k in ConsultationKind]), validate_choice=False)
+    party = StringField(_l("Name of the third party or agency (internal)"), validators=[Optional(), Length(max=200)])
     reply_type = SelectField(_l("Reply type (art. 36)"), choices=choices([("", "—")] + [(t.value, t.title) for t in ReplyType]),
                              validate_choice=False)
     partial = BooleanField(_l("Partly disclosed: some parts withheld (art. 37)"))

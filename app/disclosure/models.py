@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import StoredFile, UTCDateTime, utcnow
-from app.disclosure.workflow import ReplyType, RequestState
+from app.disclosure.workflow import ConsultationKind, ReplyType, RequestState
 from app.extensions import db
 from app.org.models import Bureau
 
@@ -104,6 +104,14 @@ class DisclosureRequest(db.Model):
     completed_on: Mapped[date | None] = mapped_column(Date)
     extension_days: Mapped[int | None] = mapped_column(Integer)
     extension_reason: Mapped[str] = mapped_column(Text, default="")
+    # Art. 33: an extension needs the approval of the head of the disclosure office; who approved, and when.
+    extension_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    extension_approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Arts. 32–34: time spent consulting a third party or another agency is not counted. While a consultation
+    # runs, paused_on is its first day; paused_days sums the working days not counted so far (answer_due
+    # already includes them).
+    paused_on: Mapped[date | None] = mapped_column(Date)
+    paused_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reply_type: Mapped[str | None] = mapped_column(String(24))
     partial: Mapped[bool] = mapped_column(Boolean, default=False)  # art. 37: disclosed with parts withheld
     reply_text: Mapped[str] = mapped_column(Text, default="")
@@ -118,10 +126,17 @@ class DisclosureRequest(db.Model):
     documents: Mapped[list["DisclosureDocument"]] = relationship(back_populates="request",
                                                                  order_by="DisclosureDocument.id")
     events: Mapped[list["DisclosureEvent"]] = relationship(back_populates="request", order_by="DisclosureEvent.id")
+    consultations: Mapped[list["DisclosureConsultation"]] = relationship(
+        back_populates="request", order_by="DisclosureConsultation.id")
+    extension_approved_by = relationship("User", foreign_keys=[extension_approved_by_id])
 
     @property
     def state_enum(self) -> RequestState:
         return RequestState(self.state)
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_on is not None
 
     @property
     def reply_type_enum(self) -> ReplyType | None:
@@ -143,7 +158,9 @@ class DisclosureRequest(db.Model):
     def snapshot(self) -> dict:
         return {"state": self.state, "bureau_id": self.bureau_id, "answer_due": str(self.answer_due),
                 "completion_due": str(self.completion_due) if self.completion_due else None,
-                "extension_days": self.extension_days, "reply_type": self.reply_type}
+                "extension_days": self.extension_days, "reply_type": self.reply_type,
+                "paused_on": str(self.paused_on) if self.paused_on else None, "paused_days": self.paused_days,
+                "extension_approved_by_id": self.extension_approved_by_id}
 
 
 class DisclosureDocument(StoredFile, db.Model):
@@ -171,3 +188,30 @@ class DisclosureEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     request: Mapped[DisclosureRequest] = relationship(back_populates="events")
+
+
+class DisclosureConsultation(db.Model):
+    """A consultation of a third party (art. 32) or another agency (art. 34) during which the clock stops."""
+
+    __tablename__ = "disclosure_consultations"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ConsultationKind), name="kind_valid"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("disclosure_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    party: Mapped[str] = mapped_column(String(200))  # whom: internal, never on the applicant's page
+    started_on: Mapped[date] = mapped_column(Date)
+    opinion_due: Mapped[date] = mapped_column(Date)  # 15 working days (arts. 32, 34)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    days_not_counted: Mapped[int | None] = mapped_column(Integer)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    request: Mapped[DisclosureRequest] = relationship(back_populates="consultations")
+
+    @property
+    def kind_enum(self) -> ConsultationKind:
+        return ConsultationKind(self.kind)

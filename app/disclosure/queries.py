@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.permissions import Role
 from app.disclosure.models import DisclosureRequest
 from app.disclosure.workflow import OPEN_STATES, ReplyType, RequestState
-from app.workdays.days import days_left, supervision_colour
+from app.workdays.days import add_days, days_left, supervision_colour
 
 OPEN_VALUES = [s.value for s in OPEN_STATES]
 
@@ -35,18 +35,32 @@ def current_due(request: DisclosureRequest) -> date | None:
     return None
 
 
+def projected_due(request: DisclosureRequest, today: date, overrides) -> date | None:
+    """The deadline as the applicant should read it today: while a consultation pauses the clock (arts. 32–34),
+    the answer date moves on by each working day the consultation has lasted so far."""
+    due = current_due(request)
+    if due is None or request.paused_on is None:
+        return due
+    paused = max(days_left(request.paused_on, today, working=True, overrides=overrides), 0)
+    return add_days(due, paused, working=True, overrides=overrides)
+
+
 @dataclass
 class Supervised:
     request: DisclosureRequest
     due: date | None
     left: int | None
     colour: str
+    paused: bool = False
 
 
 def supervise(requests, today: date, *, overrides, warn_days: int) -> list[Supervised]:
-    """Three-colour supervision in working days."""
+    """Three-colour supervision in working days; a paused request (consultation) has no running deadline."""
     rows = []
     for request in requests:
+        if request.paused_on is not None:
+            rows.append(Supervised(request, projected_due(request, today, overrides), None, "grey", paused=True))
+            continue
         due = current_due(request)
         left = days_left(today, due, working=True, overrides=overrides) if due else None
         rows.append(Supervised(request, due, left, supervision_colour(left, warn_days)))

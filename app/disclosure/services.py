@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from app import audit
 from app.accounts.permissions import Permission, Role
 from app.db_types import utcnow
-from app.disclosure.models import DisclosureDocument, DisclosureEvent, DisclosureRequest
+from app.disclosure.models import DisclosureConsultation, DisclosureDocument, DisclosureEvent, DisclosureRequest
 from app.disclosure.screening import looks_like_complaint
-from app.disclosure.workflow import (APPLICANT_STEPS, ReplyType, RequestState, Step, TransitionError, next_state,
-                                     reply_requirements)
+from app.disclosure.workflow import (APPLICANT_STEPS, OPINION_DAYS, ConsultationKind, ReplyType, RequestState, Step,
+                                     TransitionError, allowed_steps, next_state, reply_requirements)
 from app.tips.services import new_code  # noqa: F401  (the same 16-character codes as tips: 31^16 possibilities)
 from app.web import uploads
 from app.workdays.days import add_days, days_left
@@ -38,7 +38,9 @@ class Rules:
     answer_days: int = 20
     extension_max_days: int = 20
     completion_request_days: int = 7   # the agency asks for completion within 7 working days of receipt
-    completion_days: int = 7           # the applicant's time to complete
+    # Art. 30 gives the applicant "a reasonable period" (合理的补正期限), set by the staff for each request; the
+    # regulation sets no number, so this is only the largest period the form accepts (a local choice).
+    completion_max_days: int = 60
     overrides: dict = field(default_factory=dict)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
 
@@ -135,6 +137,10 @@ def can_handle(user, request: DisclosureRequest) -> bool:
 
 def _move(request: DisclosureRequest, step: Step) -> RequestState:
     try:
+        if step not in allowed_steps(request.state_enum, paused=request.paused):
+            if request.paused:
+                raise DisclosureError(_("A consultation is running: record its end before this step."))
+            raise TransitionError(step.value)
         return next_state(request.state_enum, step)
     except TransitionError as error:
         raise DisclosureError(_("This step is not possible while the request is “%(state)s”.",
@@ -143,9 +149,12 @@ def _move(request: DisclosureRequest, step: Step) -> RequestState:
 
 def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rules, *, note: str = "",
               days: int | None = None, reply: Reply | None = None, documents=(), upload_dir: str = "",
-              max_document_bytes: int = 10 * 1024 * 1024, now: datetime | None = None) -> None:
+              max_document_bytes: int = 10 * 1024 * 1024, now: datetime | None = None,
+              consult_kind: str = "", party: str = "") -> None:
     """Move a request one staff step on, with the checks each step needs, a timeline entry and an audit entry.
 
+    days: the extension (EXTEND) or the applicant's completion period (REQUEST_COMPLETION), in working days.
+    consult_kind, party: whom a CONSULT step asks for an opinion.
     documents: (bytes, original file name) pairs, checked by content before anything is stored."""
     now = now or utcnow()
     today = rules.local_date(now)
@@ -167,8 +176,12 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
                                     n=rules.completion_request_days))
         if not note:
             raise DisclosureError(_("Say what the applicant must add or make clearer."), field="note")
+        if days is None or not 1 <= days <= rules.completion_max_days:
+            # Art. 30: a reasonable period, decided for this request.
+            raise DisclosureError(_("Give the applicant between 1 and %(n)d working days to complete the "
+                                    "application.", n=rules.completion_max_days), field="days")
         request.completion_requested_on = today
-        request.completion_due = rules.due(today, rules.completion_days)
+        request.completion_due = rules.due(today, days)
         request.completion_request = public_note = note
         note = ""
     elif step == Step.ABANDON:
@@ -176,6 +189,10 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
             raise DisclosureError(_("The applicant still has time to complete the application."))
         request.finished_on = today
     elif step == Step.EXTEND:
+        if not actor.can(Permission.DISCLOSURE_APPROVE_EXTENSION):
+            # Art. 33: 经政府信息公开工作机构负责人同意.
+            raise DisclosureError(_("An extension needs the approval of the head of the disclosure office "
+                                    "(art. 33): ask them to extend the deadline."))
         if request.extension_days is not None:
             raise DisclosureError(_("The deadline can be extended only once."))
         if days is None or not 1 <= days <= rules.extension_max_days:
@@ -184,11 +201,29 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
         if not note:
             raise DisclosureError(_("Give the reason for the extension; the applicant is told."), field="note")
         request.extension_days, request.extension_reason = days, note
+        request.extension_approved_by_id, request.extension_approved_at = actor.id, now
         request.answer_due = rules.due(request.answer_due, days)
         public_note, note = note, ""
+    elif step == Step.CONSULT:
+        if consult_kind not in {k.value for k in ConsultationKind}:
+            raise DisclosureError(_("Choose whom you consult: a third party or another agency."),
+                                  field="consult_kind")
+        party = (party or "").strip()
+        if not party:
+            raise DisclosureError(_("Name the third party or agency you consult."), field="party")
+        if len(party) > 200:
+            raise DisclosureError(_("Write the name in at most 200 characters."), field="party")
+        request.paused_on = today
+        session.add(DisclosureConsultation(request=request, kind=consult_kind, party=party, started_on=today,
+                                           opinion_due=rules.due(today, OPINION_DAYS),
+                                           started_by_id=getattr(actor, "id", None)))
+        note = "; ".join(filter(None, [ConsultationKind(consult_kind).title + ": " + party, note]))
+    elif step == Step.RESUME:
+        public_note = _end_pause(request, today, rules, actor)
     elif step == Step.ANSWER:
         _answer(session, request, reply, list(documents), upload_dir, max_document_bytes, now, today)
     elif step == Step.REDIRECT:
+        _end_pause(request, today, rules, actor)
         request.finished_on = today
     request.state = target.value
     _event(session, request, step.value, actor=actor, note=public_note)
@@ -197,6 +232,24 @@ def take_step(session, actor, request: DisclosureRequest, step: Step, rules: Rul
     session.flush()
     audit.record(session, f"disclosure.{step.value}", request, actor=actor, before=before,
                  after=request.snapshot(), note=(note or public_note)[:500])
+
+
+def _end_pause(request: DisclosureRequest, today: date, rules: Rules, actor=None) -> str:
+    """End a running consultation: its working days are not counted (arts. 32–34), so the answer is due that
+    many working days later. Returns the public note saying so; empty when nothing was paused."""
+    if request.paused_on is None:
+        return ""
+    # Not counted: the working days after the day the consultation was sent, up to the day it ended.
+    skipped = max(days_left(request.paused_on, today, working=True, overrides=rules.overrides), 0)
+    running = next((c for c in request.consultations if c.ended_on is None), None)
+    if running is not None:
+        running.ended_on, running.days_not_counted = today, skipped
+        running.ended_by_id = getattr(actor, "id", None)
+    request.paused_on = None
+    request.paused_days = (request.paused_days or 0) + skipped
+    request.answer_due = rules.due(request.answer_due, skipped)
+    return _("%(n)d working days not counted; the answer is now due by %(date)s.", n=skipped,
+             date=request.answer_due.isoformat())
 
 
 def _answer(session, request, reply: Reply | None, documents: list, upload_dir: str, max_bytes: int, now,
@@ -258,6 +311,7 @@ def withdraw(session, request: DisclosureRequest, rules: Rules, now: datetime | 
     now = now or utcnow()
     target = _move(request, Step.WITHDRAW)
     before = request.snapshot()
+    _end_pause(request, rules.local_date(now), rules)
     request.state, request.finished_on = target.value, rules.local_date(now)
     _event(session, request, Step.WITHDRAW.value)
     session.flush()
@@ -276,7 +330,9 @@ def reveal_applicant(session, actor, request: DisclosureRequest) -> dict:
 
 
 def working_days_taken(request: DisclosureRequest, overrides) -> int | None:
-    """Working days from the clock's start to the answer; None while unanswered."""
+    """Working days from the clock's start to the answer, without the days spent consulting (arts. 32–34);
+    None while unanswered."""
     if request.answered_on is None:
         return None
-    return days_left(request.clock_start, request.answered_on, working=True, overrides=overrides)
+    taken = days_left(request.clock_start, request.answered_on, working=True, overrides=overrides)
+    return taken - (request.paused_days or 0)

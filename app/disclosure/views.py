@@ -10,7 +10,7 @@ from app.disclosure.models import DisclosureDocument
 from app.disclosure.screening import looks_like_complaint
 from app.disclosure.workflow import EVENT_TITLES, RequestState
 from app.extensions import db, limiter
-from app.i18n import site_zone
+from app.i18n import local_today, site_zone
 from app.org.queries import bureaus
 from app.web import once, uploads
 from app.web.htmx import render, see_other
@@ -23,7 +23,7 @@ def rules() -> services.Rules:
     config = current_app.config
     return services.Rules(answer_days=config["DISCLOSURE_ANSWER_DAYS"],
                           extension_max_days=config["DISCLOSURE_EXTENSION_MAX_DAYS"],
-                          completion_days=config["DISCLOSURE_COMPLETION_DAYS"], zone=site_zone(),
+                          completion_max_days=config["DISCLOSURE_COMPLETION_MAX_DAYS"], zone=site_zone(),
                           overrides=overrides(db.session))
 
 
@@ -194,7 +194,7 @@ def track(code: str):
             return see_other(url_for(".track", code=code))
         status = 422
     return render("disclosure/track.html", item=found, code=code, form=form, confirm=ConfirmForm(),
-                  event_titles=EVENT_TITLES, due=queries.current_due(found), masked_id=services.mask_id(found.id_number),
+                  event_titles=EVENT_TITLES, due=queries.projected_due(found, local_today(), overrides(db.session)), masked_id=services.mask_id(found.id_number),
                   States=RequestState, status=status)
 
 

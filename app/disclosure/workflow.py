@@ -55,6 +55,8 @@ class Step(StrEnum):
     CLOSE = "close"
     WITHDRAW = "withdraw"            # the applicant
     REDIRECT = "redirect"            # to the tip channel (art. 39)
+    CONSULT = "consult"              # the clock pauses while a third party or another agency is consulted
+    RESUME = "resume"                # the consultation is over: the clock runs again (arts. 32–34)
 
     @property
     def title(self) -> str:
@@ -71,6 +73,8 @@ STEP_TITLES = {
     Step.CLOSE: _l("Close"),
     Step.WITHDRAW: _l("Withdraw the application"),
     Step.REDIRECT: _l("Close as a complaint redirected to the tip channel"),
+    Step.CONSULT: _l("Consult a third party or another agency (the time limit pauses)"),
+    Step.RESUME: _l("Consultation finished: the time limit runs again"),
 }
 
 TRANSITIONS: dict[tuple[RequestState, Step], RequestState] = {
@@ -88,6 +92,11 @@ TRANSITIONS: dict[tuple[RequestState, Step], RequestState] = {
     (RequestState.REGISTERED, Step.WITHDRAW): RequestState.WITHDRAWN,
     (RequestState.COMPLETION_REQUESTED, Step.WITHDRAW): RequestState.WITHDRAWN,
     (RequestState.EXTENDED, Step.WITHDRAW): RequestState.WITHDRAWN,
+    # A consultation keeps the state; the request is paused meanwhile (see steps_while_paused).
+    (RequestState.REGISTERED, Step.CONSULT): RequestState.REGISTERED,
+    (RequestState.EXTENDED, Step.CONSULT): RequestState.EXTENDED,
+    (RequestState.REGISTERED, Step.RESUME): RequestState.REGISTERED,
+    (RequestState.EXTENDED, Step.RESUME): RequestState.EXTENDED,
 }
 
 # Steps the applicant takes on the tracking page; every other step is a staff step.
@@ -96,7 +105,32 @@ APPLICANT_STEPS = frozenset({Step.COMPLETE, Step.WITHDRAW})
 
 _transitions = Transitions(TRANSITIONS)
 next_state = _transitions.next_state
-allowed_steps = _transitions.allowed_steps
+
+# While a consultation runs (arts. 32–34) the request waits for the opinion: it can be resumed, withdrawn by
+# the applicant or redirected, nothing else; when none runs there is nothing to resume.
+STEPS_WHILE_PAUSED = frozenset({Step.RESUME, Step.WITHDRAW, Step.REDIRECT})
+
+
+def allowed_steps(state: RequestState, *, paused: bool = False) -> list[Step]:
+    """The steps the state allows, given whether a consultation has paused the clock."""
+    steps = _transitions.allowed_steps(state)
+    if paused:
+        return [s for s in steps if s in STEPS_WHILE_PAUSED]
+    return [s for s in steps if s != Step.RESUME]
+
+
+class ConsultationKind(StrEnum):
+    THIRD_PARTY = "third_party"        # art. 32: its opinion within 15 working days
+    OTHER_AGENCY = "other_agency"      # art. 34: the co-producing agency's opinion within 15 working days
+
+    @property
+    def title(self) -> str:
+        return {"third_party": _l("A third party (art. 32)"),
+                "other_agency": _l("Another agency (art. 34)")}[self.value]
+
+
+# Days the consulted party has for its opinion (arts. 32 and 34: 15 working days).
+OPINION_DAYS = 15
 
 
 class ReplyType(StrEnum):
@@ -153,5 +187,7 @@ EVENT_TITLES = {
     "close": _l("Closed"),
     "withdraw": _l("Withdrawn by the applicant"),
     "redirect": _l("Redirected to the pollution tip channel"),
+    "consult": _l("Time limit paused: a third party or another agency is consulted (arts. 32–34)"),
+    "resume": _l("Consultation finished: the time limit runs again"),
     "note": _l("Internal note"),
 }

@@ -133,8 +133,9 @@ def test_completion_restarts_the_clock_once(session, apply, staff, rules):
     admin = staff["admin"]
     services.take_step(session, admin, created, Step.REGISTER, rules, now=MONDAY)
     with pytest.raises(DisclosureError, match="must add"):
-        services.take_step(session, admin, created, Step.REQUEST_COMPLETION, rules, now=MONDAY)
-    services.take_step(session, admin, created, Step.REQUEST_COMPLETION, rules, note="请说明文件年份", now=MONDAY)
+        services.take_step(session, admin, created, Step.REQUEST_COMPLETION, rules, days=7, now=MONDAY)
+    services.take_step(session, admin, created, Step.REQUEST_COMPLETION, rules, note="请说明文件年份", days=7,
+                       now=MONDAY)
     assert created.state == RequestState.COMPLETION_REQUESTED
     assert created.completion_due == date(2026, 10, 13)  # 7 working days around the holiday week
     assert created.completion_request == "请说明文件年份"
@@ -146,7 +147,8 @@ def test_completion_restarts_the_clock_once(session, apply, staff, rules):
     assert created.clock_start == created.completed_on == date(2026, 10, 12)
     assert created.answer_due == date(2026, 11, 9)
     with pytest.raises(DisclosureError, match="only once"):
-        services.take_step(session, admin, created, Step.REQUEST_COMPLETION, rules, note="再补正", now=completed_at)
+        services.take_step(session, admin, created, Step.REQUEST_COMPLETION, rules, note="再补正", days=7,
+                           now=completed_at)
     assert "disclosure.complete" in actions(session, created)
 
 
@@ -155,13 +157,15 @@ def test_completion_must_be_asked_within_7_working_days(session, apply, staff, r
     services.take_step(session, staff["admin"], created, Step.REGISTER, rules, now=MONDAY)
     too_late = datetime(2026, 10, 14, 2, 0, tzinfo=timezone.utc)
     with pytest.raises(DisclosureError, match="7 working days"):
-        services.take_step(session, staff["admin"], created, Step.REQUEST_COMPLETION, rules, note="x", now=too_late)
+        services.take_step(session, staff["admin"], created, Step.REQUEST_COMPLETION, rules, note="x", days=7,
+                           now=too_late)
 
 
 def test_abandon_only_after_the_completion_date(session, apply, staff, rules):
     created, _code = apply(rules=rules, now=MONDAY)
     services.take_step(session, staff["admin"], created, Step.REGISTER, rules, now=MONDAY)
-    services.take_step(session, staff["admin"], created, Step.REQUEST_COMPLETION, rules, note="请补正", now=MONDAY)
+    services.take_step(session, staff["admin"], created, Step.REQUEST_COMPLETION, rules, note="请补正", days=7,
+                       now=MONDAY)
     with pytest.raises(DisclosureError, match="still has time"):
         services.take_step(session, staff["admin"], created, Step.ABANDON, rules,
                            now=datetime(2026, 10, 13, 2, 0, tzinfo=timezone.utc))

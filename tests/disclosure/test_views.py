@@ -167,7 +167,7 @@ def test_the_applicant_completes_the_application(client, csrf, session, staff):
     code, _page = applied(client, csrf, staff)
     row = session.scalars(select(DisclosureRequest)).one()
     services.take_step(session, staff["admin"], row, Step.REGISTER, Rules())
-    services.take_step(session, staff["admin"], row, Step.REQUEST_COMPLETION, Rules(), note="请写明年份")
+    services.take_step(session, staff["admin"], row, Step.REQUEST_COMPLETION, Rules(), note="请写明年份", days=7)
     session.commit()
     url = f"/disclosure-requests/track/{code}"
     assert "请写明年份" in client.get(url).get_data(as_text=True)
@@ -392,12 +392,18 @@ def test_extend_and_ask_for_completion_through_the_page(client, auth, csrf, sess
     url = f"/admin/disclosure-requests/{created.id}"
     token = csrf.token(client, url)
     client.post(url + "/step/register", data={"csrf_token": token})
-    client.post(url + "/step/request_completion", data={"csrf_token": token, "note": "请写明文件年份"})
+    client.post(url + "/step/request_completion", data={"csrf_token": token, "note": "请写明文件年份", "days": "10"})
     session.expire_all()
     row = session.get(DisclosureRequest, created.id)
     assert row.state == RequestState.COMPLETION_REQUESTED and row.completion_request == "请写明文件年份"
     track = f"/disclosure-requests/track/{code}"
     client.post(track, data={"csrf_token": csrf.token(client, track), "action": "complete", "text": "2025年度"})
+    refused = client.post(url + "/step/extend", data={"csrf_token": token, "days": "5", "note": "第三方意见"})
+    assert refused.status_code == 422 and "approval of the head of the disclosure office" in refused.get_data(
+        as_text=True)
+    auth.logout()
+    auth.login("head")
+    token = csrf.token(client, url)
     bad = client.post(url + "/step/extend", data={"csrf_token": token, "days": "21", "note": "第三方意见"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 422 and 'id="days-extend-error">An extension is between 1 and 20 working days' in html
@@ -406,6 +412,7 @@ def test_extend_and_ask_for_completion_through_the_page(client, auth, csrf, sess
     session.expire_all()
     row = session.get(DisclosureRequest, created.id)
     assert row.state == RequestState.EXTENDED and row.extension_days == 5
+    assert row.extension_approved_by.username == "head" and row.extension_approved_at is not None
     page = client.get(track).get_data(as_text=True)
     assert "需征求第三方意见" in page and "5 working days" in page
 

@@ -21,6 +21,10 @@ ALLOWED = [
     (RequestState.EXTENDED, Step.ANSWER, RequestState.ANSWERED),
     (RequestState.EXTENDED, Step.WITHDRAW, RequestState.WITHDRAWN),
     (RequestState.ANSWERED, Step.CLOSE, RequestState.CLOSED),
+    (RequestState.REGISTERED, Step.CONSULT, RequestState.REGISTERED),
+    (RequestState.EXTENDED, Step.CONSULT, RequestState.EXTENDED),
+    (RequestState.REGISTERED, Step.RESUME, RequestState.REGISTERED),
+    (RequestState.EXTENDED, Step.RESUME, RequestState.EXTENDED),
 ]
 
 
@@ -110,3 +114,14 @@ def test_codes_are_random_and_hashed_with_a_key():
     assert len(normalise_code(code)) == 16 and code != new_code()
     assert code_hash(code, "a") == code_hash(code.lower().replace("-", " "), "a")
     assert code_hash(code, "a") != code_hash(code, "b")
+
+
+@pytest.mark.parametrize("state", [RequestState.REGISTERED, RequestState.EXTENDED])
+def test_a_consultation_pauses_everything_but_its_end_withdrawal_and_redirection(state):
+    """政府信息公开条例 art. 33(2): time spent consulting a third party or other agencies (arts. 32, 34) is not
+    counted; while the opinion is awaited the request can only be resumed, withdrawn or redirected."""
+    paused = allowed_steps(state, paused=True)
+    assert Step.RESUME in paused and Step.CONSULT not in paused and Step.ANSWER not in paused
+    assert set(paused) <= {Step.RESUME, Step.WITHDRAW, Step.REDIRECT}
+    running = allowed_steps(state)
+    assert Step.CONSULT in running and Step.RESUME not in running and Step.ANSWER in running
