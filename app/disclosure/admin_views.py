@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import Permission
-from app.disclosure import queries, services
-from app.disclosure.forms import ConfirmForm, StepForm
-from app.disclosure.models import DisclosureDocument, DisclosureRequest
+from app.disclosure import appeals, queries, services
+from app.disclosure.forms import AppealForm, AppealResultForm, ConfirmForm, StepForm
+from app.disclosure.models import DisclosureAppeal, DisclosureDocument, DisclosureRequest
+from app.disclosure.report_template import OUTCOME_GROUPS, AppealKind, AppealResult
 from app.disclosure.views import document_dir, rules, send_document
 from app.disclosure.workflow import APPLICANT_STEPS, EVENT_TITLES, ReplyType, RequestState, Step, allowed_steps
 from app.extensions import db
@@ -48,7 +49,7 @@ def queue():
 
 
 def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: int = 200, step_form=None,
-            failed_step: str | None = None):
+            failed_step: str | None = None, appeal_form=None, decision: tuple | None = None):
     """The request page; after a refused step, that step's form comes back with the input and the errors."""
     steps = [s for s in allowed_steps(found.state_enum) if s not in APPLICANT_STEPS]
     if step_form is not None and failed_step not in {s.value for s in steps}:
@@ -57,8 +58,11 @@ def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: 
     context = dict(item=found, form=StepForm(formdata=None), steps=steps, supervised=_supervise([found])[0],
                    confirm=ConfirmForm(), reply_types=list(ReplyType), event_titles=EVENT_TITLES,
                    applicant=applicant, max_extension=current_app.config["DISCLOSURE_EXTENSION_MAX_DAYS"],
-                   step_form=step_form, failed_step=failed_step, status=status)
-    if step_form is not None:  # a refused step answers with the whole page, never the applicant fragment
+                   step_form=step_form, failed_step=failed_step, status=status,
+                   outcome_groups=list(OUTCOME_GROUPS.items()),
+                   appeal_form=appeal_form or AppealForm(formdata=None, prefix="appeal"),
+                   appeal_results=list(AppealResult), decision=decision)
+    if step_form is not None or appeal_form is not None or decision is not None:  # a refused step answers with the whole page, never the applicant fragment
         return render("admin/disclosure/detail.html", **context)
     return render("admin/disclosure/detail.html", "admin/disclosure/_applicant.html", **context)
 
@@ -92,7 +96,7 @@ def take_step(request_id: int, step: str):
     if form.reply_type.data in {t.value for t in ReplyType}:
         reply = services.Reply(ReplyType(form.reply_type.data), form.reply_text.data or "", partial=form.partial.data,
                                legal_ground=form.legal_ground.data or "",
-                               competent_body=form.competent_body.data or "")
+                               competent_body=form.competent_body.data or "", outcome=form.outcome.data or "")
     documents = [(upload.read(), upload.filename) for upload in (form.documents.data or [])
                  if upload and upload.filename]
     try:
@@ -106,6 +110,52 @@ def take_step(request_id: int, step: str):
     db.session.commit()
     flash(_("Done: %(step)s.", step=Step(step).title), "success")
     return see_other(url_for(".detail", request_id=request_id))
+
+
+@bp.post("/<int:request_id>/appeals")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def record_appeal(request_id: int):
+    """Record an administrative review or lawsuit against the request's handling."""
+    found = _request(request_id)
+    form = AppealForm(prefix="appeal")
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _detail(found, status=422, appeal_form=form)
+    data = appeals.AppealInput(AppealKind(form.kind.data), form.filed_on.data, form.reference.data or "",
+                               AppealResult(form.result.data), form.decided_on.data, form.note.data or "")
+    try:
+        appeals.record_appeal(db.session, current_user, found, data, today=local_today())
+    except services.DisclosureError as error:
+        db.session.rollback()
+        _refused(form, error)
+        return _detail(db.session.get(DisclosureRequest, request_id), status=422, appeal_form=form)
+    db.session.commit()
+    flash(_("The case was recorded."), "success")
+    return see_other(url_for(".detail", request_id=request_id, _anchor="appeals"))
+
+
+@bp.post("/appeals/<int:appeal_id>")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def decide_appeal(appeal_id: int):
+    """Record the result of a review or lawsuit."""
+    appeal = db.session.get(DisclosureAppeal, appeal_id) or abort(404)
+    found = _request(appeal.request_id)
+    form = AppealResultForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _detail(found, status=422, decision=(appeal_id, form))
+    try:
+        appeals.decide_appeal(db.session, current_user, appeal, AppealResult(form.result.data), form.decided_on.data,
+                              today=local_today())
+    except services.DisclosureError as error:
+        db.session.rollback()
+        _refused(form, error)
+        return _detail(db.session.get(DisclosureRequest, found.id), status=422, decision=(appeal_id, form))
+    db.session.commit()
+    flash(_("The result was recorded."), "success")
+    return see_other(url_for(".detail", request_id=found.id, _anchor="appeals"))
 
 
 @bp.post("/<int:request_id>/applicant")

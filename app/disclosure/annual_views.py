@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from app.db_types import utcnow
+from app.disclosure import report_template as template
 from app.disclosure.annual_report import annual_report
 from app.disclosure.workflow import ReplyType
 from app.extensions import db
@@ -36,7 +37,9 @@ def latest():
 @bp.get("/<int:year>")
 def page(year: int):
     return render("disclosure/annual_report.html", report=_report(year), reply_types=list(ReplyType),
-                  years=range(local_today().year, FIRST_YEAR - 1, -1)[:6])
+                  years=range(local_today().year, FIRST_YEAR - 1, -1)[:6], layout=template.table3_layout(),
+                  labels=template.labels(), kinds=list(template.OrganisationKind),
+                  appeal_kinds=list(template.AppealKind), appeal_columns=template.appeal_columns())
 
 
 def _percent(value):
