@@ -62,7 +62,8 @@ def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: 
                    outcome_groups=list(OUTCOME_GROUPS.items()),
                    appeal_form=appeal_form or AppealForm(formdata=None, prefix="appeal"),
                    appeal_results=list(AppealResult), decision=decision)
-    if step_form is not None or appeal_form is not None or decision is not None:  # a refused step answers with the whole page, never the applicant fragment
+    # A refused step or case answers with the whole page, never the applicant fragment.
+    if step_form is not None or appeal_form is not None or decision is not None:
         return render("admin/disclosure/detail.html", **context)
     return render("admin/disclosure/detail.html", "admin/disclosure/_applicant.html", **context)
 

@@ -93,6 +93,7 @@ def _template_sheets(book, table) -> None:
         exports.append(sheet, [str(level1), str(level2), str(level3), *table.row(key)])
     sheet = book.create_sheet(xml_safe(_("Table 4 reviews and lawsuits"))[:31])
     exports.append(sheet, [labels["review"], "", "", "", "", labels["litigation"]])
-    exports.append(sheet, ["", "", "", "", "", labels["lawsuit_direct"], "", "", "", "", labels["lawsuit_after_review"]])
+    exports.append(sheet, ["", "", "", "", "", labels["lawsuit_direct"], "", "", "", "",
+                           labels["lawsuit_after_review"]])
     exports.append(sheet, [str(title) for _kind in template.AppealKind for title in template.appeal_columns()])
     exports.append(sheet, table.appeal_row())
