@@ -175,12 +175,14 @@ CHOICE_REQUIRED = frozenset({ReplyType.NOT_DISCLOSED})
 
 def reply_outcome(reply_type: ReplyType, *, partial: bool, chosen: str = "") -> Outcome | None:
     """The outcome row of an answer; None when the choice is missing or does not fit the reply type."""
+    allowed = REPLY_OUTCOMES[reply_type]
+    if chosen and chosen not in {o.value for o in allowed}:
+        return None
     if reply_type == ReplyType.DISCLOSED:
         return Outcome.PARTLY_DISCLOSED if partial else Outcome.DISCLOSED  # art. 37: the flag decides
-    allowed = REPLY_OUTCOMES[reply_type]
     if not chosen:
         return None if reply_type in CHOICE_REQUIRED else allowed[0]
-    return Outcome(chosen) if chosen in {o.value for o in allowed} else None
+    return Outcome(chosen)
 
 
 def finished_outcome(state: RequestState, reply_type: str | None, partial: bool, recorded: str | None,

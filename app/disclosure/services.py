@@ -219,6 +219,8 @@ def _answer(session, request, reply: Reply | None, documents: list, upload_dir: 
                               field="competent_body")
     outcome = reply_outcome(reply.reply_type, partial=reply.partial, chosen=reply.outcome)
     if outcome is None:  # 国办公开办函〔2021〕30号, table 三: every answer counts in one fixed reason row
+        if reply.outcome:
+            raise DisclosureError(_("This row of the yearly report does not fit the reply type."), field="outcome")
         raise DisclosureError(_("Choose the reason this answer counts under in the yearly report."),
                               field="outcome")
     checked = []

@@ -111,6 +111,8 @@ def test_the_balance_rules_hold_for_a_real_report_and_catch_a_wrong_figure():
     (ReplyType.DISCLOSED, False, "", Outcome.DISCLOSED),
     (ReplyType.DISCLOSED, True, "", Outcome.PARTLY_DISCLOSED),  # 区分处理的，只计这一情形
     (ReplyType.DISCLOSED, True, "disclosed", Outcome.PARTLY_DISCLOSED),
+    (ReplyType.DISCLOSED, False, "partly_disclosed", Outcome.DISCLOSED),
+    (ReplyType.DISCLOSED, False, "withheld_query", None),
     (ReplyType.ALREADY_PUBLIC, False, "", Outcome.DISCLOSED),
     (ReplyType.ALREADY_PUBLIC, False, "not_handled_publication", Outcome.NOT_HANDLED_PUBLICATION),
     (ReplyType.NOT_DISCLOSED, False, "", None),
@@ -245,6 +247,9 @@ def test_the_answer_form_asks_for_the_reason_and_keeps_the_input(client, auth, c
     response = client.post(url + "/step/answer?lang=en", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Choose the reason this answer counts under in the yearly report." in html
+    response = client.post(url + "/step/answer?lang=en", data=data | {"outcome": "not_handled_repeated"})
+    assert response.status_code == 422
+    assert "This row of the yearly report does not fit the reply type." in response.get_data(as_text=True)
     response = client.post(url + "/step/answer", data=data | {"outcome": "withheld_third_party"})
     assert response.status_code == 303
     session.expire_all()
