@@ -384,3 +384,43 @@ def test_the_demo_city_has_a_balanced_report_with_every_kind_of_result(runner, s
         assert sum(last.row(outcome)[-1] for outcome in members) > 0 or group == template.OutcomeGroup.OTHER
     assert sum(last.row(template.ROW_NEW)[1:6]) >= 4  # organisations of several kinds
     assert all(last.appeals[kind][template.TOTAL_COLUMN] > 0 for kind in AppealKind)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_any_mix_of_requests_balances_in_every_year(session, apply, staff, seed):
+    """国办公开办函〔2021〕30号 table 三: 第一项加第二项之和，等于第三项加第四项之和, （七）总计 = the result rows,
+    总计 = the applicant columns — for requests received and ended at random over three years."""
+    import random
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    admin = staff["admin"]
+    kinds = [None, "commercial", "research", "public_interest", "legal_service", "other"]
+    endings = ["open", "withdraw", "redirect", "disclosed", "partly", "refused", "not_exist", "duplicate"]
+    for _ in range(24):
+        received = at(2025, 1, 6) + timedelta(days=rng.randrange(0, 1000))
+        ended = received + timedelta(days=rng.randrange(1, 60))
+        kind = rng.choice(kinds)
+        values = {"applicant_type": "organisation", "organisation_kind": kind} if kind else {}
+        created, _ = apply(now=received, **values)
+        ending = rng.choice(endings)
+        if ending == "withdraw":
+            services.withdraw(session, created, Rules(), now=ended)
+        elif ending == "redirect":
+            services.take_step(session, admin, created, Step.REDIRECT, Rules(), now=ended)
+        elif ending != "open":
+            reply = {"disclosed": Reply(ReplyType.DISCLOSED, "见附件"),
+                     "partly": Reply(ReplyType.DISCLOSED, "部分", partial=True, legal_ground="第十五条"),
+                     "refused": Reply(ReplyType.NOT_DISCLOSED, "不予公开", legal_ground="第十四条",
+                                      outcome=rng.choice(template.OUTCOME_GROUPS[template.OutcomeGroup.WITHHELD])),
+                     "not_exist": Reply(ReplyType.NOT_EXIST, "不存在"),
+                     "duplicate": Reply(ReplyType.DUPLICATE, "重复")}[ending]
+            services.take_step(session, admin, created, Step.REGISTER, Rules(), now=received)
+            services.take_step(session, admin, created, Step.ANSWER, Rules(), reply=reply, now=ended)
+    session.commit()
+    received_total = 0
+    for year in range(2024, 2030):
+        table = application_table(session, year)
+        assert table.problems == [], year
+        received_total += table.row(template.ROW_NEW)[-1]
+    assert received_total == 24
