@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.permissions import Permission
-from app.disclosure import queries, services
-from app.disclosure.forms import ConfirmForm, StepForm
-from app.disclosure.models import DisclosureDocument, DisclosureRequest
+from app.disclosure import appeals, queries, services
+from app.disclosure.forms import AppealForm, AppealResultForm, ConfirmForm, StepForm
+from app.disclosure.models import DisclosureAppeal, DisclosureDocument, DisclosureRequest
+from app.disclosure.report_template import OUTCOME_GROUPS, AppealKind, AppealResult
 from app.disclosure.views import document_dir, rules, send_document
 from app.disclosure.workflow import (APPLICANT_STEPS, EVENT_TITLES, ConsultationKind, ReplyType, RequestState, Step,
                                      allowed_steps)
@@ -58,7 +59,7 @@ def queue():
 
 
 def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: int = 200, step_form=None,
-            failed_step: str | None = None):
+            failed_step: str | None = None, appeal_form=None, decision: tuple | None = None):
     """The request page; after a refused step, that step's form comes back with the input and the errors."""
     steps = [s for s in allowed_steps(found.state_enum, paused=found.paused) if s not in APPLICANT_STEPS]
     if step_form is not None and failed_step not in {s.value for s in steps}:
@@ -70,8 +71,12 @@ def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: 
                    max_completion=current_app.config["DISCLOSURE_COMPLETION_MAX_DAYS"],
                    consultation_kinds=list(ConsultationKind),
                    may_extend=current_user.can(Permission.DISCLOSURE_APPROVE_EXTENSION),
-                   step_form=step_form, failed_step=failed_step, status=status)
-    if step_form is not None:  # a refused step answers with the whole page, never the applicant fragment
+                   step_form=step_form, failed_step=failed_step, status=status,
+                   outcome_groups=list(OUTCOME_GROUPS.items()),
+                   appeal_form=appeal_form or AppealForm(formdata=None, prefix="appeal"),
+                   appeal_results=list(AppealResult), decision=decision)
+    # A refused step or case answers with the whole page, never the applicant fragment.
+    if step_form is not None or appeal_form is not None or decision is not None:
         return render("admin/disclosure/detail.html", **context)
     return render("admin/disclosure/detail.html", "admin/disclosure/_applicant.html", **context)
 
@@ -105,7 +110,7 @@ def take_step(request_id: int, step: str):
     if form.reply_type.data in {t.value for t in ReplyType}:
         reply = services.Reply(ReplyType(form.reply_type.data), form.reply_text.data or "", partial=form.partial.data,
                                legal_ground=form.legal_ground.data or "",
-                               competent_body=form.competent_body.data or "")
+                               competent_body=form.competent_body.data or "", outcome=form.outcome.data or "")
     documents = [(upload.read(), upload.filename) for upload in (form.documents.data or [])
                  if upload and upload.filename]
     try:
@@ -120,6 +125,52 @@ def take_step(request_id: int, step: str):
     db.session.commit()
     flash(_("Done: %(step)s.", step=Step(step).title), "success")
     return see_other(url_for(".detail", request_id=request_id))
+
+
+@bp.post("/<int:request_id>/appeals")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def record_appeal(request_id: int):
+    """Record an administrative review or lawsuit against the request's handling."""
+    found = _request(request_id)
+    form = AppealForm(prefix="appeal")
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _detail(found, status=422, appeal_form=form)
+    data = appeals.AppealInput(AppealKind(form.kind.data), form.filed_on.data, form.reference.data or "",
+                               AppealResult(form.result.data), form.decided_on.data, form.note.data or "")
+    try:
+        appeals.record_appeal(db.session, current_user, found, data, today=local_today())
+    except services.DisclosureError as error:
+        db.session.rollback()
+        _refused(form, error)
+        return _detail(db.session.get(DisclosureRequest, request_id), status=422, appeal_form=form)
+    db.session.commit()
+    flash(_("The case was recorded."), "success")
+    return see_other(url_for(".detail", request_id=request_id, _anchor="appeals"))
+
+
+@bp.post("/appeals/<int:appeal_id>")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def decide_appeal(appeal_id: int):
+    """Record the result of a review or lawsuit."""
+    appeal = db.session.get(DisclosureAppeal, appeal_id) or abort(404)
+    found = _request(appeal.request_id)
+    form = AppealResultForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _detail(found, status=422, decision=(appeal_id, form))
+    try:
+        appeals.decide_appeal(db.session, current_user, appeal, AppealResult(form.result.data), form.decided_on.data,
+                              today=local_today())
+    except services.DisclosureError as error:
+        db.session.rollback()
+        _refused(form, error)
+        return _detail(db.session.get(DisclosureRequest, found.id), status=422, decision=(appeal_id, form))
+    db.session.commit()
+    flash(_("The result was recorded."), "success")
+    return see_other(url_for(".detail", request_id=found.id, _anchor="appeals"))
 
 
 @bp.post("/<int:request_id>/applicant")

@@ -1,11 +1,14 @@
 """The yearly government information disclosure work report (政府信息公开工作年度报告), from the data: notices
-published, corrected and withdrawn by category, the disclosure catalogue's deadlines, and the requests."""
+published, corrected and withdrawn by category, the disclosure catalogue's deadlines, the requests in the
+template's table 三 and the reviews and lawsuits in its table 四 (国办公开办函〔2021〕30号)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from app.disclosure import report_template as template
+from app.disclosure.models import DisclosureAppeal, DisclosureRequest
 from app.disclosure.queries import AnnualFigures, annual_figures
 from app.notices import queries as notice_queries
 from app.notices.catalogue import Status
@@ -39,12 +42,34 @@ class CatalogueFigures:
 
 
 @dataclass
+class ApplicationTable:
+    """Table 三: {row key: {column: count}} for the template's 25 rows and 7 columns, and table 四:
+    {AppealKind: {AppealResult or "total": count}}."""
+
+    cells: dict
+    appeals: dict
+    unclassified: int = 0  # answers given before outcomes were recorded, counted under （六）3 其他
+
+    def row(self, key) -> list[int]:
+        return [self.cells[key][column] for column in template.COLUMNS]
+
+    def appeal_row(self) -> list[int]:
+        return [self.appeals[kind][result] for kind in template.AppealKind
+                for result in [*template.AppealResult, template.TOTAL_COLUMN]]
+
+    @property
+    def problems(self) -> list[str]:
+        return template.balance_problems(self.cells, self.appeals)
+
+
+@dataclass
 class AnnualReport:
     year: int
     categories: list[CategoryRow]
     catalogue: CatalogueFigures
     requests: AnnualFigures
     complete: bool  # False while the year is still running
+    table: ApplicationTable | None = None
     totals: CategoryRow = field(init=False)
 
     def __post_init__(self):
@@ -86,4 +111,52 @@ def annual_report(session, year: int, *, now: datetime, today: date, zone: ZoneI
             catalogue.late += occurrence.status == Status.LATE
             catalogue.missing += occurrence.status == Status.MISSING
     return AnnualReport(year, rows, catalogue, annual_figures(session, year, overrides=overrides),
-                        complete=today.year > year)
+                        complete=today.year > year, table=application_table(session, year))
+
+
+def _open_on(request: DisclosureRequest, day: date) -> bool:
+    """Received before day and not yet finished at its start: carried over into day's year."""
+    return request.received_on < day and (request.finished_on is None or request.finished_on >= day)
+
+
+def application_table(session, year: int) -> ApplicationTable:
+    """Table 三 and table 四 of the year, in the city's calendar. A request counts as new in the year it was
+    received, as carried over into a year it was still open at the start of, and in one result row in the
+    year it ended (answered, redirected, abandoned, withdrawn); so 一 + 二 = （七）总计 + 四 holds by
+    construction. A review or lawsuit counts in the year it was filed, with its result if decided by the end
+    of that year, else as 尚未审结."""
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    keys = [key for *_labels, key in template.table3_rows()]
+    cells = {key: dict.fromkeys(template.COLUMNS, 0) for key in keys}
+    unclassified = 0
+
+    def add(key, column):
+        cells[key][column] += 1
+        cells[key][template.TOTAL_COLUMN] += 1
+
+    for request in session.scalars(select(DisclosureRequest).where(DisclosureRequest.received_on < end)):
+        column = (template.CITIZEN_COLUMN if request.applicant_type == "citizen"
+                  else request.organisation_kind or template.OrganisationKind.OTHER.value)
+        if request.received_on >= start:
+            add(template.ROW_NEW, column)
+        if _open_on(request, start):
+            add(template.ROW_CARRIED_IN, column)
+        if _open_on(request, end):
+            add(template.ROW_CARRIED_OUT, column)
+        if request.finished_on is not None and start <= request.finished_on < end:
+            outcome = template.finished_outcome(request.state_enum, request.reply_type, request.partial,
+                                                request.outcome, request.answered_on is not None)
+            if outcome is None:
+                outcome, unclassified = template.Outcome.OTHER, unclassified + 1
+            add(outcome, column)
+            add(template.ROW_TOTAL, column)
+
+    appeals = {kind: dict.fromkeys([*template.AppealResult, template.TOTAL_COLUMN], 0)
+               for kind in template.AppealKind}
+    filed = select(DisclosureAppeal).where(DisclosureAppeal.filed_on >= start, DisclosureAppeal.filed_on < end)
+    for appeal in session.scalars(filed):
+        concluded = appeal.decided_on is not None and appeal.decided_on < end
+        result = appeal.result_enum if concluded else template.AppealResult.PENDING
+        appeals[appeal.kind_enum][result] += 1
+        appeals[appeal.kind_enum][template.TOTAL_COLUMN] += 1
+    return ApplicationTable(cells, appeals, unclassified)

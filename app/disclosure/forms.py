@@ -1,10 +1,11 @@
 """The public application form, the applicant's completion and withdrawal, and the handlers' step form."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.disclosure.models import ApplicantType, DeliveryForm, DeliveryMethod, IdType
+from app.disclosure.report_template import AppealKind, AppealResult, OrganisationKind, Outcome
 from app.disclosure.workflow import ConsultationKind, ReplyType
 from app.web.forms import BaseForm, choices
 
@@ -32,6 +33,9 @@ class ApplicationForm(BaseForm):
                            message=_l("A unified social credit code has 18 digits and capital letters."))])
     legal_representative = StringField(_l("Legal representative"), filters=[_strip],
                                        validators=[Optional(), Length(max=100)])
+    # The yearly report counts organisations by these kinds (国办公开办函〔2021〕30号, table 三).
+    organisation_kind = RadioField(_l("Kind of organisation"), choices=_enum_choices(OrganisationKind),
+                                   validators=[Optional()])
     phone = StringField(_l("Phone number"), filters=[_strip], validators=[
         DataRequired(message=_l("Give a phone number so the agency can reach you.")),
         Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Enter a phone number of digits only."))],
@@ -86,8 +90,30 @@ class StepForm(BaseForm):
     legal_ground = TextAreaField(_l("Legal ground for what is withheld"), validators=[Optional(), Length(max=2000)])
     competent_body = StringField(_l("The body responsible for this information"),
                                  validators=[Optional(), Length(max=200)])
+    outcome = SelectField(_l("Counts in the yearly report as"), choices=choices([("", "—")] + [
+        (o.value, o.title) for o in Outcome]), validate_choice=False)
     documents = MultipleFileField(_l("Documents (PDF, Word, Excel, PNG or JPEG)"))
 
 
 class ConfirmForm(BaseForm):
     """A one-button action: it carries the CSRF token."""
+
+
+class AppealForm(BaseForm):
+    """An administrative review or lawsuit against a request's handling (table 四 of the yearly report)."""
+
+    kind = SelectField(_l("Kind of case"), choices=_enum_choices(AppealKind),
+                       validators=[InputRequired(message=_l("Choose the kind of case."))])
+    filed_on = DateField(_l("Date filed"), validators=[InputRequired(message=_l("Give the date."))])
+    reference = StringField(_l("Case number (optional)"), filters=[_strip], validators=[Optional(), Length(max=100)])
+    result = SelectField(_l("Result"), choices=_enum_choices(AppealResult), default=AppealResult.PENDING.value,
+                         validators=[InputRequired(message=_l("Choose the result."))])
+    decided_on = DateField(_l("Date of the decision or judgment"), validators=[Optional()],
+                           description=_l("Leave empty while the case is not concluded."))
+    note = TextAreaField(_l("Note (optional)"), filters=[_strip], validators=[Optional(), Length(max=2000)])
+
+
+class AppealResultForm(BaseForm):
+    result = SelectField(_l("Result"), choices=_enum_choices(AppealResult),
+                         validators=[InputRequired(message=_l("Choose the result."))])
+    decided_on = DateField(_l("Date of the decision or judgment"), validators=[Optional()])

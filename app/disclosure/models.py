@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import StoredFile, UTCDateTime, utcnow
+from app.disclosure.report_template import AppealKind, AppealResult, OrganisationKind, Outcome
 from app.disclosure.workflow import ConsultationKind, ReplyType, RequestState
 from app.extensions import db
 from app.org.models import Bureau
@@ -68,6 +69,11 @@ class DisclosureRequest(db.Model):
         CheckConstraint(_in("delivery_method", DeliveryMethod), name="delivery_method_valid"),
         CheckConstraint(f"reply_type IS NULL OR {_in('reply_type', ReplyType)}", name="reply_type_valid"),
         CheckConstraint("extension_days IS NULL OR extension_days BETWEEN 1 AND 20", name="extension_at_most_20"),
+        # The yearly report counts organisations by kind (国办公开办函〔2021〕30号, table 三); citizens have none.
+        CheckConstraint("(applicant_type = 'citizen' AND organisation_kind IS NULL) OR "
+                        f"(applicant_type = 'organisation' AND {_in('organisation_kind', OrganisationKind)})",
+                        name="organisation_kind_valid"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="outcome_valid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +88,7 @@ class DisclosureRequest(db.Model):
     id_number: Mapped[str] = mapped_column(String(40), default="")
     credit_code: Mapped[str] = mapped_column(String(18), default="")  # 统一社会信用代码
     legal_representative: Mapped[str] = mapped_column(String(100), default="")
+    organisation_kind: Mapped[str | None] = mapped_column(String(24))  # an OrganisationKind, organisations only
     phone: Mapped[str] = mapped_column(String(40))
     address: Mapped[str] = mapped_column(String(300))
     email: Mapped[str] = mapped_column(String(200), default="")
@@ -117,6 +124,8 @@ class DisclosureRequest(db.Model):
     reply_text: Mapped[str] = mapped_column(Text, default="")
     legal_ground: Mapped[str] = mapped_column(Text, default="")
     competent_body: Mapped[str] = mapped_column(String(200), default="")
+    # The row of the yearly report's table 三 the answer counts in (an Outcome), recorded at the answer.
+    outcome: Mapped[str | None] = mapped_column(String(32))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_on: Mapped[date | None] = mapped_column(Date, index=True)
     # The city date on which the request stopped running (answered, withdrawn, redirected, abandoned).
@@ -129,6 +138,8 @@ class DisclosureRequest(db.Model):
     consultations: Mapped[list["DisclosureConsultation"]] = relationship(
         back_populates="request", order_by="DisclosureConsultation.id")
     extension_approved_by = relationship("User", foreign_keys=[extension_approved_by_id])
+    appeals: Mapped[list["DisclosureAppeal"]] = relationship(back_populates="request",
+                                                             order_by="DisclosureAppeal.id")
 
     @property
     def state_enum(self) -> RequestState:
@@ -215,3 +226,41 @@ class DisclosureConsultation(db.Model):
     @property
     def kind_enum(self) -> ConsultationKind:
         return ConsultationKind(self.kind)
+
+
+class DisclosureAppeal(db.Model):
+    """An administrative review (行政复议) or lawsuit (行政诉讼) brought against the handling of a request, with
+    its result once concluded: the records behind table 四 of the yearly report."""
+
+    __tablename__ = "disclosure_appeals"
+    __table_args__ = (
+        CheckConstraint(_in("kind", AppealKind), name="kind_valid"),
+        CheckConstraint(_in("result", AppealResult), name="result_valid"),
+        CheckConstraint("(result = 'pending') = (decided_on IS NULL)", name="decided_when_concluded"),
+        CheckConstraint("decided_on IS NULL OR decided_on >= filed_on", name="decided_after_filed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("disclosure_requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    filed_on: Mapped[date] = mapped_column(Date, index=True)  # the case counts in the year it was filed
+    reference: Mapped[str] = mapped_column(String(100), default="")  # the case number of the review body or court
+    result: Mapped[str] = mapped_column(String(16), default=AppealResult.PENDING.value)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    request: Mapped[DisclosureRequest] = relationship(back_populates="appeals")
+
+    @property
+    def kind_enum(self) -> AppealKind:
+        return AppealKind(self.kind)
+
+    @property
+    def result_enum(self) -> AppealResult:
+        return AppealResult(self.result)
+
+    def snapshot(self) -> dict:
+        return {"kind": self.kind, "filed_on": str(self.filed_on), "reference": self.reference,
+                "result": self.result, "decided_on": str(self.decided_on) if self.decided_on else None}

@@ -13,6 +13,7 @@ from app import audit
 from app.accounts.permissions import Permission, Role
 from app.db_types import utcnow
 from app.disclosure.models import DisclosureConsultation, DisclosureDocument, DisclosureEvent, DisclosureRequest
+from app.disclosure.report_template import OrganisationKind, reply_outcome
 from app.disclosure.screening import looks_like_complaint
 from app.disclosure.workflow import (APPLICANT_STEPS, OPINION_DAYS, ConsultationKind, ReplyType, RequestState, Step,
                                      TransitionError, allowed_steps, next_state, reply_requirements)
@@ -65,6 +66,7 @@ class Application:
     id_number: str = ""
     credit_code: str = ""
     legal_representative: str = ""
+    organisation_kind: str = ""  # an OrganisationKind, for organisations
     email: str = ""
     purpose: str = ""
 
@@ -76,6 +78,7 @@ class Reply:
     partial: bool = False
     legal_ground: str = ""
     competent_body: str = ""
+    outcome: str = ""  # the yearly report's row (report_template.Outcome); required for a refusal
 
 
 def normalise_code(code: str) -> str:
@@ -115,6 +118,7 @@ def submit_request(session, data: Application, rules: Rules, secret: str,
         id_type="" if organisation else data.id_type, id_number="" if organisation else data.id_number,
         credit_code=data.credit_code if organisation else "",
         legal_representative=data.legal_representative if organisation else "",
+        organisation_kind=(data.organisation_kind or OrganisationKind.OTHER.value) if organisation else None,
         phone=data.phone, address=data.address, email=data.email, description=data.description,
         purpose=data.purpose, delivery_form=data.delivery_form, delivery_method=data.delivery_method,
         looks_like_complaint=looks_like_complaint(data.description), submitted_at=now, received_on=received,
@@ -266,6 +270,12 @@ def _answer(session, request, reply: Reply | None, documents: list, upload_dir: 
     if "competent_body" in missing:
         raise DisclosureError(_("Name the body that is responsible for disclosing this information."),
                               field="competent_body")
+    outcome = reply_outcome(reply.reply_type, partial=reply.partial, chosen=reply.outcome)
+    if outcome is None:  # 国办公开办函〔2021〕30号, table 三: every answer counts in one fixed reason row
+        if reply.outcome:
+            raise DisclosureError(_("This row of the yearly report does not fit the reply type."), field="outcome")
+        raise DisclosureError(_("Choose the reason this answer counts under in the yearly report."),
+                              field="outcome")
     checked = []
     for data, name in documents:
         try:
@@ -282,7 +292,7 @@ def _answer(session, request, reply: Reply | None, documents: list, upload_dir: 
         session.add(DisclosureDocument(request=request, stored_name=stored.stored_name,
                                        original_name=stored.original_name, kind=kind, size=stored.size,
                                        sha256=stored.sha256))
-    request.reply_type, request.partial = reply.reply_type.value, reply.partial
+    request.reply_type, request.partial, request.outcome = reply.reply_type.value, reply.partial, outcome.value
     request.reply_text = reply.text.strip()
     request.legal_ground, request.competent_body = reply.legal_ground.strip(), reply.competent_body.strip()
     request.answered_at, request.answered_on, request.finished_on = now, today, today

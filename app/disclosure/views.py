@@ -61,6 +61,7 @@ def _check(form: ApplicationForm) -> bool:
         valid &= _require(form.organisation_name, _("Give the name of the organisation."))
         valid &= _require(form.credit_code, _("Give the organisation's unified social credit code."))
         valid &= _require(form.legal_representative, _("Give the name of the legal representative."))
+        valid &= _require(form.organisation_kind, _("Choose the kind of organisation."))
     else:
         valid &= _require(form.name, _("Give your name."))
         valid &= _require(form.id_number, _("Give the number of your identity document."))
@@ -97,7 +98,8 @@ def new():
             bureau_id=form.bureau_id.data, description=form.description.data, purpose=form.purpose.data or "",
             delivery_form=form.delivery_form.data, delivery_method=form.delivery_method.data,
             id_type=form.id_type.data, id_number=(form.id_number.data or "").upper(),
-            credit_code=form.credit_code.data or "", legal_representative=form.legal_representative.data or "")
+            credit_code=form.credit_code.data or "", legal_representative=form.legal_representative.data or "",
+            organisation_kind=(form.organisation_kind.data or "") if organisation else "")
         try:
             claim = once.claim(db.session, "disclosure.new", once.posted_token())
         except once.AlreadyClaimed:  # the same form, posted twice at once: show what the first one made

@@ -8,13 +8,13 @@ from app.disclosure.workflow import RequestState
 def test_seed_demo_creates_requests_once(runner, session):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    assert "7 disclosure requests created" in first.output
+    assert "17 disclosure requests created" in first.output
     states = set(session.scalars(select(DisclosureRequest.state)))
     assert {RequestState.RECEIVED, RequestState.REGISTERED, RequestState.EXTENDED, RequestState.ANSWERED,
             RequestState.REDIRECTED} <= states
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "0 disclosure requests created" in second.output
-    assert session.scalar(select(func.count(DisclosureRequest.id))) == 7
+    assert session.scalar(select(func.count(DisclosureRequest.id))) == 17
 
 
 def test_the_demo_shows_a_paused_consultation_an_approved_extension_and_a_completion_period(runner, session):

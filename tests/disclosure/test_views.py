@@ -81,9 +81,11 @@ def test_a_citizen_applies_and_sees_the_acknowledgement_once(client, csrf, sessi
 
 def test_an_organisation_applies(client, csrf, session, staff):
     applied(client, csrf, staff, applicant_type="organisation", name="", id_number="",
-            organisation_name="绿色环保协会", credit_code="51420100MJ0000000X", legal_representative="王五")
+            organisation_name="绿色环保协会", credit_code="51420100MJ0000000X", legal_representative="王五",
+            organisation_kind="public_interest")
     row = session.scalars(select(DisclosureRequest)).one()
     assert (row.applicant_type, row.name, row.id_number) == ("organisation", "绿色环保协会", "")
+    assert row.organisation_kind == "public_interest"
 
 
 @pytest.mark.parametrize("changes, message", [

@@ -78,8 +78,9 @@ def test_the_report_page_and_its_xlsx(app, client, session, staff, city, year_of
     year = date.today().year - 1
     assert client.get("/disclosure/annual-report/").headers["Location"].endswith(f"/disclosure/annual-report/{year}")
     html = client.get("/disclosure/annual-report/2026?lang=en").get_data(as_text=True)
-    assert "Government information disclosure work report 2026" in html and "Requests for disclosure" in html
-    assert "Environmental quality" in html and "Disclosed" in html
+    assert "Government information disclosure work report 2026" in html
+    assert "Applications for government information received and handled" in html
+    assert "Environmental quality" in html and "(1) Disclosed" in html
     response = client.get("/disclosure/annual-report/2026.xlsx?lang=en")
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))

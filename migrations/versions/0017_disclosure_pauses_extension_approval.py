@@ -1,8 +1,8 @@
 """disclosure deadlines: consultations that pause the clock (arts. 32–34), who approved an extension (art. 33),
 and the role of the disclosure office's head
 
-Revision ID: 0016_disc_deadlines
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 05:10:00
 
 """
@@ -13,8 +13,8 @@ import app.db_types
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_disc_deadlines'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

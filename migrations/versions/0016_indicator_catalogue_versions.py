@@ -1,6 +1,6 @@
 """indicator catalogues: what is unconfirmed in each version (a note per catalogue, flagged cells per row)
 
-Revision ID: 0016_ind_catalogue
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-07 05:00:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_ind_catalogue'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None
