@@ -229,7 +229,7 @@ def test_sending_a_sampled_survey_to_the_indicators(client, session, admin, staf
     # 8 respondents, one of whom answered 不清楚 (excluded): n = 7 city-wide; the districts (3 and 4) are
     # descriptive and get no value to be judged (issue 14 item 7)
     assert [(v.place.code, v.sample_size) for v in values] == [("city", 7)]
-    assert "未加权（有区县缺少18岁及以上常住人口数据）" in values[0].method
+    assert "未加权（有县市区缺少18岁及以上常住人口数据）" in values[0].method
 
 
 def _place_form(token, **overrides):

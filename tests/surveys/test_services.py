@@ -762,7 +762,7 @@ def test_sampled_survey_feeds_the_city_satisfaction_post_stratified(session, ans
     assert isinstance(result, ComputedResult)
     assert result.value == Decimal("68.75") and result.sample_size == 4
     assert f"问卷 #{answered.survey.id}" in result.method and "测试问卷" in result.method
-    assert "18岁及以上常住人口加权" in result.method and "权重 = 该区县成年人口占比 ÷ 样本占比" in result.method
+    assert "18岁及以上常住人口加权" in result.method and "权重 = 该县市区成年人口占比 ÷ 样本占比" in result.method
     assert "未加权结果 62.5%" in result.method  # the unweighted figure stated beside the weighted one
     assert "n=4" in result.method and "不清楚" in result.method
     # SE 0.1945022 (see the post-stratification test): 68.75% − 38.12% = 30.63% … 100%, margin (100 − 30.63) / 2
@@ -1026,3 +1026,14 @@ def test_the_indicator_value_is_the_headline_figure_the_results_page_states(sess
         fed = indicator_feed.computed_result(session, measure, answered.places.city, "2025")
         assert fed.value == Decimal(f"{shown.overall.value * 100:.2f}") and fed.sample_size == shown.overall.n
         assert shown.weighting == queries.Weighting.ADULT_POPULATION and "18岁及以上常住人口加权" in fed.method
+
+
+def test_the_demo_gives_its_districts_an_adult_population_without_overwriting_one(session):
+    """The demo's sampled survey is weighted by adult population, so its districts carry that figure as data."""
+    from app.demo.surveys import ADULT_POPULATION, record_adult_population
+
+    donghu = factories.place(session, code="donghu", population=455_000)
+    meixi = factories.place(session, code="meixi", population=397_000, adult_population=300_000)
+    assert record_adult_population(session) == 1
+    assert donghu.adult_population == ADULT_POPULATION["donghu"] and meixi.adult_population == 300_000
+    assert record_adult_population(session) == 0
