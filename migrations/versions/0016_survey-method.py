@@ -94,5 +94,9 @@ def downgrade():
         if not updated:
             connection.execute(tallies.insert(), [{"survey_id": survey_id, "name": rounded, "segment": segment,
                                                    "total": total}])
-    with op.batch_alter_table('places', schema=None) as batch_op:
-        batch_op.drop_column('adult_population')
+    if connection.dialect.name == 'sqlite':
+        # A plain DROP COLUMN (SQLite ≥ 3.35): a batch copy of places would be refused by the foreign keys
+        # that point at it once the table has rows.
+        op.execute('ALTER TABLE places DROP COLUMN adult_population')
+    else:
+        op.drop_column('places', 'adult_population')
