@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from app.db_types import utcnow
 from app.indicators import providers
 from app.indicators.queries import catalogue_for_year
+from app.org.models import Place
 from app.surveys import queries, services
 from app.surveys.answers import is_shown, read_answers
 from app.surveys.models import (Measure, QuestionKind, ResponseChannel, Survey, SurveyMode, SurveyState)
@@ -165,9 +166,26 @@ def add_sample_responses(session, survey: Survey, count: int, *, seed: int = 7, 
     return count
 
 
+# Residents aged 18 and over per district (fictional, about 80% of the residents): the population the sampled
+# survey is drawn from, and what its city-wide results are weighted by.
+ADULT_POPULATION = {"yunxi-qu": 503_000, "donghu": 382_000, "qingjiang": 401_000, "qingshan": 181_000,
+                    "baihe": 309_000, "songling": 142_000, "shimen": 268_000, "meixi": 318_000}
+
+
+def record_adult_population(session) -> int:
+    """Give the demo districts their adult population where none is recorded yet; returns how many were set."""
+    places = session.scalars(select(Place).where(Place.code.in_(ADULT_POPULATION),
+                                                 Place.adult_population.is_(None))).all()
+    for place in places:
+        place.adult_population = ADULT_POPULATION[place.code]
+    session.flush()
+    return len(places)
+
+
 def load(session, actor, interviewer, *, year: int) -> dict:
     """The open survey (live public results) and last year's sampled survey feeding the indicators."""
     created = {"surveys": 0, "survey_responses": 0}
+    record_adult_population(session)
     if session.scalar(select(Survey.id).limit(1)) is not None:
         return created
     now = utcnow()

@@ -1,7 +1,7 @@
 """Forms for districts, the city's attributes and bureaus."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.org.models import CitySize, DistrictKind, Moisture, Region, Terrain
 from app.web.forms import BaseForm, choices
@@ -32,9 +32,17 @@ class PlaceForm(LocalizedNameForm):
     has_grassland = BooleanField(_l("Has grassland"))
     population = IntegerField(_l("Resident population"), validators=[
         Optional(), NumberRange(min=0, max=100_000_000, message=_l("Enter a whole number of people."))])
+    adult_population = IntegerField(_l("Adult population (18 and over)"), validators=[
+        Optional(), NumberRange(min=0, max=100_000_000, message=_l("Enter a whole number of people."))],
+        description=_l("Weights the results of sampled surveys by district; leave empty if unknown, and the "
+                       "results are shown unweighted."))
     sort_order = IntegerField(_l("Order in lists"), default=0, validators=[
         Optional(), NumberRange(min=0, max=9999, message=_l("Enter a number from 0 to 9999."))])
     active = BooleanField(_l("Active"), default=True)
+
+    def validate_adult_population(self, field) -> None:
+        if field.data is not None and self.population.data is not None and field.data > self.population.data:
+            raise ValidationError(_l("The adult population cannot be larger than the resident population."))
 
     def data_for_service(self) -> dict:
         data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

@@ -114,6 +114,9 @@ class Place(db.Model):
     has_grassland: Mapped[bool] = mapped_column(Boolean, default=False)
     # Resident population, used to weight survey results by district (post-stratification).
     population: Mapped[int | None] = mapped_column(Integer)
+    # Residents aged 18 and over (the population sampled surveys are drawn from): survey results are weighted
+    # by it; None where the figure is not known, and then survey results are shown unweighted.
+    adult_population: Mapped[int | None] = mapped_column(Integer)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -135,7 +138,7 @@ class Place(db.Model):
             "name_en": self.name_en, "kind": self.kind, "terrain": self.terrain, "region": self.region,
             "moisture": self.moisture, "size": self.size, "coastal": self.coastal,
             "has_grassland": self.has_grassland, "population": self.population,
-            "sort_order": self.sort_order, "active": self.active,
+            "adult_population": self.adult_population, "sort_order": self.sort_order, "active": self.active,
         }
 
     def __repr__(self) -> str:

@@ -31,7 +31,8 @@ class SurveySettingsForm(BaseForm):
     paged = BooleanField(_l("One section per page, with a progress bar"))
     indicator_period = StringField(_l("Indicator year it feeds (sampled surveys only)"),
                                    validators=[Optional(), Regexp(r"^\d{4}$", message=_l("Enter a year such as 2025."))])
-    post_stratify = BooleanField(_l("Weight districts by population (post-stratification)"))
+    post_stratify = BooleanField(_l("Weight districts by their adult population (post-stratification)"), description=_l(
+        "Uses the adult population (18 and over) recorded for each district; without it the results are unweighted."))
     retention_days = IntegerField(_l("Keep written answers and duplicate-check data for (days)"), validators=[
         REQUIRED, NumberRange(min=1, max=3650, message=_l("Enter a number of days from 1 to 3650."))])
 

@@ -1,6 +1,8 @@
 """Reads for surveys. Results come from the running tallies only, so their cost does not grow with responses."""
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -63,17 +65,63 @@ class QuestionResult:
     options: list[OptionCount] = field(default_factory=list)
 
 
+class Weighting(StrEnum):
+    """How the city-wide figure of a survey is weighted, stated beside it."""
+
+    ADULT_POPULATION = "adult_population"      # post-stratified by the districts' adult population
+    OFF = "off"                                # the survey is set not to weight
+    NO_DISTRICTS = "no_districts"              # no district question, or nobody said where they live
+    MISSING_POPULATION = "missing_population"  # a district with answers has no adult population recorded
+
+
+class Definition(StrEnum):
+    """Ways to turn several participation questions into one figure (the headline uses MEAN)."""
+
+    MEAN = "mean"  # the mean over respondents of their share of activities taken part in
+    ANY = "any"    # took part in at least one of the activities asked about
+    ALL = "all"    # took part in every activity they gave a valid answer about
+
+
+@dataclass
+class DefinitionResult:
+    definition: Definition
+    overall: scoring.Estimate | None     # weighted the way the headline figure is
+    unweighted: scoring.Estimate | None
+
+
 @dataclass
 class MeasureResult:
     measure: str                     # "satisfaction", "participation", WEIGHTED_SCORE
     overall: scoring.Estimate | None
     unweighted: scoring.Estimate | None
     stratified: bool
-    by_district: list[tuple[object, scoring.Estimate | None]]  # (district option, estimate)
+    by_district: list[tuple[object, scoring.Estimate | None]]  # (district option, estimate): descriptive only
+    weighting: Weighting = Weighting.NO_DISTRICTS
+    definitions: list[DefinitionResult] = field(default_factory=list)  # participation only
 
     @property
     def is_score(self) -> bool:
         return self.measure == WEIGHTED_SCORE
+
+    @property
+    def district_margins(self) -> tuple[float, float] | None:
+        """The smallest and largest margin of error among the districts with answers."""
+        margins = [e.margin for _, e in self.by_district if e is not None]
+        return (min(margins), max(margins)) if margins else None
+
+    @property
+    def district_respondents(self) -> tuple[int, int] | None:
+        """The fewest and most respondents among the districts with answers."""
+        sizes = [e.n for _, e in self.by_district if e is not None]
+        return (min(sizes), max(sizes)) if sizes else None
+
+
+@dataclass
+class DistrictWeight:
+    option: object
+    adult_population: int | None
+    respondents: int
+    weight: scoring.StratumWeight | None  # None when the district is left out of the weighting
 
 
 @dataclass
@@ -82,14 +130,33 @@ class Results:
     respondents: int
     questions: list[QuestionResult]
     measures: list[MeasureResult]
+    weighting: Weighting = Weighting.NO_DISTRICTS
+    weights: list[DistrictWeight] = field(default_factory=list)
 
 
-def _histogram(counts: dict[tuple[str, str], int], measure: str, segment: str) -> dict[float, int]:
+def _histogram(counts: dict[tuple[str, str], int], measure: str, segment: str) -> dict[Fraction, int]:
+    """{exact score: respondents} of a measure in a segment."""
     histogram = defaultdict(int)
     prefix = f"{measure}:"
     for (name, seg), total in counts.items():
         if seg == segment and name.startswith(prefix) and name.count(":") == 1:
             histogram[scoring.parse_score_key(name)[1]] += total
+    return histogram
+
+
+def _definition_histogram(counts: dict[tuple[str, str], int], measure: str, segment: str,
+                          definition: Definition) -> dict[Fraction, int]:
+    """{1: respondents who meet the definition, 0: the others} from the rate keys "measure:yes/valid"."""
+    if definition == Definition.MEAN:
+        return _histogram(counts, measure, segment)
+    histogram = defaultdict(int)
+    for (name, seg), total in counts.items():
+        parsed = scoring.parse_rate_key(name) if seg == segment else None
+        if parsed is None or parsed[0] != measure:
+            continue
+        _, positive, valid = parsed
+        met = positive >= 1 if definition == Definition.ANY else positive == valid
+        histogram[Fraction(int(met))] += total
     return histogram
 
 
@@ -109,28 +176,63 @@ def district_question(questions) -> SurveyQuestion | None:
     return next((q for q in questions if q.kind == QuestionKind.DISTRICT), None)
 
 
-def _measure_results(session, survey: Survey, questions, counts) -> list[MeasureResult]:
-    districts = district_question(questions)
-    populations = {}
-    if districts is not None:
-        place_ids = [o.place_id for o in districts.options if o.place_id]
-        populations = dict(session.execute(select(Place.id, Place.population).where(Place.id.in_(place_ids)))
-                           .all()) if place_ids else {}
+def _weights(session, survey: Survey, districts, counts) -> tuple[Weighting, list[DistrictWeight]]:
+    """Whether and how the city-wide figures are weighted: by the districts' adult population when every
+    district with answers has one recorded (weight = population share / sample share), else unweighted."""
+    if districts is None:
+        return Weighting.NO_DISTRICTS, []
+    place_ids = [o.place_id for o in districts.options if o.place_id]
+    adults = dict(session.execute(select(Place.id, Place.adult_population).where(Place.id.in_(place_ids)))
+                  .all()) if place_ids else {}
+    respondents = {o.id: counts.get(("n", f"o{o.id}"), 0) for o in districts.options}
+    computed = scoring.stratum_weights({o.id: (adults.get(o.place_id) or 0, respondents[o.id])
+                                        for o in districts.options})
+    rows = [DistrictWeight(o, adults.get(o.place_id), respondents[o.id], computed.get(o.id))
+            for o in districts.options]
+    answered = [row for row in rows if row.respondents]
+    if not answered:
+        return Weighting.NO_DISTRICTS, rows
+    if not survey.post_stratify:
+        return Weighting.OFF, rows
+    if any(not row.adult_population for row in answered):
+        return Weighting.MISSING_POPULATION, rows
+    return Weighting.ADULT_POPULATION, rows
+
+
+def _estimates(histogram_of, districts, weighting: Weighting, adults: dict, bounds: dict):
+    """(headline, unweighted, by district) for a histogram function of the segment."""
+    unweighted = scoring.estimate(histogram_of(""), **bounds)
+    by_district = ([(option, scoring.estimate(histogram_of(f"o{option.id}"), **bounds))
+                    for option in districts.options] if districts is not None else [])
+    if weighting == Weighting.ADULT_POPULATION:
+        weighted = scoring.stratified([(adults.get(o.id) or 0, e) for o, e in by_district], **bounds)
+        if weighted is not None:
+            return weighted, unweighted, by_district, True
+    return unweighted, unweighted, by_district, False
+
+
+def _measure_results(survey: Survey, questions, counts, districts, weighting: Weighting,
+                     weights: list[DistrictWeight]) -> list[MeasureResult]:
+    adults = {row.option.id: row.adult_population for row in weights}
     measures = [m.value for m in Measure if any(q.measure == m for q in questions)]
     if any(o.weight is not None for q in questions if q.measure == Measure.SATISFACTION for o in q.options):
         measures.append(WEIGHTED_SCORE)
     results = []
     for measure in measures:
         bounds = {"lowest": 0.0, "highest": 100.0} if measure == WEIGHTED_SCORE else {}
-        unweighted = scoring.estimate(_histogram(counts, measure, ""), **bounds)
-        by_district = ([(option, scoring.estimate(_histogram(counts, measure, f"o{option.id}"), **bounds))
-                        for option in districts.options] if districts is not None else [])
-        overall, stratified = unweighted, False
-        if survey.post_stratify and by_district and all(populations.get(o.place_id) for o, _ in by_district):
-            weighted = scoring.stratified([(populations[o.place_id], e) for o, e in by_district], **bounds)
-            if weighted is not None:  # nobody gave a district: the plain mean is all there is
-                overall, stratified = weighted, True
-        results.append(MeasureResult(measure, overall, unweighted, stratified, by_district))
+        overall, unweighted, by_district, stratified = _estimates(
+            lambda segment, measure=measure: _histogram(counts, measure, segment), districts, weighting, adults,
+            bounds)
+        result = MeasureResult(measure, overall, unweighted, stratified, by_district,
+                               weighting if stratified or weighting != Weighting.ADULT_POPULATION
+                               else Weighting.NO_DISTRICTS)
+        if measure == Measure.PARTICIPATION:
+            for definition in Definition:
+                headline, plain, _, _ = _estimates(
+                    lambda segment, d=definition: _definition_histogram(counts, measure, segment, d),
+                    districts, weighting, adults, {})
+                result.definitions.append(DefinitionResult(definition, headline, plain))
+        results.append(result)
     return results
 
 
@@ -138,8 +240,13 @@ def survey_results(session, survey: Survey, segment: str = "") -> Results:
     """Per-question counts and the indicator measures, for everyone or one district/demographic segment."""
     questions = ordered_questions(survey)
     counts = tallies(session, survey.id)
-    measures = _measure_results(session, survey, questions, counts) if segment == "" else []
-    return Results(survey, counts.get(("n", segment), 0), question_results(questions, counts, segment), measures)
+    if segment != "":
+        return Results(survey, counts.get(("n", segment), 0), question_results(questions, counts, segment), [])
+    districts = district_question(questions)
+    weighting, weights = _weights(session, survey, districts, counts)
+    measures = _measure_results(survey, questions, counts, districts, weighting, weights)
+    return Results(survey, counts.get(("n", ""), 0), question_results(questions, counts), measures, weighting,
+                   weights)
 
 
 def breakdown(session, survey: Survey, by_question: SurveyQuestion) -> list[tuple[object, int, list[QuestionResult]]]:

@@ -344,11 +344,11 @@ def tally_deltas(questions: list[SurveyQuestion], answers: Answers, sign: int = 
     for measure in Measure:
         counts = [options[o].counts_as for q in questions if q.measure == measure
                   for o in answers.chosen.get(q.id, [])]
-        rate = scoring.respondent_rate(counts)
-        if rate is not None:
-            names.append(scoring.score_key(measure.value, rate))
-    weights = [float(options[o].weight) if options[o].weight is not None else None
-               for q in questions if q.measure == Measure.SATISFACTION for o in answers.chosen.get(q.id, [])]
+        pair = scoring.respondent_counts(counts)
+        if pair is not None:  # the exact integers, never a rounded rate
+            names.append(scoring.rate_key(measure.value, *pair))
+    weights = [options[o].weight for q in questions if q.measure == Measure.SATISFACTION
+               for o in answers.chosen.get(q.id, [])]
     weighted = scoring.respondent_weighted_score(weights)
     if weighted is not None:
         names.append(scoring.score_key(WEIGHTED_SCORE, weighted))

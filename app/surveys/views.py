@@ -230,9 +230,22 @@ def results_json(survey_id: int):
                        "options": [{"label": o.option.label, "count": o.count} for o in r.options]}
                       for r in results.questions if r.question.kind_enum.has_options],
         "measures": [{"measure": m.measure, "overall": _estimate_json(m.overall),
-                      "post_stratified": m.stratified, "unweighted": _estimate_json(m.unweighted),
-                      "districts": [{"district": o.label, "estimate": _estimate_json(e)} for o, e in m.by_district]}
+                      "post_stratified": m.stratified, "weighting": m.weighting.value,
+                      "unweighted": _estimate_json(m.unweighted),
+                      # District figures are descriptive (n ≈ 50 gives ±4–8 points): never judged against the target.
+                      "districts_descriptive": True,
+                      "districts": [{"district": o.label, "estimate": _estimate_json(e)} for o, e in m.by_district],
+                      **({"definitions": [{"definition": d.definition.value, "overall": _estimate_json(d.overall),
+                                           "unweighted": _estimate_json(d.unweighted)} for d in m.definitions]}
+                         if m.definitions else {})}
                      for m in results.measures],
+        "weighting": {"method": results.weighting.value,
+                      "districts": [{"district": w.option.label, "adult_population": w.adult_population,
+                                     "respondents": w.respondents,
+                                     "population_share": round(float(w.weight.population_share), 6) if w.weight else None,
+                                     "sample_share": round(float(w.weight.sample_share), 6) if w.weight else None,
+                                     "weight": round(float(w.weight.weight), 6) if w.weight else None}
+                                    for w in results.weights]},
         "method": public_url("surveys.results", survey_id=survey.id) + "#method",
     })
 

@@ -226,8 +226,46 @@ def test_sending_a_sampled_survey_to_the_indicators(client, session, admin, staf
     assert response.status_code == 303
     values = session.scalars(select(IndicatorValue).where(IndicatorValue.computed.is_(True))).all()
     assert values and all("抽样调查" in v.method for v in values)
-    # 8 respondents, one of whom answered 不清楚 (excluded): n = 7 city-wide, 3 and 4 in the two districts
-    assert sorted(v.sample_size for v in values) == [3, 4, 7]
+    # 8 respondents, one of whom answered 不清楚 (excluded): n = 7 city-wide; the districts (3 and 4) are
+    # descriptive and get no value to be judged (issue 14 item 7)
+    assert [(v.place.code, v.sample_size) for v in values] == [("city", 7)]
+    assert "未加权（有县市区缺少18岁及以上常住人口数据）" in values[0].method
+
+
+def _place_form(token, **overrides):
+    data = {"code": "newdist", "name_zh_hans": "新区", "name_zh_hant": "新區", "name_en": "New District",
+            "kind": "county", "terrain": "plain", "region": "east", "moisture": "humid", "size": "",
+            "population": "120000", "adult_population": "98000", "sort_order": "3", "active": "y",
+            "csrf_token": token}
+    data.update(overrides)
+    return data
+
+
+def test_admin_records_a_districts_adult_population_for_survey_weights(client, session, admin):
+    """Issue 14 item 7: the districts' adult population is data, entered by an admin on the place (residents
+    aged 18+, the population official satisfaction surveys sample: e.g. Jilin's CATI survey,
+    https://www.stats.gov.cn/fw/dftjxmgl/dftjdczd/jl/202411/t20241108_1957323.html); audited; optional."""
+    from app.org.models import Place
+
+    response = client.post("/admin/places/new", data=_place_form(admin))
+    assert response.status_code == 303
+    place = session.scalar(select(Place).where(Place.code == "newdist"))
+    assert (place.population, place.adult_population) == (120_000, 98_000)
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "org.place_create"))
+    assert entry.after["adult_population"] == 98_000
+    url = f"/admin/places/{place.id}/edit"
+    assert client.post(url, data=_place_form(admin, adult_population="")).status_code == 303
+    session.refresh(place)
+    assert place.adult_population is None
+
+
+def test_an_adult_population_above_the_resident_population_is_refused(client, session, admin):
+    from app.org.models import Place
+
+    response = client.post("/admin/places/new?lang=en", data=_place_form(admin, adult_population="130000"))
+    assert response.status_code == 422
+    assert "The adult population cannot be larger than the resident population." in response.get_data(as_text=True)
+    assert session.scalar(select(Place).where(Place.code == "newdist")) is None
 
 
 def test_retention_deletes_written_answers_and_hashes_but_keeps_the_results(session, staff):

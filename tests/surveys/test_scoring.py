@@ -3,8 +3,12 @@ import math
 
 import pytest
 
-from app.surveys.scoring import (Z95, Estimate, estimate, parse_score_key, respondent_rate,
-                                 respondent_weighted_score, score_key, standard_error, stratified, wilson)
+from decimal import Decimal
+from fractions import Fraction
+
+from app.surveys.scoring import (Z95, Estimate, estimate, parse_rate_key, parse_score_key, rate_key,
+                                 respondent_counts, respondent_rate, respondent_weighted_score, score_key,
+                                 standard_error, stratified, stratum_weights, wilson)
 
 Z2 = 3.841458881  # Z95² = 1.959964²
 
@@ -55,20 +59,91 @@ def test_weighted_score_of_zero_weights_is_zero_not_none():
 
 # --- tally keys ----------------------------------------------------------------------------------------
 
-def test_score_key_rounds_to_four_decimals():
-    assert score_key("satisfaction", 2 / 3) == "satisfaction:0.6667"
-    assert score_key("satisfaction", 1) == "satisfaction:1.0000"
-    assert score_key("satisfaction_score", 66.665) == "satisfaction_score:66.6650"
+def test_rate_key_keeps_the_two_integers_unreduced():
+    """Issue 14 item 7: tallies store exact numerators, never a rate rounded to 4 places; 2/2 and 3/3 stay
+    apart so "took part in every activity" can still be told from the tallies."""
+    assert rate_key("satisfaction", 2, 3) == "satisfaction:2/3"
+    assert rate_key("participation", 2, 2) == "participation:2/2"
+    assert parse_rate_key("participation:2/2") == ("participation", 2, 2)
+    assert parse_rate_key("participation:3/3") == ("participation", 3, 3)
 
 
-@pytest.mark.parametrize("measure, score", [("satisfaction", 0.0), ("participation", 0.5),
-                                            ("satisfaction_score", 100.0), ("satisfaction", 0.75)])
-def test_score_key_round_trips(measure, score):
+def test_parse_rate_key_refuses_scores_and_old_rounded_keys():
+    assert parse_rate_key("satisfaction:0.6667") is None
+    assert parse_rate_key("satisfaction_score:16667/2") == ("satisfaction_score", 16667, 2)  # read as a pair
+    assert parse_rate_key("satisfaction:1") is None
+
+
+def test_score_key_is_an_exact_fraction():
+    assert score_key("satisfaction_score", Fraction(16667, 200)) == "satisfaction_score:16667/200"
+    assert score_key("satisfaction_score", Fraction(100)) == "satisfaction_score:100"
+
+
+@pytest.mark.parametrize("measure, score", [("satisfaction", Fraction(0)), ("participation", Fraction(1, 2)),
+                                            ("satisfaction_score", Fraction(100)), ("satisfaction", Fraction(2, 3))])
+def test_score_key_round_trips_exactly(measure, score):
     assert parse_score_key(score_key(measure, score)) == (measure, score)
 
 
-def test_parse_score_key_splits_at_the_last_colon():
-    assert parse_score_key("a:b:0.2500") == ("a:b", 0.25)
+def test_parse_score_key_reads_rate_keys_and_old_rounded_keys():
+    assert parse_score_key("participation:2/3") == ("participation", Fraction(2, 3))
+    assert parse_score_key("a:b:0.2500") == ("a:b", Fraction(1, 4))
+
+
+def test_respondent_counts_are_yes_and_valid_answers():
+    assert respondent_counts(["positive", "excluded", "negative", "positive", None]) == (2, 3)
+    assert respondent_counts(["excluded"]) is None
+
+
+def test_weighted_score_is_exact_for_two_decimal_weights():
+    # (66.67 + 66.67 + 33.33) / 3 = 166.67 / 3 exactly, not a float near it
+    assert respondent_weighted_score([Decimal("66.67"), Decimal("66.67"), Decimal("33.33")]) == Fraction(16667, 300)
+
+
+def test_the_interval_is_computed_from_exact_rates_not_rates_rounded_to_four_places():
+    """Issue 14 item 7 (assessor's review): rounding each respondent's rate to 4 places moved published bounds
+    in the 4th decimal. Practice (facts §2.1, provincial statistics bureaus' CATI surveys): state the method,
+    n and the margin of error — so the published figures must be those of the stated method, exactly.
+
+    100 respondents at 1/3, 500 at 2/3, 10 at 1 (three-question rates): exact mean = (100/3 + 1000/3 + 10) / 610
+    = 1130 / 1830 = 0.6174863; rounded to 4 places first, the mean is 376.68 / 610 = 0.6175082 — 2.2e-5
+    higher, and so are both bounds."""
+    exact = {Fraction(1, 3): 100, Fraction(2, 3): 500, Fraction(1): 10}
+    rounded = {0.3333: 100, 0.6667: 500, 1.0: 10}
+    mean = Fraction(1130, 1830)
+    variance = (100 * (Fraction(1, 3) - mean) ** 2 + 500 * (Fraction(2, 3) - mean) ** 2
+                + 10 * (1 - mean) ** 2) / 609 / 610
+    half = Z95 * math.sqrt(variance)
+    result = estimate(exact)
+    assert result.value == float(mean)
+    assert result.low == pytest.approx(float(mean) - half, abs=1e-12)
+    assert result.high == pytest.approx(float(mean) + half, abs=1e-12)
+    old = estimate(rounded)
+    assert old.value - result.value == pytest.approx(2.186e-5, abs=1e-8)
+    assert old.low - result.low > 1e-5 and old.high - result.high > 1e-5
+
+
+def test_weights_are_population_share_over_sample_share():
+    """Issue 14 item 7: weight by adult population — weight = the district's share of the adult population ÷
+    its share of the sample; a district without respondents or without people is left out. The population
+    is the adults because the official surveys sample residents aged 18 and over (provincial statistics
+    bureaus' 公众生态环境满意度 CATI surveys with district quotas, e.g. Shaanxi:
+    https://www.stats.gov.cn/fw/dftjxmgl/dftjdczd/shx/202402/t20240208_1947600.html)."""
+    weights = stratum_weights({"east": (240_000, 20), "west": (80_000, 20), "empty": (50_000, 0), "unknown": (0, 5)})
+    assert set(weights) == {"east", "west"}
+    assert weights["east"].population_share == Fraction(3, 4) and weights["east"].sample_share == Fraction(1, 2)
+    assert weights["east"].weight == Fraction(3, 2) and weights["west"].weight == Fraction(1, 2)
+
+
+def test_the_weighted_mean_with_those_weights_is_the_post_stratified_mean():
+    """Respondent weights (population share ÷ sample share) give Σ W · district mean, which `stratified` computes."""
+    east, west = [Fraction(1)] * 15 + [Fraction(0)] * 5, [Fraction(1)] * 10 + [Fraction(0)] * 10
+    weights = stratum_weights({"east": (240_000, 20), "west": (80_000, 20)})
+    weighted = (sum(weights["east"].weight * r for r in east) + sum(weights["west"].weight * r for r in west)) / (
+        weights["east"].weight * 20 + weights["west"].weight * 20)
+    result = stratified([(240_000, estimate({1: 15, 0: 5})), (80_000, estimate({1: 10, 0: 10}))])
+    assert weighted == Fraction(3, 4) * Fraction(3, 4) + Fraction(1, 4) * Fraction(1, 2)
+    assert result.value == pytest.approx(float(weighted))
 
 
 # --- Wilson interval -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 import secrets
 from datetime import timedelta
 from decimal import Decimal
+from fractions import Fraction
 from types import SimpleNamespace
 
 import pytest
@@ -40,10 +41,12 @@ def admin(staff):
 
 @pytest.fixture
 def places(session):
-    """The city and two districts: east has three times the people of west."""
+    """The city and two districts: east has three times the adults of west (but only twice the residents)."""
     city = factories.place(session, level=PlaceLevel.CITY, code="city", name_zh_hans="本市", population=None)
-    east = factories.place(session, code="east", name_zh_hans="东区", name_en="East", population=300_000)
-    west = factories.place(session, code="west", name_zh_hans="西区", name_en="West", population=100_000)
+    east = factories.place(session, code="east", name_zh_hans="东区", name_en="East", population=360_000,
+                           adult_population=300_000)
+    west = factories.place(session, code="west", name_zh_hans="西区", name_en="West", population=180_000,
+                           adult_population=100_000)
     factories.place(session, code="gone", name_zh_hans="旧区", population=50_000, active=False)
     session.commit()
     return SimpleNamespace(city=city, east=east, west=west)
@@ -458,14 +461,19 @@ def test_city_figure_is_the_plain_mean_without_post_stratification(session, admi
     assert satisfaction.overall == satisfaction.unweighted and satisfaction.overall.value == pytest.approx(0.625)
 
 
-def test_city_figure_is_not_post_stratified_when_a_district_has_no_population(session, admin, places):
-    places.west.population = None
+def test_city_figure_is_unweighted_when_a_district_has_no_adult_population(session, admin, places):
+    """Issue 14 item 7: weight by adult population where the data has it; unweighted when it has none — a
+    resident population alone is not used, since the official samples are of residents aged 18 and over."""
+    places.west.adult_population = None
     session.commit()
     built = build(session, admin)
     for picks in RESPONSES:
         submit(session, built, **picks)
-    satisfaction = {m.measure: m for m in queries.survey_results(session, built.survey).measures}["satisfaction"]
+    results = queries.survey_results(session, built.survey)
+    satisfaction = {m.measure: m for m in results.measures}["satisfaction"]
     assert not satisfaction.stratified and satisfaction.overall.value == pytest.approx(0.625)
+    assert results.weighting == queries.Weighting.MISSING_POPULATION
+    assert satisfaction.weighting == queries.Weighting.MISSING_POPULATION
 
 
 def test_city_figure_falls_back_to_the_plain_mean_when_nobody_gave_a_district(session, admin, places):
@@ -754,19 +762,22 @@ def test_sampled_survey_feeds_the_city_satisfaction_post_stratified(session, ans
     assert isinstance(result, ComputedResult)
     assert result.value == Decimal("68.75") and result.sample_size == 4
     assert f"问卷 #{answered.survey.id}" in result.method and "测试问卷" in result.method
-    assert "事后分层" in result.method and "n=4" in result.method and "不清楚" in result.method
+    assert "18岁及以上常住人口加权" in result.method and "权重 = 该县市区成年人口占比 ÷ 样本占比" in result.method
+    assert "未加权结果 62.5%" in result.method  # the unweighted figure stated beside the weighted one
+    assert "n=4" in result.method and "不清楚" in result.method
     # SE 0.1945022 (see the post-stratification test): 68.75% − 38.12% = 30.63% … 100%, margin (100 − 30.63) / 2
-    assert "95%置信区间 30.6%–100.0%" in result.method and "误差 ±34.7%" in result.method
+    assert "95%置信区间 30.6%–100.0%" in result.method and "误差 ±34.7个百分点" in result.method
 
 
-def test_sampled_survey_feeds_each_district(session, answered):
-    east = indicator_feed.computed_result(session, Measure.SATISFACTION, answered.places.east, "2025")
-    west = indicator_feed.computed_result(session, Measure.SATISFACTION, answered.places.west, "2025")
-    assert (east.value, east.sample_size) == (Decimal("75.00"), 2)
-    assert (west.value, west.sample_size) == (Decimal("50.00"), 2)
-    assert "事后分层" not in west.method and "n=2" in west.method
-    low, high = wilson(1, 2).low * 100, wilson(1, 2).high * 100
-    assert f"{low:.1f}%–{high:.1f}%" in west.method
+def test_districts_are_not_fed_to_the_indicators_to_be_judged(session, answered):
+    """Issue 14 item 7: district figures are descriptive — with n ≈ 50 a district's margin is ±4–8 percentage
+    points, too wide to judge pass/fail against the ≥80% target (商河县统计局 2021:
+    http://www.shanghe.gov.cn/art/2021/4/1/art_45312_4775299.html) — so districts get no indicator value."""
+    for place in (answered.places.east, answered.places.west):
+        for measure in Measure:
+            assert indicator_feed.computed_result(session, measure, place, "2025") is None
+    satisfaction = {m.measure: m for m in queries.survey_results(session, answered.survey).measures}["satisfaction"]
+    assert [e.n for _, e in satisfaction.by_district] == [2, 2]  # still shown on the results page
 
 
 def test_sampled_survey_feeds_participation_too(session, answered):
@@ -804,7 +815,7 @@ def test_the_feed_prefers_a_closed_survey_to_an_open_one(session, admin, places)
     submit(session, current, **RESPONSES[3])
     session.commit()
     assert queries.survey_for_period(session, "2025").id == closed.survey.id
-    result = indicator_feed.computed_result(session, Measure.SATISFACTION, places.east, "2025")
+    result = indicator_feed.computed_result(session, Measure.SATISFACTION, places.city, "2025")
     assert result.value == Decimal("100.00") and f"问卷 #{closed.survey.id}" in result.method
 
 
@@ -824,14 +835,12 @@ def satisfaction_catalogue(session):
 
 def test_refreshing_computed_values_records_the_survey_results(session, answered):
     catalogue = satisfaction_catalogue(session)
-    assert providers.refresh_computed_values(session, catalogue, "2025") == 3
+    assert providers.refresh_computed_values(session, catalogue, "2025") == 1  # the city: districts are descriptive
     assert providers.refresh_computed_values(session, catalogue, "2025") == 0  # unchanged
     session.commit()
     values = {v.place_id: v for v in session.scalars(select(IndicatorValue).where(IndicatorValue.period == "2025"))}
-    places = answered.places
     assert {k: (v.numeric_value, v.sample_size) for k, v in values.items()} == {
-        places.city.id: (Decimal("68.75"), 4), places.east.id: (Decimal("75.00"), 2),
-        places.west.id: (Decimal("50.00"), 2)}
+        answered.places.city.id: (Decimal("68.75"), 4)}
     assert all(v.computed and v.state == "approved" and "95%置信区间" in v.method for v in values.values())
 
 
@@ -843,10 +852,17 @@ def test_refreshing_computed_values_ignores_open_mode_surveys(session, admin, pl
     assert providers.refresh_computed_values(session, catalogue, "2025") == 0
 
 
-def test_margin_in_the_method_is_half_the_interval(session, answered):
-    result = indicator_feed.computed_result(session, Measure.SATISFACTION, answered.places.east, "2025")
-    # east: 0.75, SE 0.25 → 26.0% … 100.0% (cut), margin (100 − 26.0) / 2 = 37.0%
-    assert "26.0%–100.0%" in result.method and "±37.0%" in result.method
+def test_margin_in_the_method_is_half_the_interval_in_percentage_points(session, admin, places):
+    """Issue 14 item 7: a margin of error is a difference of percentages, written in 个百分点 (percentage
+    points), not in %; practice states the method, n and the margin (facts §2.1)."""
+    built = build(session, admin, post_stratify=False)
+    for picks in RESPONSES[:2]:
+        submit(session, built, **picks)
+    session.commit()
+    result = indicator_feed.computed_result(session, Measure.SATISFACTION, places.city, "2025")
+    # rates 1.0 and 0.5: mean 0.75, s² = 0.125, SE = 0.25 → 26.0% … 100.0% (cut), margin (100 − 26.0) / 2 = 37.0
+    assert "26.0%–100.0%" in result.method and "±37.0个百分点" in result.method and "±37.0%" not in result.method
+    assert "未加权（本调查设定不加权）" in result.method
     assert Z95 * 0.25 == pytest.approx(0.4899910)
 
 
@@ -890,3 +906,134 @@ def test_the_demo_template_audits_its_follow_up_question_as_stored(session, admi
                               .order_by(AuditEntry.id.desc())).first()
     assert follow_up.measure is None
     assert audited.after["measure"] is None
+
+
+# --- issue 14 item 7: the survey method (exact counts, adult-population weights, definitions) -----------
+# Practice (facts §2.1): the official figures come from sampled surveys of residents aged 18 and over run by
+# statistics bureaus (CATI with district quotas, e.g. https://www.stats.gov.cn/fw/dftjxmgl/dftjdczd/shx/202402/
+# t20240208_1947600.html); no official scoring formula exists, so the method, n and margin are always stated.
+
+def test_tallies_keep_each_respondents_exact_counts_not_a_rounded_rate(session, answered):
+    """Issue 14 item 7: store exact numerators rather than rounded rates (the raw counts stay as they were)."""
+    totals = tally_totals(session, answered.survey)
+    rates = {name: total for (name, segment), total in totals.items() if segment == "" and ":" in name}
+    assert rates == {"satisfaction:1/1": 1, "satisfaction:1/2": 1, "satisfaction:2/2": 1, "satisfaction:0/1": 1,
+                     "participation:1/1": 2, "participation:0/1": 1,
+                     # 100; (33.33 + 66.67) / 2 = 50; (66.67 + 66.67) / 2 = 66.67 = 6667/100; 0
+                     "satisfaction_score:100": 1, "satisfaction_score:50": 1, "satisfaction_score:6667/100": 1,
+                     "satisfaction_score:0": 1}
+    assert totals[(f"o{option(answered.q.air, '满意').id}", "")] == 1  # raw counts per option kept
+
+
+def test_the_migration_recounts_the_same_exact_tallies_the_submitting_path_writes(session, answered, admin):
+    """The 0016 migration rebuilds the score rows of existing surveys from the stored responses: what it
+    computes must equal what submitting writes (voided responses left out)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "0016_survey-method.py"
+    spec = importlib.util.spec_from_file_location("migration_0016", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    services.void_response(session, admin, session.scalars(select(SurveyResponse)).first(), "测试作废")
+    session.commit()
+    expected = {key: total for key, total in tally_totals(session, answered.survey).items() if ":" in key[0]}
+    recounted = migration._score_rows(session.connection(), answered.survey.id)
+    assert {key: total for key, total in recounted.items() if total} == expected
+
+
+def test_headline_is_weighted_by_adult_population_with_weights_stated(session, answered):
+    """Issue 14 item 7: weights = population share / sample share, from the districts' adult population; the
+    weighted and the unweighted figure are both given."""
+    results = queries.survey_results(session, answered.survey)
+    assert results.weighting == queries.Weighting.ADULT_POPULATION
+    east, west = results.weights
+    assert (east.adult_population, east.respondents, west.adult_population, west.respondents) == (300_000, 2, 100_000, 2)
+    assert east.weight.weight == Fraction(3, 2) and west.weight.weight == Fraction(1, 2)
+    satisfaction = {m.measure: m for m in results.measures}["satisfaction"]
+    # Σ weight × rate / Σ weight = (1.5·1 + 1.5·0.5 + 0.5·1 + 0.5·0) / 4 = 0.6875 — the post-stratified mean
+    assert satisfaction.overall.value == pytest.approx(0.6875) and satisfaction.unweighted.value == pytest.approx(0.625)
+
+
+def test_the_resident_population_is_not_used_as_the_weight(session, admin, places):
+    """Residents 360 000 : 180 000 (2 : 1) but adults 300 000 : 100 000 (3 : 1): the weights follow the adults."""
+    built = build(session, admin)
+    for picks in RESPONSES:
+        submit(session, built, **picks)
+    satisfaction = {m.measure: m for m in queries.survey_results(session, built.survey).measures}["satisfaction"]
+    assert satisfaction.overall.value == pytest.approx(0.75 * 0.75 + 0.25 * 0.5)
+    assert satisfaction.overall.value != pytest.approx(2 / 3 * 0.75 + 1 / 3 * 0.5)
+
+
+def three_activities(session, actor, **settings):
+    """A district question and three participation questions (waste sorting, green travel, volunteering)."""
+    survey = services.create_survey(session, actor, title=Texts("参与度"), mode=SurveyMode.SAMPLED.value,
+                                    indicator_period="2025", **settings)
+    section = services.add_section(session, actor, survey, Texts("参与度"))
+    q = SimpleNamespace()
+    q.district = services.add_question(session, actor, section, kind=QuestionKind.DISTRICT, text=Texts("区"))
+    q.sorting = services.add_question(session, actor, section, kind=QuestionKind.PARTICIPATION, text=Texts("垃圾分类"))
+    q.travel = services.add_question(session, actor, section, kind=QuestionKind.PARTICIPATION, text=Texts("绿色出行"))
+    q.volunteer = services.add_question(session, actor, section, kind=QuestionKind.PARTICIPATION, text=Texts("志愿"))
+    services.change_state(session, actor, survey, SurveyState.OPEN)
+    session.commit()
+    return SimpleNamespace(survey=queries.load_survey(session, survey.id), q=q)
+
+
+YES, NO, CANT = "参与过", "没有参与过", "说不清"
+
+
+def test_participation_is_shown_under_each_definition(session, admin, places):
+    """Issue 14 item 7: the participation figure depends on its definition (on the demo data: mean of items
+    82.5 %, at least one activity 99 %, all three 58 %). The questionnaires in practice ask 参与过 / 没有参与过 /
+    说不清 per activity (Zhejiang's CATI questionnaire: https://ppfocus.com/0/eda01377f.html) and no official
+    formula combines them, so all three readings are shown.
+
+    Rates: 3/3, 1/3, 0/3, 2/2 (说不清 left out), and a respondent with only 说不清 (no valid answer):
+    mean (1 + 1/3 + 0 + 1) / 4 = 7/12; at least one 3/4; all 2/4 (the 2/2 respondent answered yes to every
+    activity they could say)."""
+    built = three_activities(session, admin, post_stratify=False)
+    for answers in [(YES, YES, YES), (YES, NO, NO), (NO, NO, NO), (YES, YES, CANT), (CANT, CANT, CANT)]:
+        submit(session, built, district="东区", **dict(zip(("sorting", "travel", "volunteer"), answers)))
+    session.commit()
+    participation = {m.measure: m for m in queries.survey_results(session, built.survey).measures}["participation"]
+    definitions = {d.definition: d for d in participation.definitions}
+    assert participation.overall.value == pytest.approx(7 / 12) and participation.overall.n == 4
+    assert definitions[queries.Definition.MEAN].overall == participation.overall
+    assert definitions[queries.Definition.ANY].overall == wilson(3, 4)
+    assert definitions[queries.Definition.ALL].overall == wilson(2, 4)
+
+
+def test_participation_definitions_are_weighted_like_the_headline(session, admin, places):
+    """East (3/4 of the adults): one respondent who did everything; west: one who did one of three.
+    Weighted: at least one = 1.0, all = 0.75·1 + 0.25·0 = 0.75; unweighted: 1.0 and 0.5."""
+    built = three_activities(session, admin)
+    submit(session, built, district="东区", sorting=YES, travel=YES, volunteer=YES)
+    submit(session, built, district="西区", sorting=YES, travel=NO, volunteer=NO)
+    session.commit()
+    participation = {m.measure: m for m in queries.survey_results(session, built.survey).measures}["participation"]
+    everything = next(d for d in participation.definitions if d.definition == queries.Definition.ALL)
+    assert participation.stratified
+    assert everything.overall.value == pytest.approx(0.75) and everything.unweighted.value == pytest.approx(0.5)
+    assert participation.overall.value == pytest.approx(0.75 * 1 + 0.25 * (1 / 3))
+
+
+def test_the_indicator_value_is_the_headline_figure_the_results_page_states(session, answered):
+    """Issue 14 item 7: the indicator value fed from the survey uses the method the results page states."""
+    results = queries.survey_results(session, answered.survey)
+    for measure in Measure:
+        shown = next(m for m in results.measures if m.measure == measure.value)
+        fed = indicator_feed.computed_result(session, measure, answered.places.city, "2025")
+        assert fed.value == Decimal(f"{shown.overall.value * 100:.2f}") and fed.sample_size == shown.overall.n
+        assert shown.weighting == queries.Weighting.ADULT_POPULATION and "18岁及以上常住人口加权" in fed.method
+
+
+def test_the_demo_gives_its_districts_an_adult_population_without_overwriting_one(session):
+    """The demo's sampled survey is weighted by adult population, so its districts carry that figure as data."""
+    from app.demo.surveys import ADULT_POPULATION, record_adult_population
+
+    donghu = factories.place(session, code="donghu", population=455_000)
+    meixi = factories.place(session, code="meixi", population=397_000, adult_population=300_000)
+    assert record_adult_population(session) == 1
+    assert donghu.adult_population == ADULT_POPULATION["donghu"] and meixi.adult_population == 300_000
+    assert record_adult_population(session) == 0

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db_types import utcnow
+from app.org.queries import districts
 from app.surveys.models import SurveyInvitation, SurveyResponse, SurveyTally
 from app.surveys.services import ordered_questions
 from tests import factories
@@ -319,3 +320,74 @@ def test_double_click_with_an_invitation_code_lands_on_thanks(client, session, s
     second = client.post(f"/surveys/{survey.id}", data=data)
     assert second.status_code == 303 and second.headers["Location"].endswith("/thanks")
     assert _count(session, survey) == 1
+
+
+def _weighted_survey(session, staff):
+    """A closed sampled survey whose two districts have their adult population recorded."""
+    survey = factories.survey(session, staff["admin"], mode="sampled", responses=10, state="closed")
+    for number, place in enumerate(districts(session), start=1):
+        place.adult_population = 80_000 * number
+    session.commit()
+    return survey
+
+
+def test_results_page_states_weighted_and_unweighted_figures_and_the_weights(client, session, staff):
+    """Issue 14 item 7: weight by adult population (weights = population share / sample share), show weighted
+    and unweighted with the method stated. Practice: samples of residents aged 18+ with district quotas
+    (e.g. https://www.stats.gov.cn/fw/dftjxmgl/dftjdczd/hain/202302/t20230215_1907459.html)."""
+    survey = _weighted_survey(session, staff)
+    page = client.get(f"/surveys/{survey.id}/results?lang=en").get_data(as_text=True)
+    assert "weighted by adult population" in page and "unweighted" in page
+    assert "share of the adult population divided by its share of the sample" in page
+    assert "District weights" in page and "Share of the sample" in page
+    data = client.get(f"/api/v1/surveys/{survey.id}/results").get_json()
+    assert data["weighting"]["method"] == "adult_population"
+    assert [d["adult_population"] for d in data["weighting"]["districts"]] == [80_000, 160_000]
+    satisfaction = next(m for m in data["measures"] if m["measure"] == "satisfaction")
+    assert satisfaction["post_stratified"] and satisfaction["overall"] != satisfaction["unweighted"]
+
+
+def test_results_page_says_unweighted_without_adult_population(client, session, staff):
+    """Issue 14 item 7: unweighted when there is no population data, and the page says why."""
+    survey = factories.survey(session, staff["admin"], mode="sampled", responses=10, state="closed")
+    session.commit()
+    page = client.get(f"/surveys/{survey.id}/results?lang=en").get_data(as_text=True)
+    assert "City-wide figures are unweighted: the adult population is not recorded" in page
+    assert "weighted by adult population" not in page and "District weights" not in page
+
+
+@pytest.mark.parametrize("lang, unit", [("en", "percentage points"), ("zh_Hans", "个百分点"), ("zh_Hant", "個百分點")])
+def test_margins_are_written_in_percentage_points_in_every_language(client, session, staff, lang, unit):
+    """Issue 14 item 7: a margin of error is a difference of percentages: 个百分点 / 個百分點 / percentage
+    points, never “%”. Practice reports n and the margin beside the figure (facts §2.1)."""
+    survey = _weighted_survey(session, staff)
+    page = client.get(f"/surveys/{survey.id}/results?lang={lang}").get_data(as_text=True)
+    rows = re.findall(r"<td>([^<]*)</td>\s*<td>[^<]*</td>\s*<td>±([^<]*)</td>", page)
+    percentages = [margin for value, margin in rows if "%" in value]  # not the 0–100 weighted score
+    assert len(percentages) >= 6 and all(unit in margin and "%" not in margin for margin in percentages), rows
+
+
+def test_district_figures_are_descriptive_not_judged(client, session, staff):
+    """Issue 14 item 7: with about 50 respondents a district's margin is 4–8 percentage points, so district
+    figures are shown as description, never as passing or failing the ≥80% target (商河县统计局:
+    http://www.shanghe.gov.cn/art/2021/4/1/art_45312_4775299.html)."""
+    survey = _weighted_survey(session, staff)
+    page = client.get(f"/surveys/{survey.id}/results?lang=en").get_data(as_text=True)
+    assert "by district (descriptive)" in page and "they are not judged against the 80% target" in page
+    assert "Meets the target" not in page and "Below target" not in page
+    data = client.get(f"/api/v1/surveys/{survey.id}/results").get_json()
+    assert all(m["districts_descriptive"] for m in data["measures"])
+
+
+def test_results_page_shows_participation_under_each_definition(client, session, staff):
+    """Issue 14 item 7: show how the participation figure depends on its definition (mean of items, at least
+    one activity, all activities); the questionnaires in practice ask 参与过/没有参与过/说不清 per activity
+    (https://ppfocus.com/0/eda01377f.html) and no official formula combines them."""
+    survey = _weighted_survey(session, staff)
+    page = client.get(f"/surveys/{survey.id}/results?lang=en").get_data(as_text=True)
+    assert "How the participation figure depends on its definition" in page
+    assert "Took part in at least one of the activities" in page and "Took part in all of the activities" in page
+    data = client.get(f"/api/v1/surveys/{survey.id}/results").get_json()
+    participation = next(m for m in data["measures"] if m["measure"] == "participation")
+    assert [d["definition"] for d in participation["definitions"]] == ["mean", "any", "all"]
+    assert participation["definitions"][0]["overall"] == participation["overall"]
