@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
+from app.i18n import local_today
 from app.demo import disclosure, indicators, notices, surveys, tips
 from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
@@ -117,6 +118,8 @@ def run(session, credentials_file: str, years: int = 3,
         _write_credentials(Path(credentials_file), created["users"])
     _load_indicators(session, created, years)
     admin = session.scalar(select(User).where(User.username == "admin"))
+    created["precondition_checks"] = indicators.load_preconditions(
+        session, indicators.load_catalogue(session), admin, indicators.DEMO_YEARS[-1], local_today())
     interviewer = session.scalar(select(User).where(User.username == "interviewer"))
     created.update(surveys.load(session, admin, interviewer, year=indicators.DEMO_YEARS[-1]))
     created.update(tips.load(session, admin, Rules()))

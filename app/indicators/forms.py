@@ -58,3 +58,12 @@ class AssignmentsImportForm(BaseForm):
                      description=_l("The task-breakdown table (任务分解表): 序号, 指标名称, 牵头单位 (or code, name, "
                                     "lead_bureau); its other columns are ignored. Give the lead bureau by its code "
                                     "or its Simplified Chinese name."))
+
+
+class PreconditionForm(BaseForm):
+    status = SelectField(_l("Finding"), validators=[InputRequired(message=_l("Choose whether the precondition is met."))],
+                         choices=choices([("", _l("— choose —")), ("met", _l("Met")), ("not_met", _l("Not met")),
+                                          ("pending", _l("Being verified"))]))
+    notes = TextAreaField(_l("Evidence or notes"), validators=[Optional(), Length(max=5000)],
+                          description=_l("What the finding rests on: the decision, document or record checked. "
+                                         "Required for met and not met."))
