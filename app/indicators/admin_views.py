@@ -292,9 +292,9 @@ def preconditions_checklist():
     """The preconditions (基本条件) checklist of one place for one year, as the office records it."""
     year = _checklist_year()
     code = request.args.get("place", "").strip()
-    city = the_city(db.session) or abort(404)
-    place = city if not code else db.session.scalar(select(Place).where(Place.code == code)) or abort(404)
-    return _checklist_page(year, place)
+    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    place = next((p for p in places if p.code == code), None) if code else (places[0] if places else None)
+    return _checklist_page(year, place or abort(404))
 
 
 @bp.post("/preconditions/<int:year>/<int:place_id>/<int:precondition_id>")

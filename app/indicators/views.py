@@ -251,6 +251,9 @@ def init_app(app) -> None:
               _l("Enter and submit the values of the indicators your bureau leads, with evidence."))
     add_staff(app, "indicators_admin.board", _l("Indicator task board"), Permission.INDICATORS_BOARD,
               _l("Missing, returned and waiting values per bureau and per district, against the deadline."))
+    add_staff(app, "indicators_admin.preconditions_checklist", _l("Preconditions checklist"),
+              Permission.INDICATORS_PRECONDITIONS,
+              _l("Record, per place and year, whether each precondition is met, with the evidence."))
     add_staff(app, "indicators_admin.review_queue", _l("Review indicator values"), Permission.INDICATORS_REVIEW,
               _l("Approve or return values that editors submitted."))
     add_public(app, "indicators.overview", _l("Indicator progress"),
