@@ -67,6 +67,7 @@ STAFF_ROUTES = [
 STAFF_POST_ROUTES = [
     ("/admin/indicators/values/999999/approve", Permission.INDICATORS_REVIEW),
     ("/admin/indicators/preconditions/2025/999999/999999", Permission.INDICATORS_PRECONDITIONS),
+    ("/admin/indicators/preconditions/2025/999999/new", Permission.INDICATORS_PRECONDITIONS),
     ("/admin/surveys/999999/state/open", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/999999/indicators", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/999999/sections", Permission.SURVEYS_MANAGE),

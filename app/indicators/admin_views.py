@@ -13,8 +13,8 @@ from app.i18n import local_today
 from app.indicators import (assignments_import, catalogue_import, preconditions, queries, services, values_import,
                             wording, xlsx)
 from app.indicators.exports import XLSX_MIMETYPE
-from app.indicators.forms import (AssignmentsImportForm, CatalogueImportForm, PreconditionForm, ReviewForm, ValueForm,
-                                  ValuesImportForm)
+from app.indicators.forms import (AssignmentsImportForm, CatalogueImportForm, PreconditionDefinitionForm, PreconditionForm,
+                                  ReviewForm, ValueForm, ValuesImportForm)
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
 from app.indicators.models import IndicatorCatalogue, IndicatorMeasure, IndicatorPrecondition, IndicatorValue, ValueState
 from app.indicators.periods import PeriodError, parse_period
@@ -269,9 +269,10 @@ def _checklist_year() -> int:
     return int(asked)
 
 
-def _checklist_page(year: int, place, posted=None, status: int = 200):
-    """The checklist of one place and year: each precondition with the office's finding and a form to record it;
-    `posted` is the (precondition id, form) just refused, shown with what was typed."""
+def _checklist_page(year: int, place, posted=None, status: int = 200, new_form=None):
+    """The checklist of one place and year: each precondition with the office's finding and a form to record it,
+    and a form to add a precondition; `posted` is the (precondition id, form) just refused, `new_form` a refused
+    new precondition, each shown with what was typed."""
     catalogue = queries.catalogue_for_year(db.session, year) or abort(404)
     places = [p for p in [the_city(db.session), *districts(db.session)] if p]
     checklist = preconditions.checklists(db.session, catalogue, year, [place])[place.id]
@@ -283,7 +284,8 @@ def _checklist_page(year: int, place, posted=None, status: int = 200):
             data = {"status": item.check.status, "notes": item.check.notes} if item.check else {}
             forms[item.precondition.id] = PreconditionForm(formdata=None, prefix=f"c{item.precondition.id}", data=data)
     return render("admin/indicators/preconditions.html", year=year, place=place, places=places, catalogue=catalogue,
-                  checklist=checklist, forms=forms, status=status)
+                  checklist=checklist, forms=forms, status=status,
+                  new_form=new_form or PreconditionDefinitionForm(formdata=None, prefix="new"))
 
 
 @bp.get("/preconditions")
@@ -321,3 +323,29 @@ def record_precondition(year: int, place_id: int, precondition_id: int):
             return see_other(url_for(".preconditions_checklist", year=year, place=place.code,
                                      _anchor=f"condition-{precondition.id}"))
     return _checklist_page(year, place, posted=(precondition.id, form), status=422)
+
+
+@bp.post("/preconditions/<int:year>/<int:place_id>/new")
+@permission_required(Permission.INDICATORS_PRECONDITIONS)
+def add_precondition(year: int, place_id: int):
+    """Add a precondition to the list of the catalogue in force in `year` (the page returned to is that place's)."""
+    place = db.session.get(Place, place_id) or abort(404)
+    if year > local_today().year:
+        abort(404)
+    catalogue = queries.catalogue_for_year(db.session, year) or abort(404)
+    form = PreconditionDefinitionForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            row = preconditions.add_precondition(
+                db.session, current_user, catalogue, code=form.code.data, name_zh_hans=form.name_zh_hans.data,
+                name_zh_hant=form.name_zh_hant.data or "", name_en=form.name_en.data or "",
+                source=form.source.data or "")
+        except preconditions.PreconditionError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Precondition added."), "success")
+            return see_other(url_for(".preconditions_checklist", year=year, place=place.code,
+                                     _anchor=f"condition-{row.id}"))
+    return _checklist_page(year, place, status=422, new_form=form)

@@ -67,3 +67,15 @@ class PreconditionForm(BaseForm):
     notes = TextAreaField(_l("Evidence or notes"), validators=[Optional(), Length(max=5000)],
                           description=_l("What the finding rests on: the decision, document or record checked. "
                                          "Required for met and not met."))
+
+
+class PreconditionDefinitionForm(BaseForm):
+    code = StringField(_l("Code"), validators=[InputRequired(message=_l("Enter a code.")), Length(max=32)],
+                       description=_l("A short name used in links, for example incident."))
+    name_zh_hans = StringField(_l("Precondition (Simplified Chinese)"),
+                               validators=[InputRequired(message=_l("Enter the name.")), Length(max=300)],
+                               description=_l("As worded in the official text."))
+    name_zh_hant = StringField(_l("Precondition (Traditional Chinese)"), validators=[Optional(), Length(max=300)])
+    name_en = StringField(_l("Precondition (English)"), validators=[Optional(), Length(max=400)])
+    source = StringField(_l("Source"), validators=[Optional(), Length(max=300)],
+                         description=_l("The document and article it is written in."))

@@ -74,6 +74,28 @@ def checklists(session, catalogue, year: int, places) -> dict[int, Checklist]:
             for place in places}
 
 
+def add_precondition(session, actor, catalogue, *, code: str, name_zh_hans: str, name_zh_hant: str = "",
+                     name_en: str = "", source: str = "") -> IndicatorPrecondition:
+    """Add a precondition to the list of a catalogue's programme, after the existing ones; audited."""
+    code, name_zh_hans = (code or "").strip(), (name_zh_hans or "").strip()
+    if not code or not name_zh_hans:
+        raise PreconditionError(_("Enter a code and the name."))
+    if session.scalar(select(IndicatorPrecondition.id).where(IndicatorPrecondition.catalogue_id == catalogue.id,
+                                                             IndicatorPrecondition.code == code)) is not None:
+        raise PreconditionError(_("The code %(code)s is already used by another precondition.", code=code))
+    listed = conditions(session, catalogue)
+    row = IndicatorPrecondition(catalogue_id=catalogue.id, code=code, name_zh_hans=name_zh_hans,
+                                name_zh_hant=(name_zh_hant or "").strip(), name_en=(name_en or "").strip(),
+                                source=(source or "").strip(),
+                                sort_order=max((c.sort_order for c in listed), default=0) + 1)
+    session.add(row)
+    session.flush()
+    audit.record(session, "indicators.precondition_add", row, actor=actor,
+                 after={"catalogue_id": catalogue.id, "code": row.code, "name_zh_hans": row.name_zh_hans,
+                        "name_zh_hant": row.name_zh_hant, "name_en": row.name_en, "source": row.source})
+    return row
+
+
 def record_check(session, actor, precondition: IndicatorPrecondition, place, year: int, status: str, notes: str,
                  *, today: date) -> PreconditionCheck:
     """Record (or change) the office's finding on one precondition for a place and year; audited with the

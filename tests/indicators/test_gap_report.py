@@ -191,3 +191,20 @@ def test_only_the_office_records_findings(client, auth, csrf, session, world, ro
     response = client.post(f"/admin/indicators/preconditions/2025/{world['city'].id}/{pid}",
                            data={f"c{pid}-status": "met", f"c{pid}-notes": "x", "csrf_token": token})
     assert response.status_code == 403 and session.scalar(select(PreconditionCheck)) is None
+
+
+def test_office_adds_a_precondition_to_the_catalogue_in_force(client, auth, csrf, session, world):
+    auth.login("admin")
+    token = csrf.token(client, "/admin/indicators/preconditions?year=2025&place=city")
+    url = f"/admin/indicators/preconditions/2025/{world['city'].id}/new?lang=en"
+    fields = {"new-code": "inspection", "new-name_zh_hans": "督察反馈问题按期完成整改", "new-name_en": "Inspection problems rectified",
+              "new-source": "管理规程", "csrf_token": token}
+    assert client.post(url, data=fields).status_code == 303
+    row = session.scalar(select(IndicatorPrecondition).where(IndicatorPrecondition.code == "inspection"))
+    assert row.catalogue_id == world["catalogue"].id and row.sort_order == 3
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "indicators.precondition_add")).after["code"] == "inspection"
+    page = client.get("/admin/indicators/preconditions?year=2025&place=hills&lang=en").get_data(as_text=True)
+    assert "Inspection problems rectified" in page
+    again = client.post(url, data={**fields, "new-name_zh_hans": "另一项"})
+    assert again.status_code == 422 and "already used" in again.get_data(as_text=True) and "另一项" in again.get_data(as_text=True)
+    assert len(session.scalars(select(IndicatorPrecondition)).all()) == 3
