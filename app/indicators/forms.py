@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.indicators.models import PreconditionStatus
 from app.indicators.rules import STATES
 from app.web.forms import BaseForm, choices
 
@@ -62,11 +63,15 @@ class AssignmentsImportForm(BaseForm):
 
 class PreconditionForm(BaseForm):
     status = SelectField(_l("Finding"), validators=[InputRequired(message=_l("Choose whether the precondition is met."))],
-                         choices=choices([("", _l("— choose —")), ("met", _l("Met")), ("not_met", _l("Not met")),
-                                          ("pending", _l("Being verified"))]))
+                         choices=[])
     notes = TextAreaField(_l("Evidence or notes"), validators=[Optional(), Length(max=5000)],
                           description=_l("What the finding rests on: the decision, document or record checked. "
                                          "Required for met and not met."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The titles are words of the request's language (PreconditionStatus.title), so chosen per form.
+        self.status.choices = choices([("", _l("— choose —"))] + [(s.value, s.title) for s in PreconditionStatus])
 
 
 class PreconditionDefinitionForm(BaseForm):

@@ -4,6 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -298,7 +299,9 @@ class PreconditionStatus(StrEnum):
 
     @property
     def title(self) -> str:
-        return {"met": _l("Met"), "not_met": _l("Not met"), "pending": _l("Being verified")}[self.value]
+        # 符合 / 不符合: a precondition is fulfilled or not, not "reached" (达标) like an indicator.
+        return {"met": pgettext("precondition", "Met"), "not_met": pgettext("precondition", "Not met"),
+                "pending": _l("Being verified")}[self.value]
 
 
 class IndicatorPrecondition(LocalizedName, db.Model):

@@ -5,6 +5,7 @@ the same failures indicator by indicator across the districts."""
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 from docx import Document
 from docx.shared import Mm, Pt
@@ -18,7 +19,7 @@ from app.indicators.rules import AllOfRule, AssignedTaskRule, QualitativeRule, S
 from app.web.text import xml_safe
 
 
-class TaskStatus:
+class TaskStatus(StrEnum):
     """Where a "完成上级规定的…任务" part of a target stands (the assessing body's confirmation)."""
 
     COMPLETED = "completed"
@@ -28,7 +29,7 @@ class TaskStatus:
 
 TASK_TITLES = {
     TaskStatus.COMPLETED: _l("completed"),
-    TaskStatus.NOT_COMPLETED: _l("task set by the higher authorities not completed"),
+    TaskStatus.NOT_COMPLETED: _l("not completed"),
     TaskStatus.AWAITING: _l("awaiting confirmation by the assessing body"),
 }
 
@@ -63,7 +64,7 @@ def _input(part, value):
         return value.task_completed
     if isinstance(part, QualitativeRule):
         return value.state_value
-    return None if value.numeric_value is None else value.numeric_value
+    return value.numeric_value
 
 
 def explain(measure, place, value, previous) -> tuple[float | None, str | None]:

@@ -60,6 +60,7 @@ def test_failing_precondition_is_shown_prominently_before_the_indicators(client,
     hills = _section(body, "hills")
     assert hills.index("callout-alert") < hills.index("近三年未发生") < hills.index("危险废物利用处置率")
     assert "2024年发生重大突发环境事件" in hills and "人大常委会决议" in hills
+    assert ">符合</span>" in hills and ">不符合</span>" in hills  # a precondition is 符合, not 达标 like an indicator
     plain = _section(body, "plain")
     assert "callout-alert" not in plain and "尚未核查" in plain  # never checked is said, not taken as met
 
@@ -104,7 +105,8 @@ def test_failing_indicators_across_the_districts_list_each_place_with_value_and_
     body = response.get_data(as_text=True)
     waste = body.split('id="indicator-2"')[1].split("</li>\n  \n")[0]
     assert "白河县" in waste and "梅溪县" in waste and "云溪市" not in waste  # the city meets it
-    assert "92" in waste and "97" in waste and "2 个区县" in waste or "2" in waste
+    assert "92\xa0%" in waste and "97\xa0%" in waste and "在适用的 2 个区县中有 2 个未达标" in waste
+    assert "8\xa0%" in waste and "3\xa0%" in waste  # the gaps
     assert "<table" not in body.split("<main")[1]
     cover = body.split('id="indicator-3"')[1]
     assert "云溪市" not in cover.split("</li>\n  \n")[0]
