@@ -33,6 +33,7 @@ STAFF_ROUTES = [
     ("/admin/indicators/catalogues/{catalogue}/assignments", Permission.INDICATORS_BOARD),
     ("/admin/indicators/catalogues/{catalogue}/assignments/template.xlsx", Permission.INDICATORS_BOARD),
     ("/admin/indicators/values/{measure}/{place}/2025", Permission.INDICATORS_EDIT),
+    ("/admin/indicators/preconditions", Permission.INDICATORS_PRECONDITIONS),
     ("/admin/surveys/", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/{survey}", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/sections/{section}/questions", Permission.SURVEYS_MANAGE),
@@ -66,6 +67,8 @@ STAFF_ROUTES = [
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
     ("/admin/indicators/values/999999/approve", Permission.INDICATORS_REVIEW),
+    ("/admin/indicators/preconditions/2025/999999/999999", Permission.INDICATORS_PRECONDITIONS),
+    ("/admin/indicators/preconditions/2025/999999/new", Permission.INDICATORS_PRECONDITIONS),
     ("/admin/surveys/999999/state/open", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/999999/indicators", Permission.SURVEYS_MANAGE),
     ("/admin/surveys/999999/sections", Permission.SURVEYS_MANAGE),

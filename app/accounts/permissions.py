@@ -42,6 +42,7 @@ class Permission(StrEnum):
     INDICATORS_EDIT = "indicators.edit"
     INDICATORS_REVIEW = "indicators.review"
     INDICATORS_BOARD = "indicators.board"
+    INDICATORS_PRECONDITIONS = "indicators.preconditions"  # the 基本条件 checklist: the office (admins)
     SURVEYS_MANAGE = "surveys.manage"
     SURVEYS_INTERVIEW = "surveys.interview"
     TIPS_HANDLE = "tips.handle"

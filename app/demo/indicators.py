@@ -156,3 +156,66 @@ def _load_catalogue_values(session, rng, draws, catalogue, editor, reviewer, yea
                     session.add(value)
                     created += 1
     return created
+
+
+# The preconditions (基本条件) of the programme, checked before the indicators. (code, zh_Hans, zh_Hant, en,
+# source.) Only the first is confirmed from a copy of the 2019 规程; the others follow the review the brief
+# describes and the conditions cities' own reports list, and their article numbers are not confirmed.
+PRECONDITIONS = [
+    ("plan", "生态文明建设规划通过评审，并经同级人大（或其常委会）或本级人民政府审议后颁布实施",
+     "生態文明建設規劃通過評審，並經同級人大（或其常委會）或本級人民政府審議後頒布實施",
+     "The eco-civilization plan has passed review and was adopted by the people's congress (or its standing "
+     "committee) or the government at the same level",
+     "《国家生态文明建设示范市县管理规程》（环生态〔2019〕76号）第六条"),
+    ("incident", "近三年未发生重大、特大突发环境事件或重大生态破坏事件",
+     "近三年未發生重大、特大突發環境事件或重大生態破壞事件",
+     "No major or especially major environmental emergency or major ecological damage in the last three years",
+     "《国家生态文明建设示范市县管理规程》（环生态〔2019〕76号），条文号未核实"),
+    ("inspection", "中央和省级生态环境保护督察反馈问题按期完成整改",
+     "中央和省級生態環境保護督察反饋問題按期完成整改",
+     "The problems found by the central and provincial environmental inspections have been rectified on time",
+     "《国家生态文明建设示范市县管理规程》（环生态〔2019〕76号），条文号未核实"),
+    ("targets", "完成上级政府下达的生态环境保护目标任务（污染防治攻坚战等）",
+     "完成上級政府下達的生態環境保護目標任務（污染防治攻堅戰等）",
+     "The environmental targets set by the higher government (pollution-prevention campaign and others) were met",
+     "《国家生态文明建设示范市县管理规程》（环生态〔2019〕76号），条文号未核实"),
+]
+# Demo findings that are not "met": (place code, condition code) → (status, notes). Fictional, and said so.
+_PRECONDITION_FINDINGS = {
+    ("songling", "inspection"): ("not_met", "示范数据（虚构）：第二轮中央生态环境保护督察反馈的2项问题（矿山生态修复、乡镇污水处理设施）"
+                                            "整改期限已过，尚未通过销号验收。"),
+    ("qingshan", "plan"): ("pending", "示范数据（虚构）：县生态文明建设规划修编稿已通过省生态环境厅组织的评审，待县人大常委会审议。"),
+    ("shimen", "incident"): ("pending", "示范数据（虚构）：2025年8月发生一起一般突发水环境事件，事件等级正在核定。"),
+}
+_PRECONDITION_MET_NOTES = {
+    "plan": "示范数据（虚构）：规划经本级人大常委会审议通过并公布实施。",
+    "incident": "示范数据（虚构）：经核查市生态环境局突发环境事件台账，近三年无重大、特大事件。",
+    "inspection": "示范数据（虚构）：督察反馈问题整改清单已全部销号，见整改公示。",
+    "targets": "示范数据（虚构）：上级下达的年度目标任务已通过省级考核。",
+}
+
+
+def load_preconditions(session, catalogue, office_user, year: int, today) -> int:
+    """The programme's preconditions and the office's demo findings for every place in `year` (one not met,
+    two being verified); returns how many findings were recorded (none when the list already exists)."""
+    from app.indicators.models import IndicatorPrecondition
+    from app.indicators.preconditions import record_check
+
+    if session.scalar(select(IndicatorPrecondition.id).where(IndicatorPrecondition.catalogue_id == catalogue.id)
+                      .limit(1)) is not None:
+        return 0
+    listed = []
+    for order, (code, zh_hans, zh_hant, en, source) in enumerate(PRECONDITIONS, start=1):
+        row = IndicatorPrecondition(catalogue=catalogue, code=code, name_zh_hans=zh_hans, name_zh_hant=zh_hant,
+                                    name_en=en, source=source, sort_order=order)
+        session.add(row)
+        listed.append(row)
+    session.flush()
+    recorded = 0
+    for place in [the_city(session), *districts(session)]:
+        for condition in listed:
+            status, notes = _PRECONDITION_FINDINGS.get((place.code, condition.code),
+                                                       ("met", _PRECONDITION_MET_NOTES[condition.code]))
+            record_check(session, office_user, condition, place, year, status, notes, today=today)
+            recorded += 1
+    return recorded

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
+from app.i18n import local_today
+from app.indicators.queries import catalogue_for_year
 from app.demo import disclosure, indicators, notices, surveys, tips
 from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
@@ -123,6 +125,10 @@ def run(session, credentials_file: str, years: int = 3,
                                                                 source="seed-demo: official schedule")["added"]
     _load_indicators(session, created, years)
     admin = session.scalar(select(User).where(User.username == "admin"))
+    # The preconditions belong to the catalogue version in force in the year they are checked for.
+    last = indicators.DEMO_YEARS[-1]
+    created["precondition_checks"] = indicators.load_preconditions(
+        session, catalogue_for_year(session, last), admin, last, local_today())
     interviewer = session.scalar(select(User).where(User.username == "interviewer"))
     created.update(surveys.load(session, admin, interviewer, year=indicators.DEMO_YEARS[-1]))
     created.update(tips.load(session, admin, Rules()))

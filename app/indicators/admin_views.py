@@ -10,11 +10,13 @@ from werkzeug.utils import secure_filename
 from app.accounts.permissions import Permission
 from app.extensions import db
 from app.i18n import local_today
-from app.indicators import assignments_import, catalogue_import, queries, services, values_import, xlsx
+from app.indicators import (assignments_import, catalogue_import, preconditions, queries, services, values_import,
+                            wording, xlsx)
 from app.indicators.exports import XLSX_MIMETYPE
-from app.indicators.forms import AssignmentsImportForm, CatalogueImportForm, ReviewForm, ValueForm, ValuesImportForm
+from app.indicators.forms import (AssignmentsImportForm, CatalogueImportForm, PreconditionDefinitionForm, PreconditionForm,
+                                  ReviewForm, ValueForm, ValuesImportForm)
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
-from app.indicators.models import IndicatorCatalogue, IndicatorMeasure, IndicatorValue, ValueState
+from app.indicators.models import IndicatorCatalogue, IndicatorMeasure, IndicatorPrecondition, IndicatorValue, ValueState
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.workflow import TransitionError
 from app.org.models import Place
@@ -23,6 +25,12 @@ from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
 
 bp = Blueprint("indicators_admin", __name__, url_prefix="/admin/indicators")
+
+
+@bp.context_processor
+def wording_context() -> dict:
+    """Stored names in the reader's language, as on the public pages (app.indicators.wording)."""
+    return {"words": wording}
 
 
 def _in_force(period: str):
@@ -251,3 +259,93 @@ def review(value_id: int, action: str):
     return see_other(url_for(".review_queue"))
 
 
+
+
+def _checklist_year() -> int:
+    """The year asked for (?year=), else last year; a year with no catalogue in force is not found."""
+    asked = request.args.get("year", "").strip() or str(local_today().year - 1)
+    if not asked.isdigit() or not 2000 <= int(asked) <= local_today().year:
+        abort(404)
+    return int(asked)
+
+
+def _checklist_page(year: int, place, posted=None, status: int = 200, new_form=None):
+    """The checklist of one place and year: each precondition with the office's finding and a form to record it,
+    and a form to add a precondition; `posted` is the (precondition id, form) just refused, `new_form` a refused
+    new precondition, each shown with what was typed."""
+    catalogue = queries.catalogue_for_year(db.session, year) or abort(404)
+    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    checklist = preconditions.checklists(db.session, catalogue, year, [place])[place.id]
+    forms = {}
+    for item in checklist.items:
+        if posted is not None and posted[0] == item.precondition.id:
+            forms[item.precondition.id] = posted[1]
+        else:
+            data = {"status": item.check.status, "notes": item.check.notes} if item.check else {}
+            forms[item.precondition.id] = PreconditionForm(formdata=None, prefix=f"c{item.precondition.id}", data=data)
+    return render("admin/indicators/preconditions.html", year=year, place=place, places=places, catalogue=catalogue,
+                  checklist=checklist, forms=forms, status=status,
+                  new_form=new_form or PreconditionDefinitionForm(formdata=None, prefix="new"))
+
+
+@bp.get("/preconditions")
+@permission_required(Permission.INDICATORS_PRECONDITIONS)
+def preconditions_checklist():
+    """The preconditions (基本条件) checklist of one place for one year, as the office records it."""
+    year = _checklist_year()
+    code = request.args.get("place", "").strip()
+    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    place = next((p for p in places if p.code == code), None) if code else (places[0] if places else None)
+    return _checklist_page(year, place or abort(404))
+
+
+@bp.post("/preconditions/<int:year>/<int:place_id>/<int:precondition_id>")
+@permission_required(Permission.INDICATORS_PRECONDITIONS)
+def record_precondition(year: int, place_id: int, precondition_id: int):
+    """Record the office's finding on one precondition; a refused finding comes back with what was typed."""
+    place = db.session.get(Place, place_id) or abort(404)
+    precondition = db.session.get(IndicatorPrecondition, precondition_id) or abort(404)
+    if year > local_today().year or queries.catalogue_for_year(db.session, year) is None:
+        abort(404)
+    if precondition.catalogue_id != queries.catalogue_for_year(db.session, year).id:
+        abort(404)
+    form = PreconditionForm(prefix=f"c{precondition.id}")
+    if form.validate_on_submit():
+        try:
+            preconditions.record_check(db.session, current_user, precondition, place, year, form.status.data,
+                                       form.notes.data or "", today=local_today())
+        except preconditions.PreconditionError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Finding recorded."), "success")
+            return see_other(url_for(".preconditions_checklist", year=year, place=place.code,
+                                     _anchor=f"condition-{precondition.id}"))
+    return _checklist_page(year, place, posted=(precondition.id, form), status=422)
+
+
+@bp.post("/preconditions/<int:year>/<int:place_id>/new")
+@permission_required(Permission.INDICATORS_PRECONDITIONS)
+def add_precondition(year: int, place_id: int):
+    """Add a precondition to the list of the catalogue in force in `year` (the page returned to is that place's)."""
+    place = db.session.get(Place, place_id) or abort(404)
+    if year > local_today().year:
+        abort(404)
+    catalogue = queries.catalogue_for_year(db.session, year) or abort(404)
+    form = PreconditionDefinitionForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            row = preconditions.add_precondition(
+                db.session, current_user, catalogue, code=form.code.data, name_zh_hans=form.name_zh_hans.data,
+                name_zh_hant=form.name_zh_hant.data or "", name_en=form.name_en.data or "",
+                source=form.source.data or "")
+        except preconditions.PreconditionError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Precondition added."), "success")
+            return see_other(url_for(".preconditions_checklist", year=year, place=place.code,
+                                     _anchor=f"condition-{row.id}"))
+    return _checklist_page(year, place, status=422, new_form=form)

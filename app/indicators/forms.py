@@ -4,6 +4,7 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.indicators.models import PreconditionStatus
 from app.indicators.rules import STATES
 from app.web.forms import BaseForm, choices
 
@@ -58,3 +59,28 @@ class AssignmentsImportForm(BaseForm):
                      description=_l("The task-breakdown table (任务分解表): 序号, 指标名称, 牵头单位 (or code, name, "
                                     "lead_bureau); its other columns are ignored. Give the lead bureau by its code "
                                     "or its Simplified Chinese name."))
+
+
+class PreconditionForm(BaseForm):
+    status = SelectField(_l("Finding"), validators=[InputRequired(message=_l("Choose whether the precondition is met."))],
+                         choices=[])
+    notes = TextAreaField(_l("Evidence or notes"), validators=[Optional(), Length(max=5000)],
+                          description=_l("What the finding rests on: the decision, document or record checked. "
+                                         "Required for met and not met."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The titles are words of the request's language (PreconditionStatus.title), so chosen per form.
+        self.status.choices = choices([("", _l("— choose —"))] + [(s.value, s.title) for s in PreconditionStatus])
+
+
+class PreconditionDefinitionForm(BaseForm):
+    code = StringField(_l("Code"), validators=[InputRequired(message=_l("Enter a code.")), Length(max=32)],
+                       description=_l("A short name used in links, for example incident."))
+    name_zh_hans = StringField(_l("Precondition (Simplified Chinese)"),
+                               validators=[InputRequired(message=_l("Enter the name.")), Length(max=300)],
+                               description=_l("As worded in the official text."))
+    name_zh_hant = StringField(_l("Precondition (Traditional Chinese)"), validators=[Optional(), Length(max=300)])
+    name_en = StringField(_l("Precondition (English)"), validators=[Optional(), Length(max=400)])
+    source = StringField(_l("Source"), validators=[Optional(), Length(max=300)],
+                         description=_l("The document and article it is written in."))

@@ -4,6 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -315,3 +316,70 @@ class IndicatorGeneration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     generation: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PreconditionStatus(StrEnum):
+    """Where a place stands on one precondition (基本条件) in one year, as the office recorded it."""
+
+    MET = "met"            # 符合
+    NOT_MET = "not_met"    # 不符合
+    PENDING = "pending"    # 待核实: looked at, not yet settled
+
+    @property
+    def title(self) -> str:
+        # 符合 / 不符合: a precondition is fulfilled or not, not "reached" (达标) like an indicator.
+        return {"met": pgettext("precondition", "Met"), "not_met": pgettext("precondition", "Not met"),
+                "pending": _l("Being verified")}[self.value]
+
+
+class IndicatorPrecondition(LocalizedName, db.Model):
+    """A precondition (基本条件) of the programme a catalogue belongs to: checked before any indicator, since
+    a place that fails one cannot be named whatever its indicators show (e.g. a major environmental incident)."""
+
+    __tablename__ = "indicator_preconditions"
+    __table_args__ = (UniqueConstraint("catalogue_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue_id: Mapped[int] = mapped_column(ForeignKey("indicator_catalogues.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name_zh_hans: Mapped[str] = mapped_column(String(300))
+    name_zh_hant: Mapped[str] = mapped_column(String(300), default="")
+    name_en: Mapped[str] = mapped_column(String(400), default="")
+    # Where the condition is written (document and article), shown beside it.
+    source: Mapped[str] = mapped_column(String(300), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    catalogue: Mapped[IndicatorCatalogue] = relationship()
+
+
+class PreconditionCheck(db.Model):
+    """The office's finding on one precondition for one place and year, with its evidence or notes. Changed
+    in place by the office; every change is in the audit log with the before and after."""
+
+    __tablename__ = "precondition_checks"
+    __table_args__ = (
+        UniqueConstraint("precondition_id", "place_id", "year"),
+        CheckConstraint(_in("status", PreconditionStatus), name="status_valid"),
+        CheckConstraint("status = 'pending' OR length(notes) > 0", name="finding_has_notes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    precondition_id: Mapped[int] = mapped_column(ForeignKey("indicator_preconditions.id"))
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    precondition: Mapped[IndicatorPrecondition] = relationship()
+    place: Mapped[Place] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+    @property
+    def status_enum(self) -> PreconditionStatus:
+        return PreconditionStatus(self.status)
+
+    def audit_state(self) -> dict:
+        return {"precondition_id": self.precondition_id, "place_id": self.place_id, "year": self.year,
+                "status": self.status, "notes": self.notes}

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.i18n import current_locale, local_today
-from app.indicators import cache, exports, queries, report, services, wording
+from app.indicators import cache, exports, preconditions, queries, report, services, wording
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
 from app.indicators.periods import PeriodError, parse_period
@@ -166,13 +166,33 @@ def gap_report():
     period = chosen_period(snap)
     catalogue = catalogue_or_404(snap, period)
     city, district_list = places_or_404(snap)
-    sections = report.build(snap, catalogue, period, city, district_list)
+    # Read for each request (not cached): the checklist is not part of the judged indicator values.
+    checklists = preconditions.checklists(db.session, catalogue, parse_period(period).year, [city, *district_list])
+    sections = report.build(snap, catalogue, period, city, district_list, checklists)
     if download_format("docx"):
         body = report.docx(sections, catalogue, period, city.name)
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": f'attachment; filename="gap-report-{period}.docx"'})
     return render("indicators/report.html", catalogue=catalogue, period=period, sections=sections,
-                  periods=snap.reported_periods(), note=period_note(snap, period), verdict_lines=report.verdict_lines)
+                  periods=snap.reported_periods(), note=period_note(snap, period), verdict_lines=report.verdict_lines,
+                  failing_preconditions=[(s.place, item) for s in sections if s.checklist for item in s.checklist.failing])
+
+
+@bp.get("/report/by-indicator")
+def gap_by_indicator():
+    """The failing indicators one by one across the districts: where each fails, with the value against the
+    target that applies there; the preconditions not met are listed first."""
+    download_format()
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    city, district_list = places_or_404(snap)
+    checklists = preconditions.checklists(db.session, catalogue, parse_period(period).year, [city, *district_list])
+    return render("indicators/report_by_indicator.html", catalogue=catalogue, period=period,
+                  periods=snap.reported_periods(), note=period_note(snap, period), city=city,
+                  districts=district_list, groups=report.by_indicator(snap, catalogue, period, city, district_list),
+                  failing_preconditions=[(checklists[p.id].place, item) for p in [city, *district_list]
+                                         for item in checklists[p.id].failing])
 
 
 @bp.get("/<code>")
@@ -233,6 +253,9 @@ def init_app(app) -> None:
               _l("Enter and submit the values of the indicators your bureau leads, with evidence."))
     add_staff(app, "indicators_admin.board", _l("Indicator task board"), Permission.INDICATORS_BOARD,
               _l("Missing, returned and waiting values per bureau and per district, against the deadline."))
+    add_staff(app, "indicators_admin.preconditions_checklist", _l("Preconditions checklist"),
+              Permission.INDICATORS_PRECONDITIONS,
+              _l("Record, per place and year, whether each precondition is met, with the evidence."))
     add_staff(app, "indicators_admin.review_queue", _l("Review indicator values"), Permission.INDICATORS_REVIEW,
               _l("Approve or return values that editors submitted."))
     add_public(app, "indicators.overview", _l("Indicator progress"),

@@ -288,3 +288,17 @@ def gap(judged) -> Phrase:
         if evaluation.status == Status.NOT_MET and evaluation.gap is not None and evaluation.gap > 0:
             return quantity(Decimal(repr(evaluation.gap)), measure.unit)
     return Phrase()
+
+
+def target_at(measure, attributes: dict) -> Phrase:
+    """The target that applies at a place (judging.place_attributes): for a target with place variants only the
+    variant chosen, with its label ("hilly areas: at least 40 %"); otherwise the whole target."""
+    rule = rule_for(measure.target)
+    if isinstance(rule, VariantRule):
+        variant = rule.for_place(attributes)
+        if variant is None:
+            return Phrase(_("no target variant for this place"))
+        label = PLACE_LABELS.get((variant.attribute, variant.code))
+        return _fill(_("%(place)s: %(target)s", place=_slot(0), target=_slot(1)),
+                     Phrase(str(label)) if label else chinese(variant.label), _rule(variant.rule, measure.unit))
+    return target(measure)

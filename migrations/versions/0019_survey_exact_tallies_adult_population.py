@@ -5,8 +5,8 @@ Rebuilds the score rows of survey_tallies ("satisfaction:0.6667" → "satisfacti
 non-voided responses, so results are computed from exact numerators; the other tally rows (raw counts per
 question and option) are left as they are.
 
-Revision ID: 0016_survey_method
-Revises: 0015
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 05:10:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_survey_method'
-down_revision = '0015'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -121,3 +121,38 @@ def test_demo_tip_handler_signs_in_and_opens_the_queue(demo_phone, demo_credenti
     # The demo assigns the factory-smoke and the outfall tips to the environment bureau, the handler's own.
     expect(page.locator("main")).to_contain_text("偷排污水")
     assert_accessible(page)
+
+
+def test_resident_reads_the_failing_precondition_before_the_indicators(demo_phone):
+    """The demo city has one precondition not met (松岭县, inspection problems past their deadline): the gap report
+    says it first, and the indicator-by-indicator view lists the districts failing each indicator."""
+    page = demo_phone.new_page()
+    page.goto("/indicators/report")
+    alert = page.locator("main .callout-alert").first
+    expect(alert).to_contain_text("松岭县")
+    expect(alert).to_contain_text("督察")
+    assert_accessible(page)
+    page.get_by_role("link", name="逐项查看各区县未达标指标").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("各区县未达标指标对照")
+    expect(page.locator("main .across").first).to_contain_text("本地适用的目标值")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+
+
+def test_office_records_a_precondition_finding(demo_phone, demo_credentials):
+    page = demo_phone.new_page()
+    page.goto("/login")
+    page.fill("#username", "admin")
+    page.fill("#password", demo_credentials["admin"])
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto("/admin/indicators/preconditions?place=qingshan")
+    assert_accessible(page)
+    condition = page.locator("ol.checklist > li").first
+    expect(condition).to_contain_text("待核实")
+    condition.locator("select").select_option("met")
+    condition.locator("textarea").fill("县人大常委会已审议通过规划修编稿（演示）。")
+    condition.locator("button[type=submit]").click()
+    assert_sent(page)
+    expect(page.locator("ol.checklist > li").first).to_contain_text("县人大常委会已审议通过规划修编稿")
+    assert_accessible(page)

@@ -42,7 +42,8 @@ def factories_districts():
     return districts(db.session)
 
 
-PUBLIC_PAGES = ["/", "/indicators/", "/indicators/districts", "/indicators/report", "/indicators/2", "/tips/",
+PUBLIC_PAGES = ["/", "/indicators/", "/indicators/districts", "/indicators/report", "/indicators/report/by-indicator",
+                "/indicators/2", "/tips/",
                 "/tips/stats", "/notices/", "/exposure", "/disclosure/annual-report/2025", "survey-results"]
 STAFF_PAGES = ["/admin/tips/", "/admin/tips/overdue", "/admin/disclosure-requests/", "/admin/notices/",
                "/admin/notices/disclosure", "/admin/indicators/board", "/admin/surveys/", "/admin/audit"]

@@ -931,7 +931,7 @@ def test_the_migration_recounts_the_same_exact_tallies_the_submitting_path_write
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).parents[2] / "migrations" / "versions" / "0016_survey-method.py"
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "0019_survey_exact_tallies_adult_population.py"
     spec = importlib.util.spec_from_file_location("migration_0016", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
