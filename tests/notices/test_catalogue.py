@@ -13,6 +13,7 @@ from app.indicators.providers import registered_providers
 from app.notices import catalogue, queries, services
 from app.notices.catalogue import Schedule, Status
 from app.notices.indicator_feed import PROVIDER_KEY, computed_result
+from app.notices.models import Notice
 from app.notices.workflow import Step
 from tests.notices.conftest import SCHEME
 
@@ -281,3 +282,17 @@ def test_the_catalogue_page_refuses_bad_input_with_422(client, auth, csrf, sessi
     assert item.due_day == 15
     response = client.post(f"/admin/notices/catalogue/{item.id}", data=base | {"due_day": "20"})
     assert response.status_code == 303
+
+
+def test_the_notice_form_asks_which_month_with_this_month_as_default(client, auth, csrf, session, staff, city,
+                                                                    monthly_item):
+    auth.login("editor")
+    html = client.get("/admin/notices/new").get_data(as_text=True)
+    assert f'name="period" type="month" value="{local_today():%Y-%m}"' in html
+    token = csrf.token(client, "/admin/notices/new")
+    base = {"csrf_token": token, "category_id": city.air.id, "bureau_id": city.home.id, "created_on": "2026-03-02",
+            "title_zh_hans": "2月空气质量月报", "disclosure_item_id": monthly_item.id}
+    bad = client.post("/admin/notices/new?lang=zh_Hans", data=base | {"period": "2026-13"})
+    assert bad.status_code == 422 and session.scalar(select(Notice).where(Notice.title_zh_hans == "2月空气质量月报")) is None
+    assert client.post("/admin/notices/new", data=base | {"period": "2026-02"}).status_code == 303
+    assert session.scalar(select(Notice).where(Notice.title_zh_hans == "2月空气质量月报")).period == "2026-02"
