@@ -128,7 +128,7 @@ def _load_catalogue_values(session, rng, draws, catalogue, editor, reviewer, yea
         if indicator.is_computed:
             continue
         for place in places:
-            if not indicator.scope_enum.applies_to(place):
+            if not indicator.applies_to(place):
                 continue
             attributes = place_attributes(place)
             failing_place = draws.setdefault((place.id, indicator.name_zh_hans), rng.random() < 0.12)
@@ -142,17 +142,16 @@ def _load_catalogue_values(session, rng, draws, catalogue, editor, reviewer, yea
                         measure=measure, place=place, period=str(year), version=1, state=ValueState.APPROVED.value,
                         entered_by_id=editor.id, reviewed_by_id=reviewer.id, submitted_at=utcnow(),
                         reviewed_at=utcnow(), source="示范数据（虚构）", evidence="演示用数据，非真实统计。")
-                    if indicator.only_where_relevant and not place.coastal:
-                        value.not_applicable, value.not_applicable_reason = True, "非沿海地区"
-                    else:
-                        needed = inputs_needed(rule, attributes)
-                        if "number" in needed:
-                            value.numeric_value = _number(rng, rule, attributes, year, base, meets,
-                                                          measure.higher_is_better, first_year)
-                        if "state" in needed:
-                            value.state_value = _qualitative_state(rule, attributes) if meets else "制定"
-                        if "task" in needed:
-                            value.task_completed = meets
+                    # Coastal indicators never get here in the inland demo city: the places' attributes
+                    # make them not applicable (Indicator.applies_to), with no typed value needed.
+                    needed = inputs_needed(rule, attributes)
+                    if "number" in needed:
+                        value.numeric_value = _number(rng, rule, attributes, year, base, meets,
+                                                      measure.higher_is_better, first_year)
+                    if "state" in needed:
+                        value.state_value = _qualitative_state(rule, attributes) if meets else "制定"
+                    if "task" in needed:
+                        value.task_completed = meets
                     session.add(value)
                     created += 1
     return created

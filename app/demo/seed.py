@@ -24,7 +24,7 @@ from app.org import outlines
 from app.org.models import Bureau, Place, PlaceLevel
 
 CITY = dict(code="yunxi", name_zh_hans="云溪市", name_zh_hant="雲溪市", name_en="Yunxi City",
-            terrain="hilly", region="central", moisture="humid", size="large", coastal=False,
+            terrain="hilly", region="central", moisture="humid", size="large", coastal=False, plateau=False,
             has_grassland=False, population=3_120_000)
 
 # (code, zh_Hans, zh_Hant, en, kind, terrain, population)
@@ -102,8 +102,9 @@ def run(session, credentials_file: str, years: int = 3,
     for order, (code, zh_hans, zh_hant, en, kind, terrain, population) in enumerate(DISTRICTS, start=1):
         _place, new = _get_or_create(session, Place, code, level=PlaceLevel.DISTRICT.value, name_zh_hans=zh_hans,
                                      name_zh_hant=zh_hant, name_en=en, kind=kind, terrain=terrain,
-                                     region=CITY["region"], moisture=CITY["moisture"], population=population,
-                                     sort_order=order)
+                                     region=CITY["region"], moisture=CITY["moisture"], coastal=CITY["coastal"],
+                                     plateau=CITY["plateau"], has_grassland=CITY["has_grassland"],
+                                     population=population, sort_order=order)
         created["places"] += new
     add_schematic_outlines(session)
     bureaus = {}

@@ -164,7 +164,7 @@ def import_template():
     rows = [[m.code, place.code, period, "", "", "", "", f"{i.name} · {m.name} · {m.target} {m.unit}".strip(),
              place.name]
             for i in queries.catalogue_indicators(db.session, catalogue) if services.can_edit(current_user, i)
-            for place in places if i.scope_enum.applies_to(place) for m in i.measures]
+            for place in places if i.applies_to(place) for m in i.measures]
     body = xlsx.write_rows(period, values_import.HEADERS + ["indicator (for reference)", "place name"], rows)
     return Response(body, mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="indicator-values-{period}.xlsx"'})

@@ -41,6 +41,13 @@ from app.org.queries import districts, the_city
 # Whatever a public status, or what the pages show beside it, is computed from.
 WATCHED = (IndicatorValue, IndicatorEvidenceFile, IndicatorMeasure, Indicator, IndicatorTaskGroup, IndicatorDomain,
            IndicatorCatalogue, Place, Bureau)
+# Models of other modules that decide what applies where (a provider's reports_at), added through watch().
+_also_watched: set[type] = set()
+
+
+def watch(*models: type) -> None:
+    """Bump the generation when rows of these models change too (a providing module calls this)."""
+    _also_watched.update(models)
 # Judged (catalogue, period) pairs kept per process; a page shows a period and the one before it.
 MAX_ENTRIES = 64
 # Rendered public fragments kept per process (one per page × period × place × filters × language asked).
@@ -64,7 +71,7 @@ def _changes_what_pages_show(obj) -> bool:
         # Drafts, submissions and returns are not public: saving them leaves the pages (and cache) alone.
         history = inspect(obj).attrs.state.history
         return bool(_PUBLISHED.intersection({obj.state, *history.added, *history.deleted}))
-    return isinstance(obj, WATCHED)
+    return isinstance(obj, WATCHED) or isinstance(obj, tuple(_also_watched))
 
 
 _BUMP_PENDING = "indicators.cache.bump_pending"
@@ -183,7 +190,7 @@ class Snapshot:
             catalogue = self.catalogue_for_year(parse_period(period).year)
             if catalogue is None:
                 continue
-            applicable = {i.id for i in self.indicators(catalogue) if i.scope_enum.applies_to(city)}
+            applicable = {i.id for i in self.indicators(catalogue) if i.applies_to(city)}
             coverage.append(Coverage(period, len(applicable & reported.get(period, set())), len(applicable)))
         return coverage
 

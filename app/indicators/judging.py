@@ -30,7 +30,7 @@ def rule_for(target: str) -> Rule | None:
 def place_attributes(place) -> dict:
     """The attributes target variants choose by, as the rules module expects them."""
     return {"level": "city" if place.is_city else "county", "terrain": place.terrain, "region": place.region,
-            "moisture": place.moisture, "size": place.size, "plateau": False}
+            "moisture": place.moisture, "size": place.size, "plateau": bool(place.plateau)}
 
 
 def inputs_needed(rule: Rule, attributes: dict) -> set[str]:

@@ -60,6 +60,15 @@ class ValueState(StrEnum):
                 "returned": _l("Returned"), "superseded": _l("Superseded")}[self.value]
 
 
+# Only-where-relevant indicators (近岸海域…, 海岸生态修复, 自然岸线保有率, 草原综合植被盖度) are recognised by their
+# name; the place's attribute then decides whether they apply. The official tables mark these rows with a note
+# ("沿海地区", "*"), not a column, so the catalogue carries only the only_where_relevant flag.
+RELEVANCE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("coastal", ("近岸海域", "海岸", "滨海", "海域", "自然岸线")),
+    ("has_grassland", ("草原",)),
+)
+
+
 def _in(column: str, enum) -> str:
     return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
 
@@ -201,6 +210,24 @@ class Indicator(LocalizedName, db.Model):
     def any_unconfirmed(self) -> bool:
         """Whether any cell of the row, or any measure's unit or target, is unconfirmed."""
         return bool(self.unconfirmed) or any(m.unconfirmed for m in self.measures)
+
+    @property
+    def relevance_attribute(self) -> str | None:
+        """For an only-where-relevant indicator, the place attribute that decides whether it applies
+        ("coastal", "has_grassland"); None when its name names neither (a value then marks it not applicable,
+        with a reason)."""
+        if not self.only_where_relevant:
+            return None
+        return next((attribute for attribute, words in RELEVANCE_KEYWORDS
+                     if any(word in self.name_zh_hans for word in words)), None)
+
+    def applies_to(self, place: Place) -> bool:
+        """In scope for the place (市/县) and, where relevant only, relevant there (a coastal indicator applies
+        only to a coastal place): decided by the place's attributes, never by a typed value."""
+        if not self.scope_enum.applies_to(place):
+            return False
+        attribute = self.relevance_attribute
+        return attribute is None or bool(getattr(place, attribute))
 
 
 class IndicatorMeasure(LocalizedName, db.Model):

@@ -28,8 +28,14 @@ class Period:
         month = self.month or ((self.quarter - 1) * 3 + 1 if self.quarter else 1)
         return date(self.year, month, 1)
 
+    def year_before(self) -> "Period":
+        """The same period one year earlier (同比): what trend targets are judged against. A quarter or a month
+        is compared with the same quarter or month of the previous year, never with the one just before, so
+        that seasonal swings (winter air quality, summer water levels) do not read as trends."""
+        return Period(self.year - 1, self.quarter, self.month)
+
     def previous(self) -> "Period":
-        """The period just before, of the same kind (used to judge trend targets)."""
+        """The period just before, of the same kind (for "what changed since" lists, not for trends)."""
         if self.quarter:
             return Period(self.year - 1, 4) if self.quarter == 1 else Period(self.year, self.quarter - 1)
         if self.month:

@@ -5,6 +5,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
+from app.indicators import providers
 from app.indicators.judging import IndicatorStatus, combine, judge_measure, place_attributes
 from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile, IndicatorMeasure,
                                    IndicatorTaskGroup, IndicatorValue, ValueState)
@@ -90,6 +91,8 @@ class Compliance:
     places: list
     statuses: dict[tuple[int, int], IndicatorStatus] = field(default_factory=dict)
     values: dict[tuple[int, int, str], Row] = field(default_factory=dict)
+    # (indicator id, place id) of computed indicators no provider can report at the place: not applicable.
+    unreportable: set[tuple[int, int]] = field(default_factory=set)
     _applicable: dict[int, list[Indicator]] = field(default_factory=dict)
     _judged: set[int] = field(default_factory=set)
 
@@ -103,9 +106,9 @@ class Compliance:
         if place is None:
             raise KeyError(f"no values were loaded for place {place_id}")
         attributes = place_attributes(place)
-        previous = str(parse_period(self.period).previous())
+        previous = str(parse_period(self.period).year_before())
         for indicator in self.indicators:
-            applicable = indicator.scope_enum.applies_to(place)
+            applicable = indicator.applies_to(place) and (indicator.id, place.id) not in self.unreportable
             judged = tuple(
                 (measure, judge_measure(measure, place, self.values.get((measure.id, place.id, self.period)),
                                         self.values.get((measure.id, place.id, previous)), applicable=applicable,
@@ -161,18 +164,19 @@ class Compliance:
 
 
 def compliance(session, catalogue, period: str, places, indicators=None) -> Compliance:
-    """The approved values of period and the one before at places, to be judged place by place on first
-    use; a few queries whatever the number of values stored.
+    """The approved values of period and of the same period a year before (for trends) at places, to be judged
+    place by place on first use; a few queries whatever the number of values stored.
 
     Pass `indicators` (from catalogue_indicators) to judge a second period without loading them again.
     """
     indicators = indicators if indicators is not None else catalogue_indicators(session, catalogue)
-    previous = str(parse_period(period).previous())
+    previous = str(parse_period(period).year_before())
     measures = [m for i in indicators for m in i.measures]
     values = approved_values(session, [m.id for m in measures], [period, previous], [p.id for p in places])
     for other in (period, previous):
         values.update(_values_of_another_version(session, catalogue, indicators, other, places))
-    return Compliance(period=period, indicators=indicators, places=list(places), values=values)
+    return Compliance(period=period, indicators=indicators, places=list(places), values=values,
+                      unreportable=providers.unreportable(session, indicators, places))
 
 
 def _values_of_another_version(session, catalogue, indicators, period: str, places) -> dict:
@@ -283,7 +287,7 @@ def task_board(session, catalogue, period: str, places) -> tuple[list[BoardRow],
         bureau = indicator.lead_bureau.name if indicator.lead_bureau else "—"
         bureau_row = by_bureau.setdefault(bureau, BoardRow(bureau))
         for place in places:
-            if not indicator.scope_enum.applies_to(place):
+            if not indicator.applies_to(place):
                 continue
             for measure in indicator.measures:
                 value = latest.get((measure.id, place.id))

@@ -6,9 +6,12 @@ Pure logic (no Flask, no database, no I/O). Reading of the official forms:
 - ``a~b`` / ``a-b`` is an inclusive range.
 - Place variants (``山区>=60; 平原地区>=18``, ``市:100; 县:开展``) choose one target by the place's attributes;
   the most specific match wins: 青藏高原 > moisture and city size > terrain, region and 市/县.
-- Qualitative states form small ladders where a stronger state implies a weaker one (``_LADDERS``).
+- Qualitative states form small ladders where a stronger state implies a weaker one (``_IMPLIES``): 制定实施
+  meets 制定 and 实施, 全面实施 meets 实施, 有效开展 meets 开展.
 - "完成上级…" targets are judged with evidence: the value is a bool confirmed by the assessing body.
-- Trends compare with the previous period's value; ``保持稳定或持续改善`` needs the indicator's direction.
+- Trends compare with the same period of the previous year; ``保持稳定`` / ``保持稳定或持续改善`` need the
+  indicator's direction and take a tolerance written after them, ``保持稳定(±2)``: a value at most 2 (in the
+  measure's unit) worse than the year before still counts as stable. Without one the tolerance is 0.
 - ``A且B`` and ``完成上级…任务; 保持稳定或持续改善`` are AND rules. An AND rule takes one value for all its
   parts, or a tuple/list with one value per part (e.g. ``(True, 41.2)`` for task + trend).
 """
@@ -71,11 +74,17 @@ _NUMBER = r"[-+]?\d+(?:\.\d+)?"
 _COMPARISON = re.compile(rf"(?P<op>>=|<=|>|<|=)?\s*(?P<number>{_NUMBER})\s*%?")
 _RANGE = re.compile(rf"(?P<low>{_NUMBER})\s*(?:~|-|–|—|至)\s*(?P<high>{_NUMBER})\s*%?")
 
-# Each ladder runs from weaker to stronger: a reported state meets any target at or below it.
-_LADDERS: tuple[tuple[str, ...], ...] = (("制定", "制定实施"), ("开展", "有效开展"), ("实施", "全面实施"))
-_STATES: tuple[str, ...] = (*(s for ladder in _LADDERS for s in ladder), "建立", "不明显",
+# A reported state meets its own target and every weaker one it implies (制定实施 = 制定 + 实施).
+_IMPLIES: dict[str, frozenset[str]] = {
+    "制定实施": frozenset({"制定", "实施"}),
+    "全面实施": frozenset({"实施"}),
+    "有效开展": frozenset({"开展"}),
+}
+_STATES: tuple[str, ...] = ("制定", "制定实施", "开展", "有效开展", "实施", "全面实施", "建立", "不明显",
                             "面积不减少，性质不改变，功能不降低")
-_TRENDS = ("不降低", "逐步下降", "保持稳定或持续改善")
+_TRENDS = ("不降低", "逐步下降", "保持稳定或持续改善", "保持稳定")
+_STABLE_TRENDS = ("保持稳定或持续改善", "保持稳定")
+_TOLERANCE = re.compile(rf"(?P<trend>{'|'.join(_STABLE_TRENDS)})\s*\(\s*±\s*(?P<tolerance>\d+(?:\.\d+)?)\s*\)")
 _ASSIGNED_TASK_PREFIX = "完成上级"
 
 # (label, place attribute, stored code); matched longest label first.
@@ -196,12 +205,7 @@ class RangeRule(Rule):
 
 
 def _state_meets(reported: str, target: str) -> bool:
-    if reported == target:
-        return True
-    for ladder in _LADDERS:
-        if reported in ladder and target in ladder:
-            return ladder.index(reported) >= ladder.index(target)
-    return False
+    return reported == target or target in _IMPLIES.get(reported, frozenset())
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,7 @@ class AssignedTaskRule(Rule):
 
 @dataclass(frozen=True)
 class TrendRule(Rule):
-    """A change against the previous period: 不降低, 逐步下降 or 保持稳定或持续改善 (within tolerance)."""
+    """A change against the same period a year before: 不降低, 逐步下降, or 保持稳定(或持续改善) within a tolerance."""
 
     text: str
     tolerance: Decimal = Decimal(0)
@@ -273,6 +277,8 @@ class TrendRule(Rule):
         return _verdict(met, gap, f"{_fmt(number)} against previous {_fmt(before)} ({self.text})")
 
     def describe(self) -> str:
+        if self.tolerance and self.text in _STABLE_TRENDS:
+            return f"{self.text}(±{_fmt(self.tolerance)})"
         return self.text
 
 
@@ -326,7 +332,10 @@ class AllOfRule(Rule):
         results = [part._evaluate(v, ctx) for part, v in zip(self.parts, values)]
         statuses = {r.status for r in results}
         status = next(s for s in (Status.NOT_MET, Status.PENDING, Status.MET) if s in statuses)
-        gap = next((r.gap for r in results if r.gap is not None), None)
+        # The gap of a failing AND rule is that of a failing part (None for a qualitative one): a met part's
+        # negative margin must never be shown as the distance still to go.
+        failing = [r for r in results if r.status == Status.NOT_MET] if status == Status.NOT_MET else results
+        gap = next((r.gap for r in failing if r.gap is not None), None)
         return Evaluation(status, gap, "; ".join(r.reason for r in results))
 
     def describe(self) -> str:
@@ -341,6 +350,8 @@ def _parse_simple(text: str) -> Rule:
         return AssignedTaskRule(text)
     if text in _TRENDS:
         return TrendRule(text)
+    if match := _TOLERANCE.fullmatch(text):
+        return TrendRule(match["trend"], Decimal(match["tolerance"]))
     if match := _COMPARISON.fullmatch(text):
         return ComparisonRule(match["op"] or ">=", Decimal(match["number"]))
     if match := _RANGE.fullmatch(text):
@@ -350,7 +361,8 @@ def _parse_simple(text: str) -> Rule:
         return RangeRule(low, high)
     raise TargetSyntaxError(
         f"cannot read target {text!r}: expected a comparison (>=60, <=25, 100), a range (10~20), "
-        f"a state ({', '.join(_STATES)}), a trend ({', '.join(_TRENDS)}) or a '完成上级…' task")
+        f"a state ({', '.join(_STATES)}), a trend ({', '.join(_TRENDS)}, 保持稳定 with a tolerance "
+        f"such as 保持稳定(±2)) or a '完成上级…' task")
 
 
 def _parse_clause(text: str) -> Rule:

@@ -74,6 +74,9 @@ def _check_input(measure: IndicatorMeasure, place, data: ValueInput) -> None:
     if data.not_applicable:
         if not indicator.only_where_relevant:
             raise IndicatorError(_("This indicator applies everywhere; it cannot be marked not applicable."))
+        if indicator.relevance_attribute is not None:
+            raise IndicatorError(_("Whether this indicator applies follows the place's attributes (coastal, "
+                                   "grassland): change the place's attributes rather than the value."))
         if not data.not_applicable_reason.strip():
             raise IndicatorError(_("Give the reason why the indicator does not apply here."))
         return
@@ -93,7 +96,7 @@ def save_draft(session, actor, measure: IndicatorMeasure, place, period: str, da
     indicator = measure.indicator
     if not can_edit(actor, indicator):
         raise NotYourIndicator(indicator.code)
-    if not indicator.scope_enum.applies_to(place):
+    if not indicator.applies_to(place):
         raise IndicatorError(_("Indicator %(code)s does not apply to %(place)s.", code=indicator.code,
                                place=place.name))
     period = _check_period(period, today)

@@ -84,7 +84,7 @@ def import_values(session, actor, catalogue, rows: list[dict], *, today: date) -
             indicator = measure.indicator
             if not services.can_edit(actor, indicator):
                 problems.append(_("You cannot enter values for indicator %(code)s.", code=indicator.code))
-            elif not indicator.scope_enum.applies_to(place):
+            elif not indicator.applies_to(place):
                 problems.append(_("Indicator %(code)s does not apply to %(place)s.", code=indicator.code,
                                   place=place.name))
             else:

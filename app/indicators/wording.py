@@ -47,9 +47,10 @@ STATES = {
     "面积不减少，性质不改变，功能不降低": _l("area not reduced, nature unchanged, functions not weakened"),
 }
 TRENDS = {
-    "不降低": _l("not lower than in the previous period"),
-    "逐步下降": _l("lower than in the previous period"),
-    "保持稳定或持续改善": _l("stable or better than in the previous period"),
+    "不降低": _l("not lower than in the same period a year before"),
+    "逐步下降": _l("lower than in the same period a year before"),
+    "保持稳定或持续改善": _l("stable or better than in the same period a year before"),
+    "保持稳定": _l("stable compared with the same period a year before"),
 }
 ASSIGNED_TASKS = {
     "完成上级规定的考核任务": _l("complete the assessment tasks set by the higher authorities"),
@@ -207,6 +208,10 @@ def _rule(rule, unit_text: str) -> Phrase:
     if isinstance(rule, QualitativeRule):
         return state(rule.state)
     if isinstance(rule, TrendRule):
+        if rule.tolerance:
+            return _fill(_("%(trend)s (a change for the worse of up to %(amount)s still counts as stable)",
+                           trend=_slot(0), amount=_slot(1)),
+                         Phrase(str(TRENDS[rule.text])), quantity(rule.tolerance, unit_text))
         return Phrase(str(TRENDS[rule.text]))
     if isinstance(rule, AssignedTaskRule):
         return Phrase(str(ASSIGNED_TASKS[rule.text])) if rule.text in ASSIGNED_TASKS else chinese(rule.text)

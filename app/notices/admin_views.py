@@ -59,6 +59,7 @@ def _form(notice: Notice | None = None) -> NoticeForm:
         form.place_ids.data = [p.id for p in notice.places]
         form.indicator_ids.data = [i.id for i in notice.indicators]
         form.disclosure_item_id.data = notice.disclosure_item_id or 0
+        form.period.data = _month(notice.period)
         if notice.publish_at:
             form.publish_at.data = notice.publish_at.astimezone(site_zone()).replace(tzinfo=None)
         change = notice.open_change
@@ -72,6 +73,7 @@ def _form(notice: Notice | None = None) -> NoticeForm:
         db.session.commit()
     if notice is None and request.method == "GET":
         form.created_on.data = local_today()
+        form.period.data = local_today().replace(day=1)
         if current_user.bureau_id:
             form.bureau_id.data = current_user.bureau_id
     return form
@@ -86,6 +88,7 @@ def _fill_from_proposal(form: NoticeForm, change: NoticeChange) -> None:
             getattr(form, f"{field}_{suffix}").data = proposal[f"{field}s"].get(suffix, "")
     form.place_ids.data, form.indicator_ids.data = proposal["place_ids"], proposal["indicator_ids"]
     form.disclosure_item_id.data = proposal.get("disclosure_item_id") or 0
+    form.period.data = _month(proposal.get("period"))
     form.correction_note.data = change.note
 
 
@@ -101,7 +104,13 @@ def _input(form: NoticeForm) -> services.NoticeInput:
         summaries={s: getattr(form, f"summary_{s}").data for s in LOCALE_SUFFIXES},
         bodies={s: getattr(form, f"body_{s}").data for s in LOCALE_SUFFIXES},
         places=places, indicators=indicators,
-        disclosure_item=db.session.get(DisclosureItem, form.disclosure_item_id.data or 0))
+        disclosure_item=db.session.get(DisclosureItem, form.disclosure_item_id.data or 0),
+        period=form.period.data.strftime("%Y-%m") if form.period.data else None)
+
+
+def _month(period: str | None) -> date | None:
+    """A stored "2026-10" as the first day of that month, for the month field."""
+    return date.fromisoformat(f"{period}-01") if period else None
 
 
 @bp.get("/")

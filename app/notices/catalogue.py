@@ -1,8 +1,11 @@
 """The disclosure catalogue (主动公开目录): when each item is due and whether it was published on time. Pure code.
 
 Two kinds of item:
-- monthly: due by day N of every month (e.g. the air-quality bulletin by the 15th). Publications are matched to
-  months in order: month k takes the first publication after month k−1's due date that no earlier month took.
+- monthly: due by day N of every month (e.g. the air-quality bulletin by the 15th). Each publication says which
+  month's occurrence it is (the notice's period, "2026-10"; by default the month of its date created) and is
+  matched to that month only, so a missed month never shifts the months after it: January missing and
+  February–April published on the 10th, due the 15th, is 3 on time of 4 due. Of several publications for one
+  month the earliest counts; one for a month outside the item's range counts for none.
 - event: each notice of the item is an occurrence, due within N working days of its date created (生成日期),
   as the Government Information Disclosure Regulation asks of proactive disclosure (art. 26: 20 working days).
 """
@@ -80,23 +83,33 @@ def _published(label: str, due: date, published_on: date) -> Occurrence:
                       "green" if on_time else "red")
 
 
-def monthly(start: date, today: date, due_day: int, publications: list[date], *, warn_days: int = 3,
+# A publication of a monthly item: (the period it is for, "YYYY-MM", date published), or just the date, which
+# is then taken to be for the month it falls in.
+Publication = tuple[str, date] | date
+
+
+def period_label(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def monthly(start: date, today: date, due_day: int, publications: list[Publication], *, warn_days: int = 3,
             overrides: Mapping[date, bool] | None = None) -> list[Occurrence]:
-    """Occurrences from start's month through next month, each matched to a publication date."""
+    """Occurrences from start's month through next month, each matched to the publication for that month."""
     overrides = overrides or {}
-    pending = sorted(publications)
+    first: dict[str, date] = {}
+    for publication in publications:
+        label, published_on = (publication if isinstance(publication, tuple)
+                               else (period_label(publication.year, publication.month), publication))
+        if label not in first or published_on < first[label]:
+            first[label] = published_on
     end = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
-    result, previous_due = [], None
+    result = []
     for year, month in months(start, end):
-        due = month_due(year, month, due_day)
-        label = f"{year}-{month:02d}"
-        match = next((d for d in pending if previous_due is None or d > previous_due), None)
-        if match is not None:
-            pending.remove(match)
-            result.append(_published(label, due, match))
+        due, label = month_due(year, month, due_day), period_label(year, month)
+        if label in first:
+            result.append(_published(label, due, first[label]))
         else:
             result.append(_unpublished(label, due, today, warn_days, False, overrides))
-        previous_due = due
     return result
 
 

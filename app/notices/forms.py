@@ -1,8 +1,8 @@
 """Forms of the notices back office."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, MonthField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from app.web.forms import BaseForm, CheckboxesField
@@ -43,6 +43,9 @@ class NoticeForm(BaseForm):
     disclosure_item_id = SelectField(_l("Disclosure catalogue item (optional)"), coerce=int, choices=[],
                                      description=_l("The catalogue item this notice fulfils; it counts for the "
                                                     "disclosure rate."))
+    period = MonthField(_l("For the month (monthly catalogue items)"), validators=[Optional()],
+                        description=_l("Which month's publication this is: it is judged against that month's due "
+                                       "date only. Left empty, the month of the date created."))
     indicator_ids = SelectMultipleField(_l("Related indicators"), coerce=int, choices=[], validators=[Optional()],
                                         render_kw={"size": 6})
     correction_note = TextAreaField(_l("Correction note (更正说明, shown publicly)"), filters=[_strip],

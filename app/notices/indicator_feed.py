@@ -1,12 +1,19 @@
-"""The information-disclosure rate (生态环境信息公开率) supplied to the indicator system as a computed value."""
+"""The information-disclosure rate (生态环境信息公开率) supplied to the indicator system as a computed value.
+
+Recorded for a year only once that year has ended: a computed value is recorded as approved, and a rate of a
+year still running (the months not yet due left out) is not the year's rate. Each monthly publication counts
+for the month it is for (app.notices.catalogue.monthly).
+"""
 from datetime import date
 from decimal import Decimal
 
 from app.db_types import utcnow
 from app.i18n import local_today
+from app.indicators import cache
 from app.indicators.providers import register_provider
 from app.indicators.services import ComputedResult
 from app.notices import catalogue, queries
+from app.notices.models import DisclosureItem
 from app.workdays.models import overrides
 
 PROVIDER_KEY = "notices.disclosure_rate"
@@ -21,8 +28,10 @@ def computed_result(session, place, period: str, today: date | None = None) -> C
         return None
     year = int(period)
     today = today or local_today()
+    if today <= date(year, 12, 31):
+        return None  # the year has not ended: its rate is not final, so it is not recorded as approved
     items = queries.disclosure_items(session, place=None if place.is_city else place)
-    statuses = queries.catalogue_status(session, items, utcnow(), min(today, date(year, 12, 31)),
+    statuses = queries.catalogue_status(session, items, utcnow(), date(year, 12, 31),
                                         overrides=overrides(session))
     occurrences = [o for status in statuses for o in status.occurrences if o.due.year == year]
     on_time, due = catalogue.disclosure_rate(occurrences)
@@ -33,5 +42,11 @@ def computed_result(session, place, period: str, today: date | None = None) -> C
         year=year, due=due, on_time=on_time, scope=scope), sample_size=due)
 
 
+def reports_at(session, place) -> bool:
+    """The city always has a rate; a district only when one of its own bureaus has catalogue items."""
+    return place.is_city or bool(queries.disclosure_items(session, place=place))
+
+
 def register() -> None:
-    register_provider(PROVIDER_KEY, computed_result)
+    register_provider(PROVIDER_KEY, computed_result, reports_at=reports_at)
+    cache.watch(DisclosureItem)

@@ -125,6 +125,9 @@ class Notice(db.Model):
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
     # The catalogue item this notice fulfils, if any (counted for the disclosure rate).
     disclosure_item_id: Mapped[int | None] = mapped_column(ForeignKey("disclosure_items.id"), index=True)
+    # For a monthly catalogue item: the month ("2026-10") whose occurrence this publication is, matched to that
+    # month only. Empty on older notices, which count for the month of their date created.
+    period: Mapped[str | None] = mapped_column(String(7))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_on: Mapped[date] = mapped_column(Date, index=True)  # 生成日期: when the information came into being
@@ -195,6 +198,7 @@ class Notice(db.Model):
     def snapshot(self) -> dict:
         return {"state": self.state, "index_number": self.index_number, "revision": self.revision,
                 "title_zh_hans": self.title_zh_hans, "category_id": self.category_id, "bureau_id": self.bureau_id,
+                "period": self.period,
                 "publish_at": self.publish_at.isoformat() if self.publish_at else None,
                 "published_at": self.published_at.isoformat() if self.published_at else None}
 

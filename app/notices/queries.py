@@ -159,7 +159,8 @@ def catalogue_status(session, items: list[DisclosureItem], now: datetime, today,
         return []
     zone = site_zone()
     notices = session.execute(
-        select(Notice.disclosure_item_id, Notice.title_zh_hans, Notice.created_on, Notice.published_at, Notice.state)
+        select(Notice.disclosure_item_id, Notice.title_zh_hans, Notice.created_on, Notice.published_at, Notice.state,
+               Notice.period)
         .where(Notice.disclosure_item_id.in_([i.id for i in items]), Notice.state != NoticeState.WITHDRAWN.value)
         .order_by(Notice.id)).all()
     result = []
@@ -170,8 +171,10 @@ def catalogue_status(session, items: list[DisclosureItem], now: datetime, today,
             public = row.state == NoticeState.PUBLISHED and row.published_at is not None and row.published_at <= now
             return row.published_at.astimezone(zone).date() if public else None
         if item.schedule == Schedule.MONTHLY:
-            dates = [d for d in (published_on(row) for row in mine) if d is not None]
-            occurrences = catalogue.monthly(item.starts_on, today, item.due_day, dates, warn_days=warn_days,
+            # Each publication counts for the month it is for (older notices: the month of their date created).
+            dated = [(row.period or row.created_on.strftime("%Y-%m"), published_on(row)) for row in mine]
+            occurrences = catalogue.monthly(item.starts_on, today, item.due_day,
+                                            [(period, d) for period, d in dated if d is not None], warn_days=warn_days,
                                             overrides=overrides)
         else:
             occurrences = [catalogue.event(row.title_zh_hans, row.created_on, published_on(row), today,

@@ -1,5 +1,6 @@
 """Writes for disclosure notices: drafting, review, publication with an index number, corrections, withdrawal,
 attachments and categories. Flush, audit, return; never commit."""
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -50,6 +51,7 @@ class NoticeInput:
     places: list = field(default_factory=list)
     indicators: list = field(default_factory=list)
     disclosure_item: object = None  # the catalogue item the notice fulfils, of the same bureau
+    period: str | None = None  # monthly item: the month ("2026-10") it is for; empty = month of created_on
 
 
 def can_edit(user, notice_or_bureau_id) -> bool:
@@ -87,6 +89,20 @@ def _check(data: NoticeInput, now: datetime, *, publish_at_changed: bool = True)
         raise NoticeError(_("The publication time cannot be in the past."))
     if data.disclosure_item is not None and data.disclosure_item.bureau_id != data.bureau.id:
         raise NoticeError(_("The catalogue item belongs to another bureau."))
+    if data.period and not _PERIOD.fullmatch(data.period):
+        raise NoticeError(_("Give the month the publication is for as year and month, for example 2026-10."))
+
+
+_PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def notice_period(data: NoticeInput) -> str | None:
+    """The month a publication of a monthly catalogue item is for: as given, else the month of its date created.
+    None for other notices (an event item's occurrence is the notice itself)."""
+    item = data.disclosure_item
+    if item is None or item.schedule != Schedule.MONTHLY:
+        return None
+    return data.period or data.created_on.strftime("%Y-%m")
 
 
 def _apply(notice: Notice, data: NoticeInput) -> None:
@@ -99,6 +115,7 @@ def _apply(notice: Notice, data: NoticeInput) -> None:
         setattr(notice, f"summary_{suffix}", (data.summaries.get(suffix) or "").strip())
         setattr(notice, f"body_{suffix}", (data.bodies.get(suffix) or "").strip())
     notice.disclosure_item_id = getattr(data.disclosure_item, "id", None)
+    notice.period = notice_period(data)
     notice.places = list(data.places)
     notice.indicators = list(data.indicators)
 
@@ -156,7 +173,7 @@ def proposal_of(data: NoticeInput) -> dict:
             "summaries": {s: (data.summaries.get(s) or "").strip() for s in LOCALE_SUFFIXES},
             "bodies": {s: (data.bodies.get(s) or "").strip() for s in LOCALE_SUFFIXES},
             "place_ids": [p.id for p in data.places], "indicator_ids": [i.id for i in data.indicators],
-            "disclosure_item_id": getattr(data.disclosure_item, "id", None)}
+            "disclosure_item_id": getattr(data.disclosure_item, "id", None), "period": notice_period(data)}
 
 
 def proposal_input(session, notice: Notice, proposal: dict) -> NoticeInput:
@@ -172,7 +189,7 @@ def proposal_input(session, notice: Notice, proposal: dict) -> NoticeInput:
         indicators=list(session.scalars(select(Indicator).where(Indicator.id.in_(indicator_ids)))) if indicator_ids
         else [],
         disclosure_item=session.get(DisclosureItem, proposal["disclosure_item_id"])
-        if proposal.get("disclosure_item_id") else None)
+        if proposal.get("disclosure_item_id") else None, period=proposal.get("period"))
 
 
 def _submit_change(session, actor, notice: Notice, kind: ChangeKind, note: str, *, data: NoticeInput | None = None,

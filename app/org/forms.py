@@ -28,8 +28,13 @@ class PlaceForm(LocalizedNameForm):
     region = SelectField(_l("Region"), choices=enum_choices(Region))
     moisture = SelectField(_l("Climate zone"), choices=enum_choices(Moisture))
     size = SelectField(_l("City size"), choices=enum_choices(CitySize, blank=True), validators=[Optional()])
-    coastal = BooleanField(_l("Coastal"))
-    has_grassland = BooleanField(_l("Has grassland"))
+    plateau = BooleanField(_l("In the Qinghai–Tibet Plateau (青藏高原地区)"),
+                           description=_l("Chooses the plateau variant of a target, such as forest and grass "
+                                          "coverage of at least 70 %."))
+    coastal = BooleanField(_l("Coastal"), description=_l("Coastal indicators (coastal waters, shoreline) apply "
+                                                         "only to coastal places."))
+    has_grassland = BooleanField(_l("Has grassland"), description=_l("Grassland indicators apply only to places "
+                                                                     "with grassland."))
     population = IntegerField(_l("Resident population"), validators=[
         Optional(), NumberRange(min=0, max=100_000_000, message=_l("Enter a whole number of people."))])
     adult_population = IntegerField(_l("Adult population (18 and over)"), validators=[

@@ -110,7 +110,10 @@ class Place(db.Model):
     region: Mapped[str] = mapped_column(String(16))
     moisture: Mapped[str] = mapped_column(String(16))
     size: Mapped[str | None] = mapped_column(String(16))
+    # Where indicators apply only where relevant: coastal ones (近岸海域, 海岸, 自然岸线) and grassland ones.
     coastal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # In the Qinghai–Tibet Plateau (青藏高原地区): chooses that variant of a target (林草覆盖率 ≥70).
+    plateau: Mapped[bool] = mapped_column(Boolean, default=False)
     has_grassland: Mapped[bool] = mapped_column(Boolean, default=False)
     # Resident population, used to weight survey results by district (post-stratification).
     population: Mapped[int | None] = mapped_column(Integer)
@@ -136,7 +139,7 @@ class Place(db.Model):
         return {
             "code": self.code, "name_zh_hans": self.name_zh_hans, "name_zh_hant": self.name_zh_hant,
             "name_en": self.name_en, "kind": self.kind, "terrain": self.terrain, "region": self.region,
-            "moisture": self.moisture, "size": self.size, "coastal": self.coastal,
+            "moisture": self.moisture, "size": self.size, "coastal": self.coastal, "plateau": self.plateau,
             "has_grassland": self.has_grassland, "population": self.population,
             "adult_population": self.adult_population, "sort_order": self.sort_order, "active": self.active,
         }

@@ -11,7 +11,7 @@ class OrgError(ValueError):
 
 
 PLACE_FIELDS = ("code", "name_zh_hans", "name_zh_hant", "name_en", "kind", "terrain", "region", "moisture",
-                "size", "coastal", "has_grassland", "population", "adult_population",
+                "size", "coastal", "plateau", "has_grassland", "population", "adult_population",
                 "sort_order", "active")
 BUREAU_FIELDS = ("code", "name_zh_hans", "name_zh_hant", "name_en", "place_id", "active")
 

@@ -64,7 +64,7 @@ def test_overview_opens_on_last_year_and_says_why(client, sparse):
     body = client.get("/indicators/?lang=en").get_data(as_text=True)
     last, this = sparse["last"], sparse["this"]
     assert f"in {last}</h2>" in body
-    assert f"Showing {last}, the newest period with substantial data. {this} has values for 1 of 6" in body
+    assert f"Showing {last}, the newest period with substantial data. {this} has values for 1 of 5" in body
     assert f'<option value="{this}"' in body  # the current year stays selectable
     assert "4 / 5" in body and "80.0%" in body
 
@@ -83,10 +83,10 @@ def test_a_year_with_nothing_judged_shows_dashes_not_zero_percent_or_rank_one(cl
     body = client.get(f"/indicators/districts?period={this}&lang=en").get_data(as_text=True)
     table = body.split('id="district-table"')[1]
     assert ">0.0%" not in table and "<td>1</td>" not in table and "<td>—</td>" in table
-    assert f"{this} is not substantially reported yet: 1 of 6" in table
+    assert f"{this} is not substantially reported yet: 1 of 5" in table
     data = client.get(f"/api/v1/districts/compliance?period={this}").get_json()
     assert {(d["rank"], d["rate"]) for d in data["districts"]} == {(None, None)}
-    assert data["coverage"] == {"reported": 1, "applicable": 6, "substantial": False}
+    assert data["coverage"] == {"reported": 1, "applicable": 5, "substantial": False}
     overview = client.get(f"/indicators/?period={this}&place=hills&lang=en").get_data(as_text=True)
     assert ">0.0%" not in overview.split('id="indicator-results"')[1]
     assert "Changed since the previous period" not in overview  # not reported yet is no change
@@ -97,7 +97,7 @@ def test_gap_report_does_not_call_an_unjudged_year_free_of_failures(client, spar
     body = client.get(f"/indicators/report?period={sparse['this']}&lang=en").get_data(as_text=True)
     hills = body.split('id="place-hills"')[1]
     assert "No indicator is failing" not in hills
-    assert "No indicator has been assessed yet in this period (awaiting assessment: 6)." in hills
+    assert "No indicator has been assessed yet in this period (awaiting assessment: 5)." in hills
     default = client.get("/indicators/report?lang=en").get_data(as_text=True)
     assert f"Gap report {sparse['last']}" in default and "危险废物利用处置率" in default.split('id="place-hills"')[1]
 
@@ -107,7 +107,7 @@ def test_default_moves_to_this_year_once_it_is_substantially_reported(client, se
     city, ind, this = sparse["city"], sparse["ind"], sparse["this"]
     factories.approved_value(session, ind["2"].measures[0], city, period=this, numeric_value=Decimal("100"))
     factories.approved_value(session, ind["3"].measures[0], city, period=this, numeric_value=Decimal("51"))
-    session.commit()  # 3 of 6: half, substantial; the approval bumps the cache generation
+    session.commit()  # 3 of 5 (the coastal one does not apply): substantial; the approval bumps the cache generation
     assert client.get("/api/v1/indicators").get_json()["period"] == this
     body = client.get("/indicators/?lang=en").get_data(as_text=True)
     assert f"in {this}</h2>" in body and "newest period with substantial data" not in body

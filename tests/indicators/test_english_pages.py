@@ -125,7 +125,7 @@ def test_targets_and_values_are_plain_words_with_units(client, english):
     body = client.get("/indicators/?period=2025&place=hills&lang=en").get_data(as_text=True)
     assert "at least 100\u00a0%" in body and "92\u00a0%" in body and "short by 8\u00a0%" in body
     assert "mountain areas: at least 60\u00a0%; hilly areas: at least 40\u00a0%; plains: at least 18\u00a0%" in body
-    assert "drawn up and implemented" in body and "stable or better than in the previous period" in body
+    assert "drawn up and implemented" in body and "stable or better than in the same period a year before" in body
     assert "not applicable: " in body and '<span lang="zh-Hans">非沿海地区</span>' in body
     chinese = client.get("/indicators/?period=2025&place=hills&lang=zh_Hans").get_data(as_text=True)
     assert "不低于100\u00a0%" in chinese and "山区：不低于60\u00a0%；丘陵地区：不低于40\u00a0%" in chinese
@@ -144,7 +144,7 @@ def test_downloads_and_api_carry_readable_words(client, english):
     rows = {row[0]: row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
     # A value that is only a number stays a number (its unit has a column of its own); others are in words.
     assert rows["2"][5:8] == ["%", "at least 100\u00a0%", "92"]
-    assert rows["1"][7] == "drawn up and implemented" and rows["4"][6] == "stable or better than in the previous period"
+    assert rows["1"][7] == "drawn up and implemented" and rows["4"][6] == "stable or better than in the same period a year before"
     sheet = load_workbook(io.BytesIO(client.get("/indicators/districts?period=2025&format=xlsx&lang=en").data)).active
     assert list(sheet.values)[1][1] == "Baihe County"
     data = client.get("/api/v1/indicators?period=2025").get_json()

@@ -150,15 +150,21 @@ def test_missing_or_wrong_kind_of_input_is_refused(session, world):
                                 services.ValueInput(not_applicable=True, not_applicable_reason="x"), today=TODAY)
 
 
-def test_coastal_indicator_marked_not_applicable_with_reason(session, world):
+def test_coastal_indicator_applies_by_the_places_attribute_not_by_a_typed_value(session, world):
+    """2019 table (环生态〔2019〕76号), rows 9, 13 and 18 apply to coastal areas only (沿海地区): the place's
+    coastal attribute decides, so an inland place cannot report them and a coastal one cannot type them away."""
     m = measure(world, "5")
-    with pytest.raises(services.IndicatorError):
+    with pytest.raises(services.IndicatorError):  # does not apply to an inland place
         services.save_draft(session, world["bureau_editor"], m, world["city"], "2025",
-                            services.ValueInput(not_applicable=True), today=TODAY)
+                            services.ValueInput(numeric_value=Decimal("40"), evidence="x"), today=TODAY)
+    world["city"].coastal = True
+    with pytest.raises(services.IndicatorError):  # applicability follows the attribute
+        services.save_draft(session, world["bureau_editor"], m, world["city"], "2025",
+                            services.ValueInput(not_applicable=True, not_applicable_reason="非沿海",
+                                                evidence="x"), today=TODAY)
     value = services.save_draft(session, world["bureau_editor"], m, world["city"], "2025",
-                                services.ValueInput(not_applicable=True, not_applicable_reason="非沿海",
-                                                    evidence="x"), today=TODAY)
-    assert value.not_applicable
+                                services.ValueInput(numeric_value=Decimal("40"), evidence="x"), today=TODAY)
+    assert value.numeric_value == Decimal("40")
 
 
 def test_editor_cannot_touch_another_bureaus_indicator(session, world):
@@ -183,10 +189,10 @@ def test_status_is_computed_from_rule_place_and_previous_period(session, world):
     result = queries.compliance(session, world["catalogue"], "2025", [city, mountain])
     status = {code: result.status(world["ind"][code], city).status for code in world["ind"]}
     assert status == {"1": Status.MET, "2": Status.NOT_MET, "3": Status.MET, "4": Status.MET,
-                      "5": Status.PENDING, "6": Status.PENDING}
+                      "5": Status.NOT_APPLICABLE, "6": Status.PENDING}  # 5 is coastal; the city is not
     assert result.status(world["ind"]["2"], city).gap == pytest.approx(3.5)
     assert result.status(world["ind"]["3"], mountain).status == Status.NOT_MET  # mountain target is >= 60
-    assert result.count(city, Status.MET) == 3 and len(result.applicable(city)) == 6
+    assert result.count(city, Status.MET) == 3 and len(result.applicable(city)) == 5
 
 
 def test_computed_values_come_from_a_registered_provider(session, world):

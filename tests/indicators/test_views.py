@@ -31,7 +31,7 @@ def world(session, staff):
 
 def test_overview_shows_counts_statuses_and_changes(client, world):
     body = client.get("/indicators/?lang=en").get_data(as_text=True)
-    assert "1 / 6" in body and "indicators met" in body
+    assert "1 / 5" in body and "indicators met" in body  # the coastal indicator does not apply inland
     assert "危险废物利用处置率" in body and 'class="status status-met"' in body
     assert "Changed since the previous period" in body  # 2024 not met → 2025 met
 
@@ -205,8 +205,8 @@ def test_admin_board_counts_values_per_bureau_and_place(client, auth, session, w
     body = client.get("/admin/indicators/board?period=2025&lang=zh_Hans").get_data(as_text=True)
     assert "前报送" in body and "已逾期" in body  # 2025 values were due by 31 March 2026
     city_row = body.split("<th scope=\"row\">云溪市")[1].split("</tr>")[0]
-    # city: indicators 1-5 entered by hand, 2 approved, 1 draft, 3-5 missing
-    assert [int(n) for n in __import__("re").findall(r"<td>(\d+)</td>", city_row)] == [3, 1, 0, 0, 1]
+    # city: indicators 1-4 entered by hand (5 is coastal, the city is not), 2 approved, 1 draft, 3-4 missing
+    assert [int(n) for n in __import__("re").findall(r"<td>(\d+)</td>", city_row)] == [2, 1, 0, 0, 1]
 
 
 PNG = image_bytes("PNG")  # a real image: stored images are decoded and re-encoded

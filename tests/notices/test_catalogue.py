@@ -13,6 +13,7 @@ from app.indicators.providers import registered_providers
 from app.notices import catalogue, queries, services
 from app.notices.catalogue import Schedule, Status
 from app.notices.indicator_feed import PROVIDER_KEY, computed_result
+from app.notices.models import Notice
 from app.notices.workflow import Step
 from tests.notices.conftest import SCHEME
 
@@ -35,16 +36,16 @@ def test_months_run_across_the_new_year():
 
 def test_monthly_items_on_time_late_missing_and_upcoming():
     today = date(2026, 11, 20)
-    published = [date(2026, 8, 14), date(2026, 9, 20), date(2026, 11, 10)]
+    published = [("2026-08", date(2026, 8, 14)), ("2026-09", date(2026, 9, 20)), ("2026-11", date(2026, 11, 10))]
     result = catalogue.monthly(date(2026, 8, 1), today, 15, published, warn_days=3)
     assert statuses(result) == [
         ("2026-08", Status.ON_TIME, "green"),
         ("2026-09", Status.LATE, "red"),      # published on the 20th, due the 15th
-        ("2026-10", Status.LATE, "red"),       # the next publication after September's due date came on 10 November
-        ("2026-11", Status.MISSING, "red"),    # so November has none yet: five days overdue
+        ("2026-10", Status.MISSING, "red"),    # nothing was published for October: 36 days overdue
+        ("2026-11", Status.ON_TIME, "green"),  # November's own publication, on the 10th
         ("2026-12", Status.UPCOMING, "green"),
     ]
-    assert result[3].days_left == -5 and result[4].days_left == 25
+    assert result[2].days_left == -36 and result[4].days_left == 25
 
 
 def test_an_upcoming_month_turns_yellow_near_its_due_date():
@@ -54,9 +55,29 @@ def test_an_upcoming_month_turns_yellow_near_its_due_date():
 
 
 def test_one_publication_satisfies_one_month_only():
-    result = catalogue.monthly(date(2026, 10, 1), date(2026, 10, 30), 15, [date(2026, 10, 3), date(2026, 10, 4)])
-    assert [o.published_on for o in result] == [date(2026, 10, 3), None]  # the 4th is not after October's due date
+    result = catalogue.monthly(date(2026, 10, 1), date(2026, 10, 30), 15,
+                               [("2026-10", date(2026, 10, 3)), ("2026-10", date(2026, 10, 4))])
+    assert [o.published_on for o in result] == [date(2026, 10, 3), None]  # the earlier counts; November has none
     assert [o.status for o in result] == [Status.ON_TIME, Status.UPCOMING]
+
+
+def test_a_missed_month_does_not_shift_the_months_after_it():
+    """Each publication counts for the period it is for (主动公开目录: every month's bulletin by the 15th; the
+    disclosure rate, 2019 table 环生态〔2019〕76号 row 5, 生态环境信息公开率 = published on time ÷ due). January
+    missing and February–April published on the 10th is 3 on time of 4 due, not 0 of 4."""
+    published = [(f"2026-{m:02d}", date(2026, m, 10)) for m in (2, 3, 4)]
+    result = catalogue.monthly(date(2026, 1, 1), date(2026, 4, 30), 15, published)
+    assert [(o.label, o.status) for o in result[:4]] == [
+        ("2026-01", Status.MISSING), ("2026-02", Status.ON_TIME), ("2026-03", Status.ON_TIME),
+        ("2026-04", Status.ON_TIME)]
+    assert catalogue.disclosure_rate(result) == (3, 4)
+
+
+def test_a_publication_without_a_period_counts_for_its_own_month_and_outside_months_for_none():
+    result = catalogue.monthly(date(2026, 3, 1), date(2026, 4, 30), 15,
+                               [date(2026, 3, 12), ("2025-12", date(2026, 4, 1))])
+    assert [(o.label, o.status) for o in result] == [
+        ("2026-03", Status.ON_TIME), ("2026-04", Status.MISSING), ("2026-05", Status.UPCOMING)]
 
 
 def test_event_items_count_working_days_on_the_holiday_calendar():
@@ -77,9 +98,10 @@ def test_event_items_count_working_days_on_the_holiday_calendar():
 
 def test_the_rate_counts_on_time_over_due_and_leaves_upcoming_out():
     result = catalogue.monthly(date(2026, 8, 1), date(2026, 11, 20), 15,
-                               [date(2026, 8, 14), date(2026, 9, 20), date(2026, 11, 10)])
-    assert catalogue.disclosure_rate(result) == (1, 4)
-    early = catalogue.monthly(date(2026, 12, 1), date(2026, 12, 2), 15, [date(2026, 12, 1)])
+                               [("2026-08", date(2026, 8, 14)), ("2026-09", date(2026, 9, 20)),
+                                ("2026-11", date(2026, 11, 10))])
+    assert catalogue.disclosure_rate(result) == (2, 4)
+    early = catalogue.monthly(date(2026, 12, 1), date(2026, 12, 2), 15, [("2026-12", date(2026, 12, 1))])
     assert catalogue.disclosure_rate(early) == (1, 1)  # published before its due date: counts already
     assert catalogue.disclosure_rate([]) == (0, 0)
 
@@ -165,16 +187,72 @@ def test_the_provider_reports_the_rate_with_its_method(session, staff, city, mon
 
     the_city = factories.place(session, level=PlaceLevel.CITY, code="city")
     _publish_for(session, staff, city, monthly_item)
-    year = str(local_today().year)
-    result = computed_result(session, the_city, year)
+    year = local_today().year
+    after_the_year = date(year + 1, 1, 5)
+    result = computed_result(session, the_city, str(year), today=after_the_year)
     on_time, due = catalogue.disclosure_rate([o for s in queries.catalogue_status(
-        session, [monthly_item], utcnow(), local_today()) for o in s.occurrences if o.due.year == int(year)])
+        session, [monthly_item], utcnow(), date(year, 12, 31)) for o in s.occurrences if o.due.year == year])
     assert result.sample_size == due and result.value == (Decimal(on_time * 100) / due).quantize(Decimal("0.01"))
     assert "按时公开" in result.method and "应公开" in result.method
-    assert computed_result(session, city.district, year) is None  # no bureau of that district has items
+    assert computed_result(session, city.district, str(year), today=after_the_year) is None  # no items there
     assert computed_result(session, the_city, "1999") is None
     assert computed_result(session, the_city, "2025-Q1") is None
     assert registered_providers()[PROVIDER_KEY] is computed_result
+
+
+def test_the_rate_of_a_year_still_running_is_not_recorded(session, staff, city, monthly_item):
+    """A computed value is recorded as approved (app.indicators.providers); the year's rate (2019 table
+    环生态〔2019〕76号, row 5) is only final once every occurrence of the year has fallen due."""
+    from app.org.models import PlaceLevel
+    from tests import factories
+
+    the_city = factories.place(session, level=PlaceLevel.CITY, code="city")
+    _publish_for(session, staff, city, monthly_item)
+    year = local_today().year
+    assert computed_result(session, the_city, str(year), today=date(year, 12, 31)) is None
+    assert computed_result(session, the_city, str(year), today=date(year + 1, 1, 1)) is not None
+
+
+def test_a_district_without_catalogue_items_is_not_applicable_rather_than_pending(session, staff, city,
+                                                                                monthly_item):
+    """Indicator 5 (生态环境信息公开率, 2019 table 环生态〔2019〕76号, 适用范围 市县) is computed from the bureaus'
+    catalogues: where no bureau of a district has items, nobody can ever report it there, so it does not apply."""
+    from app.indicators import queries as indicator_queries
+    from app.indicators.rules import Status as Judged
+    from app.org.models import Bureau, PlaceLevel
+    from tests import factories
+
+    the_city = factories.place(session, level=PlaceLevel.CITY, code="city")
+    indicators = factories.catalogue(session)
+    rate = next(i for i in indicator_queries.catalogue_indicators(session, indicators) if i.code == "6")
+    rate.provider = PROVIDER_KEY
+    session.commit()
+    result = indicator_queries.compliance(session, indicators, "2025", [the_city, city.district])
+    assert result.status(rate, the_city).status == Judged.PENDING
+    assert result.status(rate, city.district).status == Judged.NOT_APPLICABLE
+    branch = Bureau(code="branch", name_zh_hans="分局", place_id=city.district.id)
+    session.add(branch)
+    session.flush()
+    services.save_disclosure_item(session, staff["admin"], None, services.ItemInput(
+        code="branch-monthly", bureau=branch, names={"zh_hans": "分局月报"}, schedule=Schedule.MONTHLY,
+        starts_on=date(2025, 1, 1), due_day=15))
+    session.commit()
+    result = indicator_queries.compliance(session, indicators, "2025", [the_city, city.district])
+    assert result.status(rate, city.district).status == Judged.PENDING
+
+
+def test_a_notice_says_which_month_it_is_for_with_the_month_created_by_default(session, staff, city, monthly_item):
+    base = dict(category=city.air, bureau=city.home, created_on=date(2026, 3, 2), titles={"zh_hans": "2月月报"},
+                disclosure_item=monthly_item)
+    by_default = services.create_notice(session, staff["bureau_editor"], services.NoticeInput(**base))
+    assert by_default.period == "2026-03"
+    stated = services.create_notice(session, staff["bureau_editor"], services.NoticeInput(**base, period="2026-02"))
+    assert stated.period == "2026-02"
+    plain = services.create_notice(session, staff["bureau_editor"], services.NoticeInput(
+        **(base | {"disclosure_item": None}), period="2026-02"))
+    assert plain.period is None  # only publications of a monthly item are for a month
+    with pytest.raises(services.NoticeError):
+        services.create_notice(session, staff["bureau_editor"], services.NoticeInput(**base, period="2026-13"))
 
 
 def test_the_supervision_page_shows_each_bureau_its_items(client, auth, session, staff, city, monthly_item):
@@ -204,3 +282,17 @@ def test_the_catalogue_page_refuses_bad_input_with_422(client, auth, csrf, sessi
     assert item.due_day == 15
     response = client.post(f"/admin/notices/catalogue/{item.id}", data=base | {"due_day": "20"})
     assert response.status_code == 303
+
+
+def test_the_notice_form_asks_which_month_with_this_month_as_default(client, auth, csrf, session, staff, city,
+                                                                    monthly_item):
+    auth.login("editor")
+    html = client.get("/admin/notices/new").get_data(as_text=True)
+    assert f'name="period" type="month" value="{local_today():%Y-%m}"' in html
+    token = csrf.token(client, "/admin/notices/new")
+    base = {"csrf_token": token, "category_id": city.air.id, "bureau_id": city.home.id, "created_on": "2026-03-02",
+            "title_zh_hans": "2月空气质量月报", "disclosure_item_id": monthly_item.id}
+    bad = client.post("/admin/notices/new?lang=zh_Hans", data=base | {"period": "2026-13"})
+    assert bad.status_code == 422 and session.scalar(select(Notice).where(Notice.title_zh_hans == "2月空气质量月报")) is None
+    assert client.post("/admin/notices/new", data=base | {"period": "2026-02"}).status_code == 303
+    assert session.scalar(select(Notice).where(Notice.title_zh_hans == "2月空气质量月报")).period == "2026-02"
