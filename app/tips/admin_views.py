@@ -254,7 +254,8 @@ def take_step(tip_id: int, step: str):
     if form.photos.errors:
         form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
         return _detail_page(tip, status=422, step_form=form, failed_step=step)
-    if step == Step.CONCLUDE.value and Step.CONCLUDE in allowed_steps(tip.state_enum) and not form.finding.data:  # a reward depends on it: asked on every conclusion
+    # The finding (属实 / 部分属实 / 不属实) decides whether a reward is possible: asked on every conclusion here.
+    if step == Step.CONCLUDE.value and Step.CONCLUDE in allowed_steps(tip.state_enum) and not form.finding.data:
         form.finding.errors = [_("Say whether the report was substantiated, partly substantiated or not "
                                  "substantiated.")]
         return _detail_page(tip, status=422, step_form=form, failed_step=step)

@@ -1,6 +1,7 @@
 """Writes for pollution tips: reporting (with photos re-encoded and duplicates flagged), the handling steps,
-merging, extensions, ratings, review (复查) and re-review (复核), rewards, the exposure board, escalation, and every look at a reporter's
-identity. Each keeps the statistics tallies up to date. Flush, audit, return; never commit."""
+merging, extensions, ratings, review (复查) and re-review (复核), rewards, the exposure board, escalation, and
+every look at a reporter's identity. Each keeps the statistics tallies up to date. Flush, audit, return; never
+commit."""
 import hashlib
 import secrets
 from collections import defaultdict
@@ -18,8 +19,8 @@ from app.accounts.permissions import Role
 from app.db_types import add_to_counters, utcnow
 from app.tips import duplicates
 from app.tips.models import ExtensionState, RewardState, Tip, TipEvent, TipPhoto, TipTally, tip_category_links
-from app.tips.workflow import (ANSWERED_STATES, OFFICE_STEPS, REPORTER_STEPS, REVIEW_STATES, Finding, Step, TipState,
-                               TransitionError, next_state)
+from app.tips.workflow import (ANSWERED_STATES, OFFICE_STEPS, REPORTER_STEPS, Finding, Step, TipState, TransitionError,
+                               next_state)
 from app.web import uploads
 from app.workdays.days import add_days
 
