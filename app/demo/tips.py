@@ -8,7 +8,7 @@ from app.org.models import Bureau
 from app.org.queries import districts
 from app.tips import services
 from app.tips.models import TipCategory
-from app.tips.workflow import Step
+from app.tips.workflow import Finding, Step
 
 # (code, zh_Hans, zh_Hant, en, bureau code, parent code)
 CATEGORIES = [
@@ -51,6 +51,7 @@ def load(session, admin, rules: services.Rules) -> dict:
         ("noise-building", "工地晚上十一点以后仍在打桩施工。", 12, [Step.ACCEPT]),
         ("air-burning", "村口空地有人焚烧垃圾和秸秆。", 16, []),
         ("other", "小区门口的广告噪声。", 3, [Step.REJECT]),
+        ("water", "小河沟里漂着死鱼，水面发绿。", 45, [Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE, Step.CONCLUDE]),
     ]
     filed = []
     for number, (code, text, days_ago, steps) in enumerate(samples):
@@ -64,6 +65,7 @@ def load(session, admin, rules: services.Rules) -> dict:
             services.take_step(session, admin, tip, step, rules, bureau=bureau,
                                note="不属于生态环境部门职责，请向市场监管部门反映（12315）。" if step == Step.REJECT else "",
                                findings="现场检查属实，已责令停产整改。", measures_taken="立案处罚并限期整改。",
+                               finding=Finding.SUBSTANTIATED,
                                reply="经查属实，已依法处理，感谢您的监督。", now=now - timedelta(days=days_ago - 2))
         filed.append(tip)
         created["tips"] += 1
@@ -77,4 +79,8 @@ def load(session, admin, rules: services.Rules) -> dict:
         address=outfall.address), [], rules, "", now=now - timedelta(days=18))
     services.merge_tip(session, admin, again, outfall, rules)
     created["tips"] += 1
+    # The reporter of the dead fish is not satisfied with the reply and asks for a review (复查, 信访工作条例
+    # art. 35) within the 30 days: the office answers on the review's own 30-day deadline.
+    services.request_review(session, filed[5], "河水还是绿的，死鱼也没人清理，请上级部门复查。", rules,
+                            now=now - timedelta(days=20))
     return created

@@ -18,7 +18,7 @@ from app.tips.forms import (CalendarDayForm, ConfirmForm, EscalateForm, Exposure
                             ReasonForm, RewardForm, StepForm)
 from app.tips.models import RewardState, Tip, TipPhoto
 from app.tips.views import _photo_dir, rules
-from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPORTER_STEPS, Step, TipState,
+from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPORTER_STEPS, Finding, Step, TipState,
                                allowed_steps)
 from app.web.auth import deny, permission_required
 from app.web.htmx import render, see_other
@@ -67,15 +67,21 @@ def detail(tip_id: int):
 
 def _reward_form(tip: Tip, formdata=None) -> RewardForm:
     form = RewardForm(formdata=formdata)
-    current = RewardState(tip.reward_state) if tip.reward_state else None
-    form.state.choices = [(s.value, s.title) for s in services.REWARD_STEPS.get(current, ())]
+    form.state.choices = [(s.value, s.title) for s in services.reward_choices(current_user, tip)]
+    return form
+
+
+def _step_form(*, posted: bool = False) -> StepForm:
+    """The step form: empty for the case page, or the posted one (with its files)."""
+    form = StepForm() if posted else StepForm(formdata=None)
+    form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
+    form.finding.choices = [("", _("— choose —"))] + [(f.value, f.title) for f in Finding]
     return form
 
 
 def _detail_page(tip: Tip, *, status: int = 200, **forms):
     """The case page; forms given (kept with their input and errors after a refusal) replace the empty ones."""
-    form = StepForm(formdata=None)
-    form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
+    form = _step_form()
     is_office = current_user.role == Role.ADMIN
     steps = [s for s in allowed_steps(tip.state_enum) if s not in REPORTER_STEPS and s not in OWN_FORM_STEPS
              and (is_office or s not in OFFICE_STEPS)]
@@ -86,13 +92,14 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
     context = dict(step_form=None, failed_step=None,
                    extension_form=ExtensionForm(formdata=None), merge_form=MergeForm(formdata=None, into=suggested),
                    reward_form=_reward_form(tip), exposure_form=ExposureForm(formdata=None),
-                   withdraw_form=ReasonForm(formdata=None))
+                   withdraw_form=ReasonForm(formdata=None), extension_error=None)
     context.update(forms)
     if context["step_form"] is not None and context["failed_step"] not in {s.value for s in steps}:
         for message in context["step_form"].form_errors:  # the step's form is not on the page: say it above
             flash(message, "error")
     return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=supervised,
                   confirm=ConfirmForm(), reporter=None, Step=Step, is_office=is_office, can_merge=can_merge,
+                  reward_refusal=services.reward_refusal(db.session, tip),
                   max_extension=current_app.config["TIP_EXTENSION_MAX_DAYS"], event_titles=EVENT_TITLES,
                   status=status, **context)
 
@@ -143,9 +150,16 @@ def reward(tip_id: int):
     form = _reward_form(tip, formdata=request.form)
     if not form.validate_on_submit():
         return _detail_page(tip, status=422, reward_form=form)
-    return _act(tip, lambda: services.set_reward(db.session, current_user, tip, RewardState(form.state.data),
-                                                 form.amount.data, form.note.data or ""),
-                _("Reward recorded."), reward_form=form)
+    try:
+        services.set_reward(db.session, current_user, tip, RewardState(form.state.data), form.amount.data,
+                            form.note.data or "")
+    except services.TipError as error:  # beside the field it is about, with the input kept
+        db.session.rollback()
+        _refused(form, error)
+        return _detail_page(db.session.get(Tip, tip_id), status=422, reward_form=form)
+    db.session.commit()
+    flash(_("Reward recorded."), "success")
+    return see_other(url_for(".detail", tip_id=tip_id))
 
 
 @bp.post("/<int:tip_id>/exposure")
@@ -222,8 +236,7 @@ def _refused(form, error) -> None:
 @permission_required(Permission.TIPS_HANDLE)
 def take_step(tip_id: int, step: str):
     tip = _tip(tip_id)
-    form = StepForm()
-    form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
+    form = _step_form(posted=True)
     if step not in {s.value for s in Step}:
         abort(400)
     if Step(step) in OFFICE_STEPS and current_user.role != Role.ADMIN:
@@ -241,12 +254,17 @@ def take_step(tip_id: int, step: str):
     if form.photos.errors:
         form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
         return _detail_page(tip, status=422, step_form=form, failed_step=step)
+    # The finding (属实 / 部分属实 / 不属实) decides whether a reward is possible: asked on every conclusion here.
+    if step == Step.CONCLUDE.value and Step.CONCLUDE in allowed_steps(tip.state_enum) and not form.finding.data:
+        form.finding.errors = [_("Say whether the report was substantiated, partly substantiated or not "
+                                 "substantiated.")]
+        return _detail_page(tip, status=422, step_form=form, failed_step=step)
     bureau = next((b for b in bureaus(db.session) if b.id == form.bureau_id.data), None)
     try:
         services.take_step(db.session, current_user, tip, Step(step), rules(), note=form.note.data or "",
                            bureau=bureau, findings=form.findings.data or "",
                            measures_taken=form.measures_taken.data or "", reply=form.reply.data or "",
-                           photos=photos, upload_dir=_photo_dir())
+                           finding=form.finding.data or None, photos=photos, upload_dir=_photo_dir())
     except services.TipError as error:
         db.session.rollback()
         _refused(form, error)
@@ -286,12 +304,11 @@ def decide_extension(tip_id: int, decision: str):
         deny("tips.extension_decision_denied", tip)
     try:
         services.decide_extension(db.session, current_user, tip, decision == "approve", rules())
-    except services.TipError as error:
+    except services.TipError as error:  # shown on the decision itself
         db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Extension approved.") if decision == "approve" else _("Extension refused."), "success")
+        return _detail_page(db.session.get(Tip, tip_id), status=422, extension_error=str(error))
+    db.session.commit()
+    flash(_("Extension approved.") if decision == "approve" else _("Extension refused."), "success")
     return see_other(url_for(".detail", tip_id=tip_id))
 
 

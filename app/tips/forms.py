@@ -46,17 +46,28 @@ class TrackForm(BaseForm):
                                                         Length(max=40)])
 
 
+RATING_CHOICES = {
+    "yes": _l("Satisfied"),
+    "review": _l("Not satisfied: I ask for a review (复查) by the higher authority"),
+    "re_review": _l("Not satisfied: I ask for a re-review (复核) by the authority above the reviewer"),
+    "no": _l("Not satisfied, without asking for a review"),
+}
+
+
 class RatingForm(BaseForm):
+    """The reporter's answer to a written reply: a rating that closes the case, or a request for a review."""
+
     satisfied = RadioField(_l("Are you satisfied with how your report was handled?"), choices=choices([
-        ("yes", _l("Satisfied")), ("no", _l("Not satisfied"))]),
+        ("yes", RATING_CHOICES["yes"]), ("no", RATING_CHOICES["no"])]),
         validators=[InputRequired(message=_l("Choose satisfied or not satisfied."))])
-    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=1000)])
+    comment = TextAreaField(_l("Comment (needed when you ask for a review)"), validators=[Optional(), Length(max=1000)])
 
 
 class StepForm(BaseForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     bureau_id = SelectField(_l("Bureau"), coerce=int, choices=[], validate_choice=False)
     findings = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=5000)])
+    finding = SelectField(_l("Was the report substantiated?"), choices=[], validate_choice=False)
     measures_taken = TextAreaField(_l("Measures taken"), validators=[Optional(), Length(max=5000)])
     reply = TextAreaField(_l("Reply to the reporter (public, without personal data)"),
                           validators=[Optional(), Length(max=5000)])

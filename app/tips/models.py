@@ -12,7 +12,7 @@ from app.db_types import UTCDateTime, utcnow
 from app.extensions import db
 from app.i18n import localized
 from app.org.models import Bureau, Place
-from app.tips.workflow import TipState
+from app.tips.workflow import Finding, TipState
 
 
 def _in(column: str, enum) -> str:
@@ -34,6 +34,7 @@ class ExtensionState(StrEnum):
 # condition word for word, which bound parameters would not.
 AWAITING_DECISION = "state = 'submitted'"
 IN_HANDLING = "state IN ('accepted', 'assigned', 'investigating')"
+IN_REVIEW = "state IN ('reviewing', 're_reviewing')"
 
 
 class RewardState(StrEnum):
@@ -91,12 +92,15 @@ class Tip(db.Model):
         CheckConstraint(f"reward_state IS NULL OR {_in('reward_state', RewardState)}", name="reward_state_valid"),
         CheckConstraint("reward_state IS NULL OR NOT anonymous", name="reward_needs_a_name"),
         CheckConstraint("merged_into_id IS NULL OR state = 'merged'", name="merged_has_state"),
+        CheckConstraint(f"finding IS NULL OR {_in('finding', Finding)}", name="finding_valid"),
+        CheckConstraint("state NOT IN ('reviewing', 're_reviewing') OR review_due IS NOT NULL", name="review_has_due"),
         # The running deadlines of open tips, so that supervision counts and the overdue board read only the
         # tips near or past a date, however many tips the city has handled (queries.AWAITING_DECISION…).
         Index("ix_tips_awaiting_decision_due", "accept_due", sqlite_where=text(AWAITING_DECISION),
               postgresql_where=text(AWAITING_DECISION)),
         Index("ix_tips_in_handling_due", "conclude_due", sqlite_where=text(IN_HANDLING),
               postgresql_where=text(IN_HANDLING)),
+        Index("ix_tips_in_review_due", "review_due", sqlite_where=text(IN_REVIEW), postgresql_where=text(IN_REVIEW)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +125,7 @@ class Tip(db.Model):
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     not_accepted_reason: Mapped[str] = mapped_column(Text, default="")
     findings: Mapped[str] = mapped_column(Text, default="")
+    finding: Mapped[str | None] = mapped_column(String(16))  # the verdict (Finding), set on concluding
     measures_taken: Mapped[str] = mapped_column(Text, default="")
     reply: Mapped[str] = mapped_column(Text, default="")  # the reply to the reporter, shown on the status page
     extension_state: Mapped[str | None] = mapped_column(String(16))
@@ -128,7 +133,12 @@ class Tip(db.Model):
     extension_reason: Mapped[str] = mapped_column(Text, default="")
     rating: Mapped[str | None] = mapped_column(String(16))
     rating_comment: Mapped[str] = mapped_column(Text, default="")
-    review_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_requested: Mapped[bool] = mapped_column(Boolean, default=False)  # the old one-time re-investigation
+    # 复查 / 复核 (信访工作条例 arts. 35–36): the running deadline of the review in progress, and the opinions.
+    review_due: Mapped[date | None] = mapped_column(Date)
+    review_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the latest review opinion
+    review_opinion: Mapped[str] = mapped_column(Text, default="")
+    re_review_opinion: Mapped[str] = mapped_column(Text, default="")
     # Duplicates: flagged on arrival for the handler to judge; merged when the handler agrees.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
@@ -153,6 +163,10 @@ class Tip(db.Model):
         return TipState(self.state)
 
     @property
+    def finding_enum(self) -> Finding | None:
+        return Finding(self.finding) if self.finding else None
+
+    @property
     def reward_state_enum(self) -> "RewardState | None":
         return RewardState(self.reward_state) if self.reward_state else None
 
@@ -164,7 +178,8 @@ class Tip(db.Model):
     def snapshot(self) -> dict:
         return {"state": self.state, "bureau_id": self.bureau_id, "accept_due": str(self.accept_due),
                 "conclude_due": str(self.conclude_due) if self.conclude_due else None,
-                "extension_state": self.extension_state, "merged_into_id": self.merged_into_id,
+                "extension_state": self.extension_state, "finding": self.finding,
+                "review_due": str(self.review_due) if self.review_due else None, "merged_into_id": self.merged_into_id,
                 "reward_state": self.reward_state,
                 "reward_amount": str(self.reward_amount) if self.reward_amount is not None else None,
                 "exposed": self.exposed_at is not None, "escalations": self.escalations}

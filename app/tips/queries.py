@@ -8,8 +8,8 @@ from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from app.accounts.permissions import Role
-from app.tips.models import AWAITING_DECISION, IN_HANDLING, Tip, TipCategory, TipTally, tip_category_links
-from app.tips.workflow import TipState
+from app.tips.models import AWAITING_DECISION, IN_HANDLING, IN_REVIEW, Tip, TipCategory, TipTally, tip_category_links
+from app.tips.workflow import REVIEW_STATES, TipState
 from app.workdays.days import days_left, supervision_colour
 
 OPEN_STATES = [s.value for s in TipState if s.is_open]
@@ -28,11 +28,14 @@ def find_by_code_hash(session, digest: str) -> Tip | None:
 
 
 def current_due(tip: Tip) -> date | None:
-    """The deadline that is running now: acceptance, then conclusion; none once concluded or closed."""
+    """The deadline that is running now: acceptance, then conclusion, then the review's (复查 / 复核) own;
+    none while the reporter is to answer, or once closed."""
     if tip.state_enum == TipState.SUBMITTED:
         return tip.accept_due
     if tip.state_enum in (TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING):
         return tip.conclude_due
+    if tip.state_enum in REVIEW_STATES:
+        return tip.review_due
     return None
 
 
@@ -54,15 +57,17 @@ def supervise(tips, today: date, *, working: bool, overrides, warn_days: int) ->
 
 
 HANDLING_STATES = [TipState.ACCEPTED.value, TipState.ASSIGNED.value, TipState.INVESTIGATING.value]
-_AWAITING, _HANDLING = text(f"tips.{AWAITING_DECISION}"), text(f"tips.{IN_HANDLING}")
+_AWAITING, _HANDLING, _REVIEW = (text(f"tips.{AWAITING_DECISION}"), text(f"tips.{IN_HANDLING}"),
+                                 text(f"tips.{IN_REVIEW}"))
 
 
 def _running_due_between(low: date | None = None, high: date | None = None):
-    """Open tips whose running deadline (acceptance, then conclusion) is ≥ low and < high: written so that
+    """Open tips whose running deadline (acceptance, conclusion, review) is ≥ low and < high: written so that
     each branch reads the partial index of its deadline."""
     def within(column):
         return and_(*([column >= low] if low else []), *([column < high] if high else []))
-    return or_(and_(_AWAITING, within(Tip.accept_due)), and_(_HANDLING, within(Tip.conclude_due)))
+    return or_(and_(_AWAITING, within(Tip.accept_due)), and_(_HANDLING, within(Tip.conclude_due)),
+               and_(_REVIEW, within(Tip.review_due)))
 
 
 def _colour_condition(colour: str, bounds: tuple[date, date]):

@@ -1,6 +1,7 @@
 """Writes for pollution tips: reporting (with photos re-encoded and duplicates flagged), the handling steps,
-merging, extensions, ratings, rewards, the exposure board, escalation, and every look at a reporter's
-identity. Each keeps the statistics tallies up to date. Flush, audit, return; never commit."""
+merging, extensions, ratings, review (复查) and re-review (复核), rewards, the exposure board, escalation, and
+every look at a reporter's identity. Each keeps the statistics tallies up to date. Flush, audit, return; never
+commit."""
 import hashlib
 import secrets
 from collections import defaultdict
@@ -9,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 
@@ -17,7 +19,8 @@ from app.accounts.permissions import Role
 from app.db_types import add_to_counters, utcnow
 from app.tips import duplicates
 from app.tips.models import ExtensionState, RewardState, Tip, TipEvent, TipPhoto, TipTally, tip_category_links
-from app.tips.workflow import OFFICE_STEPS, REPORTER_STEPS, Step, TipState, TransitionError, next_state
+from app.tips.workflow import (ANSWERED_STATES, OFFICE_STEPS, REPORTER_STEPS, Finding, Step, TipState, TransitionError,
+                               next_state)
 from app.web import uploads
 from app.workdays.days import add_days
 
@@ -41,6 +44,10 @@ class Rules:
     accept_days: int = 15
     conclude_days: int = 60
     extension_max_days: int = 30
+    # 信访工作条例 art. 35 (复查) and art. 36 (复核): asked within 30 days of receiving the written answer,
+    # answered within 30 days of the request.
+    review_request_days: int = 30
+    review_days: int = 30
     working_days: bool = False
     overrides: dict = field(default_factory=dict)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
@@ -205,9 +212,29 @@ def can_handle(user, tip: Tip) -> bool:
     return user.role == Role.TIP_HANDLER and tip.bureau_id is not None and tip.bureau_id == user.bureau_id
 
 
+def review_window_end(tip: Tip, rules: Rules) -> date | None:
+    """The last day on which the reporter may ask for a review (复查, after the conclusion) or a re-review (复核,
+    after the review opinion): 30 days from the written answer (信访工作条例 arts. 35–36). None when no
+    further review can be asked for: the re-review is final, and a rating the reporter gave is their answer."""
+    state = tip.state_enum
+    if state not in (TipState.CONCLUDED, TipState.REVIEWED, TipState.CLOSED) or tip.re_review_opinion:
+        return None
+    if state == TipState.CLOSED and tip.rating is not None:
+        return None
+    answered = tip.review_answered_at if tip.review_opinion else tip.concluded_at
+    if answered is None:
+        return None
+    return rules.due(rules.local_date(answered), rules.review_request_days)
+
+
+def next_review_step(tip: Tip) -> Step:
+    """A review (复查) after the conclusion, a re-review (复核) after the review opinion."""
+    return Step.REQUEST_RE_REVIEW if tip.review_opinion else Step.REQUEST_REVIEW
+
+
 def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str = "", bureau=None,
               findings: str = "", measures_taken: str = "", reply: str = "", photos=(), upload_dir: str = "",
-              now: datetime | None = None) -> None:
+              finding: Finding | str | None = None, now: datetime | None = None) -> None:
     """Move a tip one step on, with the checks each step needs, a timeline entry and an audit entry."""
     now = now or utcnow()
     if not can_handle(actor, tip):
@@ -239,12 +266,24 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
         tip.accepted_at = now
         tip.conclude_due = rules.due(rules.local_date(now), rules.conclude_days)
     if step == Step.CONCLUDE:
+        if finding is not None and finding not in {f.value for f in Finding}:
+            raise TipError(_("Say whether the report was substantiated, partly substantiated or not substantiated."),
+                           field="finding")
         if not (findings.strip() and reply.strip()):
             raise TipError(_("Write the findings and the reply to the reporter before concluding."),
                            field="reply" if findings.strip() else "findings")
         tip.findings, tip.measures_taken, tip.reply = findings.strip(), measures_taken.strip(), reply.strip()
+        tip.finding = Finding(finding).value if finding is not None else None
         tip.concluded_at = now
         _store_photos(session, tip, list(photos), upload_dir, by_staff=True)
+    if step == Step.ANSWER_REVIEW:
+        if not reply.strip():
+            raise TipError(_("Write the opinion for the reporter."), field="reply")
+        if tip.state_enum == TipState.REVIEWING:
+            tip.review_opinion = reply.strip()
+        else:
+            tip.re_review_opinion = reply.strip()
+        tip.review_answered_at = now
     if step == Step.CLOSE and tip.rating is None and note == "":
         note = _("Closed without a rating from the reporter.")
     if step in (Step.ACCEPT, Step.REJECT):
@@ -254,9 +293,13 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
     if step == Step.CONCLUDE and not tip.review_requested:  # a conclusion after a review is not counted again
         _tally(session, tip, rules, {"concluded": 1, "conclude_days": _days_since_received(tip, rules, now),
                                      "conclude_on_time": int(rules.local_date(now) <= tip.conclude_due)})
+    event = step.value
+    if step == Step.ANSWER_REVIEW:
+        event = "review_answered" if tip.state_enum == TipState.REVIEWING else "re_review_answered"
+        tip.review_due = None
     tip.state = target.value
-    public_note = {Step.REJECT: note, Step.CONCLUDE: reply.strip()}.get(step, "")
-    _event(session, tip, step.value, actor=actor, note=public_note, public=True, bureau=bureau)
+    public_note = {Step.REJECT: note, Step.CONCLUDE: reply.strip(), Step.ANSWER_REVIEW: reply.strip()}.get(step, "")
+    _event(session, tip, event, actor=actor, note=public_note, public=True, bureau=bureau)
     if note and step != Step.REJECT:
         _event(session, tip, "note", actor=actor, note=note, public=False)
     session.flush()
@@ -264,12 +307,23 @@ def take_step(session, actor, tip: Tip, step: Step, rules: Rules, *, note: str =
                  note=note[:500])
 
 
-def request_extension(session, actor, tip: Tip, days: int, reason: str, rules: Rules) -> None:
-    """A handler asks once for more time (at most the configured maximum), with a reason."""
+def _deadline_passed(tip: Tip, rules: Rules, now: datetime) -> bool:
+    return tip.conclude_due is not None and rules.local_date(now) > tip.conclude_due
+
+
+def request_extension(session, actor, tip: Tip, days: int, reason: str, rules: Rules,
+                      now: datetime | None = None) -> None:
+    """A handler asks once for more time (at most the configured maximum), with a reason, before the
+    conclusion deadline has passed."""
+    now = now or utcnow()
     if not can_handle(actor, tip):
         raise TipError(_("You cannot act on this tip."))
     if tip.state_enum not in (TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING):
         raise TipError(_("An extension can only be asked for while the tip is being handled."))
+    if _deadline_passed(tip, rules, now):
+        # 信访工作条例 art. 34: the 60 days may be extended, which an expired deadline can no longer be.
+        raise TipError(_("The deadline passed on %(date)s: an extension can only be asked for before it expires.",
+                         date=format_date(tip.conclude_due)), field="days")
     if tip.extension_state is not None:
         raise TipError(_("An extension has already been asked for this tip; only one is allowed."))
     if not 1 <= days <= rules.extension_max_days:
@@ -282,16 +336,21 @@ def request_extension(session, actor, tip: Tip, days: int, reason: str, rules: R
     audit.record(session, "tips.extension_request", tip, actor=actor, after={"days": days}, note=reason[:500])
 
 
-def decide_extension(session, actor, tip: Tip, approve: bool, rules: Rules) -> None:
-    """The office approves (the conclusion deadline moves) or refuses a requested extension."""
+def decide_extension(session, actor, tip: Tip, approve: bool, rules: Rules, now: datetime | None = None) -> None:
+    """The office approves (the conclusion deadline moves) or refuses a requested extension; it approves only
+    before the deadline expires, so a late conclusion is never made "on time" afterwards."""
+    now = now or utcnow()
     if actor.role != Role.ADMIN:
         raise TipError(_("Only the office that receives tips can do this."))
     if tip.extension_state != ExtensionState.REQUESTED:
         raise TipError(_("No extension is waiting for a decision."))
+    if approve and _deadline_passed(tip, rules, now):
+        raise TipError(_("The deadline passed on %(date)s: an extension can only be approved before it expires.",
+                         date=format_date(tip.conclude_due)))
     before = tip.snapshot()
     if approve:
         tip.extension_state = ExtensionState.APPROVED.value
-        tip.conclude_due = rules.due(tip.conclude_due or rules.local_date(utcnow()), tip.extension_days)
+        tip.conclude_due = rules.due(tip.conclude_due or rules.local_date(now), tip.extension_days)
         _event(session, tip, "extension_approved", actor=actor,
                note=_("Deadline extended by %(n)d days: %(reason)s", n=tip.extension_days, reason=tip.extension_reason))
     else:
@@ -303,25 +362,50 @@ def decide_extension(session, actor, tip: Tip, approve: bool, rules: Rules) -> N
 
 
 def rate(session, tip: Tip, satisfied: bool, comment: str, rules: Rules | None = None) -> None:
-    """The reporter rates the handling; "not satisfied" sends it back for review once, then it closes."""
+    """The reporter rates the answer (the conclusion, or a review opinion) without asking for a review: the
+    case closes, and this final rating is the one the statistics count. Not satisfied and wanting another
+    look is `request_review`."""
     rules = rules or Rules()
-    if tip.state_enum != TipState.CONCLUDED:
+    if tip.state_enum not in ANSWERED_STATES:
         raise TipError(_("The handling can be rated once the tip is concluded."))
-    step = Step.RATE_SATISFIED if satisfied or tip.review_requested else Step.RATE_UNSATISFIED
+    step = Step.RATE_SATISFIED if satisfied else Step.RATE_UNSATISFIED
     tip.rating = "satisfied" if satisfied else "unsatisfied"
     tip.rating_comment = comment.strip()[:1000]
-    if step == Step.RATE_UNSATISFIED:
-        tip.review_requested = True
-        tip.concluded_at = None
     tip.state = next_state(tip.state_enum, step).value
-    final_no = not satisfied and step == Step.RATE_SATISFIED  # reviewed once already: the case closes
-    if step == Step.RATE_SATISFIED:  # the rating that closes the case is the one the statistics count
-        _tally(session, tip, rules, {tip.rating: 1})
-    _event(session, tip, "rated_unsatisfied_closed" if final_no else "rated_" + tip.rating, public=True)
+    _tally(session, tip, rules, {tip.rating: 1})
+    _event(session, tip, "rated_satisfied" if satisfied else "rated_unsatisfied_closed", public=True)
     if tip.rating_comment:
         _event(session, tip, "rating_comment", note=tip.rating_comment, public=False)
     session.flush()
     audit.record(session, "tips.rate", tip, actor=None, after={"rating": tip.rating, "state": tip.state})
+
+
+def request_review(session, tip: Tip, reason: str, rules: Rules | None = None, now: datetime | None = None) -> None:
+    """The reporter, not satisfied with the written answer, asks for a review (复查, after the conclusion) or a
+    re-review (复核, after the review opinion) within 30 days of it; the higher body answers within 30 days of
+    the request (信访工作条例 arts. 35–36). The old deadline does not come back: the review has its own."""
+    rules, now = rules or Rules(), now or utcnow()
+    if tip.state_enum == TipState.RE_REVIEWED or tip.re_review_opinion:
+        raise TipError(_("The re-review opinion is final: no further review can be asked for."), field="satisfied")
+    window_end = review_window_end(tip, rules)
+    if window_end is None:
+        raise TipError(_("A review can be asked for once the tip is concluded."), field="satisfied")
+    if rules.local_date(now) > window_end:
+        raise TipError(_("A review had to be asked for by %(date)s (30 days from the answer); you can still rate "
+                         "the handling.", date=format_date(window_end)), field="satisfied")
+    if not reason.strip():
+        raise TipError(_("Say why you are not satisfied: the review starts from your reasons."), field="comment")
+    step = next_review_step(tip)
+    before = tip.snapshot()
+    tip.state = next_state(tip.state_enum, step).value
+    tip.review_due = rules.due(rules.local_date(now), rules.review_days)
+    first = step == Step.REQUEST_REVIEW
+    _event(session, tip, "review_requested" if first else "re_review_requested", public=True,
+           note=_("Opinion due by %(date)s", date=format_date(tip.review_due)))
+    _event(session, tip, "review_reason", note=reason.strip()[:1000], public=False)
+    session.flush()
+    audit.record(session, "tips.review_request" if first else "tips.re_review_request", tip, actor=None,
+                 before=before, after=tip.snapshot())
 
 
 def reveal_reporter(session, actor, tip: Tip) -> dict:
@@ -365,25 +449,64 @@ REWARD_STEPS = {
     RewardState.ELIGIBLE: {RewardState.GRANTED, RewardState.DECLINED},
     RewardState.GRANTED: {RewardState.PAID},
 }
+# Amounts are granted by the office (生态办), not by the bureau that handled the case.
+OFFICE_REWARD_STATES = frozenset({RewardState.GRANTED})
+VERIFIED_STATES = frozenset({TipState.CONCLUDED, TipState.REVIEWING, TipState.REVIEWED, TipState.RE_REVIEWING,
+                             TipState.RE_REVIEWED, TipState.CLOSED})
+
+
+def first_reporter(session, tip: Tip) -> Tip:
+    """The earliest report of the same pollution: among the handled tip and the reports merged into it, the
+    first received (on a tie, the first filed)."""
+    main = tip.merged_into or tip
+    group = [main, *session.scalars(select(Tip).where(Tip.merged_into_id == main.id))]
+    return min(group, key=lambda t: (t.submitted_at, t.id))
+
+
+def reward_refusal(session, tip: Tip, state: RewardState | None = None) -> str | None:
+    """Why this tip's reporter cannot be rewarded (now), or None: the case must be concluded with a finding of
+    substantiated or partly substantiated, the reward goes to the first reporter of merged duplicates, and
+    that report must be real-name."""
+    main = tip.merged_into or tip
+    if main.state_enum not in VERIFIED_STATES or main.finding_enum is None:
+        return _("A reward is decided once the tip has been verified and concluded.")
+    first = first_reporter(session, tip)
+    if first.id != tip.id:
+        return _("The reward for this pollution goes to the first reporter: report No. %(number)s.",
+                 number=first.public_number)
+    if tip.anonymous:
+        return _("Only a real-name report can be rewarded: the bureau must be able to reach the reporter.")
+    if state in (RewardState.ELIGIBLE, RewardState.GRANTED, RewardState.PAID) and not main.finding_enum.verified:
+        return _("The report was found not substantiated, so it cannot be rewarded.")
+    return None
+
+
+def reward_choices(actor, tip: Tip) -> list[RewardState]:
+    """The reward steps this actor may take next: the office grants amounts; a bureau proposes or declines."""
+    current = RewardState(tip.reward_state) if tip.reward_state else None
+    return [s for s in RewardState if s in REWARD_STEPS.get(current, set())
+            and (actor.role == Role.ADMIN or s not in OFFICE_REWARD_STATES)]
 
 
 def set_reward(session, actor, tip: Tip, state: RewardState, amount: Decimal | None = None, note: str = "") -> None:
-    """有奖举报: mark a real-name, verified (concluded) tip eligible, grant an amount, record payment, or decline."""
+    """有奖举报: mark the first real-name reporter of a verified (concluded, substantiated) case eligible, grant an
+    amount (the office only), record payment, or decline."""
     if not can_handle(actor, tip):
         raise TipError(_("You cannot act on this tip."))
-    if tip.anonymous:
-        raise TipError(_("Only a real-name report can be rewarded: the bureau must be able to reach the reporter."))
-    if tip.state_enum not in (TipState.CONCLUDED, TipState.CLOSED):
-        raise TipError(_("A reward is decided once the tip has been verified and concluded."))
+    refusal = reward_refusal(session, tip, state)
+    if refusal:
+        raise TipError(refusal, field="state")
     current = RewardState(tip.reward_state) if tip.reward_state else None
     if state not in REWARD_STEPS.get(current, set()):
         raise TipError(_("The reward cannot go from “%(now)s” to “%(next)s”.",
-                         now=current.title if current else "–", next=state.title))
+                         now=current.title if current else "–", next=state.title), field="state")
+    if state in OFFICE_REWARD_STATES and actor.role != Role.ADMIN:
+        raise TipError(_("Only the office that receives tips grants a reward."), field="state")
+    before = tip.snapshot()
     if state == RewardState.GRANTED:
         if amount is None or not amount.is_finite() or amount <= 0:
-            raise TipError(_("Give the amount of the reward."))
+            raise TipError(_("Give the amount of the reward."), field="amount")
         tip.reward_amount = amount
-    before = tip.snapshot()
     tip.reward_state = state.value
     _event(session, tip, "reward", actor=actor, note=str(state.title))
     if note.strip():

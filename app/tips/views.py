@@ -15,12 +15,12 @@ from app.org import outlines
 from app.org.queries import districts
 from app.tips import queries, services
 from app.tips.duplicates import Thresholds
-from app.tips.forms import RatingForm, TipForm, TrackForm
+from app.tips.forms import RATING_CHOICES, RatingForm, TipForm, TrackForm
 from app.tips.models import TipCategory, TipPhoto
-from app.tips.workflow import EVENT_TITLES
+from app.tips.workflow import ANSWERED_STATES, EVENT_TITLES, TipState
 from app.web import once, oversize, uploads
 from app.web.htmx import render, see_other
-from app.web.forms import FIRST_YEAR, LAST_YEAR
+from app.web.forms import FIRST_YEAR, LAST_YEAR, choices
 from app.web.params import db_int, is_db_int, page_arg
 from app.workdays.models import overrides
 
@@ -188,20 +188,49 @@ def track(code: str):
         form = TrackForm(data={"code": code}, meta={"csrf": False})
         form.code.errors = [_("No report has this tracking code. Check it and try again.")]
         return render("tips/track_form.html", form=form, status=404)
-    form = RatingForm()
+    tip_rules = rules()
+    review_until = services.review_window_end(tip, tip_rules)
+    # After the 30 days the review is no longer offered (a form posted late is refused by the service).
+    review_open = bool(review_until) and tip_rules.local_date(utcnow()) <= review_until
+    form, offered = _rating_form(tip, review_open)
     if form.validate_on_submit():
         try:
-            services.rate(db.session, tip, form.satisfied.data == "yes", form.comment.data or "", rules())
-        except services.TipError as error:
+            if form.satisfied.data in ("review", "re_review"):
+                services.request_review(db.session, tip, form.comment.data or "", tip_rules)
+            else:
+                services.rate(db.session, tip, form.satisfied.data == "yes", form.comment.data or "", tip_rules)
+        except services.TipError as error:  # shown beside the choice, with what was typed kept
             db.session.rollback()
-            flash(str(error), "error")
+            tip = queries.find_by_code_hash(db.session, services.code_hash(code))
+            if not offered:  # no form on the page to show it in
+                flash(str(error), "error")
+            field = form[error.field] if error.field in ("satisfied", "comment") else form.satisfied
+            field.errors = [*field.errors, str(error)]
         else:
             db.session.commit()
-            flash(_("Thank you for rating the handling."), "success")
-        return see_other(url_for(".track", code=code))
+            flash(_("Your request for a review has been received.") if tip.state_enum in REVIEWING
+                  else _("Thank you for rating the handling."), "success")
+            return see_other(url_for(".track", code=code))
     followed = tip.merged_into or tip  # a merged report follows the tip it joined to its end
     return render("tips/track.html", tip=tip, followed=followed, code=code, form=form, event_titles=EVENT_TITLES,
-                  due=queries.current_due(followed), status=422 if request.method == "POST" else 200)
+                  due=queries.current_due(followed), review_until=review_until if review_open else None,
+                  review_days=tip_rules.review_days, offered=offered, status=422 if request.method == "POST" else 200)
+
+
+REVIEWING = (TipState.REVIEWING, TipState.RE_REVIEWING)
+
+
+def _rating_form(tip, review_open: bool) -> tuple[RatingForm, list[str]]:
+    """The form and the choices offered. After the conclusion the reporter may ask for a review (复查), after
+    the review for a re-review (复核), within 30 days (信访工作条例 arts. 35–36); after the re-review only rate.
+    A case the office closed without the reporter's answer still takes a review request within those days.
+    Choices not offered stay valid on a post, so that the service says why it refuses them."""
+    form = RatingForm()
+    asked = "re_review" if tip.review_opinion else "review"
+    form.satisfied.choices = choices([(value, RATING_CHOICES[value]) for value in ("yes", asked, "no")])
+    rating = ["yes", "no"] if tip.state_enum in ANSWERED_STATES else []
+    offered = [*rating[:1], *([asked] if review_open else []), *rating[1:]]
+    return form, offered
 
 
 def _public_filters() -> dict:

@@ -12,7 +12,11 @@ class TipState(StrEnum):
     NOT_ACCEPTED = "not_accepted"
     ASSIGNED = "assigned"            # 交办 to a bureau
     INVESTIGATING = "investigating"
-    CONCLUDED = "concluded"          # 办结, waiting for the reporter's rating
+    CONCLUDED = "concluded"          # 办结, waiting for the reporter's rating or request for a review
+    REVIEWING = "reviewing"          # 复查: the higher body answers within its own deadline (信访工作条例 art. 35)
+    REVIEWED = "reviewed"            # the review opinion is given; the reporter may ask for a re-review
+    RE_REVIEWING = "re_reviewing"    # 复核 by the body above the reviewer (art. 36)
+    RE_REVIEWED = "re_reviewed"      # the re-review opinion is given: final within the petition system
     CLOSED = "closed"
     MERGED = "merged"                # a duplicate handled as part of another tip, whose outcome it shares
 
@@ -32,6 +36,10 @@ STATE_TITLES = {
     TipState.ASSIGNED: _l("Assigned to a bureau"),
     TipState.INVESTIGATING: _l("Being investigated"),
     TipState.CONCLUDED: _l("Concluded"),
+    TipState.REVIEWING: _l("Under review (复查)"),
+    TipState.REVIEWED: _l("Review opinion given"),
+    TipState.RE_REVIEWING: _l("Under re-review (复核)"),
+    TipState.RE_REVIEWED: _l("Re-review opinion given"),
     TipState.CLOSED: _l("Closed"),
     TipState.MERGED: _l("Handled together with another report"),
 }
@@ -45,7 +53,10 @@ class Step(StrEnum):
     INVESTIGATE = "investigate"
     CONCLUDE = "conclude"
     RATE_SATISFIED = "rate_satisfied"
-    RATE_UNSATISFIED = "rate_unsatisfied"  # asks for a review once: back to investigating
+    RATE_UNSATISFIED = "rate_unsatisfied"  # not satisfied, without asking for a review: the case closes
+    REQUEST_REVIEW = "request_review"      # the reporter asks for 复查 after the conclusion
+    REQUEST_RE_REVIEW = "request_re_review"  # and for 复核 after the review opinion
+    ANSWER_REVIEW = "answer_review"        # the higher body gives its 复查 / 复核 opinion
     CLOSE = "close"
     MERGE = "merge"  # into another open tip about the same pollution
 
@@ -63,6 +74,9 @@ STEP_TITLES = {
     Step.CONCLUDE: _l("Conclude"),
     Step.RATE_SATISFIED: _l("Satisfied"),
     Step.RATE_UNSATISFIED: _l("Not satisfied"),
+    Step.REQUEST_REVIEW: _l("Ask for a review"),
+    Step.REQUEST_RE_REVIEW: _l("Ask for a re-review"),
+    Step.ANSWER_REVIEW: _l("Give the review opinion"),
     Step.CLOSE: _l("Close"),
     Step.MERGE: _l("Merge into another tip"),
 }
@@ -75,17 +89,55 @@ TRANSITIONS: dict[tuple[TipState, Step], TipState] = {
     (TipState.INVESTIGATING, Step.TRANSFER): TipState.ASSIGNED,
     (TipState.ASSIGNED, Step.INVESTIGATE): TipState.INVESTIGATING,
     (TipState.INVESTIGATING, Step.CONCLUDE): TipState.CONCLUDED,
-    (TipState.CONCLUDED, Step.RATE_SATISFIED): TipState.CLOSED,
-    (TipState.CONCLUDED, Step.RATE_UNSATISFIED): TipState.INVESTIGATING,
-    (TipState.CONCLUDED, Step.CLOSE): TipState.CLOSED,
+    # 信访工作条例 arts. 35–36: not satisfied with the reply, the reporter may ask for a review (复查), and not
+    # satisfied with the review opinion, for a re-review (复核); each runs on its own 30-day deadline.
+    # The office may close an answered case before the reporter replies; the 30 days to ask still run.
+    (TipState.CONCLUDED, Step.REQUEST_REVIEW): TipState.REVIEWING,
+    (TipState.CLOSED, Step.REQUEST_REVIEW): TipState.REVIEWING,
+    (TipState.REVIEWING, Step.ANSWER_REVIEW): TipState.REVIEWED,
+    (TipState.REVIEWED, Step.REQUEST_RE_REVIEW): TipState.RE_REVIEWING,
+    (TipState.CLOSED, Step.REQUEST_RE_REVIEW): TipState.RE_REVIEWING,
+    (TipState.RE_REVIEWING, Step.ANSWER_REVIEW): TipState.RE_REVIEWED,
+    **{(state, step): TipState.CLOSED
+       for state in (TipState.CONCLUDED, TipState.REVIEWED, TipState.RE_REVIEWED)
+       for step in (Step.RATE_SATISFIED, Step.RATE_UNSATISFIED, Step.CLOSE)},
     **{(state, Step.MERGE): TipState.MERGED
        for state in (TipState.SUBMITTED, TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING)},
 }
 
 # Steps the public reporter takes (through the private status page); all others are staff steps.
-REPORTER_STEPS = frozenset({Step.RATE_SATISFIED, Step.RATE_UNSATISFIED})
+REPORTER_STEPS = frozenset({Step.RATE_SATISFIED, Step.RATE_UNSATISFIED, Step.REQUEST_REVIEW, Step.REQUEST_RE_REVIEW})
 # Steps only the office that receives tips (admins) takes; bureau handlers take the rest for their bureau.
-OFFICE_STEPS = frozenset({Step.ACCEPT, Step.REJECT, Step.ASSIGN, Step.TRANSFER, Step.CLOSE, Step.MERGE})
+# The review is answered by the body above the one that concluded: here the office, never the bureau itself.
+OFFICE_STEPS = frozenset({Step.ACCEPT, Step.REJECT, Step.ASSIGN, Step.TRANSFER, Step.CLOSE, Step.MERGE,
+                          Step.ANSWER_REVIEW})
+# The states after a written answer (conclusion or review opinion), and those in which a review runs.
+ANSWERED_STATES = frozenset({TipState.CONCLUDED, TipState.REVIEWED, TipState.RE_REVIEWED})
+REVIEW_STATES = frozenset({TipState.REVIEWING, TipState.RE_REVIEWING})
+
+
+class Finding(StrEnum):
+    """The verdict of the investigation, recorded on concluding (查处结果: 属实 / 部分属实 / 不属实)."""
+
+    SUBSTANTIATED = "substantiated"
+    PARTLY = "partly"
+    UNSUBSTANTIATED = "unsubstantiated"
+
+    @property
+    def title(self) -> str:
+        return FINDING_TITLES[self]
+
+    @property
+    def verified(self) -> bool:
+        """A reward needs the report to be verified, wholly or in part."""
+        return self != Finding.UNSUBSTANTIATED
+
+
+FINDING_TITLES = {
+    Finding.SUBSTANTIATED: _l("Substantiated (属实)"),
+    Finding.PARTLY: _l("Partly substantiated (部分属实)"),
+    Finding.UNSUBSTANTIATED: _l("Not substantiated (不属实)"),
+}
 # Steps with a form of their own on the case page (they need more than a note).
 OWN_FORM_STEPS = frozenset({Step.MERGE})
 
@@ -106,8 +158,14 @@ EVENT_TITLES = {
     "conclude": _l("Concluded"),
     "close": _l("Closed"),
     "rated_satisfied": _l("The reporter is satisfied"),
-    "rated_unsatisfied": _l("The reporter is not satisfied: the case is reviewed"),
-    "rated_unsatisfied_closed": _l("The reporter is still not satisfied after the review; the case is closed"),
+    "rated_unsatisfied": _l("The reporter is not satisfied: the case is reviewed"),  # before 复查 had its own step
+    "review_requested": _l("The reporter asked for a review (复查)"),
+    "re_review_requested": _l("The reporter asked for a re-review (复核)"),
+    "review_reason": _l("The reporter's reasons for the review"),
+    "review_answered": _l("Review opinion (复查意见)"),
+    "answer_review": _l("Review opinion (复查意见)"),  # the step's own name; the entries say which level
+    "re_review_answered": _l("Re-review opinion (复核意见)"),
+    "rated_unsatisfied_closed": _l("The reporter is not satisfied; the case is closed"),
     "rating_comment": _l("The reporter's comment"),
     "extension_requested": _l("Extension requested"),
     "extension_approved": _l("Deadline extended"),

@@ -29,7 +29,7 @@ def walk(session, staff, tip, *steps, now=LATER):
         actor = staff["admin"] if step in OFFICE_STEPS else staff["tip_handler"]
         extra = {"bureau": staff["bureaus"]["home"]} if step == Step.ASSIGN else {}
         if step == Step.CONCLUDE:
-            extra = {"findings": "现场检查属实", "reply": "已责令整改", "measures_taken": "罚款五万元"}
+            extra = {"findings": "现场检查属实", "reply": "已责令整改", "measures_taken": "罚款五万元", "finding": "substantiated"}
         services.take_step(session, actor, tip, step, Rules(), now=now, **extra)
     session.commit()
 
@@ -113,7 +113,7 @@ def test_a_verified_real_name_tip_is_rewarded_step_by_step(session, staff, repor
     walk(session, staff, tip, *TO_CONCLUDED)
     handler = staff["tip_handler"]
     services.set_reward(session, handler, tip, RewardState.ELIGIBLE)
-    services.set_reward(session, handler, tip, RewardState.GRANTED, Decimal("500"), note="按办法第五条")
+    services.set_reward(session, staff["admin"], tip, RewardState.GRANTED, Decimal("500"), note="按办法第五条")
     services.set_reward(session, handler, tip, RewardState.PAID)
     session.commit()
     assert (tip.reward_state, tip.reward_amount) == ("paid", Decimal("500.00"))
@@ -143,7 +143,7 @@ def test_granting_needs_an_amount_above_zero(session, staff, report, amount):
     walk(session, staff, tip, *TO_CONCLUDED)
     services.set_reward(session, staff["tip_handler"], tip, RewardState.ELIGIBLE)
     with pytest.raises(TipError, match="amount"):
-        services.set_reward(session, staff["tip_handler"], tip, RewardState.GRANTED, amount)
+        services.set_reward(session, staff["admin"], tip, RewardState.GRANTED, amount)
 
 
 def test_another_bureaus_handler_cannot_reward(session, staff, report, other_handler):
@@ -239,8 +239,9 @@ def test_every_step_keeps_the_tallies_of_the_month_received(session, staff, city
 def test_a_review_counts_the_conclusion_once_and_the_final_rating_only(session, staff, report):
     tip, _ = report(now=MONDAY)
     walk(session, staff, tip, *TO_CONCLUDED)
-    services.rate(session, tip, False, "还在排放")
-    walk(session, staff, tip, Step.CONCLUDE)
+    services.request_review(session, tip, "还在排放", Rules(), now=LATER + timedelta(days=1))
+    services.take_step(session, staff["admin"], tip, Step.ANSWER_REVIEW, Rules(), reply="复查维持原处理意见",
+                       now=LATER + timedelta(days=5))
     services.rate(session, tip, False, "仍不满意")
     session.commit()
     counts = tallies(session)

@@ -26,7 +26,7 @@ def walk(session, staff, tip, *steps):
         actor = staff["admin"] if step in OFFICE_STEPS else staff["tip_handler"]
         extra = {"bureau": staff["bureaus"]["home"]} if step == Step.ASSIGN else {}
         if step == Step.CONCLUDE:
-            extra = {"findings": "现场检查属实", "reply": "已责令整改", "measures_taken": "罚款五万元"}
+            extra = {"findings": "现场检查属实", "reply": "已责令整改", "measures_taken": "罚款五万元", "finding": "substantiated"}
         services.take_step(session, actor, tip, step, Rules(), **extra)
     session.commit()
 
@@ -122,7 +122,7 @@ def test_the_status_page_shows_the_reward(client, session, staff, report):
 
     from app.tips.models import RewardState
     services.set_reward(session, staff["tip_handler"], tip, RewardState.ELIGIBLE)
-    services.set_reward(session, staff["tip_handler"], tip, RewardState.GRANTED, Decimal("300"))
+    services.set_reward(session, staff["admin"], tip, RewardState.GRANTED, Decimal("300"))
     session.commit()
     html = client.get(f"/tips/track/{code}").get_data(as_text=True)
     assert "Reward granted" in html and "300.00 yuan" in html
@@ -175,11 +175,13 @@ def test_a_handler_cannot_merge_and_the_attempt_is_audited(client, csrf, auth, s
     assert session.scalars(select(AuditEntry).where(AuditEntry.action == "tips.merge_denied")).all()
 
 
-def test_a_handler_records_a_reward_and_bad_amounts_are_refused(client, csrf, auth, session, staff, report):
+def test_the_office_grants_a_reward_and_bad_amounts_are_refused(client, csrf, auth, session, staff, report):
     tip, _ = report(anonymous=False)
     walk(session, staff, tip, *TO_CONCLUDED)
     auth.login("handler")
     assert post(client, csrf, f"/admin/tips/{tip.id}/reward", state="eligible").status_code == 303
+    auth.logout()
+    auth.login("admin")
     bad = post(client, csrf, f"/admin/tips/{tip.id}/reward", state="granted", amount="-3")
     assert bad.status_code == 422 and "Enter an amount above zero." in bad.get_data(as_text=True)
     missing = post(client, csrf, f"/admin/tips/{tip.id}/reward", state="granted", amount="")

@@ -24,7 +24,8 @@ def test_the_running_deadline_is_acceptance_then_conclusion_then_none(session, s
             services.take_step(session, staff["admin"] if step == Step.ASSIGN else staff["tip_handler"], tip, step,
                                Rules(), bureau=staff["bureaus"]["home"])
         assert tip.conclude_due is not None and queries.current_due(tip) == tip.conclude_due
-    services.take_step(session, staff["tip_handler"], tip, Step.CONCLUDE, Rules(), findings="属实", reply="已处理")
+    services.take_step(session, staff["tip_handler"], tip, Step.CONCLUDE, Rules(), findings="属实", reply="已处理",
+                       finding="substantiated")
     assert queries.current_due(tip) is None
     services.take_step(session, staff["admin"], tip, Step.CLOSE, Rules())
     assert queries.current_due(tip) is None

@@ -46,7 +46,7 @@ def walk(session, staff, tip, *steps, now=LATER, rules=None):
         actor = staff["admin"] if step in OFFICE_STEPS else staff["tip_handler"]
         extra = {"bureau": staff["bureaus"]["home"]} if step == Step.ASSIGN else {}
         if step == Step.CONCLUDE:
-            extra = {"findings": "现场检查属实", "reply": "已责令整改并处罚款", "measures_taken": "罚款五万元"}
+            extra = {"findings": "现场检查属实", "reply": "已责令整改并处罚款", "measures_taken": "罚款五万元", "finding": "substantiated"}
         services.take_step(session, actor, tip, step, rules or Rules(), now=now, **extra)
     session.commit()
 
@@ -366,10 +366,10 @@ def test_the_whole_way_from_report_to_close_leaves_a_public_timeline(session, st
 def test_an_extension_is_asked_only_while_the_tip_is_handled(session, staff, report):
     tip, _ = report()
     with pytest.raises(TipError, match="only be asked for while"):
-        services.request_extension(session, staff["tip_handler"], tip, 10, "现场取样需要时间", Rules())
+        services.request_extension(session, staff["tip_handler"], tip, 10, "现场取样需要时间", Rules(), now=LATER)
     walk(session, staff, tip, *TO_CONCLUDED)
     with pytest.raises(TipError, match="only be asked for while"):
-        services.request_extension(session, staff["tip_handler"], tip, 10, "现场取样需要时间", Rules())
+        services.request_extension(session, staff["tip_handler"], tip, 10, "现场取样需要时间", Rules(), now=LATER)
 
 
 @pytest.mark.parametrize("days, reason, message", [
@@ -382,14 +382,14 @@ def test_an_extension_needs_at_most_the_maximum_days_and_a_reason(session, staff
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT)
     with pytest.raises(TipError, match=message):
-        services.request_extension(session, staff["tip_handler"], tip, days, reason, Rules(extension_max_days=30))
+        services.request_extension(session, staff["tip_handler"], tip, days, reason, Rules(extension_max_days=30), now=LATER)
     assert tip.extension_state is None
 
 
 def test_a_requested_extension_is_internal_and_audited(session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, *TO_INVESTIGATING)
-    services.request_extension(session, staff["tip_handler"], tip, 30, " 水样送省站检测 ", Rules(extension_max_days=30))
+    services.request_extension(session, staff["tip_handler"], tip, 30, " 水样送省站检测 ", Rules(extension_max_days=30), now=LATER)
     session.commit()
     assert (tip.extension_state, tip.extension_days, tip.extension_reason) == ("requested", 30, "水样送省站检测")
     assert events(tip)[-1] == ("extension_requested", False, "水样送省站检测")
@@ -400,20 +400,20 @@ def test_a_requested_extension_is_internal_and_audited(session, staff, report):
 def test_only_one_extension_is_ever_asked(session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT)
-    services.request_extension(session, staff["tip_handler"], tip, 10, "需要检测", Rules())
+    services.request_extension(session, staff["tip_handler"], tip, 10, "需要检测", Rules(), now=LATER)
     with pytest.raises(TipError, match="only one is allowed"):
-        services.request_extension(session, staff["tip_handler"], tip, 5, "还需要", Rules())
-    services.decide_extension(session, staff["admin"], tip, False, Rules())
+        services.request_extension(session, staff["tip_handler"], tip, 5, "还需要", Rules(), now=LATER)
+    services.decide_extension(session, staff["admin"], tip, False, Rules(), now=LATER)
     with pytest.raises(TipError, match="only one is allowed"):
-        services.request_extension(session, staff["tip_handler"], tip, 5, "再试一次", Rules())
+        services.request_extension(session, staff["tip_handler"], tip, 5, "再试一次", Rules(), now=LATER)
 
 
 def test_approving_an_extension_moves_the_conclusion_deadline(session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT)
     assert tip.conclude_due == date(2026, 12, 7)
-    services.request_extension(session, staff["tip_handler"], tip, 10, "需要检测", Rules())
-    services.decide_extension(session, staff["admin"], tip, True, Rules())
+    services.request_extension(session, staff["tip_handler"], tip, 10, "需要检测", Rules(), now=LATER)
+    services.decide_extension(session, staff["admin"], tip, True, Rules(), now=LATER)
     session.commit()
     assert tip.extension_state == "approved" and tip.conclude_due == date(2026, 12, 17)
     step, public, note = events(tip)[-1]
@@ -427,16 +427,16 @@ def test_an_extension_in_working_days_moves_the_deadline_by_working_days(session
     tip, _ = report(now=MONDAY, rules=rules)
     walk(session, staff, tip, Step.ACCEPT, now=MONDAY + timedelta(days=1), rules=rules)
     assert tip.conclude_due == date(2026, 9, 30)
-    services.request_extension(session, staff["tip_handler"], tip, 3, "节假日", rules)
-    services.decide_extension(session, staff["admin"], tip, True, rules)
+    services.request_extension(session, staff["tip_handler"], tip, 3, "节假日", rules, now=MONDAY + timedelta(days=1))
+    services.decide_extension(session, staff["admin"], tip, True, rules, now=MONDAY + timedelta(days=1))
     assert tip.conclude_due == date(2026, 10, 10)  # 8, 9 and the worked Saturday 10 October
 
 
 def test_refusing_an_extension_keeps_the_deadline(session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT)
-    services.request_extension(session, staff["tip_handler"], tip, 10, "需要检测", Rules())
-    services.decide_extension(session, staff["admin"], tip, False, Rules())
+    services.request_extension(session, staff["tip_handler"], tip, 10, "需要检测", Rules(), now=LATER)
+    services.decide_extension(session, staff["admin"], tip, False, Rules(), now=LATER)
     session.commit()
     assert tip.extension_state == "refused" and tip.conclude_due == date(2026, 12, 7)
     assert events(tip)[-1] == ("extension_refused", False, "")
@@ -447,13 +447,13 @@ def test_only_the_office_decides_an_extension_and_only_a_requested_one(session, 
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT)
     with pytest.raises(TipError, match="No extension is waiting"):
-        services.decide_extension(session, staff["admin"], tip, True, Rules())
-    services.request_extension(session, staff["tip_handler"], tip, 10, "需要检测", Rules())
+        services.decide_extension(session, staff["admin"], tip, True, Rules(), now=LATER)
+    services.request_extension(session, staff["tip_handler"], tip, 10, "需要检测", Rules(), now=LATER)
     with pytest.raises(TipError, match="Only the office"):
-        services.decide_extension(session, staff["tip_handler"], tip, True, Rules())
-    services.decide_extension(session, staff["admin"], tip, True, Rules())
+        services.decide_extension(session, staff["tip_handler"], tip, True, Rules(), now=LATER)
+    services.decide_extension(session, staff["admin"], tip, True, Rules(), now=LATER)
     with pytest.raises(TipError, match="No extension is waiting"):
-        services.decide_extension(session, staff["admin"], tip, True, Rules())
+        services.decide_extension(session, staff["admin"], tip, True, Rules(), now=LATER)
     assert tip.conclude_due == date(2026, 12, 17)
 
 
@@ -478,35 +478,14 @@ def test_a_satisfied_reporter_closes_the_case(session, staff, report):
     assert entry.actor_id is None and entry.after == {"rating": "satisfied", "state": "closed"}
 
 
-def test_not_satisfied_the_first_time_sends_the_case_back_for_review(session, staff, report):
+def test_not_satisfied_without_a_review_closes_the_case(session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, *TO_CONCLUDED)
     services.rate(session, tip, False, "")
     session.commit()
-    assert tip.state == TipState.INVESTIGATING and tip.review_requested and tip.concluded_at is None
-    assert tip.rating == "unsatisfied" and events(tip)[-1] == ("rated_unsatisfied", True, "")
-    assert audits(session, "tips.rate")[0].after == {"rating": "unsatisfied", "state": "investigating"}
-
-
-def test_not_satisfied_after_the_review_closes_the_case(session, staff, report):
-    tip, _ = report()
-    walk(session, staff, tip, *TO_CONCLUDED)
-    services.rate(session, tip, False, "还在冒烟")
-    walk(session, staff, tip, Step.CONCLUDE)
-    services.rate(session, tip, False, "仍然不满意")
-    session.commit()
-    assert tip.state == TipState.CLOSED and tip.rating == "unsatisfied" and tip.rating_comment == "仍然不满意"
-    assert [e for e in events(tip) if e[0].startswith("rated")] == [
-        ("rated_unsatisfied", True, ""), ("rated_unsatisfied_closed", True, "")]
-
-
-def test_satisfied_after_the_review_closes_the_case_as_satisfied(session, staff, report):
-    tip, _ = report()
-    walk(session, staff, tip, *TO_CONCLUDED)
-    services.rate(session, tip, False, "")
-    walk(session, staff, tip, Step.CONCLUDE)
-    services.rate(session, tip, True, "")
-    assert tip.state == TipState.CLOSED and tip.rating == "satisfied"
+    assert tip.state == TipState.CLOSED and tip.rating == "unsatisfied" and tip.review_due is None
+    assert events(tip)[-1] == ("rated_unsatisfied_closed", True, "")
+    assert audits(session, "tips.rate")[0].after == {"rating": "unsatisfied", "state": "closed"}
 
 
 def test_a_closed_case_cannot_be_rated_again(session, staff, report):

@@ -66,7 +66,7 @@ def walk(session, staff, tip, *steps):
     for step in steps:
         actor = staff["admin"] if step in (Step.ACCEPT, Step.ASSIGN, Step.CLOSE) else staff["tip_handler"]
         services.take_step(session, actor, tip, step, Rules(), bureau=staff["bureaus"]["home"], findings="现场属实",
-                           reply="已责令整改")
+                           reply="已责令整改", finding="substantiated")
     session.commit()
 
 
@@ -358,14 +358,19 @@ def test_a_satisfied_rating_closes_the_case(client, csrf, session, staff, report
     assert "很及时" not in html  # the comment is internal
 
 
-def test_a_first_unsatisfied_rating_sends_the_case_back(client, csrf, session, staff, report):
+def test_not_satisfied_the_reporter_asks_for_a_review_with_its_own_deadline(client, csrf, session, staff, report):
+    """信访工作条例 art. 35: not satisfied with the written reply, the reporter may ask within 30 days for a review
+    (复查), which is answered within 30 days of the request — the case does not go back to its old deadline."""
     tip, code = report()
     walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE, Step.CONCLUDE)
     token = csrf.token(client, f"/tips/track/{code}")
-    html = follow(client, client.post(f"/tips/track/{code}", data={"csrf_token": token, "satisfied": "no"}))
-    assert "Being investigated" in html and "the case is reviewed" in html
+    html = follow(client, client.post(f"/tips/track/{code}", data={"csrf_token": token, "satisfied": "review",
+                                                                    "comment": "河里还在冒泡"}))
     session.refresh(tip)
-    assert tip.state == TipState.INVESTIGATING and tip.review_requested
+    requested = tip.events[-1].at.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    assert tip.state == TipState.REVIEWING and tip.review_due == requested + timedelta(days=30)
+    assert "Under review" in html and "Your request for a review has been received." in html
+    assert "The higher authority gives its opinion by" in html
 
 
 def test_a_rating_without_a_choice_is_shown_again(client, csrf, session, staff, report):
@@ -381,8 +386,9 @@ def test_a_rating_without_a_choice_is_shown_again(client, csrf, session, staff, 
 def test_a_rating_before_the_conclusion_is_refused_with_a_message(client, csrf, session, report):
     tip, code = report()
     token = csrf.token(client, f"/tips/track/{code}")
-    html = follow(client, client.post(f"/tips/track/{code}", data={"csrf_token": token, "satisfied": "yes"}))
-    assert "The handling can be rated once the tip is concluded." in html
+    response = client.post(f"/tips/track/{code}", data={"csrf_token": token, "satisfied": "yes"})
+    assert response.status_code == 422
+    assert "The handling can be rated once the tip is concluded." in response.get_data(as_text=True)
     session.refresh(tip)
     assert tip.state == TipState.SUBMITTED and tip.rating is None
 
@@ -600,7 +606,7 @@ def test_concluding_without_the_reply_keeps_everything_the_handler_typed(client,
     walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE)
     auth.login("handler")
     response = client.post(f"/admin/tips/{tip.id}/step/conclude", content_type="multipart/form-data", data={
-        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "findings": "现场检查属实，夜间排放<b>黄烟</b>",
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "findings": "现场检查属实，夜间排放<b>黄烟</b>", "finding": "substantiated",
         "measures_taken": "责令停产整改", "reply": "  ", "note": "内部备注"})
     html = refused(response)
     conclude = re.search(r'<form[^>]*id="step-conclude".*?</form>', html, re.S).group(0)
@@ -668,6 +674,7 @@ def test_the_bureaus_handler_investigates_and_concludes_with_a_site_photo(client
                                                                       data={"csrf_token": token}))
     response = client.post(f"/admin/tips/{tip.id}/step/conclude", content_type="multipart/form-data", data={
         "csrf_token": token, "findings": "现场检查属实", "measures_taken": "责令停产", "reply": "已责令停产整改",
+        "finding": "substantiated",
         "photos": [(io.BytesIO(jpeg_with_gps()), "site.jpg", "image/jpeg")]})
     assert "Done: Conclude." in follow(client, response)
     session.refresh(tip)
@@ -680,7 +687,7 @@ def test_a_bad_site_photo_stops_the_conclusion(client, auth, csrf, session, staf
     walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE)
     auth.login("handler")
     response = client.post(f"/admin/tips/{tip.id}/step/conclude", content_type="multipart/form-data", data={
-        "csrf_token": csrf.token(client), "findings": "属实", "reply": "已处理",
+        "csrf_token": csrf.token(client), "findings": "属实", "reply": "已处理", "finding": "substantiated",
         "photos": [(io.BytesIO(PDF), "site.jpg", "image/jpeg")]})
     html = refused(response)
     assert 'id="photos-conclude-error">site.jpg: Photos must be JPEG, PNG or WebP images.' in html

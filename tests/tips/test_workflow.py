@@ -16,8 +16,22 @@ EXPECTED = {
     (S.INVESTIGATING, T.TRANSFER): S.ASSIGNED,
     (S.INVESTIGATING, T.CONCLUDE): S.CONCLUDED,
     (S.CONCLUDED, T.RATE_SATISFIED): S.CLOSED,
-    (S.CONCLUDED, T.RATE_UNSATISFIED): S.INVESTIGATING,
+    (S.CONCLUDED, T.RATE_UNSATISFIED): S.CLOSED,
     (S.CONCLUDED, T.CLOSE): S.CLOSED,
+    # 信访工作条例 art. 35: not satisfied with the reply, the reporter asks for a review (复查), answered by the
+    # body above on its own deadline; art. 36: not satisfied with that, a re-review (复核), which is final.
+    (S.CONCLUDED, T.REQUEST_REVIEW): S.REVIEWING,
+    (S.CLOSED, T.REQUEST_REVIEW): S.REVIEWING,
+    (S.REVIEWING, T.ANSWER_REVIEW): S.REVIEWED,
+    (S.REVIEWED, T.REQUEST_RE_REVIEW): S.RE_REVIEWING,
+    (S.CLOSED, T.REQUEST_RE_REVIEW): S.RE_REVIEWING,
+    (S.RE_REVIEWING, T.ANSWER_REVIEW): S.RE_REVIEWED,
+    (S.REVIEWED, T.RATE_SATISFIED): S.CLOSED,
+    (S.REVIEWED, T.RATE_UNSATISFIED): S.CLOSED,
+    (S.REVIEWED, T.CLOSE): S.CLOSED,
+    (S.RE_REVIEWED, T.RATE_SATISFIED): S.CLOSED,
+    (S.RE_REVIEWED, T.RATE_UNSATISFIED): S.CLOSED,
+    (S.RE_REVIEWED, T.CLOSE): S.CLOSED,
     (S.SUBMITTED, T.MERGE): S.MERGED,
     (S.ACCEPTED, T.MERGE): S.MERGED,
     (S.ASSIGNED, T.MERGE): S.MERGED,
@@ -47,7 +61,10 @@ def test_every_other_step_is_refused(state, step):
     (S.ACCEPTED, T.INVESTIGATE),     # assign first
     (S.ACCEPTED, T.ACCEPT),          # no accepting twice
     (S.NOT_ACCEPTED, T.ACCEPT),      # a refusal is final
-    (S.CLOSED, T.RATE_UNSATISFIED),  # a closed case stays closed
+    (S.CLOSED, T.RATE_UNSATISFIED),  # a closed case stays closed (only a review may reopen it)
+    (S.CONCLUDED, T.REQUEST_RE_REVIEW),  # a re-review (复核) follows a review (复查), never the conclusion
+    (S.RE_REVIEWED, T.REQUEST_RE_REVIEW),  # the re-review opinion is final
+    (S.REVIEWING, T.CONCLUDE),       # the review does not return the case to its expired conclusion deadline
     (S.INVESTIGATING, T.CLOSE),      # only a concluded case is closed
     (S.ASSIGNED, T.CONCLUDE),        # investigate first
     (S.CONCLUDED, T.MERGE),          # a concluded case has its own outcome
@@ -67,9 +84,13 @@ def test_a_transition_error_is_a_value_error():
     (S.ACCEPTED, [T.ASSIGN, T.MERGE]),
     (S.ASSIGNED, [T.TRANSFER, T.INVESTIGATE, T.MERGE]),
     (S.INVESTIGATING, [T.TRANSFER, T.CONCLUDE, T.MERGE]),
-    (S.CONCLUDED, [T.RATE_SATISFIED, T.RATE_UNSATISFIED, T.CLOSE]),
+    (S.CONCLUDED, [T.RATE_SATISFIED, T.RATE_UNSATISFIED, T.CLOSE, T.REQUEST_REVIEW]),
+    (S.REVIEWING, [T.ANSWER_REVIEW]),
+    (S.REVIEWED, [T.RATE_SATISFIED, T.RATE_UNSATISFIED, T.CLOSE, T.REQUEST_RE_REVIEW]),
+    (S.RE_REVIEWING, [T.ANSWER_REVIEW]),
+    (S.RE_REVIEWED, [T.RATE_SATISFIED, T.RATE_UNSATISFIED, T.CLOSE]),
     (S.NOT_ACCEPTED, []),
-    (S.CLOSED, []),
+    (S.CLOSED, [T.REQUEST_REVIEW, T.REQUEST_RE_REVIEW]),
     (S.MERGED, []),
 ], ids=lambda v: v.value if isinstance(v, TipState) else "-")
 def test_allowed_steps_lists_the_steps_from_each_state(state, steps):
@@ -81,12 +102,15 @@ def test_only_not_accepted_closed_and_merged_are_final():
     assert all(allowed_steps(s) for s in TipState if s.is_open)
 
 
-def test_the_office_steps_are_accepting_assigning_closing_and_merging():
-    assert OFFICE_STEPS == {T.ACCEPT, T.REJECT, T.ASSIGN, T.TRANSFER, T.CLOSE, T.MERGE}
+def test_the_office_steps_are_accepting_assigning_closing_merging_and_answering_reviews():
+    """信访工作条例 art. 35: the review is made by the body above the one that handled the case, so the bureau
+    that concluded never answers it."""
+    assert OFFICE_STEPS == {T.ACCEPT, T.REJECT, T.ASSIGN, T.TRANSFER, T.CLOSE, T.MERGE, T.ANSWER_REVIEW}
 
 
-def test_only_the_reporter_rates():
-    assert REPORTER_STEPS == {T.RATE_SATISFIED, T.RATE_UNSATISFIED}
+def test_only_the_reporter_rates_and_asks_for_reviews():
+    """信访工作条例 arts. 35–36: the petitioner (信访人) requests 复查 and 复核."""
+    assert REPORTER_STEPS == {T.RATE_SATISFIED, T.RATE_UNSATISFIED, T.REQUEST_REVIEW, T.REQUEST_RE_REVIEW}
     assert not OFFICE_STEPS & REPORTER_STEPS
 
 
