@@ -13,11 +13,14 @@ from app.web.urls import public_url
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # The status a tip has after each timeline entry that changes it: not accepted, closed, rated at the end or
-# merged into another report close it; a review after an unsatisfied rating opens it again. Every other entry
-# (an exposure publication, an extension, a reward, a comment…) leaves the status as it was.
+# merged into another report close it; a review (复查) or re-review (复核) the reporter asks for opens it again,
+# even after the office closed it, until the reporter rates the opinion or the office closes it. Every other
+# entry (an exposure publication, an extension, a reward, a comment…) leaves the status as it was.
 STATUS_AFTER = {"submitted": "open", "accept": "open", "assign": "open", "transfer": "open", "investigate": "open",
-                "conclude": "open", "rated_unsatisfied": "open", "reject": "closed", "close": "closed",
-                "rated_satisfied": "closed", "rated_unsatisfied_closed": "closed", "merge": "closed"}
+                "conclude": "open", "rated_unsatisfied": "open", "review_requested": "open",
+                "re_review_requested": "open", "review_answered": "open", "re_review_answered": "open",
+                "reject": "closed", "close": "closed", "rated_satisfied": "closed", "rated_unsatisfied_closed": "closed",
+                "merge": "closed"}
 SUBTYPE, DISTRICT, REPORTED_UNIT = "subtype", "district", "reported_unit"
 
 

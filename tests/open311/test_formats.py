@@ -154,3 +154,16 @@ def test_the_status_after_each_entry_is_the_last_status_changing_one_up_to_it():
     assert [status_after(merged, e) for e in merged] == ["open", "closed", "closed"]
     rejected = [SimpleNamespace(id=2, step="reject"), SimpleNamespace(id=1, step="submitted")]  # any order in
     assert status_after(rejected, rejected[0]) == "closed" and status_after(rejected, rejected[1]) == "open"
+
+
+def test_a_review_the_reporter_asks_for_opens_a_closed_request_again():
+    """信访工作条例 arts. 35–36: a review (复查) or re-review (复核) reopens the case, even after the office closed
+    it; the opinion keeps it open until a final rating or the office closes it again."""
+    from types import SimpleNamespace
+
+    from app.open311.documents import status_after
+
+    steps = ["submitted", "accept", "assign", "investigate", "conclude", "close", "review_requested",
+             "review_answered", "re_review_requested", "re_review_answered", "rated_satisfied"]
+    timeline = [SimpleNamespace(id=i, step=step) for i, step in enumerate(steps, 1)]
+    assert [status_after(timeline, e) for e in timeline] == ["open"] * 5 + ["closed"] + ["open"] * 4 + ["closed"]
