@@ -247,15 +247,3 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if browser_dir in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
-            # One worker runs the browser tests (`make test` runs pytest-xdist with --dist loadgroup), so
-            # that Chromium, the served apps and the seeded demo city are started once.
-            item.add_marker(pytest.mark.xdist_group("browser"))
-        elif _uses_module_fixture(item):
-            # A module-scoped fixture (a throwaway PostgreSQL server, a translation scan) set up once.
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-
-def _uses_module_fixture(item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    return bool(info) and any(definition.scope in ("module", "package", "class")
-                              for definitions in info.name2fixturedefs.values() for definition in definitions)
