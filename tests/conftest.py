@@ -85,10 +85,20 @@ def _truncate_all(app) -> None:
 
 def _setup_fingerprint(app) -> str:
     """What a test could add to an app's set-up: routes, request hooks, error handlers, template globals."""
-    return repr((len(app.url_map._rules), app.view_functions, app.before_request_funcs, app.after_request_funcs,
-                 app.teardown_request_funcs, app.teardown_appcontext_funcs, app.error_handler_spec,
-                 app.template_context_processors, app.url_value_preprocessors, app.url_default_functions,
-                 sorted(app.jinja_env.globals), sorted(app.jinja_env.filters), sorted(app.jinja_env.tests)))
+    return repr(_filled((len(app.url_map._rules), app.view_functions, app.before_request_funcs,
+                         app.after_request_funcs, app.teardown_request_funcs, app.teardown_appcontext_funcs,
+                         app.error_handler_spec, app.template_context_processors, app.url_value_preprocessors,
+                         app.url_default_functions, sorted(app.jinja_env.globals), sorted(app.jinja_env.filters),
+                         sorted(app.jinja_env.tests))))
+
+
+def _filled(value):
+    """`value` without empty dict entries: Flask's handler lookups add them to its defaultdicts (a 403 page)."""
+    if isinstance(value, dict):
+        return {key: _filled(item) for key, item in value.items() if _filled(item) not in ({}, [], None)}
+    if isinstance(value, tuple):
+        return tuple(_filled(item) for item in value)
+    return value
 
 
 class _SharedApp:
