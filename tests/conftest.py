@@ -22,7 +22,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests import factories
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -137,6 +137,8 @@ class _SharedApp:
         self.app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
         self.app.config["DEMO_CREDENTIALS_FILE"] = str(tmp_path / "demo-credentials.txt")
         self.app._got_first_request = False  # a test may still add a route before its first request
+        # The limiter is one object for all apps: a test's own app with RATELIMIT_ENABLED left it switched on.
+        limiter.enabled = self.app.config["RATELIMIT_ENABLED"]
         return self.app
 
     def reset(self) -> None:
