@@ -61,11 +61,16 @@ test: setup browser-deps
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL leg skipped (.ci/run sets it)."; fi
 
+# Test processes (pytest-xdist) per leg; each takes its own PostgreSQL schema (TEST_PG_SCHEMA_gw0, …) and whole
+# test files, so that module-scoped fixtures (the outage test's PostgreSQL server) start once.
+TEST_WORKERS ?= 2
+TEST_XDIST = -n $(TEST_WORKERS) --dist loadfile
+
 test-sqlite:
-	TEST_DATABASE_URL= $(PY) -m pytest -q
+	TEST_DATABASE_URL= $(PY) -m pytest -q $(TEST_XDIST)
 
 test-postgres:
-	$(PY) -m pytest -q -m "not browser"
+	$(PY) -m pytest -q -m "not browser" $(TEST_XDIST)
 
 # Refresh the catalogs after changing marked strings (then translate, see README).
 i18n-extract: $(STAMP)

@@ -3,8 +3,15 @@
 SQLite (always): migrations run once into a template file, copied for every test.
 PostgreSQL (when TEST_DATABASE_URL is set): migrations run once into a fresh schema; tables are emptied
 after every test.
+
+One app serves every test that takes `app` (building one costs more than most tests: ~300 URL rules, and
+each new app compiles its templates and SQL again). Between tests it is put back as it was built: its
+config restored, what it keeps in `app.extensions` since then dropped (the indicator cache), its
+connections closed and pointed at the test's own database. A test that needs routes, hooks or settings
+read only at start-up builds its own app with `create_app(base_config(database_url))`.
 """
 import contextvars
+import copy
 import os
 import shutil
 from pathlib import Path
@@ -12,15 +19,17 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from tests import factories
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
-# Each concurrent test run on one server takes its own schema (TEST_PG_SCHEMA).
-PG_SCHEMA = os.environ.get("TEST_PG_SCHEMA", "ecociv_test")
+# Each concurrent test run on one server takes its own schema (TEST_PG_SCHEMA), and each pytest-xdist worker
+# of a run its own schema within it (gw0, gw1, …).
+PG_SCHEMA = os.environ.get("TEST_PG_SCHEMA", "ecociv_test") + (
+    f"_{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else "")
 
 
 def _pg_url() -> str:
@@ -74,6 +83,79 @@ def _truncate_all(app) -> None:
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
+def _setup_fingerprint(app) -> str:
+    """What a test could add to an app's set-up: routes, request hooks, error handlers, template globals."""
+    return repr(_filled((len(app.url_map._rules), app.view_functions, app.before_request_funcs,
+                         app.after_request_funcs, app.teardown_request_funcs, app.teardown_appcontext_funcs,
+                         app.error_handler_spec, app.template_context_processors, app.url_value_preprocessors,
+                         app.url_default_functions, sorted(app.jinja_env.globals), sorted(app.jinja_env.filters),
+                         sorted(app.jinja_env.tests))))
+
+
+def _filled(value):
+    """`value` without empty dict entries: Flask's handler lookups add them to its defaultdicts (a 403 page)."""
+    if isinstance(value, dict):
+        return {key: _filled(item) for key, item in value.items() if _filled(item) not in ({}, [], None)}
+    if isinstance(value, tuple):
+        return tuple(_filled(item) for item in value)
+    return value
+
+
+class _SharedApp:
+    """The one app the `app` fixture hands out, and how it is put back as built after each test."""
+
+    def __init__(self, workdir: Path):
+        self.workdir = workdir
+        self.build()
+
+    def build(self) -> None:
+        workdir = self.workdir
+        # The URL only names the SQLite file; connections open the current test's copy instead (see _open).
+        url = _pg_url() if PG_URL else f"sqlite:///{workdir / 'unused.sqlite3'}"
+        self.app = create_app(base_config(url))
+        self.app.test_client_class = IsolatedClient
+        self.sqlite_path: str | None = None
+        with self.app.app_context():
+            self.engine = db.engine
+        if not PG_URL:
+            event.listen(self.engine, "do_connect", self._open)
+        self.config = copy.deepcopy(dict(self.app.config))
+        self.extensions = set(self.app.extensions)
+        self.fingerprint = _setup_fingerprint(self.app)
+
+    def _open(self, _dialect, _record, cargs, _cparams):
+        assert self.sqlite_path, "the shared app is used outside the app fixture"
+        cargs[0] = self.sqlite_path
+
+    def prepare(self, database_url: str, tmp_path: Path):
+        """Point the app at this test's database with the config it was built with."""
+        self.engine.dispose()
+        self.sqlite_path = None if PG_URL else database_url.removeprefix("sqlite:///")
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self.config))
+        self.app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+        self.app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+        self.app.config["DEMO_CREDENTIALS_FILE"] = str(tmp_path / "demo-credentials.txt")
+        self.app._got_first_request = False  # a test may still add a route before its first request
+        # The limiter is one object for all apps: a test's own app with RATELIMIT_ENABLED left it switched on.
+        limiter.enabled = self.app.config["RATELIMIT_ENABLED"]
+        return self.app
+
+    def reset(self) -> None:
+        """Forget what the test left: caches filed in app.extensions since start-up, open connections."""
+        for name in set(self.app.extensions) - self.extensions:
+            del self.app.extensions[name]
+        self.engine.dispose()
+        self.sqlite_path = None
+        if _setup_fingerprint(self.app) != self.fingerprint:
+            self.build()
+
+
+@pytest.fixture(scope="session")
+def _shared_app(database_template, tmp_path_factory) -> _SharedApp:
+    return _SharedApp(tmp_path_factory.mktemp("shared-app"))
+
+
 @pytest.fixture
 def database_url(database_template, tmp_path):
     if PG_URL:
@@ -100,18 +182,16 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    config = base_config(database_url)
-    config["UPLOAD_DIR"] = str(tmp_path / "uploads")
-    config["DEMO_CREDENTIALS_FILE"] = str(tmp_path / "demo-credentials.txt")
-    app = create_app(config)
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        yield app
-        db.session.remove()
-        if PG_URL:
-            _truncate_all(app)
-        db.engine.dispose()
+def app(_shared_app, database_url, tmp_path):
+    app = _shared_app.prepare(database_url, tmp_path)
+    try:
+        with app.app_context():
+            yield app
+            db.session.remove()
+            if PG_URL:
+                _truncate_all(app)
+    finally:
+        _shared_app.reset()
 
 
 @pytest.fixture
