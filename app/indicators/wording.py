@@ -79,12 +79,19 @@ PLACE_LABELS = {
 PROVIDER_METHODS = {
     "surveys.satisfaction": _l("Computed by this site from the sampled survey: for each respondent, the share of "
                                "their answers to the satisfaction questions that are “satisfied” or “fairly "
-                               "satisfied” (“don't know” left out), averaged over the respondents."),
+                               "satisfied” (“don't know” left out), averaged over the respondents of the whole "
+                               "city, each weighted by their district's share of the adult population where the "
+                               "survey has it (the method below says whether it was). District figures are "
+                               "descriptive only."),
     "surveys.participation": _l("Computed by this site from the sampled survey: for each respondent, the share of "
                                 "their answers to the participation questions that are “took part” (“can't say” "
-                                "left out), averaged over the respondents."),
-    "notices.disclosure_rate": _l("Computed by this site from the disclosure catalogue: the items due in the year "
-                                  "that were published on time, divided by all the items due."),
+                                "left out), averaged over the respondents of the whole city, each weighted by "
+                                "their district's share of the adult population where the survey has it (the "
+                                "method below says whether it was). District figures are descriptive only."),
+    "notices.disclosure_rate": _l("Computed by this site from the disclosure catalogue: an item due in the year "
+                                  "counts as published on time when a notice for that very period was published "
+                                  "by its due date; the items on time divided by all the items due. A year's rate "
+                                  "is recorded once the year has ended."),
 }
 
 

@@ -114,3 +114,20 @@ def test_evidence_never_shows_provider_keys_or_leading_separators(in_request):
         assert str(wording.evidence(computed, indicator)[0]) == "抽样调查“测试”（问卷 #1）：n=400。"
         entered = row(evidence="", source="市统计局")
         assert [str(i) for i in wording.evidence(entered, SimpleNamespace(provider=None))] == ["市统计局"]
+
+
+@pytest.mark.parametrize(("provider", "english", "traditional"), [
+    ("surveys.satisfaction", "adult population", "成年人口"),
+    ("surveys.participation", "District figures are descriptive only", "僅作描述"),
+    ("notices.disclosure_rate", "for that very period", "針對該期"),
+])
+def test_computed_methods_state_the_rules_the_figures_follow(in_request, provider, english, traditional):
+    """The method shown with a computed value says what the figure follows: the survey figures are city-wide,
+    weighted by adult population where the data has it, districts descriptive (survey practice, facts §2.1);
+    the disclosure rate matches each publication to its own period (issue 14, item 1)."""
+    computed = row(computed=True, numeric_value=Decimal("86"), source=provider, method="")
+    indicator = SimpleNamespace(provider=provider)
+    with force_locale("en"):
+        assert english in str(wording.evidence(computed, indicator)[0])
+    with force_locale("zh_Hant"):
+        assert traditional in str(wording.evidence(computed, indicator)[0])
