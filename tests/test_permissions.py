@@ -90,6 +90,8 @@ STAFF_POST_ROUTES = [
     ("/admin/open311/keys/999999/revoke", Permission.OPEN311_MANAGE),
     ("/admin/disclosure-requests/999999/step/register", Permission.DISCLOSURE_HANDLE),
     ("/admin/disclosure-requests/999999/applicant", Permission.DISCLOSURE_HANDLE),
+    ("/admin/disclosure-requests/999999/appeals", Permission.DISCLOSURE_HANDLE),
+    ("/admin/disclosure-requests/appeals/999999", Permission.DISCLOSURE_HANDLE),
     ("/admin/notices/999999/step/submit", Permission.NOTICES_WORK),
     ("/admin/notices/999999/attachments", Permission.NOTICES_EDIT),
     ("/admin/notices/attachments/999999/delete", Permission.NOTICES_EDIT),

@@ -146,6 +146,7 @@ def test_the_tracking_code_stays_on_one_line_and_the_copy_button_copies_it(reque
     page.check("#consent")
     page.click("main button[type=submit]")
     expect(page).to_have_url(re.compile(r"/tips/submitted"))
+    page.wait_for_load_state("load")  # the address changes before the stylesheet has arrived
     code = page.locator("#tracking-code")
     line_height = code.evaluate("c => parseFloat(getComputedStyle(c).lineHeight)")
     assert code.bounding_box()["height"] < 1.5 * line_height  # one line, never broken at a hyphen

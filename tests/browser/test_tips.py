@@ -163,11 +163,13 @@ def test_a_report_is_handled_to_its_end_and_the_reporter_rates_it_on_a_phone(bro
     handler.goto(case)
     handler.click("form[action$='/step/investigate'] button[type=submit]")
     expect(handler.locator("#flashes")).to_contain_text("Done")
+    handler.select_option("#finding", "substantiated")
     handler.fill("#findings", "Oil from a car wash drain")
     handler.click("form[action$='/step/conclude'] button[type=submit]")
     # Without the reply the step is refused: what was typed stays, the error sits by the field and in the summary.
     expect(handler.locator("#step-conclude .error-summary")).to_contain_text("Write the findings and the reply")
     expect(handler.locator("#findings")).to_have_value("Oil from a car wash drain")
+    expect(handler.locator("#finding")).to_have_value("substantiated")
     expect(handler.locator("#reply")).to_have_attribute("aria-invalid", "true")
     assert_accessible(handler)
     handler.fill("#reply", "The car wash was ordered to fit an oil separator.")
@@ -178,7 +180,7 @@ def test_a_report_is_handled_to_its_end_and_the_reporter_rates_it_on_a_phone(bro
     resident.goto(f"/tips/track/{code}?lang=en")
     expect(resident.locator("main")).to_contain_text("The car wash was ordered to fit an oil separator.")
     resident.get_by_label("Satisfied", exact=True).check()
-    resident.get_by_role("button", name="Send my rating").click()
+    resident.locator("#rating").get_by_role("button", name="Send", exact=True).click()
     expect(resident.locator("main")).to_contain_text("Closed")
     assert_accessible(resident)
 
