@@ -56,7 +56,13 @@ def computed_result(session, measure: Measure, place, period: str) -> ComputedRe
     return ComputedResult(value=Decimal(f"{estimate.value * 100:.2f}"), method=method, sample_size=estimate.n)
 
 
+def reports_at(session, place) -> bool:
+    """Only the city: a district's figure is descriptive (see computed_result), so 37/38 are not applicable at a
+    district rather than forever awaiting assessment."""
+    return place.is_city
+
+
 def register() -> None:
     for measure, key in PROVIDER_KEYS.items():
         register_provider(key, lambda session, place, period, measure=measure:
-                          computed_result(session, measure, place, period))
+                          computed_result(session, measure, place, period), reports_at=reports_at)

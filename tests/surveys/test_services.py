@@ -1037,3 +1037,19 @@ def test_the_demo_gives_its_districts_an_adult_population_without_overwriting_on
     assert record_adult_population(session) == 1
     assert donghu.adult_population == ADULT_POPULATION["donghu"] and meixi.adult_population == 300_000
     assert record_adult_population(session) == 0
+
+
+def test_satisfaction_and_participation_are_not_applicable_at_a_district(session, places):
+    """Issue 14 items 6 and 7: the survey feeds the city only (a district's n ≈ 50 figure is descriptive), so at a
+    district the indicator is not applicable — never left awaiting an assessment nobody can make."""
+    from app.indicators import queries as indicator_queries
+    from app.indicators.rules import Status as Judged
+
+    indicator_feed.register()
+    catalogue = factories.catalogue(session)
+    satisfaction = next(i for i in indicator_queries.catalogue_indicators(session, catalogue) if i.code == "6")
+    satisfaction.provider = indicator_feed.PROVIDER_KEYS[Measure.SATISFACTION]
+    session.commit()
+    result = indicator_queries.compliance(session, catalogue, "2025", [places.city, places.east])
+    assert result.status(satisfaction, places.city).status == Judged.PENDING  # no survey yet: the city waits
+    assert result.status(satisfaction, places.east).status == Judged.NOT_APPLICABLE
