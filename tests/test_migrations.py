@@ -75,3 +75,36 @@ def test_migration_0011_strips_control_characters_from_every_stored_text(empty_d
     # Tab, newline and CR stay; every other C0 control is gone.
     assert tuple(bureau) == ("b1", "东湖区环境局\t(\r\n)", "东湖区环境局\t(\r\n)", "Bureau")
     assert (note, label, fts) == ("东湖区环境局\t(\r\n)", "x", "东湖区环境局\t(\r\n)")
+
+
+def test_migrations_that_rebuild_tables_upgrade_a_database_holding_data(empty_database):
+    """SQLite rebuilds a table to alter it (users in 0017, places in 0021): with rows pointing at those tables
+    (a bureau in a place, an audit entry by a user) the upgrade must still succeed and keep every row."""
+    app = create_app(base_config(empty_database))
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with app.app_context():
+        upgrade(revision="0015")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO places (id, level, kind, code, name_zh_hans, name_zh_hant, name_en, terrain, region, moisture, "
+                "coastal, has_grassland, sort_order, active, created_at) VALUES (1, 'district', 'urban_district', 'east', '东区', "
+                "'東區', 'East', 'plain', 'central', 'humid', :no, :no, 1, :yes, :now)"), {"no": False, "yes": True, "now": now})
+            connection.execute(text(
+                "INSERT INTO bureaus (id, code, name_zh_hans, name_zh_hant, name_en, place_id, active, created_at) "
+                "VALUES (1, 'eeb', '局', '局', 'Bureau', 1, :yes, :now)"), {"yes": True, "now": now})
+            connection.execute(text(
+                "INSERT INTO users (id, username, display_name, password_hash, role, bureau_id, active, "
+                "failed_logins, session_version, created_at) VALUES (1, 'editor', 'Editor', 'x', 'bureau_editor', 1, "
+                ":yes, 0, 1, :now)"), {"yes": True, "now": now})
+            connection.execute(text(
+                "INSERT INTO audit_entries (at, actor_id, actor_label, action, object_type, object_id, ip, note) "
+                "VALUES (:now, 1, 'editor', 'a.b', 'bureau', '1', '127.0.0.1', '')"), {"now": now})
+        upgrade()
+        with db.engine.connect() as connection:
+            kept = connection.execute(text(
+                "SELECT places.code, bureaus.code, users.username, audit_entries.action FROM audit_entries "
+                "JOIN users ON users.id = audit_entries.actor_id JOIN bureaus ON bureaus.id = users.bureau_id "
+                "JOIN places ON places.id = bureaus.place_id")).one()
+            plateau = connection.execute(text("SELECT plateau FROM places")).scalar()
+        db.engine.dispose()
+    assert tuple(kept) == ("east", "eeb", "editor", "a.b") and not plateau
