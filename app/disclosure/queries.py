@@ -105,6 +105,15 @@ def _open_on(request: DisclosureRequest, day: date) -> bool:
     return request.received_on < day and (request.finished_on is None or request.finished_on >= day)
 
 
+def working_days_taken(request: DisclosureRequest, overrides) -> int | None:
+    """Working days from the clock's start to the answer, without the days spent consulting (arts. 32–34);
+    None while unanswered."""
+    if request.answered_on is None:
+        return None
+    taken = days_left(request.clock_start, request.answered_on, working=True, overrides=overrides)
+    return taken - (request.paused_days or 0)
+
+
 def annual_figures(session, year: int, *, overrides) -> AnnualFigures:
     """Received, answered by reply type, carried over, on-time rate and average working days to answer."""
     start, end = date(year, 1, 1), date(year + 1, 1, 1)
@@ -121,7 +130,7 @@ def annual_figures(session, year: int, *, overrides) -> AnnualFigures:
             figures.by_reply_type[row.reply_type] += 1
             figures.partly_disclosed += row.partial
             figures.on_time += row.answered_on <= row.answer_due
-            taken.append(days_left(row.clock_start, row.answered_on, working=True, overrides=overrides))
+            taken.append(working_days_taken(row, overrides))
         elif finished_this_year:
             figures.withdrawn += row.state == RequestState.WITHDRAWN
             figures.redirected += row.state == RequestState.REDIRECTED

@@ -14,6 +14,7 @@ from app.accounts.permissions import Permission, Role
 from app.db_types import utcnow
 from app.disclosure.models import DisclosureConsultation, DisclosureDocument, DisclosureEvent, DisclosureRequest
 from app.disclosure.report_template import OrganisationKind, reply_outcome
+from app.disclosure.queries import working_days_taken  # noqa: F401  (part of this module's interface)
 from app.disclosure.screening import looks_like_complaint
 from app.disclosure.workflow import (APPLICANT_STEPS, OPINION_DAYS, ConsultationKind, ReplyType, RequestState, Step,
                                      TransitionError, allowed_steps, next_state, reply_requirements)
@@ -310,6 +311,7 @@ def complete(session, request: DisclosureRequest, text: str, rules: Rules, now: 
     request.completion_text, request.completed_on = text, today
     request.clock_start = today
     request.answer_due = rules.due(today, rules.answer_days)
+    request.paused_days = 0  # the clock starts afresh: days paused before the completion are not deducted again
     request.state = target.value
     _event(session, request, Step.COMPLETE.value)
     session.flush()
@@ -339,10 +341,3 @@ def reveal_applicant(session, actor, request: DisclosureRequest) -> dict:
             "address": request.address, "email": request.email}
 
 
-def working_days_taken(request: DisclosureRequest, overrides) -> int | None:
-    """Working days from the clock's start to the answer, without the days spent consulting (arts. 32–34);
-    None while unanswered."""
-    if request.answered_on is None:
-        return None
-    taken = days_left(request.clock_start, request.answered_on, working=True, overrides=overrides)
-    return taken - (request.paused_days or 0)

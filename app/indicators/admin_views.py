@@ -294,16 +294,25 @@ def preconditions_checklist():
     """The preconditions (基本条件) checklist of one place for one year, as the office records it."""
     year = _checklist_year()
     code = request.args.get("place", "").strip()
-    places = [p for p in [the_city(db.session), *districts(db.session)] if p]
+    places = _checklist_places()
     place = next((p for p in places if p.code == code), None) if code else (places[0] if places else None)
     return _checklist_page(year, place or abort(404))
+
+
+def _checklist_places() -> list[Place]:
+    """The places the preconditions are checked for: the city and its active districts."""
+    return [p for p in [the_city(db.session), *districts(db.session)] if p]
+
+
+def _checklist_place(place_id: int) -> Place:
+    return next((p for p in _checklist_places() if p.id == place_id), None) or abort(404)
 
 
 @bp.post("/preconditions/<int:year>/<int:place_id>/<int:precondition_id>")
 @permission_required(Permission.INDICATORS_PRECONDITIONS)
 def record_precondition(year: int, place_id: int, precondition_id: int):
     """Record the office's finding on one precondition; a refused finding comes back with what was typed."""
-    place = db.session.get(Place, place_id) or abort(404)
+    place = _checklist_place(place_id)
     precondition = db.session.get(IndicatorPrecondition, precondition_id) or abort(404)
     if year > local_today().year or queries.catalogue_for_year(db.session, year) is None:
         abort(404)
@@ -329,7 +338,7 @@ def record_precondition(year: int, place_id: int, precondition_id: int):
 @permission_required(Permission.INDICATORS_PRECONDITIONS)
 def add_precondition(year: int, place_id: int):
     """Add a precondition to the list of the catalogue in force in `year` (the page returned to is that place's)."""
-    place = db.session.get(Place, place_id) or abort(404)
+    place = _checklist_place(place_id)
     if year > local_today().year:
         abort(404)
     catalogue = queries.catalogue_for_year(db.session, year) or abort(404)

@@ -107,7 +107,7 @@ class PlaceReport:
 def shortfalls_at(result, indicator, place) -> list[Shortfall]:
     """The unmet measures of an indicator at a place, each with the target that applies there, the task status
     and the gap."""
-    previous_period = str(parse_period(result.period).previous())
+    previous_period = str(parse_period(result.period).year_before())  # trends are judged 同比
     attributes = place_attributes(place)
     found = []
     for measure, evaluation in result.status(indicator, place).measures:

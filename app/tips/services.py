@@ -468,6 +468,13 @@ def reward_refusal(session, tip: Tip, state: RewardState | None = None) -> str |
     substantiated or partly substantiated, the reward goes to the first reporter of merged duplicates, and
     that report must be real-name."""
     main = tip.merged_into or tip
+    if tip.reward_state:
+        # A reward already under way (begun before findings were recorded, too) may be granted, paid or declined;
+        # only a finding of "not substantiated" stops the money.
+        if (state in (RewardState.GRANTED, RewardState.PAID) and main.finding_enum is not None
+                and not main.finding_enum.verified):
+            return _("The report was found not substantiated, so it cannot be rewarded.")
+        return None
     if main.state_enum not in VERIFIED_STATES or main.finding_enum is None:
         return _("A reward is decided once the tip has been verified and concluded.")
     first = first_reporter(session, tip)
@@ -521,6 +528,8 @@ def publish_exposure(session, actor, tip: Tip, title: str, summary: str, now: da
         raise TipError(_("Only the office that receives tips can do this."))
     if tip.state_enum not in (TipState.CONCLUDED, TipState.CLOSED):
         raise TipError(_("Only a concluded case, with its findings, can be published."))
+    if tip.finding_enum is not None and not tip.finding_enum.verified:
+        raise TipError(_("The report was found not substantiated: it is not published on the exposure board."))
     if not (title.strip() and summary.strip()):
         raise TipError(_("Write a title and a public summary of the findings."))
     before = tip.snapshot()

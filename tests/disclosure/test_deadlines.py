@@ -108,6 +108,8 @@ def test_working_days_taken_leave_out_the_consultation(session, staff, rules, re
     assert created.answered_on == date(2026, 10, 13)
     # 29, 30 Sep, 8, 9, 10, 12, 13 Oct = 7 working days from the clock's start, 5 of them consulting.
     assert services.working_days_taken(created, NATIONAL_DAY) == 2
+    # The yearly report's average (国办公开办函〔2021〕30号) counts the same days: the pause is left out there too.
+    assert queries.annual_figures(session, 2026, overrides=NATIONAL_DAY).average_working_days == 2
 
 
 def test_the_running_deadline_moves_while_paused_and_is_not_supervised(session, staff, rules, registered):

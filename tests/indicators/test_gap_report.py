@@ -210,3 +210,16 @@ def test_office_adds_a_precondition_to_the_catalogue_in_force(client, auth, csrf
     again = client.post(url, data={**fields, "new-name_zh_hans": "另一项"})
     assert again.status_code == 422 and "already used" in again.get_data(as_text=True) and "另一项" in again.get_data(as_text=True)
     assert len(session.scalars(select(IndicatorPrecondition)).all()) == 3
+
+
+def test_findings_are_recorded_only_for_the_city_and_its_active_districts(client, auth, csrf, session, world):
+    """The preconditions are checked for the places assessed (the city and its districts), never another row
+    of the places table such as a district no longer active."""
+    gone = factories.place(session, code="gone", name_zh_hans="旧区", active=False)
+    session.commit()
+    auth.login("admin")
+    token = csrf.token(client, "/admin/indicators/preconditions?year=2025&place=hills&lang=en")
+    pid = world["incident"].id
+    response = client.post(f"/admin/indicators/preconditions/2025/{gone.id}/{pid}",
+                           data={f"c{pid}-status": "met", f"c{pid}-notes": "台账", "csrf_token": token})
+    assert response.status_code == 404 and session.scalar(select(PreconditionCheck)) is None

@@ -333,3 +333,34 @@ def test_only_the_office_grants_an_amount(client, auth, csrf, session, staff, re
     response = post(client, csrf, f"/admin/tips/{tip.id}/reward", page, state="granted", amount="500")
     assert response.status_code == 422
     assert session.scalar(select(Tip.reward_state).where(Tip.id == tip.id)) == "eligible"
+
+
+def test_a_reward_begun_before_findings_were_recorded_can_still_be_granted_or_declined(client, auth, session, staff,
+                                                                                       report):
+    """Tips concluded before the finding was recorded (migration 0022 leaves it empty) keep their reward under way:
+    the office can still grant it and the bureau decline it, and the staff page still shows it."""
+    granted, _ = report(anonymous=False, now=MONDAY)
+    declined, _ = report(anonymous=False, now=MONDAY, description="工地夜间施工噪声扰民")
+    for tip in (granted, declined):
+        walk(session, staff, tip, *TO_INVESTIGATING, Step.CONCLUDE, finding=None)
+        tip.reward_state = RewardState.ELIGIBLE.value
+    session.commit()
+    services.set_reward(session, staff["admin"], granted, RewardState.GRANTED, Decimal("800"))
+    services.set_reward(session, staff["tip_handler"], declined, RewardState.DECLINED)
+    session.commit()
+    assert (granted.reward_state, declined.reward_state) == ("granted", "declined")
+    auth.login("admin")
+    assert 'id="reward"' in client.get(f"/admin/tips/{granted.id}").get_data(as_text=True)
+
+
+def test_a_report_found_not_substantiated_is_not_put_on_the_exposure_board(client, auth, session, staff, report):
+    """The exposure board (曝光台) names verified violations; a report found not substantiated (不属实) would name
+    a company over a complaint found false."""
+    tip, _ = report(anonymous=False, now=MONDAY)
+    walk(session, staff, tip, *TO_INVESTIGATING, Step.CONCLUDE, finding="unsubstantiated")
+    session.commit()
+    with pytest.raises(TipError, match="not substantiated"):
+        services.publish_exposure(session, staff["admin"], tip, "化工厂偷排", "经查不属实。")
+    assert tip.exposed_at is None
+    auth.login("admin")
+    assert f"/admin/tips/{tip.id}/exposure\"" not in client.get(f"/admin/tips/{tip.id}").get_data(as_text=True)
