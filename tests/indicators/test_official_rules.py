@@ -136,3 +136,20 @@ def test_the_place_form_asks_for_the_plateau_and_saves_it(client, auth, csrf, se
     assert response.status_code == 303
     session.refresh(place)
     assert place.plateau is True
+
+
+def test_the_gap_report_explains_a_quarters_trend_against_the_same_quarter_last_year(session, staff):
+    """The gap report's explanation uses the period the judging used (同比): 55 against 50 a year before is a gap
+    of 5, whatever the quarter just before was (here 60, which would make it look met)."""
+    from app.indicators import report
+
+    city = factories.place(session, level=PlaceLevel.CITY, code="city", terrain="hilly")
+    catalogue = factories.catalogue(session, lead_bureau=staff["bureaus"]["home"])
+    water = next(i for i in queries.catalogue_indicators(session, catalogue) if i.code == "4")  # lower is better
+    for period, number in (("2024-Q3", "50"), ("2025-Q2", "60"), ("2025-Q3", "55")):
+        factories.approved_value(session, water.measures[0], city, period=period, numeric_value=Decimal(number))
+    session.commit()
+    result = queries.compliance(session, catalogue, "2025-Q3", [city])
+    assert result.status(water, city).status is Status.NOT_MET
+    [shortfall] = report.shortfalls_at(result, water, city)
+    assert shortfall.gap == 5
