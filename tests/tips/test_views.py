@@ -438,6 +438,9 @@ def test_an_uncleared_photo_is_shown_to_the_handler_of_the_bureau_and_not_cached
     response = client.get(f"/tips/photos/{photo_id}")
     assert response.status_code == 200 and response.mimetype == "image/jpeg"
     assert response.headers["Cache-Control"] == "private, no-store"
+    # Served like every stored file: sandboxed and never sniffed as another type.
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_an_uncleared_photo_is_hidden_from_the_handler_of_another_bureau(client, auth, photo_tip, other_handler):
