@@ -308,15 +308,20 @@ def _checklist_place(place_id: int) -> Place:
     return next((p for p in _checklist_places() if p.id == place_id), None) or abort(404)
 
 
+def _catalogue_in_force(year: int):
+    """The catalogue version a checklist year is judged under; 404 for a future year or a year without one."""
+    if year > local_today().year:
+        abort(404)
+    return queries.catalogue_for_year(db.session, year) or abort(404)
+
+
 @bp.post("/preconditions/<int:year>/<int:place_id>/<int:precondition_id>")
 @permission_required(Permission.INDICATORS_PRECONDITIONS)
 def record_precondition(year: int, place_id: int, precondition_id: int):
     """Record the office's finding on one precondition; a refused finding comes back with what was typed."""
     place = _checklist_place(place_id)
     precondition = db.session.get(IndicatorPrecondition, precondition_id) or abort(404)
-    if year > local_today().year or queries.catalogue_for_year(db.session, year) is None:
-        abort(404)
-    if precondition.catalogue_id != queries.catalogue_for_year(db.session, year).id:
+    if precondition.catalogue_id != _catalogue_in_force(year).id:
         abort(404)
     form = PreconditionForm(prefix=f"c{precondition.id}")
     if form.validate_on_submit():
@@ -339,9 +344,7 @@ def record_precondition(year: int, place_id: int, precondition_id: int):
 def add_precondition(year: int, place_id: int):
     """Add a precondition to the list of the catalogue in force in `year` (the page returned to is that place's)."""
     place = _checklist_place(place_id)
-    if year > local_today().year:
-        abort(404)
-    catalogue = queries.catalogue_for_year(db.session, year) or abort(404)
+    catalogue = _catalogue_in_force(year)
     form = PreconditionDefinitionForm(prefix="new")
     if form.validate_on_submit():
         try:
