@@ -135,6 +135,7 @@ def test_resident_reads_the_failing_precondition_before_the_indicators(demo_phon
     page.get_by_role("link", name="逐项查看各区县未达标指标").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("各区县未达标指标对照")
     expect(page.locator("main .across").first).to_contain_text("本地适用的目标值")
+    page.wait_for_load_state("load")  # measured once the stylesheet has arrived
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(page)
 

@@ -114,6 +114,7 @@ def test_one_menu_entry_is_current_and_the_large_text_button_says_so(phone):
     button = page.get_by_role("button", name="Large text")
     expect(button).to_have_attribute("aria-pressed", "true")
     expect(button).to_contain_text("switched on")
+    page.wait_for_load_state("load")  # the toggle reloads the page: measure once its stylesheet has arrived
     assert page.evaluate(NO_HORIZONTAL_SCROLL)
     button.click()
     expect(page.get_by_role("button", name="Large text")).to_have_attribute("aria-pressed", "false")

@@ -62,7 +62,8 @@ def choices(page, question_id: int):
 
 
 def assert_fits_the_screen(page) -> None:
-    """Nothing wider than the phone: no sideways scrolling."""
+    """Nothing wider than the phone: no sideways scrolling (measured once the stylesheet has arrived)."""
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
