@@ -118,3 +118,7 @@ class CheckboxesField(SelectMultipleField):
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ConfirmForm(BaseForm):
+    """A one-button action: the form carries only the CSRF token."""

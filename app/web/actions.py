@@ -1,0 +1,43 @@
+"""One way for a view to run a domain action: commit and go on (post/redirect/get) when it succeeds; roll back
+and answer the same page again with the input kept (422) when the rules refuse it, the message beside the
+field it is about or above the form. A refusal for want of permission is audited here, in one place."""
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash
+
+from app import audit
+from app.errors import ActionRefused, NotPermitted
+from app.extensions import db
+from app.web.htmx import see_other
+
+
+def show_refusal(error: ActionRefused, form=None) -> None:
+    """The message beside the form field it names, else flashed above the page."""
+    field = getattr(form, error.field, None) if form is not None and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+def act(action: Callable[[], Any], *, success: str | None, then: str | Callable[[Any], str],
+        refused: Callable[[ActionRefused], Any], form=None, audit_as: str = "action.refused", subject=None):
+    """Run `action` in the request's transaction.
+
+    success: the flashed message; then: where to go (or a function of the action's result);
+    refused(error): the answer after a refusal (the page again, with `form` and its input, status 422);
+    audit_as, subject: how a refusal for want of permission is written in the audit log."""
+    try:
+        result = action()
+    except ActionRefused as error:
+        db.session.rollback()
+        if isinstance(error, NotPermitted):
+            audit.record(db.session, audit_as, subject, note=str(error)[:500])
+            db.session.commit()
+        show_refusal(error, form)
+        return refused(error)
+    db.session.commit()
+    if success:
+        flash(success, "success")
+    return see_other(then(result) if callable(then) else then)
