@@ -1,0 +1,73 @@
+"""The view helpers every domain uses: running an action (commit and go on, or roll back and answer with the
+input kept) and serving a stored file with one header policy."""
+import pytest
+from flask import get_flashed_messages
+from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
+from wtforms import StringField
+
+from app.accounts.models import User
+from app.audit import AuditEntry
+from app.errors import ActionRefused, NotPermitted
+from app.web import uploads
+from app.web.actions import act
+from app.web.files import serve_stored
+from app.web.forms import BaseForm
+from tests import factories
+
+
+class NoteForm(BaseForm):
+    note = StringField()
+
+
+def _users(session) -> int:
+    return session.scalar(select(func.count(User.id)))
+
+
+def test_a_successful_action_is_committed_and_goes_on(app, session):
+    with app.test_request_context("/", method="POST"):
+        response = act(lambda: factories.user(session, username="kept"), success="Saved.",
+                       then=lambda user: f"/users/{user.id}", refused=lambda error: pytest.fail("refused"))
+        assert response.status_code == 303 and response.location.startswith("/users/")
+        assert get_flashed_messages(with_categories=True) == [("success", "Saved.")]
+    session.rollback()
+    assert _users(session) == 1
+
+
+def test_a_refused_action_is_rolled_back_and_its_message_goes_beside_the_field(app, session):
+    def action():
+        factories.user(session, username="half")
+        raise ActionRefused("Write a note.", field="note")
+    with app.test_request_context("/", method="POST", data={"note": "typed"}):
+        form = NoteForm(meta={"csrf": False})
+        answer = act(action, success="Saved.", then="/", refused=lambda error: ("page", 422), form=form)
+        assert answer == ("page", 422)
+        assert form.note.errors == ["Write a note."] and form.note.data == "typed"
+        assert get_flashed_messages() == []
+    assert _users(session) == 0
+
+
+def test_a_refusal_for_want_of_permission_is_audited_and_said(app, session):
+    with app.test_request_context("/", method="POST"):
+        act(lambda: (_ for _ in ()).throw(NotPermitted("Not your bureau's.")), success=None, then="/",
+            refused=lambda error: ("page", 422), audit_as="tips.step_refused")
+        assert get_flashed_messages(with_categories=True) == [("error", "Not your bureau's.")]
+    entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "tips.step_refused"))
+    assert entry is not None and entry.note == "Not your bureau's."
+
+
+def test_a_stored_file_is_served_sandboxed_and_cached_only_when_public(app, tmp_path):
+    stored = uploads.store(b"%PDF-1.4\n%%EOF\n", "报告.pdf", "pdf", str(tmp_path))
+    with app.test_request_context("/"):
+        public = serve_stored(str(tmp_path), stored.stored_name, "pdf", public=True, download_name="报告.pdf")
+        private = serve_stored(str(tmp_path), stored.stored_name, "pdf", public=False, attachment=False)
+        for response in (public, private):
+            assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
+            response.close()
+        assert public.headers["Cache-Control"] == "public, max-age=3600"
+        assert public.headers["Content-Disposition"].startswith("attachment")
+        assert private.headers["Cache-Control"] == "private, no-store"
+        assert private.headers["Content-Disposition"].startswith("inline")
+        with pytest.raises(NotFound):
+            serve_stored(str(tmp_path), "0" * 32 + ".pdf", "pdf", public=True)
