@@ -6,6 +6,7 @@ members back; a string assigned to such an attribute becomes the member at once,
 `tip.state.title`. The CHECK constraint listing the values comes from the enum too (`enum_check`)."""
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from sqlalchemy import CheckConstraint, String, event
 from sqlalchemy.orm import Mapper
@@ -17,7 +18,7 @@ class TitledEnum(StrEnum):
 
     _title: object
 
-    def __new__(cls, value: str, title: object = None):
+    def __new__(cls, value: str, title: object = None) -> "TitledEnum":
         member = str.__new__(cls, value)
         member._value_ = value
         member._title = title
@@ -37,25 +38,25 @@ class TitledEnum(StrEnum):
         return [member.value for member in cls]
 
 
-class EnumColumn(TypeDecorator):
+class EnumColumn(TypeDecorator[StrEnum]):
     """A StrEnum stored by value in a VARCHAR of `length`; reads give members, writes take members or values."""
 
     impl = String
     cache_ok = True
 
-    def __init__(self, enum: type[StrEnum], length: int):
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
         super().__init__(length)
         self.enum = enum
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
         if value is None:
             return None
         return self.enum(value).value  # an unknown value is refused here, before the database's CHECK
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Any) -> StrEnum | None:
         return None if value is None else self.enum(value)
 
-    def coerce_compared_value(self, op, value):
+    def coerce_compared_value(self, op: Any, value: Any) -> "EnumColumn":
         return self  # comparisons with plain strings bind through the enum too
 
 
@@ -68,14 +69,14 @@ def enum_check(column: str, enum: type[StrEnum], *, name: str | None = None, nul
     return CheckConstraint(condition, name=name or f"{column}_valid")
 
 
-def _to_member(enum: type[StrEnum], target, value, oldvalue, initiator):
+def _to_member(enum: type[StrEnum], target: Any, value: Any, oldvalue: Any, initiator: Any) -> StrEnum | None:
     return None if value is None else enum(value)
 
 
 @event.listens_for(Mapper, "mapper_configured")
-def _coerce_on_set(mapper, cls) -> None:
+def _coerce_on_set(mapper: Mapper[Any], cls: type) -> None:
     """Attributes of an EnumColumn hold members, also between an assignment of a plain value and the next load."""
     for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        if isinstance(getattr(column, "type", None), EnumColumn) and prop.parent is mapper:
-            event.listen(getattr(cls, prop.key), "set", partial(_to_member, column.type.enum), retval=True)
+        column_type = getattr(prop.columns[0], "type", None)
+        if isinstance(column_type, EnumColumn) and prop.parent is mapper:
+            event.listen(getattr(cls, prop.key), "set", partial(_to_member, column_type.enum), retval=True)

@@ -1,6 +1,7 @@
 """Who acts on a case. Staff act as their user account; the person who filed a case acts through the tracking
 code, as a `PublicParty`, never as whoever happens to be signed in in the same browser."""
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class PublicParty:
     def username(self) -> str:
         return f"({self.kind})"  # the audit log's label for the actor
 
-    def can(self, permission) -> bool:
+    def can(self, permission: object) -> bool:
         return False
 
 
@@ -25,5 +26,5 @@ REPORTER = PublicParty("reporter")
 APPLICANT = PublicParty("applicant")
 
 
-def is_public(actor) -> bool:
+def is_public(actor: Any) -> bool:
     return isinstance(actor, PublicParty)

@@ -12,7 +12,7 @@ class DeadlineRules:
     """The calendar a domain's deadlines run on; domains subclass it with their own numbers of days."""
 
     working_days: bool = False
-    overrides: dict = field(default_factory=dict)
+    overrides: dict[date, bool] = field(default_factory=dict)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
 
     def due(self, start: date, days: int) -> date:

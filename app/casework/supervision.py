@@ -2,12 +2,12 @@
 red overdue, grey when no deadline runs. A page's rows are judged in Python (`supervise`); a whole queue is
 counted by the database (`colour_condition`, `count_by_colour`), reading only the index entries of a colour's
 date range, however long the queue is."""
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 
 from app.workdays.days import days_left, supervision_colour
 
@@ -25,8 +25,9 @@ class Supervised:
     paused: bool = False
 
 
-def supervise(cases: Iterable, today: date, running_due: Callable[[Any], date | None], *, working: bool,
-              overrides, warn_days: int, paused: Callable[[Any], date | None] | None = None) -> list[Supervised]:
+def supervise(cases: Iterable[Any], today: date, running_due: Callable[[Any], date | None], *, working: bool,
+              overrides: Mapping[date, bool], warn_days: int,
+              paused: Callable[[Any], date | None] | None = None) -> list[Supervised]:
     """Judge each case: `running_due(case)` is its running deadline; `paused(case)`, where given, the deadline
     as it stands while the clock is stopped (shown grey, never counted late)."""
     rows = []
@@ -45,21 +46,21 @@ def supervise(cases: Iterable, today: date, running_due: Callable[[Any], date | 
 Branch = tuple[Any, Any]
 
 
-def colour_condition(colour: str, branches: Sequence[Branch], bounds: tuple[date, date]):
+def colour_condition(colour: str, branches: Sequence[Branch], bounds: tuple[date, date]) -> ColumnElement[bool]:
     """Cases of one colour, from workdays.days.colour_bounds (the same verdict as supervision_colour). Each
     branch pairs a state condition with its deadline column, so that each can read a partial index."""
     red_before, green_from = bounds
     low, high = {"red": (None, red_before), "yellow": (red_before, green_from), "green": (green_from, None)}[colour]
 
-    def within(column):
+    def within(column: Any) -> ColumnElement[bool]:
         return and_(*([column >= low] if low else []), *([column < high] if high else []))
     return or_(false(), *(and_(state, within(column)) for state, column in branches))
 
 
-def count_by_colour(session, scoped, branches: Sequence[Branch], bounds: tuple[date, date],
-                    id_column) -> dict[str, int]:
+def count_by_colour(session: Any, scoped: Callable[[Select[Any]], Select[Any]], branches: Sequence[Branch],
+                    bounds: tuple[date, date], id_column: Any) -> dict[str, int]:
     """How many cases are red, yellow and green: `scoped(statement)` adds the queue's own conditions."""
     def count(colour: str) -> int:
         statement = scoped(select(func.count(id_column))).where(colour_condition(colour, branches, bounds))
-        return session.scalar(statement) or 0
+        return int(session.scalar(statement) or 0)
     return {colour: count(colour) for colour in COLOURS}

@@ -1,6 +1,8 @@
 """The timeline of a case: one entry per step, public or internal. Public entries never carry personal data;
 internal ones stay with staff."""
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -21,12 +23,13 @@ class TimelineEntry:
     def actor_id(cls) -> Mapped[int | None]:
         return mapped_column(ForeignKey("users.id"))
 
-    def title(self, titles: dict) -> str:
+    def title(self, titles: Mapping[str, object]) -> str:
         """What the entry says, from the domain's titles (the step's own name when it has none)."""
         return str(titles.get(self.step, self.step))
 
 
-def add_entry(session, model, step: str, *, actor=None, note: str = "", public: bool = True, **case) -> object:
+def add_entry(session: Any, model: Callable[..., Any], step: str, *, actor: Any = None, note: str = "",
+              public: bool = True, **case: Any) -> Any:
     """Append an entry of `model` for the case given by keyword (`tip=…`, `request=…`), stamped now."""
     entry = model(step=step, public=public, note=note, actor_id=getattr(actor, "id", None), at=utcnow(), **case)
     session.add(entry)

@@ -76,10 +76,10 @@ class Entry:
     extra: dict[str, Any] = field(default_factory=dict)  # domain columns of the entry (a bureau…)
 
 
-Handler = Callable[[StepContext], Entry | None]
+Handler = Callable[[StepContext[Any, Any]], Entry | None]
 
 
-def _default_entry(context: StepContext) -> Entry:
+def _default_entry(context: StepContext[Any, Any]) -> Entry:
     return Entry(internal_note=context.text("note"))
 
 
@@ -127,7 +127,7 @@ class Workflow(Generic[S, T]):
     def can_take(self, case: Any, step: T) -> bool:
         return step in self.allowed_steps(case)
 
-    def take(self, session, actor, case, step: T, *, rules: Any = None, now: datetime | None = None,
+    def take(self, session: Any, actor: Any, case: Any, step: T, *, rules: Any = None, now: datetime | None = None,
              **data: Any) -> Entry:
         """Take `step` on `case` as `actor`: policy, transition, handler, state, timeline, audit. Flushes,
         never commits; raises ActionRefused (or a subclass) with nothing changed on the case's state."""

@@ -104,6 +104,7 @@ def test_every_look_at_an_identity_is_audited(app, session):
     shown = identity.reveal(session, admin, admin, "accounts.identity_viewed", {"name": "张三"})
     session.commit()
     assert shown == {"name": "张三"}
-    assert session.scalar(select(AuditEntry.actor_id).where(AuditEntry.action == "accounts.identity_viewed")) == admin.id
+    looked = select(AuditEntry.actor_id).where(AuditEntry.action == "accounts.identity_viewed")
+    assert session.scalar(looked) == admin.id
     with pytest.raises(ValueError):
         identity.reveal(session, None, admin, "accounts.identity_viewed", {})
