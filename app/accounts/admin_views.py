@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.accounts import services
-from app.accounts.forms import NewUserForm, SetPasswordForm, UserForm, role_choices
+from app.accounts.forms import NewUserForm, SetPasswordForm, UserForm
 from app.accounts.models import User
 from app.accounts.permissions import Permission
 from app.db_types import utcnow
@@ -21,7 +21,6 @@ bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/users")
 
 
 def _prepare(form: UserForm) -> None:
-    form.role.choices = role_choices()
     form.bureau_id.choices = choices([(0, _l("— none —"))] + [(b.id, b.name) for b in bureaus(db.session)])
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.accounts.permissions import Permission
 from app.extensions import db
-from app.org import models, services
+from app.org import services
 from app.org.forms import BureauForm, PlaceForm
 from app.org.models import Bureau, Place
 from app.org.queries import bureaus, districts, the_city
@@ -21,7 +21,7 @@ bp = Blueprint("org_admin", __name__, url_prefix="/admin")
 @permission_required(Permission.ORG_MANAGE)
 def places():
     return render("admin/org/places.html", city=the_city(db.session),
-                  districts=districts(db.session, include_inactive=True), enums=models)
+                  districts=districts(db.session, include_inactive=True))
 
 
 def _save_place(place: Place | None):

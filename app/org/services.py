@@ -29,7 +29,7 @@ def save_place(session, actor, place: Place | None, data: dict) -> Place:
         raise OrgError(_("The code %(code)s is already used.", code=data["code"]))
     before = place.audit_state() if place else None
     if place is None:
-        place = Place(level=PlaceLevel.DISTRICT.value)
+        place = Place(level=PlaceLevel.DISTRICT)
         session.add(place)
     for field in PLACE_FIELDS:
         if field in data:
