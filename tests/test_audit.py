@@ -1,12 +1,14 @@
 """The audit log is append-only and can be browsed and filtered by admins."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app import audit
+from app.admin.queries import audit_entries
 from app.audit import AuditEntry, AuditLogIsAppendOnly
 from app.db_types import utcnow
+from app.i18n import site_zone
 
 
 def test_entries_cannot_be_changed(session, staff):
@@ -70,3 +72,16 @@ def test_audit_filter_answers_htmx_with_the_results_fragment(client, auth, staff
 def test_audit_log_offers_no_way_to_edit(app):
     rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin/audit")]
     assert rules and all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in rules)
+
+
+def test_the_until_filter_takes_in_the_whole_local_day(app, session, staff):
+    with app.test_request_context("/"):
+        zone = site_zone()
+        late = audit.record(session, "test.late", None, actor=staff["admin"], object_type="x", object_id=1)
+        late.at = datetime(2026, 3, 5, 23, 59, tzinfo=zone)
+        next_day = audit.record(session, "test.next", None, actor=staff["admin"], object_type="x", object_id=2)
+        next_day.at = datetime(2026, 3, 6, 0, 0, tzinfo=zone)
+        session.commit()
+        day = datetime(2026, 3, 5).date()
+        actions = session.scalars(audit_entries(action="test.", since=day, until=day)).all()
+        assert [entry.action for entry in actions] == ["test.late"]

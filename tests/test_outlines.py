@@ -24,10 +24,14 @@ def test_a_feature_polygon_is_read_with_its_schematic_mark():
     assert not outlines.parse(json.dumps({"type": "Polygon", "coordinates": [SQUARE]})).schematic
 
 
+def _bare_polygon(ring) -> str:
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
 @pytest.mark.parametrize("text", ["", "not json", json.dumps({"type": "Point", "coordinates": [1, 2]}),
-                                  json.dumps({"type": "Polygon", "coordinates": [[[1, 2], [3, 4], [1, 2]]]}),
-                                  json.dumps({"type": "Polygon", "coordinates": [[[1, 2], [3, 4], [5, 6], [7, 8]]]}),
-                                  json.dumps({"type": "Polygon", "coordinates": [[["a", 2], [3, 4], [5, 6], ["a", 2]]]})])
+                                  _bare_polygon([[1, 2], [3, 4], [1, 2]]),
+                                  _bare_polygon([[1, 2], [3, 4], [5, 6], [7, 8]]),
+                                  _bare_polygon([["a", 2], [3, 4], [5, 6], ["a", 2]])])
 def test_anything_but_a_closed_polygon_is_refused(text):
     with pytest.raises(outlines.OutlineError):
         outlines.parse(text)
@@ -79,6 +83,6 @@ def test_the_demo_gives_every_district_a_schematic_outline(app, session, tmp_pat
     factories.place(session, code="b", name_zh_hans="乙区", sort_order=2)
     session.commit()
     seed.add_schematic_outlines(session)
-    places = session.scalars(select(Place).where(Place.level == PlaceLevel.DISTRICT.value).order_by(Place.sort_order)).all()
+    places = session.scalars(select(Place).where(Place.level == PlaceLevel.DISTRICT).order_by(Place.sort_order)).all()
     assert [outlines.parse(p.outline).schematic for p in places] == [True, True]
     assert outlines.parse(places[0].outline).ring[0] == (111.0, 32.5)

@@ -1,27 +1,26 @@
 """Back office for staff accounts (admins only)."""
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
-from app.accounts import services
-from app.accounts.forms import NewUserForm, SetPasswordForm, UserForm, role_choices
+from app.accounts import queries, services
+from app.accounts.forms import NewUserForm, SetPasswordForm, UserForm
 from app.accounts.models import User
 from app.accounts.permissions import Permission
+from app.admin.pages import form_page
 from app.db_types import utcnow
 from app.extensions import db
 from app.org.models import Bureau
 from app.org.queries import bureaus
 from app.web.auth import permission_required
 from app.web.forms import choices
-from app.web.htmx import render, see_other
+from app.web.htmx import render
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/users")
 
 
 def _prepare(form: UserForm) -> None:
-    form.role.choices = role_choices()
     form.bureau_id.choices = choices([(0, _l("— none —"))] + [(b.id, b.name) for b in bureaus(db.session)])
 
 
@@ -32,8 +31,7 @@ def _bureau(form: UserForm):
 @bp.get("/")
 @permission_required(Permission.USERS_MANAGE)
 def index():
-    users = db.session.scalars(select(User).order_by(User.role, User.username)).all()
-    return render("admin/users/index.html", users=users, now=utcnow())
+    return render("admin/users/index.html", users=queries.staff_accounts(db.session), now=utcnow())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -41,20 +39,13 @@ def index():
 def new():
     form = NewUserForm()
     _prepare(form)
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(db.session, current_user, username=form.username.data,
-                                        display_name=form.display_name.data, password=form.new_password.data,
-                                        role=form.role.data, bureau=_bureau(form), email=form.email.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The account %(name)s has been created.", name=user.username), "success")
-            return see_other(url_for(".index"))
-    return render("admin/users/form.html", form=form, user=None, status=status)
+    return form_page(
+        form, "admin/users/form.html",
+        lambda: services.create_user(db.session, current_user, username=form.username.data,
+                                     display_name=form.display_name.data, password=form.new_password.data,
+                                     role=form.role.data, bureau=_bureau(form), email=form.email.data),
+        success=lambda created: _("The account %(name)s has been created.", name=created.username),
+        then=url_for(".index"), user=None)
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -64,20 +55,13 @@ def edit(user_id: int):
     form = UserForm(obj=user, bureau_id=user.bureau_id or 0)
     _prepare(form)
     del form.username
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            services.update_user(db.session, current_user, user, display_name=form.display_name.data,
-                                 email=form.email.data, role=form.role.data, bureau=_bureau(form),
-                                 active=form.active.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The account %(name)s has been updated.", name=user.username), "success")
-            return see_other(url_for(".index"))
-    return render("admin/users/form.html", form=form, user=user, status=status)
+    return form_page(
+        form, "admin/users/form.html",
+        lambda: services.update_user(db.session, current_user, user, display_name=form.display_name.data,
+                                     email=form.email.data, role=form.role.data, bureau=_bureau(form),
+                                     active=form.active.data),
+        success=lambda saved: _("The account %(name)s has been updated.", name=saved.username),
+        then=url_for(".index"), user=user)
 
 
 @bp.route("/<int:user_id>/password", methods=["GET", "POST"])
@@ -85,13 +69,9 @@ def edit(user_id: int):
 def set_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = SetPasswordForm()
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        services.set_password(db.session, current_user, user, form.new_password.data)
-        db.session.commit()
-        flash(_("A new password has been set for %(name)s; their other sessions have ended.", name=user.username),
-              "success")
-        return see_other(url_for(".index"))
-    return render("admin/users/password.html", form=form, user=user, status=status)
-
-
+    return form_page(
+        form, "admin/users/password.html",
+        lambda: services.set_password(db.session, current_user, user, form.new_password.data),
+        success=lambda result: _("A new password has been set for %(name)s; their other sessions have ended.",
+                                 name=user.username),
+        then=url_for(".index"), user=user)

@@ -39,16 +39,12 @@ class SetPasswordForm(NewPasswordMixin, BaseForm):
     pass
 
 
-def role_choices():
-    return choices((role.value, role.title) for role in Role)
-
-
 class UserForm(BaseForm):
     username = StringField(_l("Username"), validators=[InputRequired(message=_l("Enter a username.")),
                                                       Length(max=64), USERNAME_RULE])
     display_name = StringField(_l("Name"), validators=[InputRequired(message=_l("Enter a name.")), Length(max=80)])
     email = EmailField(_l("Email (optional)"), validators=[Optional(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[], validators=[InputRequired()])
+    role = SelectField(_l("Role"), choices=choices(Role.choices()), validators=[InputRequired()])
     bureau_id = SelectField(_l("Bureau"), choices=[], coerce=int,
                             description=_l("Required for bureau editors and tip handlers."))
     active = BooleanField(_l("Active"), default=True)

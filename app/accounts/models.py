@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.permissions import Permission, Role, role_has
 from app.db_types import UTCDateTime, utcnow
+from app.enums import EnumColumn, enum_check
 from app.extensions import db
 from app.org.models import Bureau
 
-_ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
 _BUREAU_ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role if r.needs_bureau)
 
 
@@ -19,7 +19,7 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(f"role IN ({_ROLE_VALUES})", name="role_valid"),
+        enum_check("role", Role),
         CheckConstraint(f"role NOT IN ({_BUREAU_ROLE_VALUES}) OR bureau_id IS NOT NULL", name="bureau_role_has_bureau"),
     )
 
@@ -28,7 +28,7 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(80))
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(24))
+    role: Mapped[Role] = mapped_column(EnumColumn(Role, 24))
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -46,10 +46,6 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
-
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
 
     def can(self, permission: Permission) -> bool:
         return self.active and role_has(self.role, permission)

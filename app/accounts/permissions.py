@@ -3,32 +3,22 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from app.enums import TitledEnum
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    BUREAU_EDITOR = "bureau_editor"
-    TIP_HANDLER = "tip_handler"
-    REVIEWER = "reviewer"
-    INTERVIEWER = "interviewer"
-    DISCLOSURE_HEAD = "disclosure_head"  # 政府信息公开工作机构负责人: approves extensions (条例 art. 33)
 
-    @property
-    def title(self) -> str:
-        return ROLE_TITLES[self]
+class Role(TitledEnum):
+    ADMIN = "admin", _l("Administrator (ecological civilization office)")
+    BUREAU_EDITOR = "bureau_editor", _l("Bureau editor")
+    TIP_HANDLER = "tip_handler", _l("Tip handler")
+    REVIEWER = "reviewer", _l("Reviewer")
+    INTERVIEWER = "interviewer", _l("Survey interviewer")
+    # 政府信息公开工作机构负责人: approves extensions (条例 art. 33)
+    DISCLOSURE_HEAD = "disclosure_head", _l("Head of the bureau's information disclosure office")
 
     @property
     def needs_bureau(self) -> bool:
         return self in BUREAU_ROLES
 
-
-ROLE_TITLES = {
-    Role.ADMIN: _l("Administrator (ecological civilization office)"),
-    Role.BUREAU_EDITOR: _l("Bureau editor"),
-    Role.TIP_HANDLER: _l("Tip handler"),
-    Role.REVIEWER: _l("Reviewer"),
-    Role.INTERVIEWER: _l("Survey interviewer"),
-    Role.DISCLOSURE_HEAD: _l("Head of the bureau's information disclosure office"),
-}
 
 # Roles whose holder acts for exactly one bureau and sees only that bureau's objects.
 BUREAU_ROLES = frozenset({Role.BUREAU_EDITOR, Role.TIP_HANDLER, Role.DISCLOSURE_HEAD})

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.accounts.models import User
-from app.accounts.permissions import Role
+from app.accounts.permissions import Permission, Role, role_has
 from app.db_types import utcnow
+from app.errors import ActionRefused
 
 _hashers: dict[tuple, PasswordHasher] = {}
 
@@ -27,7 +28,7 @@ def _hasher() -> PasswordHasher:
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(ValueError):
+class AccountError(ActionRefused, ValueError):
     """A refused account change; the message is shown to the user."""
 
 
@@ -110,19 +111,24 @@ def end_sessions(session, user: User) -> None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+                           field="new_password")
+
+
+def _check_bureau(role: Role, bureau) -> None:
+    if role.needs_bureau and bureau is None:
+        raise AccountError(_("This role acts for a bureau: choose one."), field="bureau_id")
 
 
 def create_user(session, actor, *, username: str, display_name: str, password: str, role: Role | str,
                 bureau=None, email: str | None = None) -> User:
     role = Role(role)
     if find_user(session, username):
-        raise AccountError(_("The username %(name)s is already taken.", name=username))
-    if role.needs_bureau and bureau is None:
-        raise AccountError(_("This role acts for a bureau: choose one."))
+        raise AccountError(_("The username %(name)s is already taken.", name=username), field="username")
+    _check_bureau(role, bureau)
     _check_password(password)
     user = User(username=username.strip(), display_name=display_name.strip(), email=email or None,
-                password_hash=hash_password(password), role=role.value,
+                password_hash=hash_password(password), role=role,
                 bureau=bureau if role.needs_bureau else None)
     session.add(user)
     session.flush()
@@ -133,15 +139,15 @@ def create_user(session, actor, *, username: str, display_name: str, password: s
 def update_user(session, actor, user: User, *, display_name: str, email: str | None, role: Role | str,
                 bureau, active: bool) -> User:
     role = Role(role)
-    if role.needs_bureau and bureau is None:
-        raise AccountError(_("This role acts for a bureau: choose one."))
-    if user.id == getattr(actor, "id", None) and (not active or role != Role.ADMIN):
+    _check_bureau(role, bureau)
+    # Nobody takes away their own power over the accounts: the last administrator would lock everyone out.
+    if user.id == getattr(actor, "id", None) and (not active or not role_has(role, Permission.USERS_MANAGE)):
         raise AccountError(_("You cannot demote or deactivate your own account."))
     before = user.audit_state()
     was_active = user.active
     user.display_name = display_name.strip()
     user.email = email or None
-    user.role = role.value
+    user.role = role
     user.bureau = bureau if role.needs_bureau else None
     user.active = active
     if was_active and not active:
@@ -149,6 +155,13 @@ def update_user(session, actor, user: User, *, display_name: str, email: str | N
     session.flush()
     audit.record(session, "accounts.update", user, actor=actor, before=before, after=user.audit_state())
     return user
+
+
+def change_own_password(session, user: User, current_password: str, new_password: str) -> None:
+    """The user's own change: only with their current password; their other sessions end."""
+    if not verify_password(user, current_password):
+        raise AccountError(_("The current password is wrong."), field="current_password")
+    set_password(session, user, user, new_password)
 
 
 def set_password(session, actor, user: User, password: str) -> None:

@@ -6,6 +6,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.accounts import services
 from app.accounts.forms import ChangePasswordForm, LoginForm
+from app.admin.pages import form_page
 from app.extensions import db, limiter
 from app.web.htmx import render, safe_next, see_other
 
@@ -81,23 +82,11 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    status = 200
-    if form.validate_on_submit():
-        if not services.verify_password(current_user, form.current_password.data):
-            form.current_password.errors.append(_("The current password is wrong."))
-            status = 422
-        else:
-            user = current_user._get_current_object()
-            try:
-                services.set_password(db.session, user, user, form.new_password.data)
-            except services.AccountError as error:
-                form.new_password.errors.append(str(error))
-                status = 422
-            else:
-                db.session.commit()
-                login_user(user)  # the new session version, so this session stays signed in
-                flash(_("Your password has been changed."), "success")
-                return see_other(url_for("admin.index"))
-    elif request.method == "POST":
-        status = 422
-    return render("accounts/password.html", form=form, status=status)
+    user = current_user._get_current_object()
+
+    def change() -> None:
+        services.change_own_password(db.session, user, form.current_password.data, form.new_password.data)
+        login_user(user)  # the new session version, so this session stays signed in
+
+    return form_page(form, "accounts/password.html", change,
+                     success=lambda result: _("Your password has been changed."), then=url_for("admin.index"))

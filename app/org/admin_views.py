@@ -1,18 +1,19 @@
 """Back office for the city's attributes, its districts and the bureaus (admins only)."""
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.permissions import Permission
+from app.admin.pages import form_page
 from app.extensions import db
-from app.org import models, services
+from app.org import services
 from app.org.forms import BureauForm, PlaceForm
 from app.org.models import Bureau, Place
 from app.org.queries import bureaus, districts, the_city
 from app.web.auth import permission_required
 from app.web.forms import choices
-from app.web.htmx import render, see_other
+from app.web.htmx import render
 
 bp = Blueprint("org_admin", __name__, url_prefix="/admin")
 
@@ -21,7 +22,11 @@ bp = Blueprint("org_admin", __name__, url_prefix="/admin")
 @permission_required(Permission.ORG_MANAGE)
 def places():
     return render("admin/org/places.html", city=the_city(db.session),
-                  districts=districts(db.session, include_inactive=True), enums=models)
+                  districts=districts(db.session, include_inactive=True))
+
+
+def _saved(saved: Place | Bureau) -> str:
+    return _("%(name)s has been saved.", name=saved.name)
 
 
 def _save_place(place: Place | None):
@@ -29,18 +34,9 @@ def _save_place(place: Place | None):
     if place is not None and place.is_city:
         del form.kind
         del form.active
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            saved = services.save_place(db.session, current_user, place, form.data_for_service())
-        except services.OrgError as error:
-            db.session.rollback()
-            form.code.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been saved.", name=saved.name), "success")
-            return see_other(url_for(".places"))
-    return render("admin/org/place_form.html", form=form, place=place, status=status)
+    return form_page(form, "admin/org/place_form.html",
+                     lambda: services.save_place(db.session, current_user, place, form.data_for_service()),
+                     success=_saved, then=url_for(".places"), place=place)
 
 
 @bp.route("/places/new", methods=["GET", "POST"])
@@ -64,18 +60,9 @@ def bureau_list():
 def _save_bureau(bureau: Bureau | None):
     form = BureauForm(obj=bureau, place_id=(bureau.place_id if bureau else None) or 0)
     form.place_id.choices = choices([(0, _l("— city bureau —"))] + [(p.id, p.name) for p in districts(db.session)])
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            saved = services.save_bureau(db.session, current_user, bureau, form.data_for_service())
-        except services.OrgError as error:
-            db.session.rollback()
-            form.code.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been saved.", name=saved.name), "success")
-            return see_other(url_for(".bureau_list"))
-    return render("admin/org/bureau_form.html", form=form, bureau=bureau, status=status)
+    return form_page(form, "admin/org/bureau_form.html",
+                     lambda: services.save_bureau(db.session, current_user, bureau, form.data_for_service()),
+                     success=_saved, then=url_for(".bureau_list"), bureau=bureau)
 
 
 @bp.route("/bureaus/new", methods=["GET", "POST"])

@@ -9,11 +9,6 @@ from app.web.forms import BaseForm, choices
 CODE_RULE = Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, dashes or underscores."))
 
 
-def enum_choices(enum, blank=False):
-    pairs = [(member.value, member.title) for member in enum]
-    return choices(([("", _l("— not set —"))] if blank else []) + pairs)
-
-
 class LocalizedNameForm(BaseForm):
     code = StringField(_l("Code"), validators=[InputRequired(message=_l("Enter a code.")), Length(max=32), CODE_RULE])
     name_zh_hans = StringField(_l("Name (Simplified Chinese)"),
@@ -21,13 +16,18 @@ class LocalizedNameForm(BaseForm):
     name_zh_hant = StringField(_l("Name (Traditional Chinese)"), validators=[Optional(), Length(max=80)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=120)])
 
+    def data_for_service(self) -> dict:
+        """Every field's value by name, the CSRF token left out."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
 
 class PlaceForm(LocalizedNameForm):
-    kind = SelectField(_l("Kind"), choices=enum_choices(DistrictKind))
-    terrain = SelectField(_l("Terrain"), choices=enum_choices(Terrain))
-    region = SelectField(_l("Region"), choices=enum_choices(Region))
-    moisture = SelectField(_l("Climate zone"), choices=enum_choices(Moisture))
-    size = SelectField(_l("City size"), choices=enum_choices(CitySize, blank=True), validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=choices(DistrictKind.choices()))
+    terrain = SelectField(_l("Terrain"), choices=choices(Terrain.choices()))
+    region = SelectField(_l("Region"), choices=choices(Region.choices()))
+    moisture = SelectField(_l("Climate zone"), choices=choices(Moisture.choices()))
+    size = SelectField(_l("City size"), choices=choices([("", _l("— not set —")), *CitySize.choices()]),
+                       validators=[Optional()])
     plateau = BooleanField(_l("In the Qinghai–Tibet Plateau (青藏高原地区)"),
                            description=_l("Chooses the plateau variant of a target, such as forest and grass "
                                           "coverage of at least 70 %."))
@@ -50,7 +50,7 @@ class PlaceForm(LocalizedNameForm):
             raise ValidationError(_l("The adult population cannot be larger than the resident population."))
 
     def data_for_service(self) -> dict:
-        data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        data = super().data_for_service()
         data["size"] = data["size"] or None
         data["sort_order"] = data["sort_order"] or 0
         return data
@@ -66,6 +66,6 @@ class BureauForm(LocalizedNameForm):
     active = BooleanField(_l("Active"), default=True)
 
     def data_for_service(self) -> dict:
-        data = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        data = super().data_for_service()
         data["place_id"] = data["place_id"] or None
         return data

@@ -1,88 +1,51 @@
 """Places (the city and its districts, with the attributes indicator targets depend on) and bureaus."""
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, utcnow
+from app.enums import EnumColumn, TitledEnum, enum_check
 from app.extensions import db
 from app.i18n import localized
 
 
-class PlaceLevel(StrEnum):
-    CITY = "city"
-    DISTRICT = "district"
-
-    @property
-    def title(self) -> str:
-        return {"city": _l("City"), "district": _l("District")}[self.value]
+class PlaceLevel(TitledEnum):
+    CITY = "city", _l("City")
+    DISTRICT = "district", _l("District")
 
 
-class DistrictKind(StrEnum):
+class DistrictKind(TitledEnum):
     """What the district is administratively; counties and county-level cities are judged as 县."""
 
-    URBAN_DISTRICT = "urban_district"
-    COUNTY = "county"
-    COUNTY_CITY = "county_city"
-
-    @property
-    def title(self) -> str:
-        return {
-            "urban_district": _l("Urban district"),
-            "county": _l("County"),
-            "county_city": _l("County-level city"),
-        }[self.value]
+    URBAN_DISTRICT = "urban_district", _l("Urban district")
+    COUNTY = "county", _l("County")
+    COUNTY_CITY = "county_city", _l("County-level city")
 
 
-class Terrain(StrEnum):
-    PLAIN = "plain"
-    HILLY = "hilly"
-    MOUNTAIN = "mountain"
-
-    @property
-    def title(self) -> str:
-        return {"plain": _l("Plain"), "hilly": _l("Hilly"), "mountain": _l("Mountainous")}[self.value]
+class Terrain(TitledEnum):
+    PLAIN = "plain", _l("Plain")
+    HILLY = "hilly", _l("Hilly")
+    MOUNTAIN = "mountain", _l("Mountainous")
 
 
-class Region(StrEnum):
-    EAST = "east"
-    CENTRAL = "central"
-    WEST = "west"
-
-    @property
-    def title(self) -> str:
-        return {"east": _l("Eastern"), "central": _l("Central"), "west": _l("Western")}[self.value]
+class Region(TitledEnum):
+    EAST = "east", _l("Eastern")
+    CENTRAL = "central", _l("Central")
+    WEST = "west", _l("Western")
 
 
-class Moisture(StrEnum):
-    HUMID = "humid"
-    SEMI_HUMID = "semi_humid"
-    ARID = "arid"
-
-    @property
-    def title(self) -> str:
-        return {"humid": _l("Humid"), "semi_humid": _l("Semi-humid"), "arid": _l("Arid or semi-arid")}[self.value]
+class Moisture(TitledEnum):
+    HUMID = "humid", _l("Humid")
+    SEMI_HUMID = "semi_humid", _l("Semi-humid")
+    ARID = "arid", _l("Arid or semi-arid")
 
 
-class CitySize(StrEnum):
-    MEGA = "mega"
-    LARGE = "large"
-    MEDIUM_SMALL = "medium_small"
-
-    @property
-    def title(self) -> str:
-        return {
-            "mega": _l("Megacity or super-large city"),
-            "large": _l("Large city"),
-            "medium_small": _l("Medium or small city"),
-        }[self.value]
-
-
-def _enum_check(column: str, enum: type[StrEnum]) -> CheckConstraint:
-    values = ", ".join(f"'{member.value}'" for member in enum)
-    return CheckConstraint(f"{column} IN ({values})", name=f"{column}_valid")
+class CitySize(TitledEnum):
+    MEGA = "mega", _l("Megacity or super-large city")
+    LARGE = "large", _l("Large city")
+    MEDIUM_SMALL = "medium_small", _l("Medium or small city")
 
 
 class Place(db.Model):
@@ -90,26 +53,26 @@ class Place(db.Model):
 
     __tablename__ = "places"
     __table_args__ = (
-        _enum_check("level", PlaceLevel),
-        _enum_check("terrain", Terrain),
-        _enum_check("region", Region),
-        _enum_check("moisture", Moisture),
-        CheckConstraint("kind IS NULL OR kind IN ('urban_district', 'county', 'county_city')", name="kind_valid"),
-        CheckConstraint("size IS NULL OR size IN ('mega', 'large', 'medium_small')", name="size_valid"),
+        enum_check("level", PlaceLevel),
+        enum_check("terrain", Terrain),
+        enum_check("region", Region),
+        enum_check("moisture", Moisture),
+        enum_check("kind", DistrictKind, nullable=True),
+        enum_check("size", CitySize, nullable=True),
         CheckConstraint("level = 'city' OR kind IS NOT NULL", name="district_has_kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    level: Mapped[str] = mapped_column(String(16))
+    level: Mapped[PlaceLevel] = mapped_column(EnumColumn(PlaceLevel, 16))
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_zh_hans: Mapped[str] = mapped_column(String(80))
     name_zh_hant: Mapped[str] = mapped_column(String(80), default="")
     name_en: Mapped[str] = mapped_column(String(120), default="")
-    kind: Mapped[str | None] = mapped_column(String(24))
-    terrain: Mapped[str] = mapped_column(String(16))
-    region: Mapped[str] = mapped_column(String(16))
-    moisture: Mapped[str] = mapped_column(String(16))
-    size: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[DistrictKind | None] = mapped_column(EnumColumn(DistrictKind, 24))
+    terrain: Mapped[Terrain] = mapped_column(EnumColumn(Terrain, 16))
+    region: Mapped[Region] = mapped_column(EnumColumn(Region, 16))
+    moisture: Mapped[Moisture] = mapped_column(EnumColumn(Moisture, 16))
+    size: Mapped[CitySize | None] = mapped_column(EnumColumn(CitySize, 16))
     # Where indicators apply only where relevant: coastal ones (近岸海域, 海岸, 自然岸线) and grassland ones.
     coastal: Mapped[bool] = mapped_column(Boolean, default=False)
     # In the Qinghai–Tibet Plateau (青藏高原地区): chooses that variant of a target (林草覆盖率 ≥70).

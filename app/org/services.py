@@ -3,10 +3,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
+from app.errors import ActionRefused
 from app.org.models import Bureau, Place, PlaceLevel
 
 
-class OrgError(ValueError):
+class OrgError(ActionRefused, ValueError):
     """A refused change; the message is shown to the user."""
 
 
@@ -26,10 +27,10 @@ def _code_taken(session, model, code: str, exclude_id=None) -> bool:
 def save_place(session, actor, place: Place | None, data: dict) -> Place:
     """Create a district (place is None) or update a place from validated form data."""
     if _code_taken(session, Place, data["code"], place.id if place else None):
-        raise OrgError(_("The code %(code)s is already used.", code=data["code"]))
+        raise OrgError(_("The code %(code)s is already used.", code=data["code"]), field="code")
     before = place.audit_state() if place else None
     if place is None:
-        place = Place(level=PlaceLevel.DISTRICT.value)
+        place = Place(level=PlaceLevel.DISTRICT)
         session.add(place)
     for field in PLACE_FIELDS:
         if field in data:
@@ -46,7 +47,7 @@ def save_place(session, actor, place: Place | None, data: dict) -> Place:
 def save_bureau(session, actor, bureau: Bureau | None, data: dict) -> Bureau:
     """Create or update a bureau from validated form data."""
     if _code_taken(session, Bureau, data["code"], bureau.id if bureau else None):
-        raise OrgError(_("The code %(code)s is already used.", code=data["code"]))
+        raise OrgError(_("The code %(code)s is already used.", code=data["code"]), field="code")
     before = bureau.audit_state() if bureau else None
     if bureau is None:
         bureau = Bureau()

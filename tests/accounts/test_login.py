@@ -1,7 +1,9 @@
 """Staff sign-in: Argon2, lockout, rate limit, cookie flags, sign-out, own password."""
+import pytest
 from sqlalchemy import select
 
 from app import create_app
+from app.accounts import services
 from app.accounts.models import User
 from app.audit import AuditEntry
 from tests import factories
@@ -63,8 +65,6 @@ def test_account_locks_after_repeated_failures(app, client, auth, session, staff
 
 
 def test_admin_password_reset_unlocks(app, client, auth, session, staff):
-    from app.accounts import services
-
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         auth.login("reviewer", "wrong-password")
     user = session.scalar(select(User).where(User.username == "reviewer"))
@@ -154,3 +154,14 @@ def test_create_admin_refuses_a_short_password(runner, session):
     result = runner.invoke(args=["create-admin", "--username", "boss", "--name", "主任", "--password", "short"])
     assert result.exit_code != 0
     assert "at least 10 characters" in result.output
+
+
+def test_the_own_password_changes_only_with_the_current_one(session, staff):
+    user = staff["reviewer"]
+    old_hash, version = user.password_hash, user.session_version
+    with pytest.raises(services.AccountError) as refused:
+        services.change_own_password(session, user, "not-my-password", "another-long-password")
+    assert refused.value.field == "current_password"
+    assert (user.password_hash, user.session_version) == (old_hash, version)
+    services.change_own_password(session, user, factories.PASSWORD, "another-long-password")
+    assert services.verify_password(user, "another-long-password") and user.session_version == version + 1

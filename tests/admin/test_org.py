@@ -1,8 +1,10 @@
 """Admins manage districts (with the attributes targets depend on) and bureaus; changes are audited."""
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from app.accounts.models import User
 from app.audit import AuditEntry
-from app.org.models import Bureau, Place
+from app.org.models import Bureau, DistrictKind, Place, PlaceLevel, Terrain
 from tests import factories
 
 
@@ -59,8 +61,6 @@ def test_editing_a_place_audits_before_and_after(client, auth, csrf, session, st
 
 
 def test_city_attributes_can_be_edited(client, auth, csrf, session, staff):
-    from app.org.models import PlaceLevel
-
     city = factories.place(session, level=PlaceLevel.CITY, code="city")
     session.commit()
     auth.login("admin")
@@ -97,3 +97,56 @@ def test_seed_demo_is_idempotent(runner, session):
     assert (session.scalar(select(func.count(Place.id))), session.scalar(select(func.count(Bureau.id)))) == counts
     terrains = {p.terrain for p in session.scalars(select(Place))}
     assert terrains == {"plain", "hilly", "mountain"}
+
+
+def test_place_attributes_read_back_as_titled_members(app, session):
+    place = factories.place(session, terrain="mountain")
+    session.commit()
+    session.expire_all()
+    assert place.terrain is Terrain.MOUNTAIN and place.level is PlaceLevel.DISTRICT
+    assert isinstance(place.kind, DistrictKind) and place.size is None
+    place.terrain = "hilly"
+    assert place.terrain is Terrain.HILLY
+    with app.test_request_context("/"), force_locale("en"):
+        assert str(place.terrain.title) == "Hilly"
+    session.rollback()
+
+
+def test_the_place_list_names_the_attributes_by_their_titles(client, auth, session, staff):
+    factories.place(session, code="hills", terrain="mountain")
+    session.commit()
+    auth.login("admin")
+    body = client.get("/admin/places?lang=en").get_data(as_text=True)
+    assert "<td>Mountainous</td>" in body and "<td>mountain</td>" not in body
+
+
+def test_a_duplicate_code_is_explained_beside_the_code_field(client, auth, csrf, session, staff):
+    factories.bureau(session, code="taken")
+    session.commit()
+    auth.login("admin")
+    token = csrf.token(client, "/admin/bureaus/new?lang=en")
+    response = client.post("/admin/bureaus/new?lang=en", data={"code": "taken", "name_zh_hans": "重名局",
+                                                               "place_id": "0", "csrf_token": token})
+    assert response.status_code == 422
+    assert '<p class="error" id="code-error">The code taken is already used.</p>' in response.get_data(as_text=True)
+    assert 'value="重名局"' in response.get_data(as_text=True)
+
+
+def test_a_renamed_bureau_is_announced_under_its_new_name(client, auth, csrf, session, staff):
+    bureau = factories.bureau(session, code="old", name_zh_hans="旧名局", name_en="Old Bureau")
+    session.commit()
+    auth.login("admin")
+    url = f"/admin/bureaus/{bureau.id}/edit?lang=en"
+    token = csrf.token(client, url)
+    response = client.post(url, data={"code": "old", "name_zh_hans": "新名局", "name_en": "New Bureau",
+                                      "place_id": "0", "active": "y", "csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/bureaus"
+    body = client.get("/admin/bureaus?lang=en").get_data(as_text=True)
+    assert "New Bureau has been saved." in body
+
+
+def test_place_constraints_keep_the_names_the_migrations_gave_them():
+    names = {constraint.name for constraint in Place.__table__.constraints}
+    columns = ("level", "kind", "terrain", "region", "moisture", "size")
+    assert {f"ck_places_{column}_valid" for column in columns} <= names
+    assert {"ck_users_role_valid", "ck_users_bureau_role_has_bureau"} <= {c.name for c in User.__table__.constraints}
