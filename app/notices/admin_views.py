@@ -64,7 +64,7 @@ def _on_detail(notice_id: int, anchor: str = "") -> dict:
 def _form(notice: Notice | None = None) -> NoticeForm:
     """The notice form with its choices; editors may only pick their own bureau."""
     form = NoticeForm(obj=notice)
-    form.category_id.choices = [(c.id, "　" * c.depth + c.name) for c in queries.categories(db.session)]
+    form.category_id.choices = _category_choices(queries.categories(db.session))
     own = [b for b in bureaus(db.session) if policy.can_edit(current_user, b.id)]
     form.bureau_id.choices = [(b.id, b.name) for b in own]
     form.place_ids.choices = [(p.id, p.name) for p in districts(db.session)]
@@ -117,12 +117,20 @@ def _input(form: NoticeForm) -> services.NoticeInput:
     return services.NoticeInput(
         category=category, bureau=bureau, created_on=form.created_on.data,
         publish_at=from_local_input(form.publish_at.data),
-        titles={s: getattr(form, f"title_{s}").data for s in LOCALE_SUFFIXES},
-        summaries={s: getattr(form, f"summary_{s}").data for s in LOCALE_SUFFIXES},
-        bodies={s: getattr(form, f"body_{s}").data for s in LOCALE_SUFFIXES},
+        titles=_per_locale(form, "title"), summaries=_per_locale(form, "summary"), bodies=_per_locale(form, "body"),
         places=places, indicators=indicators,
         disclosure_item=db.session.get(DisclosureItem, form.disclosure_item_id.data or 0),
         period=form.period.data.strftime("%Y-%m") if form.period.data else None)
+
+
+def _per_locale(form, field: str) -> dict:
+    """A text field's values per locale suffix (title_zh_hans, title_zh_hant, title_en → {"zh_hans": …})."""
+    return {suffix: getattr(form, f"{field}_{suffix}").data for suffix in LOCALE_SUFFIXES}
+
+
+def _category_choices(categories) -> list[tuple[int, str]]:
+    """Categories in tree order, each indented by its depth."""
+    return [(c.id, "　" * c.depth + c.name) for c in categories]
 
 
 def _month(period: str | None) -> date | None:
@@ -263,9 +271,8 @@ def detach(attachment_id: int):
 
 def _category_form(category: NoticeCategory | None) -> CategoryForm:
     form = CategoryForm(obj=category)
-    form.parent_id.choices = [(0, _("— none (top level) —"))] + [
-        (c.id, "　" * c.depth + c.name) for c in queries.categories(db.session, active_only=False)
-        if category is None or c.id != category.id]
+    others = [c for c in queries.categories(db.session, active_only=False) if category is None or c.id != category.id]
+    form.parent_id.choices = [(0, _("— none (top level) —")), *_category_choices(others)]
     if request.method == "GET" and category is not None:
         form.parent_id.data = category.parent_id or 0
     return form
@@ -285,7 +292,7 @@ def _category_page(category: NoticeCategory | None):
 
     def save():
         services.save_category(db.session, current_user, category, code=form.code.data,
-                               names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES},
+                               names=_per_locale(form, "name"),
                                parent=db.session.get(NoticeCategory, form.parent_id.data or 0),
                                sort_order=form.sort_order.data or 0, active=form.active.data)
     return _form_page(form, save, url_for(".categories"), "admin/notices/categories.html", category=category,
@@ -330,8 +337,7 @@ def disclosure():
 def _item_form(item: DisclosureItem | None) -> DisclosureItemForm:
     form = DisclosureItemForm(obj=item)
     form.bureau_id.choices = [(b.id, b.name) for b in bureaus(db.session)]
-    form.category_id.choices = [(0, _("— none —"))] + [(c.id, "　" * c.depth + c.name)
-                                                       for c in queries.categories(db.session)]
+    form.category_id.choices = [(0, _("— none —")), *_category_choices(queries.categories(db.session))]
     form.schedule.choices = Schedule.choices()
     if request.method == "GET":
         form.category_id.data = getattr(item, "category_id", None) or 0
@@ -346,7 +352,7 @@ def _item_page(item: DisclosureItem | None):
     def save():
         services.save_disclosure_item(db.session, current_user, item, services.ItemInput(
             code=form.code.data, bureau=db.session.get(Bureau, form.bureau_id.data),
-            names={s: getattr(form, f"name_{s}").data for s in LOCALE_SUFFIXES}, schedule=Schedule(form.schedule.data),
+            names=_per_locale(form, "name"), schedule=Schedule(form.schedule.data),
             starts_on=form.starts_on.data, due_day=form.due_day.data, working_days=form.working_days.data or 0,
             category=db.session.get(NoticeCategory, form.category_id.data or 0), active=form.active.data))
     return _form_page(form, save, url_for(".catalogue"), "admin/notices/catalogue.html", item=item,
