@@ -73,6 +73,7 @@ def check_change_step(user, change, step: ChangeStep) -> None:
 
 
 def check_manage(user, message: str, refused: str) -> None:
+    """Refuse, to be audited, unless the user manages the category tree and the catalogue."""
     if not can_manage(user):
         raise NoticeNotPermitted(message, refused)
 

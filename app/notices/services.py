@@ -18,10 +18,9 @@ from app.db_types import utcnow
 from app.indicators.models import Indicator
 from app.notices import policy, search
 from app.notices.catalogue import Schedule
-from app.notices.errors import NoticeError, NoticeNotPermitted, NoticeStepNotAllowed  # noqa: F401 (this API)
+from app.notices.errors import NoticeError, NoticeStepNotAllowed
 from app.notices.models import (LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeAttachment, NoticeCategory, NoticeChange,
                                 NoticeEvent, NoticeRevision)
-from app.notices.policy import can_edit, can_review, can_see  # noqa: F401 (this module's API before the policy)
 from app.notices.text import has_markup, index_number
 from app.notices.workflow import (CHANGE_EVENTS, TRANSITIONS, ChangeKind, ChangeState, ChangeStep, NoticeState, Step,
                                   allowed_change_steps, next_change_state)
