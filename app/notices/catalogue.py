@@ -13,33 +13,22 @@ import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
+from app.enums import TitledEnum
 from app.workdays.days import add_days, days_left, supervision_colour
 
 
-class Schedule(StrEnum):
-    MONTHLY = "monthly"
-    EVENT = "event"
-
-    @property
-    def title(self) -> str:
-        return {"monthly": _l("Every month, by a day of the month"),
-                "event": _l("Within working days of the date created")}[self.value]
+class Schedule(TitledEnum):
+    MONTHLY = "monthly", _l("Every month, by a day of the month")
+    EVENT = "event", _l("Within working days of the date created")
 
 
-class Status(StrEnum):
-    ON_TIME = "on_time"
-    LATE = "late"
-    MISSING = "missing"      # due date passed, nothing published
-    UPCOMING = "upcoming"    # not yet due, nothing published
-
-    @property
-    def title(self) -> str:
-        return {"on_time": _l("Published on time"), "late": _l("Published late"),
-                "missing": _l("Overdue, not published"), "upcoming": _l("Not yet due")}[self.value]
+class Status(TitledEnum):
+    ON_TIME = "on_time", _l("Published on time")
+    LATE = "late", _l("Published late")
+    MISSING = "missing", _l("Overdue, not published")    # due date passed, nothing published
+    UPCOMING = "upcoming", _l("Not yet due")             # not yet due, nothing published
 
 
 @dataclass(frozen=True)

@@ -60,10 +60,6 @@ class AttachmentForm(BaseForm):
     file = FileField(_l("File (PDF, DOCX, XLSX, JPEG, PNG or WebP)"))
 
 
-class ConfirmForm(BaseForm):
-    """A form with only the CSRF token, for buttons that post."""
-
-
 class CategoryForm(BaseForm):
     code = StringField(_l("Code"), filters=[_strip], validators=[
         DataRequired(message=_l("Give a code.")), Length(max=32),

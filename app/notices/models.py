@@ -6,7 +6,9 @@ from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.casework.timeline import TimelineEntry
 from app.db_types import StoredFile, UTCDateTime, utcnow
+from app.enums import EnumColumn, enum_check
 from app.extensions import db
 from app.i18n import current_locale, localized
 from app.indicators.models import Indicator
@@ -15,10 +17,6 @@ from app.notices.workflow import ChangeKind, ChangeState, NoticeState
 from app.org.models import Bureau, Place
 
 LOCALE_SUFFIXES = ("zh_hans", "zh_hant", "en")
-
-
-def _in(column: str, enum) -> str:
-    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
 
 
 class NoticeCategory(db.Model):
@@ -52,7 +50,7 @@ class DisclosureItem(db.Model):
 
     __tablename__ = "disclosure_items"
     __table_args__ = (
-        CheckConstraint(_in("schedule", Schedule), name="schedule_valid"),
+        enum_check("schedule", Schedule, name="schedule_valid"),
         CheckConstraint("schedule <> 'monthly' OR (due_day BETWEEN 1 AND 31)", name="monthly_has_day"),
         CheckConstraint("schedule <> 'event' OR working_days > 0", name="event_has_days"),
     )
@@ -64,7 +62,7 @@ class DisclosureItem(db.Model):
     name_zh_hans: Mapped[str] = mapped_column(String(200))
     name_zh_hant: Mapped[str] = mapped_column(String(200), default="")
     name_en: Mapped[str] = mapped_column(String(300), default="")
-    schedule: Mapped[str] = mapped_column(String(16))
+    schedule: Mapped[Schedule] = mapped_column(EnumColumn(Schedule, 16))
     due_day: Mapped[int | None] = mapped_column(Integer)  # monthly: due by this day of each month
     working_days: Mapped[int] = mapped_column(Integer, default=20)  # event: due this many working days after
     starts_on: Mapped[date] = mapped_column(Date)  # monthly occurrences are counted from this month
@@ -78,8 +76,9 @@ class DisclosureItem(db.Model):
         return localized(self, "name")
 
     @property
-    def schedule_enum(self) -> Schedule:
-        return Schedule(self.schedule)
+    def monthly(self) -> bool:
+        """Due by a day of every month (else within working days of each event)."""
+        return self.schedule == Schedule.MONTHLY
 
     def audit_state(self) -> dict:
         return {"code": self.code, "bureau_id": self.bureau_id, "category_id": self.category_id,
@@ -105,7 +104,7 @@ class Notice(db.Model):
 
     __tablename__ = "notices"
     __table_args__ = (
-        CheckConstraint(_in("state", NoticeState), name="state_valid"),
+        enum_check("state", NoticeState, name="state_valid"),
         CheckConstraint("state NOT IN ('published', 'withdrawn') OR "
                         "(published_at IS NOT NULL AND index_number IS NOT NULL)", name="published_has_number"),
         CheckConstraint("state <> 'withdrawn' OR withdrawn_reason <> ''", name="withdrawal_has_reason"),
@@ -120,7 +119,7 @@ class Notice(db.Model):
     index_number: Mapped[str | None] = mapped_column(String(64), unique=True)  # 索引号, given on approval
     index_year: Mapped[int | None] = mapped_column(Integer)
     index_seq: Mapped[int | None] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(16), default=NoticeState.DRAFT.value)
+    state: Mapped[NoticeState] = mapped_column(EnumColumn(NoticeState, 16), default=NoticeState.DRAFT)
     category_id: Mapped[int] = mapped_column(ForeignKey("notice_categories.id"), index=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
     # The catalogue item this notice fulfils, if any (counted for the disclosure rate).
@@ -168,11 +167,16 @@ class Notice(db.Model):
     @property
     def open_change(self) -> "NoticeChange | None":
         """The correction or withdrawal waiting for review or returned to its author, if any."""
-        return next((c for c in self.changes if c.state_enum.is_open), None)
+        return next((c for c in self.changes if c.state.is_open), None)
 
     @property
-    def state_enum(self) -> NoticeState:
-        return NoticeState(self.state)
+    def editable_in_form(self) -> bool:
+        """Whether the edit form is open: a draft or returned notice, or a published one to correct while no
+        withdrawal and no change under review stands in the way."""
+        change = self.open_change
+        if self.state in (NoticeState.SUBMITTED, NoticeState.WITHDRAWN):
+            return False
+        return change is None or (change.state == ChangeState.RETURNED and change.kind == ChangeKind.CORRECTION)
 
     def text(self, field: str, locale: str | None = None) -> tuple[str, bool]:
         """The field in the locale, and whether it fell back to zh_Hans because the translation is missing."""
@@ -192,8 +196,7 @@ class Notice(db.Model):
 
     def is_public(self, now: datetime) -> bool:
         """Published (or withdrawn, as a stub) and its publication time has come."""
-        return (self.state in (NoticeState.PUBLISHED, NoticeState.WITHDRAWN)
-                and self.published_at is not None and self.published_at <= now)
+        return (self.state.has_public_page and self.published_at is not None and self.published_at <= now)
 
     def snapshot(self) -> dict:
         return {"state": self.state, "index_number": self.index_number, "revision": self.revision,
@@ -233,18 +236,14 @@ class NoticeRevision(db.Model):
     notice: Mapped[Notice] = relationship(back_populates="revisions")
 
 
-class NoticeEvent(db.Model):
+class NoticeEvent(TimelineEntry, db.Model):
     """One line of a notice's history: public ones (published, corrected, withdrawn) and internal review steps."""
 
     __tablename__ = "notice_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    step: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str] = mapped_column(String(16))  # narrower than the shared entry's: the column as it was made
     public: Mapped[bool] = mapped_column(Boolean, default=False)
-    note: Mapped[str] = mapped_column(Text, default="")
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     notice: Mapped[Notice] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
@@ -260,8 +259,8 @@ class NoticeChange(db.Model):
 
     __tablename__ = "notice_changes"
     __table_args__ = (
-        CheckConstraint(_in("kind", ChangeKind), name="kind_valid"),
-        CheckConstraint(_in("state", ChangeState), name="state_valid"),
+        enum_check("kind", ChangeKind, name="kind_valid"),
+        enum_check("state", ChangeState, name="state_valid"),
         CheckConstraint("note <> ''", name="has_note"),
         CheckConstraint("kind <> 'correction' OR proposal IS NOT NULL", name="correction_has_proposal"),
         CheckConstraint("state <> 'returned' OR review_comment <> ''", name="returned_has_reason"),
@@ -273,8 +272,8 @@ class NoticeChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(16), default=ChangeState.SUBMITTED.value)
+    kind: Mapped[ChangeKind] = mapped_column(EnumColumn(ChangeKind, 16))
+    state: Mapped[ChangeState] = mapped_column(EnumColumn(ChangeState, 16), default=ChangeState.SUBMITTED)
     note: Mapped[str] = mapped_column(Text)  # the correction note (更正说明) or the withdrawal reason: public once live
     # A correction's new values: texts per locale and the ids of category, bureau, places, indicators, item.
     proposal: Mapped[dict | None] = mapped_column(JSON)
@@ -288,14 +287,6 @@ class NoticeChange(db.Model):
     notice: Mapped[Notice] = relationship(back_populates="changes")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
-
-    @property
-    def kind_enum(self) -> ChangeKind:
-        return ChangeKind(self.kind)
-
-    @property
-    def state_enum(self) -> ChangeState:
-        return ChangeState(self.state)
 
     def snapshot(self) -> dict:
         return {"kind": self.kind, "state": self.state, "notice_id": self.notice_id, "note": self.note[:500],

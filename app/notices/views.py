@@ -1,6 +1,6 @@
 """Public pages of disclosure notices: the list with filters and search, the notice, attachments, Atom feeds,
 and the site's sitemap."""
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,13 +8,13 @@ from sqlalchemy import select
 from app.db_types import utcnow
 from app.extensions import db
 from app.i18n import current_locale
-from app.notices import feeds, queries, services
+from app.notices import feeds, policy, queries, services
 from app.notices.models import NoticeAttachment, NoticeCategory
 from app.notices.text import excerpt, highlight, render_markdown
 from app.notices.workflow import EVENT_TITLES, NoticeState
 from app.org.models import Bureau, Place
 from app.org.queries import bureaus, districts
-from app.web import uploads
+from app.web.files import serve_stored
 from app.web.htmx import render
 from app.web.pagination import paginate
 from app.web.params import is_db_int
@@ -70,18 +70,10 @@ def attachment(attachment_id: int):
     """An attachment: public once its notice is; before that only for the staff who handle the notice."""
     row = db.session.get(NoticeAttachment, attachment_id) or abort(404)
     public = row.notice.is_public(utcnow()) and row.notice.state == NoticeState.PUBLISHED
-    if not (public or (current_user.is_authenticated and services.can_see(current_user, row.notice))):
+    if not (public or (current_user.is_authenticated and policy.can_see(current_user, row.notice))):
         abort(404)
-    try:
-        path = uploads.path_of(services.attachment_dir(current_app.config["UPLOAD_DIR"]), row.stored_name)
-        response = send_file(path, mimetype=uploads.KINDS[row.kind][0], download_name=row.original_name,
-                             as_attachment=row.kind not in uploads.IMAGES, max_age=3600 if public else 0)
-    except FileNotFoundError:
-        abort(404)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if not public:
-        response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return serve_stored(services.attachment_dir(current_app.config["UPLOAD_DIR"]), row.stored_name, row.kind,
+                        public=public, download_name=row.original_name)
 
 
 def _feed(category: NoticeCategory | None) -> Response:

@@ -1,56 +1,36 @@
-"""The review workflow of a disclosure notice: states and the steps allowed between them. Pure code."""
-from enum import StrEnum
-
+"""The review workflow of a disclosure notice and of a change to a published one: states, steps and the tables
+of the steps allowed between them. Pure code."""
 from flask_babel import lazy_gettext as _l
 
+from app.enums import TitledEnum
 from app.workflow import TransitionError, Transitions  # noqa: F401 (TransitionError: part of this API)
 
 
-class NoticeState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"      # waiting for a reviewer
-    RETURNED = "returned"        # sent back to the author with a comment
-    PUBLISHED = "published"      # approved; public from published_at (which may lie in the future)
-    WITHDRAWN = "withdrawn"      # 撤回: a public stub with the reason stays
-
-    @property
-    def title(self) -> str:
-        return STATE_TITLES[self]
+class NoticeState(TitledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Awaiting review")            # waiting for a reviewer
+    RETURNED = "returned", _l("Returned to the author")       # sent back to the author with a comment
+    PUBLISHED = "published", _l("Published")  # approved; public from published_at (which may lie in the future)
+    WITHDRAWN = "withdrawn", _l("Withdrawn")  # 撤回: a public stub with the reason stays
 
     @property
     def editable(self) -> bool:
         """Whether the author may still change the text without a correction note."""
         return self in (NoticeState.DRAFT, NoticeState.RETURNED)
 
-
-STATE_TITLES = {
-    NoticeState.DRAFT: _l("Draft"),
-    NoticeState.SUBMITTED: _l("Awaiting review"),
-    NoticeState.RETURNED: _l("Returned to the author"),
-    NoticeState.PUBLISHED: _l("Published"),
-    NoticeState.WITHDRAWN: _l("Withdrawn"),
-}
-
-
-class Step(StrEnum):
-    SUBMIT = "submit"
-    APPROVE = "approve"
-    RETURN = "return"
-    CORRECT = "correct"
-    WITHDRAW = "withdraw"
-
     @property
-    def title(self) -> str:
-        return STEP_TITLES[self]
+    def has_public_page(self) -> bool:
+        """Published, or withdrawn (a stub with the reason): the public page exists once its time has come."""
+        return self in (NoticeState.PUBLISHED, NoticeState.WITHDRAWN)
 
 
-STEP_TITLES = {
-    Step.SUBMIT: _l("Submit for review"),
-    Step.APPROVE: _l("Approve and publish"),
-    Step.RETURN: _l("Return to the author"),
-    Step.CORRECT: _l("Publish a correction"),
-    Step.WITHDRAW: _l("Withdraw"),
-}
+class Step(TitledEnum):
+    SUBMIT = "submit", _l("Submit for review")
+    APPROVE = "approve", _l("Approve and publish")
+    RETURN = "return", _l("Return to the author")
+    CORRECT = "correct", _l("Publish a correction")
+    WITHDRAW = "withdraw", _l("Withdraw")
+
 
 TRANSITIONS: dict[tuple[NoticeState, Step], NoticeState] = {
     (NoticeState.DRAFT, Step.SUBMIT): NoticeState.SUBMITTED,
@@ -67,21 +47,16 @@ REVIEW_STEPS = frozenset({Step.APPROVE, Step.RETURN})
 # (a NoticeChange): the published version stays live, unchanged, until then.
 CHANGE_STEPS = frozenset({Step.CORRECT, Step.WITHDRAW})
 
-
 _transitions = Transitions(TRANSITIONS)
 next_state = _transitions.next_state
 allowed_steps = _transitions.allowed_steps
 
 
-class ChangeKind(StrEnum):
+class ChangeKind(TitledEnum):
     """What a change to a published notice asks for."""
 
-    CORRECTION = "correction"  # 更正: new texts with a public correction note
-    WITHDRAWAL = "withdrawal"  # 撤回: a public stub with the reason stays
-
-    @property
-    def title(self) -> str:
-        return CHANGE_KIND_TITLES[self]
+    CORRECTION = "correction", _l("Correction")  # 更正: new texts with a public correction note
+    WITHDRAWAL = "withdrawal", _l("Withdrawal")  # 撤回: a public stub with the reason stays
 
     @property
     def notice_step(self) -> Step:
@@ -89,52 +64,23 @@ class ChangeKind(StrEnum):
         return Step.CORRECT if self == ChangeKind.CORRECTION else Step.WITHDRAW
 
 
-CHANGE_KIND_TITLES = {
-    ChangeKind.CORRECTION: _l("Correction"),
-    ChangeKind.WITHDRAWAL: _l("Withdrawal"),
-}
-
-
-class ChangeState(StrEnum):
-    SUBMITTED = "submitted"  # waiting for a reviewer; the published version stays live
-    RETURNED = "returned"    # sent back to the bureau with the reviewer's reason
-    APPROVED = "approved"    # applied to the notice
-    CANCELLED = "cancelled"  # dropped by the bureau before approval
-
-    @property
-    def title(self) -> str:
-        return CHANGE_STATE_TITLES[self]
+class ChangeState(TitledEnum):
+    SUBMITTED = "submitted", _l("Awaiting review")       # waiting for a reviewer; the published version stays live
+    RETURNED = "returned", _l("Returned to the author")  # sent back to the bureau with the reviewer's reason
+    APPROVED = "approved", _l("Approved")                # applied to the notice
+    CANCELLED = "cancelled", _l("Cancelled")             # dropped by the bureau before approval
 
     @property
     def is_open(self) -> bool:
         return self in (ChangeState.SUBMITTED, ChangeState.RETURNED)
 
 
-CHANGE_STATE_TITLES = {
-    ChangeState.SUBMITTED: _l("Awaiting review"),
-    ChangeState.RETURNED: _l("Returned to the author"),
-    ChangeState.APPROVED: _l("Approved"),
-    ChangeState.CANCELLED: _l("Cancelled"),
-}
+class ChangeStep(TitledEnum):
+    APPROVE = "approve", _l("Approve the change")
+    RETURN = "return", _l("Return the change to its author")
+    RESUBMIT = "resubmit", _l("Submit the change again")
+    CANCEL = "cancel", _l("Cancel the change")
 
-
-class ChangeStep(StrEnum):
-    APPROVE = "approve"
-    RETURN = "return"
-    RESUBMIT = "resubmit"
-    CANCEL = "cancel"
-
-    @property
-    def title(self) -> str:
-        return CHANGE_STEP_TITLES[self]
-
-
-CHANGE_STEP_TITLES = {
-    ChangeStep.APPROVE: _l("Approve the change"),
-    ChangeStep.RETURN: _l("Return the change to its author"),
-    ChangeStep.RESUBMIT: _l("Submit the change again"),
-    ChangeStep.CANCEL: _l("Cancel the change"),
-}
 
 CHANGE_TRANSITIONS: dict[tuple[ChangeState, ChangeStep], ChangeState] = {
     (ChangeState.SUBMITTED, ChangeStep.APPROVE): ChangeState.APPROVED,

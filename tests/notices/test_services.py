@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import AuditEntry
-from app.notices import queries, services
+from app.notices import policy, queries, services
 from app.notices.models import Notice, NoticeChange
 from app.notices.workflow import ChangeKind, ChangeState, ChangeStep, NoticeState, Step
 from tests.notices.conftest import NOW, PDF, SCHEME, notice_input
@@ -403,7 +403,7 @@ def test_editors_see_only_their_bureaus_notices(session, draft, staff, city):
     assert session.scalars(queries.staff_list(session, staff["bureau_editor"])).all() == [mine]
     assert set(session.scalars(queries.staff_list(session, staff["reviewer"])).all()) == {mine, theirs}
     assert session.scalars(queries.staff_list(session, staff["tip_handler"])).all() == []
-    assert not services.can_see(staff["other_editor"], mine) and services.can_see(staff["reviewer"], mine)
+    assert not policy.can_see(staff["other_editor"], mine) and policy.can_see(staff["reviewer"], mine)
 
 
 def test_categories_are_saved_by_admins_only_in_a_tree_without_cycles(session, staff, city):
@@ -426,6 +426,6 @@ def test_categories_are_saved_by_admins_only_in_a_tree_without_cycles(session, s
 def test_an_inactive_editor_can_do_nothing(session, draft, staff):
     notice = draft()
     staff["bureau_editor"].active = False
-    assert not services.can_edit(staff["bureau_editor"], notice)
+    assert not policy.can_edit(staff["bureau_editor"], notice)
     staff["reviewer"].active = False
-    assert not services.can_review(staff["reviewer"])
+    assert not policy.can_review(staff["reviewer"])
