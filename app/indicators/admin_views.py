@@ -361,3 +361,21 @@ def add_precondition(year: int, place_id: int):
             return see_other(url_for(".preconditions_checklist", year=year, place=place.code,
                                      _anchor=f"condition-{row.id}"))
     return _checklist_page(year, place, status=422, new_form=form)
+
+
+def init_app(app) -> None:
+    """The back office and its places in the staff navigation."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.web.nav import add_staff
+
+    app.register_blueprint(bp)
+    add_staff(app, "indicators_admin.tasks", _l("Indicator values"), Permission.INDICATORS_EDIT,
+              _l("Enter and submit the values of the indicators your bureau leads, with evidence."))
+    add_staff(app, "indicators_admin.board", _l("Indicator task board"), Permission.INDICATORS_BOARD,
+              _l("Missing, returned and waiting values per bureau and per district, against the deadline."))
+    add_staff(app, "indicators_admin.preconditions_checklist", _l("Preconditions checklist"),
+              Permission.INDICATORS_PRECONDITIONS,
+              _l("Record, per place and year, whether each precondition is met, with the evidence."))
+    add_staff(app, "indicators_admin.review_queue", _l("Review indicator values"), Permission.INDICATORS_REVIEW,
+              _l("Approve or return values that editors submitted."))

@@ -241,22 +241,18 @@ def evidence_file(file_id: int):
 
 
 def init_app(app) -> None:
+    """Called by the app factory: the package registers the public pages and the back office together."""
+    from app import indicators
+
+    indicators.init_app(app)
+
+
+def register(app) -> None:
+    """The public pages and their place in the navigation."""
     from flask_babel import lazy_gettext as _l
 
-    from app.accounts.permissions import Permission
-    from app.indicators import admin_views
-    from app.web.nav import add_public, add_staff
+    from app.web.nav import add_public
 
     app.register_blueprint(bp)
-    app.register_blueprint(admin_views.bp)
-    add_staff(app, "indicators_admin.tasks", _l("Indicator values"), Permission.INDICATORS_EDIT,
-              _l("Enter and submit the values of the indicators your bureau leads, with evidence."))
-    add_staff(app, "indicators_admin.board", _l("Indicator task board"), Permission.INDICATORS_BOARD,
-              _l("Missing, returned and waiting values per bureau and per district, against the deadline."))
-    add_staff(app, "indicators_admin.preconditions_checklist", _l("Preconditions checklist"),
-              Permission.INDICATORS_PRECONDITIONS,
-              _l("Record, per place and year, whether each precondition is met, with the evidence."))
-    add_staff(app, "indicators_admin.review_queue", _l("Review indicator values"), Permission.INDICATORS_REVIEW,
-              _l("Approve or return values that editors submitted."))
     add_public(app, "indicators.overview", _l("Indicator progress"),
                _l("How the city and each district stand against every official indicator, met or not and by how much."))

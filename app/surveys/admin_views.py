@@ -13,18 +13,37 @@ from sqlalchemy import func, select
 
 from app.accounts.permissions import Permission
 from app.db_types import utcnow
-from app.demo import surveys as template
 from app.extensions import db
 from app.i18n import current_locale, from_local_input, site_zone
 from app.indicators import providers
 from app.indicators.queries import catalogue_for_year
 from app.org.queries import districts
-from app.surveys import exports, queries, services
+from app.surveys import exports, queries, services, template
 from app.surveys.answers import Answers, read_answers
-from app.surveys.forms import (ConfirmForm, InvitationsForm, NewSurveyForm, OptionForm, QuestionEditForm,
-                               QuestionForm, SectionForm, SurveySettingsForm, VoidForm)
-from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel, SurveyMode, SurveyInvitation,
-                                SurveyOption, SurveyQuestion, SurveyResponse, SurveySection, SurveyState)
+from app.surveys.forms import (
+    ConfirmForm,
+    InvitationsForm,
+    NewSurveyForm,
+    OptionForm,
+    QuestionEditForm,
+    QuestionForm,
+    SectionForm,
+    SurveySettingsForm,
+    VoidForm,
+)
+from app.surveys.models import (
+    CountsAs,
+    Measure,
+    QuestionKind,
+    ResponseChannel,
+    SurveyInvitation,
+    SurveyMode,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveySection,
+    SurveyState,
+)
 from app.surveys.services import SurveyError, Texts
 from app.web.auth import permission_required
 from app.web.htmx import render, see_other

@@ -24,12 +24,12 @@ from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from app.db_types import analyze, utcnow
-from app.demo.surveys import T, _random_form, build_template
+from app.demo.surveys import _random_form
 from app.extensions import db
 from app.surveys import queries, services
 from app.surveys.answers import read_answers
-from app.surveys.models import (ResponseChannel, SurveyAnswer, SurveyMode, SurveyResponse,
-                                SurveyState, SurveyTally)
+from app.surveys.models import ResponseChannel, SurveyAnswer, SurveyMode, SurveyResponse, SurveyState, SurveyTally
+from app.surveys.template import T, build_template
 
 # Distinct answer patterns the responses are drawn from: enough that the tallies have about as many rows
 # (score values per district and demographic segment) as real answers would give.
