@@ -168,7 +168,7 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
             name_en=(row.get("name_en") or "").split("(")[0].strip() if subs else row.get("name_en", ""),
             property_type=PROPERTY_VALUES[row.get("property", "")], scope=SCOPE_VALUES[row["scope"]],
             lead_bureau=bureaus.get(row.get("lead_bureau", "")),
-            data_source=DataSource.COMPUTED.value if provider else DataSource.ENTERED.value, provider=provider,
+            data_source=DataSource.COMPUTED if provider else DataSource.ENTERED, provider=provider,
             only_where_relevant=row.get("only_where_relevant") in ("1", "true", "是"), sort_order=order,
             definition_zh_hans=row.get("definition_zh_hans", ""), definition_zh_hant=row.get("definition_zh_hant", ""),
             definition_en=row.get("definition_en", ""),

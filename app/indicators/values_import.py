@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.indicators import services
+from app.indicators import policy, services
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
 from app.indicators.models import IndicatorMeasure, ValueState
 from app.indicators.periods import PeriodError, parse_period
@@ -75,7 +75,7 @@ def import_values(session, actor, catalogue, rows: list[dict], *, today: date) -
         seen.add((code, place_code, period))
         if measure is not None and place is not None and not problems:
             indicator = measure.indicator
-            if not services.can_edit(actor, indicator):
+            if not policy.can_edit(actor, indicator):
                 problems.append(_("You cannot enter values for indicator %(code)s.", code=indicator.code))
             elif not indicator.applies_to(place):
                 problems.append(_("Indicator %(code)s does not apply to %(place)s.", code=indicator.code,
@@ -92,9 +92,9 @@ def import_values(session, actor, catalogue, rows: list[dict], *, today: date) -
                     if not (data.evidence or data.source):
                         problems.append(_("Describe the evidence or the data source before submitting."))
                     latest = services.versions(session, measure.id, place.id, period)
-                    if latest and latest[0].state_enum == ValueState.SUBMITTED:
+                    if latest and latest[0].state == ValueState.SUBMITTED:
                         problems.append(_("This value is awaiting review and cannot be changed now."))
-                    elif latest and latest[0].state_enum == ValueState.APPROVED and not data.correction_reason:
+                    elif latest and latest[0].state == ValueState.APPROVED and not data.correction_reason:
                         problems.append(_("This value was already approved: give the reason for the correction."))
                     ready.append((measure, place, period, data))
         result.errors.extend((number, problem) for problem in problems)

@@ -1,17 +1,17 @@
 """Public indicator pages: overview, district comparison, one indicator; with CSV/XLSX export."""
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
 from app.i18n import current_locale, local_today
-from app.indicators import cache, exports, preconditions, queries, report, services, wording
+from app.indicators import cache, exports, policy, preconditions, queries, report, wording
 from app.indicators.judging import STATUS_TITLES
-from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
+from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.rules import Status
-from app.web import uploads
 from app.web.errors import render_error
+from app.web.files import serve_stored
 from app.web.htmx import render
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
@@ -225,19 +225,13 @@ def detail(code: str):
 def evidence_file(file_id: int):
     """An evidence file: public once its value is published; before that only for staff who handle it."""
     row = db.session.get(IndicatorEvidenceFile, file_id) or abort(404)
-    published = row.value.state in (ValueState.APPROVED, ValueState.SUPERSEDED)
-    staff_may = current_user.is_authenticated and (services.can_edit(current_user, row.value.measure.indicator)
-                                                   or services.can_review(current_user))
+    published = row.value.state.is_published
+    staff_may = current_user.is_authenticated and (policy.can_edit(current_user, row.value.measure.indicator)
+                                                   or policy.can_review(current_user))
     if not (published or staff_may):
         abort(404)
-    try:
-        path = uploads.path_of(current_app.config["UPLOAD_DIR"], row.stored_name)
-        response = send_file(path, mimetype=uploads.KINDS[row.kind][0], download_name=row.original_name,
-                             as_attachment=row.kind not in uploads.IMAGES, max_age=3600)
-    except FileNotFoundError:
-        abort(404)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_stored(current_app.config["UPLOAD_DIR"], row.stored_name, row.kind, public=published,
+                        download_name=row.original_name)
 
 
 def init_app(app) -> None:
