@@ -23,7 +23,7 @@ def _random_form(survey: Survey, questions, rng: random.Random, satisfied: float
     for question in questions:
         if not is_shown(question, chosen):
             continue
-        kind, options = question.kind_enum, question.options
+        kind, options = question.kind, question.options
         if kind == QuestionKind.SATISFACTION:
             roll = rng.random()
             index = 4 if roll < 0.04 else (0 if roll < satisfied * 0.55 else 1 if roll < satisfied else

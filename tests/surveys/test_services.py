@@ -99,7 +99,7 @@ def form(built, **picks) -> MultiDict:
     data = MultiDict()
     for name, value in picks.items():
         question = getattr(built.q, name)
-        if not question.kind_enum.has_options:
+        if not question.kind.has_options:
             data.add(question.field_name, value)
             continue
         for label in value if isinstance(value, list) else [value]:
