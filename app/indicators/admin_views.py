@@ -49,15 +49,22 @@ def _read_upload(form) -> list[dict] | None:
         return None
 
 
-def _imported(result, success: str, then: str):
-    """An import whose every row passed is committed (then on to `then`); otherwise nothing is kept and the rows'
-    errors are given back: (errors, redirect or None)."""
-    if result.errors:
-        db.session.rollback()
-        return result.errors, None
-    db.session.commit()
-    flash(success, "success")
-    return [], see_other(then)
+def _sheet_import(form, run, *, success, then: str, page):
+    """A sheet import: on a valid upload `run(rows)` checks every row, and either every row passed and all is
+    committed (flashing `success(result)`, then on to `then`), or nothing is kept and `page(errors, status)` shows
+    the rows' errors with the form again."""
+    errors = []
+    if form.validate_on_submit():
+        rows = _read_upload(form)
+        if rows is not None:
+            result = run(rows)
+            if not result.errors:
+                db.session.commit()
+                flash(success(result), "success")
+                return see_other(then)
+            db.session.rollback()
+            errors = result.errors
+    return page(errors, 422 if request.method == "POST" else 200)
 
 
 def _period() -> str:
@@ -153,16 +160,12 @@ def import_values():
     period = _period()
     catalogue, _places = _in_force(period)
     form = ValuesImportForm()
-    errors, status = [], 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        rows = _read_upload(form)
-        if rows is not None:
-            result = values_import.import_values(db.session, current_user, catalogue, rows, today=local_today())
-            errors, done = _imported(result, _("%(n)d values imported and submitted for review.", n=result.saved),
-                                     url_for(".tasks", period=period))
-            if done:
-                return done
-    return render("admin/indicators/import.html", form=form, errors=errors, period=period, status=status)
+    return _sheet_import(
+        form, lambda rows: values_import.import_values(db.session, current_user, catalogue, rows, today=local_today()),
+        success=lambda result: _("%(n)d values imported and submitted for review.", n=result.saved),
+        then=url_for(".tasks", period=period),
+        page=lambda errors, status: render("admin/indicators/import.html", form=form, errors=errors, period=period,
+                                           status=status))
 
 
 @bp.get("/import/template.xlsx")
@@ -185,20 +188,15 @@ def import_template():
 def import_catalogue():
     """Load another official catalogue version (e.g. the 2024 city table) from its XLSX."""
     form = CatalogueImportForm()
-    errors, status = [], 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        rows = _read_upload(form)
-        if rows is not None:
-            result = catalogue_import.import_catalogue(
-                db.session, current_user, code=form.code.data.strip(), name_zh_hans=form.name_zh_hans.data.strip(),
-                name_en=form.name_en.data or "", document=form.document.data or "", first_year=form.first_year.data,
-                last_year=form.last_year.data, rows=rows)
-            errors, done = _imported(result, _("The catalogue %(code)s has been loaded.",
-                                               code=result.catalogue.code if result.catalogue else ""),
-                                     url_for(".board"))
-            if done:
-                return done
-    return render("admin/indicators/catalogue_import.html", form=form, errors=errors, status=status)
+    return _sheet_import(
+        form, lambda rows: catalogue_import.import_catalogue(
+            db.session, current_user, code=form.code.data.strip(), name_zh_hans=form.name_zh_hans.data.strip(),
+            name_en=form.name_en.data or "", document=form.document.data or "", first_year=form.first_year.data,
+            last_year=form.last_year.data, rows=rows),
+        success=lambda result: _("The catalogue %(code)s has been loaded.", code=result.catalogue.code),
+        then=url_for(".board"),
+        page=lambda errors, status: render("admin/indicators/catalogue_import.html", form=form, errors=errors,
+                                           status=status))
 
 
 @bp.route("/catalogues/<int:catalogue_id>/assignments", methods=["GET", "POST"])
@@ -207,17 +205,13 @@ def import_assignments(catalogue_id: int):
     """Re-assign a catalogue's lead bureaus from the task-breakdown table (任务分解表); all rows valid, or none."""
     catalogue = db.session.get(IndicatorCatalogue, catalogue_id) or abort(404)
     form = AssignmentsImportForm()
-    errors, status = [], 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        rows = _read_upload(form)
-        if rows is not None:
-            result = assignments_import.import_assignments(db.session, current_user, catalogue, rows)
-            errors, done = _imported(result, _("Lead bureaus imported: %(n)d indicators changed.", n=result.changed),
-                                     url_for(".import_assignments", catalogue_id=catalogue.id))
-            if done:
-                return done
-    return render("admin/indicators/assignments_import.html", form=form, errors=errors, status=status,
-                  catalogue=catalogue, indicators=queries.catalogue_indicators(db.session, catalogue))
+    return _sheet_import(
+        form, lambda rows: assignments_import.import_assignments(db.session, current_user, catalogue, rows),
+        success=lambda result: _("Lead bureaus imported: %(n)d indicators changed.", n=result.changed),
+        then=url_for(".import_assignments", catalogue_id=catalogue.id),
+        page=lambda errors, status: render("admin/indicators/assignments_import.html", form=form, errors=errors,
+                                           status=status, catalogue=catalogue,
+                                           indicators=queries.catalogue_indicators(db.session, catalogue)))
 
 
 @bp.get("/catalogues/<int:catalogue_id>/assignments/template.xlsx")
