@@ -23,9 +23,9 @@ from app.surveys.answers import Answers, read_answers
 from app.surveys.forms import (InvitationsForm, NewSurveyForm, OptionForm, QuestionEditForm, QuestionForm,
                                SectionForm, SurveySettingsForm, VoidForm)
 from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel, SurveyInvitation, SurveyMode,
-                                SurveyOption, SurveyQuestion, SurveyResponse, SurveySection)
+                                SurveyOption, SurveyQuestion, SurveyResponse, SurveySection, SurveyState)
 from app.surveys.services import SurveyError, Texts
-from app.surveys.workflow import SurveyStep, allowed_steps
+from app.surveys.workflow import allowed_steps
 from app.web.actions import act
 from app.web.auth import permission_required
 from app.web.forms import ConfirmForm
@@ -47,6 +47,11 @@ def _texts(form, field: str) -> Texts:
 
 def _utc(value):
     return from_local_input(value)
+
+
+def _local(value):
+    """A stored UTC time as the city's wall-clock time the form shows, or None."""
+    return value.astimezone(site_zone()).replace(tzinfo=None) if value else None
 
 
 def _saying(message, url: str):
@@ -92,8 +97,7 @@ def detail(survey_id: int):
     survey = _survey(survey_id)
     form = SurveySettingsForm(obj=survey)
     if request.method == "GET":
-        form.opens_at.data = survey.opens_at.astimezone(site_zone()).replace(tzinfo=None) if survey.opens_at else None
-        form.closes_at.data = survey.closes_at.astimezone(site_zone()).replace(tzinfo=None) if survey.closes_at else None
+        form.opens_at.data, form.closes_at.data = _local(survey.opens_at), _local(survey.closes_at)
 
     def page(survey, status: int):
         question_form = QuestionForm(formdata=None)
@@ -118,17 +122,17 @@ def detail(survey_id: int):
 @permission_required(Permission.SURVEYS_MANAGE)
 def change_state(survey_id: int, state: str):
     survey = _survey(survey_id)
-    if not ConfirmForm().validate_on_submit() or state not in SurveyStep.values():
+    if not ConfirmForm().validate_on_submit() or state not in SurveyState.values():
         abort(400)
-    step = SurveyStep(state)
+    target = SurveyState(state)  # a state no step leads to (a draft again) is refused by the service
 
     def take_step():
-        services.change_state(db.session, current_user, survey, step)
-        if step == SurveyStep.CLOSE and survey.is_sampled and survey.indicator_period:
+        services.change_state(db.session, current_user, survey, target)
+        if target == SurveyState.CLOSED and survey.is_sampled and survey.indicator_period:
             _refresh_indicators(survey)
 
     detail_url = url_for(".detail", survey_id=survey_id)
-    return act(take_step, success=_("The survey is now %(state)s.", state=step.target.title), then=detail_url,
+    return act(take_step, success=_("The survey is now %(state)s.", state=target.title), then=detail_url,
                refused=lambda error: see_other(detail_url))
 
 

@@ -8,20 +8,23 @@ T = Texts
 AGE_BANDS = [T("18–29岁", "18–29歲", "18–29"), T("30–44岁", "30–44歲", "30–44"), T("45–59岁", "45–59歲", "45–59"),
              T("60岁及以上", "60歲及以上", "60 and over")]
 GENDERS = [T("男", "男", "Male"), T("女", "女", "Female")]
-OCCUPATIONS = [T("机关事业单位", "機關事業單位", "Government or public institution"), T("企业职工", "企業職工", "Company employee"),
+OCCUPATIONS = [T("机关事业单位", "機關事業單位", "Government or public institution"),
+               T("企业职工", "企業職工", "Company employee"),
                T("个体经营", "個體經營", "Self-employed"), T("农民", "農民", "Farmer"), T("学生", "學生", "Student"),
                T("离退休", "離退休", "Retired"), T("其他", "其他", "Other")]
 AWARE = [T("知道", "知道", "Yes"), T("听说过，但不太了解", "聽說過，但不太瞭解", "Heard of it, but don't know much"),
          T("不知道", "不知道", "No")]
 CHANNELS = [T("电视、广播", "電視、廣播", "TV or radio"), T("报纸", "報紙", "Newspapers"),
-            T("政府网站", "政府網站", "Government websites"), T("微信等新媒体", "微信等新媒體", "WeChat and other new media"),
+            T("政府网站", "政府網站", "Government websites"),
+            T("微信等新媒体", "微信等新媒體", "WeChat and other new media"),
             T("社区宣传", "社區宣傳", "Community notices and events"), T("其他", "其他", "Other")]
 REPORTED = [T("反映过", "反映過", "Yes"), T("没有", "沒有", "No")]
 
 # (section title, [(kind, text, options, extra)])
 TEMPLATE = [
     (T("关于您", "關於您", "About you"), [
-        (QuestionKind.DISTRICT, T("您常住在哪个县市区？", "您常住在哪個縣市區？", "Which district do you live in?"), None, {}),
+        (QuestionKind.DISTRICT, T("您常住在哪个县市区？", "您常住在哪個縣市區？", "Which district do you live in?"),
+         None, {}),
         (QuestionKind.DEMOGRAPHIC, T("您的年龄", "您的年齡", "Your age"), AGE_BANDS, {}),
         (QuestionKind.DEMOGRAPHIC, T("您的性别", "您的性別", "Your gender"), GENDERS, {}),
         (QuestionKind.DEMOGRAPHIC, T("您的职业", "您的職業", "Your occupation"), OCCUPATIONS, {"required": False}),
@@ -41,7 +44,8 @@ TEMPLATE = [
                                        "In the past year, have you sorted your household waste?"), None, {}),
         (QuestionKind.PARTICIPATION, T("过去一年，您是否经常选择公交、骑行或步行等绿色出行方式？",
                                        "過去一年，您是否經常選擇公交、騎行或步行等綠色出行方式？",
-                                       "In the past year, have you often travelled by bus, bicycle or on foot?"), None, {}),
+                                       "In the past year, have you often travelled by bus, bicycle or on foot?"),
+         None, {}),
         (QuestionKind.PARTICIPATION, T("过去一年，您是否参与过植树、河道清理等环保志愿活动？",
                                        "過去一年，您是否參與過植樹、河道清理等環保志願活動？",
                                        "In the past year, have you joined tree planting, river clean-ups or other "
@@ -68,8 +72,10 @@ TEMPLATE = [
          None, {}),
     ]),
     (T("信心度", "信心度", "Confidence"), [
-        (QuestionKind.RATING, T("您对本市建成国家生态文明建设示范市有多大信心？（0 表示完全没有信心，10 表示非常有信心）",
-                                "您對本市建成國家生態文明建設示範市有多大信心？（0 表示完全沒有信心，10 表示非常有信心）",
+        (QuestionKind.RATING, T("您对本市建成国家生态文明建设示范市有多大信心？"
+                                "（0 表示完全没有信心，10 表示非常有信心）",
+                                "您對本市建成國家生態文明建設示範市有多大信心？"
+                                "（0 表示完全沒有信心，10 表示非常有信心）",
                                 "How confident are you that the city will become a demonstration city? "
                                 "(0 not at all, 10 fully confident)"), None, {}),
         (QuestionKind.LONG_TEXT, T("您对本市生态文明建设有什么意见和建议？", "您對本市生態文明建設有什麼意見和建議？",
@@ -81,7 +87,8 @@ TEMPLATE = [
 INTRO = T("本问卷了解您对本市生态文明建设的认知、参与和满意程度，约需3分钟。问卷匿名填写，结果用于改进工作。",
           "本問卷瞭解您對本市生態文明建設的認知、參與和滿意程度，約需3分鐘。問卷匿名填寫，結果用於改進工作。",
           "This questionnaire asks how well you know, take part in and are satisfied with the city's ecological "
-          "civilization building. It takes about 3 minutes, is anonymous, and its results are used to improve the work.")
+          "civilization building. It takes about 3 minutes, is anonymous, and its results are used to improve the "
+          "work.")
 
 
 def build_template(session, actor, *, mode: SurveyMode, title: Texts, **settings) -> Survey:
