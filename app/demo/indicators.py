@@ -139,7 +139,7 @@ def _load_catalogue_values(session, rng, draws, catalogue, editor, reviewer, yea
                 for year in years:
                     meets = not (failing_place and year == last_year)
                     value = IndicatorValue(
-                        measure=measure, place=place, period=str(year), version=1, state=ValueState.APPROVED.value,
+                        measure=measure, place=place, period=str(year), version=1, state=ValueState.APPROVED,
                         entered_by_id=editor.id, reviewed_by_id=reviewer.id, submitted_at=utcnow(),
                         reviewed_at=utcnow(), source="示范数据（虚构）", evidence="演示用数据，非真实统计。")
                     # Coastal indicators never get here in the inland demo city: the places' attributes

@@ -10,18 +10,19 @@ from werkzeug.utils import secure_filename
 from app.accounts.permissions import Permission
 from app.extensions import db
 from app.i18n import local_today
-from app.indicators import (assignments_import, catalogue_import, preconditions, queries, services, values_import,
-                            wording, xlsx)
+from app.indicators import (assignments_import, catalogue_import, policy, preconditions, queries, services,
+                            values_import, wording, xlsx)
 from app.indicators.exports import XLSX_MIMETYPE
-from app.indicators.forms import (AssignmentsImportForm, CatalogueImportForm, PreconditionDefinitionForm, PreconditionForm,
-                                  ReviewForm, ValueForm, ValuesImportForm)
+from app.indicators.forms import (AssignmentsImportForm, CatalogueImportForm, PreconditionDefinitionForm,
+                                  PreconditionForm, ReviewForm, ValueForm, ValuesImportForm)
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
-from app.indicators.models import IndicatorCatalogue, IndicatorMeasure, IndicatorPrecondition, IndicatorValue, ValueState
+from app.indicators.models import (IndicatorCatalogue, IndicatorMeasure, IndicatorPrecondition, IndicatorValue,
+                                   ValueState)
 from app.indicators.periods import PeriodError, parse_period
-from app.indicators.workflow import TransitionError
 from app.org.models import Place
 from app.org.queries import districts, the_city
 from app.web.auth import deny, permission_required
+from app.web.actions import act
 from app.web.htmx import render, see_other
 
 bp = Blueprint("indicators_admin", __name__, url_prefix="/admin/indicators")
@@ -48,6 +49,24 @@ def _read_upload(form) -> list[dict] | None:
         return None
 
 
+def _sheet_import(form, run, *, success, then: str, page):
+    """A sheet import: on a valid upload `run(rows)` checks every row, and either every row passed and all is
+    committed (flashing `success(result)`, then on to `then`), or nothing is kept and `page(errors, status)` shows
+    the rows' errors with the form again."""
+    errors = []
+    if form.validate_on_submit():
+        rows = _read_upload(form)
+        if rows is not None:
+            result = run(rows)
+            if not result.errors:
+                db.session.commit()
+                flash(success(result), "success")
+                return see_other(then)
+            db.session.rollback()
+            errors = result.errors
+    return page(errors, 422 if request.method == "POST" else 200)
+
+
 def _period() -> str:
     asked = request.args.get("period", "").strip() or str(local_today().year - 1)
     try:
@@ -63,7 +82,7 @@ def tasks():
     period = _period()
     catalogue, places = _in_force(period)
     indicators = [i for i in queries.catalogue_indicators(db.session, catalogue)
-                  if services.can_edit(current_user, i)]
+                  if policy.can_edit(current_user, i)]
     latest = queries.latest_versions(db.session, [m.id for i in indicators for m in i.measures], period)
     return render("admin/indicators/tasks.html", period=period, catalogue=catalogue, indicators=indicators,
                   places=places, latest=latest)
@@ -72,7 +91,7 @@ def tasks():
 def _load(measure_id: int, place_id: int):
     measure = db.session.get(IndicatorMeasure, measure_id) or abort(404)
     place = db.session.get(Place, place_id) or abort(404)
-    if not services.can_edit(current_user, measure.indicator):
+    if not policy.can_edit(current_user, measure.indicator):
         deny("indicators.edit_denied", measure.indicator)
     return measure, place
 
@@ -92,32 +111,33 @@ def edit_value(measure_id: int, place_id: int, period: str):
     measure, place = _load(measure_id, place_id)
     history = services.versions(db.session, measure.id, place.id, period)
     current = history[0] if history else None
-    editable = current if current is not None and current.state_enum in (ValueState.DRAFT, ValueState.RETURNED) else None
+    editable = current if current is not None and current.state.is_editable else None
     form = ValueForm(obj=editable)
     if request.method == "GET" and editable is not None and editable.task_completed is not None:
         form.task_completed.data = "yes" if editable.task_completed else "no"
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        files = [(f.filename or "", f.read()) for f in (form.evidence_files.data or []) if f and f.filename]
-        try:
-            checked = services.check_evidence_files(files, current_app.config["MAX_EVIDENCE_BYTES"])
-            value = services.save_draft(db.session, current_user, measure, place, period, _input(form),
-                                        today=local_today())
-            services.attach_evidence(db.session, current_user, value, checked, current_app.config["UPLOAD_DIR"])
-            if form.submit_for_review.data:
-                services.submit_value(db.session, current_user, value)
-        except services.IndicatorError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Submitted for review.") if value.state == ValueState.SUBMITTED else _("Draft saved."), "success")
-            return see_other(url_for(".tasks", period=period))
-    rule = rule_for(measure.target)
-    needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
-    return render("admin/indicators/value_form.html", form=form, measure=measure, place=place, period=period,
-                  history=history, needed=needed, status=status,
-                  files=queries.evidence_files(db.session, [v.id for v in history]))
+
+    def page(status: int):
+        rule = rule_for(measure.target)
+        needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
+        return render("admin/indicators/value_form.html", form=form, measure=measure, place=place, period=period,
+                      history=history, needed=needed, status=status,
+                      files=queries.evidence_files(db.session, [v.id for v in history]))
+
+    if not form.validate_on_submit():
+        return page(422 if request.method == "POST" else 200)
+    files = [(f.filename or "", f.read()) for f in (form.evidence_files.data or []) if f and f.filename]
+
+    def save():
+        checked = services.check_evidence_files(files, current_app.config["MAX_EVIDENCE_BYTES"])
+        value = services.save_draft(db.session, current_user, measure, place, period, _input(form),
+                                    today=local_today())
+        services.attach_evidence(db.session, current_user, value, checked, current_app.config["UPLOAD_DIR"])
+        if form.submit_for_review.data:
+            services.submit_value(db.session, current_user, value)
+
+    return act(save, success=_("Submitted for review.") if form.submit_for_review.data else _("Draft saved."),
+               then=url_for(".tasks", period=period), refused=lambda error: page(422), form=form,
+               audit_as="indicators.edit_denied", subject=measure.indicator)
 
 
 @bp.get("/board")
@@ -140,19 +160,12 @@ def import_values():
     period = _period()
     catalogue, _places = _in_force(period)
     form = ValuesImportForm()
-    errors, status = [], 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        rows = _read_upload(form)
-        if rows is not None:
-            result = values_import.import_values(db.session, current_user, catalogue, rows, today=local_today())
-            if result.errors:
-                db.session.rollback()
-                errors = result.errors
-            else:
-                db.session.commit()
-                flash(_("%(n)d values imported and submitted for review.", n=result.saved), "success")
-                return see_other(url_for(".tasks", period=period))
-    return render("admin/indicators/import.html", form=form, errors=errors, period=period, status=status)
+    return _sheet_import(
+        form, lambda rows: values_import.import_values(db.session, current_user, catalogue, rows, today=local_today()),
+        success=lambda result: _("%(n)d values imported and submitted for review.", n=result.saved),
+        then=url_for(".tasks", period=period),
+        page=lambda errors, status: render("admin/indicators/import.html", form=form, errors=errors, period=period,
+                                           status=status))
 
 
 @bp.get("/import/template.xlsx")
@@ -163,7 +176,7 @@ def import_template():
     catalogue, places = _in_force(period)
     rows = [[m.code, place.code, period, "", "", "", "", f"{i.name} · {m.name} · {m.target} {m.unit}".strip(),
              place.name]
-            for i in queries.catalogue_indicators(db.session, catalogue) if services.can_edit(current_user, i)
+            for i in queries.catalogue_indicators(db.session, catalogue) if policy.can_edit(current_user, i)
             for place in places if i.applies_to(place) for m in i.measures]
     body = xlsx.write_rows(period, values_import.HEADERS + ["indicator (for reference)", "place name"], rows)
     return Response(body, mimetype=XLSX_MIMETYPE,
@@ -175,22 +188,15 @@ def import_template():
 def import_catalogue():
     """Load another official catalogue version (e.g. the 2024 city table) from its XLSX."""
     form = CatalogueImportForm()
-    errors, status = [], 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        rows = _read_upload(form)
-        if rows is not None:
-            result = catalogue_import.import_catalogue(
-                db.session, current_user, code=form.code.data.strip(), name_zh_hans=form.name_zh_hans.data.strip(),
-                name_en=form.name_en.data or "", document=form.document.data or "", first_year=form.first_year.data,
-                last_year=form.last_year.data, rows=rows)
-            if result.errors:
-                db.session.rollback()
-                errors = result.errors
-            else:
-                db.session.commit()
-                flash(_("The catalogue %(code)s has been loaded.", code=result.catalogue.code), "success")
-                return see_other(url_for(".board"))
-    return render("admin/indicators/catalogue_import.html", form=form, errors=errors, status=status)
+    return _sheet_import(
+        form, lambda rows: catalogue_import.import_catalogue(
+            db.session, current_user, code=form.code.data.strip(), name_zh_hans=form.name_zh_hans.data.strip(),
+            name_en=form.name_en.data or "", document=form.document.data or "", first_year=form.first_year.data,
+            last_year=form.last_year.data, rows=rows),
+        success=lambda result: _("The catalogue %(code)s has been loaded.", code=result.catalogue.code),
+        then=url_for(".board"),
+        page=lambda errors, status: render("admin/indicators/catalogue_import.html", form=form, errors=errors,
+                                           status=status))
 
 
 @bp.route("/catalogues/<int:catalogue_id>/assignments", methods=["GET", "POST"])
@@ -199,20 +205,13 @@ def import_assignments(catalogue_id: int):
     """Re-assign a catalogue's lead bureaus from the task-breakdown table (任务分解表); all rows valid, or none."""
     catalogue = db.session.get(IndicatorCatalogue, catalogue_id) or abort(404)
     form = AssignmentsImportForm()
-    errors, status = [], 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        rows = _read_upload(form)
-        if rows is not None:
-            result = assignments_import.import_assignments(db.session, current_user, catalogue, rows)
-            if result.errors:
-                db.session.rollback()
-                errors = result.errors
-            else:
-                db.session.commit()
-                flash(_("Lead bureaus imported: %(n)d indicators changed.", n=result.changed), "success")
-                return see_other(url_for(".import_assignments", catalogue_id=catalogue.id))
-    return render("admin/indicators/assignments_import.html", form=form, errors=errors, status=status,
-                  catalogue=catalogue, indicators=queries.catalogue_indicators(db.session, catalogue))
+    return _sheet_import(
+        form, lambda rows: assignments_import.import_assignments(db.session, current_user, catalogue, rows),
+        success=lambda result: _("Lead bureaus imported: %(n)d indicators changed.", n=result.changed),
+        then=url_for(".import_assignments", catalogue_id=catalogue.id),
+        page=lambda errors, status: render("admin/indicators/assignments_import.html", form=form, errors=errors,
+                                           status=status, catalogue=catalogue,
+                                           indicators=queries.catalogue_indicators(db.session, catalogue)))
 
 
 @bp.get("/catalogues/<int:catalogue_id>/assignments/template.xlsx")
@@ -244,19 +243,13 @@ def review(value_id: int, action: str):
     form = ReviewForm()
     if action not in ("approve", "return") or not form.validate_on_submit():
         abort(400)
-    try:
-        if action == "approve":
-            services.approve_value(db.session, current_user, value)
-        else:
-            services.return_value(db.session, current_user, value, form.comment.data or "")
-    except (services.IndicatorError, TransitionError) as error:
-        db.session.rollback()
-        flash(str(error) if isinstance(error, services.IndicatorError) else
-              _("This value is no longer awaiting review."), "error")
-        return see_other(url_for(".review_queue"))
-    db.session.commit()
-    flash(_("Approved and published.") if action == "approve" else _("Returned to the editor."), "success")
-    return see_other(url_for(".review_queue"))
+    if action == "approve":
+        step, success = lambda: services.approve_value(db.session, current_user, value), _("Approved and published.")
+    else:
+        step, success = (lambda: services.return_value(db.session, current_user, value, form.comment.data or ""),
+                         _("Returned to the editor."))
+    queue = url_for(".review_queue")
+    return act(step, success=success, then=queue, refused=lambda error: see_other(queue))
 
 
 
@@ -324,19 +317,17 @@ def record_precondition(year: int, place_id: int, precondition_id: int):
     if precondition.catalogue_id != _catalogue_in_force(year).id:
         abort(404)
     form = PreconditionForm(prefix=f"c{precondition.id}")
-    if form.validate_on_submit():
-        try:
-            preconditions.record_check(db.session, current_user, precondition, place, year, form.status.data,
-                                       form.notes.data or "", today=local_today())
-        except preconditions.PreconditionError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Finding recorded."), "success")
-            return see_other(url_for(".preconditions_checklist", year=year, place=place.code,
-                                     _anchor=f"condition-{precondition.id}"))
-    return _checklist_page(year, place, posted=(precondition.id, form), status=422)
+
+    def refused(error=None):
+        return _checklist_page(year, place, posted=(precondition.id, form), status=422)
+
+    if not form.validate_on_submit():
+        return refused()
+    return act(lambda: preconditions.record_check(db.session, current_user, precondition, place, year,
+                                                  form.status.data, form.notes.data or "", today=local_today()),
+               success=_("Finding recorded."), refused=refused, form=form,
+               then=url_for(".preconditions_checklist", year=year, place=place.code,
+                            _anchor=f"condition-{precondition.id}"))
 
 
 @bp.post("/preconditions/<int:year>/<int:place_id>/new")
@@ -346,18 +337,34 @@ def add_precondition(year: int, place_id: int):
     place = _checklist_place(place_id)
     catalogue = _catalogue_in_force(year)
     form = PreconditionDefinitionForm(prefix="new")
-    if form.validate_on_submit():
-        try:
-            row = preconditions.add_precondition(
-                db.session, current_user, catalogue, code=form.code.data, name_zh_hans=form.name_zh_hans.data,
-                name_zh_hant=form.name_zh_hant.data or "", name_en=form.name_en.data or "",
-                source=form.source.data or "")
-        except preconditions.PreconditionError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Precondition added."), "success")
-            return see_other(url_for(".preconditions_checklist", year=year, place=place.code,
-                                     _anchor=f"condition-{row.id}"))
-    return _checklist_page(year, place, status=422, new_form=form)
+
+    def refused(error=None):
+        return _checklist_page(year, place, status=422, new_form=form)
+
+    if not form.validate_on_submit():
+        return refused()
+    return act(lambda: preconditions.add_precondition(
+                   db.session, current_user, catalogue, code=form.code.data, name_zh_hans=form.name_zh_hans.data,
+                   name_zh_hant=form.name_zh_hant.data or "", name_en=form.name_en.data or "",
+                   source=form.source.data or ""),
+               success=_("Precondition added."), refused=refused, form=form,
+               then=lambda row: url_for(".preconditions_checklist", year=year, place=place.code,
+                                        _anchor=f"condition-{row.id}"))
+
+
+def init_app(app) -> None:
+    """The back office and its places in the staff navigation."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.web.nav import add_staff
+
+    app.register_blueprint(bp)
+    add_staff(app, "indicators_admin.tasks", _l("Indicator values"), Permission.INDICATORS_EDIT,
+              _l("Enter and submit the values of the indicators your bureau leads, with evidence."))
+    add_staff(app, "indicators_admin.board", _l("Indicator task board"), Permission.INDICATORS_BOARD,
+              _l("Missing, returned and waiting values per bureau and per district, against the deadline."))
+    add_staff(app, "indicators_admin.preconditions_checklist", _l("Preconditions checklist"),
+              Permission.INDICATORS_PRECONDITIONS,
+              _l("Record, per place and year, whether each precondition is met, with the evidence."))
+    add_staff(app, "indicators_admin.review_queue", _l("Review indicator values"), Permission.INDICATORS_REVIEW,
+              _l("Approve or return values that editors submitted."))

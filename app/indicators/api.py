@@ -5,10 +5,9 @@ Documented in README ("Open-data API"); fields are only ever added within v1, ne
 from flask import Blueprint, jsonify
 from flask_babel import force_locale
 
-from app.extensions import db
 from app.i18n import LOCALES
-from app.indicators import cache, queries, wording
-from app.indicators.views import catalogue_or_404, chosen_period, places_or_404
+from app.indicators import queries, wording
+from app.indicators.views import in_force
 
 bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
 
@@ -56,11 +55,8 @@ def _version(catalogue) -> dict:
 @bp.get("/indicators")
 def indicators():
     """Every indicator of the catalogue in force with its targets and the city's current status."""
-    snap = cache.snapshot(db.session)
-    period = chosen_period(snap)
-    catalogue = catalogue_or_404(snap, period)
-    city, _districts = places_or_404(snap)
-    result = snap.compliance(catalogue, period)
+    shown = in_force()
+    snap, period, catalogue, city, result = shown.snap, shown.period, shown.catalogue, shown.city, shown.result
     items = []
     for indicator in result.indicators:
         judged = result.status(indicator, city)
@@ -87,12 +83,10 @@ def indicators():
 @bp.get("/districts/compliance")
 def district_compliance():
     """Per district: indicators met, applicable, compliance rate, rank and failing indicator codes."""
-    snap = cache.snapshot(db.session)
-    period = chosen_period(snap)
-    catalogue = catalogue_or_404(snap, period)
-    _city, district_list = places_or_404(snap)
-    rows = queries.district_ranking(snap.compliance(catalogue, period), district_list)
-    return jsonify(api_version="v1", catalogue=catalogue.code, period=period, coverage=_coverage(snap, period), districts=[
+    shown = in_force()
+    rows = queries.district_ranking(shown.result, shown.districts)
+    return jsonify(api_version="v1", catalogue=shown.catalogue.code, period=shown.period,
+                   coverage=_coverage(shown.snap, shown.period), districts=[
         {"code": row["place"].code, "name": row["place"].name_zh_hans, "rank": row["rank"], "met": row["met"],
          "applicable": row["applicable"], "pending": row["pending"],
          "rate": round(row["rate"], 4) if row["rate"] is not None else None,

@@ -10,10 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
-from app.indicators.catalogue_import import _bureau_lookup
 from app.indicators.models import Indicator
 from app.indicators.rules import sub_indicator_names
-from app.indicators.values_import import _cell
+from app.indicators.sheets import bureau_lookup, cell
 
 # The downloadable table: the official columns this import reads, and the bureau's name to read it by.
 TEMPLATE_HEADERS = ["序号", "指标名称", "牵头单位", "牵头单位名称（仅供参考）"]
@@ -38,17 +37,17 @@ def import_assignments(session, actor, catalogue, rows: list[dict]) -> Assignmen
     """Check every row, then set each listed indicator's lead bureau and audit those that changed."""
     result = AssignmentsImport()
     indicators = {i.code: i for i in session.scalars(select(Indicator).where(Indicator.catalogue_id == catalogue.id))}
-    bureaus = _bureau_lookup(session)
+    bureaus = bureau_lookup(session)
     columns = {HEADER_ALIASES.get(str(k).strip(), str(k).strip()) for raw in rows for k in raw if k is not None}
     if rows and not {"code", "lead_bureau"} <= columns:
         result.errors.append((1, _("The first row must name the columns 序号 and 牵头单位 (or code and lead_bureau).")))
         return result
     ready, seen = [], set()
     for number, raw in enumerate(rows, start=2):  # row 1 is the header
-        if not any(_cell(raw, k) for k in raw if k is not None):
+        if not any(cell(raw, k) for k in raw if k is not None):
             continue
         row = {HEADER_ALIASES.get(str(k).strip(), str(k).strip()): v for k, v in raw.items() if k is not None}
-        code, name, bureau_text = _cell(row, "code"), _cell(row, "name"), _cell(row, "lead_bureau")
+        code, name, bureau_text = cell(row, "code"), cell(row, "name"), cell(row, "lead_bureau")
         indicator, bureau = indicators.get(code), bureaus.get(bureau_text)
         problems = []
         if indicator is None:

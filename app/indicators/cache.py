@@ -63,7 +63,7 @@ def bump(connection) -> None:
         index_elements=["id"], set_={"generation": IndicatorGeneration.__table__.c.generation + 1}))
 
 
-_PUBLISHED = frozenset({ValueState.APPROVED.value, ValueState.SUPERSEDED.value})
+_PUBLISHED = frozenset(state for state in ValueState if state.is_published)
 
 
 def _changes_what_pages_show(obj) -> bool:

@@ -20,7 +20,7 @@ from app import audit
 from app.indicators.models import (UNCONFIRMABLE_CELLS, DataSource, Indicator, IndicatorCatalogue, IndicatorDomain,
                                    IndicatorMeasure, IndicatorTaskGroup)
 from app.indicators.rules import TargetSyntaxError, parse_targets, sub_indicator_names
-from app.org.models import Bureau
+from app.indicators.sheets import bureau_lookup
 
 HEADER_ALIASES = {
     "领域": "domain", "任务": "task", "序号": "code", "指标名称": "name_zh_hans", "单位": "unit",
@@ -43,13 +43,6 @@ def normalise_headers(row: dict) -> dict:
     return {HEADER_ALIASES.get(str(k).strip(), str(k).strip()): ("" if v is None else str(v).strip())
             for k, v in row.items() if k is not None}
 
-
-def _bureau_lookup(session) -> dict[str, Bureau]:
-    lookup = {}
-    for bureau in session.scalars(select(Bureau)):
-        lookup[bureau.code] = bureau
-        lookup[bureau.name_zh_hans] = bureau
-    return lookup
 
 
 def parse_unconfirmed(text: str, measures: int) -> tuple[set[str], dict[int, set[str]]]:
@@ -102,7 +95,7 @@ def import_catalogue(session, actor, *, code: str, name_zh_hans: str, first_year
     if session.scalar(select(IndicatorCatalogue).where(IndicatorCatalogue.code == code)):
         result.errors.append((0, _("A catalogue with the code %(code)s already exists.", code=code)))
         return result
-    bureaus = _bureau_lookup(session)
+    bureaus = bureau_lookup(session)
     parsed, seen_codes = [], set()
     for number, raw in enumerate(rows, start=2):  # row 1 is the header
         row = normalise_headers(raw)
@@ -175,7 +168,7 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
             name_en=(row.get("name_en") or "").split("(")[0].strip() if subs else row.get("name_en", ""),
             property_type=PROPERTY_VALUES[row.get("property", "")], scope=SCOPE_VALUES[row["scope"]],
             lead_bureau=bureaus.get(row.get("lead_bureau", "")),
-            data_source=DataSource.COMPUTED.value if provider else DataSource.ENTERED.value, provider=provider,
+            data_source=DataSource.COMPUTED if provider else DataSource.ENTERED, provider=provider,
             only_where_relevant=row.get("only_where_relevant") in ("1", "true", "是"), sort_order=order,
             definition_zh_hans=row.get("definition_zh_hans", ""), definition_zh_hant=row.get("definition_zh_hant", ""),
             definition_en=row.get("definition_en", ""),

@@ -46,7 +46,7 @@ def overview(result, place, indicators, fmt: str) -> Response:
         for measure, evaluation in status.measures:
             rows.append([
                 indicator.code, str(wording.stored(indicator)), str(wording.stored(indicator.task_group.domain)),
-                str(indicator.property_enum.title) if indicator.property_enum else "", str(wording.stored(measure)),
+                str(indicator.property_type.title) if indicator.property_type else "", str(wording.stored(measure)),
                 str(wording.unit(measure.unit)), str(wording.target(measure)),
                 _value_cell(result.value(measure, place), measure), str(STATUS_TITLES[evaluation.status]),
                 evaluation.gap if evaluation.gap is not None else "",

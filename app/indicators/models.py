@@ -1,63 +1,56 @@
 """Indicator catalogues (versions → domains → task groups → indicators → measures) and reported values."""
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import pgettext
+from flask_babel import lazy_pgettext as pgettext  # the name pybabel's default keywords extract (with the context)
 from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.db_types import UTCDateTime, utcnow
+from app.enums import EnumColumn, TitledEnum, enum_check
 from app.extensions import db
 from app.i18n import localized
 from app.org.models import Bureau, Place
 
 
-class IndicatorProperty(StrEnum):
-    BINDING = "binding"      # 约束性
-    REFERENCE = "reference"  # 参考性
-
-    @property
-    def title(self) -> str:
-        return {"binding": _l("Binding"), "reference": _l("Reference")}[self.value]
+class IndicatorProperty(TitledEnum):
+    BINDING = "binding", _l("Binding")          # 约束性
+    REFERENCE = "reference", _l("Reference")    # 参考性
 
 
-class IndicatorScope(StrEnum):
-    CITY = "city"      # 市
-    COUNTY = "county"  # 县
-    BOTH = "both"      # 市县
-
-    @property
-    def title(self) -> str:
-        return {"city": _l("City"), "county": _l("County"), "both": _l("City and county")}[self.value]
+class IndicatorScope(TitledEnum):
+    CITY = "city", _l("City")                   # 市
+    COUNTY = "county", _l("County")             # 县
+    BOTH = "both", _l("City and county")        # 市县
 
     def applies_to(self, place: Place) -> bool:
         return self == IndicatorScope.BOTH or (self == IndicatorScope.CITY) == place.is_city
 
 
-class DataSource(StrEnum):
-    ENTERED = "entered"    # entered by the lead bureau
-    COMPUTED = "computed"  # supplied by a module of this site (surveys, notices)
+class DataSource(TitledEnum):
+    ENTERED = "entered", _l("Entered by the lead bureau")
+    COMPUTED = "computed", _l("Computed by this site")  # supplied by a module of this site (surveys, notices)
+
+
+class ValueState(TitledEnum):
+    DRAFT = "draft", _l("Draft")
+    SUBMITTED = "submitted", _l("Awaiting review")
+    APPROVED = "approved", _l("Approved")
+    RETURNED = "returned", _l("Returned")
+    SUPERSEDED = "superseded", _l("Superseded")
 
     @property
-    def title(self) -> str:
-        return {"entered": _l("Entered by the lead bureau"), "computed": _l("Computed by this site")}[self.value]
-
-
-class ValueState(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    APPROVED = "approved"
-    RETURNED = "returned"
-    SUPERSEDED = "superseded"
+    def is_editable(self) -> bool:
+        """A draft, or a value returned to its editor: the editor may still change it."""
+        return self in (ValueState.DRAFT, ValueState.RETURNED)
 
     @property
-    def title(self) -> str:
-        return {"draft": _l("Draft"), "submitted": _l("Awaiting review"), "approved": _l("Approved"),
-                "returned": _l("Returned"), "superseded": _l("Superseded")}[self.value]
+    def is_published(self) -> bool:
+        """Approved, or approved once and since corrected: public, with its evidence."""
+        return self in (ValueState.APPROVED, ValueState.SUPERSEDED)
 
 
 # Only-where-relevant indicators (近岸海域…, 海岸生态修复, 自然岸线保有率, 草原综合植被盖度) are recognised by their
@@ -67,10 +60,6 @@ RELEVANCE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("coastal", ("近岸海域", "海岸", "滨海", "海域", "自然岸线")),
     ("has_grassland", ("草原",)),
 )
-
-
-def _in(column: str, enum) -> str:
-    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
 
 
 class LocalizedName:
@@ -148,9 +137,9 @@ class Indicator(LocalizedName, db.Model):
     __tablename__ = "indicators"
     __table_args__ = (
         UniqueConstraint("catalogue_id", "code"),
-        CheckConstraint(f"property IS NULL OR {_in('property', IndicatorProperty)}", name="property_valid"),
-        CheckConstraint(_in("scope", IndicatorScope), name="scope_valid"),
-        CheckConstraint(_in("data_source", DataSource), name="data_source_valid"),
+        enum_check("property", IndicatorProperty, name="property_valid", nullable=True),
+        enum_check("scope", IndicatorScope, name="scope_valid"),
+        enum_check("data_source", DataSource, name="data_source_valid"),
         CheckConstraint("data_source = 'entered' OR provider IS NOT NULL", name="computed_has_provider"),
     )
 
@@ -164,10 +153,11 @@ class Indicator(LocalizedName, db.Model):
     definition_zh_hans: Mapped[str] = mapped_column(Text, default="")
     definition_zh_hant: Mapped[str] = mapped_column(Text, default="")
     definition_en: Mapped[str] = mapped_column(Text, default="")
-    property_type: Mapped[str | None] = mapped_column("property", String(16))  # 指标属性
-    scope: Mapped[str] = mapped_column(String(16))
+    property_type: Mapped[IndicatorProperty | None] = mapped_column(  # 指标属性
+        "property", EnumColumn(IndicatorProperty, 16))
+    scope: Mapped[IndicatorScope] = mapped_column(EnumColumn(IndicatorScope, 16))
     lead_bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"), index=True)
-    data_source: Mapped[str] = mapped_column(String(16), default=DataSource.ENTERED.value)
+    data_source: Mapped[DataSource] = mapped_column(EnumColumn(DataSource, 16), default=DataSource.ENTERED)
     # Key of the module that computes the value ("surveys.satisfaction", "notices.disclosure_rate").
     provider: Mapped[str | None] = mapped_column(String(64))
     # Indicators such as coastal ones that apply only where relevant; a place marks them not applicable.
@@ -189,14 +179,6 @@ class Indicator(LocalizedName, db.Model):
     @property
     def definition(self) -> str:
         return localized(self, "definition")
-
-    @property
-    def property_enum(self) -> IndicatorProperty | None:
-        return IndicatorProperty(self.property_type) if self.property_type else None
-
-    @property
-    def scope_enum(self) -> IndicatorScope:
-        return IndicatorScope(self.scope)
 
     @property
     def is_computed(self) -> bool:
@@ -224,7 +206,7 @@ class Indicator(LocalizedName, db.Model):
     def applies_to(self, place: Place) -> bool:
         """In scope for the place (市/县) and, where relevant only, relevant there (a coastal indicator applies
         only to a coastal place): decided by the place's attributes, never by a typed value."""
-        if not self.scope_enum.applies_to(place):
+        if not self.scope.applies_to(place):
             return False
         attribute = self.relevance_attribute
         return attribute is None or bool(getattr(place, attribute))
@@ -264,7 +246,7 @@ class IndicatorValue(db.Model):
     __tablename__ = "indicator_values"
     __table_args__ = (
         UniqueConstraint("measure_id", "place_id", "period", "version"),
-        CheckConstraint(_in("state", ValueState), name="state_valid"),
+        enum_check("state", ValueState, name="state_valid"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("NOT not_applicable OR length(not_applicable_reason) > 0", name="not_applicable_has_reason"),
         Index("ix_indicator_values_lookup", "period", "state", "measure_id", "place_id"),
@@ -275,7 +257,7 @@ class IndicatorValue(db.Model):
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
     period: Mapped[str] = mapped_column(String(7))  # "2025", "2025-Q3" or "2025-07"
     version: Mapped[int] = mapped_column(Integer, default=1)
-    state: Mapped[str] = mapped_column(String(16), default=ValueState.DRAFT.value)
+    state: Mapped[ValueState] = mapped_column(EnumColumn(ValueState, 16), default=ValueState.DRAFT)
     numeric_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
     state_value: Mapped[str | None] = mapped_column(String(40))  # a qualitative state such as 建立
     task_completed: Mapped[bool | None] = mapped_column(Boolean)  # "完成上级规定的考核任务", confirmed
@@ -299,10 +281,6 @@ class IndicatorValue(db.Model):
     place: Mapped[Place] = relationship()
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
-
-    @property
-    def state_enum(self) -> ValueState:
-        return ValueState(self.state)
 
     def audit_state(self) -> dict:
         return {
@@ -345,18 +323,13 @@ class IndicatorGeneration(db.Model):
     generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class PreconditionStatus(StrEnum):
-    """Where a place stands on one precondition (基本条件) in one year, as the office recorded it."""
+class PreconditionStatus(TitledEnum):
+    """Where a place stands on one precondition (基本条件) in one year, as the office recorded it.
+    符合 / 不符合: a precondition is fulfilled or not, not "reached" (达标) like an indicator."""
 
-    MET = "met"            # 符合
-    NOT_MET = "not_met"    # 不符合
-    PENDING = "pending"    # 待核实: looked at, not yet settled
-
-    @property
-    def title(self) -> str:
-        # 符合 / 不符合: a precondition is fulfilled or not, not "reached" (达标) like an indicator.
-        return {"met": pgettext("precondition", "Met"), "not_met": pgettext("precondition", "Not met"),
-                "pending": _l("Being verified")}[self.value]
+    MET = "met", pgettext("precondition", "Met")                # 符合
+    NOT_MET = "not_met", pgettext("precondition", "Not met")    # 不符合
+    PENDING = "pending", _l("Being verified")                   # 待核实: looked at, not yet settled
 
 
 class IndicatorPrecondition(LocalizedName, db.Model):
@@ -386,7 +359,7 @@ class PreconditionCheck(db.Model):
     __tablename__ = "precondition_checks"
     __table_args__ = (
         UniqueConstraint("precondition_id", "place_id", "year"),
-        CheckConstraint(_in("status", PreconditionStatus), name="status_valid"),
+        enum_check("status", PreconditionStatus, name="status_valid"),
         CheckConstraint("status = 'pending' OR length(notes) > 0", name="finding_has_notes"),
     )
 
@@ -394,7 +367,7 @@ class PreconditionCheck(db.Model):
     precondition_id: Mapped[int] = mapped_column(ForeignKey("indicator_preconditions.id"))
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[PreconditionStatus] = mapped_column(EnumColumn(PreconditionStatus, 16))
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -402,10 +375,6 @@ class PreconditionCheck(db.Model):
     precondition: Mapped[IndicatorPrecondition] = relationship()
     place: Mapped[Place] = relationship()
     recorded_by: Mapped[User | None] = relationship()
-
-    @property
-    def status_enum(self) -> PreconditionStatus:
-        return PreconditionStatus(self.status)
 
     def audit_state(self) -> dict:
         return {"precondition_id": self.precondition_id, "place_id": self.place_id, "year": self.year,

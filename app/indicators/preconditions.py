@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from app import audit
 from app.db_types import utcnow
+from app.errors import ActionRefused
 from app.indicators.models import IndicatorPrecondition, PreconditionCheck, PreconditionStatus
 
 
-class PreconditionError(ValueError):
+class PreconditionError(ActionRefused, ValueError):
     """A refused finding; the message is shown to the user."""
 
 
@@ -33,7 +34,7 @@ class ChecklistItem:
 
     @property
     def status(self) -> PreconditionStatus | None:
-        return self.check.status_enum if self.check is not None else None
+        return self.check.status if self.check is not None else None
 
     @property
     def failing(self) -> bool:
@@ -96,16 +97,16 @@ def add_precondition(session, actor, catalogue, *, code: str, name_zh_hans: str,
     return row
 
 
-def record_check(session, actor, precondition: IndicatorPrecondition, place, year: int, status: str, notes: str,
-                 *, today: date) -> PreconditionCheck:
+def record_check(session, actor, precondition: IndicatorPrecondition, place, year: int,
+                 status: PreconditionStatus | str, notes: str, *, today: date) -> PreconditionCheck:
     """Record (or change) the office's finding on one precondition for a place and year; audited with the
     before and after. A finding of met or not met must say what it rests on."""
     try:
-        status_enum = PreconditionStatus(status)
+        status = PreconditionStatus(status)
     except ValueError as error:
         raise PreconditionError(_("Choose whether the precondition is met.")) from error
     notes = (notes or "").strip()
-    if status_enum != PreconditionStatus.PENDING and not notes:
+    if status != PreconditionStatus.PENDING and not notes:
         raise PreconditionError(_("Say what the finding rests on: the document, decision or record checked."))
     if year > today.year:
         raise PreconditionError(_("The year %(year)d has not started yet.", year=year))
@@ -116,7 +117,7 @@ def record_check(session, actor, precondition: IndicatorPrecondition, place, yea
     if check is None:
         check = PreconditionCheck(precondition=precondition, place=place, year=year)
         session.add(check)
-    check.status, check.notes = status_enum.value, notes
+    check.status, check.notes = status, notes
     check.recorded_by_id, check.recorded_at = getattr(actor, "id", None), utcnow()
     session.flush()
     if before != check.audit_state():

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from app.indicators import providers
 from app.indicators.judging import IndicatorStatus, combine, judge_measure, place_attributes
 from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile, IndicatorMeasure,
-                                   IndicatorTaskGroup, IndicatorValue, ValueState)
+                                   IndicatorProperty, IndicatorTaskGroup, IndicatorValue, ValueState)
 from app.indicators.periods import parse_period
 from app.indicators.rules import Status
 
@@ -130,7 +130,8 @@ class Compliance:
 
     def count(self, place, status: Status, *, binding_only: bool = False) -> int:
         return sum(1 for i in self.applicable(place)
-                   if self.statuses[(i.id, place.id)].status == status and (not binding_only or i.property_type == "binding"))
+                   if self.statuses[(i.id, place.id)].status == status
+                   and (not binding_only or i.property_type == IndicatorProperty.BINDING))
 
     def judged(self, place, *, binding_only: bool = False) -> int:
         """Applicable indicators with a verdict (met or not met), i.e. not awaiting assessment."""
@@ -140,7 +141,7 @@ class Compliance:
     def rate(self, place, *, binding_only: bool = False) -> float | None:
         """Met ÷ applicable; None (shown as "—") when nothing is applicable or nothing has been judged yet,
         so that a period where everything awaits assessment does not read as 0 % met."""
-        pool = [i for i in self.applicable(place) if not binding_only or i.property_type == "binding"]
+        pool = [i for i in self.applicable(place) if not binding_only or i.property_type == IndicatorProperty.BINDING]
         if not pool or not self.judged(place, binding_only=binding_only):
             return None
         return self.count(place, Status.MET, binding_only=binding_only) / len(pool)

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.indicators import queries, wording
 from app.indicators.judging import place_attributes, rule_for
+from app.indicators.models import IndicatorProperty
 from app.indicators.periods import parse_period
 from app.indicators.rules import AllOfRule, AssignedTaskRule, QualitativeRule, Status, VariantRule, evaluate
 from app.web.text import xml_safe
@@ -120,7 +121,7 @@ def shortfalls_at(result, indicator, place) -> list[Shortfall]:
 
 
 def _shortfalls(result, place) -> list[tuple[object, list[Shortfall]]]:
-    failing = sorted(result.failing(place), key=lambda i: (i.property_type != "binding", i.sort_order))
+    failing = sorted(result.failing(place), key=lambda i: (i.property_type != IndicatorProperty.BINDING, i.sort_order))
     grouped: dict = {}
     for indicator in failing:
         grouped.setdefault(indicator.task_group.domain, []).extend(shortfalls_at(result, indicator, place))
@@ -277,7 +278,7 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
                 cells[0].text = _t(item.measure.code)
                 cells[1].text = _t(wording.stored(item.indicator) if item.measure.name == item.indicator.name else
                                    f"{wording.stored(item.indicator)}{_(': ')}{wording.stored(item.measure)}")
-                cells[2].text = _t(item.indicator.property_enum.title if item.indicator.property_enum else "—")
+                cells[2].text = _t(item.indicator.property_type.title if item.indicator.property_type else "—")
                 cells[3].text = _t(item.target_here)
                 cells[4].text = _t(wording.value(item.value, item.measure) or _("not reported"))
                 cells[5].text = _t(item.task_title or "—")

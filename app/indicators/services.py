@@ -8,34 +8,27 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
-from app.accounts.permissions import Role
 from app.db_types import utcnow
+from app.errors import ActionRefused, NotPermitted
 from app.indicators import workflow
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
-from app.indicators.models import Indicator, IndicatorEvidenceFile, IndicatorMeasure, IndicatorValue, ValueState
+from app.indicators.models import IndicatorEvidenceFile, IndicatorMeasure, IndicatorValue, ValueState
 from app.indicators.periods import PeriodError, parse_period
+from app.indicators.policy import can_edit, can_review
+from app.indicators.workflow import ValueStep
 from app.web import uploads
 
 
-class IndicatorError(ValueError):
+class IndicatorError(ActionRefused, ValueError):
     """A refused write; the message is shown to the user."""
 
 
-class NotYourIndicator(PermissionError):
+class NotYourIndicator(NotPermitted, PermissionError):
     """A bureau editor acting on an indicator another bureau leads."""
 
 
-def can_edit(user, indicator: Indicator) -> bool:
-    """Admins edit every entered indicator; a bureau editor only those their bureau leads."""
-    if indicator.is_computed or not user.active:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.BUREAU_EDITOR and indicator.lead_bureau_id == user.bureau_id
-
-
-def can_review(user) -> bool:
-    return user.active and user.role in (Role.REVIEWER, Role.ADMIN)
+class NotAReviewer(NotPermitted, PermissionError):
+    """Someone without the review permission approving or returning a value."""
 
 
 @dataclass
@@ -103,16 +96,16 @@ def save_draft(session, actor, measure: IndicatorMeasure, place, period: str, da
     _check_input(measure, place, data)
     existing = versions(session, measure.id, place.id, period)
     latest = existing[0] if existing else None
-    if latest is not None and latest.state_enum == ValueState.SUBMITTED:
+    if latest is not None and latest.state == ValueState.SUBMITTED:
         raise IndicatorError(_("This value is awaiting review and cannot be changed now."))
-    if latest is not None and latest.state_enum in workflow.EDITABLE:
+    if latest is not None and latest.state.is_editable:
         value, before = latest, latest.audit_state()
     else:
         is_correction = latest is not None
         if is_correction and not data.correction_reason.strip():
             raise IndicatorError(_("This value was already approved: give the reason for the correction."))
         value, before = IndicatorValue(measure_id=measure.id, place_id=place.id, period=period,
-                                       state=ValueState.DRAFT.value,
+                                       state=ValueState.DRAFT,
                                        version=(latest.version + 1) if latest else 1), None
         session.add(value)
     for field in ("numeric_value", "state_value", "task_completed", "not_applicable", "not_applicable_reason",
@@ -124,11 +117,11 @@ def save_draft(session, actor, measure: IndicatorMeasure, place, period: str, da
     return value
 
 
-def _transition(session, actor, value: IndicatorValue, action: str, note: str = "") -> None:
+def _transition(session, actor, value: IndicatorValue, step: ValueStep, note: str = "") -> None:
     before = value.audit_state()
-    value.state = workflow.next_state(value.state, action).value
+    value.state = workflow.next_state(value.state, step)
     session.flush()
-    audit.record(session, f"indicators.value_{action}", value, actor=actor, before=before,
+    audit.record(session, f"indicators.value_{step.value}", value, actor=actor, before=before,
                  after=value.audit_state(), note=note)
 
 
@@ -139,35 +132,35 @@ def submit_value(session, actor, value: IndicatorValue) -> IndicatorValue:
     if not (value.evidence.strip() or value.source.strip()):
         raise IndicatorError(_("Describe the evidence or the data source before submitting."))
     value.submitted_at = utcnow()
-    _transition(session, actor, value, "submit")
+    _transition(session, actor, value, ValueStep.SUBMIT)
     return value
 
 
 def approve_value(session, reviewer, value: IndicatorValue) -> IndicatorValue:
     """Publish a submitted value; an earlier approved version of it is superseded, never overwritten."""
     if not can_review(reviewer):
-        raise PermissionError("not a reviewer")
+        raise NotAReviewer("not a reviewer")
     if value.entered_by_id == reviewer.id:
         raise IndicatorError(_("You entered this value; another reviewer must approve it."))
     for older in versions(session, value.measure_id, value.place_id, value.period):
-        if older.id != value.id and older.state_enum == ValueState.APPROVED:
-            _transition(session, reviewer, older, "supersede", note=f"superseded by version {value.version}")
+        if older.id != value.id and older.state == ValueState.APPROVED:
+            _transition(session, reviewer, older, ValueStep.SUPERSEDE, note=f"superseded by version {value.version}")
     value.reviewed_by_id, value.reviewed_at = reviewer.id, utcnow()
-    _transition(session, reviewer, value, "approve")
+    _transition(session, reviewer, value, ValueStep.APPROVE)
     return value
 
 
 def return_value(session, reviewer, value: IndicatorValue, comment: str) -> IndicatorValue:
     """Send a submitted value back to its editor with a comment."""
     if not can_review(reviewer):
-        raise PermissionError("not a reviewer")
+        raise NotAReviewer("not a reviewer")
     if value.entered_by_id == reviewer.id:
         raise IndicatorError(_("You entered this value; another reviewer must review it."))
     if not comment.strip():
         raise IndicatorError(_("Say what must be changed."))
     value.review_comment = comment.strip()
     value.reviewed_by_id, value.reviewed_at = reviewer.id, utcnow()
-    _transition(session, reviewer, value, "return", note=comment.strip())
+    _transition(session, reviewer, value, ValueStep.RETURN, note=comment.strip())
     return value
 
 
@@ -192,7 +185,7 @@ def check_evidence_files(files: list[tuple[str, bytes]], max_bytes: int) -> list
 
 def attach_evidence(session, actor, value: IndicatorValue, checked, directory: str) -> list[IndicatorEvidenceFile]:
     """Store checked files and attach them to a value that is still being edited."""
-    if value.state_enum not in workflow.EDITABLE:
+    if not value.state.is_editable:
         raise IndicatorError(_("This value is awaiting review and cannot be changed now."))
     attached = []
     for name, data, kind in checked:
@@ -228,10 +221,10 @@ def record_computed_value(session, measure: IndicatorMeasure, place, period: str
     if (latest is not None and latest.numeric_value == result.value and latest.sample_size == result.sample_size
             and latest.method == result.method):
         return None
-    if latest is not None and latest.state_enum == ValueState.APPROVED:
-        latest.state = ValueState.SUPERSEDED.value
+    if latest is not None and latest.state == ValueState.APPROVED:
+        latest.state = workflow.next_state(latest.state, ValueStep.SUPERSEDE)
     value = IndicatorValue(measure_id=measure.id, place_id=place.id, period=period,
-                           version=(latest.version + 1) if latest else 1, state=ValueState.APPROVED.value,
+                           version=(latest.version + 1) if latest else 1, state=ValueState.APPROVED,
                            numeric_value=result.value, computed=True, method=result.method[:500],
                            sample_size=result.sample_size, source=measure.indicator.provider or "",
                            reviewed_at=utcnow())

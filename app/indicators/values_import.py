@@ -7,11 +7,12 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.indicators import services
+from app.indicators import policy, services
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
 from app.indicators.models import IndicatorMeasure, ValueState
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.rules import STATES
+from app.indicators.sheets import cell
 from app.org.models import Place
 
 HEADERS = ["code", "place", "period", "value", "evidence", "source", "correction_reason"]
@@ -25,14 +26,6 @@ class ValuesImport:
     saved: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
 
-
-def _cell(row: dict, name: str) -> str:
-    value = row.get(name)
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _read_value(needed: set[str], text: str, unit: str) -> tuple[services.ValueInput | None, str | None]:
@@ -63,8 +56,8 @@ def import_values(session, actor, catalogue, rows: list[dict], *, today: date) -
     seen, ready = set(), []
     for number, raw in enumerate(rows, start=2):
         row = {HEADER_ALIASES.get(str(k).strip(), str(k).strip()): v for k, v in raw.items() if k is not None}
-        code, place_code, period_text = _cell(row, "code"), _cell(row, "place"), _cell(row, "period")
-        if not any(_cell(row, h) for h in HEADERS):
+        code, place_code, period_text = cell(row, "code"), cell(row, "place"), cell(row, "period")
+        if not any(cell(row, h) for h in HEADERS):
             continue
         measure, place = measures.get(code), places.get(place_code)
         problems = []
@@ -82,7 +75,7 @@ def import_values(session, actor, catalogue, rows: list[dict], *, today: date) -
         seen.add((code, place_code, period))
         if measure is not None and place is not None and not problems:
             indicator = measure.indicator
-            if not services.can_edit(actor, indicator):
+            if not policy.can_edit(actor, indicator):
                 problems.append(_("You cannot enter values for indicator %(code)s.", code=indicator.code))
             elif not indicator.applies_to(place):
                 problems.append(_("Indicator %(code)s does not apply to %(place)s.", code=indicator.code,
@@ -90,18 +83,18 @@ def import_values(session, actor, catalogue, rows: list[dict], *, today: date) -
             else:
                 rule = rule_for(measure.target)
                 needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
-                data, problem = _read_value(needed, _cell(row, "value"), measure.unit)
+                data, problem = _read_value(needed, cell(row, "value"), measure.unit)
                 if problem:
                     problems.append(problem)
                 else:
-                    data.evidence, data.source = _cell(row, "evidence"), _cell(row, "source")
-                    data.correction_reason = _cell(row, "correction_reason")
+                    data.evidence, data.source = cell(row, "evidence"), cell(row, "source")
+                    data.correction_reason = cell(row, "correction_reason")
                     if not (data.evidence or data.source):
                         problems.append(_("Describe the evidence or the data source before submitting."))
                     latest = services.versions(session, measure.id, place.id, period)
-                    if latest and latest[0].state_enum == ValueState.SUBMITTED:
+                    if latest and latest[0].state == ValueState.SUBMITTED:
                         problems.append(_("This value is awaiting review and cannot be changed now."))
-                    elif latest and latest[0].state_enum == ValueState.APPROVED and not data.correction_reason:
+                    elif latest and latest[0].state == ValueState.APPROVED and not data.correction_reason:
                         problems.append(_("This value was already approved: give the reason for the correction."))
                     ready.append((measure, place, period, data))
         result.errors.extend((number, problem) for problem in problems)

@@ -1,17 +1,20 @@
 """Public indicator pages: overview, district comparison, one indicator; with CSV/XLSX export."""
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from dataclasses import dataclass
+from functools import cached_property
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
 from app.i18n import current_locale, local_today
-from app.indicators import cache, exports, preconditions, queries, report, services, wording
+from app.indicators import cache, exports, policy, preconditions, queries, report, wording
 from app.indicators.judging import STATUS_TITLES
-from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty, ValueState
+from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.rules import Status
-from app.web import uploads
 from app.web.errors import render_error
+from app.web.files import serve_stored
 from app.web.htmx import render
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicators")
@@ -90,6 +93,31 @@ def places_or_404(snap: cache.Snapshot):
     return city, district_list
 
 
+@dataclass
+class InForce:
+    """What a public indicator page shows: the cached snapshot, the period asked for (or the default one), the
+    catalogue that period is judged under, and the city with its districts."""
+
+    snap: cache.Snapshot
+    period: str
+    catalogue: object
+    city: object
+    districts: list
+
+    @cached_property
+    def result(self):
+        """The compliance of every place in the period."""
+        return self.snap.compliance(self.catalogue, self.period)
+
+
+def in_force() -> InForce:
+    """The page's period, catalogue and places; 404 when the period has no catalogue or the site no city."""
+    snap = cache.snapshot(db.session)
+    period = chosen_period(snap)
+    catalogue = catalogue_or_404(snap, period)
+    return InForce(snap, period, catalogue, *places_or_404(snap))
+
+
 def chosen_place(city, district_list):
     code = request.args.get("place", "").strip()
     if not code or code == city.code:
@@ -143,11 +171,9 @@ def overview():
 
 @bp.get("/districts")
 def district_comparison():
-    snap = cache.snapshot(db.session)
-    period = chosen_period(snap)
-    catalogue = catalogue_or_404(snap, period)
-    _city, district_list = places_or_404(snap)
-    result = snap.compliance(catalogue, period)
+    shown = in_force()
+    snap, period, catalogue, district_list, result = (shown.snap, shown.period, shown.catalogue, shown.districts,
+                                                      shown.result)
     fmt = download_format("csv", "xlsx")
     if fmt:
         return exports.districts(queries.district_ranking(result, district_list), period, fmt)
@@ -162,10 +188,9 @@ def district_comparison():
 @bp.get("/report")
 def gap_report():
     """The analysis report the offices used to write by hand, for the city and every district."""
-    snap = cache.snapshot(db.session)
-    period = chosen_period(snap)
-    catalogue = catalogue_or_404(snap, period)
-    city, district_list = places_or_404(snap)
+    shown = in_force()
+    snap, period, catalogue, city, district_list = (shown.snap, shown.period, shown.catalogue, shown.city,
+                                                    shown.districts)
     # Read for each request (not cached): the checklist is not part of the judged indicator values.
     checklists = preconditions.checklists(db.session, catalogue, parse_period(period).year, [city, *district_list])
     sections = report.build(snap, catalogue, period, city, district_list, checklists)
@@ -175,7 +200,8 @@ def gap_report():
                         headers={"Content-Disposition": f'attachment; filename="gap-report-{period}.docx"'})
     return render("indicators/report.html", catalogue=catalogue, period=period, sections=sections,
                   periods=snap.reported_periods(), note=period_note(snap, period), verdict_lines=report.verdict_lines,
-                  failing_preconditions=[(s.place, item) for s in sections if s.checklist for item in s.checklist.failing])
+                  failing_preconditions=[(s.place, item) for s in sections if s.checklist
+                                         for item in s.checklist.failing])
 
 
 @bp.get("/report/by-indicator")
@@ -183,10 +209,9 @@ def gap_by_indicator():
     """The failing indicators one by one across the districts: where each fails, with the value against the
     target that applies there; the preconditions not met are listed first."""
     download_format()
-    snap = cache.snapshot(db.session)
-    period = chosen_period(snap)
-    catalogue = catalogue_or_404(snap, period)
-    city, district_list = places_or_404(snap)
+    shown = in_force()
+    snap, period, catalogue, city, district_list = (shown.snap, shown.period, shown.catalogue, shown.city,
+                                                    shown.districts)
     checklists = preconditions.checklists(db.session, catalogue, parse_period(period).year, [city, *district_list])
     return render("indicators/report_by_indicator.html", catalogue=catalogue, period=period,
                   periods=snap.reported_periods(), note=period_note(snap, period), city=city,
@@ -198,13 +223,10 @@ def gap_by_indicator():
 @bp.get("/<code>")
 def detail(code: str):
     download_format()
-    snap = cache.snapshot(db.session)
-    period = chosen_period(snap)
-    catalogue = catalogue_or_404(snap, period)
-    result = snap.compliance(catalogue, period)
+    shown = in_force()
+    snap, period, catalogue, city, result = shown.snap, shown.period, shown.catalogue, shown.city, shown.result
     indicator = next((i for i in result.indicators if i.code == code), None) or abort(404)
-    city, district_list = places_or_404(snap)
-    places = [city, *district_list]
+    places = [city, *shown.districts]
     periods = sorted(snap.reported_periods())
 
     def content() -> str:
@@ -225,38 +247,28 @@ def detail(code: str):
 def evidence_file(file_id: int):
     """An evidence file: public once its value is published; before that only for staff who handle it."""
     row = db.session.get(IndicatorEvidenceFile, file_id) or abort(404)
-    published = row.value.state in (ValueState.APPROVED, ValueState.SUPERSEDED)
-    staff_may = current_user.is_authenticated and (services.can_edit(current_user, row.value.measure.indicator)
-                                                   or services.can_review(current_user))
+    published = row.value.state.is_published
+    staff_may = current_user.is_authenticated and (policy.can_edit(current_user, row.value.measure.indicator)
+                                                   or policy.can_review(current_user))
     if not (published or staff_may):
         abort(404)
-    try:
-        path = uploads.path_of(current_app.config["UPLOAD_DIR"], row.stored_name)
-        response = send_file(path, mimetype=uploads.KINDS[row.kind][0], download_name=row.original_name,
-                             as_attachment=row.kind not in uploads.IMAGES, max_age=3600)
-    except FileNotFoundError:
-        abort(404)
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return serve_stored(current_app.config["UPLOAD_DIR"], row.stored_name, row.kind, public=published,
+                        download_name=row.original_name)
 
 
 def init_app(app) -> None:
+    """Called by the app factory: the package registers the public pages and the back office together."""
+    from app import indicators
+
+    indicators.init_app(app)
+
+
+def register(app) -> None:
+    """The public pages and their place in the navigation."""
     from flask_babel import lazy_gettext as _l
 
-    from app.accounts.permissions import Permission
-    from app.indicators import admin_views
-    from app.web.nav import add_public, add_staff
+    from app.web.nav import add_public
 
     app.register_blueprint(bp)
-    app.register_blueprint(admin_views.bp)
-    add_staff(app, "indicators_admin.tasks", _l("Indicator values"), Permission.INDICATORS_EDIT,
-              _l("Enter and submit the values of the indicators your bureau leads, with evidence."))
-    add_staff(app, "indicators_admin.board", _l("Indicator task board"), Permission.INDICATORS_BOARD,
-              _l("Missing, returned and waiting values per bureau and per district, against the deadline."))
-    add_staff(app, "indicators_admin.preconditions_checklist", _l("Preconditions checklist"),
-              Permission.INDICATORS_PRECONDITIONS,
-              _l("Record, per place and year, whether each precondition is met, with the evidence."))
-    add_staff(app, "indicators_admin.review_queue", _l("Review indicator values"), Permission.INDICATORS_REVIEW,
-              _l("Approve or return values that editors submitted."))
     add_public(app, "indicators.overview", _l("Indicator progress"),
                _l("How the city and each district stand against every official indicator, met or not and by how much."))

@@ -13,20 +13,22 @@ from sqlalchemy import func, select
 
 from app.accounts.permissions import Permission
 from app.db_types import utcnow
-from app.demo import surveys as template
 from app.extensions import db
 from app.i18n import current_locale, from_local_input, site_zone
 from app.indicators import providers
 from app.indicators.queries import catalogue_for_year
 from app.org.queries import districts
-from app.surveys import exports, queries, services
+from app.surveys import exports, queries, services, template
 from app.surveys.answers import Answers, read_answers
-from app.surveys.forms import (ConfirmForm, InvitationsForm, NewSurveyForm, OptionForm, QuestionEditForm,
-                               QuestionForm, SectionForm, SurveySettingsForm, VoidForm)
-from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel, SurveyMode, SurveyInvitation,
+from app.surveys.forms import (InvitationsForm, NewSurveyForm, OptionForm, QuestionEditForm, QuestionForm,
+                               SectionForm, SurveySettingsForm, VoidForm)
+from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel, SurveyInvitation, SurveyMode,
                                 SurveyOption, SurveyQuestion, SurveyResponse, SurveySection, SurveyState)
 from app.surveys.services import SurveyError, Texts
+from app.surveys.workflow import allowed_steps
+from app.web.actions import act
 from app.web.auth import permission_required
+from app.web.forms import ConfirmForm
 from app.web.htmx import render, see_other
 from app.web.pagination import paginate
 from app.web.params import is_db_int
@@ -47,29 +49,44 @@ def _utc(value):
     return from_local_input(value)
 
 
+def _local(value):
+    """A stored UTC time as the city's wall-clock time the form shows, or None."""
+    return value.astimezone(site_zone()).replace(tzinfo=None) if value else None
+
+
+def _saying(message, url: str):
+    """A `then` for act() that flashes a success message naming the action's result (a count, an id), which
+    act's own `success` cannot, being written before the action runs."""
+    def then(result) -> str:
+        flash(message(result), "success")
+        return url
+    return then
+
+
 @bp.route("/", methods=["GET", "POST"])
 @permission_required(Permission.SURVEYS_MANAGE)
 def index():
     form = NewSurveyForm()
-    if form.validate_on_submit():
-        title, mode = Texts(form.title_zh_hans.data), SurveyMode(form.mode.data)
-        if form.from_template.data:
-            survey = template.build_template(db.session, current_user, mode=mode, title=title)
-        else:
-            survey = services.create_survey(db.session, current_user, title=title, mode=mode.value)
-        db.session.commit()
-        flash(_("Survey created as a draft."), "success")
-        return see_other(url_for(".detail", survey_id=survey.id))
-    counts = dict(db.session.execute(select(SurveyResponse.survey_id, func.count())
-                                     .where(SurveyResponse.voided_at.is_(None))
-                                     .group_by(SurveyResponse.survey_id)).all())
-    return render("admin/surveys/index.html", surveys=queries.all_surveys(db.session), form=form, counts=counts,
-                  status=422 if request.method == "POST" else 200)
+
+    def page(status: int):
+        counts = dict(db.session.execute(select(SurveyResponse.survey_id, func.count())
+                                         .where(SurveyResponse.voided_at.is_(None))
+                                         .group_by(SurveyResponse.survey_id)).all())
+        return render("admin/surveys/index.html", surveys=queries.all_surveys(db.session), form=form,
+                      counts=counts, status=status)
+
+    if not form.validate_on_submit():
+        return page(422 if request.method == "POST" else 200)
+    title, mode = Texts(form.title_zh_hans.data), SurveyMode(form.mode.data)
+    build = template.build_template if form.from_template.data else services.create_survey
+    return act(lambda: build(db.session, current_user, mode=mode, title=title),
+               success=_("Survey created as a draft."), then=lambda survey: url_for(".detail", survey_id=survey.id),
+               refused=lambda error: page(422), form=form)
 
 
 def _condition_choices(survey, question=None):
     earlier = [q for q in services.ordered_questions(survey)
-               if q.kind_enum.has_options and (question is None or q.position < question.position)]
+               if q.kind.has_options and (question is None or q.position < question.position)]
     return [(0, _("Always shown"))] + [(o.id, f"{q.code}: {o.label}") for q in earlier for o in q.options]
 
 
@@ -80,49 +97,43 @@ def detail(survey_id: int):
     survey = _survey(survey_id)
     form = SurveySettingsForm(obj=survey)
     if request.method == "GET":
-        form.opens_at.data = survey.opens_at.astimezone(site_zone()).replace(tzinfo=None) if survey.opens_at else None
-        form.closes_at.data = survey.closes_at.astimezone(site_zone()).replace(tzinfo=None) if survey.closes_at else None
-    if form.validate_on_submit():
-        try:
-            services.update_survey(
-                db.session, current_user, survey, title=_texts(form, "title"), intro=_texts(form, "intro"),
-                mode=form.mode.data, opens_at=_utc(form.opens_at.data), closes_at=_utc(form.closes_at.data),
-                publish_results=form.publish_results.data, paged=form.paged.data,
-                indicator_period=form.indicator_period.data or None, post_stratify=form.post_stratify.data,
-                retention_days=form.retention_days.data)
-        except SurveyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Settings saved."), "success")
-            return see_other(url_for(".detail", survey_id=survey.id))
-        survey = _survey(survey_id)
-    question_form = QuestionForm(formdata=None)
-    question_form.condition_option_id.choices = _condition_choices(survey)
-    return render("admin/surveys/detail.html", survey=survey, form=form, section_form=SectionForm(formdata=None),
-                  question_form=question_form, confirm=ConfirmForm(), locked=services.has_responses(db.session, survey),
-                  next_states=services.TRANSITIONS[survey.state_enum],
-                  status=422 if request.method == "POST" else 200)
+        form.opens_at.data, form.closes_at.data = _local(survey.opens_at), _local(survey.closes_at)
+
+    def page(survey, status: int):
+        question_form = QuestionForm(formdata=None)
+        question_form.condition_option_id.choices = _condition_choices(survey)
+        return render("admin/surveys/detail.html", survey=survey, form=form, section_form=SectionForm(formdata=None),
+                      question_form=question_form, confirm=ConfirmForm(), steps=allowed_steps(survey.state),
+                      locked=services.has_responses(db.session, survey), status=status)
+
+    if not form.validate_on_submit():
+        return page(survey, 422 if request.method == "POST" else 200)
+    return act(lambda: services.update_survey(
+                   db.session, current_user, survey, title=_texts(form, "title"), intro=_texts(form, "intro"),
+                   mode=form.mode.data, opens_at=_utc(form.opens_at.data), closes_at=_utc(form.closes_at.data),
+                   publish_results=form.publish_results.data, paged=form.paged.data,
+                   indicator_period=form.indicator_period.data or None, post_stratify=form.post_stratify.data,
+                   retention_days=form.retention_days.data),
+               success=_("Settings saved."), then=url_for(".detail", survey_id=survey.id), form=form,
+               refused=lambda error: page(_survey(survey_id), 422))
 
 
 @bp.post("/<int:survey_id>/state/<state>")
 @permission_required(Permission.SURVEYS_MANAGE)
 def change_state(survey_id: int, state: str):
     survey = _survey(survey_id)
-    if not ConfirmForm().validate_on_submit() or state not in {s.value for s in SurveyState}:
+    if not ConfirmForm().validate_on_submit() or state not in SurveyState.values():
         abort(400)
-    try:
-        services.change_state(db.session, current_user, survey, SurveyState(state))
-        if state == SurveyState.CLOSED and survey.is_sampled and survey.indicator_period:
+    target = SurveyState(state)  # a state no step leads to (a draft again) is refused by the service
+
+    def take_step():
+        services.change_state(db.session, current_user, survey, target)
+        if target == SurveyState.CLOSED and survey.is_sampled and survey.indicator_period:
             _refresh_indicators(survey)
-    except SurveyError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The survey is now %(state)s.", state=survey.state_enum.title), "success")
-    return see_other(url_for(".detail", survey_id=survey_id))
+
+    detail_url = url_for(".detail", survey_id=survey_id)
+    return act(take_step, success=_("The survey is now %(state)s.", state=target.title), then=detail_url,
+               refused=lambda error: see_other(detail_url))
 
 
 def _refresh_indicators(survey) -> int:
@@ -137,13 +148,15 @@ def send_to_indicators(survey_id: int):
     survey = _survey(survey_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not (survey.is_sampled and survey.indicator_period):
-        flash(_("Only a sampled survey with an indicator year feeds the indicators."), "error")
-    else:
-        recorded = _refresh_indicators(survey)
-        db.session.commit()
-        flash(_("%(n)d indicator values updated.", n=recorded), "success")
-    return see_other(url_for(".results", survey_id=survey_id))
+
+    def feed() -> int:
+        if not (survey.is_sampled and survey.indicator_period):
+            raise SurveyError(_("Only a sampled survey with an indicator year feeds the indicators."))
+        return _refresh_indicators(survey)
+
+    results_url = url_for(".results", survey_id=survey_id)
+    return act(feed, success=None, then=_saying(lambda n: _("%(n)d indicator values updated.", n=n), results_url),
+               refused=lambda error: see_other(results_url))
 
 
 @bp.post("/<int:survey_id>/sections")
@@ -154,14 +167,9 @@ def add_section(survey_id: int):
     if not form.validate_on_submit():
         flash(_("Give the section a title."), "error")
         return see_other(url_for(".detail", survey_id=survey_id))
-    try:
-        services.add_section(db.session, current_user, survey, _texts(form, "title"))
-    except SurveyError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-    return see_other(url_for(".detail", survey_id=survey_id) + "#sections")
+    sections = url_for(".detail", survey_id=survey_id) + "#sections"
+    return act(lambda: services.add_section(db.session, current_user, survey, _texts(form, "title")),
+               success=None, then=sections, refused=lambda error: see_other(sections))
 
 
 def _options_from(text: str) -> list[Texts]:
@@ -186,27 +194,25 @@ def add_question(section_id: int):
     survey = _survey(section.survey_id)
     form = QuestionForm()
     form.condition_option_id.choices = _condition_choices(survey)
-    if form.validate_on_submit():
-        kind = QuestionKind(form.kind.data)
-        options = _options_from(form.options.data)
-        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.DEMOGRAPHIC) and len(options) < 2:
-            form.options.errors.append(_("Give at least two options, one per line."))
-        else:
-            try:
-                services.add_question(
-                    db.session, current_user, section, kind=kind, text=_texts(form, "text"),
-                    help=_texts(form, "help"), required=form.required.data, max_choices=form.max_choices.data,
-                    measure=_measure(form.measure.data, kind),
-                    condition_option_id=form.condition_option_id.data or None, options=options or None)
-            except SurveyError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error))
-            else:
-                db.session.commit()
-                flash(_("Question added."), "success")
-                return see_other(url_for(".detail", survey_id=survey.id) + f"#section-{section.id}")
-    return render("admin/surveys/question_new.html", survey=survey, section=section, form=form,
-                  status=422 if request.method == "POST" else 200)
+
+    def page(error=None):
+        return render("admin/surveys/question_new.html", survey=survey, section=section, form=form,
+                      status=422 if request.method == "POST" else 200)
+
+    if not form.validate_on_submit():
+        return page()
+    kind = QuestionKind(form.kind.data)
+    options = _options_from(form.options.data)
+    if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.DEMOGRAPHIC) and len(options) < 2:
+        form.options.errors.append(_("Give at least two options, one per line."))
+        return page()
+    return act(lambda: services.add_question(
+                   db.session, current_user, section, kind=kind, text=_texts(form, "text"), help=_texts(form, "help"),
+                   required=form.required.data, max_choices=form.max_choices.data,
+                   measure=_measure(form.measure.data, kind),
+                   condition_option_id=form.condition_option_id.data or None, options=options or None),
+               success=_("Question added."), then=url_for(".detail", survey_id=survey.id) + f"#section-{section.id}",
+               refused=page, form=form)
 
 
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
@@ -219,28 +225,26 @@ def edit_question(question_id: int):
     if request.method == "GET":
         form.condition_option_id.data = question.condition_option_id or 0
         form.measure.data = question.measure or ""
-    if form.validate_on_submit():
-        try:
-            services.update_question(
-                db.session, current_user, question, text=_texts(form, "text"), help=_texts(form, "help"),
-                required=form.required.data, max_choices=form.max_choices.data,
-                measure=_measure(form.measure.data, question.kind_enum),
-                condition_option_id=form.condition_option_id.data or None)
-        except SurveyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Question saved."), "success")
-            return see_other(url_for(".detail", survey_id=survey.id) + f"#question-{question.id}")
-    option_forms = [(option, OptionForm(formdata=None, obj=option, prefix=f"o{option.id}"))
-                    for option in question.options]
-    for option, option_form in option_forms:
-        option_form.counts_as.data = option.counts_as or ""
-    return render("admin/surveys/question_edit.html", survey=survey, question=question, form=form,
-                  option_forms=option_forms, new_option=OptionForm(formdata=None, prefix="new"),
-                  confirm=ConfirmForm(), locked=services.has_responses(db.session, survey),
-                  status=422 if request.method == "POST" else 200)
+
+    def page(error=None):
+        option_forms = [(option, OptionForm(formdata=None, obj=option, prefix=f"o{option.id}"))
+                        for option in question.options]
+        for option, option_form in option_forms:
+            option_form.counts_as.data = option.counts_as or ""
+        return render("admin/surveys/question_edit.html", survey=survey, question=question, form=form,
+                      option_forms=option_forms, new_option=OptionForm(formdata=None, prefix="new"),
+                      confirm=ConfirmForm(), locked=services.has_responses(db.session, survey),
+                      status=422 if request.method == "POST" else 200)
+
+    if not form.validate_on_submit():
+        return page()
+    return act(lambda: services.update_question(
+                   db.session, current_user, question, text=_texts(form, "text"), help=_texts(form, "help"),
+                   required=form.required.data, max_choices=form.max_choices.data,
+                   measure=_measure(form.measure.data, question.kind),
+                   condition_option_id=form.condition_option_id.data or None),
+               success=_("Question saved."), then=url_for(".detail", survey_id=survey.id) + f"#question-{question.id}",
+               refused=page, form=form)
 
 
 @bp.post("/questions/<int:question_id>/delete")
@@ -250,15 +254,9 @@ def delete_question(question_id: int):
     survey_id = question.survey_id
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.delete_question(db.session, current_user, question)
-    except SurveyError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Question deleted."), "success")
-    return see_other(url_for(".detail", survey_id=survey_id))
+    detail_url = url_for(".detail", survey_id=survey_id)
+    return act(lambda: services.delete_question(db.session, current_user, question), success=_("Question deleted."),
+               then=detail_url, refused=lambda error: see_other(detail_url))
 
 
 @bp.post("/options/<int:option_id>")
@@ -266,21 +264,15 @@ def delete_question(question_id: int):
 def update_option(option_id: int):
     option = db.session.get(SurveyOption, option_id) or abort(404)
     form = OptionForm(prefix=f"o{option.id}")
+    question_url = url_for(".edit_question", question_id=option.question_id)
     if not form.validate_on_submit():
         flash(_("Check the option: %(errors)s", errors="; ".join(str(e) for errors in form.errors.values()
                                                                  for e in errors)), "error")
-    else:
-        try:
-            services.update_option(db.session, current_user, option, label=_texts(form, "label"),
-                                   counts_as=CountsAs(form.counts_as.data) if form.counts_as.data else None,
-                                   weight=form.weight.data)
-        except SurveyError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Option saved."), "success")
-    return see_other(url_for(".edit_question", question_id=option.question_id))
+        return see_other(question_url)
+    return act(lambda: services.update_option(db.session, current_user, option, label=_texts(form, "label"),
+                                              counts_as=CountsAs(form.counts_as.data) if form.counts_as.data else None,
+                                              weight=form.weight.data),
+               success=_("Option saved."), then=question_url, refused=lambda error: see_other(question_url))
 
 
 @bp.post("/questions/<int:question_id>/options")
@@ -288,17 +280,12 @@ def update_option(option_id: int):
 def add_option(question_id: int):
     question = db.session.get(SurveyQuestion, question_id) or abort(404)
     form = OptionForm(prefix="new")
+    question_url = url_for(".edit_question", question_id=question_id)
     if not form.validate_on_submit():
         flash(_("Give the option a label."), "error")
-    else:
-        try:
-            services.add_option(db.session, current_user, question, _texts(form, "label"))
-        except SurveyError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-    return see_other(url_for(".edit_question", question_id=question_id))
+        return see_other(question_url)
+    return act(lambda: services.add_option(db.session, current_user, question, _texts(form, "label")),
+               success=None, then=question_url, refused=lambda error: see_other(question_url))
 
 
 # --- sampling: invitations and quotas ------------------------------------------------------------------
@@ -311,27 +298,27 @@ def sample(survey_id: int):
     form = InvitationsForm()
     places = districts(db.session)
     form.place_id.choices = [(0, _("Any district"))] + [(p.id, p.name) for p in places]
-    if form.validate_on_submit():
-        place = next((p for p in places if p.id == form.place_id.data), None)
-        try:
-            invitations = services.generate_invitations(db.session, current_user, survey, count=form.count.data,
-                                                        place=place)
-        except SurveyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("%(n)d invitation codes generated.", n=len(invitations)), "success")
-            return see_other(url_for(".sample", survey_id=survey.id))
-    batches = db.session.execute(
-        select(SurveyInvitation.batch, func.count(), func.count(SurveyInvitation.used_at))
-        .where(SurveyInvitation.survey_id == survey.id)
-        .group_by(SurveyInvitation.batch).order_by(SurveyInvitation.batch)).all()
-    quota_questions = [q for q in services.ordered_questions(survey) if q.kind_enum.breaks_down]
-    return render("admin/surveys/sample.html", survey=survey, form=form, batches=batches,
-                  progress={p.option.id: p for p in queries.quota_progress(db.session, survey)},
-                  quota_questions=quota_questions, tallies=queries.tallies(db.session, survey.id, [""]),
-                  confirm=ConfirmForm(), status=422 if request.method == "POST" else 200)
+
+    def page(error=None):
+        batches = db.session.execute(
+            select(SurveyInvitation.batch, func.count(), func.count(SurveyInvitation.used_at))
+            .where(SurveyInvitation.survey_id == survey.id)
+            .group_by(SurveyInvitation.batch).order_by(SurveyInvitation.batch)).all()
+        quota_questions = [q for q in services.ordered_questions(survey) if q.kind.breaks_down]
+        return render("admin/surveys/sample.html", survey=survey, form=form, batches=batches,
+                      progress={p.option.id: p for p in queries.quota_progress(db.session, survey)},
+                      quota_questions=quota_questions, tallies=queries.tallies(db.session, survey.id, [""]),
+                      confirm=ConfirmForm(), status=422 if request.method == "POST" else 200)
+
+    if not form.validate_on_submit():
+        return page()
+    place = next((p for p in places if p.id == form.place_id.data), None)
+    return act(lambda: services.generate_invitations(db.session, current_user, survey, count=form.count.data,
+                                                     place=place),
+               success=None, then=_saying(lambda invitations: _("%(n)d invitation codes generated.",
+                                                                n=len(invitations)),
+                                          url_for(".sample", survey_id=survey.id)),
+               refused=page, form=form)
 
 
 @bp.post("/<int:survey_id>/quotas")
@@ -340,25 +327,26 @@ def save_quotas(survey_id: int):
     survey = _survey(survey_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    options = {o.id: o for q in services.ordered_questions(survey) if q.kind_enum.breaks_down for o in q.options}
+    options = {o.id: o for q in services.ordered_questions(survey) if q.kind.breaks_down for o in q.options}
     current = {p.option.id: p.target for p in queries.quota_progress(db.session, survey)}
-    problems = []
+    quotas_url = url_for(".sample", survey_id=survey_id) + "#quotas"
+    targets, problems = {}, []
     for option_id, option in options.items():
         raw = request.form.get(f"quota-{option_id}", "").strip()
         if raw and not (is_db_int(raw) and 0 <= int(raw) <= 1_000_000):
             problems.append(_("%(option)s: enter a whole number or leave it empty.", option=option.label))
-            continue
-        target = int(raw) if raw else None
-        if target != current.get(option_id):
-            services.set_quota(db.session, current_user, option, target)
-    if problems:
-        db.session.rollback()
+        elif (int(raw) if raw else None) != current.get(option_id):
+            targets[option] = int(raw) if raw else None
+    if problems:  # nothing is saved unless every quota is a number
         for problem in problems:
             flash(problem, "error")
-    else:
-        db.session.commit()
-        flash(_("Quotas saved."), "success")
-    return see_other(url_for(".sample", survey_id=survey_id) + "#quotas")
+        return see_other(quotas_url)
+
+    def save():
+        for option, target in targets.items():
+            services.set_quota(db.session, current_user, option, target)
+
+    return act(save, success=_("Quotas saved."), then=quotas_url, refused=lambda error: see_other(quotas_url))
 
 
 def _qr_svg(data: str) -> Markup:
@@ -392,41 +380,38 @@ def interview(survey_id: int):
     if not survey.is_sampled:
         abort(404)
     questions = services.ordered_questions(survey)
-    answers, status = Answers(), 200
+    answers = Answers()
     submission = request.form.get("submission", "")[:64] or secrets.token_hex(16)
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        answers = read_answers(questions, request.form)
-        if request.form.get("consent") != "yes":
-            answers.form_errors.append(_("Confirm that the notice was read to the respondent and they agreed."))
-        if answers.valid:
-            try:
-                response = services.submit_response(
-                    db.session, survey, questions, answers, channel=ResponseChannel.INTERVIEW,
-                    submission_key=submission, locale=current_locale(), interviewer=current_user)
-                db.session.flush()
-                response_id = response.id
-                db.session.commit()
-            except services.AlreadySubmitted:
-                db.session.rollback()
-                flash(_("This interview was already saved."), "success")
-                return see_other(url_for(".interview", survey_id=survey_id))
-            except SurveyError as error:
-                db.session.rollback()
-                survey = _survey(survey_id)
-                questions = services.ordered_questions(survey)
-                answers.form_errors.append(str(error))
-            else:
-                flash(_("Interview saved as response %(id)d.", id=response_id), "success")
-                return see_other(url_for(".interview", survey_id=survey_id))
-        status = 422
-    return render("admin/surveys/interview.html", survey=survey, questions=questions, answers=answers,
-                  submission=submission, status=status, confirm=ConfirmForm(),
-                  reason=services.not_accepting_reason(survey, utcnow()),
-                  numbers={q.id: n for n, q in enumerate(questions, start=1)},
-                  progress=queries.quota_progress(db.session, survey),
-                  respondents=queries.tallies(db.session, survey.id, [""]).get(("n", ""), 0))
+
+    def page(status: int, survey=survey):
+        questions = services.ordered_questions(survey)
+        return render("admin/surveys/interview.html", survey=survey, questions=questions, answers=answers,
+                      submission=submission, status=status, confirm=ConfirmForm(),
+                      reason=services.not_accepting_reason(survey, utcnow()),
+                      numbers={q.id: n for n, q in enumerate(questions, start=1)},
+                      progress=queries.quota_progress(db.session, survey),
+                      respondents=queries.tallies(db.session, survey.id, [""]).get(("n", ""), 0))
+
+    if request.method == "GET":
+        return page(200)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    answers = read_answers(questions, request.form)
+    if request.form.get("consent") != "yes":
+        answers.form_errors.append(_("Confirm that the notice was read to the respondent and they agreed."))
+    if not answers.valid:
+        return page(422)
+    next_call = url_for(".interview", survey_id=survey_id)
+    try:
+        return act(lambda: services.submit_response(
+                       db.session, survey, questions, answers, channel=ResponseChannel.INTERVIEW,
+                       submission_key=submission, locale=current_locale(), interviewer=current_user).id,
+                   success=None, then=_saying(lambda id: _("Interview saved as response %(id)d.", id=id), next_call),
+                   refused=lambda error: page(422, _survey(survey_id)))
+    except services.AlreadySubmitted:  # a resent form: the first one was saved, and that is not a refusal
+        db.session.rollback()
+        flash(_("This interview was already saved."), "success")
+        return see_other(next_call)
 
 
 # --- results, exports and responses --------------------------------------------------------------------
@@ -437,7 +422,7 @@ def results(survey_id: int):
     """Results with a breakdown by district or by any demographic question (htmx swaps the breakdown)."""
     survey = _survey(survey_id)
     questions = services.ordered_questions(survey)
-    by_questions = [q for q in questions if q.kind_enum.breaks_down]
+    by_questions = [q for q in questions if q.kind.breaks_down]
     by = next((q for q in by_questions if str(q.id) == request.args.get("by", "")), None)
     breakdown = queries.breakdown(db.session, survey, by) if by else None
     return render("admin/surveys/results.html", "admin/surveys/_breakdown.html", survey=survey,
@@ -472,19 +457,17 @@ def response_detail(response_id: int):
     response = db.session.get(SurveyResponse, response_id) or abort(404)
     survey = _survey(response.survey_id)
     form = VoidForm()
-    if form.validate_on_submit():
-        try:
-            services.void_response(db.session, current_user, response, form.reason.data)
-        except SurveyError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("Response voided; it no longer counts in the results."), "success")
-            return see_other(url_for(".response_detail", response_id=response_id))
-    given = services.answers_of(response)
-    return render("admin/surveys/response.html", survey=survey, response=response, form=form, given=given,
-                  questions=services.ordered_questions(survey), status=422 if request.method == "POST" else 200)
+
+    def page(error=None):
+        return render("admin/surveys/response.html", survey=survey, response=response, form=form,
+                      given=services.answers_of(response), questions=services.ordered_questions(survey),
+                      status=422 if request.method == "POST" else 200)
+
+    if not form.validate_on_submit():
+        return page()
+    return act(lambda: services.void_response(db.session, current_user, response, form.reason.data),
+               success=_("Response voided; it no longer counts in the results."),
+               then=url_for(".response_detail", response_id=response_id), refused=page, form=form)
 
 
 def init_app(app) -> None:

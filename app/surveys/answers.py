@@ -43,7 +43,7 @@ def read_answers(questions, form, *, check_required: bool = True) -> Answers:
         if not is_shown(question, result.chosen_options()):
             continue
         values = [v.strip() for v in form.getlist(question.field_name) if v.strip()]
-        kind = question.kind_enum
+        kind = question.kind
         if not values:
             if check_required and question.required:
                 result.errors[question.id] = _("Please answer this question.")

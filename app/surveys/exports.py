@@ -64,7 +64,7 @@ def rows(session, survey) -> Iterator[list]:
                 values = given.get(question.id, [])
                 if option is not None:
                     row.append(1 if option.id in values else (0 if question.id in given else ""))
-                elif question.kind_enum.has_options:
+                elif question.kind.has_options:
                     label = labels.get(values[0], "") if values else ""
                     row.append(_rating(label) if question.kind == QuestionKind.RATING else label)
                 else:

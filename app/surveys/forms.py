@@ -12,7 +12,7 @@ REQUIRED = InputRequired(message=_l("This field is required."))
 
 class NewSurveyForm(BaseForm):
     title_zh_hans = StringField(_l("Title (Simplified Chinese)"), validators=[REQUIRED, Length(max=200)])
-    mode = SelectField(_l("Mode"), choices=choices([(m.value, m.title) for m in SurveyMode]))
+    mode = SelectField(_l("Mode"), choices=choices(SurveyMode.choices()))
     from_template = BooleanField(_l("Start from the ready satisfaction and participation questionnaire"),
                                  default=True)
 
@@ -24,7 +24,7 @@ class SurveySettingsForm(BaseForm):
     intro_zh_hans = TextAreaField(_l("Introduction (Simplified Chinese)"), validators=[Optional(), Length(max=3000)])
     intro_zh_hant = TextAreaField(_l("Introduction (Traditional Chinese)"), validators=[Optional(), Length(max=3000)])
     intro_en = TextAreaField(_l("Introduction (English)"), validators=[Optional(), Length(max=3000)])
-    mode = SelectField(_l("Mode"), choices=choices([(m.value, m.title) for m in SurveyMode]))
+    mode = SelectField(_l("Mode"), choices=choices(SurveyMode.choices()))
     opens_at = DateTimeLocalField(_l("Opens at (city time, optional)"), validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes at (city time, optional)"), validators=[Optional()])
     publish_results = BooleanField(_l("Publish the results (public results page, JSON and live results after answering)"))
@@ -51,7 +51,7 @@ class SectionForm(BaseForm):
 
 
 class QuestionForm(BaseForm):
-    kind = SelectField(_l("Kind"), choices=choices([(k.value, k.title) for k in QuestionKind]))
+    kind = SelectField(_l("Kind"), choices=choices(QuestionKind.choices()))
     text_zh_hans = TextAreaField(_l("Question (Simplified Chinese)"), validators=[REQUIRED, Length(max=1000)])
     text_zh_hant = TextAreaField(_l("Question (Traditional Chinese)"), validators=[Optional(), Length(max=1000)])
     text_en = TextAreaField(_l("Question (English)"), validators=[Optional(), Length(max=1000)])
@@ -62,7 +62,7 @@ class QuestionForm(BaseForm):
     max_choices = IntegerField(_l("At most this many choices (multiple choice)"), validators=[
         Optional(), NumberRange(min=1, max=50, message=_l("Enter a number from 1 to 50."))])
     measure = SelectField(_l("Measures, for the indicators"), choices=choices(
-        [("standard", _l("As usual for its kind")), ("", _l("Nothing"))] + [(m.value, m.title) for m in Measure]))
+        [("standard", _l("As usual for its kind")), ("", _l("Nothing")), *Measure.choices()]))
     condition_option_id = SelectField(_l("Show only when this answer was given"), coerce=int, choices=[])
     options = TextAreaField(_l("Options, one per line"), validators=[Optional(), Length(max=5000)],
                             description=_l("Simplified | Traditional | English on each line; leave empty for the "
@@ -82,7 +82,7 @@ class OptionForm(BaseForm):
     label_zh_hant = StringField(_l("Label (Traditional Chinese)"), validators=[Optional(), Length(max=300)])
     label_en = StringField(_l("Label (English)"), validators=[Optional(), Length(max=300)])
     counts_as = SelectField(_l("Counts in the rate as"), choices=choices(
-        [("", _l("Not counted"))] + [(c.value, c.title) for c in CountsAs]))
+        [("", _l("Not counted")), *CountsAs.choices()]))
     weight = DecimalField(_l("Weight in the score"), places=None, validators=[
         Optional(), NumberRange(min=-1000, max=1000, message=_l("Enter a number from -1000 to 1000."))])
 
@@ -95,7 +95,3 @@ class InvitationsForm(BaseForm):
 
 class VoidForm(BaseForm):
     reason = StringField(_l("Reason"), validators=[REQUIRED, Length(max=500)])
-
-
-class ConfirmForm(BaseForm):
-    """A bare form for one-button actions: it carries the CSRF token."""

@@ -2,7 +2,6 @@
 running tallies that results pages read instead of scanning responses."""
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, Text,
@@ -10,49 +9,41 @@ from sqlalchemy import (Boolean, CheckConstraint, ForeignKey, Index, Integer, Nu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, utcnow
+from app.enums import EnumColumn, TitledEnum, enum_check
 from app.extensions import db
 from app.i18n import localized
 
 
-def _in(column: str, enum) -> str:
-    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
+class SurveyMode(TitledEnum):
+    # The official kind: invited respondents and interviewers; feeds the indicators.
+    SAMPLED = "sampled", _l("Sampled survey")
+    OPEN = "open", _l("Open survey (public feedback)")  # anyone may answer; public feedback only
 
 
-class SurveyMode(StrEnum):
-    SAMPLED = "sampled"  # the official kind: invited respondents and interviewers; feeds the indicators
-    OPEN = "open"        # anyone may answer; public feedback only
-
-    @property
-    def title(self) -> str:
-        return {"sampled": _l("Sampled survey"), "open": _l("Open survey (public feedback)")}[self.value]
-
-
-class SurveyState(StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
-    ARCHIVED = "archived"
+class SurveyState(TitledEnum):
+    DRAFT = "draft", _l("Draft")
+    OPEN = "open", _l("Open")
+    CLOSED = "closed", _l("Closed")
+    ARCHIVED = "archived", _l("Archived")
 
     @property
-    def title(self) -> str:
-        return {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed"),
-                "archived": _l("Archived")}[self.value]
+    def is_public(self) -> bool:
+        """Open or closed: the survey has a public page (a draft is not out yet, an archived one is put away)."""
+        return self in (SurveyState.OPEN, SurveyState.CLOSED)
 
 
-class QuestionKind(StrEnum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    SATISFACTION = "satisfaction"    # 满意/比较满意/不太满意/不满意 + 不清楚 (recorded, excluded from the rate)
-    PARTICIPATION = "participation"  # 参与过/没有参与过/说不清
-    RATING = "rating"                # 0–10
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    DISTRICT = "district"            # options are the districts
-    DEMOGRAPHIC = "demographic"      # age band, gender, occupation… (a single choice results break down by)
-
-    @property
-    def title(self) -> str:
-        return QUESTION_KIND_TITLES[self]
+class QuestionKind(TitledEnum):
+    SINGLE = "single", _l("Single choice")
+    MULTIPLE = "multiple", _l("Multiple choice")
+    # 满意/比较满意/不太满意/不满意 + 不清楚 (recorded, excluded from the rate)
+    SATISFACTION = "satisfaction", _l("Satisfaction scale")
+    PARTICIPATION = "participation", _l("Participated / not / don't know")  # 参与过/没有参与过/说不清
+    RATING = "rating", _l("Rating 0–10")
+    SHORT_TEXT = "short_text", _l("Short text")
+    LONG_TEXT = "long_text", _l("Long text")
+    DISTRICT = "district", _l("District")  # options are the districts
+    # age band, gender, occupation… (a single choice results break down by)
+    DEMOGRAPHIC = "demographic", _l("Demographic (age band, gender, occupation…)")
 
     @property
     def has_options(self) -> bool:
@@ -64,52 +55,25 @@ class QuestionKind(StrEnum):
         return self in (QuestionKind.DISTRICT, QuestionKind.DEMOGRAPHIC)
 
 
-QUESTION_KIND_TITLES = {
-    QuestionKind.SINGLE: _l("Single choice"),
-    QuestionKind.MULTIPLE: _l("Multiple choice"),
-    QuestionKind.SATISFACTION: _l("Satisfaction scale"),
-    QuestionKind.PARTICIPATION: _l("Participated / not / don't know"),
-    QuestionKind.RATING: _l("Rating 0–10"),
-    QuestionKind.SHORT_TEXT: _l("Short text"),
-    QuestionKind.LONG_TEXT: _l("Long text"),
-    QuestionKind.DISTRICT: _l("District"),
-    QuestionKind.DEMOGRAPHIC: _l("Demographic (age band, gender, occupation…)"),
-}
-
-
-class Measure(StrEnum):
+class Measure(TitledEnum):
     """What a question measures for the indicators."""
 
-    SATISFACTION = "satisfaction"
-    PARTICIPATION = "participation"
-
-    @property
-    def title(self) -> str:
-        return {"satisfaction": _l("Satisfaction"), "participation": _l("Participation")}[self.value]
+    SATISFACTION = "satisfaction", _l("Satisfaction")
+    PARTICIPATION = "participation", _l("Participation")
 
 
-class CountsAs(StrEnum):
+class CountsAs(TitledEnum):
     """How an option counts in the rate of the measure its question feeds."""
 
-    POSITIVE = "positive"    # satisfied / participated: counted in the numerator and the base
-    NEGATIVE = "negative"    # in the base only
-    EXCLUDED = "excluded"    # recorded but left out of the base (不清楚, 说不清)
-
-    @property
-    def title(self) -> str:
-        return {"positive": _l("Counts as yes"), "negative": _l("Counts as no"),
-                "excluded": _l("Excluded from the rate")}[self.value]
+    POSITIVE = "positive", _l("Counts as yes")  # satisfied / participated: counted in the numerator and the base
+    NEGATIVE = "negative", _l("Counts as no")  # in the base only
+    EXCLUDED = "excluded", _l("Excluded from the rate")  # recorded but left out of the base (不清楚, 说不清)
 
 
-class ResponseChannel(StrEnum):
-    WEB = "web"                # open mode
-    INVITATION = "invitation"  # sampled respondent with a one-time code
-    INTERVIEW = "interview"    # entered by an interviewer from a telephone interview
-
-    @property
-    def title(self) -> str:
-        return {"web": _l("Web"), "invitation": _l("Invitation code"), "interview": _l("Telephone interview")}[
-            self.value]
+class ResponseChannel(TitledEnum):
+    WEB = "web", _l("Web")  # open mode
+    INVITATION = "invitation", _l("Invitation code")  # sampled respondent with a one-time code
+    INTERVIEW = "interview", _l("Telephone interview")  # entered by an interviewer from a telephone interview
 
 
 class Localized:
@@ -121,8 +85,8 @@ class Localized:
 class Survey(Localized, db.Model):
     __tablename__ = "surveys"
     __table_args__ = (
-        CheckConstraint(_in("mode", SurveyMode), name="mode_valid"),
-        CheckConstraint(_in("state", SurveyState), name="state_valid"),
+        enum_check("mode", SurveyMode, name="mode_valid"),
+        enum_check("state", SurveyState, name="state_valid"),
         CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at", name="times_ordered"),
         CheckConstraint("retention_days > 0", name="retention_positive"),
     )
@@ -134,8 +98,8 @@ class Survey(Localized, db.Model):
     intro_zh_hans: Mapped[str] = mapped_column(Text, default="")
     intro_zh_hant: Mapped[str] = mapped_column(Text, default="")
     intro_en: Mapped[str] = mapped_column(Text, default="")
-    mode: Mapped[str] = mapped_column(String(16))
-    state: Mapped[str] = mapped_column(String(16), default=SurveyState.DRAFT.value)
+    mode: Mapped[SurveyMode] = mapped_column(EnumColumn(SurveyMode, 16))
+    state: Mapped[SurveyState] = mapped_column(EnumColumn(SurveyState, 16), default=SurveyState.DRAFT)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     publish_results: Mapped[bool] = mapped_column(Boolean, default=False)  # public results page and API
@@ -154,14 +118,6 @@ class Survey(Localized, db.Model):
     @property
     def intro(self) -> str:
         return localized(self, "intro")
-
-    @property
-    def mode_enum(self) -> SurveyMode:
-        return SurveyMode(self.mode)
-
-    @property
-    def state_enum(self) -> SurveyState:
-        return SurveyState(self.state)
 
     @property
     def is_sampled(self) -> bool:
@@ -194,8 +150,8 @@ class SurveySection(Localized, db.Model):
 class SurveyQuestion(db.Model):
     __tablename__ = "survey_questions"
     __table_args__ = (
-        CheckConstraint(_in("kind", QuestionKind), name="kind_valid"),
-        CheckConstraint(f"measure IS NULL OR {_in('measure', Measure)}", name="measure_valid"),
+        enum_check("kind", QuestionKind, name="kind_valid"),
+        enum_check("measure", Measure, name="measure_valid", nullable=True),
         CheckConstraint("max_choices IS NULL OR max_choices >= 1", name="max_choices_positive"),
         UniqueConstraint("survey_id", "code", name="code_unique"),
     )
@@ -205,7 +161,7 @@ class SurveyQuestion(db.Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("survey_sections.id"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     code: Mapped[str] = mapped_column(String(16))  # short name used as the export column, e.g. Q5
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[QuestionKind] = mapped_column(EnumColumn(QuestionKind, 16))
     text_zh_hans: Mapped[str] = mapped_column(Text)
     text_zh_hant: Mapped[str] = mapped_column(Text, default="")
     text_en: Mapped[str] = mapped_column(Text, default="")
@@ -215,7 +171,7 @@ class SurveyQuestion(db.Model):
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     max_choices: Mapped[int | None] = mapped_column(Integer)
     max_length: Mapped[int] = mapped_column(Integer, default=500)
-    measure: Mapped[str | None] = mapped_column(String(16))
+    measure: Mapped[Measure | None] = mapped_column(EnumColumn(Measure, 16))
     # Shown only when this option of an earlier question was chosen.
     condition_option_id: Mapped[int | None] = mapped_column(
         ForeignKey("survey_options.id", use_alter=True, ondelete="SET NULL"))
@@ -236,14 +192,6 @@ class SurveyQuestion(db.Model):
         return localized(self, "help")
 
     @property
-    def kind_enum(self) -> QuestionKind:
-        return QuestionKind(self.kind)
-
-    @property
-    def measure_enum(self) -> Measure | None:
-        return Measure(self.measure) if self.measure else None
-
-    @property
     def is_multiple(self) -> bool:
         return self.kind == QuestionKind.MULTIPLE
 
@@ -261,7 +209,7 @@ class SurveyQuestion(db.Model):
 class SurveyOption(db.Model):
     __tablename__ = "survey_options"
     __table_args__ = (
-        CheckConstraint(f"counts_as IS NULL OR {_in('counts_as', CountsAs)}", name="counts_as_valid"),
+        enum_check("counts_as", CountsAs, name="counts_as_valid", nullable=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -270,7 +218,7 @@ class SurveyOption(db.Model):
     label_zh_hans: Mapped[str] = mapped_column(String(300))
     label_zh_hant: Mapped[str] = mapped_column(String(300), default="")
     label_en: Mapped[str] = mapped_column(String(300), default="")
-    counts_as: Mapped[str | None] = mapped_column(String(16))
+    counts_as: Mapped[CountsAs | None] = mapped_column(EnumColumn(CountsAs, 16))
     weight: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # for the optional weighted score
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))  # district questions
 
@@ -280,9 +228,6 @@ class SurveyOption(db.Model):
     def label(self) -> str:
         return localized(self, "label")
 
-    @property
-    def counts_as_enum(self) -> CountsAs | None:
-        return CountsAs(self.counts_as) if self.counts_as else None
 
 
 class SurveyQuota(db.Model):
@@ -320,7 +265,7 @@ class SurveyResponse(db.Model):
 
     __tablename__ = "survey_responses"
     __table_args__ = (
-        CheckConstraint(_in("channel", ResponseChannel), name="channel_valid"),
+        enum_check("channel", ResponseChannel, name="channel_valid"),
         CheckConstraint("voided_at IS NULL OR void_reason <> ''", name="void_has_reason"),
         # The database, not a read-then-write check, decides duplicates (safe under concurrent submits).
         UniqueConstraint("survey_id", "submission_key", name="submission_once"),
@@ -330,7 +275,7 @@ class SurveyResponse(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
-    channel: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[ResponseChannel] = mapped_column(EnumColumn(ResponseChannel, 16))
     submission_key: Mapped[str] = mapped_column(String(64))  # the form's idempotency token
     browser_key: Mapped[str | None] = mapped_column(String(64))  # keyed hash of the browser token (open mode)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("survey_invitations.id"), unique=True)
@@ -343,10 +288,6 @@ class SurveyResponse(db.Model):
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     answers: Mapped[list["SurveyAnswer"]] = relationship(back_populates="response", order_by="SurveyAnswer.id")
-
-    @property
-    def channel_enum(self) -> ResponseChannel:
-        return ResponseChannel(self.channel)
 
 
 class SurveyAnswer(db.Model):

@@ -13,8 +13,6 @@ from app.surveys.models import (Measure, QuestionKind, Survey, SurveyInvitation,
                                 SurveyResponse, SurveySection, SurveyState, SurveyTally)
 from app.surveys.services import WEIGHTED_SCORE, ordered_questions
 
-PUBLIC_STATES = (SurveyState.OPEN.value, SurveyState.CLOSED.value)
-
 
 def load_survey(session, survey_id: int) -> Survey | None:
     """A survey with its sections, questions and options loaded in a few queries."""
@@ -29,12 +27,12 @@ def answered_from_browser(session, survey_id: int, browser_key: str) -> bool:
 
 
 def open_surveys(session) -> list[Survey]:
-    return list(session.scalars(select(Survey).where(Survey.state == SurveyState.OPEN.value)
+    return list(session.scalars(select(Survey).where(Survey.state == SurveyState.OPEN)
                                 .order_by(Survey.created_at.desc())))
 
 
 def published_closed_surveys(session) -> list[Survey]:
-    return list(session.scalars(select(Survey).where(Survey.state == SurveyState.CLOSED.value,
+    return list(session.scalars(select(Survey).where(Survey.state == SurveyState.CLOSED,
                                                      Survey.publish_results.is_(True))
                                 .order_by(Survey.created_at.desc())))
 
@@ -294,5 +292,5 @@ def survey_for_period(session, period: str) -> Survey | None:
     """The sampled survey whose results feed the indicators of a period (the latest closed, else open one)."""
     return session.scalar(select(Survey).where(
         Survey.mode == "sampled", Survey.indicator_period == period,
-        Survey.state.in_([SurveyState.CLOSED.value, SurveyState.OPEN.value, SurveyState.ARCHIVED.value]))
-        .order_by((Survey.state == SurveyState.OPEN.value).asc(), Survey.created_at.desc()).limit(1))
+        Survey.state.in_([SurveyState.CLOSED, SurveyState.OPEN, SurveyState.ARCHIVED]))
+        .order_by((Survey.state == SurveyState.OPEN).asc(), Survey.created_at.desc()).limit(1))

@@ -14,25 +14,20 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.db_types import add_to_counters, utcnow
+from app.errors import ActionRefused
 from app.org.queries import districts
 from app.surveys import scoring
 from app.surveys.answers import Answers
 from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel, Survey, SurveyAnswer,
                                 SurveyInvitation, SurveyOption, SurveyQuestion, SurveyQuota, SurveyResponse,
                                 SurveySection, SurveyState, SurveyTally)
+from app.surveys.workflow import TRANSITIONS, SurveyStep
 
 # Unambiguous characters for codes read over the phone or typed from paper (no 0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
 WEIGHTED_SCORE = "satisfaction_score"
 STANDARD_MEASURE = "standard"  # satisfaction questions measure satisfaction, participation ones participation
-
-TRANSITIONS = {
-    SurveyState.DRAFT: {SurveyState.OPEN},
-    SurveyState.OPEN: {SurveyState.CLOSED},
-    SurveyState.CLOSED: {SurveyState.OPEN, SurveyState.ARCHIVED},
-    SurveyState.ARCHIVED: set(),
-}
 
 # Standard options per kind: (zh_Hans, zh_Hant, en, counts_as, weight).
 STANDARD_OPTIONS = {
@@ -52,7 +47,7 @@ STANDARD_OPTIONS = {
 }
 
 
-class SurveyError(Exception):
+class SurveyError(ActionRefused):
     """A survey action that cannot be done; the message is for the user."""
 
 
@@ -60,8 +55,9 @@ class NotAccepting(SurveyError):
     pass
 
 
-class AlreadySubmitted(SurveyError):
-    """The same form was sent twice (double click, resubmit): the first one counts."""
+class AlreadySubmitted(Exception):
+    """The same form was sent twice (double click, resubmit): the first one counts. Not a refusal (the answers
+    are stored): the caller rolls back the second sending and says so."""
 
 
 @dataclass
@@ -156,10 +152,10 @@ def add_question(session, actor, section: SurveySection, *, kind: QuestionKind, 
                                .where(SurveyQuestion.survey_id == survey.id)) or 0) + 1
     if measure == STANDARD_MEASURE:
         measure = standard_measure(kind)
-    question = SurveyQuestion(survey_id=survey.id, section=section, position=position, kind=kind.value,
+    question = SurveyQuestion(survey_id=survey.id, section=section, position=position, kind=kind,
                               code=code or _next_code(session, survey), required=required,
                               max_choices=max_choices if kind == QuestionKind.MULTIPLE else None,
-                              measure=measure.value if measure else None)
+                              measure=measure or None)
     _set_texts(question, "text", text)
     _set_texts(question, "help", help or Texts(""))
     _check_condition(session, question, condition_option_id)
@@ -168,7 +164,7 @@ def add_question(session, actor, section: SurveySection, *, kind: QuestionKind, 
     if kind in STANDARD_OPTIONS and not options:
         for position, (hans, hant, en, counts_as, weight) in enumerate(STANDARD_OPTIONS[kind], start=1):
             question.options.append(SurveyOption(position=position, label_zh_hans=hans, label_zh_hant=hant,
-                                                 label_en=en, counts_as=counts_as.value if counts_as else None,
+                                                 label_en=en, counts_as=counts_as,
                                                  weight=weight))
     elif kind == QuestionKind.DISTRICT and not options:
         for position, place in enumerate(districts(session), start=1):
@@ -207,14 +203,14 @@ def update_question(session, actor, question: SurveyQuestion, *, text: Texts, he
     if question.kind != QuestionKind.MULTIPLE:
         max_choices = None
     structural = (required != question.required or max_choices != question.max_choices
-                  or (measure.value if measure else None) != question.measure
+                  or (measure or None) != question.measure
                   or condition_option_id != question.condition_option_id)
     if structural:
         ensure_unlocked(session, question.survey)
         _check_condition(session, question, condition_option_id)
         question.required = required
         question.max_choices = max_choices if question.kind == QuestionKind.MULTIPLE else None
-        question.measure = measure.value if measure else None
+        question.measure = measure or None
         question.condition_option_id = condition_option_id
     _set_texts(question, "text", text)
     _set_texts(question, "help", help)
@@ -238,9 +234,9 @@ def update_option(session, actor, option: SurveyOption, *, label: Texts, counts_
                   weight: Decimal | None) -> None:
     before = {"label": option.label_zh_hans, "counts_as": option.counts_as,
               "weight": str(option.weight) if option.weight is not None else None}
-    if (counts_as.value if counts_as else None) != option.counts_as or weight != option.weight:
+    if (counts_as or None) != option.counts_as or weight != option.weight:
         ensure_unlocked(session, option.question.survey)  # scores already tallied used the old rule
-        option.counts_as = counts_as.value if counts_as else None
+        option.counts_as = counts_as or None
         option.weight = weight
     _set_texts(option, "label", label)
     session.flush()
@@ -265,22 +261,25 @@ def ordered_questions(survey: Survey) -> list[SurveyQuestion]:
 
 # --- lifecycle -----------------------------------------------------------------------------------------
 
-def change_state(session, actor, survey: Survey, target: SurveyState) -> None:
-    if target not in TRANSITIONS[survey.state_enum]:
+def change_state(session, actor, survey: Survey, target: SurveyState | SurveyStep) -> None:
+    """Take the step that leads to `target` (opening, closing, reopening, archiving); audited."""
+    try:
+        state = TRANSITIONS.next_state(survey.state, SurveyStep(target.value))
+    except ValueError:  # no step leads there (a draft again), or none from here (TransitionError)
         raise SurveyError(_("A survey that is %(state)s cannot become %(target)s.",
-                            state=survey.state_enum.title, target=target.title))
-    if target == SurveyState.OPEN and not ordered_questions(survey):
+                            state=survey.state.title, target=SurveyState(target.value).title)) from None
+    if state == SurveyState.OPEN and not ordered_questions(survey):
         raise SurveyError(_("Add at least one question before opening the survey."))
     before = survey.state
-    survey.state = target.value
+    survey.state = state
     session.flush()
-    audit.record(session, f"surveys.{target.value}", survey, actor=actor, before={"state": before},
+    audit.record(session, f"surveys.{state.value}", survey, actor=actor, before={"state": before},
                  after={"state": survey.state})
 
 
 def not_accepting_reason(survey: Survey, now: datetime) -> str | None:
     """Why the survey does not take answers now, or None when it does."""
-    if survey.state_enum != SurveyState.OPEN:
+    if survey.state != SurveyState.OPEN:
         return _("This survey is not open for answers.")
     if survey.opens_at and now < survey.opens_at:
         return _("This survey opens on %(date)s.", date=survey.opens_at.strftime("%Y-%m-%d %H:%M UTC"))
@@ -315,7 +314,7 @@ def find_invitation(session, survey: Survey, code: str) -> SurveyInvitation | No
 
 def set_quota(session, actor, option: SurveyOption, target: int | None) -> None:
     """Set (or with None, remove) the target number of responses for a district or demographic option."""
-    if not option.question.kind_enum.breaks_down:
+    if not option.question.kind.breaks_down:
         raise SurveyError(_("Quotas can only be set on district and demographic questions."))
     quota = session.scalar(select(SurveyQuota).where(SurveyQuota.option_id == option.id))
     before = quota.target if quota else None
@@ -336,7 +335,7 @@ def set_quota(session, actor, option: SurveyOption, target: int | None) -> None:
 def tally_deltas(questions: list[SurveyQuestion], answers: Answers, sign: int = 1) -> Counter:
     """The tally rows one response adds to (or, with sign -1, takes from)."""
     options = {o.id: o for q in questions for o in q.options}
-    segments = [""] + [f"o{option_id}" for q in questions if q.kind_enum.breaks_down
+    segments = [""] + [f"o{option_id}" for q in questions if q.kind.breaks_down
                        for option_id in answers.chosen.get(q.id, [])]
     names = ["n"]
     names += [f"q{qid}" for qid in list(answers.chosen) + list(answers.texts)]
@@ -398,7 +397,7 @@ def submit_response(session, survey: Survey, questions: list[SurveyQuestion], an
                                .values(used_at=now)).rowcount
         if not used:
             raise SurveyError(_("This invitation code has already been used."))
-    response = SurveyResponse(survey_id=survey.id, channel=channel.value, submission_key=submission_key,
+    response = SurveyResponse(survey_id=survey.id, channel=channel, submission_key=submission_key,
                               browser_key=browser_key, invitation_id=invitation.id if invitation else None,
                               interviewer_id=interviewer.id if interviewer else None, locale=locale,
                               district_option_id=district_options[0] if district_options else None,

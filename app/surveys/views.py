@@ -27,7 +27,7 @@ HONEYPOT_FIELD = "website"
 
 def _survey_or_404(survey_id: int, *states: SurveyState):
     survey = queries.load_survey(db.session, survey_id)
-    if survey is None or survey.state_enum not in (states or (SurveyState.OPEN, SurveyState.CLOSED)):
+    if survey is None or not (survey.state in states if states else survey.state.is_public):
         abort(404)
     return survey
 
@@ -163,7 +163,7 @@ def _take_answers(survey, invitation, token: str):
             channel=ResponseChannel.INVITATION if invitation else ResponseChannel.WEB, invitation=invitation,
             browser_key=None if survey.is_sampled else _browser_key(survey.id, token))
         db.session.commit()
-    except services.SurveyError as error:
+    except (services.SurveyError, services.AlreadySubmitted) as error:
         db.session.rollback()
         if _already_received(survey, submission):
             return see_other(url_for(".thanks", survey_id=survey.id))  # a double click: the first one counted
@@ -228,7 +228,7 @@ def results_json(survey_id: int):
         "questions": [{"code": r.question.code, "text": r.question.text, "kind": r.question.kind,
                        "answered": r.answered,
                        "options": [{"label": o.option.label, "count": o.count} for o in r.options]}
-                      for r in results.questions if r.question.kind_enum.has_options],
+                      for r in results.questions if r.question.kind.has_options],
         "measures": [{"measure": m.measure, "overall": _estimate_json(m.overall),
                       "post_stratified": m.stratified, "weighting": m.weighting.value,
                       "unweighted": _estimate_json(m.unweighted),

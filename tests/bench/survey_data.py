@@ -24,12 +24,12 @@ from werkzeug.datastructures import MultiDict
 
 from app import create_app
 from app.db_types import analyze, utcnow
-from app.demo.surveys import T, _random_form, build_template
+from app.demo.surveys import _random_form
 from app.extensions import db
 from app.surveys import queries, services
 from app.surveys.answers import read_answers
-from app.surveys.models import (ResponseChannel, SurveyAnswer, SurveyMode, SurveyResponse,
-                                SurveyState, SurveyTally)
+from app.surveys.models import ResponseChannel, SurveyAnswer, SurveyMode, SurveyResponse, SurveyState, SurveyTally
+from app.surveys.template import T, build_template
 
 # Distinct answer patterns the responses are drawn from: enough that the tallies have about as many rows
 # (score values per district and demographic segment) as real answers would give.
@@ -54,7 +54,7 @@ def answer_forms(survey, questions, count: int, seed: int) -> list[MultiDict]:
     rng = random.Random(seed)
     districts = questions[0]
     rates = {o.id: (rng.uniform(0.80, 0.97), rng.uniform(0.78, 0.96)) for o in districts.options}
-    text_question = next(q for q in questions if not q.kind_enum.has_options)
+    text_question = next(q for q in questions if not q.kind.has_options)
     forms = []
     for _ in range(count):
         district = rng.choice(districts.options).id
@@ -195,7 +195,7 @@ def count(session, survey_id: int, recount: bool = False) -> dict:
                SurveyAnswer.option_id.is_not(None))
         .group_by(SurveyAnswer.option_id)).all())
     survey = queries.load_survey(session, survey_id)
-    options = [o.id for q in services.ordered_questions(survey) if q.kind_enum.has_options for o in q.options]
+    options = [o.id for q in services.ordered_questions(survey) if q.kind.has_options for o in q.options]
     mismatched = [o for o in options if counted.get(o, 0) != tallies.get((f"o{o}", ""), 0)]
     return {"stored": stored, "tally_n": tallies.get(("n", ""), 0), "options_checked": len(options),
             "options_mismatched": len(mismatched)}

@@ -29,10 +29,10 @@ class SurveyIds:
 
 def new_survey(live_app, *, demo: bool = False, **options) -> SurveyIds:
     """A fresh open survey in the live app's database, so every test counts its own responses."""
-    from app.demo.surveys import build_template
     from app.surveys import services
     from app.surveys.models import SurveyMode, SurveyState
     from app.surveys.services import Texts
+    from app.surveys.template import build_template
 
     with live_app.app_context():
         if demo:

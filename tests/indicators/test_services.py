@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEntry
-from app.indicators import providers, queries, services
+from app.indicators import policy, providers, queries, services
 from app.indicators.catalogue_import import import_catalogue
 from app.indicators.models import IndicatorValue, ValueState
 from app.indicators.rules import Status
@@ -174,7 +174,7 @@ def test_editor_cannot_touch_another_bureaus_indicator(session, world):
 
 
 def test_computed_indicator_is_never_edited_by_hand(session, world):
-    assert not services.can_edit(world["admin"], world["ind"]["6"])
+    assert not policy.can_edit(world["admin"], world["ind"]["6"])
 
 
 def test_status_is_computed_from_rule_place_and_previous_period(session, world):

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.audit import AuditEntry
 from app.db_types import utcnow
-from app.demo.surveys import add_sample_responses, build_template
+from app.demo.surveys import add_sample_responses
 from app.indicators import providers
 from app.indicators.catalogue_import import import_catalogue
 from app.indicators.models import IndicatorValue
@@ -19,11 +19,23 @@ from app.indicators.services import ComputedResult
 from app.org.models import PlaceLevel
 from app.surveys import indicator_feed, queries, services
 from app.surveys.answers import read_answers
-from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel, Survey, SurveyAnswer,
-                                SurveyMode, SurveyOption, SurveyQuestion, SurveyResponse, SurveyState,
-                                SurveyTally)
+from app.surveys.models import (
+    CountsAs,
+    Measure,
+    QuestionKind,
+    ResponseChannel,
+    Survey,
+    SurveyAnswer,
+    SurveyMode,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyState,
+    SurveyTally,
+)
 from app.surveys.scoring import Z95, wilson
 from app.surveys.services import AlreadySubmitted, NotAccepting, SurveyError, Texts
+from app.surveys.template import build_template
 from tests import factories
 
 
@@ -87,7 +99,7 @@ def form(built, **picks) -> MultiDict:
     data = MultiDict()
     for name, value in picks.items():
         question = getattr(built.q, name)
-        if not question.kind_enum.has_options:
+        if not question.kind.has_options:
             data.add(question.field_name, value)
             continue
         for label in value if isinstance(value, list) else [value]:

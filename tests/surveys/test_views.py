@@ -247,9 +247,9 @@ def test_full_quota_refuses_the_answer_and_keeps_it_on_the_page(client, session,
 
 
 def test_paged_survey_moves_section_by_section_and_carries_answers(client, session, staff):
-    from app.demo.surveys import build_template
     from app.surveys import services
     from app.surveys.models import SurveyMode, SurveyState
+    from app.surveys.template import build_template
 
     factories.place(session, code="d1", population=1000)
     survey = build_template(session, staff["admin"], mode=SurveyMode.OPEN, title=services.Texts("分页问卷"),
