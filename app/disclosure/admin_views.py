@@ -97,25 +97,21 @@ def detail(request_id: int):
     return _detail(_request(request_id))
 
 
-def _act(found: DisclosureRequest, action, *, success: str, then: str, form, **kept):
-    """Run a write on the request: commit and go back to its page, or, refused, show the page again (422) with
-    the form that was sent (`kept` names it) and its input."""
-    def refused(error):
+def _act(found: DisclosureRequest, form, action, *, success: str, then: str, **kept):
+    """Check the posted form, then run a write on the request: commit and go back to its page; or, when the form
+    does not validate or the rules refuse the write, show the page again (422) with the form that was sent
+    (`kept` says where it goes) and its input. A form without its CSRF token is a bad request."""
+    def again(error=None):
         return _detail(db.session.get(DisclosureRequest, found.id), status=422, **kept)
-    return act(action, success=success, then=then, refused=refused, form=form, audit_as=REFUSED, subject=found)
-
-
-@bp.post("/<int:request_id>/step/<step>")
-@permission_required(Permission.DISCLOSURE_HANDLE)
-def take_step(request_id: int, step: str):
-    found = _request(request_id)
-    form = StepForm()
-    if step not in Step.values():
-        abort(400)
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
-        return _detail(found, status=422, step_form=form, failed_step=step)
+        return again()
+    return act(action, success=success, then=then, refused=again, form=form, audit_as=REFUSED, subject=found)
+
+
+def _step_input(form: StepForm) -> dict:
+    """What the step form gives the step (each step reads its own part)."""
     reply = None
     if form.reply_type.data in ReplyType.values():
         reply = services.Reply(ReplyType(form.reply_type.data), form.reply_text.data or "", partial=form.partial.data,
@@ -123,13 +119,22 @@ def take_step(request_id: int, step: str):
                                competent_body=form.competent_body.data or "", outcome=form.outcome.data or "")
     documents = [(upload.read(), upload.filename) for upload in (form.documents.data or [])
                  if upload and upload.filename]
-    return _act(found, lambda: services.take_step(
-        db.session, current_user, found, Step(step), rules(), note=form.note.data or "", days=form.days.data,
-        reply=reply, documents=documents, upload_dir=document_dir(),
-        max_document_bytes=current_app.config["MAX_DISCLOSURE_DOCUMENT_BYTES"],
-        consult_kind=form.consult_kind.data or "", party=form.party.data or ""),
-        success=_("Done: %(step)s.", step=Step(step).title), then=url_for(".detail", request_id=request_id),
-        form=form, step_form=form, failed_step=step)
+    return dict(note=form.note.data or "", days=form.days.data, reply=reply, documents=documents,
+                upload_dir=document_dir(), max_document_bytes=current_app.config["MAX_DISCLOSURE_DOCUMENT_BYTES"],
+                consult_kind=form.consult_kind.data or "", party=form.party.data or "")
+
+
+@bp.post("/<int:request_id>/step/<step>")
+@permission_required(Permission.DISCLOSURE_HANDLE)
+def take_step(request_id: int, step: str):
+    found = _request(request_id)
+    if step not in Step.values():
+        abort(400)
+    form = StepForm()
+    return _act(found, form, lambda: services.take_step(db.session, current_user, found, Step(step), rules(),
+                                                        **_step_input(form)),
+                success=_("Done: %(step)s.", step=Step(step).title), then=url_for(".detail", request_id=request_id),
+                step_form=form, failed_step=step)
 
 
 @bp.post("/<int:request_id>/appeals")
@@ -138,15 +143,13 @@ def record_appeal(request_id: int):
     """Record an administrative review or lawsuit against the request's handling."""
     found = _request(request_id)
     form = AppealForm(prefix="appeal")
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        return _detail(found, status=422, appeal_form=form)
-    data = appeals.AppealInput(AppealKind(form.kind.data), form.filed_on.data, form.reference.data or "",
-                               AppealResult(form.result.data), form.decided_on.data, form.note.data or "")
-    return _act(found, lambda: appeals.record_appeal(db.session, current_user, found, data, today=local_today()),
-                success=_("The case was recorded."), then=url_for(".detail", request_id=request_id, _anchor="appeals"),
-                form=form, appeal_form=form)
+
+    def record():
+        data = appeals.AppealInput(AppealKind(form.kind.data), form.filed_on.data, form.reference.data or "",
+                                   AppealResult(form.result.data), form.decided_on.data, form.note.data or "")
+        return appeals.record_appeal(db.session, current_user, found, data, today=local_today())
+    return _act(found, form, record, success=_("The case was recorded."),
+                then=url_for(".detail", request_id=request_id, _anchor="appeals"), appeal_form=form)
 
 
 @bp.post("/appeals/<int:appeal_id>")
@@ -156,14 +159,11 @@ def decide_appeal(appeal_id: int):
     appeal = db.session.get(DisclosureAppeal, appeal_id) or abort(404)
     found = _request(appeal.request_id)
     form = AppealResultForm()
-    if not form.validate_on_submit():
-        if form.csrf_token.errors:
-            abort(400)
-        return _detail(found, status=422, decision=(appeal_id, form))
-    return _act(found, lambda: appeals.decide_appeal(db.session, current_user, appeal, AppealResult(form.result.data),
-                                                     form.decided_on.data, today=local_today()),
+    return _act(found, form, lambda: appeals.decide_appeal(db.session, current_user, appeal,
+                                                           AppealResult(form.result.data), form.decided_on.data,
+                                                           today=local_today()),
                 success=_("The result was recorded."), then=url_for(".detail", request_id=found.id, _anchor="appeals"),
-                form=form, decision=(appeal_id, form))
+                decision=(appeal_id, form))
 
 
 @bp.post("/<int:request_id>/applicant")
