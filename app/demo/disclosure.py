@@ -45,7 +45,8 @@ LAST_YEAR = [
     ("请公开2010年以前全部建设项目环评批复原件。", "legal_service", (6, 2), "answer", (6, 10),
      services.Reply(ReplyType.NOT_EXIST, "经检索，本机关未保存该信息。")),
     ("请公开全市机动车保有量统计。", None, (7, 1), "answer", (7, 5),
-     services.Reply(ReplyType.NOT_THIS_AGENCY, "该信息不属于本机关负责公开。", competent_body="云溪市公安局交通管理支队")),
+     services.Reply(ReplyType.NOT_THIS_AGENCY, "该信息不属于本机关负责公开。",
+                    competent_body="云溪市公安局交通管理支队")),
     ("请再次公开本市重点排污单位名录。", "public_interest", (8, 3), "answer", (8, 5),
      services.Reply(ReplyType.DUPLICATE, "本机关已就相同内容作出答复，不再重复处理。")),
     ("请公开河道整治工程验收资料。", None, (9, 1), "withdraw", (9, 3), None),
@@ -72,9 +73,9 @@ def _on(year: int, month_day: tuple[int, int]) -> datetime:
 
 def _application(number: int, bureau: Bureau, text: str, kind: str | None = None) -> services.Application:
     if kind:
-        return services.Application(applicant_type="organisation", name=f"示例组织{number}", phone=f"0270000{number:04d}",
-                                    address=f"示例大道{number}号", bureau_id=bureau.id, description=text,
-                                    delivery_form="paper", delivery_method="post",
+        return services.Application(applicant_type="organisation", name=f"示例组织{number}",
+                                    phone=f"0270000{number:04d}", address=f"示例大道{number}号", bureau_id=bureau.id,
+                                    description=text, delivery_form="paper", delivery_method="post",
                                     credit_code=f"91420100MA{number:07d}X", legal_representative=f"示例代表{number}",
                                     organisation_kind=kind)
     return services.Application(applicant_type="citizen", name=f"示例申请人{number}", id_type="resident_id",
@@ -131,7 +132,7 @@ def load(session, admin, rules: services.Rules, secret: str) -> dict:
             days = {Step.EXTEND: 10, Step.REQUEST_COMPLETION: 10}.get(step)
             services.take_step(session, head if step == Step.EXTEND else admin, request, step, rules, days=days,
                                note=NOTES.get(step, ""), reply=reply,
-                               consult_kind=ConsultationKind.THIRD_PARTY.value if step == Step.CONSULT else "",
+                               consult_kind=ConsultationKind.THIRD_PARTY if step == Step.CONSULT else "",
                                party="云溪化工有限公司（可能涉及商业秘密，第十五条、第三十二条）",
                                now=now - timedelta(days=max(days_ago - 3, 0)))
         created["disclosure_requests"] += 1

@@ -135,8 +135,8 @@ def application_table(session, year: int) -> ApplicationTable:
         cells[key][template.TOTAL_COLUMN] += 1
 
     for request in session.scalars(select(DisclosureRequest).where(DisclosureRequest.received_on < end)):
-        column = (template.CITIZEN_COLUMN if request.applicant_type == "citizen"
-                  else request.organisation_kind or template.OrganisationKind.OTHER.value)
+        column = (template.CITIZEN_COLUMN if not request.is_organisation
+                  else request.organisation_kind or template.OrganisationKind.OTHER)
         if request.received_on >= start:
             add(template.ROW_NEW, column)
         if _open_on(request, start):
@@ -144,7 +144,7 @@ def application_table(session, year: int) -> ApplicationTable:
         if _open_on(request, end):
             add(template.ROW_CARRIED_OUT, column)
         if request.finished_on is not None and start <= request.finished_on < end:
-            outcome = template.finished_outcome(request.state_enum, request.reply_type, request.partial,
+            outcome = template.finished_outcome(request.state, request.reply_type, request.partial,
                                                 request.outcome, request.answered_on is not None)
             if outcome is None:
                 outcome, unclassified = template.Outcome.OTHER, unclassified + 1
@@ -156,7 +156,7 @@ def application_table(session, year: int) -> ApplicationTable:
     filed = select(DisclosureAppeal).where(DisclosureAppeal.filed_on >= start, DisclosureAppeal.filed_on < end)
     for appeal in session.scalars(filed):
         concluded = appeal.decided_on is not None and appeal.decided_on < end
-        result = appeal.result_enum if concluded else template.AppealResult.PENDING
-        appeals[appeal.kind_enum][result] += 1
-        appeals[appeal.kind_enum][template.TOTAL_COLUMN] += 1
+        result = appeal.result if concluded else template.AppealResult.PENDING
+        appeals[appeal.kind][result] += 1
+        appeals[appeal.kind][template.TOTAL_COLUMN] += 1
     return ApplicationTable(cells, appeals, unclassified)

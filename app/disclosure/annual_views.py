@@ -57,18 +57,21 @@ def workbook(year: int):
     rows.append([_("Notices published proactively"), _("Total"), report.totals.published, report.totals.corrected,
                  report.totals.withdrawn])
     rows += [[_("Disclosure catalogue"), label, value, "", ""] for label, value in (
-        (pgettext("count", "Due"), catalogue.due), (_("Published on time"), catalogue.on_time), (_("Published late"), catalogue.late),
+        (pgettext("count", "Due"), catalogue.due), (_("Published on time"), catalogue.on_time),
+        (_("Published late"), catalogue.late),
         (_("Overdue, not published"), catalogue.missing), (_("Published on time (rate)"), _percent(catalogue.rate)))]
     rows += [[_("Requests for disclosure"), label, value, "", ""] for label, value in (
         (_("Carried over from the previous year"), requests.carried_from_previous),
         (pgettext("count", "Received"), requests.received), (_("Answered"), requests.answered),
-        *((str(reply.title), requests.by_reply_type.get(reply.value, 0)) for reply in ReplyType),
-        (_("of which partly disclosed"), requests.partly_disclosed), (_("Withdrawn by the applicant"), requests.withdrawn),
+        *((str(reply.title), requests.by_reply_type.get(reply, 0)) for reply in ReplyType),
+        (_("of which partly disclosed"), requests.partly_disclosed),
+        (_("Withdrawn by the applicant"), requests.withdrawn),
         (_("Redirected to the pollution tip channel"), requests.redirected),
         (_("Closed when the application was not completed"), requests.abandoned),
         (_("Carried over to the next year"), requests.carried_to_next),
         (_("Answered on time (rate)"), _percent(requests.on_time_rate)),
-        (_("Average working days to answer"), requests.average_working_days if requests.average_working_days is not None else "–"))]
+        (_("Average working days to answer"),
+         requests.average_working_days if requests.average_working_days is not None else "–"))]
     book = exports.write_only_workbook()
     summary = book.create_sheet(xml_safe(_("Disclosure work report %(year)d", year=year))[:31])
     for row in [[_("Section"), _("Item"), _("Number"), _("Corrected"), _("Withdrawn")], *rows]:

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.disclosure.models import DisclosureAppeal, DisclosureRequest
+from app.disclosure.policy import require_handler
 from app.disclosure.report_template import AppealKind, AppealResult
-from app.disclosure.services import DisclosureError, can_handle
+from app.disclosure.workflow import DisclosureError
 
 
 @dataclass
@@ -32,14 +33,13 @@ def _check_result(result: AppealResult, decided_on: date | None, filed_on: date,
 
 def record_appeal(session, actor, request: DisclosureRequest, data: AppealInput, *, today: date) -> DisclosureAppeal:
     """Record a review or lawsuit against how a request was handled, with its result if already known."""
-    if not can_handle(actor, request):
-        raise DisclosureError(_("You cannot act on this request."))
+    require_handler(actor, request)
     if not request.received_on <= data.filed_on <= today:
         raise DisclosureError(_("The filing date lies between the date the request was received and today."),
                               field="filed_on")
     _check_result(data.result, data.decided_on, data.filed_on, today)
-    appeal = DisclosureAppeal(request=request, kind=data.kind.value, filed_on=data.filed_on,
-                              reference=data.reference.strip(), result=data.result.value,
+    appeal = DisclosureAppeal(request=request, kind=data.kind, filed_on=data.filed_on,
+                              reference=data.reference.strip(), result=data.result,
                               decided_on=data.decided_on, note=data.note.strip(), recorded_by_id=actor.id)
     session.add(appeal)
     session.flush()
@@ -50,11 +50,10 @@ def record_appeal(session, actor, request: DisclosureRequest, data: AppealInput,
 def decide_appeal(session, actor, appeal: DisclosureAppeal, result: AppealResult, decided_on: date | None, *,
                   today: date) -> None:
     """Record the result of a case (or put it back to not yet concluded)."""
-    if not can_handle(actor, appeal.request):
-        raise DisclosureError(_("You cannot act on this request."))
+    require_handler(actor, appeal.request)
     _check_result(result, decided_on, appeal.filed_on, today)
     before = appeal.snapshot()
-    appeal.result, appeal.decided_on = result.value, decided_on
+    appeal.result, appeal.decided_on = result, decided_on
     session.flush()
     audit.record(session, "disclosure.appeal_decide", appeal.request, actor=actor, before=before,
                  after=appeal.snapshot())

@@ -14,16 +14,12 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _enum_choices(enum):
-    return choices([(member.value, member.title) for member in enum])
-
-
 class ApplicationForm(BaseForm):
-    applicant_type = RadioField(_l("You apply as"), default=ApplicantType.CITIZEN.value,
-                                choices=_enum_choices(ApplicantType),
+    applicant_type = RadioField(_l("You apply as"), default=ApplicantType.CITIZEN,
+                                choices=choices(ApplicantType.choices()),
                                 validators=[InputRequired(message=_l("Choose who is applying."))])
     name = StringField(_l("Your name"), filters=[_strip], validators=[Optional(), Length(max=100)])
-    id_type = SelectField(_l("Identity document"), choices=_enum_choices(IdType), default=IdType.RESIDENT_ID.value)
+    id_type = SelectField(_l("Identity document"), choices=choices(IdType.choices()), default=IdType.RESIDENT_ID)
     id_number = StringField(_l("ID document number"), filters=[_strip], validators=[
         Optional(), Regexp(r"^[0-9A-Za-z]{5,30}$", message=_l("Enter the document number in letters and digits."))])
     organisation_name = StringField(_l("Name of the organisation"), filters=[_strip],
@@ -34,7 +30,7 @@ class ApplicationForm(BaseForm):
     legal_representative = StringField(_l("Legal representative"), filters=[_strip],
                                        validators=[Optional(), Length(max=100)])
     # The yearly report counts organisations by these kinds (国办公开办函〔2021〕30号, table 三).
-    organisation_kind = RadioField(_l("Kind of organisation"), choices=_enum_choices(OrganisationKind),
+    organisation_kind = RadioField(_l("Kind of organisation"), choices=choices(OrganisationKind.choices()),
                                    validators=[Optional()])
     phone = StringField(_l("Phone number"), filters=[_strip], validators=[
         DataRequired(message=_l("Give a phone number so the agency can reach you.")),
@@ -54,11 +50,11 @@ class ApplicationForm(BaseForm):
                     Length(min=5, max=3000, message=_l("Describe the information in 5 to 3000 characters."))])
     purpose = TextAreaField(_l("Purpose (optional)"), filters=[_strip], validators=[Optional(), Length(max=1000)])
     # Paper by post by default: the pair needs none of the optional fields (e-mail is needed only by e-mail).
-    delivery_form = RadioField(_l("In what form?"), default=DeliveryForm.PAPER.value,
-                               choices=_enum_choices(DeliveryForm),
+    delivery_form = RadioField(_l("In what form?"), default=DeliveryForm.PAPER,
+                               choices=choices(DeliveryForm.choices()),
                                validators=[InputRequired(message=_l("Choose the form."))])
-    delivery_method = RadioField(_l("How do you want to receive it?"), default=DeliveryMethod.POST.value,
-                                 choices=_enum_choices(DeliveryMethod),
+    delivery_method = RadioField(_l("How do you want to receive it?"), default=DeliveryMethod.POST,
+                                 choices=choices(DeliveryMethod.choices()),
                                  validators=[InputRequired(message=_l("Choose how to receive it."))])
     not_a_complaint = BooleanField(_l("My application asks for government information; it is not a complaint."))
     consent = BooleanField(_l("I have read the privacy notice for applications."), validators=[
@@ -80,33 +76,29 @@ class StepForm(BaseForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     days = IntegerField(_l("Working days"), validators=[
         Optional(), NumberRange(min=1, max=365, message=_l("Enter a number of days."))])
-    consult_kind = SelectField(_l("Whom you consult"), choices=choices(
-        [("", "—")] + [(k.value, k.title) for k in ConsultationKind]), validate_choice=False)
+    consult_kind = SelectField(_l("Whom you consult"), choices=choices([("", "—"), *ConsultationKind.choices()]),
+                               validate_choice=False)
     party = StringField(_l("Name of the third party or agency (internal)"), validators=[Optional(), Length(max=200)])
-    reply_type = SelectField(_l("Reply type (art. 36)"), choices=choices([("", "—")] + [(t.value, t.title) for t in ReplyType]),
+    reply_type = SelectField(_l("Reply type (art. 36)"), choices=choices([("", "—"), *ReplyType.choices()]),
                              validate_choice=False)
     partial = BooleanField(_l("Partly disclosed: some parts withheld (art. 37)"))
     reply_text = TextAreaField(_l("Reply to the applicant"), validators=[Optional(), Length(max=5000)])
     legal_ground = TextAreaField(_l("Legal ground for what is withheld"), validators=[Optional(), Length(max=2000)])
     competent_body = StringField(_l("The body responsible for this information"),
                                  validators=[Optional(), Length(max=200)])
-    outcome = SelectField(_l("Counts in the yearly report as"), choices=choices([("", "—")] + [
-        (o.value, o.title) for o in Outcome]), validate_choice=False)
+    outcome = SelectField(_l("Counts in the yearly report as"), choices=choices([("", "—"), *Outcome.choices()]),
+                          validate_choice=False)
     documents = MultipleFileField(_l("Documents (PDF, Word, Excel, PNG or JPEG)"))
-
-
-class ConfirmForm(BaseForm):
-    """A one-button action: it carries the CSRF token."""
 
 
 class AppealForm(BaseForm):
     """An administrative review or lawsuit against a request's handling (table 四 of the yearly report)."""
 
-    kind = SelectField(_l("Kind of case"), choices=_enum_choices(AppealKind),
+    kind = SelectField(_l("Kind of case"), choices=choices(AppealKind.choices()),
                        validators=[InputRequired(message=_l("Choose the kind of case."))])
     filed_on = DateField(_l("Date filed"), validators=[InputRequired(message=_l("Give the date."))])
     reference = StringField(_l("Case number (optional)"), filters=[_strip], validators=[Optional(), Length(max=100)])
-    result = SelectField(_l("Result"), choices=_enum_choices(AppealResult), default=AppealResult.PENDING.value,
+    result = SelectField(_l("Result"), choices=choices(AppealResult.choices()), default=AppealResult.PENDING,
                          validators=[InputRequired(message=_l("Choose the result."))])
     decided_on = DateField(_l("Date of the decision or judgment"), validators=[Optional()],
                            description=_l("Leave empty while the case is not concluded."))
@@ -114,6 +106,6 @@ class AppealForm(BaseForm):
 
 
 class AppealResultForm(BaseForm):
-    result = SelectField(_l("Result"), choices=_enum_choices(AppealResult),
+    result = SelectField(_l("Result"), choices=choices(AppealResult.choices()),
                          validators=[InputRequired(message=_l("Choose the result."))])
     decided_on = DateField(_l("Date of the decision or judgment"), validators=[Optional()])

@@ -1,61 +1,45 @@
 """Disclosure requests: the application with the applicant's identity, deadlines, reply, documents and timeline."""
 from datetime import date, datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.casework.timeline import TimelineEntry
 from app.db_types import StoredFile, UTCDateTime, utcnow
 from app.disclosure.report_template import AppealKind, AppealResult, OrganisationKind, Outcome
 from app.disclosure.workflow import ConsultationKind, ReplyType, RequestState
+from app.enums import EnumColumn, TitledEnum, enum_check
 from app.extensions import db
 from app.org.models import Bureau
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(getattr(v, 'value', v)) for v in values)})"
+class ApplicantType(TitledEnum):
+    CITIZEN = "citizen", _l("Citizen")
+    ORGANISATION = "organisation", _l("Legal person or other organisation")  # a legal person or other organisation
 
 
-class ApplicantType(StrEnum):
-    CITIZEN = "citizen"
-    ORGANISATION = "organisation"  # a legal person or other organisation
+class IdType(TitledEnum):
+    """A citizen's identity document (stored as a plain string: an organisation has none, "")."""
 
-    @property
-    def title(self) -> str:
-        return {"citizen": _l("Citizen"), "organisation": _l("Legal person or other organisation")}[self.value]
-
-
-class IdType(StrEnum):
-    RESIDENT_ID = "resident_id"
-    PASSPORT = "passport"
-    OTHER = "other"
-
-    @property
-    def title(self) -> str:
-        return {"resident_id": _l("Resident identity card"), "passport": _l("Passport"),
-                "other": _l("Other identity document")}[self.value]
+    RESIDENT_ID = "resident_id", _l("Resident identity card")
+    PASSPORT = "passport", _l("Passport")
+    OTHER = "other", _l("Other identity document")
 
 
-class DeliveryForm(StrEnum):
-    PAPER = "paper"
-    ELECTRONIC = "electronic"
-    INSPECTION = "inspection"  # to read or copy on site
-
-    @property
-    def title(self) -> str:
-        return {"paper": _l("On paper"), "electronic": _l("Electronic file"),
-                "inspection": _l("To read or copy on site")}[self.value]
+class DeliveryForm(TitledEnum):
+    PAPER = "paper", _l("On paper")
+    ELECTRONIC = "electronic", _l("Electronic file")
+    INSPECTION = "inspection", _l("To read or copy on site")  # to read or copy on site
 
 
-class DeliveryMethod(StrEnum):
-    POST = "post"
-    EMAIL = "email"
-    IN_PERSON = "in_person"
+class DeliveryMethod(TitledEnum):
+    POST = "post", _l("By post")
+    EMAIL = "email", _l("By e-mail")
+    IN_PERSON = "in_person", _l("Collect in person")
 
-    @property
-    def title(self) -> str:
-        return {"post": _l("By post"), "email": _l("By e-mail"), "in_person": _l("Collect in person")}[self.value]
+
+_ORGANISATION_KIND_IN = enum_check("organisation_kind", OrganisationKind).sqltext
 
 
 class DisclosureRequest(db.Model):
@@ -63,40 +47,41 @@ class DisclosureRequest(db.Model):
 
     __tablename__ = "disclosure_requests"
     __table_args__ = (
-        CheckConstraint(_in("state", RequestState), name="state_valid"),
-        CheckConstraint(_in("applicant_type", ApplicantType), name="applicant_type_valid"),
-        CheckConstraint(_in("delivery_form", DeliveryForm), name="delivery_form_valid"),
-        CheckConstraint(_in("delivery_method", DeliveryMethod), name="delivery_method_valid"),
-        CheckConstraint(f"reply_type IS NULL OR {_in('reply_type', ReplyType)}", name="reply_type_valid"),
+        enum_check("state", RequestState),
+        enum_check("applicant_type", ApplicantType),
+        enum_check("delivery_form", DeliveryForm),
+        enum_check("delivery_method", DeliveryMethod),
+        enum_check("reply_type", ReplyType, nullable=True),
         CheckConstraint("extension_days IS NULL OR extension_days BETWEEN 1 AND 20", name="extension_at_most_20"),
         # The yearly report counts organisations by kind (国办公开办函〔2021〕30号, table 三); citizens have none.
         CheckConstraint("(applicant_type = 'citizen' AND organisation_kind IS NULL) OR "
-                        f"(applicant_type = 'organisation' AND {_in('organisation_kind', OrganisationKind)})",
+                        f"(applicant_type = 'organisation' AND {_ORGANISATION_KIND_IN})",
                         name="organisation_kind_valid"),
-        CheckConstraint(f"outcome IS NULL OR {_in('outcome', Outcome)}", name="outcome_valid"),
+        enum_check("outcome", Outcome, nullable=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Only a keyed hash of the applicant's tracking code is stored: the code opens the tracking page.
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    state: Mapped[str] = mapped_column(String(24), default=RequestState.RECEIVED.value, index=True)
+    state: Mapped[RequestState] = mapped_column(EnumColumn(RequestState, 24), default=RequestState.RECEIVED,
+                                                index=True)
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"), index=True)
     # The applicant (art. 29 (一)).
-    applicant_type: Mapped[str] = mapped_column(String(16))
+    applicant_type: Mapped[ApplicantType] = mapped_column(EnumColumn(ApplicantType, 16))
     name: Mapped[str] = mapped_column(String(200))  # the citizen's or the organisation's name
     id_type: Mapped[str] = mapped_column(String(16), default="")
     id_number: Mapped[str] = mapped_column(String(40), default="")
     credit_code: Mapped[str] = mapped_column(String(18), default="")  # 统一社会信用代码
     legal_representative: Mapped[str] = mapped_column(String(100), default="")
-    organisation_kind: Mapped[str | None] = mapped_column(String(24))  # an OrganisationKind, organisations only
+    organisation_kind: Mapped[OrganisationKind | None] = mapped_column(EnumColumn(OrganisationKind, 24))  # not citizens
     phone: Mapped[str] = mapped_column(String(40))
     address: Mapped[str] = mapped_column(String(300))
     email: Mapped[str] = mapped_column(String(200), default="")
     # What is sought (art. 29 (二)) and how (art. 29 (三)).
     description: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(Text, default="")
-    delivery_form: Mapped[str] = mapped_column(String(16))
-    delivery_method: Mapped[str] = mapped_column(String(16))
+    delivery_form: Mapped[DeliveryForm] = mapped_column(EnumColumn(DeliveryForm, 16))
+    delivery_method: Mapped[DeliveryMethod] = mapped_column(EnumColumn(DeliveryMethod, 16))
     looks_like_complaint: Mapped[bool] = mapped_column(Boolean, default=False)
     # Dates in the city's calendar; the answer is due 20 working days after clock_start (art. 33).
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
@@ -119,13 +104,13 @@ class DisclosureRequest(db.Model):
     # already includes them).
     paused_on: Mapped[date | None] = mapped_column(Date)
     paused_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    reply_type: Mapped[str | None] = mapped_column(String(24))
+    reply_type: Mapped[ReplyType | None] = mapped_column(EnumColumn(ReplyType, 24))
     partial: Mapped[bool] = mapped_column(Boolean, default=False)  # art. 37: disclosed with parts withheld
     reply_text: Mapped[str] = mapped_column(Text, default="")
     legal_ground: Mapped[str] = mapped_column(Text, default="")
     competent_body: Mapped[str] = mapped_column(String(200), default="")
-    # The row of the yearly report's table 三 the answer counts in (an Outcome), recorded at the answer.
-    outcome: Mapped[str | None] = mapped_column(String(32))
+    # The row of the yearly report's table 三 the answer counts in, recorded at the answer.
+    outcome: Mapped[Outcome | None] = mapped_column(EnumColumn(Outcome, 32))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_on: Mapped[date | None] = mapped_column(Date, index=True)
     # The city date on which the request stopped running (answered, withdrawn, redirected, abandoned).
@@ -142,24 +127,27 @@ class DisclosureRequest(db.Model):
                                                              order_by="DisclosureAppeal.id")
 
     @property
-    def state_enum(self) -> RequestState:
-        return RequestState(self.state)
-
-    @property
     def paused(self) -> bool:
+        """A consultation has stopped the clock (arts. 32–34)."""
         return self.paused_on is not None
 
     @property
-    def reply_type_enum(self) -> ReplyType | None:
-        return ReplyType(self.reply_type) if self.reply_type else None
+    def is_open(self) -> bool:
+        return self.state.is_open
 
     @property
-    def delivery_form_enum(self) -> DeliveryForm:
-        return DeliveryForm(self.delivery_form)
+    def awaits_completion(self) -> bool:
+        """The applicant was asked to complete the application and has not yet (art. 30)."""
+        return self.state == RequestState.COMPLETION_REQUESTED
 
     @property
-    def delivery_method_enum(self) -> DeliveryMethod:
-        return DeliveryMethod(self.delivery_method)
+    def was_redirected(self) -> bool:
+        """Closed as a complaint, sent to the tip channel (art. 39)."""
+        return self.state == RequestState.REDIRECTED
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.applicant_type == ApplicantType.ORGANISATION
 
     @property
     def number(self) -> str:
@@ -185,18 +173,12 @@ class DisclosureDocument(StoredFile, db.Model):
     request: Mapped[DisclosureRequest] = relationship(back_populates="documents")
 
 
-class DisclosureEvent(db.Model):
+class DisclosureEvent(TimelineEntry, db.Model):
     """One line of a request's timeline. Public entries never carry personal data."""
 
     __tablename__ = "disclosure_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("disclosure_requests.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    step: Mapped[str] = mapped_column(String(24))
-    public: Mapped[bool] = mapped_column(Boolean, default=True)
-    note: Mapped[str] = mapped_column(Text, default="")
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     request: Mapped[DisclosureRequest] = relationship(back_populates="events")
 
@@ -206,13 +188,13 @@ class DisclosureConsultation(db.Model):
 
     __tablename__ = "disclosure_consultations"
     __table_args__ = (
-        CheckConstraint(_in("kind", ConsultationKind), name="kind_valid"),
+        enum_check("kind", ConsultationKind),
         CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ends_after_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("disclosure_requests.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[ConsultationKind] = mapped_column(EnumColumn(ConsultationKind, 16))
     party: Mapped[str] = mapped_column(String(200))  # whom: internal, never on the applicant's page
     started_on: Mapped[date] = mapped_column(Date)
     opinion_due: Mapped[date] = mapped_column(Date)  # 15 working days (arts. 32, 34)
@@ -223,10 +205,6 @@ class DisclosureConsultation(db.Model):
 
     request: Mapped[DisclosureRequest] = relationship(back_populates="consultations")
 
-    @property
-    def kind_enum(self) -> ConsultationKind:
-        return ConsultationKind(self.kind)
-
 
 class DisclosureAppeal(db.Model):
     """An administrative review (行政复议) or lawsuit (行政诉讼) brought against the handling of a request, with
@@ -234,32 +212,24 @@ class DisclosureAppeal(db.Model):
 
     __tablename__ = "disclosure_appeals"
     __table_args__ = (
-        CheckConstraint(_in("kind", AppealKind), name="kind_valid"),
-        CheckConstraint(_in("result", AppealResult), name="result_valid"),
+        enum_check("kind", AppealKind),
+        enum_check("result", AppealResult),
         CheckConstraint("(result = 'pending') = (decided_on IS NULL)", name="decided_when_concluded"),
         CheckConstraint("decided_on IS NULL OR decided_on >= filed_on", name="decided_after_filed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("disclosure_requests.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[AppealKind] = mapped_column(EnumColumn(AppealKind, 24))
     filed_on: Mapped[date] = mapped_column(Date, index=True)  # the case counts in the year it was filed
     reference: Mapped[str] = mapped_column(String(100), default="")  # the case number of the review body or court
-    result: Mapped[str] = mapped_column(String(16), default=AppealResult.PENDING.value)
+    result: Mapped[AppealResult] = mapped_column(EnumColumn(AppealResult, 16), default=AppealResult.PENDING)
     decided_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     request: Mapped[DisclosureRequest] = relationship(back_populates="appeals")
-
-    @property
-    def kind_enum(self) -> AppealKind:
-        return AppealKind(self.kind)
-
-    @property
-    def result_enum(self) -> AppealResult:
-        return AppealResult(self.result)
 
     def snapshot(self) -> dict:
         return {"kind": self.kind, "filed_on": str(self.filed_on), "reference": self.reference,

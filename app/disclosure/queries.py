@@ -1,18 +1,20 @@
-"""Reads for disclosure requests: the tracking lookup, the handlers' queue with deadline colours, and the
-figures of the yearly disclosure work report (art. 50)."""
-import hmac
+"""Reads for disclosure requests: the tracking lookup, the handlers' queue with deadline colours (counted by the
+database), and the figures of the yearly disclosure work report (art. 50)."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.permissions import Role
+from app.casework import codes, supervision
 from app.disclosure.models import DisclosureRequest
 from app.disclosure.workflow import OPEN_STATES, ReplyType, RequestState
-from app.workdays.days import add_days, days_left, supervision_colour
+from app.workdays.days import add_days, days_left
 
-OPEN_VALUES = [s.value for s in OPEN_STATES]
+OPEN_VALUES = sorted(OPEN_STATES)
+# States in which the answer's deadline runs (while waiting for the applicant's completion, theirs does).
+ANSWER_RUNNING = sorted(OPEN_STATES - {RequestState.COMPLETION_REQUESTED})
 
 
 def find_by_code_hash(session, digest: str) -> DisclosureRequest | None:
@@ -20,17 +22,14 @@ def find_by_code_hash(session, digest: str) -> DisclosureRequest | None:
     found = session.scalar(select(DisclosureRequest).where(DisclosureRequest.code_hash == digest).options(
         selectinload(DisclosureRequest.events), selectinload(DisclosureRequest.documents),
         selectinload(DisclosureRequest.bureau)))
-    if found is None or not hmac.compare_digest(found.code_hash, digest):
-        return None
-    return found
+    return found if found is not None and codes.same(found.code_hash, digest) else None
 
 
 def current_due(request: DisclosureRequest) -> date | None:
     """The deadline running now: the applicant's completion date while waiting for them, else the answer."""
-    state = request.state_enum
-    if state == RequestState.COMPLETION_REQUESTED:
+    if request.awaits_completion:
         return request.completion_due
-    if state in OPEN_STATES:
+    if request.is_open:
         return request.answer_due
     return None
 
@@ -45,40 +44,45 @@ def projected_due(request: DisclosureRequest, today: date, overrides) -> date | 
     return add_days(due, paused, working=True, overrides=overrides)
 
 
-@dataclass
-class Supervised:
-    request: DisclosureRequest
-    due: date | None
-    left: int | None
-    colour: str
-    paused: bool = False
+def supervise(requests, today: date, *, overrides, warn_days: int) -> list[supervision.Supervised]:
+    """Three-colour supervision in working days; a paused request (consultation) has no running deadline: grey,
+    with the deadline as it would stand if the consultation ended today."""
+    return supervision.supervise(
+        requests, today, current_due, working=True, overrides=overrides, warn_days=warn_days,
+        paused=lambda request: projected_due(request, today, overrides) if request.paused else None)
 
 
-def supervise(requests, today: date, *, overrides, warn_days: int) -> list[Supervised]:
-    """Three-colour supervision in working days; a paused request (consultation) has no running deadline."""
-    rows = []
-    for request in requests:
-        if request.paused_on is not None:
-            rows.append(Supervised(request, projected_due(request, today, overrides), None, "grey", paused=True))
-            continue
-        due = current_due(request)
-        left = days_left(today, due, working=True, overrides=overrides) if due else None
-        rows.append(Supervised(request, due, left, supervision_colour(left, warn_days)))
-    return rows
+# The running deadline as the database sees it, as current_due and supervise judge it: none while paused.
+_RUNNING = DisclosureRequest.paused_on.is_(None)
+DEADLINES = [
+    (and_(_RUNNING, DisclosureRequest.state == RequestState.COMPLETION_REQUESTED), DisclosureRequest.completion_due),
+    (and_(_RUNNING, DisclosureRequest.state.in_(ANSWER_RUNNING)), DisclosureRequest.answer_due),
+]
 
 
-def staff_queue(session, user, *, state: str = "", limit: int = 200) -> list[DisclosureRequest]:
-    """Requests a handler may act on (addressed to their bureau), or every request for admins; open ones
-    unless a state is chosen."""
-    statement = (select(DisclosureRequest).options(selectinload(DisclosureRequest.bureau))
-                 .order_by(DisclosureRequest.answer_due, DisclosureRequest.id))
+def _queue_scope(statement, user, state: str):
+    """Requests a handler may act on (addressed to their bureau), or every request for admins; open ones unless
+    a state is chosen."""
     if user.role != Role.ADMIN:
         statement = statement.where(DisclosureRequest.bureau_id == user.bureau_id)
     if state:
-        statement = statement.where(DisclosureRequest.state == state)
-    else:
-        statement = statement.where(DisclosureRequest.state.in_(OPEN_VALUES))
-    return list(session.scalars(statement.limit(limit)))
+        return statement.where(DisclosureRequest.state == state)
+    return statement.where(DisclosureRequest.state.in_(OPEN_VALUES))
+
+
+def staff_queue(user, *, state: str = "", colour: str = "", bounds: tuple[date, date] | None = None) -> Select:
+    """The handler's queue, earliest answer due first, optionally only one supervision colour (bounds from
+    workdays.days.colour_bounds): a statement to page through."""
+    statement = _queue_scope(select(DisclosureRequest).options(selectinload(DisclosureRequest.bureau)), user, state)
+    if colour and bounds:
+        statement = statement.where(supervision.colour_condition(colour, DEADLINES, bounds))
+    return statement.order_by(DisclosureRequest.answer_due, DisclosureRequest.id)
+
+
+def queue_counts(session, user, bounds: tuple[date, date], *, state: str = "") -> dict[str, int]:
+    """How many of the whole queue's requests are red, yellow and green, counted by the database."""
+    return supervision.count_by_colour(session, lambda statement: _queue_scope(statement, user, state), DEADLINES,
+                                       bounds, DisclosureRequest.id)
 
 
 @dataclass

@@ -1,34 +1,20 @@
 """The official template of the yearly disclosure work report (国办公开办函〔2021〕30号): the applicant columns and
 the outcome rows of table 三, the cells of table 四, and which outcome row each way of ending a request counts
 in. Pure code."""
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
 from app.disclosure.workflow import ReplyType, RequestState
+from app.enums import TitledEnum
 
 
-class OrganisationKind(StrEnum):
+class OrganisationKind(TitledEnum):
     """The five kinds of 法人或其他组织 the template counts applicants by."""
 
-    COMMERCIAL = "commercial"            # 商业企业
-    RESEARCH = "research"                # 科研机构
-    PUBLIC_INTEREST = "public_interest"  # 社会公益组织
-    LEGAL_SERVICE = "legal_service"      # 法律服务机构
-    OTHER = "other"                      # 其他
-
-    @property
-    def title(self) -> str:
-        return ORGANISATION_KIND_TITLES[self]
-
-
-ORGANISATION_KIND_TITLES = {
-    OrganisationKind.COMMERCIAL: _l("Commercial enterprise"),
-    OrganisationKind.RESEARCH: _l("Research institution"),
-    OrganisationKind.PUBLIC_INTEREST: _l("Public-interest organisation"),
-    OrganisationKind.LEGAL_SERVICE: _l("Legal service provider"),
-    OrganisationKind.OTHER: _l("Other organisation"),
-}
+    COMMERCIAL = "commercial", _l("Commercial enterprise")                # 商业企业
+    RESEARCH = "research", _l("Research institution")                     # 科研机构
+    PUBLIC_INTEREST = "public_interest", _l("Public-interest organisation")  # 社会公益组织
+    LEGAL_SERVICE = "legal_service", _l("Legal service provider")         # 法律服务机构
+    OTHER = "other", _l("Other organisation")                             # 其他
 
 # Table 三's seven number columns, in the template's order: 自然人, the five kinds, 总计.
 CITIZEN_COLUMN = "citizen"
@@ -36,51 +22,63 @@ TOTAL_COLUMN = "total"
 COLUMNS = [CITIZEN_COLUMN, *(kind.value for kind in OrganisationKind), TOTAL_COLUMN]
 
 
-class Outcome(StrEnum):
+class OutcomeGroup(TitledEnum):
+    """The groups of result rows; in zh_Hans their titles are the template's labels, character for character."""
+
+    DISCLOSED = "disclosed", _l("(1) Disclosed")
+    PARTLY_DISCLOSED = "partly_disclosed", _l("(2) Partly disclosed (a request handled in parts counts here only)")
+    WITHHELD = "withheld", _l("(3) Not disclosed")
+    UNAVAILABLE = "unavailable", _l("(4) Cannot be provided")
+    NOT_HANDLED = "not_handled", _l("(5) Not handled")
+    OTHER = "other", _l("(6) Handled otherwise")
+
+
+class Outcome(TitledEnum):
     """The fixed rows of 三、本年度办理结果, one per way a request ended in the year."""
 
-    DISCLOSED = "disclosed"                                # （一）予以公开
-    PARTLY_DISCLOSED = "partly_disclosed"                  # （二）部分公开
-    WITHHELD_STATE_SECRET = "withheld_state_secret"        # （三）1 属于国家秘密
-    WITHHELD_BY_LAW = "withheld_by_law"                    # （三）2 其他法律行政法规禁止公开
-    WITHHELD_SECURITY = "withheld_security"                # （三）3 危及“三安全一稳定”
-    WITHHELD_THIRD_PARTY = "withheld_third_party"          # （三）4 保护第三方合法权益
-    WITHHELD_INTERNAL = "withheld_internal"                # （三）5 属于三类内部事务信息
-    WITHHELD_PROCESS = "withheld_process"                  # （三）6 属于四类过程性信息
-    WITHHELD_ENFORCEMENT = "withheld_enforcement"          # （三）7 属于行政执法案卷
-    WITHHELD_QUERY = "withheld_query"                      # （三）8 属于行政查询事项
-    UNAVAILABLE_NOT_HELD = "unavailable_not_held"          # （四）1 本机关不掌握相关政府信息
-    UNAVAILABLE_NEEDS_MAKING = "unavailable_needs_making"  # （四）2 没有现成信息需要另行制作
-    UNAVAILABLE_UNCLEAR = "unavailable_unclear"            # （四）3 补正后申请内容仍不明确
-    NOT_HANDLED_COMPLAINT = "not_handled_complaint"        # （五）1 信访举报投诉类申请
-    NOT_HANDLED_REPEATED = "not_handled_repeated"          # （五）2 重复申请
-    NOT_HANDLED_PUBLICATION = "not_handled_publication"    # （五）3 要求提供公开出版物
-    NOT_HANDLED_EXCESSIVE = "not_handled_excessive"        # （五）4 无正当理由大量反复申请
-    NOT_HANDLED_CONFIRM = "not_handled_confirm"            # （五）5 要求行政机关确认或重新出具已获取信息
-    OTHER_NOT_COMPLETED = "other_not_completed"            # （六）1 逾期不补正
-    OTHER_FEE_UNPAID = "other_fee_unpaid"                  # （六）2 逾期未缴费
-    OTHER = "other"                                        # （六）3 其他
+    DISCLOSED = "disclosed", OutcomeGroup.DISCLOSED.title                       # （一）予以公开
+    PARTLY_DISCLOSED = "partly_disclosed", OutcomeGroup.PARTLY_DISCLOSED.title  # （二）部分公开
+    WITHHELD_STATE_SECRET = "withheld_state_secret", _l("1. A state secret")  # （三）1 属于国家秘密
+    # （三）2 其他法律行政法规禁止公开
+    WITHHELD_BY_LAW = "withheld_by_law", _l("2. Disclosure forbidden by other laws or administrative regulations")
+    # （三）3 危及“三安全一稳定”
+    WITHHELD_SECURITY = "withheld_security", _l("3. Endangers the “three securities and one stability”")
+    # （三）4 保护第三方合法权益
+    WITHHELD_THIRD_PARTY = "withheld_third_party", _l("4. Protects a third party's lawful rights")
+    # （三）5 属于三类内部事务信息
+    WITHHELD_INTERNAL = "withheld_internal", _l("5. One of the three kinds of internal-affairs information")
+    # （三）6 属于四类过程性信息
+    WITHHELD_PROCESS = "withheld_process", _l("6. One of the four kinds of process information")
+    # （三）7 属于行政执法案卷
+    WITHHELD_ENFORCEMENT = "withheld_enforcement", _l("7. An administrative enforcement case file")
+    WITHHELD_QUERY = "withheld_query", _l("8. An administrative query matter")  # （三）8 属于行政查询事项
+    # （四）1 本机关不掌握相关政府信息
+    UNAVAILABLE_NOT_HELD = "unavailable_not_held", _l("1. This agency does not hold the information")
+    # （四）2 没有现成信息需要另行制作
+    UNAVAILABLE_NEEDS_MAKING = "unavailable_needs_making", _l("2. No existing information: it would have to be made")
+    # （四）3 补正后申请内容仍不明确
+    UNAVAILABLE_UNCLEAR = "unavailable_unclear", _l("3. The application is still unclear after completion")
+    # （五）1 信访举报投诉类申请
+    NOT_HANDLED_COMPLAINT = "not_handled_complaint", _l("1. A petition, report or complaint")
+    NOT_HANDLED_REPEATED = "not_handled_repeated", _l("2. A repeated application")  # （五）2 重复申请
+    # （五）3 要求提供公开出版物
+    NOT_HANDLED_PUBLICATION = "not_handled_publication", _l("3. Asks for a public publication")
+    # （五）4 无正当理由大量反复申请
+    NOT_HANDLED_EXCESSIVE = "not_handled_excessive", _l("4. Many repeated applications without a proper reason")
+    # （五）5 要求行政机关确认或重新出具已获取信息
+    NOT_HANDLED_CONFIRM = "not_handled_confirm", _l("5. Asks the agency to confirm or re-issue information already "
+                                                    "obtained")
+    # （六）1 逾期不补正
+    OTHER_NOT_COMPLETED = "other_not_completed", _l("1. The applicant did not complete the application in time "
+                                                    "without a proper reason; the agency no longer handles it")
+    # （六）2 逾期未缴费
+    OTHER_FEE_UNPAID = "other_fee_unpaid", _l("2. The applicant did not pay the fee notified in time; the agency "
+                                              "no longer handles it")
+    OTHER = "other", _l("3. Other")                                              # （六）3 其他
 
     @property
-    def title(self) -> str:
-        return OUTCOME_TITLES[self]
-
-    @property
-    def group(self) -> "OutcomeGroup":
+    def group(self) -> OutcomeGroup:
         return next(group for group, members in OUTCOME_GROUPS.items() if self in members)
-
-
-class OutcomeGroup(StrEnum):
-    DISCLOSED = "disclosed"
-    PARTLY_DISCLOSED = "partly_disclosed"
-    WITHHELD = "withheld"
-    UNAVAILABLE = "unavailable"
-    NOT_HANDLED = "not_handled"
-    OTHER = "other"
-
-    @property
-    def title(self) -> str:
-        return GROUP_TITLES[self]
 
 
 OUTCOME_GROUPS = {
@@ -95,41 +93,6 @@ OUTCOME_GROUPS = {
                                Outcome.NOT_HANDLED_PUBLICATION, Outcome.NOT_HANDLED_EXCESSIVE,
                                Outcome.NOT_HANDLED_CONFIRM],
     OutcomeGroup.OTHER: [Outcome.OTHER_NOT_COMPLETED, Outcome.OTHER_FEE_UNPAID, Outcome.OTHER],
-}
-
-# In zh_Hans these are the template's labels, character for character.
-GROUP_TITLES = {
-    OutcomeGroup.DISCLOSED: _l("(1) Disclosed"),
-    OutcomeGroup.PARTLY_DISCLOSED: _l("(2) Partly disclosed (a request handled in parts counts here only)"),
-    OutcomeGroup.WITHHELD: _l("(3) Not disclosed"),
-    OutcomeGroup.UNAVAILABLE: _l("(4) Cannot be provided"),
-    OutcomeGroup.NOT_HANDLED: _l("(5) Not handled"),
-    OutcomeGroup.OTHER: _l("(6) Handled otherwise"),
-}
-OUTCOME_TITLES = {
-    Outcome.DISCLOSED: GROUP_TITLES[OutcomeGroup.DISCLOSED],
-    Outcome.PARTLY_DISCLOSED: GROUP_TITLES[OutcomeGroup.PARTLY_DISCLOSED],
-    Outcome.WITHHELD_STATE_SECRET: _l("1. A state secret"),
-    Outcome.WITHHELD_BY_LAW: _l("2. Disclosure forbidden by other laws or administrative regulations"),
-    Outcome.WITHHELD_SECURITY: _l("3. Endangers the “three securities and one stability”"),
-    Outcome.WITHHELD_THIRD_PARTY: _l("4. Protects a third party's lawful rights"),
-    Outcome.WITHHELD_INTERNAL: _l("5. One of the three kinds of internal-affairs information"),
-    Outcome.WITHHELD_PROCESS: _l("6. One of the four kinds of process information"),
-    Outcome.WITHHELD_ENFORCEMENT: _l("7. An administrative enforcement case file"),
-    Outcome.WITHHELD_QUERY: _l("8. An administrative query matter"),
-    Outcome.UNAVAILABLE_NOT_HELD: _l("1. This agency does not hold the information"),
-    Outcome.UNAVAILABLE_NEEDS_MAKING: _l("2. No existing information: it would have to be made"),
-    Outcome.UNAVAILABLE_UNCLEAR: _l("3. The application is still unclear after completion"),
-    Outcome.NOT_HANDLED_COMPLAINT: _l("1. A petition, report or complaint"),
-    Outcome.NOT_HANDLED_REPEATED: _l("2. A repeated application"),
-    Outcome.NOT_HANDLED_PUBLICATION: _l("3. Asks for a public publication"),
-    Outcome.NOT_HANDLED_EXCESSIVE: _l("4. Many repeated applications without a proper reason"),
-    Outcome.NOT_HANDLED_CONFIRM: _l("5. Asks the agency to confirm or re-issue information already obtained"),
-    Outcome.OTHER_NOT_COMPLETED: _l("1. The applicant did not complete the application in time without a proper "
-                                    "reason; the agency no longer handles it"),
-    Outcome.OTHER_FEE_UNPAID: _l("2. The applicant did not pay the fee notified in time; the agency no longer "
-                                 "handles it"),
-    Outcome.OTHER: _l("3. Other"),
 }
 
 # The template's rows with their three label levels, as (level 1, level 2, level 3, key); key is an Outcome, a
@@ -176,7 +139,7 @@ CHOICE_REQUIRED = frozenset({ReplyType.NOT_DISCLOSED})
 def reply_outcome(reply_type: ReplyType, *, partial: bool, chosen: str = "") -> Outcome | None:
     """The outcome row of an answer; None when the choice is missing or does not fit the reply type."""
     allowed = REPLY_OUTCOMES[reply_type]
-    if chosen and chosen not in {o.value for o in allowed}:
+    if chosen and chosen not in allowed:
         return None
     if reply_type == ReplyType.DISCLOSED:
         return Outcome.PARTLY_DISCLOSED if partial else Outcome.DISCLOSED  # art. 37: the flag decides
@@ -190,7 +153,7 @@ def finished_outcome(state: RequestState, reply_type: str | None, partial: bool,
     """The outcome row of a request that ended: a recorded answer's row, else the row its ending implies.
     None for a request answered before outcomes were recorded whose reply type has no default."""
     if answered:
-        if recorded in {outcome.value for outcome in Outcome}:
+        if recorded in Outcome.values():
             return Outcome(recorded)
         return reply_outcome(ReplyType(reply_type), partial=partial)
     return {RequestState.REDIRECTED: Outcome.NOT_HANDLED_COMPLAINT,  # art. 39: a complaint, not an application
@@ -199,46 +162,26 @@ def finished_outcome(state: RequestState, reply_type: str | None, partial: bool,
 
 
 # Table 四: administrative review and litigation.
-class AppealKind(StrEnum):
-    REVIEW = "review"                                # 行政复议
-    LAWSUIT_DIRECT = "lawsuit_direct"                # 行政诉讼 · 未经复议直接起诉
-    LAWSUIT_AFTER_REVIEW = "lawsuit_after_review"    # 行政诉讼 · 复议后起诉
-
-    @property
-    def title(self) -> str:
-        return APPEAL_KIND_TITLES[self]
+class AppealKind(TitledEnum):
+    REVIEW = "review", _l("Administrative review")                                      # 行政复议
+    LAWSUIT_DIRECT = "lawsuit_direct", _l("Lawsuit without prior review")               # 行政诉讼 · 未经复议直接起诉
+    LAWSUIT_AFTER_REVIEW = "lawsuit_after_review", _l("Lawsuit after review")          # 行政诉讼 · 复议后起诉
 
 
-class AppealResult(StrEnum):
-    UPHELD = "upheld"        # 结果维持
-    CORRECTED = "corrected"  # 结果纠正
-    OTHER = "other"          # 其他结果
-    PENDING = "pending"      # 尚未审结
+class AppealResult(TitledEnum):
+    UPHELD = "upheld", _l("Result upheld")          # 结果维持
+    CORRECTED = "corrected", _l("Result corrected")  # 结果纠正
+    OTHER = "other", _l("Other result")             # 其他结果
+    PENDING = "pending", _l("Not yet concluded")    # 尚未审结
 
-    @property
-    def title(self) -> str:
-        return APPEAL_RESULT_TITLES[self]
-
-
-APPEAL_KIND_TITLES = {
-    AppealKind.REVIEW: _l("Administrative review"),
-    AppealKind.LAWSUIT_DIRECT: _l("Lawsuit without prior review"),
-    AppealKind.LAWSUIT_AFTER_REVIEW: _l("Lawsuit after review"),
-}
-APPEAL_RESULT_TITLES = {
-    AppealResult.UPHELD: _l("Result upheld"),
-    AppealResult.CORRECTED: _l("Result corrected"),
-    AppealResult.OTHER: _l("Other result"),
-    AppealResult.PENDING: _l("Not yet concluded"),
-}
 
 def labels() -> dict:
     """The column headers of tables 三 and 四 (in zh_Hans, the template's words)."""
     return {"balance_note": BALANCE_NOTE, "applicants": _l("Applicants by kind"), "citizen": _l("Natural persons"),
             "organisations": _l("Legal persons or other organisations"), "total": _l("Grand total"),
             "review": _l("Administrative review"), "litigation": _l("Administrative litigation"),
-            "lawsuit_direct": APPEAL_KIND_TITLES[AppealKind.LAWSUIT_DIRECT],
-            "lawsuit_after_review": APPEAL_KIND_TITLES[AppealKind.LAWSUIT_AFTER_REVIEW]}
+            "lawsuit_direct": AppealKind.LAWSUIT_DIRECT.title,
+            "lawsuit_after_review": AppealKind.LAWSUIT_AFTER_REVIEW.title}
 
 
 def appeal_columns() -> list:

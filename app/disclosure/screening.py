@@ -2,8 +2,8 @@
 requests and go to the tip channel). Pure code."""
 
 # Words that point to a complaint or tip about pollution rather than a request for a document.
-COMPLAINT_WORDS = ("举报", "舉報", "投诉", "投訴", "偷排", "排放", "污染", "噪声", "噪聲", "噪音", "臭味", "异味", "異味",
-                   "恶臭", "惡臭", "冒黑烟", "冒黑煙", "黑烟", "黑煙", "扰民", "擾民")
+COMPLAINT_WORDS = ("举报", "舉報", "投诉", "投訴", "偷排", "排放", "污染", "噪声", "噪聲", "噪音", "臭味", "异味",
+                   "異味", "恶臭", "惡臭", "冒黑烟", "冒黑煙", "黑烟", "黑煙", "扰民", "擾民")
 
 
 def complaint_words(text: str) -> list[str]:

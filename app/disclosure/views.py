@@ -1,34 +1,24 @@
 """Public pages of disclosure requests: the application form, the acknowledgement and the tracking page."""
-from flask import (Blueprint, abort, current_app, flash, redirect, request, send_file, session as cookie_session,
-                   url_for)
+from flask import Blueprint, abort, current_app, redirect, request, session as cookie_session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from app.disclosure import queries, services
-from app.disclosure.forms import ApplicationForm, CompletionForm, ConfirmForm, TrackForm
+from app.casework import codes
+from app.disclosure import init_app, queries, services  # noqa: F401  (init_app: the app factory calls it here)
+from app.disclosure.forms import ApplicationForm, CompletionForm, TrackForm
 from app.disclosure.models import DisclosureDocument
 from app.disclosure.screening import looks_like_complaint
-from app.disclosure.workflow import EVENT_TITLES, RequestState
+from app.disclosure.settings import rules, send_document
+from app.disclosure.workflow import EVENT_TITLES
 from app.extensions import db, limiter
-from app.i18n import local_today, site_zone
+from app.i18n import local_today
 from app.org.queries import bureaus
-from app.web import once, uploads
+from app.web import once
+from app.web.actions import act
+from app.web.forms import ConfirmForm
 from app.web.htmx import render, see_other
 from app.workdays.models import overrides
 
 bp = Blueprint("disclosure", __name__, url_prefix="/disclosure-requests")
-
-
-def rules() -> services.Rules:
-    config = current_app.config
-    return services.Rules(answer_days=config["DISCLOSURE_ANSWER_DAYS"],
-                          extension_max_days=config["DISCLOSURE_EXTENSION_MAX_DAYS"],
-                          completion_max_days=config["DISCLOSURE_COMPLETION_MAX_DAYS"], zone=site_zone(),
-                          overrides=overrides(db.session))
-
-
-def document_dir() -> str:
-    return str(current_app.config["UPLOAD_DIR"]) + "/disclosure"
 
 
 def _secret() -> str:
@@ -87,7 +77,9 @@ def _check(form: ApplicationForm) -> bool:
 def new():
     form = _form()
     once.token()
-    if request.method == "POST" and (earlier := once.earlier_result(db.session, "disclosure.new", once.posted_token())):  # a double click or resubmission: the first application's page
+    # A double click or resubmission: the first application's page.
+    if request.method == "POST" and (earlier := once.earlier_result(db.session, "disclosure.new",
+                                                                    once.posted_token())):
         return _acknowledge(earlier)
     if request.method == "POST" and form.validate() & _check(form):
         organisation = form.applicant_type.data == "organisation"
@@ -137,7 +129,7 @@ def submitted():
     shown = cookie_session.pop("new_disclosure", None)
     if not shown:
         return redirect(url_for(".track_form"))
-    found = queries.find_by_code_hash(db.session, services.code_hash(shown["code"], _secret()))
+    found = _found(shown["code"])
     if found is None:
         return redirect(url_for(".track_form"))
     return render("disclosure/submitted.html", code=shown["code"], item=found)
@@ -148,12 +140,12 @@ def submitted():
 def track_form():
     form = TrackForm(request.args, meta={"csrf": False})
     if request.args.get("code") and form.validate():
-        return redirect(url_for(".track", code=services.normalise_code(form.code.data)))
+        return redirect(url_for(".track", code=codes.normalise(form.code.data)))
     return render("disclosure/track_form.html", form=form)
 
 
 def _found(code: str):
-    return queries.find_by_code_hash(db.session, services.code_hash(code, _secret()))
+    return queries.find_by_code_hash(db.session, codes.digest(code, _secret()))
 
 
 def _not_found(code: str):
@@ -174,30 +166,21 @@ def track(code: str):
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
+        here = url_for(".track", code=code)
         action = request.form.get("action")
-        try:
-            if action == "withdraw":
-                services.withdraw(db.session, found, rules())
-                message = _("Your application was withdrawn.")
-            elif action == "complete" and form.validate():
-                services.complete(db.session, found, form.text.data, rules())
-                message = _("Thank you: your completed application was received.")
-            elif action == "complete":
-                message = None
-            else:
-                abort(400)
-        except services.DisclosureError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return see_other(url_for(".track", code=code))
-        if message:
-            db.session.commit()
-            flash(message, "success")
-            return see_other(url_for(".track", code=code))
+        if action not in ("withdraw", "complete"):
+            abort(400)
+        if action == "withdraw":
+            return act(lambda: services.withdraw(db.session, found, rules()),
+                       success=_("Your application was withdrawn."), then=here, refused=lambda error: see_other(here))
+        if form.validate():
+            return act(lambda: services.complete(db.session, found, form.text.data, rules()),
+                       success=_("Thank you: your completed application was received."), then=here,
+                       refused=lambda error: see_other(here))
         status = 422
     return render("disclosure/track.html", item=found, code=code, form=form, confirm=ConfirmForm(),
-                  event_titles=EVENT_TITLES, due=queries.projected_due(found, local_today(), overrides(db.session)), masked_id=services.mask_id(found.id_number),
-                  States=RequestState, status=status)
+                  event_titles=EVENT_TITLES, due=queries.projected_due(found, local_today(), overrides(db.session)),
+                  masked_id=services.mask_id(found.id_number), status=status)
 
 
 @bp.get("/track/<code>/documents/<int:document_id>")
@@ -209,27 +192,3 @@ def document(code: str, document_id: int):
     if found is None or row is None or row.request_id != found.id:
         abort(404)
     return send_document(row)
-
-
-def send_document(row: DisclosureDocument):
-    try:
-        path = uploads.path_of(document_dir(), row.stored_name)
-        response = send_file(path, mimetype=uploads.KINDS[row.kind][0], as_attachment=True,
-                             download_name=row.original_name, max_age=0)
-    except FileNotFoundError:
-        abort(404)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def init_app(app) -> None:
-    from app.disclosure import admin_views, annual_views
-    from app.web.nav import add_public
-
-    app.register_blueprint(bp)
-    app.register_blueprint(admin_views.bp)
-    app.register_blueprint(annual_views.bp)
-    add_public(app, "disclosure.new", _l("Request government information"),
-               _l("Apply for government information online (依申请公开); you get an answer within 20 working days."),
-               in_menu=False)

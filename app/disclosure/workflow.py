@@ -1,25 +1,35 @@
-"""The handling workflow of a disclosure request (政府信息公开条例 arts. 29–39) and the art. 36 reply types.
-Pure code."""
-from enum import StrEnum
-
+"""The handling workflow of a disclosure request (政府信息公开条例 arts. 29–39), the art. 36 reply types and the
+domain's errors. Pure code."""
 from flask_babel import lazy_gettext as _l
 
+from app.enums import TitledEnum
+from app.errors import ActionRefused, NotPermitted, StepNotAllowed
 from app.workflow import TransitionError, Transitions  # noqa: F401 (TransitionError: part of this API)
 
 
-class RequestState(StrEnum):
-    RECEIVED = "received"
-    REGISTERED = "registered"                      # 登记: the 20-working-day clock runs
-    COMPLETION_REQUESTED = "completion_requested"  # 补正: waiting for the applicant (art. 30)
-    EXTENDED = "extended"                          # 延期 once, with a reason (art. 33)
-    ANSWERED = "answered"
-    CLOSED = "closed"
-    WITHDRAWN = "withdrawn"                        # by the applicant
-    REDIRECTED = "redirected"                      # a complaint, sent to the tip channel (art. 39)
+class DisclosureError(ActionRefused):
+    """A request action that cannot be done; the message is for the user, `field` the form field it is about."""
 
-    @property
-    def title(self) -> str:
-        return STATE_TITLES[self]
+
+class DisclosureNotPermitted(DisclosureError, NotPermitted):
+    """The actor may not act on this request, or not take this step (audited where refused)."""
+
+
+class DisclosureStepNotAllowed(DisclosureError, StepNotAllowed):
+    """The request's state (or a running consultation) does not allow the step."""
+
+
+class RequestState(TitledEnum):
+    RECEIVED = "received", _l("Received, awaiting registration")
+    REGISTERED = "registered", _l("Registered, being handled")  # 登记: the 20-working-day clock runs
+    # 补正: waiting for the applicant (art. 30)
+    COMPLETION_REQUESTED = "completion_requested", _l("Waiting for the applicant to complete the application")
+    EXTENDED = "extended", _l("Being handled, deadline extended")  # 延期 once, with a reason (art. 33)
+    ANSWERED = "answered", _l("Answered")
+    CLOSED = "closed", _l("Closed")
+    WITHDRAWN = "withdrawn", _l("Withdrawn by the applicant")
+    # A complaint, sent to the tip channel (art. 39).
+    REDIRECTED = "redirected", _l("Redirected to the pollution tip channel")
 
     @property
     def is_open(self) -> bool:
@@ -31,51 +41,27 @@ class RequestState(StrEnum):
         return not self.is_open
 
 
-STATE_TITLES = {
-    RequestState.RECEIVED: _l("Received, awaiting registration"),
-    RequestState.REGISTERED: _l("Registered, being handled"),
-    RequestState.COMPLETION_REQUESTED: _l("Waiting for the applicant to complete the application"),
-    RequestState.EXTENDED: _l("Being handled, deadline extended"),
-    RequestState.ANSWERED: _l("Answered"),
-    RequestState.CLOSED: _l("Closed"),
-    RequestState.WITHDRAWN: _l("Withdrawn by the applicant"),
-    RequestState.REDIRECTED: _l("Redirected to the pollution tip channel"),
-}
 OPEN_STATES = frozenset({RequestState.RECEIVED, RequestState.REGISTERED, RequestState.COMPLETION_REQUESTED,
                          RequestState.EXTENDED})
 
 
-class Step(StrEnum):
-    REGISTER = "register"
-    REQUEST_COMPLETION = "request_completion"
-    COMPLETE = "complete"            # the applicant sends the completed application
-    ABANDON = "abandon"              # not completed in time: treated as abandoned (art. 30)
-    EXTEND = "extend"
-    ANSWER = "answer"
-    CLOSE = "close"
-    WITHDRAW = "withdraw"            # the applicant
-    REDIRECT = "redirect"            # to the tip channel (art. 39)
-    CONSULT = "consult"              # the clock pauses while a third party or another agency is consulted
-    RESUME = "resume"                # the consultation is over: the clock runs again (arts. 32–34)
+class Step(TitledEnum):
+    REGISTER = "register", _l("Register")
+    REQUEST_COMPLETION = "request_completion", _l("Ask the applicant to complete the application")
+    # The applicant sends the completed application.
+    COMPLETE = "complete", _l("Send the completed application")
+    # Not completed in time: treated as abandoned (art. 30).
+    ABANDON = "abandon", _l("Close as abandoned (not completed in time)")
+    EXTEND = "extend", _l("Extend the deadline")
+    ANSWER = "answer", _l("Answer the request")
+    CLOSE = "close", _l("Close")
+    WITHDRAW = "withdraw", _l("Withdraw the application")  # the applicant
+    REDIRECT = "redirect", _l("Close as a complaint redirected to the tip channel")  # to the tip channel (art. 39)
+    # The clock pauses while a third party or another agency is consulted.
+    CONSULT = "consult", _l("Consult a third party or another agency (the time limit pauses)")
+    # The consultation is over: the clock runs again (arts. 32–34).
+    RESUME = "resume", _l("Consultation finished: the time limit runs again")
 
-    @property
-    def title(self) -> str:
-        return STEP_TITLES[self]
-
-
-STEP_TITLES = {
-    Step.REGISTER: _l("Register"),
-    Step.REQUEST_COMPLETION: _l("Ask the applicant to complete the application"),
-    Step.COMPLETE: _l("Send the completed application"),
-    Step.ABANDON: _l("Close as abandoned (not completed in time)"),
-    Step.EXTEND: _l("Extend the deadline"),
-    Step.ANSWER: _l("Answer the request"),
-    Step.CLOSE: _l("Close"),
-    Step.WITHDRAW: _l("Withdraw the application"),
-    Step.REDIRECT: _l("Close as a complaint redirected to the tip channel"),
-    Step.CONSULT: _l("Consult a third party or another agency (the time limit pauses)"),
-    Step.RESUME: _l("Consultation finished: the time limit runs again"),
-}
 
 TRANSITIONS: dict[tuple[RequestState, Step], RequestState] = {
     (RequestState.RECEIVED, Step.REGISTER): RequestState.REGISTERED,
@@ -111,54 +97,43 @@ next_state = _transitions.next_state
 STEPS_WHILE_PAUSED = frozenset({Step.RESUME, Step.WITHDRAW, Step.REDIRECT})
 
 
-def allowed_steps(state: RequestState, *, paused: bool = False) -> list[Step]:
-    """The steps the state allows, given whether a consultation has paused the clock."""
-    steps = _transitions.allowed_steps(state)
+def narrow(steps: list[Step], *, paused: bool) -> list[Step]:
+    """The steps of the table that remain, given whether a consultation has paused the clock."""
     if paused:
         return [s for s in steps if s in STEPS_WHILE_PAUSED]
     return [s for s in steps if s != Step.RESUME]
 
 
-class ConsultationKind(StrEnum):
-    THIRD_PARTY = "third_party"        # art. 32: its opinion within 15 working days
-    OTHER_AGENCY = "other_agency"      # art. 34: the co-producing agency's opinion within 15 working days
+def allowed_steps(state: RequestState, *, paused: bool = False) -> list[Step]:
+    """The steps the state allows, given whether a consultation has paused the clock."""
+    return narrow(_transitions.allowed_steps(state), paused=paused)
 
-    @property
-    def title(self) -> str:
-        return {"third_party": _l("A third party (art. 32)"),
-                "other_agency": _l("Another agency (art. 34)")}[self.value]
+
+class ConsultationKind(TitledEnum):
+    # Art. 32: its opinion within 15 working days.
+    THIRD_PARTY = "third_party", _l("A third party (art. 32)")
+    # Art. 34: the co-producing agency's opinion within 15 working days.
+    OTHER_AGENCY = "other_agency", _l("Another agency (art. 34)")
 
 
 # Days the consulted party has for its opinion (arts. 32 and 34: 15 working days).
 OPINION_DAYS = 15
 
 
-class ReplyType(StrEnum):
+class ReplyType(TitledEnum):
     """The seven ways of answering in art. 36 of the regulation (partial disclosure, art. 37, is a flag on
     DISCLOSED)."""
 
-    ALREADY_PUBLIC = "already_public"      # (一) already public: say how to obtain it
-    DISCLOSED = "disclosed"                # (二) 予以公开: provided, or how and when to obtain it
-    NOT_DISCLOSED = "not_disclosed"        # (三) 不予公开, with the legal ground
-    NOT_EXIST = "not_exist"                # (四) 信息不存在 / 无法提供
-    NOT_THIS_AGENCY = "not_this_agency"    # (五) 不属于本机关负责公开, naming the competent body
-    DUPLICATE = "duplicate"                # (六) 重复申请, not handled again
-    SPECIAL_REGIME = "special_regime"      # (七) registers with their own access rules (工商、不动产登记资料…)
-
-    @property
-    def title(self) -> str:
-        return REPLY_TITLES[self]
-
-
-REPLY_TITLES = {
-    ReplyType.ALREADY_PUBLIC: _l("Already made public: how to obtain it"),
-    ReplyType.DISCLOSED: _l("Disclosed"),
-    ReplyType.NOT_DISCLOSED: _l("Not disclosed"),
-    ReplyType.NOT_EXIST: _l("The information does not exist"),
-    ReplyType.NOT_THIS_AGENCY: _l("Not disclosed by this agency"),
-    ReplyType.DUPLICATE: _l("Duplicate application"),
-    ReplyType.SPECIAL_REGIME: _l("Obtainable under special rules (registers)"),
-}
+    # (一) already public: say how to obtain it
+    ALREADY_PUBLIC = "already_public", _l("Already made public: how to obtain it")
+    DISCLOSED = "disclosed", _l("Disclosed")  # (二) 予以公开: provided, or how and when to obtain it
+    NOT_DISCLOSED = "not_disclosed", _l("Not disclosed")  # (三) 不予公开, with the legal ground
+    NOT_EXIST = "not_exist", _l("The information does not exist")  # (四) 信息不存在 / 无法提供
+    # (五) 不属于本机关负责公开, naming the competent body
+    NOT_THIS_AGENCY = "not_this_agency", _l("Not disclosed by this agency")
+    DUPLICATE = "duplicate", _l("Duplicate application")  # (六) 重复申请, not handled again
+    # (七) registers with their own access rules (工商、不动产登记资料…)
+    SPECIAL_REGIME = "special_regime", _l("Obtainable under special rules (registers)")
 
 
 def reply_requirements(reply_type: ReplyType, *, partial: bool, legal_ground: str, competent_body: str) -> list[str]:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEntry
+from app.casework import codes
 from app.disclosure import services
 from app.disclosure.models import DisclosureDocument, DisclosureRequest
 from app.disclosure.services import DisclosureError, Reply, Rules
@@ -37,7 +38,7 @@ def test_an_application_is_received_on_the_city_date_and_due_in_20_working_days(
     assert created.received_on == date(2026, 9, 28) == created.clock_start
     assert created.answer_due == date(2026, 10, 30)  # National Day week off, Saturday 10 October worked
     assert created.state == RequestState.RECEIVED
-    assert created.code_hash == services.code_hash(code, SECRET) and code not in created.code_hash
+    assert created.code_hash == codes.digest(code, SECRET) and code not in created.code_hash
     assert [e.step for e in created.events] == ["submitted"]
     assert created.looks_like_complaint is False
 

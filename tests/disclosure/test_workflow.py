@@ -1,8 +1,11 @@
 """The pure parts: the workflow table, the art. 36 reply requirements, complaint screening, ID masking."""
 import pytest
 
+from app.casework.codes import digest as code_hash
+from app.casework.codes import new_code
+from app.casework.codes import normalise as normalise_code
 from app.disclosure.screening import complaint_words, looks_like_complaint
-from app.disclosure.services import code_hash, mask_id, new_code, normalise_code
+from app.disclosure.services import mask_id
 from app.disclosure.workflow import (APPLICANT_STEPS, OPEN_STATES, TRANSITIONS, ReplyType, RequestState, Step,
                                      TransitionError, allowed_steps, next_state, reply_requirements)
 
