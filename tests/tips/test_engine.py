@@ -5,9 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask_login import login_user
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from app.audit import AuditEntry
 from app.casework.actors import REPORTER
 from app.casework.deadlines import DeadlineRules
 from app.errors import ActionRefused, NotPermitted, StepNotAllowed
@@ -15,32 +14,17 @@ from app.tips import policy, queries, services, steps
 from app.tips.errors import TipError, TipNotPermitted, TipStepNotAllowed
 from app.tips.settings import Rules, rules_from
 from app.tips.steps import TIP_WORKFLOW
-from app.tips.workflow import (HANDLING_STATES, OFFICE_STEPS, REPORTER_STEPS, REVIEW_STATES, REWARD_TRANSITIONS,
+from app.tips.workflow import (HANDLING_STATES, REPORTER_STEPS, REVIEW_STATES, REWARD_TRANSITIONS,
                                TRANSITIONS, Finding, RewardState, Step, TipState)
 from tests.tips.conftest import MONDAY
+from tests.tips.test_casework import LATER, TO_CONCLUDED, audits, walk
 
-LATER = MONDAY + timedelta(days=10)
-TO_CONCLUDED = (Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE, Step.CONCLUDE)
 
 
 @pytest.fixture(autouse=True)
 def english(app):
     with app.test_request_context("/?lang=en"):
         yield
-
-
-def walk(session, staff, tip, *steps_, now=LATER):
-    for step in steps_:
-        actor = staff["admin"] if step in OFFICE_STEPS else staff["tip_handler"]
-        extra = {"bureau": staff["bureaus"]["home"]} if step == Step.ASSIGN else {}
-        if step == Step.CONCLUDE:
-            extra = {"findings": "现场检查属实", "reply": "已责令整改", "finding": Finding.SUBSTANTIATED}
-        services.take_step(session, actor, tip, step, Rules(), now=now, **extra)
-    session.commit()
-
-
-def audits(session, action):
-    return session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
 
 
 # The engine
