@@ -8,6 +8,7 @@ from app.org.models import Bureau
 from app.org.queries import districts
 from app.tips import services
 from app.tips.models import TipCategory
+from app.tips.settings import Rules
 from app.tips.workflow import Finding, Step
 
 # (code, zh_Hans, zh_Hant, en, bureau code, parent code)
@@ -27,7 +28,16 @@ CATEGORIES = [
 ]
 
 
-def load(session, admin, rules: services.Rules) -> dict:
+def _step_input(step: Step, category: TipCategory) -> dict:
+    """What the office types for each step of a sample tip."""
+    return {Step.ASSIGN: {"bureau": category.bureau},
+            Step.REJECT: {"note": "不属于生态环境部门职责，请向市场监管部门反映（12315）。"},
+            Step.CONCLUDE: {"findings": "现场检查属实，已责令停产整改。", "measures_taken": "立案处罚并限期整改。",
+                            "finding": Finding.SUBSTANTIATED, "reply": "经查属实，已依法处理，感谢您的监督。"},
+            }.get(step, {})
+
+
+def load(session, admin, rules: Rules) -> dict:
     """Create the categories and sample tips once; returns counts and the sample tips' tracking codes."""
     created = {"tip_categories": 0, "tips": 0, "tip_codes": []}
     if session.scalar(select(TipCategory.id).limit(1)) is not None:
@@ -61,12 +71,8 @@ def load(session, admin, rules: services.Rules) -> dict:
         tip, tracking_code = services.submit_tip(session, data, [], rules, "", now=now - timedelta(days=days_ago))
         created["tip_codes"].append(tracking_code)
         for step in steps:
-            bureau = category.bureau if step == Step.ASSIGN else None
-            services.take_step(session, admin, tip, step, rules, bureau=bureau,
-                               note="不属于生态环境部门职责，请向市场监管部门反映（12315）。" if step == Step.REJECT else "",
-                               findings="现场检查属实，已责令停产整改。", measures_taken="立案处罚并限期整改。",
-                               finding=Finding.SUBSTANTIATED,
-                               reply="经查属实，已依法处理，感谢您的监督。", now=now - timedelta(days=days_ago - 2))
+            services.take_step(session, admin, tip, step, rules, now=now - timedelta(days=days_ago - 2),
+                               **_step_input(step, category))
         filed.append(tip)
         created["tips"] += 1
     concluded, outfall = filed[0], filed[1]

@@ -1,54 +1,27 @@
 """Pollution tips: categories routed to bureaus, the tip with its deadlines, photos and the timeline."""
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Text,
-                        text)
+from sqlalchemy import (Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table,
+                        Text, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.casework.timeline import TimelineEntry
 from app.db_types import UTCDateTime, utcnow
+from app.enums import EnumColumn, enum_check
 from app.extensions import db
 from app.i18n import localized
 from app.org.models import Bureau, Place
-from app.tips.workflow import Finding, TipState
+from app.tips.workflow import (ANSWERED_STATES, HANDLING_STATES, REVIEW_STATES, ExtensionState, Finding, Rating,
+                               RewardState, TipState)
 
-
-def _in(column: str, enum) -> str:
-    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
-
-
-class ExtensionState(StrEnum):
-    REQUESTED = "requested"
-    APPROVED = "approved"
-    REFUSED = "refused"
-
-    @property
-    def title(self) -> str:
-        return {"requested": _l("Extension requested"), "approved": _l("Extension approved"),
-                "refused": _l("Extension refused")}[self.value]
-
+__all__ = ["ExtensionState", "RewardState", "Tip", "TipCategory", "TipEvent", "TipPhoto", "TipTally"]
 
 # The states whose deadline runs, as SQL text: a partial index is used only by a query that repeats its
 # condition word for word, which bound parameters would not.
 AWAITING_DECISION = "state = 'submitted'"
 IN_HANDLING = "state IN ('accepted', 'assigned', 'investigating')"
 IN_REVIEW = "state IN ('reviewing', 're_reviewing')"
-
-
-class RewardState(StrEnum):
-    """有奖举报: a real-name, verified tip may earn a reward; the reporter sees its state."""
-
-    ELIGIBLE = "eligible"
-    GRANTED = "granted"
-    PAID = "paid"
-    DECLINED = "declined"
-
-    @property
-    def title(self) -> str:
-        return {"eligible": _l("Eligible for a reward"), "granted": _l("Reward granted"),
-                "paid": _l("Reward paid"), "declined": _l("No reward")}[self.value]
 
 
 class TipCategory(db.Model):
@@ -84,15 +57,14 @@ tip_category_links = Table(
 class Tip(db.Model):
     __tablename__ = "tips"
     __table_args__ = (
-        CheckConstraint(_in("state", TipState), name="state_valid"),
-        CheckConstraint(f"extension_state IS NULL OR {_in('extension_state', ExtensionState)}",
-                        name="extension_state_valid"),
+        enum_check("state", TipState),
+        enum_check("extension_state", ExtensionState, nullable=True),
         CheckConstraint("anonymous OR reporter_name <> ''", name="named_has_name"),
-        CheckConstraint("rating IS NULL OR rating IN ('satisfied', 'unsatisfied')", name="rating_valid"),
-        CheckConstraint(f"reward_state IS NULL OR {_in('reward_state', RewardState)}", name="reward_state_valid"),
+        enum_check("rating", Rating, nullable=True),
+        enum_check("reward_state", RewardState, nullable=True),
         CheckConstraint("reward_state IS NULL OR NOT anonymous", name="reward_needs_a_name"),
         CheckConstraint("merged_into_id IS NULL OR state = 'merged'", name="merged_has_state"),
-        CheckConstraint(f"finding IS NULL OR {_in('finding', Finding)}", name="finding_valid"),
+        enum_check("finding", Finding, nullable=True),
         CheckConstraint("state NOT IN ('reviewing', 're_reviewing') OR review_due IS NOT NULL", name="review_has_due"),
         # The running deadlines of open tips, so that supervision counts and the overdue board read only the
         # tips near or past a date, however many tips the city has handled (queries.AWAITING_DECISION…).
@@ -106,7 +78,7 @@ class Tip(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Only a hash of the reporter's tracking code is stored: the code itself is the key to the private page.
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    state: Mapped[str] = mapped_column(String(16), default=TipState.SUBMITTED.value, index=True)
+    state: Mapped[TipState] = mapped_column(EnumColumn(TipState, 16), default=TipState.SUBMITTED, index=True)
     description: Mapped[str] = mapped_column(Text)
     district_id: Mapped[int] = mapped_column(ForeignKey("places.id"), index=True)
     address: Mapped[str] = mapped_column(String(300))
@@ -125,13 +97,13 @@ class Tip(db.Model):
     concluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     not_accepted_reason: Mapped[str] = mapped_column(Text, default="")
     findings: Mapped[str] = mapped_column(Text, default="")
-    finding: Mapped[str | None] = mapped_column(String(16))  # the verdict (Finding), set on concluding
+    finding: Mapped[Finding | None] = mapped_column(EnumColumn(Finding, 16))  # the verdict, set on concluding
     measures_taken: Mapped[str] = mapped_column(Text, default="")
     reply: Mapped[str] = mapped_column(Text, default="")  # the reply to the reporter, shown on the status page
-    extension_state: Mapped[str | None] = mapped_column(String(16))
+    extension_state: Mapped[ExtensionState | None] = mapped_column(EnumColumn(ExtensionState, 16))
     extension_days: Mapped[int | None] = mapped_column(Integer)
     extension_reason: Mapped[str] = mapped_column(Text, default="")
-    rating: Mapped[str | None] = mapped_column(String(16))
+    rating: Mapped[Rating | None] = mapped_column(EnumColumn(Rating, 16))
     rating_comment: Mapped[str] = mapped_column(Text, default="")
     review_requested: Mapped[bool] = mapped_column(Boolean, default=False)  # the old one-time re-investigation
     # 复查 / 复核 (信访工作条例 arts. 35–36): the running deadline of the review in progress, and the opinions.
@@ -142,7 +114,7 @@ class Tip(db.Model):
     # Duplicates: flagged on arrival for the handler to judge; merged when the handler agrees.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tips.id"), index=True)
-    reward_state: Mapped[str | None] = mapped_column(String(16))
+    reward_state: Mapped[RewardState | None] = mapped_column(EnumColumn(RewardState, 16))
     reward_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     # The exposure board (曝光台): a verified case staff chose to publish, in their own public words.
     exposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
@@ -159,16 +131,83 @@ class Tip(db.Model):
     merged_into: Mapped["Tip | None"] = relationship(foreign_keys=[merged_into_id], remote_side=[id])
 
     @property
-    def state_enum(self) -> TipState:
-        return TipState(self.state)
+    def state_enum(self) -> TipState:  # alias until the issue-15 merge
+        return self.state
 
     @property
-    def finding_enum(self) -> Finding | None:
-        return Finding(self.finding) if self.finding else None
+    def finding_enum(self) -> Finding | None:  # alias until the issue-15 merge
+        return self.finding
 
     @property
-    def reward_state_enum(self) -> "RewardState | None":
-        return RewardState(self.reward_state) if self.reward_state else None
+    def reward_state_enum(self) -> RewardState | None:  # alias until the issue-15 merge
+        return self.reward_state
+
+    @property
+    def is_open(self) -> bool:
+        return self.state.is_open
+
+    @property
+    def in_handling(self) -> bool:
+        """Accepted and not yet concluded: the conclusion deadline runs."""
+        return self.state in HANDLING_STATES
+
+    @property
+    def in_review(self) -> bool:
+        """A review (复查) or re-review (复核) is running on its own deadline."""
+        return self.state in REVIEW_STATES
+
+    @property
+    def in_first_review(self) -> bool:
+        """The review (复查) runs, not the re-review (复核)."""
+        return self.state == TipState.REVIEWING
+
+    @property
+    def awaiting_rating(self) -> bool:
+        """A written answer (conclusion or review opinion) waits for the reporter's rating."""
+        return self.state in ANSWERED_STATES
+
+    @property
+    def opinion_is_final(self) -> bool:
+        """The re-review opinion is given: no further review can be asked for."""
+        return self.state == TipState.RE_REVIEWED
+
+    @property
+    def running_due(self) -> date | None:
+        """The deadline that is running now: acceptance, then conclusion, then the review's (复查 / 复核) own;
+        none while the reporter is to answer, or once closed."""
+        if self.state == TipState.SUBMITTED:
+            return self.accept_due
+        if self.in_handling:
+            return self.conclude_due
+        if self.in_review:
+            return self.review_due
+        return None
+
+    @property
+    def may_ask_extension(self) -> bool:
+        """Being handled, and no extension asked for yet (only one is allowed)."""
+        return self.in_handling and self.extension_state is None
+
+    @property
+    def extension_pending(self) -> bool:
+        return self.extension_state == ExtensionState.REQUESTED
+
+    @property
+    def extension_approved(self) -> bool:
+        return self.extension_state == ExtensionState.APPROVED
+
+    @property
+    def publishable(self) -> bool:
+        """A concluded case whose report was not found unsubstantiated may go on the exposure board."""
+        return self.state in (TipState.CONCLUDED, TipState.CLOSED) and (self.finding is None or self.finding.verified)
+
+    @property
+    def reward_has_amount(self) -> bool:
+        return self.reward_state is not None and self.reward_state.has_amount
+
+    @property
+    def reward_to_be_paid(self) -> bool:
+        return self.reward_state == RewardState.GRANTED
 
     @property
     def public_number(self) -> str:
@@ -202,18 +241,12 @@ class TipPhoto(db.Model):
     tip: Mapped[Tip] = relationship(back_populates="photos")
 
 
-class TipEvent(db.Model):
+class TipEvent(TimelineEntry, db.Model):
     """One line of a tip's timeline. Public entries never carry personal data; internal ones stay in-house."""
 
     __tablename__ = "tip_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     tip_id: Mapped[int] = mapped_column(ForeignKey("tips.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    step: Mapped[str] = mapped_column(String(24))
-    public: Mapped[bool] = mapped_column(Boolean, default=True)
-    note: Mapped[str] = mapped_column(Text, default="")
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
 
     tip: Mapped[Tip] = relationship(back_populates="events")

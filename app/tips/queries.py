@@ -4,13 +4,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, text
+from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import selectinload
 
 from app.accounts.permissions import Role
+from app.casework import codes, supervision
 from app.tips.models import AWAITING_DECISION, IN_HANDLING, IN_REVIEW, Tip, TipCategory, TipTally, tip_category_links
-from app.tips.workflow import REVIEW_STATES, TipState
-from app.workdays.days import days_left, supervision_colour
+from app.tips.workflow import TipState
 
 OPEN_STATES = [s.value for s in TipState if s.is_open]
 
@@ -22,60 +22,59 @@ def categories(session, *, active_only: bool = True) -> list[TipCategory]:
     return list(session.scalars(statement))
 
 
-def find_by_code_hash(session, digest: str) -> Tip | None:
-    return session.scalar(select(Tip).where(Tip.code_hash == digest).options(
+def _by_code_hash(session, digest: str) -> Tip | None:
+    found = session.scalar(select(Tip).where(Tip.code_hash == digest).options(
         selectinload(Tip.events), selectinload(Tip.photos), selectinload(Tip.categories)))
+    return found if found is not None and codes.same(found.code_hash, digest) else None
+
+
+def find_by_code(session, code: str, key: str | None) -> Tip | None:
+    """The tip a tracking code opens: by its keyed hash, else by the unkeyed hash tips were filed with before,
+    in which case the tip is re-keyed (the caller commits)."""
+    keyed = codes.digest(code, key) if key else None
+    found = _by_code_hash(session, keyed) if keyed else None
+    if found is not None:
+        return found
+    found = _by_code_hash(session, codes.legacy_digest(code))
+    if found is not None and keyed:
+        found.code_hash = keyed
+    return found
 
 
 def current_due(tip: Tip) -> date | None:
-    """The deadline that is running now: acceptance, then conclusion, then the review's (复查 / 复核) own;
-    none while the reporter is to answer, or once closed."""
-    if tip.state_enum == TipState.SUBMITTED:
-        return tip.accept_due
-    if tip.state_enum in (TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING):
-        return tip.conclude_due
-    if tip.state_enum in REVIEW_STATES:
-        return tip.review_due
-    return None
+    """The deadline that is running now (Tip.running_due)."""
+    return tip.running_due
 
 
-@dataclass
-class Supervised:
-    tip: Tip
-    due: date | None
-    left: int | None
-    colour: str
+class Supervised(supervision.Supervised):
+    """A supervised tip in a queue; `tip` is the case."""
+
+    @property
+    def tip(self) -> Tip:  # alias until the issue-15 merge: the templates read row.tip
+        return self.case
 
 
 def supervise(tips, today: date, *, working: bool, overrides, warn_days: int) -> list[Supervised]:
-    rows = []
-    for tip in tips:
-        due = current_due(tip)
-        left = days_left(today, due, working=working, overrides=overrides) if due else None
-        rows.append(Supervised(tip, due, left, supervision_colour(left, warn_days)))
-    return rows
+    """Each tip with its running deadline, the days left and the colour (三色督办)."""
+    return [Supervised(**vars(row)) for row in supervision.supervise(
+        tips, today, current_due, working=working, overrides=overrides, warn_days=warn_days)]
 
 
-HANDLING_STATES = [TipState.ACCEPTED.value, TipState.ASSIGNED.value, TipState.INVESTIGATING.value]
-_AWAITING, _HANDLING, _REVIEW = (text(f"tips.{AWAITING_DECISION}"), text(f"tips.{IN_HANDLING}"),
-                                 text(f"tips.{IN_REVIEW}"))
-
-
-def _running_due_between(low: date | None = None, high: date | None = None):
-    """Open tips whose running deadline (acceptance, conclusion, review) is ≥ low and < high: written so that
-    each branch reads the partial index of its deadline."""
-    def within(column):
-        return and_(*([column >= low] if low else []), *([column < high] if high else []))
-    return or_(and_(_AWAITING, within(Tip.accept_due)), and_(_HANDLING, within(Tip.conclude_due)),
-               and_(_REVIEW, within(Tip.review_due)))
+# Each running deadline with the condition of its states, written as the partial indexes' own conditions so that
+# each branch reads the index of its deadline.
+DEADLINES = ((text(f"tips.{AWAITING_DECISION}"), Tip.accept_due), (text(f"tips.{IN_HANDLING}"), Tip.conclude_due),
+             (text(f"tips.{IN_REVIEW}"), Tip.review_due))
 
 
 def _colour_condition(colour: str, bounds: tuple[date, date]):
     """Tips of one supervision colour, from workdays.days.colour_bounds (the same verdict as
     supervision_colour)."""
-    red_before, green_from = bounds
-    return {"red": _running_due_between(high=red_before), "yellow": _running_due_between(red_before, green_from),
-            "green": _running_due_between(low=green_from)}[colour]
+    return supervision.colour_condition(colour, DEADLINES, bounds)
+
+
+def running_due_before(day: date):
+    """Open tips whose running deadline (acceptance, conclusion, review) is before `day`: overdue on that day."""
+    return _colour_condition("red", (day, day))
 
 
 def _queue_scope(statement, user, state: str, *, by_state_index: bool = True):
@@ -103,9 +102,8 @@ def staff_queue(session, user, *, state: str = "", colour: str = "", bounds: tup
 def queue_counts(session, user, bounds: tuple[date, date], *, state: str = "") -> dict[str, int]:
     """How many of the queue's tips are red, yellow and green, counted over every open tip by the database:
     each count reads only the index entries of its colour's date range."""
-    def count(condition) -> int:
-        return session.scalar(_queue_scope(select(func.count(Tip.id)), user, state).where(condition))
-    return {colour: count(_colour_condition(colour, bounds)) for colour in ("red", "yellow", "green")}
+    return supervision.count_by_colour(session, lambda statement: _queue_scope(statement, user, state), DEADLINES,
+                                       bounds, Tip.id)
 
 
 PUBLIC_STATUS = {"open": OPEN_STATES, "closed": [s.value for s in TipState if not s.is_open]}
@@ -129,8 +127,10 @@ def open_nearby(session, district_id: int, category_ids: list[int], now, *, days
     """Open tips of one of these kinds in the district received in the last `days` days, newest first."""
     return list(session.scalars(
         select(Tip).options(selectinload(Tip.categories))
-        .where(Tip.district_id == district_id, Tip.state.in_(OPEN_STATES), Tip.submitted_at >= now - timedelta(days=days),
-               exists().where(tip_category_links.c.tip_id == Tip.id, tip_category_links.c.category_id.in_(category_ids)))
+        .where(Tip.district_id == district_id, Tip.state.in_(OPEN_STATES),
+               Tip.submitted_at >= now - timedelta(days=days),
+               exists().where(tip_category_links.c.tip_id == Tip.id,
+                              tip_category_links.c.category_id.in_(category_ids)))
         .order_by(Tip.id.desc()).limit(limit)))
 
 
@@ -138,14 +138,14 @@ def overdue(session, today: date, *, limit: int = 50, offset: int = 0) -> list[T
     """Open tips past their running deadline, oldest first, a page at a time, for the office's overdue board."""
     return list(session.scalars(select(Tip).options(selectinload(Tip.categories), selectinload(Tip.district),
                                                     selectinload(Tip.bureau))
-                                .where(_running_due_between(high=today)).order_by(Tip.id)
+                                .where(running_due_before(today)).order_by(Tip.id)
                                 .limit(limit).offset(offset)))
 
 
 def overdue_by_bureau(session, today: date) -> list[tuple[int | None, int]]:
     """(bureau id, overdue open tips), most overdue first."""
     count = func.count(Tip.id)
-    return list(session.execute(select(Tip.bureau_id, count).where(_running_due_between(high=today))
+    return list(session.execute(select(Tip.bureau_id, count).where(running_due_before(today))
                                 .group_by(Tip.bureau_id).order_by(count.desc())))
 
 

@@ -10,19 +10,18 @@ from sqlalchemy import select
 
 from app.db_types import utcnow
 from app.extensions import db, limiter
-from app.i18n import from_local_input, local_today, site_zone
+from app.i18n import from_local_input, local_today
 from app.org import outlines
 from app.org.queries import districts
 from app.tips import queries, services
-from app.tips.duplicates import Thresholds
 from app.tips.forms import RATING_CHOICES, RatingForm, TipForm, TrackForm
 from app.tips.models import TipCategory, TipPhoto
+from app.tips.settings import rules_from
 from app.tips.workflow import ANSWERED_STATES, EVENT_TITLES, TipState
 from app.web import once, oversize, uploads
 from app.web.htmx import render, see_other
 from app.web.forms import FIRST_YEAR, LAST_YEAR, choices
 from app.web.params import db_int, is_db_int, page_arg
-from app.workdays.models import overrides
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
 PUBLIC_PAGE_SIZE = 50
@@ -30,13 +29,7 @@ PUBLIC_STATUS_TITLES = {"open": _l("Being handled"), "closed": _l("Finished")}
 
 
 def rules() -> services.Rules:
-    config = current_app.config
-    return services.Rules(accept_days=config["TIP_ACCEPT_DAYS"], conclude_days=config["TIP_CONCLUDE_DAYS"],
-                          extension_max_days=config["TIP_EXTENSION_MAX_DAYS"],
-                          working_days=config["TIP_WORKING_DAYS"], zone=site_zone(),
-                          overrides=overrides(db.session) if config["TIP_WORKING_DAYS"] else {},
-                          duplicate_limits=Thresholds(radius_m=config["TIP_DUPLICATE_RADIUS_M"],
-                                                      window_days=config["TIP_DUPLICATE_DAYS"]))
+    return rules_from(current_app.config, db.session)
 
 
 def _photo_dir() -> str:
@@ -183,7 +176,7 @@ def track_form():
 @limiter.limit(lambda: current_app.config["TIP_TRACK_RATE_LIMIT"])
 def track(code: str):
     """The reporter's private status page: the public timeline, the reply, and the rating once concluded."""
-    tip = queries.find_by_code_hash(db.session, services.code_hash(code))
+    tip = queries.find_by_code(db.session, code, current_app.config["SECRET_KEY"])
     if tip is None:
         form = TrackForm(data={"code": code}, meta={"csrf": False})
         form.code.errors = [_("No report has this tracking code. Check it and try again.")]
@@ -201,7 +194,7 @@ def track(code: str):
                 services.rate(db.session, tip, form.satisfied.data == "yes", form.comment.data or "", tip_rules)
         except services.TipError as error:  # shown beside the choice, with what was typed kept
             db.session.rollback()
-            tip = queries.find_by_code_hash(db.session, services.code_hash(code))
+            tip = queries.find_by_code(db.session, code, current_app.config["SECRET_KEY"])
             if not offered:  # no form on the page to show it in
                 flash(str(error), "error")
             field = form[error.field] if error.field in ("satisfied", "comment") else form.satisfied

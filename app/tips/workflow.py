@@ -1,85 +1,47 @@
 """The handling workflow of a pollution tip: states and the steps allowed between them. Pure code."""
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 
+from app.enums import TitledEnum
 from app.workflow import TransitionError, Transitions  # noqa: F401 (TransitionError: part of this API)
 
 
-class TipState(StrEnum):
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"
-    NOT_ACCEPTED = "not_accepted"
-    ASSIGNED = "assigned"            # 交办 to a bureau
-    INVESTIGATING = "investigating"
-    CONCLUDED = "concluded"          # 办结, waiting for the reporter's rating or request for a review
-    REVIEWING = "reviewing"          # 复查: the higher body answers within its own deadline (信访工作条例 art. 35)
-    REVIEWED = "reviewed"            # the review opinion is given; the reporter may ask for a re-review
-    RE_REVIEWING = "re_reviewing"    # 复核 by the body above the reviewer (art. 36)
-    RE_REVIEWED = "re_reviewed"      # the re-review opinion is given: final within the petition system
-    CLOSED = "closed"
-    MERGED = "merged"                # a duplicate handled as part of another tip, whose outcome it shares
-
-    @property
-    def title(self) -> str:
-        return STATE_TITLES[self]
+class TipState(TitledEnum):
+    SUBMITTED = "submitted", _l("Received, awaiting acceptance")
+    ACCEPTED = "accepted", _l("Accepted")
+    NOT_ACCEPTED = "not_accepted", _l("Not accepted")
+    ASSIGNED = "assigned", _l("Assigned to a bureau")              # 交办 to a bureau
+    INVESTIGATING = "investigating", _l("Being investigated")
+    CONCLUDED = "concluded", _l("Concluded")  # 办结, waiting for the reporter's rating or request for a review
+    # 复查: the higher body answers within its own deadline (信访工作条例 art. 35)
+    REVIEWING = "reviewing", _l("Under review (复查)")
+    REVIEWED = "reviewed", _l("Review opinion given")  # the reporter may ask for a re-review
+    RE_REVIEWING = "re_reviewing", _l("Under re-review (复核)")  # by the body above the reviewer (art. 36)
+    RE_REVIEWED = "re_reviewed", _l("Re-review opinion given")  # final within the petition system
+    CLOSED = "closed", _l("Closed")
+    # a duplicate handled as part of another tip, whose outcome it shares
+    MERGED = "merged", _l("Handled together with another report")
 
     @property
     def is_open(self) -> bool:
         return self not in (TipState.NOT_ACCEPTED, TipState.CLOSED, TipState.MERGED)
 
 
-STATE_TITLES = {
-    TipState.SUBMITTED: _l("Received, awaiting acceptance"),
-    TipState.ACCEPTED: _l("Accepted"),
-    TipState.NOT_ACCEPTED: _l("Not accepted"),
-    TipState.ASSIGNED: _l("Assigned to a bureau"),
-    TipState.INVESTIGATING: _l("Being investigated"),
-    TipState.CONCLUDED: _l("Concluded"),
-    TipState.REVIEWING: _l("Under review (复查)"),
-    TipState.REVIEWED: _l("Review opinion given"),
-    TipState.RE_REVIEWING: _l("Under re-review (复核)"),
-    TipState.RE_REVIEWED: _l("Re-review opinion given"),
-    TipState.CLOSED: _l("Closed"),
-    TipState.MERGED: _l("Handled together with another report"),
-}
+class Step(TitledEnum):
+    ACCEPT = "accept", _l("Accept")
+    REJECT = "reject", _l("Do not accept")
+    ASSIGN = "assign", _l("Assign to a bureau")
+    TRANSFER = "transfer", _l("Transfer to another bureau")
+    INVESTIGATE = "investigate", _l("Start investigating")
+    CONCLUDE = "conclude", _l("Conclude")
+    RATE_SATISFIED = "rate_satisfied", _l("Satisfied")
+    # not satisfied, without asking for a review: the case closes
+    RATE_UNSATISFIED = "rate_unsatisfied", _l("Not satisfied")
+    REQUEST_REVIEW = "request_review", _l("Ask for a review")  # the reporter asks for 复查 after the conclusion
+    REQUEST_RE_REVIEW = "request_re_review", _l("Ask for a re-review")  # and for 复核 after the review opinion
+    ANSWER_REVIEW = "answer_review", _l("Give the review opinion")  # the higher body's 复查 / 复核 opinion
+    CLOSE = "close", _l("Close")
+    MERGE = "merge", _l("Merge into another tip")  # into another open tip about the same pollution
 
-
-class Step(StrEnum):
-    ACCEPT = "accept"
-    REJECT = "reject"
-    ASSIGN = "assign"
-    TRANSFER = "transfer"
-    INVESTIGATE = "investigate"
-    CONCLUDE = "conclude"
-    RATE_SATISFIED = "rate_satisfied"
-    RATE_UNSATISFIED = "rate_unsatisfied"  # not satisfied, without asking for a review: the case closes
-    REQUEST_REVIEW = "request_review"      # the reporter asks for 复查 after the conclusion
-    REQUEST_RE_REVIEW = "request_re_review"  # and for 复核 after the review opinion
-    ANSWER_REVIEW = "answer_review"        # the higher body gives its 复查 / 复核 opinion
-    CLOSE = "close"
-    MERGE = "merge"  # into another open tip about the same pollution
-
-    @property
-    def title(self) -> str:
-        return STEP_TITLES[self]
-
-
-STEP_TITLES = {
-    Step.ACCEPT: _l("Accept"),
-    Step.REJECT: _l("Do not accept"),
-    Step.ASSIGN: _l("Assign to a bureau"),
-    Step.TRANSFER: _l("Transfer to another bureau"),
-    Step.INVESTIGATE: _l("Start investigating"),
-    Step.CONCLUDE: _l("Conclude"),
-    Step.RATE_SATISFIED: _l("Satisfied"),
-    Step.RATE_UNSATISFIED: _l("Not satisfied"),
-    Step.REQUEST_REVIEW: _l("Ask for a review"),
-    Step.REQUEST_RE_REVIEW: _l("Ask for a re-review"),
-    Step.ANSWER_REVIEW: _l("Give the review opinion"),
-    Step.CLOSE: _l("Close"),
-    Step.MERGE: _l("Merge into another tip"),
-}
 
 TRANSITIONS: dict[tuple[TipState, Step], TipState] = {
     (TipState.SUBMITTED, Step.ACCEPT): TipState.ACCEPTED,
@@ -107,25 +69,28 @@ TRANSITIONS: dict[tuple[TipState, Step], TipState] = {
 
 # Steps the public reporter takes (through the private status page); all others are staff steps.
 REPORTER_STEPS = frozenset({Step.RATE_SATISFIED, Step.RATE_UNSATISFIED, Step.REQUEST_REVIEW, Step.REQUEST_RE_REVIEW})
+RATING_STEPS = frozenset({Step.RATE_SATISFIED, Step.RATE_UNSATISFIED})
+REVIEW_REQUEST_STEPS = frozenset({Step.REQUEST_REVIEW, Step.REQUEST_RE_REVIEW})
 # Steps only the office that receives tips (admins) takes; bureau handlers take the rest for their bureau.
 # The review is answered by the body above the one that concluded: here the office, never the bureau itself.
 OFFICE_STEPS = frozenset({Step.ACCEPT, Step.REJECT, Step.ASSIGN, Step.TRANSFER, Step.CLOSE, Step.MERGE,
                           Step.ANSWER_REVIEW})
-# The states after a written answer (conclusion or review opinion), and those in which a review runs.
+# The states after a written answer (conclusion or review opinion), those in which the handling deadline runs,
+# and those in which a review runs.
 ANSWERED_STATES = frozenset({TipState.CONCLUDED, TipState.REVIEWED, TipState.RE_REVIEWED})
+HANDLING_STATES = frozenset({TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING})
 REVIEW_STATES = frozenset({TipState.REVIEWING, TipState.RE_REVIEWING})
+# A case whose investigation is over (reward and exposure follow a verified one).
+VERIFIED_STATES = frozenset({TipState.CONCLUDED, TipState.REVIEWING, TipState.REVIEWED, TipState.RE_REVIEWING,
+                             TipState.RE_REVIEWED, TipState.CLOSED})
 
 
-class Finding(StrEnum):
+class Finding(TitledEnum):
     """The verdict of the investigation, recorded on concluding (查处结果: 属实 / 部分属实 / 不属实)."""
 
-    SUBSTANTIATED = "substantiated"
-    PARTLY = "partly"
-    UNSUBSTANTIATED = "unsubstantiated"
-
-    @property
-    def title(self) -> str:
-        return FINDING_TITLES[self]
+    SUBSTANTIATED = "substantiated", _l("Substantiated (属实)")
+    PARTLY = "partly", _l("Partly substantiated (部分属实)")
+    UNSUBSTANTIATED = "unsubstantiated", _l("Not substantiated (不属实)")
 
     @property
     def verified(self) -> bool:
@@ -133,11 +98,46 @@ class Finding(StrEnum):
         return self != Finding.UNSUBSTANTIATED
 
 
-FINDING_TITLES = {
-    Finding.SUBSTANTIATED: _l("Substantiated (属实)"),
-    Finding.PARTLY: _l("Partly substantiated (部分属实)"),
-    Finding.UNSUBSTANTIATED: _l("Not substantiated (不属实)"),
-}
+class Rating(TitledEnum):
+    """The reporter's final answer to the handling."""
+
+    SATISFIED = "satisfied"
+    UNSATISFIED = "unsatisfied"
+
+
+class ExtensionState(TitledEnum):
+    """A handler's one request for more time (信访工作条例 art. 34), and the office's decision."""
+
+    REQUESTED = "requested", _l("Extension requested")
+    APPROVED = "approved", _l("Extension approved")
+    REFUSED = "refused", _l("Extension refused")
+
+
+class RewardState(TitledEnum):
+    """有奖举报: a real-name, verified tip may earn a reward; the reporter sees its state."""
+
+    ELIGIBLE = "eligible", _l("Eligible for a reward")
+    GRANTED = "granted", _l("Reward granted")
+    PAID = "paid", _l("Reward paid")
+    DECLINED = "declined", _l("No reward")
+
+    @property
+    def has_amount(self) -> bool:
+        return self in (RewardState.GRANTED, RewardState.PAID)
+
+
+# The reward's way: each step names the state it leads to; None is a tip no reward was decided for yet.
+REWARD_TRANSITIONS: Transitions = Transitions({
+    (None, RewardState.ELIGIBLE): RewardState.ELIGIBLE,
+    (None, RewardState.DECLINED): RewardState.DECLINED,
+    (RewardState.ELIGIBLE, RewardState.GRANTED): RewardState.GRANTED,
+    (RewardState.ELIGIBLE, RewardState.DECLINED): RewardState.DECLINED,
+    (RewardState.GRANTED, RewardState.PAID): RewardState.PAID,
+})
+# Amounts are granted by the office (生态办), not by the bureau that handled the case.
+OFFICE_REWARD_STATES = frozenset({RewardState.GRANTED})
+
+
 # Steps with a form of their own on the case page (they need more than a note).
 OWN_FORM_STEPS = frozenset({Step.MERGE})
 

@@ -11,7 +11,7 @@ the demo's districts and categories and submitted over the last three years, eac
 handling (decision, assignment, investigation, conclusion, the reporter's rating or the office's closing; some
 merged as duplicates, some late, a few stuck) as far as "now", their category links, a `submitted` timeline
 entry each and the decision's entry where one was taken. The tallies are counted in Python from the same
-simulation with the names and rules of `app.tips.services._tally` — received (category 0 and each kind) on
+simulation with the names and rules of `app.tips.tallies.add` — received (category 0 and each kind) on
 arrival; decided, accepted / not_accepted, decide_days and decided_on_time on the decision; concluded,
 conclude_days and conclude_on_time on the first conclusion (not again after a review); satisfied /
 unsatisfied on the rating that closes the case; merged — in the month (city time) and district the tip was
@@ -68,8 +68,10 @@ SURNAMES = "王李张刘陈杨黄赵吴周"
 
 def _rules():
     """The site's own deadline rules and city time zone (needs the app context)."""
-    from app.tips.views import rules
-    return rules()
+    from flask import current_app
+
+    from app.tips.settings import rules_from
+    return rules_from(current_app.config, db.session)
 
 
 def _hash(number: int) -> str:
@@ -288,7 +290,7 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
               "tally_rows": session.scalar(select(func.count()).select_from(TipTally)),
               "states_added": dict(states),
               "open": session.scalar(select(func.count()).where(Tip.state.in_(open_states))),
-              "overdue": session.scalar(select(func.count(Tip.id)).where(queries._running_due_between(high=today))),
+              "overdue": session.scalar(select(func.count(Tip.id)).where(queries.running_due_before(today))),
               **count(session)}
     result.update(_choices(setting))
     return result

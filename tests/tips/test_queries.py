@@ -3,10 +3,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.casework import codes
 from app.tips import queries, services
 from app.tips.services import Rules
 from app.tips.workflow import Step, TipState
 from tests.tips.conftest import NATIONAL_DAY
+
+KEY = "a-test-key-of-the-site-0123456789"
 
 
 @pytest.fixture(autouse=True)
@@ -86,13 +89,35 @@ def test_only_active_categories_are_offered(session, city):
 
 
 def test_a_tip_is_found_by_the_hash_of_its_code_only(session, report):
+    tip, code = report(rules=Rules(code_key=KEY))
+    assert queries.find_by_code(session, code.lower(), KEY) == tip
+    assert queries.find_by_code(session, tip.code_hash, KEY) is None
+    assert queries.find_by_code(session, "2222-2222-2222-2222", KEY) is None
+
+
+def test_a_tip_filed_without_a_key_in_the_rules_is_keyed_with_the_sites(app, session, report):
     tip, code = report()
-    assert queries.find_by_code_hash(session, services.code_hash(code.lower())) == tip
-    assert queries.find_by_code_hash(session, code) is None
-    assert queries.find_by_code_hash(session, services.code_hash("2222-2222-2222-2222")) is None
+    assert tip.code_hash == codes.digest(code, app.config["SECRET_KEY"]) != codes.legacy_digest(code)
+
+
+def test_a_code_filed_under_another_key_opens_nothing(session, report):
+    _, code = report(rules=Rules(code_key=KEY))
+    assert queries.find_by_code(session, code, "another-key-of-another-site-0123") is None
+
+
+def test_a_tip_filed_before_codes_were_keyed_is_found_and_re_keyed(session, report):
+    tip, code = report(rules=Rules(code_key=KEY))
+    tip.code_hash = codes.legacy_digest(code)  # as stored before codes were keyed
+    session.commit()
+    assert queries.find_by_code(session, code, KEY) == tip
+    session.commit()
+    assert tip.code_hash == codes.digest(code, KEY)
+    session.expire_all()
+    assert queries.find_by_code(session, code, KEY) == tip  # now by the keyed hash
+    assert queries.find_by_code(session, codes.legacy_digest(code), KEY) is None
 
 
 def test_the_public_number_is_the_year_and_the_id(report):
     tip, _ = report()
     assert tip.public_number == f"{tip.submitted_at:%Y}-{tip.id:06d}"
-    assert tip.state_enum == TipState.SUBMITTED
+    assert tip.state == TipState.SUBMITTED
