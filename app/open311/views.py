@@ -162,16 +162,21 @@ def _district(attribute: str):
     raise Open311Error(400, _("attribute[district] is required."))
 
 
+def _key(action: str):
+    """The request's API key, its use counted; a refused attempt stays in the audit log. Some clients put the key
+    in the query string rather than the body: both are accepted."""
+    try:
+        return services.authenticate(db.session, request.values.get("api_key"), action)
+    except Open311Error:
+        db.session.commit()
+        raise
+
+
 @bp.post(f"/requests.{FMT}")
 @limiter.limit(lambda: current_app.config["OPEN311_SUBMIT_RATE_LIMIT"])
 @api
 def create(fmt: str):
-    try:
-        # Some clients put the key in the query string rather than the body; both are accepted.
-        key = services.authenticate(db.session, request.values.get("api_key"), "create_request")
-    except Open311Error:
-        db.session.commit()  # the refused attempt stays in the audit log
-        raise
+    key = _key("create_request")
     code = (request.form.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code was not provided."))
@@ -281,11 +286,7 @@ def _comment_field(name: str) -> str:
 def create_update(fmt: str):
     """FixMyStreet's post_service_request_update: a citizen's comment on a request, kept for staff (who may
     publish it); it never changes the request's status by itself."""
-    try:
-        key = services.authenticate(db.session, request.values.get("api_key"), "post_service_request_update")
-    except Open311Error:
-        db.session.commit()  # the refused attempt stays in the audit log
-        raise
+    key = _key("post_service_request_update")
     number = (request.form.get("service_request_id") or "").strip()
     if not number:
         raise Open311Error(400, _("service_request_id was not provided."))
