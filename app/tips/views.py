@@ -144,13 +144,15 @@ def track(code: str):
     # After the 30 days the review is no longer offered (a form posted late is refused by the service).
     review_open = bool(review_until) and tip_rules.local_date(utcnow()) <= review_until
     form, offered = _rating_form(tip, review_open)
+    page = dict(code=code, form=form, offered=offered, tip_rules=tip_rules,
+                review_until=review_until if review_open else None)
     if not form.validate_on_submit():
-        return _track_page(tip, code, form, offered, tip_rules, review_until if review_open else None)
+        return _track_page(tip, **page)
     asks_review = form.satisfied.data in ("review", "re_review")
 
     def refused(error):
         tip = queries.find_by_code_hash(db.session, services.code_hash(code))
-        return _track_page(tip, code, form, offered, tip_rules, review_until if review_open else None)
+        return _track_page(tip, **page)
     return act(_beside_the_choice(lambda: _answer(tip, form, asks_review, tip_rules), offered),
                success=_("Your request for a review has been received.") if asks_review
                else _("Thank you for rating the handling."),
@@ -176,7 +178,8 @@ def _beside_the_choice(action, offered: list[str]):
     return run
 
 
-def _track_page(tip, code: str, form: RatingForm, offered: list[str], tip_rules: services.Rules, review_until):
+def _track_page(tip, *, code: str, form: RatingForm, offered: list[str], tip_rules: services.Rules, review_until):
+    """The status page: the state, the reply, the rating form with the choices offered, the public timeline."""
     followed = tip.merged_into or tip  # a merged report follows the tip it joined to its end
     return render("tips/track.html", tip=tip, followed=followed, code=code, form=form, event_titles=EVENT_TITLES,
                   due=queries.current_due(followed), review_until=review_until, review_days=tip_rules.review_days,
