@@ -1,6 +1,6 @@
 """Back office of Open311: admins issue API keys (shown once) and revoke them; tip handlers read the
 comments citizens sent on a tip through a client and may publish them."""
-from flask import Blueprint, abort, flash, request, session as cookie_session, url_for
+from flask import Blueprint, abort, request, session as cookie_session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,8 +12,9 @@ from app.open311 import queries, services
 from app.open311.forms import KeyForm, PublishCommentForm
 from app.open311.models import ApiKey
 from app.tips import services as tips
-from app.tips.forms import ConfirmForm
+from app.web.actions import act
 from app.web.auth import deny, permission_required
+from app.web.forms import ConfirmForm
 from app.web.htmx import render, see_other
 
 bp = Blueprint("open311_admin", __name__, url_prefix="/admin/open311")
@@ -40,10 +41,10 @@ def revoke(key_id: int):
     row = db.session.get(ApiKey, key_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.revoke_key(db.session, current_user, row)
-    db.session.commit()
-    flash(_("The key is revoked: requests sent with it are refused from now on."), "success")
-    return see_other(url_for(".keys"))
+    keys_page = url_for(".keys")
+    return act(lambda: services.revoke_key(db.session, current_user, row),
+               success=_("The key is revoked: requests sent with it are refused from now on."), then=keys_page,
+               refused=lambda error: see_other(keys_page))
 
 
 @bp.route("/comments/<int:event_id>", methods=["GET", "POST"])
@@ -60,17 +61,14 @@ def comment(event_id: int):
         audit.record(db.session, "open311.commenter_viewed", row, actor=current_user)
         db.session.commit()
     elif form.validate():
-        try:
-            services.publish_comment(db.session, current_user, row, form.text.data)
-        except services.CommentError as error:
-            db.session.rollback()
-            if error.refused:
-                audit.record(db.session, error.refused, row, actor=current_user, note=str(error))
-                db.session.commit()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The comment is public on the tip's timeline."), "success")
-            return see_other(url_for("tips_admin.detail", tip_id=row.tip_id))
+        return act(lambda: services.publish_comment(db.session, current_user, row, form.text.data),
+                   success=_("The comment is public on the tip's timeline."),
+                   then=url_for("tips_admin.detail", tip_id=row.tip_id),
+                   refused=lambda error: _comment_page(row, form),
+                   form=form, audit_as=services.CommentDenied.refused, subject=row)
+    return _comment_page(row, form)
+
+
+def _comment_page(row, form: PublishCommentForm):
     return render("admin/open311/comment.html", comment=row, form=form,
                   status=422 if request.method == "POST" else 200)

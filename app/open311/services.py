@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.db_types import utcnow
+from app.errors import ActionRefused, NotPermitted
 from app.open311.formats import Open311Error
 from app.open311.models import ApiKey, ApiRequest, CitizenComment
 from app.tips import services as tips
@@ -73,13 +74,17 @@ def create_request(session, key: ApiKey, data: tips.TipInput, rules: tips.Rules,
     return link, code
 
 
-class CommentError(Exception):
+class CommentError(ActionRefused):
     """A staff action on a comment that cannot be done; the message is for the user. `refused` names the
-    audit action of a refused privileged attempt."""
+    audit action of a refused privileged attempt (a CommentDenied)."""
 
-    def __init__(self, message: str, refused: str | None = None):
-        super().__init__(message)
-        self.refused = refused
+    refused: str | None = None
+
+
+class CommentDenied(CommentError, NotPermitted):
+    """Not the actor's tip to act on: audited as `refused` where it is refused."""
+
+    refused = "open311.comment_denied"
 
 
 @dataclass
@@ -139,12 +144,12 @@ def publish_comment(session, actor, comment: CitizenComment, text: str) -> TipEv
     """Publish a citizen's comment to the tip's public timeline in the words staff checked (the commenter's
     name, e-mail and phone are never part of it)."""
     if not tips.can_handle(actor, comment.tip):
-        raise CommentError(_("You can only act on tips of your own bureau."), refused="open311.comment_denied")
+        raise CommentDenied(_("You can only act on tips of your own bureau."))
     if comment.published_event_id is not None:
         raise CommentError(_("This comment is already public."))
     text = text.strip()
     if not text:
-        raise CommentError(_("Give the text to publish."))
+        raise CommentError(_("Give the text to publish."), field="text")
     before = comment.audit_state()
     event = tips.add_public_comment(session, comment.tip, text, actor=actor, public=True)
     comment.published_event_id, comment.published_by_id = event.id, actor.id

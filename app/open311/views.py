@@ -19,7 +19,8 @@ from app.open311.formats import (FORMATS, MAX_DESCRIPTION, MAX_REQUESTS, MIME_TY
 from app.org.queries import districts
 from app.tips import services as tips
 from app.tips.forms import TipForm
-from app.tips.views import _check, _photo_dir, rules
+from app.tips.settings import rules
+from app.tips.storage import photo_dir
 from app.web.params import PAGE_MAX, db_int
 from app.web.urls import public_url
 
@@ -126,7 +127,7 @@ def _point(name: str) -> str:
 
 
 def _tip_form(category, subtype, district, latitude: str, longitude: str) -> TipForm:
-    """The tips module's own report form, filled from the request, so the same rules apply."""
+    """The tips module's own report form, filled from the request, so the same rules apply (its `validate`)."""
     first, last = (request.form.get("first_name") or "").strip(), (request.form.get("last_name") or "").strip()
     name = f"{first} {last}".strip() if (first + last).isascii() else f"{last}{first}"
     phone = (request.form.get("phone") or "").strip()
@@ -161,16 +162,21 @@ def _district(attribute: str):
     raise Open311Error(400, _("attribute[district] is required."))
 
 
+def _key(action: str):
+    """The request's API key, its use counted; a refused attempt stays in the audit log. Some clients put the key
+    in the query string rather than the body: both are accepted."""
+    try:
+        return services.authenticate(db.session, request.values.get("api_key"), action)
+    except Open311Error:
+        db.session.commit()
+        raise
+
+
 @bp.post(f"/requests.{FMT}")
 @limiter.limit(lambda: current_app.config["OPEN311_SUBMIT_RATE_LIMIT"])
 @api
 def create(fmt: str):
-    try:
-        # Some clients put the key in the query string rather than the body; both are accepted.
-        key = services.authenticate(db.session, request.values.get("api_key"), "create_request")
-    except Open311Error:
-        db.session.commit()  # the refused attempt stays in the audit log
-        raise
+    key = _key("create_request")
     code = (request.form.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, _("service_code was not provided."))
@@ -184,7 +190,7 @@ def create(fmt: str):
         raise Open311Error(400, _("attribute[subtype] must be one of the listed values."))
     district = _district(_attribute(documents.DISTRICT))
     form = _tip_form(category, subtype, district, latitude, longitude)
-    if not (form.validate() & _check(form)):
+    if not form.validate():
         raise Open311Error(400, *[f"{PARAMETERS.get(name, name)}: {errors[0]}" for name, errors in form.errors.items()
                                   if errors])
     data = tips.TipInput(categories=[c for c in (category, subtype) if c], description=form.description.data or "",
@@ -192,7 +198,7 @@ def create(fmt: str):
                          longitude=form.longitude.data, reported_unit=(form.reported_unit.data or "").strip(),
                          anonymous=form.identity.data != "named", reporter_name=form.reporter_name.data or "",
                          reporter_phone=form.reporter_phone.data or "")
-    link, _code = services.create_request(db.session, key, data, rules(), _photo_dir(),
+    link, _code = services.create_request(db.session, key, data, rules(), photo_dir(),
                                           media_url=(request.form.get("media_url") or "").strip()[:1000])
     db.session.commit()
     body = [{"service_request_id": link.tip.public_number, "service_notice": documents.service_notice(),
@@ -280,11 +286,7 @@ def _comment_field(name: str) -> str:
 def create_update(fmt: str):
     """FixMyStreet's post_service_request_update: a citizen's comment on a request, kept for staff (who may
     publish it); it never changes the request's status by itself."""
-    try:
-        key = services.authenticate(db.session, request.values.get("api_key"), "post_service_request_update")
-    except Open311Error:
-        db.session.commit()  # the refused attempt stays in the audit log
-        raise
+    key = _key("post_service_request_update")
     number = (request.form.get("service_request_id") or "").strip()
     if not number:
         raise Open311Error(400, _("service_request_id was not provided."))

@@ -1,33 +1,45 @@
 """Handling tips: the queue with three-colour supervision, the case page with its steps, merging,
-extensions, rewards, the exposure board, the audited look at a reporter's identity, photo clearing; the
-overdue board with escalation; and the holiday calendar."""
-from datetime import date
-
+extensions, rewards, the exposure board, the audited look at a reporter's identity, photo clearing; and the
+overdue board with escalation."""
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from app import audit
 from app.accounts.permissions import Permission, Role
 from app.extensions import db
 from app.i18n import local_today
 from app.org.queries import bureaus
 from app.tips import queries, services
-from app.tips.forms import (CalendarDayForm, ConfirmForm, EscalateForm, ExposureForm, ExtensionForm, MergeForm,
-                            ReasonForm, RewardForm, StepForm)
-from app.tips.models import RewardState, Tip, TipPhoto
-from app.tips.views import _photo_dir, rules
+from app.tips.forms import EscalateForm, ExposureForm, ExtensionForm, MergeForm, ReasonForm, RewardForm, StepForm
+from app.tips.models import ExtensionState, RewardState, Tip, TipPhoto
+from app.tips.paging import page_of
+from app.tips.refusals import as_refusal
+from app.tips.settings import rules
+from app.tips.storage import photo_dir, read_photos
 from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPORTER_STEPS, Finding, Step, TipState,
                                allowed_steps)
+from app.web.actions import act
 from app.web.auth import deny, permission_required
+from app.web.forms import ConfirmForm
 from app.web.htmx import render, see_other
-from app.web.params import db_int, page_arg
+from app.web.params import db_int
 from app.workdays.days import colour_bounds
-from app.workdays.models import CalendarDay, overrides
+from app.workdays.models import overrides
 
 bp = Blueprint("tips_admin", __name__, url_prefix="/admin/tips")
-calendar_bp = Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar")
+HANDLING_STATES = frozenset({TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING})
+PUBLISHABLE_STATES = frozenset({TipState.CONCLUDED, TipState.CLOSED})
+
+
+def _is_office() -> bool:
+    """Whether the signed-in user acts for the office that receives tips: the one role check of these pages."""
+    return current_user.role == Role.ADMIN
+
+
+def _require_office(tip: Tip, refused_as: str) -> None:
+    """Refuse (403, audited as `refused_as`) anyone but the office."""
+    if not _is_office():
+        deny(refused_as, tip)
 
 
 def _tip(tip_id: int) -> Tip:
@@ -35,6 +47,14 @@ def _tip(tip_id: int) -> Tip:
     if not services.can_handle(current_user, tip):
         deny("tips.access_denied", tip)
     return tip
+
+
+def _supervised(tips, days=None) -> list:
+    """The tips with their running deadline, the days left and the colour."""
+    config = current_app.config
+    return queries.supervise(tips, local_today(), working=config["TIP_WORKING_DAYS"],
+                             overrides=overrides(db.session) if days is None else days,
+                             warn_days=config["TIP_WARN_DAYS"])
 
 
 @bp.get("/")
@@ -47,16 +67,14 @@ def queue():
     colour = request.args.get("colour", "")
     if colour not in ("red", "yellow", "green"):
         colour = ""
-    config, today, days = current_app.config, local_today(), overrides(db.session)
-    bounds = colour_bounds(today, config["TIP_WARN_DAYS"], working=config["TIP_WORKING_DAYS"], overrides=days)
-    size, page = config["PAGE_SIZE"], page_arg()
-    tips = queries.staff_queue(db.session, current_user, state=state, colour=colour, bounds=bounds, limit=size + 1,
-                               offset=(page - 1) * size)
-    rows = queries.supervise(tips[:size], today, working=config["TIP_WORKING_DAYS"], overrides=days,
-                             warn_days=config["TIP_WARN_DAYS"])
+    config, days = current_app.config, overrides(db.session)
+    bounds = colour_bounds(local_today(), config["TIP_WARN_DAYS"], working=config["TIP_WORKING_DAYS"],
+                           overrides=days)
+    page = page_of(lambda **rows: queries.staff_queue(db.session, current_user, state=state, colour=colour,
+                                                      bounds=bounds, **rows), config["PAGE_SIZE"])
     counts = queries.queue_counts(db.session, current_user, bounds, state=state)
-    return render("admin/tips/queue.html", "admin/tips/_queue_rows.html", rows=rows, counts=counts, state=state,
-                  colour=colour, states=list(TipState), page=page, has_next=len(tips) > size)
+    return render("admin/tips/queue.html", "admin/tips/_queue_rows.html", rows=_supervised(page.items, days),
+                  page=page, counts=counts, state=state, states=list(TipState))
 
 
 @bp.get("/<int:tip_id>")
@@ -82,26 +100,37 @@ def _step_form(*, posted: bool = False) -> StepForm:
 def _detail_page(tip: Tip, *, status: int = 200, **forms):
     """The case page; forms given (kept with their input and errors after a refusal) replace the empty ones."""
     form = _step_form()
-    is_office = current_user.role == Role.ADMIN
+    is_office = _is_office()
     steps = [s for s in allowed_steps(tip.state_enum) if s not in REPORTER_STEPS and s not in OWN_FORM_STEPS
              and (is_office or s not in OFFICE_STEPS)]
-    supervised = queries.supervise([tip], local_today(), working=current_app.config["TIP_WORKING_DAYS"],
-                                   overrides=overrides(db.session), warn_days=current_app.config["TIP_WARN_DAYS"])[0]
-    can_merge = is_office and Step.MERGE in allowed_steps(tip.state_enum)
     suggested = tip.duplicate_of.public_number if tip.duplicate_of and tip.duplicate_of.state_enum.is_open else ""
     context = dict(step_form=None, failed_step=None,
                    extension_form=ExtensionForm(formdata=None), merge_form=MergeForm(formdata=None, into=suggested),
                    reward_form=_reward_form(tip), exposure_form=ExposureForm(formdata=None),
-                   withdraw_form=ReasonForm(formdata=None), extension_error=None)
+                   withdraw_form=ReasonForm(formdata=None))
     context.update(forms)
     if context["step_form"] is not None and context["failed_step"] not in {s.value for s in steps}:
         for message in context["step_form"].form_errors:  # the step's form is not on the page: say it above
             flash(message, "error")
-    return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=supervised,
-                  confirm=ConfirmForm(), reporter=None, Step=Step, is_office=is_office, can_merge=can_merge,
+    return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=_supervised([tip])[0],
+                  confirm=ConfirmForm(), reporter=None, is_office=is_office,
+                  can_merge=is_office and Step.MERGE in allowed_steps(tip.state_enum),
+                  may_publish=is_office and tip.state_enum in PUBLISHABLE_STATES
+                  and (not tip.finding or tip.finding_enum.verified),
+                  may_ask_extension=tip.state_enum in HANDLING_STATES and not tip.extension_state,
+                  decides_extension=is_office and tip.extension_state == ExtensionState.REQUESTED,
                   reward_refusal=services.reward_refusal(db.session, tip),
                   max_extension=current_app.config["TIP_EXTENSION_MAX_DAYS"], event_titles=EVENT_TITLES,
                   status=status, **context)
+
+
+def _act(tip: Tip, action, success: str | None, *, form=None, refused_as: str = "tips.access_denied",
+         then: str | None = None, **forms):
+    """Run a service action on the tip: commit and go back to the case on success; otherwise the case page again
+    (422), the message beside the field of `form` it is about, and the forms with what was typed."""
+    return act(as_refusal(action), success=success, then=then or url_for(".detail", tip_id=tip.id),
+               refused=lambda error: _detail_page(db.session.get(Tip, tip.id), status=422, **forms),
+               form=form, audit_as=refused_as, subject=tip)
 
 
 def _find_by_number(number: str) -> Tip | None:
@@ -112,26 +141,11 @@ def _find_by_number(number: str) -> Tip | None:
         return None
 
 
-def _act(tip: Tip, action, success: str, *, status_on_error: int = 422, **forms):
-    """Run a service action: commit and go back to the case on success; otherwise the case page again with the
-    error and the typed input kept."""
-    try:
-        action()
-    except services.TipError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _detail_page(db.session.get(Tip, tip.id), status=status_on_error, **forms)
-    db.session.commit()
-    flash(success, "success")
-    return see_other(url_for(".detail", tip_id=tip.id))
-
-
 @bp.post("/<int:tip_id>/merge")
 @permission_required(Permission.TIPS_HANDLE)
 def merge(tip_id: int):
     tip = _tip(tip_id)
-    if current_user.role != Role.ADMIN:
-        deny("tips.merge_denied", tip)
+    _require_office(tip, "tips.merge_denied")
     form = MergeForm()
     if not form.validate_on_submit():
         return _detail_page(tip, status=422, merge_form=form)
@@ -140,7 +154,8 @@ def merge(tip_id: int):
         form.into.errors.append(_("No tip has this number."))
         return _detail_page(tip, status=422, merge_form=form)
     return _act(tip, lambda: services.merge_tip(db.session, current_user, tip, into, rules()),
-                _("Merged into tip %(number)s.", number=into.public_number), merge_form=form)
+                _("Merged into tip %(number)s.", number=into.public_number), form=form, refused_as="tips.merge_denied",
+                merge_form=form)
 
 
 @bp.post("/<int:tip_id>/reward")
@@ -150,60 +165,48 @@ def reward(tip_id: int):
     form = _reward_form(tip, formdata=request.form)
     if not form.validate_on_submit():
         return _detail_page(tip, status=422, reward_form=form)
-    try:
-        services.set_reward(db.session, current_user, tip, RewardState(form.state.data), form.amount.data,
-                            form.note.data or "")
-    except services.TipError as error:  # beside the field it is about, with the input kept
-        db.session.rollback()
-        _refused(form, error)
-        return _detail_page(db.session.get(Tip, tip_id), status=422, reward_form=form)
-    db.session.commit()
-    flash(_("Reward recorded."), "success")
-    return see_other(url_for(".detail", tip_id=tip_id))
+    return _act(tip, lambda: services.set_reward(db.session, current_user, tip, RewardState(form.state.data),
+                                                 form.amount.data, form.note.data or ""),
+                _("Reward recorded."), form=form, reward_form=form)
 
 
 @bp.post("/<int:tip_id>/exposure")
 @permission_required(Permission.TIPS_HANDLE)
 def expose(tip_id: int):
     tip = _tip(tip_id)
-    if current_user.role != Role.ADMIN:
-        deny("tips.expose_denied", tip)
+    _require_office(tip, "tips.expose_denied")
     form = ExposureForm()
     if not form.validate_on_submit():
         return _detail_page(tip, status=422, exposure_form=form)
     return _act(tip, lambda: services.publish_exposure(db.session, current_user, tip, form.title.data,
                                                        form.summary.data),
-                _("Published on the exposure board."), exposure_form=form)
+                _("Published on the exposure board."), form=form, refused_as="tips.expose_denied", exposure_form=form)
 
 
 @bp.post("/<int:tip_id>/exposure/withdraw")
 @permission_required(Permission.TIPS_HANDLE)
 def withdraw_exposure(tip_id: int):
     tip = _tip(tip_id)
-    if current_user.role != Role.ADMIN:
-        deny("tips.expose_denied", tip)
+    _require_office(tip, "tips.expose_denied")
     form = ReasonForm()
     if not form.validate_on_submit():
         return _detail_page(tip, status=422, withdraw_form=form)
     return _act(tip, lambda: services.withdraw_exposure(db.session, current_user, tip, form.reason.data),
-                _("Withdrawn from the exposure board."), withdraw_form=form)
+                _("Withdrawn from the exposure board."), form=form, refused_as="tips.expose_denied",
+                withdraw_form=form)
 
 
 @bp.get("/overdue")
 @permission_required(Permission.TIPS_SUPERVISE)
 def overdue():
     """The office's overdue board: every open tip past its deadline, by bureau, with escalation."""
-    today, size = local_today(), current_app.config["PAGE_SIZE"]
-    page = page_arg()
-    tips = queries.overdue(db.session, today, limit=size + 1, offset=(page - 1) * size)
-    rows = queries.supervise(tips[:size], today,
-                             working=current_app.config["TIP_WORKING_DAYS"], overrides=overrides(db.session),
-                             warn_days=current_app.config["TIP_WARN_DAYS"])
+    today = local_today()
+    page = page_of(lambda **rows: queries.overdue(db.session, today, **rows), current_app.config["PAGE_SIZE"])
     names = {b.id: b.name for b in bureaus(db.session)}
     by_bureau = [(names.get(bureau_id, _("Not yet routed")), count)
                  for bureau_id, count in queries.overdue_by_bureau(db.session, today)]
-    return render("admin/tips/overdue.html", rows=rows, by_bureau=by_bureau, form=EscalateForm(formdata=None),
-                  page=page, has_next=len(tips) > size)
+    return render("admin/tips/overdue.html", rows=_supervised(page.items), page=page, by_bureau=by_bureau,
+                  form=EscalateForm(formdata=None))
 
 
 @bp.post("/<int:tip_id>/escalate")
@@ -213,23 +216,12 @@ def escalate(tip_id: int):
     form = EscalateForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.escalate(db.session, current_user, tip, queries.current_due(tip), local_today(), form.note.data or "")
-    except services.TipError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("Escalated: tip %(number)s.", number=tip.public_number), "success")
-    return see_other(url_for(".overdue"))
-
-
-def _refused(form, error) -> None:
-    """Put a service's refusal next to the field it is about, or at the top of the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+    board = url_for(".overdue")
+    # From the board, the answer is the board again, with the message (the case page has no escalation form).
+    return act(as_refusal(lambda: services.escalate(db.session, current_user, tip, queries.current_due(tip),
+                                                    local_today(), form.note.data or "")),
+               success=_("Escalated: tip %(number)s.", number=tip.public_number), then=board,
+               refused=lambda error: see_other(board), audit_as="tips.access_denied", subject=tip)
 
 
 @bp.post("/<int:tip_id>/step/<step>")
@@ -239,20 +231,14 @@ def take_step(tip_id: int, step: str):
     form = _step_form(posted=True)
     if step not in {s.value for s in Step}:
         abort(400)
-    if Step(step) in OFFICE_STEPS and current_user.role != Role.ADMIN:
-        deny("tips.step_denied", tip)
+    if Step(step) in OFFICE_STEPS:
+        _require_office(tip, "tips.step_denied")
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
         return _detail_page(tip, status=422, step_form=form, failed_step=step)
-    photos = []
-    for upload in [f for f in (form.photos.data or []) if f and f.filename]:
-        try:
-            photos.append(services.process_photo(upload.read(), current_app.config["MAX_TIP_PHOTO_BYTES"]))
-        except services.TipError as error:
-            form.photos.errors = [*form.photos.errors, f"{upload.filename}: {error}"]
+    photos = read_photos(form.photos)
     if form.photos.errors:
-        form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
         return _detail_page(tip, status=422, step_form=form, failed_step=step)
     # The finding (属实 / 部分属实 / 不属实) decides whether a reward is possible: asked on every conclusion here.
     if step == Step.CONCLUDE.value and Step.CONCLUDE in allowed_steps(tip.state_enum) and not form.finding.data:
@@ -260,18 +246,12 @@ def take_step(tip_id: int, step: str):
                                  "substantiated.")]
         return _detail_page(tip, status=422, step_form=form, failed_step=step)
     bureau = next((b for b in bureaus(db.session) if b.id == form.bureau_id.data), None)
-    try:
-        services.take_step(db.session, current_user, tip, Step(step), rules(), note=form.note.data or "",
-                           bureau=bureau, findings=form.findings.data or "",
-                           measures_taken=form.measures_taken.data or "", reply=form.reply.data or "",
-                           finding=form.finding.data or None, photos=photos, upload_dir=_photo_dir())
-    except services.TipError as error:
-        db.session.rollback()
-        _refused(form, error)
-        return _detail_page(db.session.get(Tip, tip_id), status=422, step_form=form, failed_step=step)
-    db.session.commit()
-    flash(_("Done: %(step)s.", step=Step(step).title), "success")
-    return see_other(url_for(".detail", tip_id=tip_id))
+    return _act(tip, lambda: services.take_step(
+        db.session, current_user, tip, Step(step), rules(), note=form.note.data or "", bureau=bureau,
+        findings=form.findings.data or "", measures_taken=form.measures_taken.data or "", reply=form.reply.data or "",
+        finding=form.finding.data or None, photos=photos, upload_dir=photo_dir()),
+        _("Done: %(step)s.", step=Step(step).title), form=form, refused_as="tips.step_denied", step_form=form,
+        failed_step=step)
 
 
 @bp.post("/<int:tip_id>/extension")
@@ -283,15 +263,9 @@ def request_extension(tip_id: int):
         if form.csrf_token.errors:
             abort(400)
         return _detail_page(tip, status=422, extension_form=form)
-    try:
-        services.request_extension(db.session, current_user, tip, form.days.data, form.reason.data, rules())
-    except services.TipError as error:
-        db.session.rollback()
-        _refused(form, error)
-        return _detail_page(db.session.get(Tip, tip_id), status=422, extension_form=form)
-    db.session.commit()
-    flash(_("Extension requested."), "success")
-    return see_other(url_for(".detail", tip_id=tip_id))
+    return _act(tip, lambda: services.request_extension(db.session, current_user, tip, form.days.data,
+                                                        form.reason.data, rules()),
+                _("Extension requested."), form=form, extension_form=form)
 
 
 @bp.post("/<int:tip_id>/extension/<decision>")
@@ -300,16 +274,10 @@ def decide_extension(tip_id: int, decision: str):
     tip = _tip(tip_id)
     if decision not in ("approve", "refuse") or not ConfirmForm().validate_on_submit():
         abort(400)
-    if current_user.role != Role.ADMIN:
-        deny("tips.extension_decision_denied", tip)
-    try:
-        services.decide_extension(db.session, current_user, tip, decision == "approve", rules())
-    except services.TipError as error:  # shown on the decision itself
-        db.session.rollback()
-        return _detail_page(db.session.get(Tip, tip_id), status=422, extension_error=str(error))
-    db.session.commit()
-    flash(_("Extension approved.") if decision == "approve" else _("Extension refused."), "success")
-    return see_other(url_for(".detail", tip_id=tip_id))
+    _require_office(tip, "tips.extension_decision_denied")
+    return _act(tip, lambda: services.decide_extension(db.session, current_user, tip, decision == "approve", rules()),
+                _("Extension approved.") if decision == "approve" else _("Extension refused."),
+                refused_as="tips.extension_decision_denied")
 
 
 @bp.post("/<int:tip_id>/reporter")
@@ -328,53 +296,8 @@ def reveal_reporter(tip_id: int):
 @permission_required(Permission.TIPS_HANDLE)
 def clear_photo(photo_id: int, decision: str):
     photo = db.session.get(TipPhoto, photo_id) or abort(404)
-    _tip(photo.tip_id)
+    tip = _tip(photo.tip_id)
     if decision not in ("clear", "hide") or not ConfirmForm().validate_on_submit():
         abort(400)
-    services.clear_photo(db.session, current_user, photo, decision == "clear")
-    db.session.commit()
-    return see_other(url_for(".detail", tip_id=photo.tip_id) + "#photos")
-
-
-@calendar_bp.route("/", methods=["GET", "POST"])
-@permission_required(Permission.CALENDAR_MANAGE)
-def index():
-    form = CalendarDayForm()
-    status = 422 if request.method == "POST" else 200
-    if form.validate_on_submit():
-        try:
-            day = date.fromisoformat(form.day.data)
-        except ValueError:
-            form.day.errors.append(_("Enter the date as YYYY-MM-DD."))
-        else:
-            existing = db.session.get(CalendarDay, day)
-            before = {"is_working_day": existing.is_working_day, "note": existing.note} if existing else None
-            row = existing or CalendarDay(day=day)
-            row.is_working_day, row.note = form.is_working_day.data == "1", (form.note.data or "").strip()
-            db.session.add(row)
-            audit.record(db.session, "calendar.set_day", None, actor=current_user, object_type="calendar_days",
-                         object_id=day.isoformat(), before=before,
-                         after={"is_working_day": row.is_working_day, "note": row.note})
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return see_other(url_for(".index"))
-    days = db.session.scalars(select(CalendarDay).order_by(CalendarDay.day.desc())).all()
-    return render("admin/calendar.html", form=form, days=days, confirm=ConfirmForm(), status=status)
-
-
-@calendar_bp.post("/<day>/delete")
-@permission_required(Permission.CALENDAR_MANAGE)
-def delete_day(day: str):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        row = db.session.get(CalendarDay, date.fromisoformat(day))
-    except ValueError:
-        row = None
-    if row is None:
-        abort(404)
-    audit.record(db.session, "calendar.remove_day", None, actor=current_user, object_type="calendar_days",
-                 object_id=day, before={"is_working_day": row.is_working_day, "note": row.note})
-    db.session.delete(row)
-    db.session.commit()
-    return see_other(url_for(".index"))
+    return _act(tip, lambda: services.clear_photo(db.session, current_user, photo, decision == "clear"), None,
+                then=url_for(".detail", tip_id=tip.id) + "#photos")

@@ -1,10 +1,17 @@
-"""The public report form and the handlers' forms."""
+"""The public report form (with what makes a report acceptable, for the web form and Open311 alike) and the
+handlers' forms."""
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.db_types import utcnow
+from app.i18n import from_local_input
 from app.web.forms import BaseForm, CheckboxesField, choices
 
 
@@ -39,6 +46,39 @@ class TipForm(BaseForm):
         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     consent = BooleanField(_l("I have read the privacy notice for reports."), validators=[
         InputRequired(message=_l("Please read the privacy notice and tick the box."))])
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then those WTForms can't express: who's named, where, when (all of them run,
+        so every message shows at once)."""
+        return super().validate(extra_validators) & self._acceptable()
+
+    def _acceptable(self) -> bool:
+        valid = True
+        if self.district.data == 0:
+            self.district.errors.append(_("Choose the district."))
+            valid = False
+        if self.identity.data == "named" and not (self.reporter_name.data or "").strip():
+            self.reporter_name.errors.append(_("Give your name, or choose to report anonymously."))
+            valid = False
+        if self.identity.data == "named" and not (self.reporter_phone.data or "").strip():
+            self.reporter_phone.errors.append(_("Give a phone number so the bureau can reach you about a reward."))
+            valid = False
+        if (self.latitude.data is None) != (self.longitude.data is None):
+            self.longitude.errors.append(_("Give both latitude and longitude, or neither."))
+            valid = False
+        elif self.latitude.data is not None and not inside_city(self.latitude.data, self.longitude.data):
+            self.latitude.errors.append(_("This point is outside the city."))
+            valid = False
+        if self.observed_at.data and from_local_input(self.observed_at.data) > utcnow():
+            self.observed_at.errors.append(_("The time you noticed it cannot be in the future."))
+            valid = False
+        return valid
+
+
+def inside_city(latitude: Decimal, longitude: Decimal) -> bool:
+    """Whether a point lies in the city's box (TIP_BOUNDS: south, north, west, east)."""
+    south, north, west, east = (Decimal(v) for v in current_app.config["TIP_BOUNDS"].split(","))
+    return latitude.is_finite() and longitude.is_finite() and south <= latitude <= north and west <= longitude <= east
 
 
 class TrackForm(BaseForm):
@@ -75,22 +115,10 @@ class StepForm(BaseForm):
 
 
 class ExtensionForm(BaseForm):
-    days = IntegerField(_l("Extra days"), validators=[InputRequired(message=_l("Enter a number of days.")),
-                                                      NumberRange(min=1, max=365, message=_l("Enter a number of days."))])
+    days = IntegerField(_l("Extra days"), validators=[
+        InputRequired(message=_l("Enter a number of days.")),
+        NumberRange(min=1, max=365, message=_l("Enter a number of days."))])
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(message=_l("Give the reason.")), Length(max=1000)])
-
-
-class CalendarDayForm(BaseForm):
-    day = StringField(_l("Date (YYYY-MM-DD)"), validators=[
-        InputRequired(message=_l("Enter a date.")),
-        Regexp(r"^\d{4}-\d{2}-\d{2}$", message=_l("Enter the date as YYYY-MM-DD."))])
-    is_working_day = SelectField(_l("This day is"), choices=choices([
-        ("0", _l("A holiday (no work)")), ("1", _l("A make-up working day (调休)"))]))
-    note = StringField(_l("Note, e.g. 国庆节"), validators=[Optional(), Length(max=100)])
-
-
-class ConfirmForm(BaseForm):
-    """A one-button action: it carries the CSRF token."""
 
 
 class MergeForm(BaseForm):

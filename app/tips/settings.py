@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from app.casework.deadlines import DeadlineRules
+from app.extensions import db
 from app.tips.duplicates import Thresholds
 from app.workdays.models import overrides
 
@@ -38,3 +39,8 @@ def rules_from(config, session) -> Rules:
                  duplicate_limits=Thresholds(radius_m=config["TIP_DUPLICATE_RADIUS_M"],
                                              window_days=config["TIP_DUPLICATE_DAYS"]),
                  code_key=config["SECRET_KEY"])
+
+
+def rules() -> Rules:
+    """The rules of the running site, for the pages and the Open311 API alike."""
+    return rules_from(current_app.config, db.session)

@@ -1,39 +1,34 @@
 """Public pages of pollution tips: the report form, the private status page, and the redacted public list."""
-from decimal import Decimal
-
-from flask import (Blueprint, abort, current_app, flash, redirect, request, send_file, session as cookie_session,
-                   url_for)
+from flask import Blueprint, abort, current_app, redirect, request, session as cookie_session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.db_types import utcnow
+from app.errors import ActionRefused
 from app.extensions import db, limiter
 from app.i18n import from_local_input, local_today
 from app.org import outlines
 from app.org.queries import districts
 from app.tips import queries, services
 from app.tips.forms import RATING_CHOICES, RatingForm, TipForm, TrackForm
-from app.tips.models import TipCategory, TipPhoto
-from app.tips.settings import rules_from
-from app.tips.workflow import ANSWERED_STATES, EVENT_TITLES, TipState
-from app.web import once, oversize, uploads
-from app.web.htmx import render, see_other
+from app.tips.models import RewardState, TipCategory, TipPhoto
+from app.tips.paging import page_of
+from app.tips.refusals import as_refusal
+from app.tips.settings import rules
+from app.tips.storage import photo_dir, read_photos
+from app.tips.workflow import ANSWERED_STATES, EVENT_TITLES, REVIEW_STATES
+from app.web import once, oversize
+from app.web.actions import act
+from app.web.files import serve_stored
 from app.web.forms import FIRST_YEAR, LAST_YEAR, choices
-from app.web.params import db_int, is_db_int, page_arg
+from app.web.htmx import render, see_other
+from app.web.params import db_int, is_db_int
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
 PUBLIC_PAGE_SIZE = 50
 PUBLIC_STATUS_TITLES = {"open": _l("Being handled"), "closed": _l("Finished")}
-
-
-def rules() -> services.Rules:
-    return rules_from(current_app.config, db.session)
-
-
-def _photo_dir() -> str:
-    return str(current_app.config["UPLOAD_DIR"]) + "/tips"
 
 
 def _form() -> TipForm:
@@ -56,52 +51,16 @@ def _category_children(categories: list[TipCategory]) -> dict[int, list[int]]:
     return children
 
 
-def _inside_city(latitude: Decimal, longitude: Decimal) -> bool:
-    south, north, west, east = (Decimal(v) for v in current_app.config["TIP_BOUNDS"].split(","))
-    return latitude.is_finite() and longitude.is_finite() and south <= latitude <= north and west <= longitude <= east
-
-
-def _check(form: TipForm) -> bool:
-    """The checks WTForms can't express: who's named, where, when."""
-    valid = True
-    if form.district.data == 0:
-        form.district.errors.append(_("Choose the district."))
-        valid = False
-    if form.identity.data == "named" and not (form.reporter_name.data or "").strip():
-        form.reporter_name.errors.append(_("Give your name, or choose to report anonymously."))
-        valid = False
-    if form.identity.data == "named" and not (form.reporter_phone.data or "").strip():
-        form.reporter_phone.errors.append(_("Give a phone number so the bureau can reach you about a reward."))
-        valid = False
-    if (form.latitude.data is None) != (form.longitude.data is None):
-        form.longitude.errors.append(_("Give both latitude and longitude, or neither."))
-        valid = False
-    elif form.latitude.data is not None and not _inside_city(form.latitude.data, form.longitude.data):
-        form.latitude.errors.append(_("This point is outside the city."))
-        valid = False
-    if form.observed_at.data and from_local_input(form.observed_at.data) > utcnow():
-        form.observed_at.errors.append(_("The time you noticed it cannot be in the future."))
-        valid = False
-    return valid
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["TIP_SUBMIT_RATE_LIMIT"], methods=["POST"])
 def new():
     form = _form()
     once.token()
-    if request.method == "POST" and (earlier := once.earlier_result(db.session, "tips.new", once.posted_token())):  # a double click or resubmission: the first report's page
+    # A double click or a resubmission: the first report's page.
+    if request.method == "POST" and (earlier := once.earlier_result(db.session, "tips.new", once.posted_token())):
         return _show_code(earlier)
-    if request.method == "POST" and form.validate() & _check(form):
-        files = [f for f in (form.photos.data or []) if f and f.filename]
-        photos = []
-        if len(files) > current_app.config["TIP_MAX_PHOTOS"]:
-            form.photos.errors.append(_("Send at most %(n)d photos.", n=current_app.config["TIP_MAX_PHOTOS"]))
-        for upload in files[:current_app.config["TIP_MAX_PHOTOS"]]:
-            try:
-                photos.append(services.process_photo(upload.read(), current_app.config["MAX_TIP_PHOTO_BYTES"]))
-            except services.TipError as error:
-                form.photos.errors.append(f"{upload.filename}: {error}")
+    if request.method == "POST" and form.validate():
+        photos = read_photos(form.photos, limit=current_app.config["TIP_MAX_PHOTOS"])
         if not form.photos.errors:
             chosen = db.session.scalars(select(TipCategory).where(TipCategory.id.in_(form.categories.data))).all()
             data = services.TipInput(
@@ -117,11 +76,10 @@ def new():
             except once.AlreadyClaimed:  # the same form, posted twice at once: show what the first one made
                 db.session.rollback()
                 return _show_code(once.earlier_result(db.session, "tips.new", once.posted_token()))
-            tip, code = services.submit_tip(db.session, data, photos, rules(), _photo_dir())
+            tip, code = services.submit_tip(db.session, data, photos, rules(), photo_dir())
             once.settle(claim, once.posted_token(), code)
             db.session.commit()
             return _show_code(code)
-        form.photos.errors.append(_("Nothing was sent yet: choose the photos again (your text is kept)."))
     return render("tips/new.html", form=form, category_children=_category_children(queries.categories(db.session)),
                   status=422 if request.method == "POST" else 200)
 
@@ -177,6 +135,8 @@ def track_form():
 def track(code: str):
     """The reporter's private status page: the public timeline, the reply, and the rating once concluded."""
     tip = queries.find_by_code(db.session, code, current_app.config["SECRET_KEY"])
+    if tip is not None and db.session.is_modified(tip):  # a code filed before codes were keyed: keep it re-keyed
+        db.session.commit()
     if tip is None:
         form = TrackForm(data={"code": code}, meta={"csrf": False})
         form.code.errors = [_("No report has this tracking code. Check it and try again.")]
@@ -186,31 +146,48 @@ def track(code: str):
     # After the 30 days the review is no longer offered (a form posted late is refused by the service).
     review_open = bool(review_until) and tip_rules.local_date(utcnow()) <= review_until
     form, offered = _rating_form(tip, review_open)
-    if form.validate_on_submit():
+    page = dict(code=code, form=form, offered=offered, tip_rules=tip_rules,
+                review_until=review_until if review_open else None)
+    if not form.validate_on_submit():
+        return _track_page(tip, **page)
+    asks_review = form.satisfied.data in ("review", "re_review")
+
+    def refused(error):
+        tip = queries.find_by_code(db.session, code, current_app.config["SECRET_KEY"])
+        return _track_page(tip, **page)
+    return act(_beside_the_choice(lambda: _answer(tip, form, asks_review, tip_rules), offered),
+               success=_("Your request for a review has been received.") if asks_review
+               else _("Thank you for rating the handling."),
+               then=url_for(".track", code=code), refused=refused, form=form)
+
+
+def _answer(tip, form: RatingForm, asks_review: bool, tip_rules: services.Rules) -> None:
+    if asks_review:
+        services.request_review(db.session, tip, form.comment.data or "", tip_rules)
+    else:
+        services.rate(db.session, tip, form.satisfied.data == "yes", form.comment.data or "", tip_rules)
+
+
+def _beside_the_choice(action, offered: list[str]):
+    """A refused answer is shown beside the choice (or the comment it is about) when the form is on the page,
+    and above the page when it is not."""
+    def run():
         try:
-            if form.satisfied.data in ("review", "re_review"):
-                services.request_review(db.session, tip, form.comment.data or "", tip_rules)
-            else:
-                services.rate(db.session, tip, form.satisfied.data == "yes", form.comment.data or "", tip_rules)
-        except services.TipError as error:  # shown beside the choice, with what was typed kept
-            db.session.rollback()
-            tip = queries.find_by_code(db.session, code, current_app.config["SECRET_KEY"])
-            if not offered:  # no form on the page to show it in
-                flash(str(error), "error")
-            field = form[error.field] if error.field in ("satisfied", "comment") else form.satisfied
-            field.errors = [*field.errors, str(error)]
-        else:
-            db.session.commit()
-            flash(_("Your request for a review has been received.") if tip.state_enum in REVIEWING
-                  else _("Thank you for rating the handling."), "success")
-            return see_other(url_for(".track", code=code))
+            return as_refusal(action)()
+        except ActionRefused as error:
+            error.field = (error.field if error.field in ("satisfied", "comment") else "satisfied") if offered else None
+            raise
+    return run
+
+
+def _track_page(tip, *, code: str, form: RatingForm, offered: list[str], tip_rules: services.Rules, review_until):
+    """The status page: the state, the reply, the rating form with the choices offered, the public timeline."""
     followed = tip.merged_into or tip  # a merged report follows the tip it joined to its end
     return render("tips/track.html", tip=tip, followed=followed, code=code, form=form, event_titles=EVENT_TITLES,
-                  due=queries.current_due(followed), review_until=review_until if review_open else None,
-                  review_days=tip_rules.review_days, offered=offered, status=422 if request.method == "POST" else 200)
-
-
-REVIEWING = (TipState.REVIEWING, TipState.RE_REVIEWING)
+                  due=queries.current_due(followed), review_until=review_until, review_days=tip_rules.review_days,
+                  offered=offered, reviewing=tip.state_enum in REVIEW_STATES,
+                  reward_settled=tip.reward_state_enum in (RewardState.GRANTED, RewardState.PAID),
+                  status=422 if request.method == "POST" else 200)
 
 
 def _rating_form(tip, review_open: bool) -> tuple[RatingForm, list[str]]:
@@ -251,17 +228,13 @@ def map_points(tips, bounds: str, places: int) -> list[dict]:
 
 @bp.get("/")
 def index():
-    page = page_arg()
     filters = _public_filters()
-    tips = queries.public_list(db.session, limit=PUBLIC_PAGE_SIZE + 1, offset=(page - 1) * PUBLIC_PAGE_SIZE,
-                               **filters)
+    page = page_of(lambda **rows: queries.public_list(db.session, **rows, **filters), PUBLIC_PAGE_SIZE)
     config = current_app.config
-    shown = tips[:PUBLIC_PAGE_SIZE]
     places = districts(db.session)
-    return render("tips/index.html", "tips/_list.html", tips=shown, page=page, has_next=len(tips) > PUBLIC_PAGE_SIZE,
-                  due=queries.current_due, filters=filters, categories=queries.categories(db.session),
-                  districts=places, statuses=PUBLIC_STATUS_TITLES,
-                  points=map_points(shown, config["TIP_BOUNDS"], config["TIP_PUBLIC_COORDINATE_PLACES"]),
+    return render("tips/index.html", "tips/_list.html", page=page, due=queries.current_due, filters=filters,
+                  categories=queries.categories(db.session), districts=places, statuses=PUBLIC_STATUS_TITLES,
+                  points=map_points(page.items, config["TIP_BOUNDS"], config["TIP_PUBLIC_COORDINATE_PLACES"]),
                   outlines=outlines.shapes(places, config["TIP_BOUNDS"]))
 
 
@@ -289,10 +262,8 @@ exposure_bp = Blueprint("exposure", __name__)
 @exposure_bp.get("/exposure")
 def exposure():
     """曝光台: verified cases the office chose to publish, in its own words, with cleared photos only."""
-    page = page_arg()
-    cases = queries.exposure_board(db.session, limit=PUBLIC_PAGE_SIZE + 1, offset=(page - 1) * PUBLIC_PAGE_SIZE)
-    return render("tips/exposure.html", cases=cases[:PUBLIC_PAGE_SIZE], page=page,
-                  has_next=len(cases) > PUBLIC_PAGE_SIZE)
+    return render("tips/exposure.html", page=page_of(lambda **rows: queries.exposure_board(db.session, **rows),
+                                                     PUBLIC_PAGE_SIZE))
 
 
 @bp.get("/photos/<int:photo_id>")
@@ -301,36 +272,11 @@ def photo(photo_id: int):
     row = db.session.get(TipPhoto, photo_id) or abort(404)
     if not row.cleared and not (current_user.is_authenticated and services.can_handle(current_user, row.tip)):
         abort(404)
-    try:
-        path = uploads.path_of(_photo_dir(), row.stored_name)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(path, mimetype=uploads.KINDS[row.kind][0], max_age=0)
-    response.headers["Cache-Control"] = "private, no-store" if not row.cleared else "public, max-age=3600"
-    # As for evidence files and attachments: opened on its own, a stored file can run nothing and is never sniffed.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_stored(photo_dir(), row.stored_name, row.kind, public=row.cleared)
 
 
 def init_app(app) -> None:
-    from app.accounts.permissions import Permission
-    from app.tips import admin_views
-    from app.web.nav import add_public, add_staff
+    """The app factory's entry point for the tips pages (see app.tips.blueprints)."""
+    from app.tips import blueprints  # it imports this module: here, when the app is built, not at import
 
-    app.register_blueprint(bp)
-    app.register_blueprint(exposure_bp)
-    app.register_blueprint(admin_views.bp)
-    app.register_blueprint(admin_views.calendar_bp)
-    add_public(app, "tips.new", _l("Report pollution"),
-               _l("Tell us about pollution in a minute, anonymously if you wish, and follow your report to its end."))
-    add_public(app, "tips.index", _l("Pollution reports and statistics"),
-               _l("Every report, without personal details, with its status, a map and the handling statistics."))
-    add_public(app, "exposure.exposure", _l("Exposure board"),
-               _l("Verified pollution cases and what was done about them."), in_menu=False)
-    add_staff(app, "tips_admin.overdue", _l("Overdue tips"), Permission.TIPS_SUPERVISE,
-              _l("Tips past their deadline by bureau, with escalation (督办)."))
-    add_staff(app, "tips_admin.queue", _l("Pollution tips"), Permission.TIPS_HANDLE,
-              _l("Accept, assign, investigate and conclude tips, with the deadline of each in colour."))
-    add_staff(app, "calendar_admin.index", _l("Holiday calendar"), Permission.CALENDAR_MANAGE,
-              _l("Public holidays and make-up working days used to count deadlines in working days."))
+    blueprints.init_app(app)

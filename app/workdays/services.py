@@ -1,10 +1,37 @@
-"""Writes to the holiday calendar: importing a schedule (the shipped State Council notices or an admin's file).
-Flush, audit, return; never commit."""
+"""Writes to the holiday calendar: one day set or removed by an admin, and importing a schedule (the shipped State
+Council notices or an admin's file). Flush, audit, return; never commit."""
+from datetime import date
+
 from sqlalchemy import extract, func, select
 
 from app import audit
 from app.workdays.models import CalendarDay
 from app.workdays.schedule import ScheduleDay
+
+
+def _state(row: CalendarDay) -> dict:
+    return {"is_working_day": row.is_working_day, "note": row.note}
+
+
+def set_day(session, actor, day: date, *, is_working_day: bool, note: str) -> CalendarDay:
+    """Make `day` a holiday or a make-up working day (adding it or changing it); the audit says what it was."""
+    row = session.get(CalendarDay, day)
+    before = _state(row) if row else None
+    row = row or CalendarDay(day=day)
+    row.is_working_day, row.note = is_working_day, note
+    session.add(row)
+    session.flush()
+    audit.record(session, "calendar.set_day", None, actor=actor, object_type="calendar_days",
+                 object_id=day.isoformat(), before=before, after=_state(row))
+    return row
+
+
+def remove_day(session, actor, row: CalendarDay) -> None:
+    """The day is an ordinary one again (a weekday works, a weekend rests)."""
+    audit.record(session, "calendar.remove_day", None, actor=actor, object_type="calendar_days",
+                 object_id=row.day.isoformat(), before=_state(row))
+    session.delete(row)
+    session.flush()
 
 
 def import_schedule(session, actor, days: list[ScheduleDay], *, source: str) -> dict:

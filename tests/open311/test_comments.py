@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit import AuditEntry
+from app.errors import ActionRefused, NotPermitted
 from app.open311 import services as open311
 from app.open311.models import CitizenComment
 from app.tips.models import Tip, TipEvent
@@ -168,6 +169,16 @@ def test_the_service_refuses_a_handler_of_another_bureau(session, client, tip, a
     with pytest.raises(open311.CommentError) as error:
         open311.publish_comment(session, other_handler, comment, "x")
     assert error.value.refused == "open311.comment_denied"
+
+
+def test_the_services_refusals_are_the_shared_kinds_the_action_helper_shows_and_audits(session, client, staff, tip,
+                                                                                        api_key, other_handler):
+    comment = _comment(client, session, api_key, tip)
+    with pytest.raises(NotPermitted):
+        open311.publish_comment(session, other_handler, comment, "x")
+    with pytest.raises(ActionRefused) as error:
+        open311.publish_comment(session, staff["tip_handler"], comment, "   ")
+    assert not isinstance(error.value, NotPermitted) and error.value.field == "text"
 
 
 def test_publishing_without_text_is_422_with_nothing_saved(client, auth, csrf, session, tip, api_key):

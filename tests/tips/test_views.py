@@ -12,7 +12,10 @@ from sqlalchemy import func, select
 
 from app.audit import AuditEntry
 from app.db_types import utcnow
+from app.errors import ActionRefused, NotPermitted
 from app.tips import services
+from app.tips.paging import page_of
+from app.tips.refusals import as_refusal
 from app.tips.models import Tip, TipCategory, TipPhoto
 from app.tips.services import Rules
 from app.tips.workflow import Step, TipState
@@ -917,3 +920,74 @@ def test_a_handler_cannot_edit_the_calendar(client, auth, csrf, session, staff):
                                                      "is_working_day": "0"})
     assert response.status_code == 403 and session.scalars(select(CalendarDay)).all() == []
     assert audits(session, "access.denied")[-1].actor_id == staff["tip_handler"].id
+
+
+# The web layer's own helpers and answers
+
+def test_a_tip_refusal_reaches_the_action_helper_as_an_action_refused_with_its_field():
+    def refuse():
+        raise services.TipError("不行", field="note")
+    with pytest.raises(ActionRefused) as error:
+        as_refusal(refuse)()
+    assert str(error.value) == "不行" and error.value.field == "note"
+
+
+def test_a_refusal_that_is_already_an_action_refused_passes_unchanged():
+    denied = NotPermitted("不是你的")
+
+    def refuse():
+        raise denied
+    with pytest.raises(NotPermitted) as error:
+        as_refusal(refuse)()
+    assert error.value is denied
+
+
+def test_a_page_of_a_list_query_asks_one_row_more_to_know_whether_another_follows(app):
+    asked = []
+
+    def fetch(*, limit, offset):
+        asked.append((limit, offset))
+        return list(range(offset, min(offset + limit, 7)))
+    with app.test_request_context("/tips/?page=2"):
+        page = page_of(fetch, 3)
+    assert asked == [(4, 3)] and page.items == [3, 4, 5] and page.has_previous and page.has_next
+    with app.test_request_context("/tips/?page=3"):
+        last = page_of(fetch, 3)
+    assert last.items == [6] and last.has_previous and not last.has_next
+
+
+def test_the_queue_pages_keep_the_state_filter(app, client, auth, report):
+    app.config["PAGE_SIZE"] = 1
+    report(), report()
+    auth.login("admin")
+    html = client.get("/admin/tips/?state=submitted").get_data(as_text=True)
+    assert 'rel="next" href="/admin/tips/?state=submitted&amp;page=2"' in html
+
+
+def test_a_refused_extension_decision_comes_back_with_the_reason(client, auth, csrf, session, staff, report):
+    tip, _ = report()
+    walk(session, staff, tip, Step.ACCEPT)
+    auth.login("admin")
+    response = client.post(f"/admin/tips/{tip.id}/extension/approve", data={"csrf_token": csrf.token(client)})
+    html = refused(response)
+    assert "No extension is waiting for a decision." in html and "flash-error" in html
+    session.refresh(tip)
+    assert tip.extension_state is None and audits(session, "tips.extension_approve") == []
+
+
+def test_escalating_a_tip_on_time_goes_back_to_the_board_with_the_reason(client, auth, csrf, session, report):
+    tip, _ = report()
+    auth.login("admin")
+    response = client.post(f"/admin/tips/{tip.id}/escalate", data={"csrf_token": csrf.token(client)})
+    assert response.headers["Location"] == "/admin/tips/overdue"
+    assert "Only an overdue tip can be escalated." in follow(client, response)
+    session.refresh(tip)
+    assert tip.escalations == 0
+
+
+def test_the_case_timeline_shows_the_bureau_a_step_sent_the_tip_to(client, auth, session, staff, report):
+    tip, _ = report()
+    walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN)
+    auth.login("admin")
+    html = client.get(f"/admin/tips/{tip.id}").get_data(as_text=True)
+    assert f"— Assigned to a bureau → {staff['bureaus']['home'].name_en}</li>" in html
