@@ -19,8 +19,8 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 STATUS_AFTER = {"submitted": "open", "accept": "open", "assign": "open", "transfer": "open", "investigate": "open",
                 "conclude": "open", "rated_unsatisfied": "open", "review_requested": "open",
                 "re_review_requested": "open", "review_answered": "open", "re_review_answered": "open",
-                "reject": "closed", "close": "closed", "rated_satisfied": "closed", "rated_unsatisfied_closed": "closed",
-                "merge": "closed"}
+                "reject": "closed", "close": "closed", "rated_satisfied": "closed",
+                "rated_unsatisfied_closed": "closed", "merge": "closed"}
 SUBTYPE, DISTRICT, REPORTED_UNIT = "subtype", "district", "reported_unit"
 
 

@@ -333,13 +333,7 @@ def unknown(unknown: str):
 
 
 def init_app(app) -> None:
-    from flask_babel import lazy_gettext as _l
+    """The app factory's entry point for Open311 (see app.open311.blueprints)."""
+    from app.open311 import blueprints  # it imports this module: here, when the app is built, not at import
 
-    from app.accounts.permissions import Permission
-    from app.open311 import admin_views
-    from app.web.nav import add_staff
-
-    app.register_blueprint(bp)
-    app.register_blueprint(admin_views.bp)
-    add_staff(app, "open311_admin.keys", _l("Open311 API keys"), Permission.OPEN311_MANAGE,
-              _l("Issue and revoke the keys client applications use to send reports through Open311."))
+    blueprints.init_app(app)

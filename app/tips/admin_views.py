@@ -10,7 +10,8 @@ from app.extensions import db
 from app.i18n import local_today
 from app.org.queries import bureaus
 from app.tips import queries, services
-from app.tips.forms import EscalateForm, ExposureForm, ExtensionForm, MergeForm, ReasonForm, RewardForm, StepForm
+from app.tips.forms import (DecisionForm, EscalateForm, ExposureForm, ExtensionForm, MergeForm, ReasonForm, RewardForm,
+                            StepForm)
 from app.tips.models import ExtensionState, RewardState, Tip, TipPhoto
 from app.tips.paging import page_of
 from app.tips.refusals import as_refusal
@@ -107,10 +108,14 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
     context = dict(step_form=None, failed_step=None,
                    extension_form=ExtensionForm(formdata=None), merge_form=MergeForm(formdata=None, into=suggested),
                    reward_form=_reward_form(tip), exposure_form=ExposureForm(formdata=None),
-                   withdraw_form=ReasonForm(formdata=None))
+                   withdraw_form=ReasonForm(formdata=None), decision_form=DecisionForm(formdata=None))
     context.update(forms)
     if context["step_form"] is not None and context["failed_step"] not in {s.value for s in steps}:
         for message in context["step_form"].form_errors:  # the step's form is not on the page: say it above
+            flash(message, "error")
+    decides_extension = is_office and tip.extension_state == ExtensionState.REQUESTED
+    if not decides_extension:  # no decision waiting to show a refusal on: say it above
+        for message in context["decision_form"].decision.errors:
             flash(message, "error")
     return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=_supervised([tip])[0],
                   confirm=ConfirmForm(), reporter=None, is_office=is_office,
@@ -118,7 +123,7 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
                   may_publish=is_office and tip.state_enum in PUBLISHABLE_STATES
                   and (not tip.finding or tip.finding_enum.verified),
                   may_ask_extension=tip.state_enum in HANDLING_STATES and not tip.extension_state,
-                  decides_extension=is_office and tip.extension_state == ExtensionState.REQUESTED,
+                  decides_extension=decides_extension,
                   reward_refusal=services.reward_refusal(db.session, tip),
                   max_extension=current_app.config["TIP_EXTENSION_MAX_DAYS"], event_titles=EVENT_TITLES,
                   status=status, **context)
@@ -272,12 +277,14 @@ def request_extension(tip_id: int):
 @permission_required(Permission.TIPS_HANDLE)
 def decide_extension(tip_id: int, decision: str):
     tip = _tip(tip_id)
-    if decision not in ("approve", "refuse") or not ConfirmForm().validate_on_submit():
+    form = DecisionForm()
+    if decision not in ("approve", "refuse") or not form.validate_on_submit():
         abort(400)
     _require_office(tip, "tips.extension_decision_denied")
-    return _act(tip, lambda: services.decide_extension(db.session, current_user, tip, decision == "approve", rules()),
-                _("Extension approved.") if decision == "approve" else _("Extension refused."),
-                refused_as="tips.extension_decision_denied")
+    return _act(tip, as_refusal(lambda: services.decide_extension(db.session, current_user, tip, decision == "approve",
+                                                                  rules()), shown_at="decision"),
+                _("Extension approved.") if decision == "approve" else _("Extension refused."), form=form,
+                refused_as="tips.extension_decision_denied", decision_form=form)
 
 
 @bp.post("/<int:tip_id>/reporter")

@@ -6,13 +6,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import (BooleanField, DateTimeLocalField, DecimalField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateTimeLocalField, DecimalField, HiddenField, IntegerField, RadioField,
+                     SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from app.db_types import utcnow
 from app.i18n import from_local_input
-from app.web.forms import BaseForm, CheckboxesField, choices
+from app.web.forms import BaseForm, CheckboxesField, ConfirmForm, choices
 
 
 def _strip(value):
@@ -119,6 +119,12 @@ class ExtensionForm(BaseForm):
         InputRequired(message=_l("Enter a number of days.")),
         NumberRange(min=1, max=365, message=_l("Enter a number of days."))])
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(message=_l("Give the reason.")), Length(max=1000)])
+
+
+class DecisionForm(ConfirmForm):
+    """A one-button decision (approving or refusing an extension): a refusal is shown on the decision itself."""
+
+    decision = HiddenField()
 
 
 class MergeForm(BaseForm):

@@ -970,7 +970,7 @@ def test_a_refused_extension_decision_comes_back_with_the_reason(client, auth, c
     auth.login("admin")
     response = client.post(f"/admin/tips/{tip.id}/extension/approve", data={"csrf_token": csrf.token(client)})
     html = refused(response)
-    assert "No extension is waiting for a decision." in html and "flash-error" in html
+    assert "No extension is waiting for a decision." in html
     session.refresh(tip)
     assert tip.extension_state is None and audits(session, "tips.extension_approve") == []
 
