@@ -48,7 +48,7 @@ class NoticeInput:
     period: str | None = None  # monthly item: the month ("2026-10") it is for; empty = month of created_on
 
 
-def record(session, notice: Notice, step: str, *, actor, note: str = "", public: bool = False,
+def add_event(session, notice: Notice, step: str, *, actor, note: str = "", public: bool = False,
            at: datetime | None = None) -> NoticeEvent:
     """One line of the notice's history, stamped `at` (now when not given)."""
     entry = add_entry(session, NoticeEvent, step, actor=actor, note=note, public=public, notice=notice)
@@ -108,7 +108,7 @@ def create_notice(session, actor, data: NoticeInput, now: datetime | None = None
     _apply(notice, data)
     session.add(notice)
     session.flush()
-    record(session, notice, "created", actor=actor, at=now)
+    add_event(session, notice, "created", actor=actor, at=now)
     search.index_notice(session, notice)
     audit.record(session, "notices.create", notice, actor=actor, after=notice.snapshot())
     return notice
@@ -198,7 +198,7 @@ def _submit_change(session, actor, notice: Notice, kind: ChangeKind, note: str, 
     change.note, change.author_id, change.updated_at = note, actor.id, now
     change.proposal = proposal_of(data) if data is not None else None
     change.reviewer_id, change.decided_at = None, None
-    record(session, notice, CHANGE_EVENTS[(kind, ChangeStep.RESUBMIT)], actor=actor, note=note, at=now)
+    add_event(session, notice, CHANGE_EVENTS[(kind, ChangeStep.RESUBMIT)], actor=actor, note=note, at=now)
     session.flush()
     audit.record(session, f"notices.{kind.value}_submit", notice, actor=actor, before=before,
                  after=change.snapshot(), note=note[:500])
@@ -230,7 +230,7 @@ def decide_change(session, actor, change: NoticeChange, step: ChangeStep, *, com
             change.review_comment = comment
         else:
             change.decided_at = now
-        record(session, notice, CHANGE_EVENTS[(change.kind, step)], actor=actor, note=comment, at=now)
+        add_event(session, notice, CHANGE_EVENTS[(change.kind, step)], actor=actor, note=comment, at=now)
         session.flush()
     audit.record(session, f"notices.{change.kind.value}_{step.value}", notice, actor=actor, before=before,
                  after=change.snapshot(), note=comment[:500])
@@ -262,7 +262,7 @@ def allocate_index_number(session, notice: Notice, scheme: str, next_seq=_next_s
     raise NoticeError(_("No index number could be given just now; please try again."))
 
 
-WORKFLOW: Workflow[NoticeState, Step] = Workflow("notices", TRANSITIONS, policy=policy.check_step, record=record,
+WORKFLOW: Workflow[NoticeState, Step] = Workflow("notices", TRANSITIONS, policy=policy.check_step, record=add_event,
                                                  refuse=lambda notice, step: _not_now(notice.state))
 
 
