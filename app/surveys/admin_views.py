@@ -406,7 +406,8 @@ def interview(survey_id: int):
         return act(lambda: services.submit_response(
                        db.session, survey, questions, answers, channel=ResponseChannel.INTERVIEW,
                        submission_key=submission, locale=current_locale(), interviewer=current_user).id,
-                   success=None, then=_saying(lambda id: _("Interview saved as response %(id)d.", id=id), next_call),
+                   success=None, then=_saying(lambda number: _("Interview saved as response %(id)d.", id=number),
+                                              next_call),
                    refused=lambda error: page(422, _survey(survey_id)))
     except services.AlreadySubmitted:  # a resent form: the first one was saved, and that is not a refusal
         db.session.rollback()
