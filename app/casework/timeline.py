@@ -29,8 +29,9 @@ class TimelineEntry:
 
 
 def add_entry(session: Any, model: Callable[..., Any], step: str, *, actor: Any = None, note: str = "",
-              public: bool = True, **case: Any) -> Any:
-    """Append an entry of `model` for the case given by keyword (`tip=…`, `request=…`), stamped now."""
-    entry = model(step=step, public=public, note=note, actor_id=getattr(actor, "id", None), at=utcnow(), **case)
+              public: bool = True, at: datetime | None = None, **case: Any) -> Any:
+    """Append an entry of `model` for the case given by keyword (`tip=…`, `request=…`), stamped `at` (now)."""
+    entry = model(step=step, public=public, note=note, actor_id=getattr(actor, "id", None), at=at or utcnow(),
+                  **case)
     session.add(entry)
     return entry

@@ -21,23 +21,26 @@ def show_refusal(error: ActionRefused, form=None) -> None:
         flash(str(error), "error")
 
 
-def act(action: Callable[[], Any], *, success: str | None, then: str | Callable[[Any], str],
-        refused: Callable[[ActionRefused], Any], form=None, audit_as: str = "action.refused", subject=None):
+def act(action: Callable[[], Any], *, success: str | Callable[[Any], str] | None,
+        then: str | Callable[[Any], str], refused: Callable[[ActionRefused], Any], form=None,
+        audit_as: str = "action.refused", subject=None):
     """Run `action` in the request's transaction.
 
-    success: the flashed message; then: where to go (or a function of the action's result);
-    refused(error): the answer after a refusal (the page again, with `form` and its input, status 422);
-    audit_as, subject: how a refusal for want of permission is written in the audit log."""
+    success: the flashed message (or a function of the action's result); then: where to go (or a function of
+    the result); refused(error): the answer after a refusal (the page again, with `form` and its input, status
+    422); audit_as, subject: how a refusal for want of permission is written in the audit log, unless the
+    error names its own action (`error.audit_as`)."""
     try:
         result = action()
     except ActionRefused as error:
         db.session.rollback()
         if isinstance(error, NotPermitted):
-            audit.record(db.session, audit_as, subject, note=str(error)[:500])
+            audit.record(db.session, getattr(error, "audit_as", None) or audit_as, subject, note=str(error)[:500])
             db.session.commit()
         show_refusal(error, form)
         return refused(error)
     db.session.commit()
-    if success:
-        flash(success, "success")
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
     return see_other(then(result) if callable(then) else then)

@@ -89,13 +89,15 @@ class Workflow(Generic[S, T]):
     name: the audit prefix ("tips" → "tips.accept").
     policy(actor, case, step): raises NotPermitted when the actor may not take the step on this case.
     record(session, case, entry_name, actor, note, public, extra): writes one timeline entry.
-    refuse(case): the message of a step the state does not allow."""
+    refuse(case, step): the message of a step the state does not allow, raised as `not_allowed` (the domain's
+    subclass of StepNotAllowed, so that its callers catch their own error)."""
 
     def __init__(self, name: str, transitions: dict[tuple[S, T], S], *,
                  policy: Callable[[Any, Any, T], None],
                  record: Callable[..., Any],
                  refuse: Callable[[Any, T], str],
-                 allowed: Callable[[Any, list[T]], list[T]] | None = None):
+                 allowed: Callable[[Any, list[T]], list[T]] | None = None,
+                 not_allowed: type[StepNotAllowed] = StepNotAllowed):
         self.name = name
         self.table = Transitions(transitions)
         self.handlers: dict[T, Handler] = {}
@@ -103,6 +105,7 @@ class Workflow(Generic[S, T]):
         self.record = record
         self.refuse = refuse
         self.allowed = allowed
+        self.not_allowed = not_allowed
 
     def handles(self, *steps: T) -> Callable[[Handler], Handler]:
         """Register the decorated function as the handler of `steps`."""
@@ -135,7 +138,7 @@ class Workflow(Generic[S, T]):
             raise TypeError("a workflow step needs the acting user or public party")
         self.policy(actor, case, step)
         if not self.can_take(case, step):
-            raise StepNotAllowed(self.refuse(case, step))
+            raise self.not_allowed(self.refuse(case, step))
         target = self.table.next_state(case.state, step)
         before = case.snapshot()
         context = StepContext(session, actor, case, step, target, rules, now or utcnow(), data)
@@ -158,10 +161,11 @@ class Workflow(Generic[S, T]):
             raise ValueError(f"handlers for steps outside the table: {sorted(map(str, unknown))}")
 
 
-def require(condition: bool, message: str, *, field: str | None = None) -> None:
-    """Refuse the step with `message` (beside `field`) unless `condition` holds."""
+def require(condition: bool, message: str, *, field: str | None = None,
+            error: type[ActionRefused] = ActionRefused) -> None:
+    """Refuse the step with `message` (beside `field`) unless `condition` holds, as the domain's `error`."""
     if not condition:
-        raise ActionRefused(message, field=field)
+        raise error(message, field=field)
 
 
 def steps_in(steps: Iterable[T], allowed: Iterable[T]) -> list[T]:

@@ -71,3 +71,15 @@ def test_a_stored_file_is_served_sandboxed_and_cached_only_when_public(app, tmp_
         assert private.headers["Content-Disposition"].startswith("inline")
         with pytest.raises(NotFound):
             serve_stored(str(tmp_path), "0" * 32 + ".pdf", "pdf", public=True)
+
+
+def test_the_success_message_may_name_what_the_action_made_and_a_refusal_its_own_audit_action(app, session):
+    with app.test_request_context("/", method="POST"):
+        act(lambda: factories.user(session, username="named"), success=lambda user: f"{user.username} created.",
+            then="/", refused=lambda error: pytest.fail("refused"))
+        assert get_flashed_messages() == ["named created."]
+    refusal = NotPermitted("Not yours.")
+    refusal.audit_as = "notices.review_denied"
+    with app.test_request_context("/", method="POST"):
+        act(lambda: (_ for _ in ()).throw(refusal), success=None, then="/", refused=lambda error: None)
+    assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "notices.review_denied")) == 1

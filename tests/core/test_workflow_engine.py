@@ -129,3 +129,21 @@ def test_the_pure_table():
     assert table.sources(Step.FINISH) == {State.OPEN, State.PAUSED}
     with pytest.raises(TransitionError):
         table.next_state(State.DONE, Step.FINISH)
+
+
+def test_a_domain_refuses_with_its_own_errors():
+    class CaseError(ActionRefused):
+        pass
+
+    class CaseStepNotAllowed(CaseError, StepNotAllowed):
+        pass
+    workflow = Workflow("cases", {(State.OPEN, Step.FINISH): State.DONE}, policy=lambda *args: None,
+                        record=lambda *args, **kwargs: None, refuse=lambda case, step: "no",
+                        not_allowed=CaseStepNotAllowed)
+    case = Case()
+    case.state = State.DONE
+    with pytest.raises(CaseError):
+        workflow.take(Session(), Staff(), case, Step.FINISH)
+    with pytest.raises(CaseError) as refused:
+        require(False, "write it", field="answer", error=CaseError)
+    assert refused.value.field == "answer"
