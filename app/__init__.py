@@ -71,12 +71,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import views as accounts
     from app.admin import views as admin
     from app.indicators import api as indicators_api
-    from app.indicators import views as indicators
     from app.org import admin_views as org_admin
-    from app import notices, surveys
-    from app.tips import views as tips_views
-    from app.open311 import views as open311_views
-    from app.disclosure import views as disclosure_views
+    from app import disclosure, indicators, notices, surveys
+    from app.open311 import blueprints as open311
+    from app.tips import blueprints as tips
     from app.web import auth  # noqa: F401  (registers the user loader)
     from app.web import errors, filters
     from app.web import views as web
@@ -86,9 +84,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     indicators.init_app(app)
     surveys.init_app(app)
-    tips_views.init_app(app)
-    open311_views.init_app(app)
-    disclosure_views.init_app(app)
+    tips.init_app(app)
+    open311.init_app(app)
+    disclosure.init_app(app)
     notices.init_app(app)
     errors.init_app(app)
     filters.init_app(app)

@@ -101,7 +101,7 @@ def survey(session, actor=None, *, mode="sampled", state="open", responses=0, in
     from app.org.queries import districts as existing
     from app.surveys import services
     from app.surveys.answers import read_answers
-    from app.surveys.models import Measure, QuestionKind, ResponseChannel, SurveyState
+    from app.surveys.models import QuestionKind, ResponseChannel, SurveyState
     from app.surveys.services import Texts
     from werkzeug.datastructures import MultiDict
 

@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, redirect, request, session as c
 from flask_babel import gettext as _
 
 from app.casework import codes
-from app.disclosure import init_app, queries, services  # noqa: F401  # init_app: alias until the issue-15 merge
+from app.disclosure import queries, services
 from app.disclosure.forms import ApplicationForm, CompletionForm, TrackForm
 from app.disclosure.models import DisclosureDocument
 from app.disclosure.screening import looks_like_complaint

@@ -3,7 +3,7 @@ from flask import Response
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.indicators import wording, xlsx
+from app.indicators import wording
 from app.indicators.judging import STATUS_TITLES
 from app.web import exports
 

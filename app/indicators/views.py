@@ -256,13 +256,6 @@ def evidence_file(file_id: int):
                         download_name=row.original_name)
 
 
-def init_app(app) -> None:
-    """Called by the app factory: the package registers the public pages and the back office together."""
-    from app import indicators
-
-    indicators.init_app(app)
-
-
 def register(app) -> None:
     """The public pages and their place in the navigation."""
     from flask_babel import lazy_gettext as _l

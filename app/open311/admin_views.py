@@ -11,7 +11,7 @@ from app.extensions import db
 from app.open311 import queries, services
 from app.open311.forms import KeyForm, PublishCommentForm
 from app.open311.models import ApiKey
-from app.tips import services as tips
+from app.tips import policy
 from app.web.actions import act
 from app.web.auth import deny, permission_required
 from app.web.forms import ConfirmForm
@@ -53,7 +53,7 @@ def comment(event_id: int):
     """A citizen's comment behind a tip's internal timeline entry: the commenter (for the office only, each
     look audited) and the form that publishes it in words staff checked."""
     row = queries.comment_by_event(db.session, event_id) or abort(404)
-    if not tips.can_handle(current_user, row.tip):
+    if not policy.can_handle(current_user, row.tip):
         deny("open311.comment_denied", row)
     form = PublishCommentForm()
     if request.method == "GET":

@@ -90,7 +90,7 @@ def request(tip: Tip) -> dict:
     public_events = [e for e in tip.events if e.public]
     # The status note is staff's latest word; a published citizen comment is not one.
     note = next((e.note for e in reversed(public_events) if e.note and e.step != "comment"), "")
-    state = tip.state_enum
+    state = tip.state
     latitude, longitude = public_coordinate(tip.latitude), public_coordinate(tip.longitude)
     return {
         "service_request_id": tip.public_number,

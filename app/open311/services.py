@@ -15,6 +15,7 @@ from app.db_types import utcnow
 from app.errors import ActionRefused, NotPermitted
 from app.open311.formats import Open311Error
 from app.open311.models import ApiKey, ApiRequest, CitizenComment
+from app.tips import policy
 from app.tips import services as tips
 from app.tips.models import Tip, TipEvent
 
@@ -143,7 +144,7 @@ def receive_comment(session, key: ApiKey, tip: Tip, data: CommentInput) -> Citiz
 def publish_comment(session, actor, comment: CitizenComment, text: str) -> TipEvent:
     """Publish a citizen's comment to the tip's public timeline in the words staff checked (the commenter's
     name, e-mail and phone are never part of it)."""
-    if not tips.can_handle(actor, comment.tip):
+    if not policy.can_handle(actor, comment.tip):
         raise CommentDenied(_("You can only act on tips of your own bureau."))
     if comment.published_event_id is not None:
         raise CommentError(_("This comment is already public."))

@@ -330,10 +330,3 @@ def unknown(unknown: str):
         response.headers["Allow"] = ", ".join(allowed)
         return response
     return _error_response(fmt, Open311Error(404, _("There is no such resource in the Open311 API.")))
-
-
-def init_app(app) -> None:
-    """The app factory's entry point for Open311 (see app.open311.blueprints)."""
-    from app.open311 import blueprints  # it imports this module: here, when the app is built, not at import
-
-    blueprints.init_app(app)

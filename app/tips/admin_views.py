@@ -5,16 +5,15 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.accounts.permissions import Permission, Role
+from app.accounts.permissions import Permission
 from app.extensions import db
 from app.i18n import local_today
 from app.org.queries import bureaus
-from app.tips import queries, services
+from app.tips import policy, queries, services
 from app.tips.forms import (DecisionForm, EscalateForm, ExposureForm, ExtensionForm, MergeForm, ReasonForm, RewardForm,
                             StepForm)
-from app.tips.models import ExtensionState, RewardState, Tip, TipPhoto
+from app.tips.models import RewardState, Tip, TipPhoto
 from app.tips.paging import page_of
-from app.tips.refusals import as_refusal
 from app.tips.settings import rules
 from app.tips.storage import photo_dir, read_photos
 from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPORTER_STEPS, Finding, Step, TipState,
@@ -28,24 +27,17 @@ from app.workdays.days import colour_bounds
 from app.workdays.models import overrides
 
 bp = Blueprint("tips_admin", __name__, url_prefix="/admin/tips")
-HANDLING_STATES = frozenset({TipState.ACCEPTED, TipState.ASSIGNED, TipState.INVESTIGATING})
-PUBLISHABLE_STATES = frozenset({TipState.CONCLUDED, TipState.CLOSED})
-
-
-def _is_office() -> bool:
-    """Whether the signed-in user acts for the office that receives tips: the one role check of these pages."""
-    return current_user.role == Role.ADMIN
 
 
 def _require_office(tip: Tip, refused_as: str) -> None:
     """Refuse (403, audited as `refused_as`) anyone but the office."""
-    if not _is_office():
+    if not policy.is_office(current_user):
         deny(refused_as, tip)
 
 
 def _tip(tip_id: int) -> Tip:
     tip = db.session.get(Tip, tip_id) or abort(404)
-    if not services.can_handle(current_user, tip):
+    if not policy.can_handle(current_user, tip):
         deny("tips.access_denied", tip)
     return tip
 
@@ -101,10 +93,10 @@ def _step_form(*, posted: bool = False) -> StepForm:
 def _detail_page(tip: Tip, *, status: int = 200, **forms):
     """The case page; forms given (kept with their input and errors after a refusal) replace the empty ones."""
     form = _step_form()
-    is_office = _is_office()
-    steps = [s for s in allowed_steps(tip.state_enum) if s not in REPORTER_STEPS and s not in OWN_FORM_STEPS
+    is_office = policy.is_office(current_user)
+    steps = [s for s in allowed_steps(tip.state) if s not in REPORTER_STEPS and s not in OWN_FORM_STEPS
              and (is_office or s not in OFFICE_STEPS)]
-    suggested = tip.duplicate_of.public_number if tip.duplicate_of and tip.duplicate_of.state_enum.is_open else ""
+    suggested = tip.duplicate_of.public_number if tip.duplicate_of and tip.duplicate_of.state.is_open else ""
     context = dict(step_form=None, failed_step=None,
                    extension_form=ExtensionForm(formdata=None), merge_form=MergeForm(formdata=None, into=suggested),
                    reward_form=_reward_form(tip), exposure_form=ExposureForm(formdata=None),
@@ -113,16 +105,15 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
     if context["step_form"] is not None and context["failed_step"] not in {s.value for s in steps}:
         for message in context["step_form"].form_errors:  # the step's form is not on the page: say it above
             flash(message, "error")
-    decides_extension = is_office and tip.extension_state == ExtensionState.REQUESTED
+    decides_extension = is_office and tip.extension_pending
     if not decides_extension:  # no decision waiting to show a refusal on: say it above
         for message in context["decision_form"].decision.errors:
             flash(message, "error")
     return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=_supervised([tip])[0],
                   confirm=ConfirmForm(), reporter=None, is_office=is_office,
-                  can_merge=is_office and Step.MERGE in allowed_steps(tip.state_enum),
-                  may_publish=is_office and tip.state_enum in PUBLISHABLE_STATES
-                  and (not tip.finding or tip.finding_enum.verified),
-                  may_ask_extension=tip.state_enum in HANDLING_STATES and not tip.extension_state,
+                  can_merge=is_office and Step.MERGE in allowed_steps(tip.state),
+                  may_publish=is_office and tip.publishable,
+                  may_ask_extension=tip.may_ask_extension,
                   decides_extension=decides_extension,
                   reward_refusal=services.reward_refusal(db.session, tip),
                   max_extension=current_app.config["TIP_EXTENSION_MAX_DAYS"], event_titles=EVENT_TITLES,
@@ -133,7 +124,7 @@ def _act(tip: Tip, action, success: str | None, *, form=None, refused_as: str = 
          then: str | None = None, **forms):
     """Run a service action on the tip: commit and go back to the case on success; otherwise the case page again
     (422), the message beside the field of `form` it is about, and the forms with what was typed."""
-    return act(as_refusal(action), success=success, then=then or url_for(".detail", tip_id=tip.id),
+    return act(action, success=success, then=then or url_for(".detail", tip_id=tip.id),
                refused=lambda error: _detail_page(db.session.get(Tip, tip.id), status=422, **forms),
                form=form, audit_as=refused_as, subject=tip)
 
@@ -155,7 +146,7 @@ def merge(tip_id: int):
     if not form.validate_on_submit():
         return _detail_page(tip, status=422, merge_form=form)
     into = _find_by_number(form.into.data)
-    if into is None or not services.can_handle(current_user, into):
+    if into is None or not policy.can_handle(current_user, into):
         form.into.errors.append(_("No tip has this number."))
         return _detail_page(tip, status=422, merge_form=form)
     return _act(tip, lambda: services.merge_tip(db.session, current_user, tip, into, rules()),
@@ -223,8 +214,8 @@ def escalate(tip_id: int):
         abort(400)
     board = url_for(".overdue")
     # From the board, the answer is the board again, with the message (the case page has no escalation form).
-    return act(as_refusal(lambda: services.escalate(db.session, current_user, tip, queries.current_due(tip),
-                                                    local_today(), form.note.data or "")),
+    return act(lambda: services.escalate(db.session, current_user, tip, queries.current_due(tip), local_today(),
+                                         form.note.data or ""),
                success=_("Escalated: tip %(number)s.", number=tip.public_number), then=board,
                refused=lambda error: see_other(board), audit_as="tips.access_denied", subject=tip)
 
@@ -246,7 +237,7 @@ def take_step(tip_id: int, step: str):
     if form.photos.errors:
         return _detail_page(tip, status=422, step_form=form, failed_step=step)
     # The finding (属实 / 部分属实 / 不属实) decides whether a reward is possible: asked on every conclusion here.
-    if step == Step.CONCLUDE.value and Step.CONCLUDE in allowed_steps(tip.state_enum) and not form.finding.data:
+    if step == Step.CONCLUDE.value and Step.CONCLUDE in allowed_steps(tip.state) and not form.finding.data:
         form.finding.errors = [_("Say whether the report was substantiated, partly substantiated or not "
                                  "substantiated.")]
         return _detail_page(tip, status=422, step_form=form, failed_step=step)
@@ -281,8 +272,14 @@ def decide_extension(tip_id: int, decision: str):
     if decision not in ("approve", "refuse") or not form.validate_on_submit():
         abort(400)
     _require_office(tip, "tips.extension_decision_denied")
-    return _act(tip, as_refusal(lambda: services.decide_extension(db.session, current_user, tip, decision == "approve",
-                                                                  rules()), shown_at="decision"),
+
+    def decide():
+        try:
+            return services.decide_extension(db.session, current_user, tip, decision == "approve", rules())
+        except services.TipError as error:  # shown on the decision's card, whatever it is about
+            error.field = "decision"
+            raise
+    return _act(tip, decide,
                 _("Extension approved.") if decision == "approve" else _("Extension refused."), form=form,
                 refused_as="tips.extension_decision_denied", decision_form=form)
 

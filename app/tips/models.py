@@ -131,18 +131,6 @@ class Tip(db.Model):
     merged_into: Mapped["Tip | None"] = relationship(foreign_keys=[merged_into_id], remote_side=[id])
 
     @property
-    def state_enum(self) -> TipState:  # alias until the issue-15 merge
-        return self.state
-
-    @property
-    def finding_enum(self) -> Finding | None:  # alias until the issue-15 merge
-        return self.finding
-
-    @property
-    def reward_state_enum(self) -> RewardState | None:  # alias until the issue-15 merge
-        return self.reward_state
-
-    @property
     def is_open(self) -> bool:
         return self.state.is_open
 

@@ -46,18 +46,10 @@ def current_due(tip: Tip) -> date | None:
     return tip.running_due
 
 
-class Supervised(supervision.Supervised):
-    """A supervised tip in a queue; `tip` is the case."""
-
-    @property
-    def tip(self) -> Tip:  # alias until the issue-15 merge: the templates read row.tip
-        return self.case
-
-
-def supervise(tips, today: date, *, working: bool, overrides, warn_days: int) -> list[Supervised]:
+def supervise(tips, today: date, *, working: bool, overrides, warn_days: int) -> list[supervision.Supervised]:
     """Each tip with its running deadline, the days left and the colour (三色督办)."""
-    return [Supervised(**vars(row)) for row in supervision.supervise(
-        tips, today, current_due, working=working, overrides=overrides, warn_days=warn_days)]
+    return supervision.supervise(tips, today, current_due, working=working, overrides=overrides,
+                                 warn_days=warn_days)
 
 
 # Each running deadline with the condition of its states, written as the partial indexes' own conditions so that

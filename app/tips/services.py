@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
@@ -27,20 +26,11 @@ from app.tips.timeline import add_event, record
 from app.tips.workflow import Step, TipState
 from app.workflow import StepContext
 
-# Until the issue-15 merge, callers find these here: the error, the rules, photos, rewards, review windows,
-# the permission question (app.tips.policy) and the tracking codes (app.casework.codes).
-__all__ = ["Rules", "TipError", "can_handle", "code_hash", "first_reporter", "new_code", "next_review_step",
-           "normalise_code", "process_photo", "reward_choices", "reward_refusal", "review_window_end", "set_reward"]
-can_handle = policy.can_handle  # alias until the issue-15 merge
-new_code = codes.new_code  # alias until the issue-15 merge
-normalise_code = codes.normalise  # alias until the issue-15 merge
+# Callers find these here: the error, the rules, photos, rewards and review windows.
+__all__ = ["Rules", "TipError", "first_reporter", "next_review_step", "process_photo", "reward_choices",
+           "reward_refusal", "review_window_end", "set_reward"]
 
 DUPLICATE_CANDIDATES = 100  # the newest open tips compared with a new one
-
-
-def code_hash(code: str) -> str:  # alias until the issue-15 merge
-    """The hash stored for a code filed through the site (keyed with its SECRET_KEY)."""
-    return codes.digest(code, current_app.config["SECRET_KEY"])
 
 
 @dataclass

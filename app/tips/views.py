@@ -6,19 +6,19 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.db_types import utcnow
+from app.casework import codes
 from app.errors import ActionRefused
 from app.extensions import db, limiter
 from app.i18n import from_local_input, local_today
 from app.org import outlines
 from app.org.queries import districts
-from app.tips import queries, services
+from app.tips import policy, queries, services
 from app.tips.forms import RATING_CHOICES, RatingForm, TipForm, TrackForm
-from app.tips.models import RewardState, TipCategory, TipPhoto
+from app.tips.models import TipCategory, TipPhoto
 from app.tips.paging import page_of
-from app.tips.refusals import as_refusal
 from app.tips.settings import rules
 from app.tips.storage import photo_dir, read_photos
-from app.tips.workflow import ANSWERED_STATES, EVENT_TITLES, REVIEW_STATES
+from app.tips.workflow import EVENT_TITLES
 from app.web import once, oversize
 from app.web.actions import act
 from app.web.files import serve_stored
@@ -126,7 +126,7 @@ def submitted():
 def track_form():
     form = TrackForm(request.args, meta={"csrf": False})
     if request.args.get("code") and form.validate():
-        return redirect(url_for(".track", code=services.normalise_code(form.code.data)))
+        return redirect(url_for(".track", code=codes.normalise(form.code.data)))
     return render("tips/track_form.html", form=form)
 
 
@@ -173,7 +173,7 @@ def _beside_the_choice(action, offered: list[str]):
     and above the page when it is not."""
     def run():
         try:
-            return as_refusal(action)()
+            return action()
         except ActionRefused as error:
             error.field = (error.field if error.field in ("satisfied", "comment") else "satisfied") if offered else None
             raise
@@ -185,8 +185,7 @@ def _track_page(tip, *, code: str, form: RatingForm, offered: list[str], tip_rul
     followed = tip.merged_into or tip  # a merged report follows the tip it joined to its end
     return render("tips/track.html", tip=tip, followed=followed, code=code, form=form, event_titles=EVENT_TITLES,
                   due=queries.current_due(followed), review_until=review_until, review_days=tip_rules.review_days,
-                  offered=offered, reviewing=tip.state_enum in REVIEW_STATES,
-                  reward_settled=tip.reward_state_enum in (RewardState.GRANTED, RewardState.PAID),
+                  offered=offered,
                   status=422 if request.method == "POST" else 200)
 
 
@@ -198,7 +197,7 @@ def _rating_form(tip, review_open: bool) -> tuple[RatingForm, list[str]]:
     form = RatingForm()
     asked = "re_review" if tip.review_opinion else "review"
     form.satisfied.choices = choices([(value, RATING_CHOICES[value]) for value in ("yes", asked, "no")])
-    rating = ["yes", "no"] if tip.state_enum in ANSWERED_STATES else []
+    rating = ["yes", "no"] if tip.awaiting_rating else []
     offered = [*rating[:1], *([asked] if review_open else []), *rating[1:]]
     return form, offered
 
@@ -270,13 +269,6 @@ def exposure():
 def photo(photo_id: int):
     """A cleared photo for anyone; any photo for staff who handle the tip."""
     row = db.session.get(TipPhoto, photo_id) or abort(404)
-    if not row.cleared and not (current_user.is_authenticated and services.can_handle(current_user, row.tip)):
+    if not row.cleared and not (current_user.is_authenticated and policy.can_handle(current_user, row.tip)):
         abort(404)
     return serve_stored(photo_dir(), row.stored_name, row.kind, public=row.cleared)
-
-
-def init_app(app) -> None:
-    """The app factory's entry point for the tips pages (see app.tips.blueprints)."""
-    from app.tips import blueprints  # it imports this module: here, when the app is built, not at import
-
-    blueprints.init_app(app)

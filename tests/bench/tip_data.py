@@ -24,7 +24,7 @@ import sys
 import time
 from collections import Counter
 from itertools import accumulate
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
@@ -35,7 +35,7 @@ from app.db_types import add_to_counters, analyze, utcnow
 from app.extensions import db
 from app.org.queries import districts
 from app.tips import queries
-from app.tips.models import Tip, TipCategory, TipEvent, TipTally, tip_category_links
+from app.tips.models import Tip, TipEvent, TipTally, tip_category_links
 from app.tips.workflow import TipState
 from tests.bench.survey_data import _next_id, insert_rows
 

@@ -3,7 +3,6 @@ enters a telephone interview with the keyboard alone; axe on every page they see
 import re
 from dataclasses import dataclass, field
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 

@@ -219,7 +219,7 @@ def test_the_api_names_the_version_and_the_unconfirmed_cells(client, session):
 
 def test_the_downloaded_table_lists_the_unconfirmed_cells(client, session):
     """The CSV of the overview carries, per sub-indicator, which cells are unconfirmed."""
-    city = factories.place(session, level=PlaceLevel.CITY, code="city")
+    factories.place(session, level=PlaceLevel.CITY, code="city")
     two_versions(session)
     session.commit()
     text = client.get("/indicators/?period=2025&lang=en&format=csv").get_data(as_text=True)

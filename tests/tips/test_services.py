@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 from app.audit import AuditEntry
 from app.casework import codes
 from app.extensions import db
-from app.tips import services
+from app.tips import policy, services
 from app.tips.models import TipPhoto
 from app.tips.services import Rules, TipError
 from app.tips.workflow import OFFICE_STEPS, REPORTER_STEPS, Step, TipState
@@ -160,25 +160,25 @@ def test_photos_sent_with_a_tip_are_stored_uncleared(session, report, photo_dir)
 def test_admins_handle_every_tip_and_handlers_only_their_bureaus(session, staff, city, report, other_handler):
     home_tip, _ = report(categories=[city.air])
     unrouted, _ = report(categories=[city.other])
-    assert services.can_handle(staff["admin"], home_tip) and services.can_handle(staff["admin"], unrouted)
-    assert services.can_handle(staff["tip_handler"], home_tip)
-    assert not services.can_handle(other_handler, home_tip)
-    assert not services.can_handle(staff["tip_handler"], unrouted)
-    assert not services.can_handle(staff["bureau_editor"], home_tip)  # same bureau, but not a tip handler
+    assert policy.can_handle(staff["admin"], home_tip) and policy.can_handle(staff["admin"], unrouted)
+    assert policy.can_handle(staff["tip_handler"], home_tip)
+    assert not policy.can_handle(other_handler, home_tip)
+    assert not policy.can_handle(staff["tip_handler"], unrouted)
+    assert not policy.can_handle(staff["bureau_editor"], home_tip)  # same bureau, but not a tip handler
 
 
 def test_an_inactive_account_handles_nothing(session, staff, report):
     tip, _ = report()
     staff["tip_handler"].active = False
     staff["admin"].active = False
-    assert not services.can_handle(staff["tip_handler"], tip) and not services.can_handle(staff["admin"], tip)
+    assert not policy.can_handle(staff["tip_handler"], tip) and not policy.can_handle(staff["admin"], tip)
 
 
 def test_a_transfer_moves_the_tip_out_of_the_first_handlers_reach(session, staff, city, report, other_handler):
     tip, _ = report()
     walk(session, staff, tip, *TO_INVESTIGATING)
     services.take_step(session, staff["admin"], tip, Step.TRANSFER, Rules(), bureau=city.elsewhere)
-    assert not services.can_handle(staff["tip_handler"], tip) and services.can_handle(other_handler, tip)
+    assert not policy.can_handle(staff["tip_handler"], tip) and policy.can_handle(other_handler, tip)
 
 
 # The handling steps
