@@ -18,7 +18,7 @@ THREADS ?= 4
 # Seconds a sync worker may spend on one request: a streamed export of 1M survey responses takes about a minute.
 GUNICORN_TIMEOUT ?= 300
 
-.PHONY: setup run test test-sqlite test-postgres browser-deps translations i18n-extract db-upgrade seed bench clean
+.PHONY: setup run test lint test-sqlite test-postgres browser-deps translations i18n-extract db-upgrade seed bench clean
 
 $(STAMP): requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -57,9 +57,15 @@ browser-deps:
 	fi
 
 test: setup browser-deps
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL leg skipped (.ci/run sets it)."; fi
+
+# ruff over the code and tests (ruff.toml); mypy --strict over the shared layers and pure modules (mypy.ini).
+lint: setup
+	$(VENV)/bin/ruff check app tests migrations wsgi.py
+	$(VENV)/bin/mypy
 
 # Test processes (pytest-xdist) per leg; each takes its own PostgreSQL schema (TEST_PG_SCHEMA_gw0, …) and whole
 # test files, so that module-scoped fixtures (the outage test's PostgreSQL server) start once.
@@ -74,7 +80,7 @@ test-postgres:
 
 # Refresh the catalogs after changing marked strings (then translate, see README).
 i18n-extract: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --no-wrap --sort-output --ignore-dirs=".venv tests" .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o translations/messages.pot --no-location --no-wrap --sort-output --ignore-dirs=".venv tests" .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 bench: setup

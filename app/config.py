@@ -171,7 +171,8 @@ def finalize(config: dict) -> None:
                             "en": config.get("SITE_NAME_EN")}
     config["CITY_NAMES"] = {"zh_Hans": config["CITY_NAME"], "zh_Hant": config.get("CITY_NAME_ZH_HANT"),
                             "en": config.get("CITY_NAME_EN")}
-    config["PRIVACY_CONTACTS"] = {"zh_Hans": config["PRIVACY_CONTACT"], "zh_Hant": config.get("PRIVACY_CONTACT_ZH_HANT"),
+    config["PRIVACY_CONTACTS"] = {"zh_Hans": config["PRIVACY_CONTACT"],
+                                  "zh_Hant": config.get("PRIVACY_CONTACT_ZH_HANT"),
                                   "en": config.get("PRIVACY_CONTACT_EN")}
     if config["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgres://"):]

@@ -70,12 +70,14 @@ def catalogue(session, *, lead_bureau=None, code="test", first_year=2019):
          "target": "100", "property": "约束性", "scope": "市县", "lead_bureau": lead},
         {"domain": "生态安全", "task": "(二)质量", "code": "3", "name_zh_hans": "林草覆盖率", "unit": "%",
          "target": "山区>=60; 丘陵地区>=40; 平原地区>=18", "property": "参考性", "scope": "市县", "lead_bureau": lead},
-        {"domain": "生态经济", "task": "(三)资源", "code": "4", "name_zh_hans": "单位地区生产总值用水量", "unit": "立方米/万元",
+        {"domain": "生态经济", "task": "(三)资源", "code": "4", "name_zh_hans": "单位地区生产总值用水量",
+         "unit": "立方米/万元",
          "target": "保持稳定或持续改善", "property": "约束性", "scope": "市县", "lead_bureau": lead,
          "higher_is_better": "0"},
         {"domain": "生态空间", "task": "(四)空间", "code": "5", "name_zh_hans": "自然岸线保有率", "unit": "%",
          "target": ">=35", "property": "约束性", "scope": "市县", "lead_bureau": lead, "only_where_relevant": "1"},
-        {"domain": "生态文化", "task": "(五)观念", "code": "6", "name_zh_hans": "公众对生态文明建设的满意度", "unit": "%",
+        {"domain": "生态文化", "task": "(五)观念", "code": "6", "name_zh_hans": "公众对生态文明建设的满意度",
+         "unit": "%",
          "target": ">=80", "property": "参考性", "scope": "市县", "lead_bureau": lead,
          "provider": "test.satisfaction"},
     ]
@@ -147,7 +149,8 @@ def tip(session, *, bureau_=None, district=None, anonymous=True, **values):
     session.add(category)
     data = services.TipInput(categories=[category], description="工厂夜间冒黑烟", district=district or place(session),
                              address="测试路1号", anonymous=anonymous,
-                             reporter_name="" if anonymous else "张三", reporter_phone="" if anonymous else "13800000000",
+                             reporter_name="" if anonymous else "张三",
+                             reporter_phone="" if anonymous else "13800000000",
                              **values)
     created, _code = services.submit_tip(session, data, [], services.Rules(), "")
     return created
@@ -175,7 +178,8 @@ def notice(session, author, bureau_, *, category=None, title="空气质量月报
         category = NoticeCategory(code=f"notice-cat-{n}", name_zh_hans=f"栏目{n}")
         session.add(category)
         session.flush()
-    data = services.NoticeInput(category=category, bureau=bureau_, created_on=values.pop("created_on", date(2026, 9, 1)),
+    data = services.NoticeInput(category=category, bureau=bureau_,
+                                created_on=values.pop("created_on", date(2026, 9, 1)),
                                 titles={"zh_hans": title}, **values)
     return services.create_notice(session, author, data)
 

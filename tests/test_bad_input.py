@@ -33,7 +33,8 @@ CONTROLS = "".join(chr(c) for c in range(32) if c not in (9, 10, 13))
 
 # Parsing helpers.
 
-@pytest.mark.parametrize("text", ["²", "٣", "1²", "１２", str(DB_INT_MAX + 1), str(-(2**31) - 1), "1e3", "", " ", "0x1"])
+@pytest.mark.parametrize("text", ["²", "٣", "1²", "１２", str(DB_INT_MAX + 1),
+                                  str(-(2**31) - 1), "1e3", "", " ", "0x1"])
 def test_db_int_refuses_what_is_not_an_ascii_integer_of_the_database(text):
     with pytest.raises(ValueError):
         db_int(text)
@@ -158,7 +159,8 @@ def _tip_form(city, **changes):
     return data
 
 
-@pytest.mark.parametrize("changes", [{"latitude": "sNaN", "longitude": "114.3"}, {"latitude": "NaN", "longitude": "NaN"},
+@pytest.mark.parametrize("changes", [{"latitude": "sNaN", "longitude": "114.3"},
+                                     {"latitude": "NaN", "longitude": "NaN"},
                                      {"observed_at": "0001-01-01T00:00"}, {"observed_at": "9999-12-31T23:59"}])
 def test_tip_form_answers_nan_and_far_dates_with_422_and_stores_nothing(client, csrf, session, city, changes):
     data = {**_tip_form(city, **changes), "csrf_token": csrf.token(client, "/tips/new")}
@@ -194,7 +196,8 @@ def tainted_survey(session, staff):
     """A survey whose stored answers carry a formula and a vertical tab, as before the forms cleaned them."""
     survey = factories.survey(session, staff["admin"], responses=2)
     suggestion = ordered_questions(survey)[4]
-    first, second = session.scalars(select(SurveyAnswer.response_id).distinct().order_by(SurveyAnswer.response_id)).all()
+    first, second = session.scalars(
+        select(SurveyAnswer.response_id).distinct().order_by(SurveyAnswer.response_id)).all()
     session.add_all([SurveyAnswer(response_id=first, question_id=suggestion.id, text=INJECTION),
                      SurveyAnswer(response_id=second, question_id=suggestion.id, text="多种\x0b树-@+")])
     session.commit()
@@ -322,7 +325,8 @@ def test_an_option_saved_without_a_label_gets_the_message_not_a_500(client, sess
     session.commit()
     option = ordered_questions(survey)[1].options[0]
     response = client.post(f"/admin/surveys/options/{option.id}?lang=en",
-                           data={"csrf_token": admin, f"o{option.id}-label_zh_hans": "\x00", f"o{option.id}-weight": "sNaN"})
+                           data={"csrf_token": admin, f"o{option.id}-label_zh_hans": "\x00",
+                                 f"o{option.id}-weight": "sNaN"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Check the option" in page and "Enter a number." in page

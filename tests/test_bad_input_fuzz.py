@@ -132,11 +132,11 @@ def fuzz_gets(client, rules, examples: int) -> None:
     for rule in rules:
         @settings(max_examples=examples, **FUZZ)
         @given(path=_path_strategy(rule), query=_query_strategy())
-        def check(path, query):
+        def check(path, query, rule):
             url = _path(rule, path)
             response = client.get(url, query_string=query)
             _assert_no_server_error(response, f"GET {url}?{urlencode(query)}")
-        check()
+        check(rule=rule)
 
 
 def fuzz_posts(client, csrf, rules, examples: int, extra_fields: dict | None = None) -> None:
@@ -150,7 +150,7 @@ def fuzz_posts(client, csrf, rules, examples: int, extra_fields: dict | None = N
                 page_fields = form_fields(page.get_data(as_text=True))
         names = sorted(set(page_fields) - {"csrf_token"}) or ["text", "comment", "reason", "note", "code", "value"]
 
-        def value(name):
+        def value(name, page_fields=page_fields):
             offered = page_fields.get(name) or []
             return st.one_of(st.sampled_from(offered), nasty_text) if offered else nasty_text
 
@@ -158,12 +158,12 @@ def fuzz_posts(client, csrf, rules, examples: int, extra_fields: dict | None = N
 
         @settings(max_examples=examples, **FUZZ)
         @given(path=st.one_of(st.just(_existing_path(rule)), _path_strategy(rule)), data=data_strategy)
-        def check(path, data):
+        def check(path, data, rule):
             url = _path(rule, path)
             body = {**data, **(extra_fields or {}), "csrf_token": token}
             response = client.post(url, data=body)
             _assert_no_server_error(response, f"POST {url} {data!r}")
-        check()
+        check(rule=rule)
 
 
 @pytest.fixture
@@ -183,7 +183,8 @@ def world(session, staff):
     factories.disclosure_request(session, bureau_=home)
     notice = factories.notice(session, staff["bureau_editor"], home)
     notice_services.take_step(session, staff["bureau_editor"], notice, NoticeStep.SUBMIT)
-    notice_services.take_step(session, staff["reviewer"], notice, NoticeStep.APPROVE, index_scheme="{bureau_code}/{year}-{seq:05d}")
+    notice_services.take_step(session, staff["reviewer"], notice, NoticeStep.APPROVE,
+                              index_scheme="{bureau_code}/{year}-{seq:05d}")
     factories.disclosure_item(session, staff["admin"], home)
     _row, key = open311_services.issue_key(session, staff["admin"], "fuzz client")
     session.commit()

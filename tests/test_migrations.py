@@ -86,9 +86,11 @@ def test_migrations_that_rebuild_tables_upgrade_a_database_holding_data(empty_da
         upgrade(revision="0015")
         with db.engine.begin() as connection:
             connection.execute(text(
-                "INSERT INTO places (id, level, kind, code, name_zh_hans, name_zh_hant, name_en, terrain, region, moisture, "
-                "coastal, has_grassland, sort_order, active, created_at) VALUES (1, 'district', 'urban_district', 'east', '东区', "
-                "'東區', 'East', 'plain', 'central', 'humid', :no, :no, 1, :yes, :now)"), {"no": False, "yes": True, "now": now})
+                "INSERT INTO places (id, level, kind, code, name_zh_hans, name_zh_hant, name_en, terrain, region, "
+                "moisture, coastal, has_grassland, sort_order, active, created_at) "
+                "VALUES (1, 'district', 'urban_district', 'east', '东区', "
+                "'東區', 'East', 'plain', 'central', 'humid', :no, :no, 1, :yes, :now)"),
+                {"no": False, "yes": True, "now": now})
             connection.execute(text(
                 "INSERT INTO bureaus (id, code, name_zh_hans, name_zh_hant, name_en, place_id, active, created_at) "
                 "VALUES (1, 'eeb', '局', '局', 'Bureau', 1, :yes, :now)"), {"yes": True, "now": now})

@@ -103,7 +103,8 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/disclosure-requests/documents/999999", Permission.DISCLOSURE_HANDLE),
 ]
 # Path segments that stand for a route variable other than an id.
-VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>", "/step/accept": "/step/<>",
+VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",
+                     "/step/accept": "/step/<>",
                      "/step/register": "/step/<>", "/step/submit": "/step/<>",
                      "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>"}
 
@@ -126,7 +127,8 @@ def targets(session, staff):
     notice = factories.notice(session, staff["admin"], staff["bureaus"]["home"])
     item = factories.disclosure_item(session, staff["admin"], staff["bureaus"]["home"])
     session.commit()
-    return {"notice": notice.id, "notice_category": notice.category_id, "disclosure_item": item.id, "user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
+    return {"notice": notice.id, "notice_category": notice.category_id, "disclosure_item": item.id,
+            "user": staff["reviewer"].id, "place": place.id, "bureau": staff["bureaus"]["home"].id,
             "measure": measure.id, "catalogue": catalogue.id, "survey": survey.id,
             "section": survey.sections[0].id, "question": question.id, "response": response_id, "tip": tip.id,
             "disclosure_request": disclosure_request.id}

@@ -153,7 +153,8 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
     for order, (row, subs, targets) in enumerate(parsed, start=1):
         if row["domain"] not in domains:
             domains[row["domain"]] = IndicatorDomain(catalogue=catalogue, code=f"d{len(domains) + 1}",
-                                                     name_zh_hans=row["domain"], name_zh_hant=row.get("domain_zh_hant", ""),
+                                                     name_zh_hans=row["domain"],
+                                                     name_zh_hant=row.get("domain_zh_hant", ""),
                                                      name_en=row.get("domain_en", ""), sort_order=len(domains))
         key = (row["domain"], row["task"])
         if key not in groups:
@@ -172,7 +173,8 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
             only_where_relevant=row.get("only_where_relevant") in ("1", "true", "是"), sort_order=order,
             definition_zh_hans=row.get("definition_zh_hans", ""), definition_zh_hant=row.get("definition_zh_hant", ""),
             definition_en=row.get("definition_en", ""),
-            source_note_zh_hans=row.get("source_note_zh_hans", ""), source_note_zh_hant=row.get("source_note_zh_hant", ""),
+            source_note_zh_hans=row.get("source_note_zh_hans", ""),
+            source_note_zh_hant=row.get("source_note_zh_hant", ""),
             source_note_en=row.get("source_note_en", ""))
         row_cells, measure_cells = parse_unconfirmed(row.get("unconfirmed", ""), len(targets))
         indicator.unconfirmed = _cells(row_cells)

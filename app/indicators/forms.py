@@ -51,7 +51,7 @@ class CatalogueImportForm(BaseForm):
     last_year = IntegerField(_l("Last year (empty: still in force)"), validators=[
         Optional(), NumberRange(min=2000, max=2100, message=_l("Enter a year."))])
     file = FileField(_l("XLSX file"), validators=[FileRequired(message=_l("Choose an XLSX file."))],
-                     description=_l("The official table: 领域, 任务, 序号, 指标名称, 单位, 指标值, 指标属性, 适用范围, 牵头单位."))
+                     description=_l("The official table: 领域, 任务, 序号, 指标名称, 单位, 指标值, 指标属性, 适用范围, 牵头单位."))  # noqa: E501 (one message)
 
 
 class AssignmentsImportForm(BaseForm):
@@ -62,7 +62,8 @@ class AssignmentsImportForm(BaseForm):
 
 
 class PreconditionForm(BaseForm):
-    status = SelectField(_l("Finding"), validators=[InputRequired(message=_l("Choose whether the precondition is met."))],
+    status = SelectField(_l("Finding"),
+                         validators=[InputRequired(message=_l("Choose whether the precondition is met."))],
                          choices=[])
     notes = TextAreaField(_l("Evidence or notes"), validators=[Optional(), Length(max=5000)],
                           description=_l("What the finding rests on: the decision, document or record checked. "

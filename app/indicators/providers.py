@@ -64,7 +64,8 @@ def refresh_computed_values(session, catalogue, period: str) -> int:
         if provider is None:
             continue
         for place in places:
-            if not indicator.applies_to(place) or (indicator.id, place.id) in unreportable(session, [indicator], [place]):
+            if (not indicator.applies_to(place)
+                    or (indicator.id, place.id) in unreportable(session, [indicator], [place])):
                 continue
             result = provider(session, place, period)
             if result is None:

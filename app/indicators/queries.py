@@ -7,7 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from app.indicators import providers
 from app.indicators.judging import IndicatorStatus, combine, judge_measure, place_attributes
-from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile, IndicatorMeasure,
+from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile,
+                                   IndicatorMeasure,
                                    IndicatorProperty, IndicatorTaskGroup, IndicatorValue, ValueState)
 from app.indicators.periods import parse_period
 from app.indicators.rules import Status
@@ -50,7 +51,8 @@ def catalogue_indicators(session, catalogue) -> list[Indicator]:
 # What public pages judge and show of a value, read as plain rows: building ORM objects for hundreds of
 # values was most of a page's cost.
 _PUBLIC_VALUE_COLUMNS = (
-    IndicatorValue.id, IndicatorValue.measure_id, IndicatorValue.place_id, IndicatorValue.period, IndicatorValue.version,
+    IndicatorValue.id, IndicatorValue.measure_id, IndicatorValue.place_id, IndicatorValue.period,
+    IndicatorValue.version,
     IndicatorValue.state, IndicatorValue.numeric_value, IndicatorValue.state_value, IndicatorValue.task_completed,
     IndicatorValue.not_applicable, IndicatorValue.not_applicable_reason, IndicatorValue.evidence,
     IndicatorValue.source, IndicatorValue.computed, IndicatorValue.method, IndicatorValue.sample_size,

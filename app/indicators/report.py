@@ -252,12 +252,13 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
     for section in sections:
         document.add_heading(_t(wording.stored(section.place)), level=1)
         document.add_paragraph(_(
-            "%(met)d of %(total)d applicable indicators met, a compliance rate of %(rate)s (previous period: %(previous)s).",
+            "%(met)d of %(total)d applicable indicators met, a compliance rate of %(rate)s (previous period: %(previous)s).",  # noqa: E501 (one message)
             met=section.met, total=section.applicable, rate=_percent(section.rate),
             previous=_percent(section.previous_rate)))
         if section.newly_failing:
             document.add_paragraph(_t(_("No longer met: %(list)s",
-                                        list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_failing))))
+                                        list=_(", ").join(f"{i.code} {wording.stored(i)}"
+                                                          for i in section.newly_failing))))
         if section.newly_met:
             document.add_paragraph(_t(_("Newly met: %(list)s",
                                         list=_(", ").join(f"{i.code} {wording.stored(i)}" for i in section.newly_met))))
@@ -282,7 +283,8 @@ def docx(sections: list[PlaceReport], catalogue, period: str, city_name: str) ->
                 cells[3].text = _t(item.target_here)
                 cells[4].text = _t(wording.value(item.value, item.measure) or _("not reported"))
                 cells[5].text = _t(item.task_title or "—")
-                cells[6].text = "" if item.gap is None else _t(wording.quantity(Decimal(repr(item.gap)), item.measure.unit))
+                gap = item.gap
+                cells[6].text = "" if gap is None else _t(wording.quantity(Decimal(repr(gap)), item.measure.unit))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

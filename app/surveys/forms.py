@@ -27,10 +27,11 @@ class SurveySettingsForm(BaseForm):
     mode = SelectField(_l("Mode"), choices=choices(SurveyMode.choices()))
     opens_at = DateTimeLocalField(_l("Opens at (city time, optional)"), validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes at (city time, optional)"), validators=[Optional()])
-    publish_results = BooleanField(_l("Publish the results (public results page, JSON and live results after answering)"))
+    publish_results = BooleanField(_l("Publish the results (public results page, JSON and live results after answering)"))  # noqa: E501 (one message)
     paged = BooleanField(_l("One section per page, with a progress bar"))
     indicator_period = StringField(_l("Indicator year it feeds (sampled surveys only)"),
-                                   validators=[Optional(), Regexp(r"^\d{4}$", message=_l("Enter a year such as 2025."))])
+                                   validators=[Optional(),
+                                               Regexp(r"^\d{4}$", message=_l("Enter a year such as 2025."))])
     post_stratify = BooleanField(_l("Weight districts by their adult population (post-stratification)"), description=_l(
         "Uses the adult population (18 and over) recorded for each district; without it the results are unweighted."))
     retention_days = IntegerField(_l("Keep written answers and duplicate-check data for (days)"), validators=[

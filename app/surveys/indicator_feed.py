@@ -16,7 +16,7 @@ METHOD = {
 
 
 WEIGHTING = {
-    queries.Weighting.ADULT_POPULATION: "按各县市区18岁及以上常住人口加权（事后分层：权重 = 该县市区成年人口占比 ÷ 样本占比），"
+    queries.Weighting.ADULT_POPULATION: "按各县市区18岁及以上常住人口加权（事后分层：权重 = 该县市区成年人口占比 ÷ 样本占比），"  # noqa: E501 (one message)
                                         "未加权结果 {unweighted}。",
     queries.Weighting.OFF: "未加权（本调查设定不加权）。",
     queries.Weighting.NO_DISTRICTS: "未加权（受访者未填写所在县市区）。",

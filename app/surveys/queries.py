@@ -227,7 +227,7 @@ def _measure_results(survey: Survey, questions, counts, districts, weighting: We
         if measure == Measure.PARTICIPATION:
             for definition in Definition:
                 headline, plain, _, _ = _estimates(
-                    lambda segment, d=definition: _definition_histogram(counts, measure, segment, d),
+                    lambda segment, d=definition, m=measure: _definition_histogram(counts, m, segment, d),
                     districts, weighting, adults, {})
                 result.definitions.append(DefinitionResult(definition, headline, plain))
         results.append(result)

@@ -138,7 +138,8 @@ def _next_code(session, survey: Survey) -> str:
 
 
 def standard_measure(kind: QuestionKind) -> Measure | None:
-    return {QuestionKind.SATISFACTION: Measure.SATISFACTION, QuestionKind.PARTICIPATION: Measure.PARTICIPATION}.get(kind)
+    measures = {QuestionKind.SATISFACTION: Measure.SATISFACTION, QuestionKind.PARTICIPATION: Measure.PARTICIPATION}
+    return measures.get(kind)
 
 
 def add_question(session, actor, section: SurveySection, *, kind: QuestionKind, text: Texts,

@@ -111,7 +111,8 @@ def answer(survey_id: int):
     invitation = None
     if survey.is_sampled:
         invitation, problem = _invitation_for(survey)
-        if invitation is None and request.method == "POST" and _already_received(survey, request.form.get("submission")):
+        if (invitation is None and request.method == "POST"
+                and _already_received(survey, request.form.get("submission"))):
             return see_other(url_for(".thanks", survey_id=survey.id))  # the code was used by this very form
         if invitation is None:
             return render("surveys/code.html", survey=survey, problem=problem,
@@ -242,7 +243,8 @@ def results_json(survey_id: int):
         "weighting": {"method": results.weighting.value,
                       "districts": [{"district": w.option.label, "adult_population": w.adult_population,
                                      "respondents": w.respondents,
-                                     "population_share": round(float(w.weight.population_share), 6) if w.weight else None,
+                                     "population_share": (round(float(w.weight.population_share), 6)
+                                                          if w.weight else None),
                                      "sample_share": round(float(w.weight.sample_share), 6) if w.weight else None,
                                      "weight": round(float(w.weight.weight), 6) if w.weight else None}
                                     for w in results.weights]},

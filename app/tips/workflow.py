@@ -1,4 +1,6 @@
 """The handling workflow of a pollution tip: states and the steps allowed between them. Pure code."""
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from app.enums import TitledEnum
@@ -127,7 +129,7 @@ class RewardState(TitledEnum):
 
 
 # The reward's way: each step names the state it leads to; None is a tip no reward was decided for yet.
-REWARD_TRANSITIONS: Transitions = Transitions({
+REWARD_TRANSITIONS: Transitions[Any, RewardState] = Transitions({
     (None, RewardState.ELIGIBLE): RewardState.ELIGIBLE,
     (None, RewardState.DECLINED): RewardState.DECLINED,
     (RewardState.ELIGIBLE, RewardState.GRANTED): RewardState.GRANTED,

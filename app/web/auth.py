@@ -24,7 +24,8 @@ def load_user(session_id: str):
 def deny(action: str = "access.denied", obj=None, note: str = ""):
     """Audit a refused privileged attempt, then answer 403."""
     audit.record(db.session, action, obj, note=note or f"{request.method} {request.path}",
-                 object_type=None if obj is not None else "route", object_id=None if obj is not None else request.endpoint)
+                 object_type=None if obj is not None else "route",
+                 object_id=None if obj is not None else request.endpoint)
     db.session.commit()
     abort(403)
 

@@ -51,7 +51,8 @@ DESCRIPTIONS = {
             "村口空地有人焚烧垃圾和秸秆，浓烟飘进小区。", "烧烤摊油烟直排，楼上住户无法开窗。"],
     "water": ["河边排污口排出发黑的污水，河面有泡沫。", "养殖场废水直接排进水渠，味道很臭。",
               "小区旁的河道漂满垃圾，水发绿发臭。"],
-    "noise": ["工地晚上十一点以后仍在打桩施工。", "工厂风机噪声日夜不停，影响休息。", "广场舞音响声音太大，持续到深夜。"],
+    "noise": ["工地晚上十一点以后仍在打桩施工。", "工厂风机噪声日夜不停，影响休息。",
+              "广场舞音响声音太大，持续到深夜。"],
     "waste": ["路边堆放大量建筑垃圾，长期没人清运。", "有人在山坳里倾倒不明工业废渣。"],
     "soil": ["废弃厂房周边土壤发黑，雨后有异味。"],
     "radiation": ["居民楼顶新装的设备疑似有辐射，居民担心。"],
@@ -241,7 +242,8 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
                 "merged_into_id": merged_into, "reward_state": "paid" if reward else None,
                 "reward_amount": Decimal(rng.choice([200, 500, 1000, 2000])) if reward else None,
                 "exposed_at": exposed, "exposure_title": "企业违法排污被查处" if exposed else "",
-                "exposure_summary": "群众举报后执法人员现场检查，查实违法排污，已立案处罚并责令整改。" if exposed else "",
+                "exposure_summary": "群众举报后执法人员现场检查，查实违法排污，已立案处罚并责令整改。"
+                if exposed else "",
                 "escalations": 0,
             }
             tips.append(tuple(row[c] for c in tip_columns))
@@ -315,7 +317,8 @@ def forms(session, number: int, seed: int = 99) -> dict:
         kind = setting["by_code"][rng.choices(codes, cum_weights=weights)[0]]
         place = rng.choice(setting["places"])
         top = kind.parent or kind
-        fields = [("categories", str(kind.id)), ("description", rng.choice(DESCRIPTIONS.get(top.code, DESCRIPTIONS["other"]))),
+        fields = [("categories", str(kind.id)),
+                  ("description", rng.choice(DESCRIPTIONS.get(top.code, DESCRIPTIONS["other"]))),
                   ("district", str(place.id)), ("address", f"{rng.choice(STREETS)}{rng.randrange(1, 400)}号附近"),
                   ("identity", "anonymous"), ("consent", "y")]
         if rng.random() < 0.7:

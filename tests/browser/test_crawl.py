@@ -5,7 +5,8 @@ Addresses come from `/` and `/sitemap.xml`, following same-origin `<a href>` lin
 sitemap). Pages are grouped by shape (digits replaced by N, query keys without values) and at most two of a
 shape are fetched, so the crawl stays bounded however many notices or indicators the city has. Every shape is
 checked once per language on a phone; a sample (home, a list, a detail and a form of each domain) also on a
-desktop and in elder (large-text) mode, in the languages SAMPLE_VIEWS names. A test collects every problem of its pages and reports them together.
+desktop and in elder (large-text) mode, in the languages SAMPLE_VIEWS names.
+A test collects every problem of its pages and reports them together.
 """
 import re
 from collections import defaultdict

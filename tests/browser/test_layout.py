@@ -26,7 +26,8 @@ def survey_id(live_app):
         category = db.session.scalar(select(TipCategory).where(TipCategory.code == "layout-air"))
         if category is None:
             home = db.session.scalar(select(Bureau).where(Bureau.code == "eeb"))
-            category = TipCategory(code="layout-air", name_zh_hans="大气污染", name_en="Air pollution", bureau_id=home.id)
+            category = TipCategory(code="layout-air", name_zh_hans="大气污染", name_en="Air pollution",
+                                   bureau_id=home.id)
             db.session.add(category)
             db.session.flush()
             district = next(p for p in factories_districts() if p.code == "hills")

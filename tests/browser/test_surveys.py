@@ -35,7 +35,8 @@ def new_survey(live_app, *, demo: bool = False, **options) -> SurveyIds:
 
     with live_app.app_context():
         if demo:
-            survey = build_template(db.session, None, mode=SurveyMode.OPEN, title=Texts("模板问卷", "模板問卷", "Template"))
+            survey = build_template(db.session, None, mode=SurveyMode.OPEN,
+                                    title=Texts("模板问卷", "模板問卷", "Template"))
             services.change_state(db.session, None, survey, SurveyState.OPEN)
         else:
             survey = factories.survey(db.session, None, **options)

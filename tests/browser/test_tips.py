@@ -56,7 +56,8 @@ def test_resident_ticks_one_of_the_demo_kinds_and_sends_the_report_on_a_phone(re
     # Each box sits beside its label, on the same line.
     box = kinds.get_by_label("Noise", exact=True).bounding_box()
     label = kinds.locator(f"label[for='{kinds.get_by_label('Noise', exact=True).get_attribute('id')}']").bounding_box()
-    assert label["x"] > box["x"] + box["width"] - 1 and label["y"] < box["y"] + box["height"] / 2 < label["y"] + label["height"]
+    assert (label["x"] > box["x"] + box["width"] - 1
+            and label["y"] < box["y"] + box["height"] / 2 < label["y"] + label["height"])
     # A sub-type is listed under its kind.
     expect(kinds.locator(f"li:has(> .field-check input[value='{demo_categories['air']}'])")
            .get_by_label("Open burning")).to_be_visible()

@@ -41,13 +41,14 @@ TABLE3_LABELS = [
     ("三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请"),
     ("三、本年度办理结果", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
     ("三、本年度办理结果", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    ("三、本年度办理结果", "（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("三、本年度办理结果", "（六）其他处理",
+     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
     ("三、本年度办理结果", "（六）其他处理", "3.其他"),
     ("三、本年度办理结果", "（七）总计", ""),
     ("四、结转下年度继续办理", "", ""),
 ]
-TABLE3_COLUMNS = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
-                  "总计"]
+TABLE3_COLUMNS = ["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+                  "其他", "总计"]
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 TABLE4_HEADERS = ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"]
 TABLE4_RESULTS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
@@ -155,7 +156,8 @@ def year_of_requests(session, apply, staff):
               Reply(ReplyType.DISCLOSED, "部分公开", partial=True, legal_ground="第十五条"),
               applicant_type="organisation", organisation_kind="commercial")
     refused = _answered(session, admin, apply, at(2026, 5, 4), at(2026, 6, 3),
-                        Reply(ReplyType.NOT_DISCLOSED, "不予公开", legal_ground="第十四条", outcome="withheld_security"),
+                        Reply(ReplyType.NOT_DISCLOSED, "不予公开", legal_ground="第十四条",
+                              outcome="withheld_security"),
                         applicant_type="organisation", organisation_kind="legal_service")
     _answered(session, admin, apply, at(2026, 7, 1), at(2026, 7, 3), Reply(ReplyType.DUPLICATE, "已答复"),
               applicant_type="organisation", organisation_kind="research")
@@ -226,11 +228,13 @@ def test_a_refusal_without_its_reason_is_refused_and_nothing_saved(session, appl
     for outcome in ("", "disclosed"):
         with pytest.raises(DisclosureError) as refused:
             services.take_step(session, staff["admin"], created, Step.ANSWER, Rules(),
-                               reply=Reply(ReplyType.NOT_DISCLOSED, "不予公开", legal_ground="第十四条", outcome=outcome))
+                               reply=Reply(ReplyType.NOT_DISCLOSED, "不予公开", legal_ground="第十四条",
+                                           outcome=outcome))
         assert refused.value.field == "outcome"
         assert created.state == RequestState.REGISTERED and created.reply_type is None and created.outcome is None
     services.take_step(session, staff["admin"], created, Step.ANSWER, Rules(),
-                       reply=Reply(ReplyType.NOT_DISCLOSED, "不予公开", legal_ground="第十四条", outcome="withheld_internal"))
+                       reply=Reply(ReplyType.NOT_DISCLOSED, "不予公开", legal_ground="第十四条",
+                                   outcome="withheld_internal"))
     assert created.outcome == "withheld_internal"
 
 
@@ -266,7 +270,8 @@ def _form(staff, **changes):
 
 
 def test_an_organisation_must_say_its_kind(client, csrf, session, staff):
-    """国办公开办函〔2021〕30号 table 三 counts 法人或其他组织 by kind: 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他."""
+    """国办公开办函〔2021〕30号 table 三 counts 法人或其他组织 by kind:
+    商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他."""
     data = _form(staff, csrf_token=csrf.token(client, "/disclosure-requests/new"))
     response = client.post("/disclosure-requests/new?lang=en", data=data)
     html = response.get_data(as_text=True)

@@ -122,7 +122,8 @@ def test_the_running_deadline_moves_while_paused_and_is_not_supervised(session, 
 
 
 def test_an_extension_needs_the_disclosure_office_heads_approval(session, staff, rules, registered):
-    """Art. 33(1): 需要延长答复期限的，应当经政府信息公开工作机构负责人同意并告知申请人，延长的期限最长不得超过20个工作日.
+    """Art. 33(1): 需要延长答复期限的，应当经政府信息公开工作机构负责人同意并告知申请人，
+    延长的期限最长不得超过20个工作日.
     A handler cannot extend; the head of the bureau's disclosure office can, and is recorded as approving."""
     created, _code = registered
     with pytest.raises(DisclosureError, match="approval of the head"):

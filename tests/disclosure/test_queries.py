@@ -55,7 +55,8 @@ def year_of_requests(session, apply, staff):
         return created
 
     answered(at(2025, 12, 22), at(2026, 1, 5), Reply(ReplyType.DISCLOSED, "见附件"))
-    answered(at(2026, 3, 2), at(2026, 3, 4), Reply(ReplyType.DISCLOSED, "部分公开", partial=True, legal_ground="第十五条"))
+    answered(at(2026, 3, 2), at(2026, 3, 4), Reply(ReplyType.DISCLOSED, "部分公开", partial=True,
+                                                   legal_ground="第十五条"))
     answered(at(2026, 5, 4), at(2026, 6, 3), Reply(ReplyType.NOT_DISCLOSED, "不予公开", legal_ground="第十四条",
                                                         outcome="withheld_security"))
     apply(now=at(2026, 12, 28))

@@ -1,4 +1,5 @@
-"""Re-assigning lead bureaus from the task-breakdown table (任务分解表): checked row by row, applied whole or not at all."""
+"""Re-assigning lead bureaus from the task-breakdown table (任务分解表):
+checked row by row, applied whole or not at all."""
 import io
 
 import pytest

@@ -87,7 +87,8 @@ def test_another_worker_process_never_serves_a_stale_status(client, session, wor
         assert city_status(second_worker, "2") == "met"
         assert "short by 10" not in second_worker.get("/indicators/?period=2025&lang=en").get_data(as_text=True)
         assert "复核更正" in second_worker.get("/indicators/2?period=2025").get_data(as_text=True)
-        assert "2 危险废物利用处置率" in second_worker.get("/indicators/districts?period=2025&lang=zh_Hans").get_data(as_text=True)
+        assert "2 危险废物利用处置率" in second_worker.get(
+            "/indicators/districts?period=2025&lang=zh_Hans").get_data(as_text=True)
     finally:
         with other.app_context():
             db.session.remove()

@@ -121,7 +121,8 @@ def test_an_unknown_unconfirmed_cell_is_refused(session, app):
 
 
 def test_unconfirmed_cells_are_read_per_row_and_per_sub_indicator():
-    assert parse_unconfirmed("all", 2) == ({"name", "property", "scope"}, {1: {"unit", "target"}, 2: {"unit", "target"}})
+    assert parse_unconfirmed("all", 2) == ({"name", "property", "scope"},
+                                           {1: {"unit", "target"}, 2: {"unit", "target"}})
     assert parse_unconfirmed("scope; target.2", 3) == ({"scope"}, {1: set(), 2: {"target"}, 3: set()})
     with pytest.raises(ValueError):
         parse_unconfirmed("property.1", 2)
@@ -214,7 +215,8 @@ def test_the_api_names_the_version_and_the_unconfirmed_cells(client, session):
     assert data["catalogue_version"]["code"] == "new" and data["catalogue_version"]["first_year"] == 2024
     assert data["catalogue_version"]["last_year"] is None and data["catalogue_version"]["document"] is None
     row = next(i for i in data["indicators"] if i["code"] == "14")
-    assert row["unconfirmed"] == ["name", "property", "scope"] and row["measures"][0]["unconfirmed"] == ["unit", "target"]
+    assert (row["unconfirmed"] == ["name", "property", "scope"]
+            and row["measures"][0]["unconfirmed"] == ["unit", "target"])
 
 
 def test_the_downloaded_table_lists_the_unconfirmed_cells(client, session):

@@ -114,8 +114,8 @@ def test_chart_of_an_untranslated_measure_is_marked_and_has_a_unique_title(clien
 
 def test_untranslated_names_carry_lang_and_a_visible_note(client, english):
     body = client.get("/indicators/?period=2025&lang=en").get_data(as_text=True)
-    assert '<span lang="zh-Hans">单位地区生产总值用水量</span> <span class="muted untranslated">(not translated)</span>' \
-        in body
+    assert ('<span lang="zh-Hans">单位地区生产总值用水量</span> '
+            '<span class="muted untranslated">(not translated)</span>' in body)
     hant = client.get("/indicators/?period=2025&lang=zh_Hant").get_data(as_text=True)
     assert '<span lang="zh-Hans">单位地区生产总值用水量</span> <span class="muted untranslated">(尚無繁體譯文)</span>' \
         in hant
@@ -144,7 +144,8 @@ def test_downloads_and_api_carry_readable_words(client, english):
     rows = {row[0]: row for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))}
     # A value that is only a number stays a number (its unit has a column of its own); others are in words.
     assert rows["2"][5:8] == ["%", "at least 100\u00a0%", "92"]
-    assert rows["1"][7] == "drawn up and implemented" and rows["4"][6] == "stable or better than in the same period a year before"
+    assert (rows["1"][7] == "drawn up and implemented"
+            and rows["4"][6] == "stable or better than in the same period a year before")
     sheet = load_workbook(io.BytesIO(client.get("/indicators/districts?period=2025&format=xlsx&lang=en").data)).active
     assert list(sheet.values)[1][1] == "Baihe County"
     data = client.get("/api/v1/indicators?period=2025").get_json()

@@ -75,7 +75,8 @@ def test_gap_report_shows_the_target_variant_that_applies_at_the_place(client, w
 
 
 def test_an_unfinished_higher_task_is_shown_not_hidden_behind_a_number(client, session, world):
-    """"完成上级规定的考核任务; 保持稳定或持续改善" (2019 table, e.g. 单位GDP能耗) is one target: the task AND the trend.
+    """"完成上级规定的考核任务; 保持稳定或持续改善" (2019 table, e.g. 单位GDP能耗) is one target:
+    the task AND the trend.
     A place whose trend improved but whose task is not confirmed fails on the task, and says so."""
     result = import_catalogue(session, None, code="task", name_zh_hans="任务", first_year=2030, last_year=None, rows=[
         {"domain": "生态经济", "task": "(一)资源", "code": "20", "name_zh_hans": "单位地区生产总值能耗", "unit": "%",
@@ -199,16 +200,19 @@ def test_office_adds_a_precondition_to_the_catalogue_in_force(client, auth, csrf
     auth.login("admin")
     token = csrf.token(client, "/admin/indicators/preconditions?year=2025&place=city")
     url = f"/admin/indicators/preconditions/2025/{world['city'].id}/new?lang=en"
-    fields = {"new-code": "inspection", "new-name_zh_hans": "督察反馈问题按期完成整改", "new-name_en": "Inspection problems rectified",
+    fields = {"new-code": "inspection", "new-name_zh_hans": "督察反馈问题按期完成整改",
+              "new-name_en": "Inspection problems rectified",
               "new-source": "管理规程", "csrf_token": token}
     assert client.post(url, data=fields).status_code == 303
     row = session.scalar(select(IndicatorPrecondition).where(IndicatorPrecondition.code == "inspection"))
     assert row.catalogue_id == world["catalogue"].id and row.sort_order == 3
-    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "indicators.precondition_add")).after["code"] == "inspection"
+    assert session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "indicators.precondition_add")).after["code"] == "inspection"
     page = client.get("/admin/indicators/preconditions?year=2025&place=hills&lang=en").get_data(as_text=True)
     assert "Inspection problems rectified" in page
     again = client.post(url, data={**fields, "new-name_zh_hans": "另一项"})
-    assert again.status_code == 422 and "already used" in again.get_data(as_text=True) and "另一项" in again.get_data(as_text=True)
+    assert (again.status_code == 422 and "already used" in again.get_data(as_text=True)
+            and "另一项" in again.get_data(as_text=True))
     assert len(session.scalars(select(IndicatorPrecondition)).all()) == 3
 
 

@@ -68,7 +68,8 @@ def test_every_bad_row_is_reported_and_nothing_is_saved(client, auth, csrf, sess
     assert response.status_code == 422
     for number, text in [(2, "Unknown indicator code 99"), (3, "Unknown place code nowhere"),
                          (4, "2099 is not a past or current period"), (5, "很多 is not a number"),
-                         (6, "差不多 is not a recognised state"), (8, "The same indicator, place and period appear twice"),
+                         (6, "差不多 is not a recognised state"),
+                         (8, "The same indicator, place and period appear twice"),
                          (9, "You cannot enter values for indicator 6"), (10, "Describe the evidence")]:
         assert f"<td>{number}</td><td>{text}" in body
     assert session.scalar(select(func.count(IndicatorValue.id))) == 0
@@ -102,7 +103,8 @@ def test_admin_loads_a_catalogue_from_the_official_table(client, auth, csrf, ses
     url = "/admin/indicators/catalogues/import?lang=en"
     token = csrf.token(client, url)
     sheet = xlsx([["领域", "任务", "序号", "指标名称", "单位", "指标值", "指标属性", "适用范围", "牵头单位"],
-                  ["生态制度", "(一)目标责任", "1", "生态文明建设工作占党政实绩考核的比例", "%", "≥20", "", "市", "eeb"],
+                  ["生态制度", "(一)目标责任", "1", "生态文明建设工作占党政实绩考核的比例",
+                   "%", "≥20", "", "市", "eeb"],
                   ["生态安全", "(二)环境质量", "2", "声环境功能区夜间达标率", "%", "≥85", "", "市", ""]])
     response = client.post(url, content_type="multipart/form-data", data={
         "csrf_token": token, "code": "2024-city", "name_zh_hans": "生态文明建设示范区（市）建设指标",

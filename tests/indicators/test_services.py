@@ -59,7 +59,8 @@ def factories_locale():
 
 def test_sub_indicators_become_measures_with_their_own_targets(session):
     result = import_catalogue(session, None, code="subs", name_zh_hans="x", first_year=2020, last_year=None, rows=[
-        {"domain": "d", "task": "t", "code": "23", "name_zh_hans": "农业废弃物综合利用率(秸秆综合利用率; 畜禽粪污综合利用率)",
+        {"domain": "d", "task": "t", "code": "23",
+         "name_zh_hans": "农业废弃物综合利用率(秸秆综合利用率; 畜禽粪污综合利用率)",
          "name_en": "Agricultural waste (straw; manure)", "unit": "%", "target": ">=90; >=75", "scope": "县"}])
     indicator = result.catalogue.domains[0].task_groups[0].indicators[0]
     assert indicator.name_zh_hans == "农业废弃物综合利用率"

@@ -37,7 +37,8 @@ TARGETS = [
     ("制定实施", "-", "drawn up and implemented", "制定实施"),
     ("市:100; 县:开展", "%", "city: at least 100\u00a0%; county: carried out", "市：不低于100\u00a0%；县：开展"),
     ("完成上级规定的考核任务; 保持稳定或持续改善", "%",
-     "complete the assessment tasks set by the higher authorities and stable or better than in the same period a year before",
+     "complete the assessment tasks set by the higher authorities "
+     "and stable or better than in the same period a year before",
      "完成上级规定的考核任务且保持稳定或持续改善"),
     ("山区>=60; 平原地区>=18", "%", "mountain areas: at least 60\u00a0%; plains: at least 18\u00a0%",
      "山区：不低于60\u00a0%；平原地区：不低于18\u00a0%"),

@@ -31,7 +31,8 @@ def city(session, staff):
 @pytest.fixture
 def draft(session, staff, city):
     """Write a draft through the service as the home bureau's editor (or `author`)."""
-    def write(*, author=None, category=None, bureau=None, title="2026年9月空气质量月报", summary="全市空气质量优良天数比例为92.3%。",
+    def write(*, author=None, category=None, bureau=None, title="2026年9月空气质量月报",
+              summary="全市空气质量优良天数比例为92.3%。",
               body="## 监测结果\n\n优良天数 **27** 天。", created_on=date(2026, 9, 25), publish_at=None, places=(),
               **texts):
         data = services.NoticeInput(category=category or city.air, bureau=bureau or city.home, created_on=created_on,

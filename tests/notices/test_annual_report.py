@@ -26,7 +26,8 @@ def year_of_notices(session, staff, city, draft, publish, correct, withdraw):
     new_year = draft(title="元旦空气质量快报")
     publish(new_year, now=utc(2025, 12, 31, 16, 30))
     corrected = publish(draft(title="2026年3月空气质量月报"), now=utc(2026, 4, 2))
-    correct(corrected, notice_input(corrected, summaries={"zh_hans": "更正后的摘要"}), "更正优良天数", now=utc(2026, 4, 3))
+    correct(corrected, notice_input(corrected, summaries={"zh_hans": "更正后的摘要"}),
+            "更正优良天数", now=utc(2026, 4, 3))
     withdrawn = publish(draft(category=city.penalties, title="行政处罚决定书"), now=utc(2026, 5, 1))
     withdraw(withdrawn, "当事人已履行", now=utc(2026, 6, 1))
     publish(draft(title="2025年12月空气质量月报"), now=utc(2025, 12, 20))

@@ -293,6 +293,7 @@ def test_the_notice_form_asks_which_month_with_this_month_as_default(client, aut
     base = {"csrf_token": token, "category_id": city.air.id, "bureau_id": city.home.id, "created_on": "2026-03-02",
             "title_zh_hans": "2月空气质量月报", "disclosure_item_id": monthly_item.id}
     bad = client.post("/admin/notices/new?lang=zh_Hans", data=base | {"period": "2026-13"})
-    assert bad.status_code == 422 and session.scalar(select(Notice).where(Notice.title_zh_hans == "2月空气质量月报")) is None
+    assert (bad.status_code == 422
+            and session.scalar(select(Notice).where(Notice.title_zh_hans == "2月空气质量月报")) is None)
     assert client.post("/admin/notices/new", data=base | {"period": "2026-02"}).status_code == 303
     assert session.scalar(select(Notice).where(Notice.title_zh_hans == "2月空气质量月报")).period == "2026-02"

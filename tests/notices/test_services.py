@@ -124,8 +124,8 @@ def test_returning_needs_a_comment_and_the_author_can_edit_and_resubmit(session,
         services.take_step(session, staff["reviewer"], notice, Step.RETURN, now=NOW)
     services.take_step(session, staff["reviewer"], notice, Step.RETURN, comment="请补充监测点位", now=NOW)
     assert notice.state == NoticeState.RETURNED and notice.review_comment == "请补充监测点位"
-    services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice, bodies={"zh_hans": "补充了点位"}),
-                           now=NOW)
+    services.update_notice(session, staff["bureau_editor"], notice,
+                           notice_input(notice, bodies={"zh_hans": "补充了点位"}), now=NOW)
     services.take_step(session, staff["bureau_editor"], notice, Step.SUBMIT, now=NOW)
     assert notice.state == NoticeState.SUBMITTED and notice.body_zh_hans == "补充了点位"
 
@@ -251,8 +251,8 @@ def test_a_withdrawal_needs_a_reason_and_is_not_public_until_approved(session, d
     notice = publish(draft())
     with pytest.raises(services.NoticeError, match="撤回理由"):
         services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, now=NOW)
-    change = services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="数据来源有误，将重新发布",
-                                now=NOW)
+    change = services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW,
+                                comment="数据来源有误，将重新发布", now=NOW)
     session.commit()
     assert notice.state == NoticeState.PUBLISHED and notice.withdrawn_reason == ""
     assert session.scalars(queries.public_list(session, NOW, queries.Filters(q="优良天数"))).all() == [notice]
@@ -277,7 +277,8 @@ def test_a_withdrawal_needs_a_reason_and_is_not_public_until_approved(session, d
 def test_a_returned_correction_goes_back_with_the_reason_and_can_be_revised(session, draft, publish, staff):
     notice = publish(draft())
     change = services.update_notice(session, staff["bureau_editor"], notice,
-                                    notice_input(notice, summaries={"zh_hans": "第一稿"}), correction_note="更正摘要", now=NOW)
+                                    notice_input(notice, summaries={"zh_hans": "第一稿"}),
+                                    correction_note="更正摘要", now=NOW)
     with pytest.raises(services.NoticeError, match="需要修改"):
         services.decide_change(session, staff["reviewer"], change, ChangeStep.RETURN, now=NOW)
     services.decide_change(session, staff["reviewer"], change, ChangeStep.RETURN, comment="数字仍有误", now=NOW)
@@ -289,8 +290,8 @@ def test_a_returned_correction_goes_back_with_the_reason_and_can_be_revised(sess
     with pytest.raises(services.NoticeError):  # a returned change is revised, not approved as it was
         services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=NOW)
     again = services.update_notice(session, staff["bureau_editor"], notice,
-                                   notice_input(notice, summaries={"zh_hans": "第二稿"}), correction_note="更正摘要数字",
-                                   now=NOW)
+                                   notice_input(notice, summaries={"zh_hans": "第二稿"}),
+                                   correction_note="更正摘要数字", now=NOW)
     assert again is change and change.state == ChangeState.SUBMITTED
     services.decide_change(session, staff["reviewer"], change, ChangeStep.APPROVE, now=NOW)
     session.commit()
@@ -312,7 +313,8 @@ def test_a_returned_withdrawal_can_be_cancelled_and_the_notice_stays(session, dr
 
 def test_one_change_at_a_time(session, draft, publish, staff):
     notice = publish(draft())
-    services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice), correction_note="更正", now=NOW)
+    services.update_notice(session, staff["bureau_editor"], notice, notice_input(notice),
+                           correction_note="更正", now=NOW)
     with pytest.raises(services.NoticeError, match="更正"):
         services.take_step(session, staff["bureau_editor"], notice, Step.WITHDRAW, comment="有误", now=NOW)
     with pytest.raises(services.NoticeError):

@@ -40,7 +40,8 @@ def test_an_issued_key_posts_and_a_revoked_one_is_refused(client, auth, csrf, se
     auth.login("admin")
     html = client.get(issue(client, csrf).headers["Location"]).get_data(as_text=True)
     [key] = re.findall(r'class="tracking-code"><strong>([^<]+)</strong>', html)
-    data = {"api_key": key, "service_code": "air", "address_string": "和平大道", "description": "夜间排放黑烟，气味刺鼻"}
+    data = {"api_key": key, "service_code": "air", "address_string": "和平大道",
+            "description": "夜间排放黑烟，气味刺鼻"}
     assert client.post("/open311/v2/requests.json", data=data).status_code == 200
     row = session.scalar(select(ApiKey))
     response = client.post(f"/admin/open311/keys/{row.id}/revoke",

@@ -550,7 +550,7 @@ def test_publishing_a_closed_case_on_the_exposure_board_keeps_it_closed(client, 
 def test_the_newest_updates_are_not_cut_off_and_older_ones_come_by_page(client, session, staff, report):
     tip, _ = report()
     base = utcnow() - timedelta(days=1)
-    for index, event in enumerate(tip.events):
+    for _index, event in enumerate(tip.events):
         event.at = base
     for minutes in range(1, 6):  # five more public entries, one a minute
         tips.add_public_comment(session, tip, f"第{minutes}条", actor=staff["admin"], public=True).at = \

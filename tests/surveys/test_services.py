@@ -123,7 +123,8 @@ def submit(session, built, *, key=None, browser_key=None, invitation=None, chann
 #  R3 west 女 比较满意, 比较满意, 说不清, b+c    2/2 = 1.0             — (excluded)    66.67
 #  R4 west 男 不满意, 不清楚, 参与过, a+b       0/1 = 0.0             1.0             0
 RESPONSES = [
-    dict(district="东区", gender="男", air="满意", water="不清楚", sorting="参与过", channels=["a", "b"], comment="多种树"),
+    dict(district="东区", gender="男", air="满意", water="不清楚", sorting="参与过", channels=["a", "b"],
+         comment="多种树"),
     dict(district="东区", gender="女", air="不太满意", water="比较满意", sorting="没有参与过", channels=["a"]),
     dict(district="西区", gender="女", air="比较满意", water="比较满意", sorting="说不清", channels=["b", "c"]),
     dict(district="西区", gender="男", air="不满意", water="不清楚", sorting="参与过", channels=["a", "b"]),
@@ -380,7 +381,8 @@ def test_a_submitted_response_stores_its_answers(session, answered):
     assert response.channel == ResponseChannel.INTERVIEW and response.locale == "zh_Hans"
     assert response.district_option_id == option(q.district, "东区").id
     stored = {(a.question_id, a.option_id, a.text) for a in response.answers}
-    assert stored == {(q.district.id, option(q.district, "东区").id, None), (q.gender.id, option(q.gender, "男").id, None),
+    assert stored == {(q.district.id, option(q.district, "东区").id, None),
+                      (q.gender.id, option(q.gender, "男").id, None),
                       (q.air.id, option(q.air, "满意").id, None), (q.water.id, option(q.water, "不清楚").id, None),
                       (q.sorting.id, option(q.sorting, "参与过").id, None),
                       (q.channels.id, option(q.channels, "a").id, None),
@@ -837,7 +839,8 @@ def test_survey_providers_are_registered():
 
 
 def satisfaction_catalogue(session):
-    result = import_catalogue(session, None, code="surveys", name_zh_hans="测试指标体系", first_year=2019, last_year=None,
+    result = import_catalogue(session, None, code="surveys", name_zh_hans="测试指标体系",
+                              first_year=2019, last_year=None,
                               rows=[{"domain": "生态文化", "task": "(五)观念", "code": "1",
                                      "name_zh_hans": "公众对生态文明建设的满意度", "unit": "%", "target": ">=80",
                                      "property": "参考性", "scope": "市县", "provider": "surveys.satisfaction"}])
@@ -960,7 +963,8 @@ def test_headline_is_weighted_by_adult_population_with_weights_stated(session, a
     results = queries.survey_results(session, answered.survey)
     assert results.weighting == queries.Weighting.ADULT_POPULATION
     east, west = results.weights
-    assert (east.adult_population, east.respondents, west.adult_population, west.respondents) == (300_000, 2, 100_000, 2)
+    assert (east.adult_population, east.respondents,
+            west.adult_population, west.respondents) == (300_000, 2, 100_000, 2)
     assert east.weight.weight == Fraction(3, 2) and west.weight.weight == Fraction(1, 2)
     satisfaction = {m.measure: m for m in results.measures}["satisfaction"]
     # Σ weight × rate / Σ weight = (1.5·1 + 1.5·0.5 + 0.5·1 + 0.5·0) / 4 = 0.6875 — the post-stratified mean

@@ -29,7 +29,8 @@ def walk(session, staff, tip, *steps, now=LATER):
         actor = staff["admin"] if step in OFFICE_STEPS else staff["tip_handler"]
         extra = {"bureau": staff["bureaus"]["home"]} if step == Step.ASSIGN else {}
         if step == Step.CONCLUDE:
-            extra = {"findings": "现场检查属实", "reply": "已责令整改", "measures_taken": "罚款五万元", "finding": "substantiated"}
+            extra = {"findings": "现场检查属实", "reply": "已责令整改", "measures_taken": "罚款五万元",
+                     "finding": "substantiated"}
         services.take_step(session, actor, tip, step, Rules(), now=now, **extra)
     session.commit()
 
@@ -224,7 +225,8 @@ def test_every_step_keeps_the_tallies_of_the_month_received(session, staff, city
     month = "2026-09"
     assert counts[(month, 0, "received")] == 3
     assert counts[(month, city.air.id, "received")] == 3 and counts[(month, city.water.id, "received")] == 1
-    assert (counts[(month, 0, "decided")], counts[(month, 0, "accepted")], counts[(month, 0, "not_accepted")]) == (2, 1, 1)
+    assert (counts[(month, 0, "decided")], counts[(month, 0, "accepted")],
+            counts[(month, 0, "not_accepted")]) == (2, 1, 1)
     assert counts[(month, 0, "decide_days")] == 20 and counts[(month, 0, "decided_on_time")] == 2
     assert (counts[(month, 0, "concluded")], counts[(month, 0, "conclude_days")]) == (1, 10)
     assert (counts[(month, 0, "satisfied")], counts[(month, 0, "merged")]) == (1, 1)

@@ -26,7 +26,8 @@ def walk(session, staff, tip, *steps):
         actor = staff["admin"] if step in OFFICE_STEPS else staff["tip_handler"]
         extra = {"bureau": staff["bureaus"]["home"]} if step == Step.ASSIGN else {}
         if step == Step.CONCLUDE:
-            extra = {"findings": "现场检查属实", "reply": "已责令整改", "measures_taken": "罚款五万元", "finding": "substantiated"}
+            extra = {"findings": "现场检查属实", "reply": "已责令整改", "measures_taken": "罚款五万元",
+                     "finding": "substantiated"}
         services.take_step(session, actor, tip, step, Rules(), **extra)
     session.commit()
 

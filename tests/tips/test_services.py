@@ -48,7 +48,8 @@ def walk(session, staff, tip, *steps, now=LATER, rules=None):
         actor = staff["admin"] if step in OFFICE_STEPS else staff["tip_handler"]
         extra = {"bureau": staff["bureaus"]["home"]} if step == Step.ASSIGN else {}
         if step == Step.CONCLUDE:
-            extra = {"findings": "现场检查属实", "reply": "已责令整改并处罚款", "measures_taken": "罚款五万元", "finding": "substantiated"}
+            extra = {"findings": "现场检查属实", "reply": "已责令整改并处罚款", "measures_taken": "罚款五万元",
+                     "finding": "substantiated"}
         services.take_step(session, actor, tip, step, rules or Rules(), now=now, **extra)
     session.commit()
 
@@ -384,14 +385,16 @@ def test_an_extension_needs_at_most_the_maximum_days_and_a_reason(session, staff
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT)
     with pytest.raises(TipError, match=message):
-        services.request_extension(session, staff["tip_handler"], tip, days, reason, Rules(extension_max_days=30), now=LATER)
+        services.request_extension(session, staff["tip_handler"], tip, days, reason,
+                                   Rules(extension_max_days=30), now=LATER)
     assert tip.extension_state is None
 
 
 def test_a_requested_extension_is_internal_and_audited(session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, *TO_INVESTIGATING)
-    services.request_extension(session, staff["tip_handler"], tip, 30, " 水样送省站检测 ", Rules(extension_max_days=30), now=LATER)
+    services.request_extension(session, staff["tip_handler"], tip, 30, " 水样送省站检测 ",
+                               Rules(extension_max_days=30), now=LATER)
     session.commit()
     assert (tip.extension_state, tip.extension_days, tip.extension_reason) == ("requested", 30, "水样送省站检测")
     assert events(tip)[-1] == ("extension_requested", False, "水样送省站检测")

@@ -287,7 +287,8 @@ def test_a_report_without_the_csrf_token_is_refused(client, csrf, session, city)
 def test_with_working_days_acceptance_is_counted_over_the_holiday_calendar(app, client, csrf, session, city):
     app.config["TIP_WORKING_DAYS"] = True
     today = utcnow().astimezone(BEIJING).date()
-    session.add_all([CalendarDay(day=today + timedelta(days=n), is_working_day=False, note="假期") for n in range(1, 11)])
+    session.add_all([CalendarDay(day=today + timedelta(days=n), is_working_day=False, note="假期")
+                     for n in range(1, 11)])
     session.commit()
     assert send_report(client, csrf, city).status_code == 303
     tip = session.scalar(select(Tip))
@@ -613,7 +614,8 @@ def test_concluding_without_the_reply_keeps_everything_the_handler_typed(client,
     walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE)
     auth.login("handler")
     response = client.post(f"/admin/tips/{tip.id}/step/conclude", content_type="multipart/form-data", data={
-        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "findings": "现场检查属实，夜间排放<b>黄烟</b>", "finding": "substantiated",
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"),
+        "findings": "现场检查属实，夜间排放<b>黄烟</b>", "finding": "substantiated",
         "measures_taken": "责令停产整改", "reply": "  ", "note": "内部备注"})
     html = refused(response)
     conclude = re.search(r'<form[^>]*id="step-conclude".*?</form>', html, re.S).group(0)
