@@ -77,9 +77,7 @@ def _check(form: ApplicationForm) -> bool:
 def new():
     form = _form()
     once.token()
-    # A double click or resubmission: the first application's page.
-    if request.method == "POST" and (earlier := once.earlier_result(db.session, "disclosure.new",
-                                                                    once.posted_token())):
+    if (earlier := once.repeated(db.session, "disclosure.new")) is not None:  # a double click: the first's page
         return _acknowledge(earlier)
     if request.method == "POST" and form.validate() & _check(form):
         organisation = form.applicant_type.data == "organisation"
@@ -92,16 +90,11 @@ def new():
             id_type=form.id_type.data, id_number=(form.id_number.data or "").upper(),
             credit_code=form.credit_code.data or "", legal_representative=form.legal_representative.data or "",
             organisation_kind=(form.organisation_kind.data or "") if organisation else "")
-        try:
-            claim = once.claim(db.session, "disclosure.new", once.posted_token())
-        except once.AlreadyClaimed:  # the same form, posted twice at once: show what the first one made
-            db.session.rollback()
-            return _acknowledge(once.earlier_result(db.session, "disclosure.new", once.posted_token()))
-        created, code = services.submit_request(db.session, data, rules(), _secret())
-        shown = {"code": code, "id": created.id}
-        once.settle(claim, once.posted_token(), shown)
-        db.session.commit()
-        return _acknowledge(shown)
+
+        def submit() -> dict:
+            created, code = services.submit_request(db.session, data, rules(), _secret())
+            return {"code": code, "id": created.id}
+        return once.create(db.session, "disclosure.new", submit, _acknowledge)
     complaint = looks_like_complaint(form.description.data or "")
     return render("disclosure/new.html", form=form, complaint=complaint,
                   status=422 if request.method == "POST" else 200)

@@ -56,8 +56,7 @@ def _category_children(categories: list[TipCategory]) -> dict[int, list[int]]:
 def new():
     form = _form()
     once.token()
-    # A double click or a resubmission: the first report's page.
-    if request.method == "POST" and (earlier := once.earlier_result(db.session, "tips.new", once.posted_token())):
+    if (earlier := once.repeated(db.session, "tips.new")) is not None:  # a double click: the first report's page
         return _show_code(earlier)
     if request.method == "POST" and form.validate():
         photos = read_photos(form.photos, limit=current_app.config["TIP_MAX_PHOTOS"])
@@ -71,15 +70,9 @@ def new():
                 reported_unit=(form.reported_unit.data or "").strip(), anonymous=form.identity.data != "named",
                 reporter_name=(form.reporter_name.data or "").strip(),
                 reporter_phone=(form.reporter_phone.data or "").strip())
-            try:
-                claim = once.claim(db.session, "tips.new", once.posted_token())
-            except once.AlreadyClaimed:  # the same form, posted twice at once: show what the first one made
-                db.session.rollback()
-                return _show_code(once.earlier_result(db.session, "tips.new", once.posted_token()))
-            tip, code = services.submit_tip(db.session, data, photos, rules(), photo_dir())
-            once.settle(claim, once.posted_token(), code)
-            db.session.commit()
-            return _show_code(code)
+            return once.create(db.session, "tips.new",
+                               lambda: services.submit_tip(db.session, data, photos, rules(), photo_dir())[1],
+                               _show_code)
     return render("tips/new.html", form=form, category_children=_category_children(queries.categories(db.session)),
                   status=422 if request.method == "POST" else 200)
 

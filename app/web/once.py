@@ -86,6 +86,27 @@ def settle(row: FormSubmission | None, posted: str | None, result) -> None:
         row.sealed_result = _seal(posted, result)
 
 
+def repeated(session, form: str):
+    """On a post of a form already sent with this token (a double click, a resubmission), what the first one
+    produced; None otherwise."""
+    return earlier_result(session, form, posted_token()) if request.method == "POST" else None
+
+
+def create(session, form: str, make, show):
+    """Store what `make()` creates once per form token and commit; `show(result)` answers, for this post and for
+    any later one of the same form. A concurrent second post waits for the first and shows its result."""
+    posted = posted_token()
+    try:
+        row = claim(session, form, posted)
+    except AlreadyClaimed:  # the same form, posted twice at once: show what the first one made
+        session.rollback()
+        return show(earlier_result(session, form, posted))
+    result = make()
+    settle(row, posted, result)
+    session.commit()
+    return show(result)
+
+
 def _key(posted: str, purpose: str) -> bytes:
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, f"once-{purpose}:{posted}".encode(), hashlib.sha256).digest()
