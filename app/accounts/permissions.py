@@ -46,6 +46,8 @@ class Permission(StrEnum):
     NOTICES_EDIT = "notices.edit"      # write, correct and withdraw the own bureau's notices
     NOTICES_REVIEW = "notices.review"  # approve or return notices written by others
     NOTICES_MANAGE = "notices.manage"  # the category tree and the disclosure catalogue
+    # Monitoring sites and their data (air, water, drinking-water sources) of the own bureau.
+    ENVIRONMENT_EDIT = "environment.edit"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -61,6 +63,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 # Disclosure notices: bureau editors write their bureau's notices, reviewers review them (admins hold every permission).
 ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.NOTICES_WORK, Permission.NOTICES_EDIT}
 ROLE_PERMISSIONS[Role.REVIEWER] |= {Permission.NOTICES_WORK, Permission.NOTICES_REVIEW}
+# Environmental monitoring data: the editors of the bureau that runs the sites (the environment bureau).
+ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.STAFF_AREA, Permission.ENVIRONMENT_EDIT}
 
 
 def role_has(role: Role | str, permission: Permission) -> bool:
