@@ -30,8 +30,8 @@ bp = Blueprint("environment_data", __name__, url_prefix="/environment/data")
 API_VERSION = "v1"
 MAX_DAYS = 366  # days per /api/v1/air/days call
 DEFAULT_DAYS = 31  # days returned when no range is asked for
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-YEAR = re.compile(r"\d{4}")
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+YEAR = re.compile(r"[0-9]{4}")
 PROVISIONAL, VALIDATED = DataState.PROVISIONAL.value, DataState.VALIDATED.value
 AIR_ITEMS = ("so2", "no2", "co", "pm10", "pm25")
 

@@ -12,8 +12,8 @@ from app.environment import drinking, water
 from app.environment.models import (AirDay, AirPlaceDay, AirPlacePeriod, DataState, DrinkingSource, WaterSample,
                                      WaterSection)
 
-MONTH = re.compile(r"(\d{4})-(\d{2})")
-QUARTER = re.compile(r"(\d{4})Q([1-4])")
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+QUARTER = re.compile(r"([0-9]{4})Q([1-4])")
 HISTORY_MONTHS = 24
 
 # What residents read for each reported item (GB 3838-2002 tables 1 and 2, GB/T 14848-2017); the key is the
