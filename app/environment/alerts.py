@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from flask import Blueprint, Flask, Response, current_app, g, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
@@ -16,6 +17,8 @@ from app.environment.aqi import category_of
 from app.environment.aqi_texts import category_title
 from app.environment.models import AirPlaceDay, DataState, WaterSample, WaterSection
 from app.extensions import db
+from app.indicators import wording
+from app.indicators.wording import Phrase
 from app.i18n import current_locale, local_today
 from app.notices import feeds
 from app.web.urls import public_url
@@ -35,27 +38,44 @@ class Alert:
     kind: str  # "air" or "water"
     key: str  # stable: air/<place code>/<day>, water/<section code>/<month>
     period: str  # the day (2025-03-01) or the month (2025-03)
-    place: str
+    # Names in the reader's language, or in Simplified Chinese marked as untranslated (wording.Phrase).
+    place: Phrase
     provisional: bool
     updated_at: datetime
     aqi: int | None = None
     section_code: str | None = None
-    section: str | None = None
-    water: str | None = None
+    section: Phrase | None = None
+    water: Phrase | None = None
     water_class: int | None = None
     target_class: int | None = None
 
     @property
+    def category(self) -> str:
+        """The AQI category's title (air alerts)."""
+        return str(category_title(category_of(self.aqi))) if self.aqi is not None else ""
+
+    @property
+    def found_label(self) -> str:
+        return water_queries.class_label(self.water_class)
+
+    @property
+    def found_html(self) -> Markup:
+        return water_queries.class_html(self.water_class)
+
+    @property
+    def target_label(self) -> str:
+        return water_queries.class_label(self.target_class)
+
+    @property
     def title(self) -> str:
-        """The alert in one sentence, in the reader's language."""
+        """The alert in one sentence of plain text, in the reader's language (templates/environment/_alerts.html
+        writes the same sentence with the untranslated names marked)."""
         if self.kind == "air":
-            assert self.aqi is not None
-            return _("%(place)s, %(day)s: AQI %(aqi)d, %(category)s",
-                     place=self.place, day=self.period, aqi=self.aqi, category=category_title(category_of(self.aqi)))
+            return _("%(place)s, %(day)s: AQI %(aqi)s, %(category)s",
+                     place=str(self.place), day=self.period, aqi=self.aqi, category=self.category)
         return _("%(section)s (%(water)s, %(place)s) was class %(found)s in %(month)s, worse than its target "
-                 "%(target)s", section=self.section, water=self.water, place=self.place, month=self.period,
-                 found=water_queries.class_label(self.water_class),
-                 target=water_queries.class_label(self.target_class))
+                 "%(target)s", section=str(self.section), water=str(self.water), place=str(self.place),
+                 month=self.period, found=self.found_label, target=self.target_label)
 
     @property
     def link(self) -> str | None:
@@ -76,15 +96,17 @@ def _first_url(endpoints, **values) -> str | None:
 
 def _air_alert(row: AirPlaceDay) -> Alert:
     return Alert(kind="air", key=f"air/{row.place.code}/{row.day.isoformat()}", period=row.day.isoformat(),
-                 place=row.place.name, provisional=row.provisional, updated_at=row.updated_at, aqi=row.aqi)
+                 place=wording.stored(row.place), provisional=row.provisional, updated_at=row.updated_at, aqi=row.aqi)
 
 
 def _water_alert(row: WaterSample) -> Alert:
     section = row.section
     assert section is not None
-    return Alert(kind="water", key=f"water/{section.code}/{row.period}", period=row.period, place=section.place.name,
+    return Alert(kind="water", key=f"water/{section.code}/{row.period}", period=row.period,
+                 place=wording.stored(section.place),
                  provisional=row.state == DataState.PROVISIONAL, updated_at=row.updated_at,
-                 section_code=section.code, section=section.name, water=section.water, water_class=row.water_class,
+                 section_code=section.code, section=wording.stored(section),
+                 water=wording.stored(section, "water"), water_class=row.water_class,
                  target_class=section.target_class)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -86,6 +87,13 @@ def item_unit(key: str) -> str:
 def class_label(value: int | None) -> str:
     """Ⅰ…Ⅴ, 劣Ⅴ for a stored class 1..6; empty without one."""
     return water.WaterClass(value).label if value else ""
+
+
+def class_html(value: int | None) -> Markup:
+    """The class for a page: 劣Ⅴ is Chinese in every language, so it carries lang="zh-Hans"."""
+    if value == water.WaterClass.WORSE_V:
+        return Markup('<span lang="zh-Hans">{}</span>').format(class_label(value))
+    return Markup.escape(class_label(value))
 
 
 def parse_month(text: str | None) -> str | None:

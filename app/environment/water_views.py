@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.environment import water_queries as queries
 from app.environment.models import SourceKind
 from app.extensions import db
+from app.indicators import wording
 from app.web.errors import render_error
 from app.web.htmx import render
 
@@ -36,7 +37,7 @@ def index():
         month = queries.latest_section_month(db.session)
     shown = queries.sections_in_month(db.session, month)
     return render("environment/water.html", "environment/_water_sections.html", shown=shown,
-                  months=queries.section_months(db.session), queries=queries)
+                  months=queries.section_months(db.session), queries=queries, words=wording)
 
 
 @bp.get("/sections/<code>")
@@ -56,7 +57,7 @@ def section(code: str):
         if chosen is None:
             abort(404)
     return render("environment/water_section.html", "environment/_water_values.html", section=found,
-                  samples=samples, chosen=chosen, queries=queries)
+                  samples=samples, chosen=chosen, queries=queries, words=wording)
 
 
 @bp.get("/sources")
@@ -73,4 +74,4 @@ def sources():
     year = queries.year_compliance(db.session, int(quarter[:4])) if quarter else None
     return render("environment/sources.html", "environment/_sources_table.html", quarter=quarter, rows=rows,
                   year=year, quarters=queries.source_quarters(db.session), standards=SOURCE_STANDARDS,
-                  queries=queries)
+                  queries=queries, words=wording)

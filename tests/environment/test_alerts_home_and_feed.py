@@ -149,3 +149,11 @@ def test_feed_ids_stay_the_same_between_requests(client, session, places):
     session.commit()
     first = [e.find(f"{ATOM}id").text for e in _feed(client).findall(f"{ATOM}entry")]
     assert first == [e.find(f"{ATOM}id").text for e in _feed(client).findall(f"{ATOM}entry")]
+
+
+def test_alert_names_only_in_chinese_are_marked_on_english_pages(client, session, places):
+    section = sites.section(session, place=places[1], name_zh_hans="青石渡", name_en="", target_class=3)
+    water_rows.section_sample(session, section, "2025-03", water_class=6)
+    session.commit()
+    html = _home(client)
+    assert '<span lang="zh-Hans">青石渡</span>' in html and '<span lang="zh-Hans">劣Ⅴ</span>' in html

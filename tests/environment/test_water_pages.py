@@ -173,3 +173,14 @@ def test_sources_page_fragment_empty_state_and_bad_quarter(client, session, sour
 def test_sources_page_without_samples(client, session):
     html = client.get("/environment/water/sources?lang=en").get_data(as_text=True)
     assert "No drinking-water source samples have been published yet." in html
+
+
+def test_names_only_in_chinese_and_class_worse_than_v_are_marked_on_english_pages(client, session, district):
+    row = sites.section(session, place=district, name_zh_hans="白河大桥", name_en="", water_zh_hans="白河",
+                        water_en="")
+    water_rows.section_sample(session, row, "2025-03", water_class=6)
+    session.commit()
+    html = client.get("/environment/water/?lang=en").get_data(as_text=True)
+    assert '<span lang="zh-Hans">白河大桥</span>' in html and '<span lang="zh-Hans">白河</span>' in html
+    assert '<span lang="zh-Hans">劣Ⅴ</span>' in html
+    assert "not translated" in html
