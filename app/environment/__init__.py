@@ -11,3 +11,30 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(open_data.bp)
     app.register_blueprint(open_data.api)
     alerts.init_app(app)
+    _init_data(app)
+
+
+def _init_data(app: Flask) -> None:
+    """Data in: the stations' push API, the back office (sites, imports, keys), its staff-menu entry and the
+    `flask environment-rebuild` command."""
+    import click
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.environment import admin_views, ingest
+    from app.web.nav import add_staff
+
+    app.register_blueprint(ingest.bp)
+    app.register_blueprint(admin_views.bp)
+    add_staff(app, "environment_admin.index", _l("Environmental monitoring data"), Permission.ENVIRONMENT_EDIT,
+              _l("Air stations, water sections and drinking-water sources; imports, station keys and revisions."))
+
+    @app.cli.command("environment-rebuild")
+    def environment_rebuild() -> None:
+        """Rebuild the station-days, the city's and districts' days, months and years from the stored values."""
+        from app.environment import aggregation
+        from app.extensions import db
+
+        aggregation.rebuild_all(db.session)
+        db.session.commit()
+        click.echo("Station-days, place-days and periods rebuilt.")
