@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -362,8 +363,9 @@ def _rows_station_hours(month: str):
 
 
 def _rows_water_samples(year: int):
-    header = [_("Month"), _("Section code"), _("Section"), _("River or lake"), _("District"), _("Class"),
-              _("Target class"), _("Target met"), _("Items beyond class Ⅲ (times over)"), _("Item"), _("Item key"),
+    header = [_("Month"), _("Section code"), pgettext("water", "Section"), _("River or lake"), _("District"),
+              _("Class"), _("Target class"), _("Target met"), _("Items beyond class Ⅲ (times over)"),
+              pgettext("monitoring", "Item"), _("Item key"),
               _("Reported value"), _("Below the detection limit"), _("Unit"), _("State")]
     samples = db.session.scalars(
         select(WaterSample).options(selectinload(WaterSample.values),
@@ -389,9 +391,9 @@ def _rows_water_samples(year: int):
 
 
 def _rows_source_samples(year: int):
-    header = [_("Quarter"), _("Source code"), _("Source"), _("Kind"), _("District"), _("Meets the standard"),
-              _("Failing items"), _("Item"), _("Item key"), _("Reported value"), _("Below the detection limit"),
-              _("Unit"), _("State")]
+    header = [_("Quarter"), _("Source code"), pgettext("drinking water", "Source"), _("Kind"), _("District"),
+              _("Meets the standard"), _("Failing items"), pgettext("monitoring", "Item"), _("Item key"),
+              _("Reported value"), _("Below the detection limit"), _("Unit"), _("State")]
     samples = db.session.scalars(
         select(WaterSample).options(selectinload(WaterSample.values),
                                     selectinload(WaterSample.source).selectinload(DrinkingSource.place))
