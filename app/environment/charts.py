@@ -44,14 +44,13 @@ class BarChart:
 
 
 def nice_top(high: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10^k step times 4 that reaches `high` (at least 1)."""
+    """The smallest 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k that reaches `high` (at least 1): a scale in fifths."""
     high = max(high, 1.0)
-    magnitude = 10.0 ** math.floor(math.log10(high / 4))
-    for factor in (1, 2, 2.5, 5, 10):
-        step = factor * magnitude
-        if step * 4 >= high:
-            return step * 4
-    return 40 * magnitude
+    magnitude = 10.0 ** math.floor(math.log10(high))
+    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if factor * magnitude >= high:
+            return factor * magnitude
+    return 10 * magnitude
 
 
 def _label(number: float) -> str:
@@ -79,7 +78,8 @@ def bar_chart(points: Sequence[tuple[str, float | None, str | None]], *, top: fl
                         round(baseline - bar_height, 1), round(slot * 0.7, 1), round(bar_height, 1),
                         fill or BAR_FILL,
                         len(points) <= 12 or index % 5 == 0 or index == len(points) - 1))
-    ticks = [Tick(round(baseline - step / 4 * inner_height, 1), _label(scale * step / 4)) for step in range(5)]
+    ticks = [Tick(round(baseline - step / 5 * inner_height, 1), _label(round(scale * step / 5, 6)))
+             for step in range(6)]
     mark = (Tick(round(baseline - reference / scale * inner_height, 1), _label(reference))
             if reference is not None and reference <= scale else None)
     return BarChart(width, height, bars, ticks, baseline, LEFT, width - RIGHT, mark)

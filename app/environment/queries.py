@@ -18,8 +18,8 @@ from app.environment.models import (AirDay, AirHour, AirPlaceDay, AirPlacePeriod
                                     DrinkingSource, WaterSection)
 from app.org.models import Place, PlaceLevel
 
-MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
-YEAR_PATTERN = re.compile(r"\d{4}")
+MONTH_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})")
+YEAR_PATTERN = re.compile(r"[0-9]{4}")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 STATION_DAYS = 30
 
