@@ -51,7 +51,8 @@ def test_a_day_without_aqi_has_no_category():
     assert reading.aqi is None and reading.category is None
 
 
-@pytest.mark.parametrize("high, top", [(0, 1), (3, 3), (45, 50), (160, 200), (301, 400), (100, 100), (12.5, 15), (0.7, 1)])
+@pytest.mark.parametrize("high, top", [(0, 1), (3, 3), (45, 50), (160, 200), (301, 400), (100, 100), (12.5, 15),
+                                       (0.7, 1)])
 def test_nice_top(high, top):
     assert charts.nice_top(high) == pytest.approx(top)
 
