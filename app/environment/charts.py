@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from app.org.outlines import SIZE, parse_bounds
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 28
+WIDTH, HEIGHT = 360, 180  # about the width of a phone, so that the 11-unit labels stay legible there
+LEFT, RIGHT, TOP, BOTTOM = 34, 6, 10, 26
 BAR_FILL = "#17663a"
 
 

@@ -146,7 +146,7 @@ def test_category_key_names_every_category(client, air):
 def test_history_day_view_shows_the_latest_month_as_chart_and_table(client, air):
     body = text_of(client.get("/environment/air/history?lang=en"))
     assert "daily AQI in 2025-03" in body
-    assert '<svg viewBox="0 0 640 220" role="img" aria-labelledby="chart-aqi">' in body
+    assert '<svg viewBox="0 0 360 180" role="img" aria-labelledby="chart-aqi">' in body
     assert 'fill="#ff7e00"' in body  # a bar of a lightly polluted day in its category's colour
     assert body.count("<time datetime=\"2025-03-") == 15
     assert "Earlier month: 2025-02" in body and "Later month" not in body
