@@ -303,3 +303,11 @@ def test_menu_has_the_environmental_quality_entry(client, air):
     body = text_of(client.get("/environment/air/ranking?lang=en"))
     nav = body.split('class="main-nav"')[1].split("</nav>")[0]
     assert '<a href="/environment/" aria-current="page">Environmental quality</a>' in nav
+
+
+def test_names_inside_translated_sentences_are_escaped_once(client, session):
+    city, district = rows.city_and_district(session, district_name="A&B<区>")
+    rows.place_day(session, district, date(2025, 3, 1))
+    session.commit()
+    body = text_of(client.get("/environment/air/history?place=hills&lang=zh_Hans"))
+    assert "A&amp;B&lt;区&gt;: daily AQI in 2025-03" in body and "&amp;amp;" not in body and "&amp;lt;" not in body
