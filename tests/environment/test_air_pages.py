@@ -90,7 +90,7 @@ def test_home_shows_the_city_day_with_advice_and_every_stations_latest_hour(clie
     assert 'href="/environment/water/"' in body
 
 
-def test_home_links_the_water_pages_by_endpoint_when_they_exist(air, session):
+def test_home_links_the_water_pages_by_endpoint_when_they_exist():
     from flask import Blueprint
 
     from app import create_app
