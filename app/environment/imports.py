@@ -44,10 +44,10 @@ class ImportKind(StrEnum):
 
 
 KIND_TITLES = {
-    ImportKind.AIR_HOURLY: _l("Air, hourly values (站点编码, 监测时间, SO2 … PM2.5)"),
-    ImportKind.AIR_DAILY: _l("Air, daily values (站点编码, 日期, 24-hour means, O3 maxima)"),
-    ImportKind.WATER_MONTHLY: _l("Surface water, monthly samples (断面编码, 监测月份, items)"),
-    ImportKind.DRINKING_QUARTERLY: _l("Drinking-water sources, quarterly samples (水源地编码, 季度, items)"),
+    ImportKind.AIR_HOURLY: _l("Air, hourly values (columns 站点编码, 监测时间, SO2 … PM2.5)"),
+    ImportKind.AIR_DAILY: _l("Air, daily values (columns 站点编码, 日期, 24-hour means, O3 maxima)"),
+    ImportKind.WATER_MONTHLY: _l("Surface water, monthly samples (columns 断面编码, 监测月份, items)"),
+    ImportKind.DRINKING_QUARTERLY: _l("Drinking-water sources, quarterly samples (columns 水源地编码, 季度, items)"),
 }
 
 
