@@ -310,4 +310,4 @@ def test_names_inside_translated_sentences_are_escaped_once(client, session):
     rows.place_day(session, district, date(2025, 3, 1))
     session.commit()
     body = text_of(client.get("/environment/air/history?place=hills&lang=zh_Hans"))
-    assert "A&amp;B&lt;区&gt;: daily AQI in 2025-03" in body and "&amp;amp;" not in body and "&amp;lt;" not in body
+    assert "A&amp;B&lt;区&gt;：2025-03 每日空气质量指数" in body and "&amp;amp;" not in body and "&amp;lt;" not in body
