@@ -55,7 +55,7 @@ def queue():
         colour = ""
     config, today, days = current_app.config, local_today(), overrides(db.session)
     bounds = colour_bounds(today, config["DISCLOSURE_WARN_DAYS"], working=True, overrides=days)
-    page = paginate(db.session, queries.staff_queue(current_user, state=state, colour=colour, bounds=bounds),
+    page = paginate(queries.staff_queue(current_user, state=state, colour=colour, bounds=bounds),
                     config["PAGE_SIZE"])
     rows = queries.supervise(page.items, today, overrides=days, warn_days=config["DISCLOSURE_WARN_DAYS"])
     counts = queries.queue_counts(db.session, current_user, bounds, state=state)

@@ -145,7 +145,7 @@ def index():
     state = request.args.get("state", "")
     if state not in {*NoticeState.values(), queries.CHANGES_AWAITING_REVIEW}:
         state = ""
-    page = paginate(db.session, queries.staff_list(db.session, current_user, state), current_app.config["PAGE_SIZE"])
+    page = paginate(queries.staff_list(db.session, current_user, state), current_app.config["PAGE_SIZE"])
     return render("admin/notices/index.html", "admin/notices/_rows.html", page=page, state=state,
                   states=list(NoticeState), changes_filter=queries.CHANGES_AWAITING_REVIEW)
 

@@ -447,7 +447,7 @@ def export(survey_id: int, fmt: str):
 @permission_required(Permission.SURVEYS_MANAGE)
 def responses(survey_id: int):
     survey = _survey(survey_id)
-    page = paginate(db.session, select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
+    page = paginate(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
                     .order_by(SurveyResponse.id.desc()), current_app.config["PAGE_SIZE"])
     return render("admin/surveys/responses.html", survey=survey, page=page)
 

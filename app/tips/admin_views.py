@@ -13,7 +13,6 @@ from app.tips import policy, queries, services
 from app.tips.forms import (DecisionForm, EscalateForm, ExposureForm, ExtensionForm, MergeForm, ReasonForm, RewardForm,
                             StepForm)
 from app.tips.models import RewardState, Tip, TipPhoto
-from app.tips.paging import page_of
 from app.tips.settings import rules
 from app.tips.storage import photo_dir, read_photos
 from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPORTER_STEPS, Finding, Step, TipState,
@@ -22,6 +21,7 @@ from app.web.actions import act
 from app.web.auth import deny, permission_required
 from app.web.forms import ConfirmForm
 from app.web.htmx import render, see_other
+from app.web.pagination import paginate
 from app.web.params import db_int
 from app.workdays.days import colour_bounds
 from app.workdays.models import overrides
@@ -63,8 +63,8 @@ def queue():
     config, days = current_app.config, overrides(db.session)
     bounds = colour_bounds(local_today(), config["TIP_WARN_DAYS"], working=config["TIP_WORKING_DAYS"],
                            overrides=days)
-    page = page_of(lambda **rows: queries.staff_queue(db.session, current_user, state=state, colour=colour,
-                                                      bounds=bounds, **rows), config["PAGE_SIZE"])
+    page = paginate(lambda **rows: queries.staff_queue(db.session, current_user, state=state, colour=colour,
+                                                        bounds=bounds, **rows), config["PAGE_SIZE"])
     counts = queries.queue_counts(db.session, current_user, bounds, state=state)
     return render("admin/tips/queue.html", "admin/tips/_queue_rows.html", rows=_supervised(page.items, days),
                   page=page, counts=counts, state=state, states=list(TipState))
@@ -197,7 +197,7 @@ def withdraw_exposure(tip_id: int):
 def overdue():
     """The office's overdue board: every open tip past its deadline, by bureau, with escalation."""
     today = local_today()
-    page = page_of(lambda **rows: queries.overdue(db.session, today, **rows), current_app.config["PAGE_SIZE"])
+    page = paginate(lambda **rows: queries.overdue(db.session, today, **rows), current_app.config["PAGE_SIZE"])
     names = {b.id: b.name for b in bureaus(db.session)}
     by_bureau = [(names.get(bureau_id, _("Not yet routed")), count)
                  for bureau_id, count in queries.overdue_by_bureau(db.session, today)]

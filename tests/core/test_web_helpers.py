@@ -13,6 +13,7 @@ from app.web import uploads
 from app.web.actions import act
 from app.web.files import serve_stored
 from app.web.forms import BaseForm
+from app.web.pagination import paginate
 from tests import factories
 
 
@@ -83,3 +84,28 @@ def test_the_success_message_may_name_what_the_action_made_and_a_refusal_its_own
     with app.test_request_context("/", method="POST"):
         act(lambda: (_ for _ in ()).throw(refusal), success=None, then="/", refused=lambda error: None)
     assert session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "notices.review_denied")) == 1
+
+
+def test_a_page_of_a_list_query_asks_one_row_more_to_know_whether_another_follows(app):
+    asked = []
+
+    def fetch(*, limit, offset):
+        asked.append((limit, offset))
+        return list(range(offset, min(offset + limit, 7)))
+    with app.test_request_context("/tips/?page=2"):
+        page = paginate(fetch, 3)
+    assert asked == [(4, 3)] and page.items == [3, 4, 5] and page.has_previous and page.has_next
+    with app.test_request_context("/tips/?page=3"):
+        last = paginate(fetch, 3)
+    assert last.items == [6] and last.has_previous and not last.has_next
+
+
+def test_a_page_of_a_select_statement_is_read_the_same_way(app, session):
+    users = [factories.user(session, username=f"u{number}") for number in range(5)]
+    session.flush()
+    with app.test_request_context("/?page=2"):
+        page = paginate(select(User).order_by(User.id), 2, session=session)
+    assert page.items == users[2:4] and page.has_previous and page.has_next and page.number == 2
+    with app.test_request_context("/?page=3"):
+        last = paginate(select(User).order_by(User.id), 2)
+    assert last.items == users[4:] and not last.has_next

@@ -16,7 +16,6 @@ from app.db_types import utcnow
 from app.errors import ActionRefused
 from app.casework import codes
 from app.tips import services
-from app.tips.paging import page_of
 from app.tips.models import Tip, TipCategory, TipPhoto
 from app.tips.services import Rules
 from app.tips.workflow import Step, TipState
@@ -930,20 +929,6 @@ def test_a_handler_cannot_edit_the_calendar(client, auth, csrf, session, staff):
 def test_a_tip_refusal_is_an_action_refused_with_its_field():
     error = services.TipError("不行", field="note")
     assert isinstance(error, ActionRefused) and str(error) == "不行" and error.field == "note"
-
-
-def test_a_page_of_a_list_query_asks_one_row_more_to_know_whether_another_follows(app):
-    asked = []
-
-    def fetch(*, limit, offset):
-        asked.append((limit, offset))
-        return list(range(offset, min(offset + limit, 7)))
-    with app.test_request_context("/tips/?page=2"):
-        page = page_of(fetch, 3)
-    assert asked == [(4, 3)] and page.items == [3, 4, 5] and page.has_previous and page.has_next
-    with app.test_request_context("/tips/?page=3"):
-        last = page_of(fetch, 3)
-    assert last.items == [6] and last.has_previous and not last.has_next
 
 
 def test_the_queue_pages_keep_the_state_filter(app, client, auth, report):
