@@ -72,7 +72,8 @@ def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: 
             failed_step: str | None = None, appeal_form=None, decision: tuple | None = None):
     """The request page; after a refused step, that step's form comes back with the input and the errors."""
     steps = [s for s in services.WORKFLOW.allowed_steps(found) if s not in APPLICANT_STEPS]
-    if step_form is not None and failed_step not in steps:
+    shown = failed_step in steps and (failed_step != Step.EXTEND or policy.may_extend(current_user))
+    if step_form is not None and not shown:
         for message in step_form.form_errors:  # the step's form is not on the page: say it above
             flash(message, "error")
     context = dict(item=found, form=StepForm(formdata=None), steps=steps, supervised=_supervise([found])[0],
@@ -97,17 +98,19 @@ def detail(request_id: int):
     return _detail(_request(request_id))
 
 
-def _act(found: DisclosureRequest, form, action, *, success: str, then: str, **kept):
+def _act(found: DisclosureRequest, form, action, *, success: str, then: str, summary: bool = False, **kept):
     """Check the posted form, then run a write on the request: commit and go back to its page; or, when the form
     does not validate or the rules refuse the write, show the page again (422) with the form that was sent
-    (`kept` says where it goes) and its input. A form without its CSRF token is a bad request."""
+    (`kept` says where it goes) and its input, a refusal naming no field of it in its error summary when
+    `summary`. A form without its CSRF token is a bad request."""
     def again(error=None):
         return _detail(db.session.get(DisclosureRequest, found.id), status=422, **kept)
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
         return again()
-    return act(action, success=success, then=then, refused=again, form=form, audit_as=REFUSED, subject=found)
+    return act(action, success=success, then=then, refused=again, form=form, audit_as=REFUSED, subject=found,
+               summary=summary)
 
 
 def _step_input(form: StepForm) -> dict:
@@ -134,7 +137,7 @@ def take_step(request_id: int, step: str):
     return _act(found, form, lambda: services.take_step(db.session, current_user, found, Step(step), rules(),
                                                         **_step_input(form)),
                 success=_("Done: %(step)s.", step=Step(step).title), then=url_for(".detail", request_id=request_id),
-                step_form=form, failed_step=step)
+                summary=True, step_form=form, failed_step=step)
 
 
 @bp.post("/<int:request_id>/appeals")

@@ -121,12 +121,13 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
 
 
 def _act(tip: Tip, action, success: str | None, *, form=None, refused_as: str = "tips.access_denied",
-         then: str | None = None, **forms):
+         then: str | None = None, summary: bool = False, **forms):
     """Run a service action on the tip: commit and go back to the case on success; otherwise the case page again
-    (422), the message beside the field of `form` it is about, and the forms with what was typed."""
+    (422), the message beside the field of `form` it is about (or, with `summary`, in its error summary), and the
+    forms with what was typed."""
     return act(action, success=success, then=then or url_for(".detail", tip_id=tip.id),
                refused=lambda error: _detail_page(db.session.get(Tip, tip.id), status=422, **forms),
-               form=form, audit_as=refused_as, subject=tip)
+               form=form, audit_as=refused_as, subject=tip, summary=summary)
 
 
 def _find_by_number(number: str) -> Tip | None:
@@ -246,8 +247,8 @@ def take_step(tip_id: int, step: str):
         db.session, current_user, tip, Step(step), rules(), note=form.note.data or "", bureau=bureau,
         findings=form.findings.data or "", measures_taken=form.measures_taken.data or "", reply=form.reply.data or "",
         finding=form.finding.data or None, photos=photos, upload_dir=photo_dir()),
-        _("Done: %(step)s.", step=Step(step).title), form=form, refused_as="tips.step_denied", step_form=form,
-        failed_step=step)
+        _("Done: %(step)s.", step=Step(step).title), form=form, refused_as="tips.step_denied", summary=True,
+        step_form=form, failed_step=step)
 
 
 @bp.post("/<int:tip_id>/extension")

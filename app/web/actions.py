@@ -12,24 +12,29 @@ from app.extensions import db
 from app.web.htmx import see_other
 
 
-def show_refusal(error: ActionRefused, form=None) -> None:
-    """The message beside the form field it names, else flashed above the page."""
+def show_refusal(error: ActionRefused, form=None, *, summary: bool = False) -> None:
+    """The message beside the form field it names; else, with `summary`, in the form's error summary (the
+    form-level errors), else flashed above the page."""
     field = getattr(form, error.field, None) if form is not None and error.field else None
     if field is not None:
         field.errors = [*field.errors, str(error)]
+    elif summary and form is not None:
+        form.form_errors = [*form.form_errors, str(error)]
     else:
         flash(str(error), "error")
 
 
 def act(action: Callable[[], Any], *, success: str | Callable[[Any], str] | None,
         then: str | Callable[[Any], str], refused: Callable[[ActionRefused], Any], form=None,
-        audit_as: str = "action.refused", subject=None):
+        audit_as: str = "action.refused", subject=None, summary: bool = False):
     """Run `action` in the request's transaction.
 
     success: the flashed message (or a function of the action's result); then: where to go (or a function of
     the result); refused(error): the answer after a refusal (the page again, with `form` and its input, status
-    422); audit_as, subject: how a refusal for want of permission is written in the audit log, unless the
-    error names its own action (`error.audit_as`)."""
+    422); summary: a refusal that names no field of `form` is said in the form's error summary rather than
+    flashed (for a form the person typed into: the message stays above what they typed, on the page answered
+    422; a flash suits a button alone); audit_as, subject: how a refusal for want of permission is written in
+    the audit log, unless the error names its own action (`error.audit_as`)."""
     try:
         result = action()
     except ActionRefused as error:
@@ -37,7 +42,7 @@ def act(action: Callable[[], Any], *, success: str | Callable[[Any], str] | None
         if isinstance(error, NotPermitted):
             audit.record(db.session, getattr(error, "audit_as", None) or audit_as, subject, note=str(error)[:500])
             db.session.commit()
-        show_refusal(error, form)
+        show_refusal(error, form, summary=summary)
         return refused(error)
     db.session.commit()
     message = success(result) if callable(success) else success

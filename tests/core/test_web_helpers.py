@@ -48,6 +48,30 @@ def test_a_refused_action_is_rolled_back_and_its_message_goes_beside_the_field(a
     assert _users(session) == 0
 
 
+def _refuse(message: str):
+    raise ActionRefused(message)
+
+
+def test_a_refusal_naming_no_field_goes_in_the_forms_error_summary_when_asked(app, session):
+    with app.test_request_context("/", method="POST", data={"note": "typed"}):
+        form = NoteForm(meta={"csrf": False})
+        answer = act(lambda: _refuse("Not while the case is closed."), success="Saved.", then="/",
+                     refused=lambda error: ("page", 422), form=form, summary=True)
+        assert answer == ("page", 422)
+        assert form.form_errors == ["Not while the case is closed."] and form.note.data == "typed"
+        assert not form.note.errors and get_flashed_messages() == []
+
+
+def test_a_refusal_naming_no_field_is_flashed_by_default_and_without_a_form(app, session):
+    for summary in (False, True):
+        with app.test_request_context("/", method="POST", data={"note": "typed"}):
+            form = NoteForm(meta={"csrf": False}) if not summary else None
+            act(lambda: _refuse("Not now."), success=None, then="/", refused=lambda error: ("page", 422),
+                form=form, summary=summary)
+            assert get_flashed_messages(with_categories=True) == [("error", "Not now.")]
+            assert form is None or form.form_errors == []
+
+
 def test_a_refusal_for_want_of_permission_is_audited_and_said(app, session):
     with app.test_request_context("/", method="POST"):
         act(lambda: (_ for _ in ()).throw(NotPermitted("Not your bureau's.")), success=None, then="/",

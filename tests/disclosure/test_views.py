@@ -182,6 +182,27 @@ def test_the_applicant_completes_the_application(client, csrf, session, staff):
     assert session.get(DisclosureRequest, row.id).state == RequestState.REGISTERED
 
 
+def test_a_refused_completion_keeps_what_the_applicant_typed_with_the_reason_above_it(
+        client, csrf, session, staff, monkeypatch):
+    code, _page = applied(client, csrf, staff)
+    row = session.scalars(select(DisclosureRequest)).one()
+    services.take_step(session, staff["admin"], row, Step.REGISTER, Rules())
+    services.take_step(session, staff["admin"], row, Step.REQUEST_COMPLETION, Rules(), note="请写明年份", days=7)
+    session.commit()
+
+    def refuse(*args, **kwargs):
+        raise services.DisclosureError("The agency cannot take the completion today.")
+    monkeypatch.setattr(services, "complete", refuse)
+    url = f"/disclosure-requests/track/{code}"
+    response = client.post(url, data={"csrf_token": csrf.token(client, url), "action": "complete",
+                                      "text": "需要2025年度的文件"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "需要2025年度的文件</textarea>" in html
+    summary = html[html.index('id="error-summary"'):]
+    assert summary.index("The agency cannot take the completion today.") < summary.index("</ul>")
+    assert 'class="flash flash-error' not in html
+
+
 def test_the_applicant_withdraws_and_cannot_twice(client, csrf, session, staff):
     code, _page = applied(client, csrf, staff)
     url = f"/disclosure-requests/track/{code}"

@@ -608,6 +608,22 @@ def test_a_refused_step_comes_back_with_the_message_and_the_note_typed(client, a
     assert tip.state == TipState.SUBMITTED and tip.events[-1].step == "submitted"
 
 
+def test_a_step_refused_for_no_field_says_why_above_the_note_typed_in_its_own_form(client, auth, csrf, session,
+                                                                                   report, monkeypatch):
+    tip, _ = report()
+    auth.login("admin")
+
+    def refuse(*args, **kwargs):
+        raise services.TipError("The case is being merged elsewhere.")
+    monkeypatch.setattr(services, "take_step", refuse)
+    html = refused(client.post(f"/admin/tips/{tip.id}/step/accept", data={
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "note": "已核实现场"}))
+    accept = re.search(r'<form[^>]*id="step-accept".*?</form>', html, re.S).group(0)
+    summary = re.search(r'<div class="error-summary".*?</div>', accept, re.S).group(0)
+    assert "The case is being merged elsewhere." in summary and "已核实现场</textarea>" in accept
+    assert "flash-error" not in html
+
+
 def test_concluding_without_the_reply_keeps_everything_the_handler_typed(client, auth, csrf, session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE)
