@@ -20,7 +20,7 @@ from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPOR
 from app.web.actions import act
 from app.web.auth import deny, permission_required
 from app.web.forms import ConfirmForm
-from app.web.htmx import render, see_other
+from app.web.htmx import is_partial_request, render, see_other
 from app.web.pagination import paginate
 from app.web.params import db_int
 from app.workdays.days import colour_bounds
@@ -91,7 +91,8 @@ def _step_form(*, posted: bool = False) -> StepForm:
 
 
 def _detail_page(tip: Tip, *, status: int = 200, **forms):
-    """The case page; forms given (kept with their input and errors after a refusal) replace the empty ones."""
+    """The case page, or for htmx its action panel (with the summary and timeline out of band); forms given (kept
+    with their input and errors after a refusal) replace the empty ones."""
     form = _step_form()
     is_office = policy.is_office(current_user)
     steps = [s for s in allowed_steps(tip.state) if s not in REPORTER_STEPS and s not in OWN_FORM_STEPS
@@ -109,7 +110,8 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
     if not decides_extension:  # no decision waiting to show a refusal on: say it above
         for message in context["decision_form"].decision.errors:
             flash(message, "error")
-    return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=_supervised([tip])[0],
+    return render("admin/tips/detail.html", "admin/tips/_actions.html", tip=tip, form=form, steps=steps,
+                  supervised=_supervised([tip])[0], refresh=is_partial_request(),
                   confirm=ConfirmForm(), reporter=None, is_office=is_office,
                   can_merge=is_office and Step.MERGE in allowed_steps(tip.state),
                   may_publish=is_office and tip.publishable,
@@ -122,11 +124,12 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
 
 def _act(tip: Tip, action, success: str | None, *, form=None, refused_as: str = "tips.access_denied",
          then: str | None = None, summary: bool = False, **forms):
-    """Run a service action on the tip: commit and go back to the case on success; otherwise the case page again
-    (422), the message beside the field of `form` it is about (or, with `summary`, in its error summary), and the
-    forms with what was typed."""
+    """Run a service action on the tip: commit and go back to the case on success (with htmx, its action panel
+    again); otherwise the case page or its panel again (422), the message beside the field of `form` it is about
+    (or, with `summary`, in its error summary), and the forms with what was typed."""
     return act(action, success=success, then=then or url_for(".detail", tip_id=tip.id),
                refused=lambda error: _detail_page(db.session.get(Tip, tip.id), status=422, **forms),
+               fragment=lambda result: _detail_page(db.session.get(Tip, tip.id)),
                form=form, audit_as=refused_as, subject=tip, summary=summary)
 
 

@@ -9,7 +9,7 @@ from flask import flash
 from app import audit
 from app.errors import ActionRefused, NotPermitted
 from app.extensions import db
-from app.web.htmx import see_other
+from app.web.htmx import is_partial_request, see_other
 
 
 def show_refusal(error: ActionRefused, form=None, *, summary: bool = False) -> None:
@@ -26,7 +26,8 @@ def show_refusal(error: ActionRefused, form=None, *, summary: bool = False) -> N
 
 def act(action: Callable[[], Any], *, success: str | Callable[[Any], str] | None,
         then: str | Callable[[Any], str], refused: Callable[[ActionRefused], Any], form=None,
-        audit_as: str = "action.refused", subject=None, summary: bool = False):
+        audit_as: str = "action.refused", subject=None, summary: bool = False,
+        fragment: Callable[[Any], Any] | None = None):
     """Run `action` in the request's transaction.
 
     success: the flashed message (or a function of the action's result); then: where to go (or a function of
@@ -34,7 +35,9 @@ def act(action: Callable[[], Any], *, success: str | Callable[[Any], str] | None
     422); summary: a refusal that names no field of `form` is said in the form's error summary rather than
     flashed (for a form the person typed into: the message stays above what they typed, on the page answered
     422; a flash suits a button alone); audit_as, subject: how a refusal for want of permission is written in
-    the audit log, unless the error names its own action (`error.audit_as`)."""
+    the audit log, unless the error names its own action (`error.audit_as`); fragment(result): the answer to an
+    htmx partial request after success (a self-replacing panel re-rendered, the flashes out of band) in place of
+    the redirect."""
     try:
         result = action()
     except ActionRefused as error:
@@ -48,4 +51,6 @@ def act(action: Callable[[], Any], *, success: str | Callable[[Any], str] | None
     message = success(result) if callable(success) else success
     if message:
         flash(message, "success")
+    if fragment is not None and is_partial_request():
+        return fragment(result)
     return see_other(then(result) if callable(then) else then)

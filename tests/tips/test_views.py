@@ -624,6 +624,40 @@ def test_a_step_refused_for_no_field_says_why_above_the_note_typed_in_its_own_fo
     assert "flash-error" not in html
 
 
+def test_with_htmx_a_step_answers_the_action_panel_with_the_summary_timeline_and_flash_out_of_band(
+        client, auth, csrf, session, report):
+    tip, _ = report()
+    auth.login("admin")
+    token = csrf.token(client, f"/admin/tips/{tip.id}")
+    page = client.get(f"/admin/tips/{tip.id}").get_data(as_text=True)
+    accept = f"/admin/tips/{tip.id}/step/accept"
+    assert f'<form method="post" action="{accept}" hx-post="{accept}"' in page
+    assert '<div id="tip-actions" hx-target="this" hx-swap="outerHTML">' in page and "hx-swap-oob" not in page
+    response = client.post(accept, headers=HTMX, data={"csrf_token": token, "note": "已核实"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Location" not in response.headers and "HX-Redirect" not in response.headers
+    assert html.lstrip().startswith('<div id="tip-actions"') and "<!doctype" not in html.lower()
+    assert "/step/assign" in html and "/step/accept" not in html  # the panel of the new state
+    summary = re.search(r'<div id="tip-summary" hx-swap-oob="true">.*?</div>', html, re.S).group(0)
+    assert "<strong>Accepted</strong>" in summary
+    assert re.search(r'<div id="tip-timeline" hx-swap-oob="true">.*已核实', html, re.S)
+    assert re.search(r'id="flashes"[^>]*hx-swap-oob="true".*Done: Accept\.', html, re.S)
+    session.refresh(tip)
+    assert tip.state == TipState.ACCEPTED
+
+
+def test_with_htmx_a_refused_step_answers_the_panel_with_422_and_the_note_kept(client, auth, csrf, session, report):
+    tip, _ = report()
+    auth.login("admin")
+    response = client.post(f"/admin/tips/{tip.id}/step/reject", headers=HTMX, data={
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "note": "  "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and html.lstrip().startswith('<div id="tip-actions"')
+    assert 'id="note-reject-error">Say why the tip is not accepted' in html and "<!doctype" not in html.lower()
+    session.refresh(tip)
+    assert tip.state == TipState.SUBMITTED
+
+
 def test_concluding_without_the_reply_keeps_everything_the_handler_typed(client, auth, csrf, session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE)
