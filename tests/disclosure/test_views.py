@@ -362,6 +362,45 @@ def test_a_withheld_reply_without_its_legal_ground_keeps_the_choice(client, auth
     assert '<option value="not_disclosed" selected>' in html and "不予公开</textarea>" in html
 
 
+def test_with_htmx_a_step_answers_the_action_panel_with_the_summary_timeline_and_flash_out_of_band(
+        client, auth, csrf, session, received):
+    created, _code = received
+    auth.login("editor")
+    url = f"/admin/disclosure-requests/{created.id}"
+    token = csrf.token(client, url)
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}/step/register" hx-post="{url}/step/register"' in page
+    assert '<div id="request-actions" hx-target="this" hx-swap="outerHTML">' in page and "hx-swap-oob" not in page
+    response = client.post(url + "/step/register", headers=HTMX, data={"csrf_token": token, "note": "已登记"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers and "Location" not in response.headers
+    assert html.lstrip().startswith('<div id="request-actions"') and "<!doctype" not in html.lower()
+    assert "/step/register" not in html and "/step/answer" in html  # the panel of the new state
+    summary = re.search(r'<div id="request-summary" hx-swap-oob="true">.*?</p>', html, re.S).group(0)
+    assert "Registered, being handled" in summary
+    assert re.search(r'<div id="request-timeline" hx-swap-oob="true">.*已登记', html, re.S)
+    assert re.search(r'id="flashes"[^>]*hx-swap-oob="true".*Done: Register\.', html, re.S)
+    session.expire_all()
+    assert session.get(DisclosureRequest, created.id).state == RequestState.REGISTERED
+    plain = client.post(url + "/step/request_completion", data={"csrf_token": token, "note": "请写明年份", "days": "5"})
+    assert plain.status_code == 303 and plain.headers["Location"] == url  # without JavaScript: post, redirect
+
+
+def test_with_htmx_a_refused_step_answers_the_panel_with_422_and_the_input_kept(client, auth, csrf, session,
+                                                                                received):
+    created, _code = received
+    auth.login("editor")
+    url = f"/admin/disclosure-requests/{created.id}"
+    token = csrf.token(client, url)
+    client.post(url + "/step/register", data={"csrf_token": token})
+    response = client.post(url + "/step/request_completion", headers=HTMX,
+                           data={"csrf_token": token, "note": "  ", "days": "6"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and html.lstrip().startswith('<div id="request-actions"')
+    assert 'id="note-request_completion-error">Say what the applicant must add' in html
+    assert 'id="days-request_completion"' in html and 'value="6"' in html and "<!doctype" not in html.lower()
+
+
 def test_asking_for_completion_without_saying_what_keeps_the_page(client, auth, csrf, session, received):
     created, _code = received
     auth.login("editor")
