@@ -133,3 +133,15 @@ def test_a_page_of_a_select_statement_is_read_the_same_way(app, session):
     with app.test_request_context("/?page=3"):
         last = paginate(select(User).order_by(User.id), 2)
     assert last.items == users[4:] and not last.has_next
+
+
+def test_after_success_htmx_gets_the_fragment_and_a_plain_form_the_redirect(app, session):
+    for headers, expected in (({"HX-Request": "true"}, ("panel", 1)), ({}, None)):
+        with app.test_request_context("/", method="POST", headers=headers):
+            answer = act(lambda: 1, success="Done.", then="/case", refused=lambda error: pytest.fail("refused"),
+                         fragment=lambda result: ("panel", result))
+            if expected:
+                assert answer == expected
+            else:
+                assert answer.status_code == 303 and answer.location == "/case"
+            assert get_flashed_messages() == ["Done."]
