@@ -109,6 +109,9 @@ class Config:
     OPEN311_SUBMIT_RATE_LIMIT = os.environ.get("OPEN311_SUBMIT_RATE_LIMIT", "60 per hour")
     # Requests per minute per address to the automatic stations' push API (each carries up to 168 hours).
     ENVIRONMENT_PUSH_RATE_LIMIT = os.environ.get("ENVIRONMENT_PUSH_RATE_LIMIT", "120 per minute")
+    # Days after an activity, visit or answered suggestion that the names and phone numbers of those who took
+    # part are kept (volunteers: after their last activity); `flask participation-purge` then empties them.
+    PARTICIPATION_RETENTION_DAYS = int(os.environ.get("PARTICIPATION_RETENTION_DAYS", 365))
     # Open311 discovery "contact": who API users write to; empty uses PRIVACY_CONTACT.
     OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
     # Disclosure requests (依申请公开), in working days: answer, one extension at most, the applicant's time to

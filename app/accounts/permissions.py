@@ -48,6 +48,10 @@ class Permission(StrEnum):
     NOTICES_MANAGE = "notices.manage"  # the category tree and the disclosure catalogue
     # Monitoring sites and their data (air, water, drinking-water sources) of the own bureau.
     ENVIRONMENT_EDIT = "environment.edit"
+    # Activities, open days and consultations of the own bureau: organise, check in, confirm hours, answer.
+    PARTICIPATION_ORGANISE = "participation.organise"
+    # Moderating suggestions, assigning standing ones to bureaus, the participation figures: the office.
+    PARTICIPATION_MODERATE = "participation.moderate"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -65,6 +69,9 @@ ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.NOTICES_WORK, Permission.NOT
 ROLE_PERMISSIONS[Role.REVIEWER] |= {Permission.NOTICES_WORK, Permission.NOTICES_REVIEW}
 # Environmental monitoring data: the editors of the bureau that runs the sites (the environment bureau).
 ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.STAFF_AREA, Permission.ENVIRONMENT_EDIT}
+# Participation: bureau editors organise their bureau's activities, open days and consultations and answer its
+# suggestions; moderation is the office's (admins hold every permission).
+ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.PARTICIPATION_ORGANISE}
 
 
 def role_has(role: Role | str, permission: Permission) -> bool:
