@@ -27,6 +27,8 @@ from app.environment.models import (AirDay, AirHour, AirPlaceDay, AirPlacePeriod
                                     WaterSection, WaterValue)
 from app.environment.water import BodyKind, Item, evaluate_section
 from app.i18n import site_zone
+from app.indicators.providers import refresh_computed_values
+from app.indicators.queries import catalogue_for_year
 from app.org.models import Bureau, Place, PlaceLevel
 
 SEED = 2027
@@ -149,6 +151,12 @@ def load(session, today: date, now: datetime | None = None) -> dict:
     aggregation.refresh(session, {(station.id, day) for station in stations for day in covered})
     created["water_samples"] = _water(session, rng, sections, sources, first_day(today), today)
     session.flush()
+    # The computed indicators (drinking-water sources, 25) of every full year of data, each under the catalogue
+    # version in force that year.
+    for year in range(first_day(today).year, today.year):
+        catalogue = catalogue_for_year(session, year)
+        if catalogue is not None:
+            refresh_computed_values(session, catalogue, str(year))
     return created
 
 
