@@ -63,6 +63,13 @@ STAFF_ROUTES = [
     ("/admin/notices/disclosure", Permission.NOTICES_WORK),
     ("/admin/notices/catalogue", Permission.NOTICES_MANAGE),
     ("/admin/notices/catalogue/{disclosure_item}", Permission.NOTICES_MANAGE),
+    ("/admin/environment/", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/stations/new", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/sections/new", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/sources/new", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/import", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/import/template.xlsx", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/keys", Permission.ENVIRONMENT_EDIT),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -97,10 +104,20 @@ STAFF_POST_ROUTES = [
     ("/admin/notices/attachments/999999/delete", Permission.NOTICES_EDIT),
     ("/admin/notices/changes/999999/approve", Permission.NOTICES_WORK),
     ("/admin/open311/comments/999999", Permission.TIPS_HANDLE),
+    ("/admin/environment/stations/999999/deactivate", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/sections/999999/deactivate", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/sources/999999/deactivate", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/keys/999999/revoke", Permission.ENVIRONMENT_EDIT),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
     ("/admin/disclosure-requests/documents/999999", Permission.DISCLOSURE_HANDLE),
+    ("/admin/environment/stations/999999", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/stations/999999/edit", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/sections/999999", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/sections/999999/edit", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/sources/999999", Permission.ENVIRONMENT_EDIT),
+    ("/admin/environment/sources/999999/edit", Permission.ENVIRONMENT_EDIT),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",

@@ -3,9 +3,42 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Load the models (so that the schema and migrations know them), register the indicator providers and the
-    yearly bulletin."""
-    from app.environment import bulletin_views, models, providers  # noqa: F401
+    """Load the models (so that the schema and migrations know them), then each part's routes and hooks."""
+    from app.environment import models  # noqa: F401
+
+    _init_data(app)
+    _init_bulletin(app)
+
+
+def _init_bulletin(app: Flask) -> None:
+    """The indicator providers (7, 8, 25) and the yearly bulletin's page and DOCX."""
+    from app.environment import bulletin_views, providers
 
     providers.register()
     bulletin_views.init_app(app)
+
+
+def _init_data(app: Flask) -> None:
+    """Data in: the stations' push API, the back office (sites, imports, keys), its staff-menu entry and the
+    `flask environment-rebuild` command."""
+    import click
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.environment import admin_views, ingest
+    from app.web.nav import add_staff
+
+    app.register_blueprint(ingest.bp)
+    app.register_blueprint(admin_views.bp)
+    add_staff(app, "environment_admin.index", _l("Environmental monitoring data"), Permission.ENVIRONMENT_EDIT,
+              _l("Air stations, water sections and drinking-water sources; imports, station keys and revisions."))
+
+    @app.cli.command("environment-rebuild")
+    def environment_rebuild() -> None:
+        """Rebuild the station-days, the city's and districts' days, months and years from the stored values."""
+        from app.environment import aggregation
+        from app.extensions import db
+
+        aggregation.rebuild_all(db.session)
+        db.session.commit()
+        click.echo("Station-days, place-days and periods rebuilt.")

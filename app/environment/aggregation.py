@@ -325,6 +325,16 @@ def refresh(session, station_days: Iterable[StationDay]) -> None:
     rebuild_periods(session, _periods_for_days(_all_place_ids(session), days))
 
 
+def refresh_places(session, days: Iterable[date]) -> None:
+    """After a station changed place, level or activity: the place-days of these days and their periods."""
+    days = set(days)
+    if not days:
+        return
+    session.flush()
+    rebuild_place_days(session, days)
+    rebuild_periods(session, _periods_for_days(_all_place_ids(session), days))
+
+
 def rebuild_all(session) -> None:
     """Rebuild every computed station-day, place-day and period from the stored values, a month at a time."""
     session.flush()
