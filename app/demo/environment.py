@@ -16,23 +16,20 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import insert, select
 
 from app.db_types import utcnow
-from app.environment import aggregation
+from app.environment import aggregation, services
 from app.environment.air_evaluation import DayRecord, evaluate_period
 from app.environment.aqi import Pollutant, daily_aqi, hourly_aqi
-from app.environment.drinking import SourceKind as DrinkingKind
-from app.environment.drinking import evaluate_source
 from app.environment.measured import parse_measured
 from app.environment.models import (AirDay, AirHour, AirPlaceDay, AirPlacePeriod, AirStation, ControlLevel,
-                                    DataOrigin, DataState, DrinkingSource, SourceKind, WaterBody, WaterSample,
-                                    WaterSection, WaterValue)
-from app.environment.water import BodyKind, Item, evaluate_section
+                                    DataOrigin, DataState, DrinkingSource, SourceKind, WaterBody, WaterSection)
 from app.i18n import site_zone
 from app.indicators.providers import refresh_computed_values
 from app.indicators.queries import catalogue_for_year
 from app.org.models import Bureau, Place, PlaceLevel
 
 SEED = 2027
-MARK = "（示范）"
+# Who records the demo values: services skip the audit and the bureau check for it.
+DEMO = "demo"
 
 # (code, zh_Hans, zh_Hant, en, district, control level, pollution factor, position in the district's box)
 STATIONS = [
@@ -116,27 +113,28 @@ def load(session, today: date, now: datetime | None = None) -> dict:
     now = now or utcnow()
     places = {p.code: p for p in session.scalars(select(Place))}
     bureau = session.scalar(select(Bureau).where(Bureau.code == "eeb"))
+    site = {"bureau_id": bureau.id}
     stations = []
     for order, (code, zh_hans, zh_hant, en, district, level, _factor, position) in enumerate(STATIONS, start=1):
         latitude, longitude = _point(places[district], position)
-        stations.append(AirStation(code=code, **_names(zh_hans, zh_hant, en), control_level=level,
-                                   place=places[district], bureau=bureau, latitude=latitude, longitude=longitude,
-                                   sort_order=order))
+        stations.append(services.create_site(session, DEMO, AirStation, {
+            "code": code, **_names(zh_hans, zh_hant, en), "control_level": level, "place_id": places[district].id,
+            "latitude": latitude, "longitude": longitude, "sort_order": order, **site}))
     sections = []
     for order, (code, zh_hans, zh_hant, en, water, district, level, target, position) in enumerate(SECTIONS, 1):
         latitude, longitude = _point(places[district], position)
         w_hans, w_hant, w_en, body = WATERS[water]
-        sections.append(WaterSection(code=code, **_names(zh_hans, zh_hant, en), control_level=level, body=body,
-                                     water_zh_hans=w_hans, water_zh_hant=w_hant, water_en=w_en, target_class=target,
-                                     place=places[district], bureau=bureau, latitude=latitude,
-                                     longitude=longitude, sort_order=order))
+        sections.append(services.create_site(session, DEMO, WaterSection, {
+            "code": code, **_names(zh_hans, zh_hant, en), "control_level": level, "body": body,
+            "water_zh_hans": w_hans, "water_zh_hant": w_hant, "water_en": w_en, "target_class": target,
+            "place_id": places[district].id, "latitude": latitude, "longitude": longitude, "sort_order": order,
+            **site}))
     sources = []
     for order, (code, zh_hans, zh_hant, en, district, kind, position) in enumerate(SOURCES, start=1):
         latitude, longitude = _point(places[district], position)
-        sources.append(DrinkingSource(code=code, **_names(zh_hans, zh_hant, en), kind=kind, place=places[district],
-                                      bureau=bureau, latitude=latitude, longitude=longitude, sort_order=order))
-    session.add_all([*stations, *sections, *sources])
-    session.flush()
+        sources.append(services.create_site(session, DEMO, DrinkingSource, {
+            "code": code, **_names(zh_hans, zh_hant, en), "kind": kind, "place_id": places[district].id,
+            "latitude": latitude, "longitude": longitude, "sort_order": order, **site}))
     created.update(air_stations=len(stations), water_sections=len(sections), drinking_sources=len(sources))
     rng = random.Random(SEED)
     days, hours = air_values(rng, stations, first_day(today), today, now)
@@ -402,31 +400,23 @@ def _source_values(rng: random.Random, source: DrinkingSource) -> dict[str, str]
     return values
 
 
-def _sample(period: str, sampled_on: date, values: dict[str, str], **site) -> tuple[WaterSample, dict]:
-    measured = {key: parse_measured(text) for key, text in values.items()}
-    sample = WaterSample(period=period, sampled_on=sampled_on, state=DataState.VALIDATED, origin=DataOrigin.DEMO,
-                         **site)
-    sample.values = [WaterValue(item=key, reported=m.text, value=m.value, below_detection=m.below_detection)
-                     for key, m in measured.items()]
-    return sample, measured
-
-
 def _water(session, rng: random.Random, sections: list, sources: list, start: date, today: date) -> int:
-    """Monthly section samples up to last month and quarterly source samples up to the last full quarter."""
-    samples = []
+    """Monthly section samples up to last month and quarterly source samples up to the last full quarter,
+    recorded through the services (which class them), as demo data and not audited one by one."""
+    samples = 0
+
+    def record(site, period: str, sampled_on: date, values: dict[str, str]) -> None:
+        nonlocal samples
+        services.record_water_sample(session, DEMO, site, period,
+                                     {key: parse_measured(text) for key, text in values.items()},
+                                     state=DataState.VALIDATED, origin=DataOrigin.DEMO, sampled_on=sampled_on,
+                                     audit_it=False)
+        samples += 1
+
     month = start
     while (month.year, month.month) < (today.year, today.month):
-        period = f"{month:%Y-%m}"
         for section in sections:
-            sample, measured = _sample(period, month.replace(day=10), _section_values(rng, section, month.month),
-                                       section_id=section.id)
-            body = BodyKind.LAKE if section.body is WaterBody.LAKE else BodyKind.RIVER
-            result = evaluate_section({Item(k): v for k, v in measured.items()}, body)
-            sample.water_class = None if result.water_class is None else int(result.water_class)
-            sample.meets_target = result.meets(section.target_class)
-            sample.exceeding = ",".join(f"{e.item.value}:{'' if e.multiple is None else round(e.multiple, 2)}"
-                                        for e in result.exceeding)
-            samples.append(sample)
+            record(section, f"{month:%Y-%m}", month.replace(day=10), _section_values(rng, section, month.month))
         month = (month + timedelta(days=32)).replace(day=1)
     last_full_year = today.year - 1
     for year in range(start.year, today.year + 1):
@@ -437,12 +427,5 @@ def _water(session, rng: random.Random, sections: list, sources: list, start: da
                 values = _source_values(rng, source)
                 if (source.code, year, quarter) == (FAILING_SOURCE, last_full_year, FAILING_QUARTER):
                     values[FAILING_ITEM] = "0.14"
-                sample, measured = _sample(f"{year}Q{quarter}", date(year, quarter * 3 - 1, 15), values,
-                                           source_id=source.id)
-                result = evaluate_source(measured, DrinkingKind(source.kind.value))
-                sample.compliant = result.compliant
-                sample.failing = ",".join(f.key for f in result.failing)
-                samples.append(sample)
-    session.add_all(samples)
-    session.flush()
-    return len(samples)
+                record(source, f"{year}Q{quarter}", date(year, quarter * 3 - 1, 15), values)
+    return samples

@@ -17,7 +17,7 @@ from docx import Document
 from docx.shared import Mm, Pt
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from app.environment import drinking, water
@@ -25,8 +25,8 @@ from app.environment.air_evaluation import GRADE2_ANNUAL, publish_decimal, publi
 from app.environment.aqi import CATEGORIES, Category, Pollutant
 from app.environment.aqi_texts import category_title, pollutant_name
 from app.environment.measured import Measured
-from app.environment.models import (AirPlacePeriod, AirStation, DrinkingSource, WaterBody, WaterSample,
-                                    WaterSection)
+from app.environment.models import (AirDay, AirPlacePeriod, AirStation, DataOrigin, DrinkingSource, WaterBody,
+                                    WaterSample, WaterSection)
 from app.org.queries import districts, the_city
 from app.web.text import xml_safe
 
@@ -347,6 +347,7 @@ class Bulletin:
     sources: list[SourceYear]
     sources_share: float | None
     today: date
+    demo: bool = False
 
     @property
     def running(self) -> bool:
@@ -366,6 +367,16 @@ class Bulletin:
         return self.city_air.has_data or bool(self.sections) or bool(self.sources)
 
 
+def includes_demo(session, year: int) -> bool:
+    """Whether any value of the year is demonstration data (origin demo), which the bulletin and the indicator
+    methods then say, as the demo's indicator values do (示范数据)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    air = select(AirDay.id).where(AirDay.origin == DataOrigin.DEMO, AirDay.day.between(first, last))
+    samples = select(WaterSample.id).where(WaterSample.origin == DataOrigin.DEMO,
+                                           WaterSample.period.like(f"{year}%"))
+    return bool(session.scalar(select(exists(air))) or session.scalar(select(exists(samples))))
+
+
 def build(session, year: int, today: date) -> Bulletin | None:
     """The year's bulletin figures; None without a city."""
     city = the_city(session)
@@ -378,7 +389,7 @@ def build(session, year: int, today: date) -> Bulletin | None:
         district_air=[air_year(session, place, year) for place in districts(session)],
         sections=sections, city_water=water_group(city.name, sections), waters=by_water(sections),
         previous_water=water_group(city.name, section_years(session, year - 1)),
-        sources=sources, sources_share=sources_share(sources), today=today)
+        sources=sources, sources_share=sources_share(sources), today=today, demo=includes_demo(session, year))
 
 
 # ------------------------------------------------------------------------------------------------ DOCX
@@ -449,6 +460,8 @@ def docx(bulletin: Bulletin) -> bytes:
                               year=bulletin.year)), level=0)
     if bulletin.running:
         document.add_paragraph(_t(_("The year has not ended: every figure is provisional.")))
+    if bulletin.demo:
+        document.add_paragraph(_t(_("Demonstration data (fictional): these figures describe no real city.")))
     document.add_heading(_t(_("Ambient air")), level=1)
     air = bulletin.city_air
     document.add_paragraph(_t(air_sentence(air)))

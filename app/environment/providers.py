@@ -47,6 +47,11 @@ def _year(period: str, today: date | None) -> int | None:
     return year if (today or local_today()) > date(year, 12, 31) else None
 
 
+def _demo(session, year: int) -> str:
+    """The demo's marker (as on its entered values) when the year's data include demonstration data."""
+    return "数据含示范数据（虚构）。" if bulletin.includes_demo(session, year) else ""
+
+
 def _two(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("0.01"))
 
@@ -74,7 +79,7 @@ def good_air_days(session, place, period: str, today: date | None = None) -> Com
         return None
     method = (f"优良天数比例 = AQI≤100的天数 ÷ 有效监测天数（HJ 633-2012、HJ 663-2013）："
               f"{air.row.good_days} ÷ {air.row.valid_days} = {publish_ratio(air.row.good_ratio)}%。"
-              f"{_air_scope(air)}。{_validity(air)}")
+              f"{_air_scope(air)}。{_validity(air)}{_demo(session, year)}")
     return ComputedResult(value=_two(air.row.good_ratio), method=method, sample_size=air.row.valid_days)
 
 
@@ -92,7 +97,7 @@ def pm25_decrease(session, place, period: str, today: date | None = None) -> Com
     decrease = ((before - now) / before * 100).quantize(Decimal("0.01"))
     method = (f"PM2.5浓度下降幅度 = （上年年均浓度 − 本年年均浓度）÷ 上年年均浓度 × 100%："
               f"（{before} − {now}）÷ {before} = {decrease}%（μg/m³，年均浓度按HJ 663-2013修约）。"
-              f"{_air_scope(air)}。{_validity(air)}")
+              f"{_air_scope(air)}。{_validity(air)}{_demo(session, year)}")
     return ComputedResult(value=decrease, method=method, sample_size=air.row.valid_days)
 
 
@@ -122,7 +127,7 @@ def sections_good(session, place, period: str, today: date | None = None) -> Com
     assert group.summary is not None
     good = sum(n for c, n in group.summary.by_class.items() if c <= 3)
     method = (_SECTIONS_METHOD.format(scope=_scope(place), n=group.n)
-              + f"达到或优于Ⅲ类{good}个，比例 {good} ÷ {group.n} = {group.share_good}%。")
+              + f"达到或优于Ⅲ类{good}个，比例 {good} ÷ {group.n} = {group.share_good}%。" + _demo(session, int(period)))
     return ComputedResult(value=_two(group.summary.share_good), method=method, sample_size=group.n)
 
 
@@ -135,7 +140,7 @@ def sections_worse_v(session, place, period: str, today: date | None = None) -> 
     assert group.summary is not None
     worse = group.summary.by_class[water.WaterClass.WORSE_V]
     method = (_SECTIONS_METHOD.format(scope=_scope(place), n=group.n)
-              + f"劣Ⅴ类{worse}个，比例 {worse} ÷ {group.n} = {group.share_worse_v}%。")
+              + f"劣Ⅴ类{worse}个，比例 {worse} ÷ {group.n} = {group.share_worse_v}%。" + _demo(session, int(period)))
     return ComputedResult(value=_two(group.summary.share_worse_v), method=method, sample_size=group.n)
 
 
@@ -153,7 +158,8 @@ def drinking_sources(session, place, period: str, today: date | None = None) -> 
                        for s in sources if not s.result.compliant)
     method = (f"集中式饮用水水源地水质优良比例 = 全年每次监测均达标的水源地数 ÷ 有监测数据的水源地数：{_scope(place)}"
               f"{met} ÷ {len(sources)} = {publish_ratio(share)}%。地表水水源地按GB 3838-2002 Ⅲ类及表2补充项目，"
-              f"地下水水源地按GB/T 14848-2017 Ⅲ类评价。" + (f"未达标：{failing}。" if failing else ""))
+              f"地下水水源地按GB/T 14848-2017 Ⅲ类评价。" + (f"未达标：{failing}。" if failing else "")
+              + _demo(session, year))
     return ComputedResult(value=_two(share), method=method, sample_size=len(sources))
 
 

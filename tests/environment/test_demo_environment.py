@@ -80,11 +80,12 @@ def test_seed_demo_loads_the_monitoring_data_once(app, runner, session, client):
         Indicator.provider == "environment.drinking_sources", IndicatorValue.place_id == city.id,
         IndicatorValue.period == str(year)))
     assert value.computed and value.numeric_value == Decimal("66.67") and value.sample_size == 3
+    assert "示范数据" in value.method and f"{year}Q3超标项目：mn" in value.method
 
     # The bulletin of the last full year reads the demo data.
     client.set_cookie("lang", "en")
     page = client.get(f"/environment/bulletin/{year}").get_data(as_text=True)
-    assert "Shimen Sluice" in page and "Yunxi City" in page
+    assert "Shimen Sluice" in page and "Yunxi City" in page and "Demonstration data (fictional)" in page
     assert "Qingshan Reservoir source" in page and f"{year}Q3" in page
     assert "Qingshan Reservoir source" in text_of(client.get(f"/environment/bulletin/{year}.docx").data)
 

@@ -66,7 +66,7 @@ def test_good_air_days_is_the_years_ratio_with_its_count(air):
     assert result.sample_size == 360
     assert "300 ÷ 360 = 83.3%" in result.method
     assert "国控、省控点位1个" in result.method  # the municipal station does not count for the city
-    assert "仅供参考" not in result.method
+    assert "仅供参考" not in result.method and "示范数据" not in result.method
 
 
 def test_a_year_short_of_valid_days_says_so(air):
