@@ -316,7 +316,8 @@ def place_periods(place_day_rows: list[dict]) -> list[dict]:
             "good_days": result.good_days,
             "days_by_level": ",".join(str(result.days_by_level[level]) for level in range(1, 7)),
             "good_ratio": result.good_ratio, "composite_index": result.composite_index,
-            "meets_grade2": result.meets_grade2, "annual_valid": len(period) == 4 and result.annual_valid,
+            "meets_grade2": result.meets_grade2 if len(period) == 4 else None,
+            "annual_valid": len(period) == 4 and result.annual_valid,
             "provisional": any(r["provisional"] for r in members)})
     return rows
 

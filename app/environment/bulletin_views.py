@@ -26,7 +26,7 @@ def _bulletin(year: int) -> bulletin.Bulletin:
 
 
 @bp.get("/")
-def latest():
+def index():
     """The last complete year's bulletin."""
     return redirect(url_for(".page", year=local_today().year - 1))
 
