@@ -18,7 +18,6 @@ from docx.shared import Mm, Pt
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
-from sqlalchemy.orm import selectinload
 
 from app.environment import drinking, water
 from app.environment.air_evaluation import GRADE2_ANNUAL, publish_decimal, publish_index, publish_ratio
@@ -26,7 +25,7 @@ from app.environment.aqi import CATEGORIES, Category, Pollutant
 from app.environment.aqi_texts import category_title, pollutant_name
 from app.environment.measured import Measured
 from app.environment.models import (AirDay, AirPlacePeriod, AirStation, DataOrigin, DrinkingSource, WaterBody,
-                                    WaterSample, WaterSection)
+                                    WaterSample, WaterSection, WaterValue)
 from app.org.queries import districts, the_city
 from app.web.text import xml_safe
 
@@ -46,8 +45,9 @@ WATER_STATUS = {
 }
 METHOD_SECTIONS = _l("A section's annual class is the class of each item's annual mean over the year's monthly "
                      "samples (a value below detection counts as half its limit), judged on the 21 items of "
-                     "GB 3838-2002 by the 地表水环境质量评价办法; a river or lake of five sections or more is "
-                     "judged by the shares of its sections, one of fewer by the means of its sections.")
+                     "GB 3838-2002 by the national surface water evaluation method of 2011; a river or lake of "
+                     "five sections or more is judged by the shares of its sections, one of fewer by the means of "
+                     "its sections.")
 METHOD_SOURCES = _l("A source counts as meeting the standard only if every sample of the year met it: surface "
                     "sources class Ⅲ of GB 3838-2002 with its supplementary items, groundwater sources class Ⅲ "
                     "of GB/T 14848-2017.")
@@ -163,10 +163,6 @@ def air_year(session, place, year: int) -> AirYear:
 
 # ------------------------------------------------------------------------------------------------ water
 
-def _measured(value) -> Measured:
-    return Measured(value=value.value, below_detection=value.below_detection, text=value.reported)
-
-
 @dataclass(frozen=True)
 class SectionYear:
     """A section's annual class from its monthly samples of the year, and how many months failed the target."""
@@ -202,25 +198,39 @@ def _body(section: WaterSection) -> water.BodyKind:
     return water.BodyKind.LAKE if section.body == WaterBody.LAKE else water.BodyKind.RIVER
 
 
+def _values_by_site(session, site_column, site_model, period_like: str, place) -> dict[int, dict[str, dict]]:
+    """{site id: {period: {item: Measured}}} of the active sites' samples in the periods, read as plain rows (a
+    year of a city's sections is thousands of values: no ORM objects)."""
+    query = (select(site_column, WaterSample.period, WaterValue.item, WaterValue.reported, WaterValue.value,
+                    WaterValue.below_detection)
+             .join(WaterValue, WaterValue.sample_id == WaterSample.id)
+             .join(site_model, site_model.id == site_column)
+             .where(WaterSample.period.like(period_like), site_model.active.is_(True)))
+    if place is not None and not place.is_city:
+        query = query.where(site_model.place_id == place.id)
+    found: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for site_id, period, item, reported, value, below in session.execute(query):
+        found[site_id][period][item] = Measured(value=value, below_detection=below, text=reported)
+    return found
+
+
 def section_years(session, year: int, place=None) -> list[SectionYear]:
     """Every active section with samples in the year (a district: those in it), classed on its annual means."""
-    query = (select(WaterSample).join(WaterSection, WaterSection.id == WaterSample.section_id)
-             .where(WaterSample.period.like(f"{year}-%"), WaterSection.active.is_(True))
-             .options(selectinload(WaterSample.values)))
-    if place is not None and not place.is_city:
-        query = query.where(WaterSection.place_id == place.id)
-    months: dict[int, list[WaterSample]] = defaultdict(list)
-    for sample in session.scalars(query):
-        months[sample.section_id].append(sample)
-    sections = session.scalars(select(WaterSection).where(WaterSection.id.in_(list(months)))
-                               .order_by(WaterSection.sort_order, WaterSection.code)) if months else []
+    values = _values_by_site(session, WaterSample.section_id, WaterSection, f"{year}-%", place)
+    if not values:
+        return []
+    failing: dict[int, int] = defaultdict(int)
+    for section_id in session.scalars(select(WaterSample.section_id).where(
+            WaterSample.section_id.in_(list(values)), WaterSample.period.like(f"{year}-%"),
+            WaterSample.meets_target.is_(False))):
+        failing[section_id] += 1
     result = []
-    for section in sections:
-        samples = [{water.Item(v.item): _measured(v) for v in sample.values if v.item in _ITEMS}
-                   for sample in months[section.id]]
-        means = water.annual_means(samples)
-        result.append(SectionYear(section=section, months=len(samples),
-                                  months_failing=sum(1 for s in months[section.id] if s.meets_target is False),
+    for section in session.scalars(select(WaterSection).where(WaterSection.id.in_(list(values)))
+                                   .order_by(WaterSection.sort_order, WaterSection.code)):
+        months = [{water.Item(k): v for k, v in sample.items() if k in _ITEMS}
+                  for _period, sample in sorted(values[section.id].items())]
+        means = water.annual_means(months)
+        result.append(SectionYear(section=section, months=len(months), months_failing=failing[section.id],
                                   result=water.evaluate_section(means, _body(section)), means=means))
     return result
 
@@ -299,27 +309,20 @@ class SourceYear:
 
 def source_years(session, year: int, place=None) -> list[SourceYear]:
     """Every active source with samples in the year (a district: those in it), judged sample by sample."""
-    query = (select(WaterSample).join(DrinkingSource, DrinkingSource.id == WaterSample.source_id)
-             .where(WaterSample.period.like(f"{year}Q%"), DrinkingSource.active.is_(True))
-             .options(selectinload(WaterSample.values)).order_by(WaterSample.period))
-    if place is not None and not place.is_city:
-        query = query.where(DrinkingSource.place_id == place.id)
-    samples: dict[int, list[WaterSample]] = defaultdict(list)
-    for sample in session.scalars(query):
-        samples[sample.source_id].append(sample)
-    sources = session.scalars(select(DrinkingSource).where(DrinkingSource.id.in_(list(samples)))
-                              .order_by(DrinkingSource.sort_order, DrinkingSource.code)) if samples else []
+    values = _values_by_site(session, WaterSample.source_id, DrinkingSource, f"{year}Q%", place)
+    if not values:
+        return []
     result = []
-    for source in sources:
+    for source in session.scalars(select(DrinkingSource).where(DrinkingSource.id.in_(list(values)))
+                                  .order_by(DrinkingSource.sort_order, DrinkingSource.code)):
         kind = drinking.SourceKind(source.kind.value)
         judged = []
         failing_periods = []
-        for sample in samples[source.id]:
-            values = {v.item: _measured(v) for v in sample.values}
-            verdict = drinking.evaluate_source(values, kind)
+        for period, sample in sorted(values[source.id].items()):
+            verdict = drinking.evaluate_source(sample, kind)
             judged.append(verdict)
             if verdict.compliant is False:
-                failing_periods.append(sample.period)
+                failing_periods.append(period)
         result.append(SourceYear(source=source, samples=len(judged), result=drinking.over_period(judged),
                                  failing_periods=tuple(failing_periods)))
     return result
@@ -402,6 +405,13 @@ def signed(value: float | None, unit: str = "%") -> str:
     return f"{'+' if value > 0 else '−' if value < 0 else '±'}{text}{unit}"
 
 
+def signed_points(value: float | None) -> str:
+    """A change of a share in percentage points: "+1.2 percentage points"; "—" when there is none."""
+    if value is None:
+        return "—"
+    return _("%(value)s percentage points", value=signed(value, ""))
+
+
 def _t(value) -> str:
     """Text for the document: python-docx refuses control characters, so a stray stored one is dropped."""
     return xml_safe(str(value))
@@ -425,7 +435,7 @@ def air_sentence(air: AirYear) -> str:
     return _("%(place)s: %(good)d of %(valid)d valid days were good or excellent, a share of %(ratio)s%% "
              "(%(change)s on the previous year); PM2.5 %(pm25)s μg/m³ (%(pm25_change)s); composite index "
              "%(index)s.", place=air.place.name, good=air.row.good_days, valid=air.row.valid_days,
-             ratio=air.good_ratio, change=signed(air.good_ratio_change, _(" points")),
+             ratio=air.good_ratio, change=signed_points(air.good_ratio_change),
              pm25=air.items[0].published, pm25_change=signed(air.pm25_change), index=air.composite)
 
 

@@ -35,6 +35,7 @@ def index():
 def page(year: int):
     today = local_today()
     return render("environment/bulletin.html", bulletin=_bulletin(year), signed=bulletin.signed,
+                  signed_points=bulletin.signed_points,
                   air_sentence=bulletin.air_sentence, water_sentence=bulletin.water_sentence,
                   sources_sentence=bulletin.sources_sentence, method_sections=bulletin.METHOD_SECTIONS,
                   method_sources=bulletin.METHOD_SOURCES,
