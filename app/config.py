@@ -107,6 +107,8 @@ class Config:
     # Open311 API: requests per client address to the whole API, and reports posted per address.
     OPEN311_RATE_LIMIT = os.environ.get("OPEN311_RATE_LIMIT", "120 per minute")
     OPEN311_SUBMIT_RATE_LIMIT = os.environ.get("OPEN311_SUBMIT_RATE_LIMIT", "60 per hour")
+    # Requests per minute per address to the automatic stations' push API (each carries up to 168 hours).
+    ENVIRONMENT_PUSH_RATE_LIMIT = os.environ.get("ENVIRONMENT_PUSH_RATE_LIMIT", "120 per minute")
     # Open311 discovery "contact": who API users write to; empty uses PRIVACY_CONTACT.
     OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
     # Disclosure requests (依申请公开), in working days: answer, one extension at most, the applicant's time to

@@ -1,6 +1,7 @@
 """Package boundaries that cannot cycle, checked on the source: a forbidden import fails here, before it can
 grow into a cycle that only shows at start-up (or never, hidden in a function)."""
 import ast
+import configparser
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,27 @@ def test_the_rules_catch_what_they_forbid(tmp_path):
     assert imports == [("app.tips.views", ["_photo_dir"], 1)]
     module, names, _ = imports[0]
     assert names[0].startswith("_") and {module.rsplit(".", 1)[-1], "admin_views"} == {"views", "admin_views"}
+
+
+PURE = ("app/tips/duplicates.py", "app/open311/formats.py", "app/org/outlines.py", "app/workdays/schedule.py",
+        "app/indicators/rules.py", "app/disclosure/report_template.py")
+IMPURE = ("flask", "sqlalchemy", "werkzeug", "app.extensions", "app.audit", "app.database", "app.db_types")
+
+
+def _strictly_typed() -> list[str]:
+    """The files `mypy.ini` checks under --strict."""
+    config = configparser.ConfigParser()
+    config.read(APP.parent / "mypy.ini")
+    return [name.strip() for name in config["mypy"]["files"].split(",")]
+
+
+def test_the_pure_modules_are_type_checked_strictly_and_import_neither_flask_nor_the_database():
+    typed = _strictly_typed()
+    assert set(PURE) <= set(typed)
+    for name in typed:
+        path = APP.parent / name
+        if name.startswith(("app/casework", "app/workflow", "app/enums", "app/errors")):
+            continue  # the shared layers, which audit and store
+        found = [f"{name}:{line}: {module}" for module, _names, line in _imports(path)
+                 if any(module == impure or module.startswith(impure + ".") for impure in IMPURE)]
+        assert found == []

@@ -3,7 +3,7 @@
   missing LOCALE        list msgids with no translation in LOCALE
   apply LOCALE FILE     set translations from a JSON object {msgid: msgstr} (msgstr a list for plurals; a msgid
                         with a context (pgettext) is written "context\\u0004msgid")
-  fill-en               English is the source language: copy each msgid into the en catalog
+  fill-en               English is the source language: copy each msgid into the en catalog where the entry is empty
   fill-hant             derive missing zh_Hant entries from zh_Hans with OpenCC (s2t) plus the corrections below
   correct-hant          apply the corrections below to every zh_Hant entry
 
@@ -73,12 +73,15 @@ def apply(locale: str, source: str) -> int:
 
 def fill_en() -> int:
     catalog = load("en")
+    filled = 0
     for message in catalog:
-        if message.id:
+        # Only missing entries: an English text may differ from its msgid on purpose (Chinese left out).
+        if message.id and not (all(message.string) if isinstance(message.string, tuple) else message.string):
             message.string = tuple(message.id) if isinstance(message.id, tuple) else message.id
             message.flags.discard("fuzzy")
+            filled += 1
     save("en", catalog)
-    return len(catalog)
+    return filled
 
 
 def fill_hant() -> int:

@@ -22,4 +22,4 @@ def form_page(form, template: str, action: Callable[[], Any], *, success: Callab
         flash(success(result), "success")
         return then
 
-    return act(action, success=None, then=done, refused=page, form=form)
+    return act(action, success=None, then=done, refused=page, form=form, summary=True)

@@ -31,5 +31,5 @@ def audit_log():
     if form.validate():
         filters = dict(actor_id=form.actor.data, action=form.action.data, object_type=form.object_type.data,
                        object_id=form.object_id.data, since=form.since.data, until=form.until.data)
-    page = paginate(db.session, audit_entries(**filters), current_app.config["PAGE_SIZE"])
+    page = paginate(audit_entries(**filters), current_app.config["PAGE_SIZE"])
     return render("admin/audit.html", "admin/_audit_results.html", form=form, page=page)

@@ -19,7 +19,7 @@ from app.i18n import local_today
 from app.web.actions import act
 from app.web.auth import deny, permission_required
 from app.web.forms import ConfirmForm
-from app.web.htmx import render
+from app.web.htmx import is_partial_request, render
 from app.web.pagination import paginate
 from app.workdays.days import colour_bounds
 from app.workdays.models import overrides
@@ -55,7 +55,7 @@ def queue():
         colour = ""
     config, today, days = current_app.config, local_today(), overrides(db.session)
     bounds = colour_bounds(today, config["DISCLOSURE_WARN_DAYS"], working=True, overrides=days)
-    page = paginate(db.session, queries.staff_queue(current_user, state=state, colour=colour, bounds=bounds),
+    page = paginate(queries.staff_queue(current_user, state=state, colour=colour, bounds=bounds),
                     config["PAGE_SIZE"])
     rows = queries.supervise(page.items, today, overrides=days, warn_days=config["DISCLOSURE_WARN_DAYS"])
     counts = queries.queue_counts(db.session, current_user, bounds, state=state)
@@ -69,10 +69,13 @@ def queue():
 
 
 def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: int = 200, step_form=None,
-            failed_step: str | None = None, appeal_form=None, decision: tuple | None = None):
-    """The request page; after a refused step, that step's form comes back with the input and the errors."""
+            failed_step: str | None = None, appeal_form=None, decision: tuple | None = None, panel: bool = False):
+    """The request page; after a refused step, that step's form comes back with the input and the errors. For
+    htmx, after a step (`panel`) the action panel with the summary and timeline out of band, after the look at
+    the applicant that part alone."""
     steps = [s for s in services.WORKFLOW.allowed_steps(found) if s not in APPLICANT_STEPS]
-    if step_form is not None and failed_step not in steps:
+    shown = failed_step in steps and (failed_step != Step.EXTEND or policy.may_extend(current_user))
+    if step_form is not None and not shown:
         for message in step_form.form_errors:  # the step's form is not on the page: say it above
             flash(message, "error")
     context = dict(item=found, form=StepForm(formdata=None), steps=steps, supervised=_supervise([found])[0],
@@ -84,8 +87,10 @@ def _detail(found: DisclosureRequest, applicant: dict | None = None, *, status: 
                    step_form=step_form, failed_step=failed_step, status=status,
                    outcome_groups=list(OUTCOME_GROUPS.items()),
                    appeal_form=appeal_form or AppealForm(formdata=None, prefix="appeal"),
-                   appeal_results=list(AppealResult), decision=decision, Step=Step)
-    # A refused step or case answers with the whole page, never the applicant fragment.
+                   appeal_results=list(AppealResult), decision=decision, Step=Step, refresh=is_partial_request())
+    if panel:
+        return render("admin/disclosure/detail.html", "admin/disclosure/_actions.html", **context)
+    # A refused case answers with the whole page, never the applicant fragment.
     if step_form is not None or appeal_form is not None or decision is not None:
         return render("admin/disclosure/detail.html", **context)
     return render("admin/disclosure/detail.html", "admin/disclosure/_applicant.html", **context)
@@ -97,17 +102,24 @@ def detail(request_id: int):
     return _detail(_request(request_id))
 
 
-def _act(found: DisclosureRequest, form, action, *, success: str, then: str, **kept):
+def _act(found: DisclosureRequest, form, action, *, success: str, then: str, summary: bool = False,
+         panel: bool = False, **kept):
     """Check the posted form, then run a write on the request: commit and go back to its page; or, when the form
     does not validate or the rules refuse the write, show the page again (422) with the form that was sent
-    (`kept` says where it goes) and its input. A form without its CSRF token is a bad request."""
+    (`kept` says where it goes) and its input, a refusal naming no field of it in its error summary when
+    `summary`. With `panel`, htmx gets the action panel back instead, after success too. A form without its
+    CSRF token is a bad request."""
     def again(error=None):
-        return _detail(db.session.get(DisclosureRequest, found.id), status=422, **kept)
+        return _detail(db.session.get(DisclosureRequest, found.id), status=422, panel=panel, **kept)
+
+    def done(result):
+        return _detail(db.session.get(DisclosureRequest, found.id), panel=True)
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
         return again()
-    return act(action, success=success, then=then, refused=again, form=form, audit_as=REFUSED, subject=found)
+    return act(action, success=success, then=then, refused=again, form=form, audit_as=REFUSED, subject=found,
+               summary=summary, fragment=done if panel else None)
 
 
 def _step_input(form: StepForm) -> dict:
@@ -134,7 +146,7 @@ def take_step(request_id: int, step: str):
     return _act(found, form, lambda: services.take_step(db.session, current_user, found, Step(step), rules(),
                                                         **_step_input(form)),
                 success=_("Done: %(step)s.", step=Step(step).title), then=url_for(".detail", request_id=request_id),
-                step_form=form, failed_step=step)
+                summary=True, panel=True, step_form=form, failed_step=step)
 
 
 @bp.post("/<int:request_id>/appeals")

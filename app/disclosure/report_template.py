@@ -1,6 +1,8 @@
 """The official template of the yearly disclosure work report (国办公开办函〔2021〕30号): the applicant columns and
 the outcome rows of table 三, the cells of table 四, and which outcome row each way of ending a request counts
 in. Pure code."""
+from typing import Any, cast
+
 from flask_babel import lazy_gettext as _l
 
 from app.disclosure.workflow import ReplyType, RequestState
@@ -106,7 +108,7 @@ LEVEL1_CARRIED_OUT = _l("4. Carried over to next year")
 BALANCE_NOTE = _l("(The figures of this column balance: item 1 plus item 2 equals item 3 plus item 4)")
 
 
-def table3_rows() -> list[tuple]:
+def table3_rows() -> list[tuple[Any, Any, Any, str]]:
     """The 25 number rows of table 三 in the template's order: (level 1, level 2, level 3, key)."""
     rows = [(LEVEL1_NEW, "", "", ROW_NEW), (LEVEL1_CARRIED_IN, "", "", ROW_CARRIED_IN)]
     for group, members in OUTCOME_GROUPS.items():
@@ -155,7 +157,7 @@ def finished_outcome(state: RequestState, reply_type: str | None, partial: bool,
     if answered:
         if recorded in Outcome.values():
             return Outcome(recorded)
-        return reply_outcome(ReplyType(reply_type), partial=partial)
+        return reply_outcome(ReplyType(cast(str, reply_type)), partial=partial)
     return {RequestState.REDIRECTED: Outcome.NOT_HANDLED_COMPLAINT,  # art. 39: a complaint, not an application
             RequestState.CLOSED: Outcome.OTHER_NOT_COMPLETED,        # art. 30: not completed in time
             RequestState.WITHDRAWN: Outcome.OTHER}.get(state)
@@ -175,7 +177,7 @@ class AppealResult(TitledEnum):
     PENDING = "pending", _l("Not yet concluded")    # 尚未审结
 
 
-def labels() -> dict:
+def labels() -> dict[str, Any]:
     """The column headers of tables 三 and 四 (in zh_Hans, the template's words)."""
     return {"balance_note": BALANCE_NOTE, "applicants": _l("Applicants by kind"), "citizen": _l("Natural persons"),
             "organisations": _l("Legal persons or other organisations"), "total": _l("Grand total"),
@@ -184,18 +186,18 @@ def labels() -> dict:
             "lawsuit_after_review": AppealKind.LAWSUIT_AFTER_REVIEW.title}
 
 
-def appeal_columns() -> list:
+def appeal_columns() -> list[Any]:
     """The five cells under each kind of case in table 四: the four results and 总计."""
     return [*(result.title for result in AppealResult), _l("Grand total")]
 
 
-def table3_layout() -> list[tuple]:
+def table3_layout() -> list[tuple[str, list[tuple[Any, int, int]]]]:
     """Table 三's rows for display: (key, label cells), each cell (text, rowspan, colspan), merged as in the
     template (a level-1 label over all its rows, a group label over its reasons, spans across empty levels)."""
     rows = table3_rows()
-    layout = []
+    layout: list[tuple[str, list[tuple[Any, int, int]]]] = []
     for index, (level1, level2, level3, key) in enumerate(rows):
-        cells = []
+        cells: list[tuple[Any, int, int]] = []
         if index == 0 or rows[index - 1][0] != level1:
             span = sum(1 for row in rows if row[0] == level1)
             cells.append((level1, span, 3 if not level2 else 1))
@@ -208,11 +210,11 @@ def table3_layout() -> list[tuple]:
     return layout
 
 
-def balance_problems(cells: dict, appeal_cells: dict) -> list[str]:
+def balance_problems(cells: dict[str, dict[str, int]], appeal_cells: dict[str, dict[str, int]]) -> list[str]:
     """The identities a filed report must satisfy, as a list of the ones that fail (empty when balanced):
     in every column 一 + 二 = 三（七）总计 + 四 and （七）总计 = the sum of the result rows; in every row 总计 = 自然人
     + the five kinds of organisation; in table 四 each 总计 = the four results before it."""
-    problems = []
+    problems: list[str] = []
     outcomes = list(Outcome)
     for column in COLUMNS:
         value = {key: cells[key][column] for key in cells}

@@ -167,10 +167,17 @@ def track(code: str):
             return act(lambda: services.withdraw(db.session, found, rules()),
                        success=_("Your application was withdrawn."), then=here, refused=lambda error: see_other(here))
         if form.validate():
+            # A refusal stays above what the applicant typed, on the page again, while the form is there to show it.
             return act(lambda: services.complete(db.session, found, form.text.data, rules()),
                        success=_("Thank you: your completed application was received."), then=here,
-                       refused=lambda error: see_other(here))
+                       refused=lambda error: _track_page(found, code, form, 422), form=form,
+                       summary=found.awaits_completion)
         status = 422
+    return _track_page(found, code, form, status)
+
+
+def _track_page(found, code: str, form, status: int):
+    """The applicant's page of the request, with the completion form as given."""
     return render("disclosure/track.html", item=found, code=code, form=form, confirm=ConfirmForm(),
                   event_titles=EVENT_TITLES, due=queries.projected_due(found, local_today(), overrides(db.session)),
                   masked_id=services.mask_id(found.id_number), status=status)

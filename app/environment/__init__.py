@@ -5,8 +5,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Load the models (so that the schema and migrations know them), then each part's routes and hooks."""
     from app.environment import models  # noqa: F401
+    from app.environment import alerts, open_data, water_views
 
+    app.register_blueprint(water_views.bp)
+    app.register_blueprint(open_data.bp)
+    app.register_blueprint(open_data.api)
+    alerts.init_app(app)
     _init_data(app)
+    register_air_pages(app)
     _init_bulletin(app)
 
 
@@ -42,3 +48,16 @@ def _init_data(app: Flask) -> None:
         aggregation.rebuild_all(db.session)
         db.session.commit()
         click.echo("Station-days, place-days and periods rebuilt.")
+
+
+def register_air_pages(app: Flask) -> None:
+    """The public air pages and the site map, with the menu entry 环境质量."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.environment import views
+    from app.web.nav import add_public
+
+    app.register_blueprint(views.bp)
+    add_public(app, "environment.index", _l("Environmental quality"),
+               _l("Today's air in the city and at every station, the air's history and the district ranking, "
+                  "water quality and a map of the monitoring sites."))

@@ -18,7 +18,7 @@ class SiteForm(BaseForm):
     code = StringField(_l("Code"), validators=[InputRequired(message=_l("Enter a code.")), Length(max=32),
                                                CODE_RULE],
                        description=_l("The code the monitoring centre uses in its files "
-                                      "(站点编码, 断面编码, 水源地编码)."))
+                                      "(columns 站点编码, 断面编码, 水源地编码)."))
     name_zh_hans = StringField(_l("Name (Simplified Chinese)"),
                                validators=[InputRequired(message=_l("Enter the name.")), Length(max=120)])
     name_zh_hant = StringField(_l("Name (Traditional Chinese)"), validators=[Optional(), Length(max=120)])
@@ -60,7 +60,7 @@ class SectionForm(SiteForm):
                                 validators=[InputRequired(message=_l("Enter the river or lake.")), Length(max=120)])
     water_zh_hant = StringField(_l("River or lake (Traditional Chinese)"), validators=[Optional(), Length(max=120)])
     water_en = StringField(_l("River or lake (English)"), validators=[Optional(), Length(max=200)])
-    target_class = SelectField(_l("Target class (水质目标)"), coerce=int,
+    target_class = SelectField(_l("Target class"), coerce=int,
                                choices=choices([(n, label) for n, label in enumerate(CLASS_LABELS, start=1)]),
                                default=3)
 

@@ -25,8 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit
-from app.environment import drinking, policy, services
-from app.environment.aggregation import BEIJING
+from app.environment import aggregation, drinking, policy, services
 from app.environment.measured import Measured, MeasuredError, parse_measured
 from app.environment.models import AirStation, DataOrigin, DataState, DrinkingSource, WaterSection
 from app.environment.water import Item, unit_of as water_unit_of
@@ -45,10 +44,10 @@ class ImportKind(StrEnum):
 
 
 KIND_TITLES = {
-    ImportKind.AIR_HOURLY: _l("Air, hourly values (站点编码, 监测时间, SO2 … PM2.5)"),
-    ImportKind.AIR_DAILY: _l("Air, daily values (站点编码, 日期, 24-hour means, O3 maxima)"),
-    ImportKind.WATER_MONTHLY: _l("Surface water, monthly samples (断面编码, 监测月份, items)"),
-    ImportKind.DRINKING_QUARTERLY: _l("Drinking-water sources, quarterly samples (水源地编码, 季度, items)"),
+    ImportKind.AIR_HOURLY: _l("Air, hourly values (columns 站点编码, 监测时间, SO2 … PM2.5)"),
+    ImportKind.AIR_DAILY: _l("Air, daily values (columns 站点编码, 日期, 24-hour means, O3 maxima)"),
+    ImportKind.WATER_MONTHLY: _l("Surface water, monthly samples (columns 断面编码, 监测月份, items)"),
+    ImportKind.DRINKING_QUARTERLY: _l("Drinking-water sources, quarterly samples (columns 水源地编码, 季度, items)"),
 }
 
 
@@ -270,16 +269,16 @@ def _local_datetime(raw: Any) -> datetime | None:
     """A Beijing date and time from a cell (a spreadsheet datetime or text such as 2026-12-07 10:00; 24:00 is
     00:00 of the next day, as some centres write the day's last hour)."""
     if isinstance(raw, datetime):
-        return raw.replace(tzinfo=BEIJING) if raw.tzinfo is None else raw.astimezone(BEIJING)
+        return raw.replace(tzinfo=aggregation.BEIJING) if raw.tzinfo is None else raw.astimezone(aggregation.BEIJING)
     if isinstance(raw, date):
-        return datetime.combine(raw, time(0), BEIJING)
+        return datetime.combine(raw, time(0), aggregation.BEIJING)
     text = unicodedata.normalize("NFKC", cell({"v": raw}, "v"))
     match = _DATETIME.match(text)
     if match is None:
         return None
     year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
     try:
-        base = datetime(year, month, day, tzinfo=BEIJING)
+        base = datetime(year, month, day, tzinfo=aggregation.BEIJING)
     except ValueError:
         return None
     if hour > 24 or minute > 59 or second > 59 or (hour == 24 and (minute or second)):
@@ -362,7 +361,7 @@ def import_file(session, user, kind: ImportKind | str, data: bytes, *, state: Da
     otherwise record nothing and return the errors. The caller commits or rolls back."""
     kind = ImportKind(kind)
     result = ImportResult(kind)
-    now = now or datetime.now(BEIJING)
+    now = now or datetime.now(aggregation.BEIJING)
     try:
         rows = read_table(data)
     except FileUnreadable:
@@ -385,7 +384,7 @@ def import_file(session, user, kind: ImportKind | str, data: bytes, *, state: Da
         if kind in (ImportKind.AIR_HOURLY, ImportKind.AIR_DAILY):
             record = services.record_air_hours if kind is ImportKind.AIR_HOURLY else services.record_air_days
             outcome = record(session, by, site, [value for _n, value in items], state=state, origin=origin,
-                             audit_it=False)
+                             audit_it=False, refresh=False)
             result.errors.extend((items[r.index][0], r.message) for r in outcome.refusals)
             outcome.refusals.clear()
             result.outcome.add(outcome)
@@ -399,6 +398,7 @@ def import_file(session, user, kind: ImportKind | str, data: bytes, *, state: Da
     if result.errors:
         result.errors.sort()
         return result
+    aggregation.refresh(session, result.outcome.station_days)
     audit.record(session, "environment.import", None, actor=user, object_type="environment_import",
                  object_id=kind.value, after={"kind": kind.value, "file": filename[:200], "state": state,
                                               **result.outcome.counts()})
@@ -470,7 +470,7 @@ def _check_air_days(session, user, kind, headers, rows, result: ImportResult, no
         return None
     sites = _Sites(session, AirStation, user)
     plan, seen = _Plan(), {}
-    today = now.astimezone(BEIJING).date()
+    today = now.astimezone(aggregation.BEIJING).date()
     for number, row in enumerate(rows, start=2):
         problems: list[str] = []
         station, problem = sites.find(cell(row, layout.headers.get("station", "")),
@@ -507,7 +507,7 @@ def _check_water(session, user, kind, headers, rows, result: ImportResult, now: 
     sites = _Sites(session, WaterSection if sections else DrinkingSource, user)
     parse: Callable[[Any], str | None] = parse_month if sections else parse_quarter
     plan, seen = _Plan(), {}
-    today = now.astimezone(BEIJING).date()
+    today = now.astimezone(aggregation.BEIJING).date()
     for number, row in enumerate(rows, start=2):
         problems: list[str] = []
         site, problem = sites.find(cell(row, layout.headers[site_column.key]))

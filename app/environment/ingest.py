@@ -29,7 +29,7 @@ from app.extensions import csrf, db, limiter
 
 bp = Blueprint("environment_ingest", __name__, url_prefix="/api/v1/air")
 csrf.exempt(bp)  # stations authenticate with keys, not cookies
-limiter.limit(lambda: current_app.config.get("ENVIRONMENT_PUSH_RATE_LIMIT", "120 per minute"))(bp)
+limiter.limit(lambda: current_app.config["ENVIRONMENT_PUSH_RATE_LIMIT"])(bp)
 
 MAX_HOURS = 168
 ITEMS = services.HOUR_ITEMS

@@ -27,9 +27,9 @@ from app.org.models import Bureau, Place
 class ControlLevel(TitledEnum):
     """Who runs and assesses the site: the city value is the mean over national and provincial stations."""
 
-    NATIONAL = "national", _l("National control (国控)")
-    PROVINCIAL = "provincial", _l("Provincial control (省控)")
-    MUNICIPAL = "municipal", _l("Municipal control (市控)")
+    NATIONAL = "national", _l("National control")
+    PROVINCIAL = "provincial", _l("Provincial control")
+    MUNICIPAL = "municipal", _l("Municipal control")
 
     @property
     def counts_for_city(self) -> bool:

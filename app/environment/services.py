@@ -89,6 +89,8 @@ class RecordOutcome:
     replaced: int = 0
     unchanged: int = 0
     refusals: list[Refusal] = field(default_factory=list)
+    # The station-days whose values changed: what aggregation.refresh needs.
+    station_days: set[tuple[int, date]] = field(default_factory=set)
 
     @property
     def refused(self) -> int:
@@ -103,6 +105,7 @@ class RecordOutcome:
         self.replaced += other.replaced
         self.unchanged += other.unchanged
         self.refusals.extend(other.refusals)
+        self.station_days |= other.station_days
 
 
 @dataclass(frozen=True)
@@ -199,11 +202,13 @@ def _load_by(session, model, column, station_id: int, keys: list) -> dict:
 
 
 def record_air_hours(session, by: str, station: AirStation, rows: Sequence[HourRow], *, state: DataState,
-                     origin: DataOrigin, audit_it: bool = True) -> RecordOutcome:
+                     origin: DataOrigin, audit_it: bool = True, refresh: bool = True) -> RecordOutcome:
     """Record a station's hours by the module's rules; refresh its days, the places' days and periods.
 
     Rows that cannot be recorded (a future or unlabelled hour, a negative value, the same hour twice, a
-    provisional value over a validated one) are listed in the outcome's refusals; the others are recorded."""
+    provisional value over a validated one) are listed in the outcome's refusals; the others are recorded.
+    refresh=False leaves the evaluated tables to the caller (`aggregation.refresh(outcome.station_days)`), who
+    records several stations and refreshes once."""
     outcome = RecordOutcome()
     now = utcnow()
     seen: dict[datetime, int] = {}
@@ -250,7 +255,9 @@ def record_air_hours(session, by: str, station: AirStation, rows: Sequence[HourR
     for start in range(0, len(inserts), _CHUNK):
         session.execute(insert(AirHour), inserts[start:start + _CHUNK])
     session.flush()
-    aggregation.refresh(session, touched)
+    outcome.station_days = touched
+    if refresh:
+        aggregation.refresh(session, touched)
     if audit_it and (outcome.inserted or outcome.replaced or outcome.refused):
         _audit(session, by, "environment.air_hours_record", station,
                after={**outcome.counts(), "state": state, "origin": origin})
@@ -258,7 +265,7 @@ def record_air_hours(session, by: str, station: AirStation, rows: Sequence[HourR
 
 
 def record_air_days(session, by: str, station: AirStation, rows: Sequence[DayRow], *, state: DataState,
-                    origin: DataOrigin, audit_it: bool = True) -> RecordOutcome:
+                    origin: DataOrigin, audit_it: bool = True, refresh: bool = True) -> RecordOutcome:
     """Record a station's daily values as the centre published them (kept as given, never recomputed from
     hours); the same rules as hours. An imported day replaces a day computed from hours, with a revision."""
     if origin == DataOrigin.COMPUTED:
@@ -309,7 +316,9 @@ def record_air_days(session, by: str, station: AirStation, rows: Sequence[DayRow
             outcome.replaced += 1
         touched.add((station.id, row.day))
     session.flush()
-    aggregation.refresh(session, touched)
+    outcome.station_days = touched
+    if refresh:
+        aggregation.refresh(session, touched)
     if audit_it and (outcome.inserted or outcome.replaced or outcome.refused):
         _audit(session, by, "environment.air_days_record", station,
                after={**outcome.counts(), "state": state, "origin": origin})

@@ -136,7 +136,7 @@ def edit_value(measure_id: int, place_id: int, period: str):
             services.submit_value(db.session, current_user, value)
 
     return act(save, success=_("Submitted for review.") if form.submit_for_review.data else _("Draft saved."),
-               then=url_for(".tasks", period=period), refused=lambda error: page(422), form=form,
+               then=url_for(".tasks", period=period), refused=lambda error: page(422), form=form, summary=True,
                audit_as="indicators.edit_denied", subject=measure.indicator)
 
 
@@ -325,7 +325,7 @@ def record_precondition(year: int, place_id: int, precondition_id: int):
         return refused()
     return act(lambda: preconditions.record_check(db.session, current_user, precondition, place, year,
                                                   form.status.data, form.notes.data or "", today=local_today()),
-               success=_("Finding recorded."), refused=refused, form=form,
+               success=_("Finding recorded."), refused=refused, form=form, summary=True,
                then=url_for(".preconditions_checklist", year=year, place=place.code,
                             _anchor=f"condition-{precondition.id}"))
 
@@ -347,7 +347,7 @@ def add_precondition(year: int, place_id: int):
                    db.session, current_user, catalogue, code=form.code.data, name_zh_hans=form.name_zh_hans.data,
                    name_zh_hant=form.name_zh_hant.data or "", name_en=form.name_en.data or "",
                    source=form.source.data or ""),
-               success=_("Precondition added."), refused=refused, form=form,
+               success=_("Precondition added."), refused=refused, form=form, summary=True,
                then=lambda row: url_for(".preconditions_checklist", year=year, place=place.code,
                                         _anchor=f"condition-{row.id}"))
 

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, cast
 
 
 class Status(StrEnum):
@@ -404,8 +404,9 @@ def _parse_whole(parts: list[str]) -> Rule | None:
     if any(labelled):
         if not all(labelled):
             raise TargetSyntaxError(f"{'; '.join(parts)!r} mixes place variants and plain targets")
+        variants = cast(list[tuple[tuple[str, str, object], str]], labelled)  # all labelled, checked above
         return VariantRule(tuple(Variant(label, attribute, code, _parse_clause(body))
-                                 for (label, attribute, code), body in labelled))
+                                 for (label, attribute, code), body in variants))
     rules = [_parse_clause(part) for part in parts]
     if len(rules) == 1:
         return rules[0]

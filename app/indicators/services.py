@@ -17,6 +17,7 @@ from app.indicators.periods import PeriodError, parse_period
 from app.indicators.policy import can_edit, can_review
 from app.indicators.workflow import ValueStep
 from app.web import uploads
+from app.workflow import Entry, StepContext, Workflow
 
 
 class IndicatorError(ActionRefused, ValueError):
@@ -117,50 +118,88 @@ def save_draft(session, actor, measure: IndicatorMeasure, place, period: str, da
     return value
 
 
-def _transition(session, actor, value: IndicatorValue, step: ValueStep, note: str = "") -> None:
-    before = value.audit_state()
-    value.state = workflow.next_state(value.state, step)
-    session.flush()
-    audit.record(session, f"indicators.value_{step.value}", value, actor=actor, before=before,
-                 after=value.audit_state(), note=note)
+def _check_step(actor, value: IndicatorValue, step: ValueStep) -> None:
+    """Editors of the indicator submit; a reviewer who did not enter the value approves or returns it. Superseding
+    is part of an approval, never a step of its own."""
+    if step == ValueStep.SUBMIT and not can_edit(actor, value.measure.indicator):
+        raise NotYourIndicator(value.measure.indicator.code)
+    if step in (ValueStep.APPROVE, ValueStep.RETURN):
+        if not can_review(actor):
+            raise NotAReviewer("not a reviewer")
+        if value.entered_by_id == actor.id:
+            raise IndicatorError(_("You entered this value; another reviewer must approve it.")
+                                 if step == ValueStep.APPROVE else
+                                 _("You entered this value; another reviewer must review it."))
+
+
+def _not_now(value: IndicatorValue, step: ValueStep) -> str:
+    if step in (ValueStep.APPROVE, ValueStep.RETURN):
+        return _("This value is no longer awaiting review.")
+    return _("This value is awaiting review and cannot be changed now.")
+
+
+# A value's review on the workflow engine: no timeline (the audit log and the versions are its history); each
+# step is audited as indicators.value_<step> with the value's audit state before and after.
+WORKFLOW: Workflow[ValueState, ValueStep] = Workflow(
+    "indicators", workflow.TRANSITIONS.table, policy=_check_step, record=lambda *args, **kwargs: None,
+    refuse=_not_now, not_allowed=workflow.TransitionError, snapshot=lambda value: value.audit_state())
+
+
+def _audited(context: StepContext, note: str = "") -> Entry:
+    return Entry(internal_note=note, audit_as=f"indicators.value_{context.step.value}")
+
+
+@WORKFLOW.handles(ValueStep.SUBMIT)
+def _submit(context: StepContext) -> Entry:
+    """Evidence or a source is required."""
+    value = context.case
+    if not (value.evidence.strip() or value.source.strip()):
+        raise IndicatorError(_("Describe the evidence or the data source before submitting."))
+    value.submitted_at = context.now
+    return _audited(context)
+
+
+@WORKFLOW.handles(ValueStep.APPROVE)
+def _approve(context: StepContext) -> Entry:
+    """An earlier approved version of the value is superseded, never overwritten."""
+    value, reviewer = context.case, context.actor
+    for older in versions(context.session, value.measure_id, value.place_id, value.period):
+        if older.id != value.id and older.state == ValueState.APPROVED:
+            WORKFLOW.take(context.session, reviewer, older, ValueStep.SUPERSEDE, version=value.version)
+    value.reviewed_by_id, value.reviewed_at = reviewer.id, context.now
+    return _audited(context)
+
+
+@WORKFLOW.handles(ValueStep.RETURN)
+def _return(context: StepContext) -> Entry:
+    value, comment = context.case, context.text("comment")
+    if not comment:
+        raise IndicatorError(_("Say what must be changed."))
+    value.review_comment = comment
+    value.reviewed_by_id, value.reviewed_at = context.actor.id, context.now
+    return _audited(context, comment)
+
+
+@WORKFLOW.handles(ValueStep.SUPERSEDE)
+def _supersede(context: StepContext) -> Entry:
+    return _audited(context, f"superseded by version {context.get('version')}")
 
 
 def submit_value(session, actor, value: IndicatorValue) -> IndicatorValue:
     """Send a draft or returned value for review; evidence or a source is required."""
-    if not can_edit(actor, value.measure.indicator):
-        raise NotYourIndicator(value.measure.indicator.code)
-    if not (value.evidence.strip() or value.source.strip()):
-        raise IndicatorError(_("Describe the evidence or the data source before submitting."))
-    value.submitted_at = utcnow()
-    _transition(session, actor, value, ValueStep.SUBMIT)
+    WORKFLOW.take(session, actor, value, ValueStep.SUBMIT)
     return value
 
 
 def approve_value(session, reviewer, value: IndicatorValue) -> IndicatorValue:
     """Publish a submitted value; an earlier approved version of it is superseded, never overwritten."""
-    if not can_review(reviewer):
-        raise NotAReviewer("not a reviewer")
-    if value.entered_by_id == reviewer.id:
-        raise IndicatorError(_("You entered this value; another reviewer must approve it."))
-    for older in versions(session, value.measure_id, value.place_id, value.period):
-        if older.id != value.id and older.state == ValueState.APPROVED:
-            _transition(session, reviewer, older, ValueStep.SUPERSEDE, note=f"superseded by version {value.version}")
-    value.reviewed_by_id, value.reviewed_at = reviewer.id, utcnow()
-    _transition(session, reviewer, value, ValueStep.APPROVE)
+    WORKFLOW.take(session, reviewer, value, ValueStep.APPROVE)
     return value
 
 
 def return_value(session, reviewer, value: IndicatorValue, comment: str) -> IndicatorValue:
     """Send a submitted value back to its editor with a comment."""
-    if not can_review(reviewer):
-        raise NotAReviewer("not a reviewer")
-    if value.entered_by_id == reviewer.id:
-        raise IndicatorError(_("You entered this value; another reviewer must review it."))
-    if not comment.strip():
-        raise IndicatorError(_("Say what must be changed."))
-    value.review_comment = comment.strip()
-    value.reviewed_by_id, value.reviewed_at = reviewer.id, utcnow()
-    _transition(session, reviewer, value, ValueStep.RETURN, note=comment.strip())
+    WORKFLOW.take(session, reviewer, value, ValueStep.RETURN, comment=comment)
     return value
 
 

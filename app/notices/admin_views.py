@@ -145,7 +145,7 @@ def index():
     state = request.args.get("state", "")
     if state not in {*NoticeState.values(), queries.CHANGES_AWAITING_REVIEW}:
         state = ""
-    page = paginate(db.session, queries.staff_list(db.session, current_user, state), current_app.config["PAGE_SIZE"])
+    page = paginate(queries.staff_list(db.session, current_user, state), current_app.config["PAGE_SIZE"])
     return render("admin/notices/index.html", "admin/notices/_rows.html", page=page, state=state,
                   states=list(NoticeState), changes_filter=queries.CHANGES_AWAITING_REVIEW)
 
@@ -162,7 +162,7 @@ def new():
     if request.method == "POST" and form.validate():
         return _act(lambda: services.create_notice(db.session, current_user, _input(form)), subject=None,
                     success=_("Draft saved."), then=lambda notice: url_for(".detail", notice_id=notice.id),
-                    refused=lambda error: _notice_form_page(form, None), form=form)
+                    refused=lambda error: _notice_form_page(form, None), form=form, summary=True)
     return _notice_form_page(form, None)
 
 
@@ -196,7 +196,7 @@ def edit(notice_id: int):
         correcting = notice.state == NoticeState.PUBLISHED
         return _act(lambda: services.update_notice(db.session, current_user, notice, _input(form),
                                                    correction_note=form.correction_note.data or ""),
-                    subject=notice, form=form, then=url_for(".detail", notice_id=notice.id),
+                    subject=notice, form=form, summary=True, then=url_for(".detail", notice_id=notice.id),
                     success=_("Correction submitted for review: the published version stays until a reviewer "
                               "approves it.") if correcting else _("Saved."),
                     refused=lambda error: _notice_form_page(form, notice))
@@ -283,7 +283,7 @@ def _form_page(form, save, done_url: str, template: str, **context):
     def page(error=None):
         return render(template, form=form, status=422 if request.method == "POST" else 200, **context)
     if request.method == "POST" and form.validate():
-        return _act(save, subject=None, form=form, success=_("Saved."), then=done_url, refused=page)
+        return _act(save, subject=None, form=form, summary=True, success=_("Saved."), then=done_url, refused=page)
     return page()
 
 

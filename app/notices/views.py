@@ -45,8 +45,7 @@ def _filters() -> queries.Filters:
 def index():
     now = utcnow()
     filters = _filters()
-    page = paginate(db.session, queries.public_list(db.session, now, filters),
-                    current_app.config["NOTICE_PAGE_SIZE"])
+    page = paginate(queries.public_list(db.session, now, filters), current_app.config["NOTICE_PAGE_SIZE"])
     return render("notices/index.html", "notices/_results.html", page=page, filters=filters,
                   categories=queries.categories(db.session), bureaus=bureaus(db.session),
                   districts=districts(db.session), years=queries.years(db.session, now),

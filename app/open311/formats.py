@@ -4,6 +4,7 @@ import json
 import re
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
@@ -29,11 +30,11 @@ class Open311Error(Exception):
         self.status = status
         self.descriptions = list(descriptions)
 
-    def items(self) -> list[dict]:
+    def items(self) -> list[dict[str, Any]]:
         return [{"code": self.status, "description": d} for d in self.descriptions]
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -41,7 +42,7 @@ def _text(value) -> str:
     return xml_safe(str(value))  # one stored control character must never make the document ill-formed
 
 
-def _append(parent, name: str, value) -> None:
+def _append(parent: ElementTree.Element, name: str, value: Any) -> None:
     node = ElementTree.SubElement(parent, name)
     if isinstance(value, dict):
         for key, child in value.items():
@@ -53,29 +54,29 @@ def _append(parent, name: str, value) -> None:
         node.text = _text(value)
 
 
-def to_xml(root: str, body, item: str | None = None) -> str:
+def to_xml(root: str, body: Any, item: str | None = None) -> str:
     """A list as <root><item>…</item></root>, or a dict as <root>…</root>, with the UTF-8 declaration."""
     top = ElementTree.Element(root)
     if isinstance(body, list):
         for row in body:
-            _append(top, item, row)
+            _append(top, cast(str, item), row)  # a list is always given its item name
     else:
         for key, value in body.items():
             _append(top, key, value)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(top, encoding="unicode")
 
 
-def to_json(body) -> str:
+def to_json(body: Any) -> str:
     return json.dumps(body, ensure_ascii=False, default=_json_default)
 
 
-def _json_default(value):
+def _json_default(value: Any) -> float:
     if isinstance(value, Decimal):
         return float(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def render(fmt: str, root: str, body, item: str | None = None) -> str:
+def render(fmt: str, root: str, body: Any, item: str | None = None) -> str:
     return to_json(body) if fmt == "json" else to_xml(root, body, item)
 
 

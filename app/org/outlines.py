@@ -6,7 +6,9 @@ as the tips' points. Without surveyed boundaries the demo draws each district as
 box, with the property "schematic": true, and the map says so.
 """
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 SIZE = 1000
 
@@ -38,7 +40,7 @@ def parse(text: str) -> Outline:
         data = json.loads(text)
     except (TypeError, ValueError) as error:
         raise OutlineError("not JSON") from error
-    properties = {}
+    properties: dict[str, Any] = {}
     if isinstance(data, dict) and data.get("type") == "Feature":
         properties = data.get("properties") or {}
         data = data.get("geometry")
@@ -76,7 +78,7 @@ def project(name: str, outline: Outline, bounds: str) -> MapShape:
     return MapShape(name, points, label_x, label_y, outline.schematic)
 
 
-def shapes(places, bounds: str) -> list[MapShape]:
+def shapes(places: Iterable[Any], bounds: str) -> list[MapShape]:
     """The map shapes of the places that have a readable outline (an unreadable one is left off)."""
     result = []
     for place in places:

@@ -81,7 +81,7 @@ def index():
     build = template.build_template if form.from_template.data else services.create_survey
     return act(lambda: build(db.session, current_user, mode=mode, title=title),
                success=_("Survey created as a draft."), then=lambda survey: url_for(".detail", survey_id=survey.id),
-               refused=lambda error: page(422), form=form)
+               refused=lambda error: page(422), form=form, summary=True)
 
 
 def _condition_choices(survey, question=None):
@@ -115,7 +115,7 @@ def detail(survey_id: int):
                    indicator_period=form.indicator_period.data or None, post_stratify=form.post_stratify.data,
                    retention_days=form.retention_days.data),
                success=_("Settings saved."), then=url_for(".detail", survey_id=survey.id), form=form,
-               refused=lambda error: page(_survey(survey_id), 422))
+               summary=True, refused=lambda error: page(_survey(survey_id), 422))
 
 
 @bp.post("/<int:survey_id>/state/<state>")
@@ -212,7 +212,7 @@ def add_question(section_id: int):
                    measure=_measure(form.measure.data, kind),
                    condition_option_id=form.condition_option_id.data or None, options=options or None),
                success=_("Question added."), then=url_for(".detail", survey_id=survey.id) + f"#section-{section.id}",
-               refused=page, form=form)
+               refused=page, form=form, summary=True)
 
 
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
@@ -244,7 +244,7 @@ def edit_question(question_id: int):
                    measure=_measure(form.measure.data, question.kind),
                    condition_option_id=form.condition_option_id.data or None),
                success=_("Question saved."), then=url_for(".detail", survey_id=survey.id) + f"#question-{question.id}",
-               refused=page, form=form)
+               refused=page, form=form, summary=True)
 
 
 @bp.post("/questions/<int:question_id>/delete")
@@ -318,7 +318,7 @@ def sample(survey_id: int):
                success=None, then=_saying(lambda invitations: _("%(n)d invitation codes generated.",
                                                                 n=len(invitations)),
                                           url_for(".sample", survey_id=survey.id)),
-               refused=page, form=form)
+               refused=page, form=form, summary=True)
 
 
 @bp.post("/<int:survey_id>/quotas")
@@ -447,7 +447,7 @@ def export(survey_id: int, fmt: str):
 @permission_required(Permission.SURVEYS_MANAGE)
 def responses(survey_id: int):
     survey = _survey(survey_id)
-    page = paginate(db.session, select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
+    page = paginate(select(SurveyResponse).where(SurveyResponse.survey_id == survey.id)
                     .order_by(SurveyResponse.id.desc()), current_app.config["PAGE_SIZE"])
     return render("admin/surveys/responses.html", survey=survey, page=page)
 

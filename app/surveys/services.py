@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.db_types import add_to_counters, utcnow
-from app.errors import ActionRefused
+from app.errors import ActionRefused, StepNotAllowed
 from app.org.queries import districts
 from app.surveys import scoring
 from app.surveys.answers import Answers
@@ -22,6 +22,7 @@ from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel
                                 SurveyInvitation, SurveyOption, SurveyQuestion, SurveyQuota, SurveyResponse,
                                 SurveySection, SurveyState, SurveyTally)
 from app.surveys.workflow import TRANSITIONS, SurveyStep
+from app.workflow import Entry, StepContext, Workflow
 
 # Unambiguous characters for codes read over the phone or typed from paper (no 0/O, 1/I/L).
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -53,6 +54,10 @@ class SurveyError(ActionRefused):
 
 class NotAccepting(SurveyError):
     pass
+
+
+class SurveyStepNotAllowed(SurveyError, StepNotAllowed):
+    """A step the survey's state does not allow."""
 
 
 class AlreadySubmitted(Exception):
@@ -262,20 +267,33 @@ def ordered_questions(survey: Survey) -> list[SurveyQuestion]:
 
 # --- lifecycle -----------------------------------------------------------------------------------------
 
+def _cannot_become(survey: Survey, target: SurveyState) -> str:
+    return _("A survey that is %(state)s cannot become %(target)s.", state=SurveyState(survey.state).title,
+             target=target.title)
+
+
+# A survey's life on the workflow engine: the permission is the view's (surveys.manage) and a survey keeps no
+# timeline; each step is audited as the state it leads to (surveys.open, surveys.closed, surveys.archived).
+WORKFLOW: Workflow[SurveyState, SurveyStep] = Workflow(
+    "surveys", TRANSITIONS.table, policy=lambda actor, survey, step: None, record=lambda *args, **kwargs: None,
+    refuse=lambda survey, step: _cannot_become(survey, step.target), not_allowed=SurveyStepNotAllowed,
+    snapshot=lambda survey: {"state": survey.state})
+
+
+@WORKFLOW.handles(SurveyStep.OPEN)
+def _open(context: StepContext) -> Entry:
+    if not ordered_questions(context.case):
+        raise SurveyError(_("Add at least one question before opening the survey."))
+    return Entry()
+
+
 def change_state(session, actor, survey: Survey, target: SurveyState | SurveyStep) -> None:
     """Take the step that leads to `target` (opening, closing, reopening, archiving); audited."""
     try:
-        state = TRANSITIONS.next_state(survey.state, SurveyStep(target.value))
-    except ValueError:  # no step leads there (a draft again), or none from here (TransitionError)
-        raise SurveyError(_("A survey that is %(state)s cannot become %(target)s.",
-                            state=survey.state.title, target=SurveyState(target.value).title)) from None
-    if state == SurveyState.OPEN and not ordered_questions(survey):
-        raise SurveyError(_("Add at least one question before opening the survey."))
-    before = survey.state
-    survey.state = state
-    session.flush()
-    audit.record(session, f"surveys.{state.value}", survey, actor=actor, before={"state": before},
-                 after={"state": survey.state})
+        step = SurveyStep(target.value)
+    except ValueError:  # no step leads there (a draft again)
+        raise SurveyStepNotAllowed(_cannot_become(survey, SurveyState(target.value))) from None
+    WORKFLOW.take(session, actor, survey, step)
 
 
 def not_accepting_reason(survey: Survey, now: datetime) -> str | None:

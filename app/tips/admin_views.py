@@ -13,7 +13,6 @@ from app.tips import policy, queries, services
 from app.tips.forms import (DecisionForm, EscalateForm, ExposureForm, ExtensionForm, MergeForm, ReasonForm, RewardForm,
                             StepForm)
 from app.tips.models import RewardState, Tip, TipPhoto
-from app.tips.paging import page_of
 from app.tips.settings import rules
 from app.tips.storage import photo_dir, read_photos
 from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPORTER_STEPS, Finding, Step, TipState,
@@ -21,7 +20,8 @@ from app.tips.workflow import (EVENT_TITLES, OFFICE_STEPS, OWN_FORM_STEPS, REPOR
 from app.web.actions import act
 from app.web.auth import deny, permission_required
 from app.web.forms import ConfirmForm
-from app.web.htmx import render, see_other
+from app.web.htmx import is_partial_request, render, see_other
+from app.web.pagination import paginate
 from app.web.params import db_int
 from app.workdays.days import colour_bounds
 from app.workdays.models import overrides
@@ -63,8 +63,8 @@ def queue():
     config, days = current_app.config, overrides(db.session)
     bounds = colour_bounds(local_today(), config["TIP_WARN_DAYS"], working=config["TIP_WORKING_DAYS"],
                            overrides=days)
-    page = page_of(lambda **rows: queries.staff_queue(db.session, current_user, state=state, colour=colour,
-                                                      bounds=bounds, **rows), config["PAGE_SIZE"])
+    page = paginate(lambda **rows: queries.staff_queue(db.session, current_user, state=state, colour=colour,
+                                                        bounds=bounds, **rows), config["PAGE_SIZE"])
     counts = queries.queue_counts(db.session, current_user, bounds, state=state)
     return render("admin/tips/queue.html", "admin/tips/_queue_rows.html", rows=_supervised(page.items, days),
                   page=page, counts=counts, state=state, states=list(TipState))
@@ -91,7 +91,8 @@ def _step_form(*, posted: bool = False) -> StepForm:
 
 
 def _detail_page(tip: Tip, *, status: int = 200, **forms):
-    """The case page; forms given (kept with their input and errors after a refusal) replace the empty ones."""
+    """The case page, or for htmx its action panel (with the summary and timeline out of band); forms given (kept
+    with their input and errors after a refusal) replace the empty ones."""
     form = _step_form()
     is_office = policy.is_office(current_user)
     steps = [s for s in allowed_steps(tip.state) if s not in REPORTER_STEPS and s not in OWN_FORM_STEPS
@@ -109,7 +110,8 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
     if not decides_extension:  # no decision waiting to show a refusal on: say it above
         for message in context["decision_form"].decision.errors:
             flash(message, "error")
-    return render("admin/tips/detail.html", tip=tip, form=form, steps=steps, supervised=_supervised([tip])[0],
+    return render("admin/tips/detail.html", "admin/tips/_actions.html", tip=tip, form=form, steps=steps,
+                  supervised=_supervised([tip])[0], refresh=is_partial_request(),
                   confirm=ConfirmForm(), reporter=None, is_office=is_office,
                   can_merge=is_office and Step.MERGE in allowed_steps(tip.state),
                   may_publish=is_office and tip.publishable,
@@ -121,12 +123,14 @@ def _detail_page(tip: Tip, *, status: int = 200, **forms):
 
 
 def _act(tip: Tip, action, success: str | None, *, form=None, refused_as: str = "tips.access_denied",
-         then: str | None = None, **forms):
-    """Run a service action on the tip: commit and go back to the case on success; otherwise the case page again
-    (422), the message beside the field of `form` it is about, and the forms with what was typed."""
+         then: str | None = None, summary: bool = False, **forms):
+    """Run a service action on the tip: commit and go back to the case on success (with htmx, its action panel
+    again); otherwise the case page or its panel again (422), the message beside the field of `form` it is about
+    (or, with `summary`, in its error summary), and the forms with what was typed."""
     return act(action, success=success, then=then or url_for(".detail", tip_id=tip.id),
                refused=lambda error: _detail_page(db.session.get(Tip, tip.id), status=422, **forms),
-               form=form, audit_as=refused_as, subject=tip)
+               fragment=lambda result: _detail_page(db.session.get(Tip, tip.id)),
+               form=form, audit_as=refused_as, subject=tip, summary=summary)
 
 
 def _find_by_number(number: str) -> Tip | None:
@@ -197,7 +201,7 @@ def withdraw_exposure(tip_id: int):
 def overdue():
     """The office's overdue board: every open tip past its deadline, by bureau, with escalation."""
     today = local_today()
-    page = page_of(lambda **rows: queries.overdue(db.session, today, **rows), current_app.config["PAGE_SIZE"])
+    page = paginate(lambda **rows: queries.overdue(db.session, today, **rows), current_app.config["PAGE_SIZE"])
     names = {b.id: b.name for b in bureaus(db.session)}
     by_bureau = [(names.get(bureau_id, _("Not yet routed")), count)
                  for bureau_id, count in queries.overdue_by_bureau(db.session, today)]
@@ -246,8 +250,8 @@ def take_step(tip_id: int, step: str):
         db.session, current_user, tip, Step(step), rules(), note=form.note.data or "", bureau=bureau,
         findings=form.findings.data or "", measures_taken=form.measures_taken.data or "", reply=form.reply.data or "",
         finding=form.finding.data or None, photos=photos, upload_dir=photo_dir()),
-        _("Done: %(step)s.", step=Step(step).title), form=form, refused_as="tips.step_denied", step_form=form,
-        failed_step=step)
+        _("Done: %(step)s.", step=Step(step).title), form=form, refused_as="tips.step_denied", summary=True,
+        step_form=form, failed_step=step)
 
 
 @bp.post("/<int:tip_id>/extension")

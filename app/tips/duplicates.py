@@ -4,6 +4,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 EARTH_RADIUS_M = 6_371_000
 
@@ -45,7 +46,8 @@ def likeness(a: str, b: str) -> float:
     return len(first & second) / len(first | second)
 
 
-def distance_m(lat1, lon1, lat2, lon2) -> float:
+def distance_m(lat1: Decimal | float, lon1: Decimal | float, lat2: Decimal | float,
+               lon2: Decimal | float) -> float:
     """Great-circle distance in metres (haversine)."""
     phi1, phi2 = math.radians(float(lat1)), math.radians(float(lat2))
     dphi, dlambda = phi2 - phi1, math.radians(float(lon2) - float(lon1))
@@ -55,7 +57,9 @@ def distance_m(lat1, lon1, lat2, lon2) -> float:
 
 def same_place(new: Report, old: Report, limits: Thresholds) -> bool:
     if None not in (new.latitude, new.longitude, old.latitude, old.longitude):
-        return distance_m(new.latitude, new.longitude, old.latitude, old.longitude) <= limits.radius_m
+        points = cast(tuple[Decimal, Decimal, Decimal, Decimal],
+                      (new.latitude, new.longitude, old.latitude, old.longitude))  # none is None, checked above
+        return distance_m(*points) <= limits.radius_m
     return likeness(new.address, old.address) >= limits.address_likeness
 
 

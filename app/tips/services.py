@@ -22,9 +22,8 @@ from app.tips.photos import process_photo, store_photos
 from app.tips.rewards import first_reporter, reward_choices, reward_refusal, set_reward
 from app.tips.settings import Rules
 from app.tips.steps import TIP_WORKFLOW, next_review_step, review_window_end
-from app.tips.timeline import add_event, record
+from app.tips.timeline import add_event
 from app.tips.workflow import Step, TipState
-from app.workflow import StepContext
 
 # Callers find these here: the error, the rules, photos, rewards and review windows.
 __all__ = ["Rules", "TipError", "first_reporter", "next_review_step", "process_photo", "reward_choices",
@@ -182,17 +181,9 @@ def rate(session, tip: Tip, satisfied: bool, comment: str, rules: Rules | None =
     case closes, and this final rating is the one the statistics count. Not satisfied and wanting another
     look is `request_review`.
 
-    The engine's checks and the step's handler, but the audit entry the log has always had (tips.rate, with the
-    rating), which Workflow.take cannot write; the reporter acts as REPORTER, never as a signed-in user."""
-    rules = rules or Rules()
+    The reporter acts as REPORTER, never as a signed-in user."""
     step = Step.RATE_SATISFIED if satisfied else Step.RATE_UNSATISFIED
-    target = steps.check(REPORTER, tip, step)
-    entry = steps.rate(StepContext(session, REPORTER, tip, step, target, rules, utcnow(), {"comment": comment}))
-    tip.state = target
-    record(session, tip, entry.event, actor=REPORTER, note=entry.public_note, **entry.extra)
-    session.flush()
-    audit.record(session, "tips.rate", tip, actor=REPORTER,
-                 after={"rating": tip.rating.value, "state": tip.state.value})
+    TIP_WORKFLOW.take(session, REPORTER, tip, step, rules=rules or Rules(), comment=comment)
 
 
 def request_review(session, tip: Tip, reason: str, rules: Rules | None = None, now: datetime | None = None) -> None:

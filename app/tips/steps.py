@@ -56,8 +56,8 @@ TIP_WORKFLOW: Workflow[TipState, Step] = Workflow("tips", TRANSITIONS, policy=po
 
 
 def check(actor, tip: Tip, step: Step) -> TipState:
-    """The engine's checks without its writes, for the steps that keep audit entries of their own (merging,
-    rating): the policy, then the transition. Gives the state the step leads to."""
+    """The engine's checks without its writes, for merging, which moves two tips and keeps its own audit entry:
+    the policy, then the transition. Gives the state the step leads to."""
     TIP_WORKFLOW.policy(actor, tip, step)
     if not TIP_WORKFLOW.can_take(tip, step):
         _refuse(tip, step)
@@ -149,15 +149,17 @@ def _merge(context: StepContext) -> Entry:
 
 
 @TIP_WORKFLOW.handles(*RATING_STEPS)
-def rate(context: StepContext) -> Entry:
-    """The reporter's final rating of the answer: the statistics count it; a comment stays in-house."""
+def _rate(context: StepContext) -> Entry:
+    """The reporter's final rating of the answer: the statistics count it; a comment stays in-house. The audit
+    entry is the one the log has always had: tips.rate, with the rating."""
     tip = context.case
     satisfied = context.step == Step.RATE_SATISFIED
     tip.rating = Rating.SATISFIED if satisfied else Rating.UNSATISFIED
     tip.rating_comment = context.text("comment")[:1000]
     tallies.add(context.session, tip, context.rules, {tip.rating.value: 1})
     internal = {"rating_comment": tip.rating_comment} if tip.rating_comment else {}
-    return Entry(event="rated_satisfied" if satisfied else "rated_unsatisfied_closed", extra={"internal": internal})
+    return Entry(event="rated_satisfied" if satisfied else "rated_unsatisfied_closed", extra={"internal": internal},
+                 audit_as="tips.rate", audit_after={"rating": tip.rating.value, "state": context.target.value})
 
 
 @TIP_WORKFLOW.handles(*REVIEW_REQUEST_STEPS)

@@ -15,7 +15,6 @@ from app.org.queries import districts
 from app.tips import policy, queries, services
 from app.tips.forms import RATING_CHOICES, RatingForm, TipForm, TrackForm
 from app.tips.models import TipCategory, TipPhoto
-from app.tips.paging import page_of
 from app.tips.settings import rules
 from app.tips.storage import photo_dir, read_photos
 from app.tips.workflow import EVENT_TITLES
@@ -24,6 +23,7 @@ from app.web.actions import act
 from app.web.files import serve_stored
 from app.web.forms import FIRST_YEAR, LAST_YEAR, choices
 from app.web.htmx import render, see_other
+from app.web.pagination import paginate
 from app.web.params import db_int, is_db_int
 
 bp = Blueprint("tips", __name__, url_prefix="/tips")
@@ -221,7 +221,7 @@ def map_points(tips, bounds: str, places: int) -> list[dict]:
 @bp.get("/")
 def index():
     filters = _public_filters()
-    page = page_of(lambda **rows: queries.public_list(db.session, **rows, **filters), PUBLIC_PAGE_SIZE)
+    page = paginate(lambda **rows: queries.public_list(db.session, **rows, **filters), PUBLIC_PAGE_SIZE)
     config = current_app.config
     places = districts(db.session)
     return render("tips/index.html", "tips/_list.html", page=page, due=queries.current_due, filters=filters,
@@ -254,8 +254,8 @@ exposure_bp = Blueprint("exposure", __name__)
 @exposure_bp.get("/exposure")
 def exposure():
     """曝光台: verified cases the office chose to publish, in its own words, with cleared photos only."""
-    return render("tips/exposure.html", page=page_of(lambda **rows: queries.exposure_board(db.session, **rows),
-                                                     PUBLIC_PAGE_SIZE))
+    return render("tips/exposure.html", page=paginate(lambda **rows: queries.exposure_board(db.session, **rows),
+                                                       PUBLIC_PAGE_SIZE))
 
 
 @bp.get("/photos/<int:photo_id>")

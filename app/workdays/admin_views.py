@@ -40,7 +40,7 @@ def calendar():
                                                 is_working_day=form.is_working_day.data == "1",
                                                 note=(form.note.data or "").strip()),
                        success=_("Saved."), then=url_for(".index"), refused=lambda error: _calendar_page(form),
-                       form=form)
+                       form=form, summary=True)
     return _calendar_page(form)
 
 

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from flask_babel import gettext as _
 
@@ -48,7 +49,9 @@ def parse(data: bytes) -> list[ScheduleDay]:
         raise ScheduleError([_("The first row must be the header: date,kind,name.")])
     if len(rows) - 1 > MAX_ROWS:
         raise ScheduleError([_("The file has more than %(n)d rows.", n=MAX_ROWS)])
-    days, errors, seen = [], [], {}
+    days: list[ScheduleDay] = []
+    errors: list[str] = []
+    seen: dict[date, int] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -64,7 +67,7 @@ def parse(data: bytes) -> list[ScheduleDay]:
             errors.append(_("Line %(line)d: the kind must be “holiday” or “workday”, not “%(value)s”.", line=line,
                             value=raw_kind[:20]))
             continue
-        working = KINDS.get(raw_kind.lower(), KINDS.get(raw_kind))
+        working = cast(bool, KINDS.get(raw_kind.lower(), KINDS.get(raw_kind)))  # one of KINDS, checked above
         if not name:
             errors.append(_("Line %(line)d: give the holiday's name, e.g. 国庆节.", line=line))
             continue

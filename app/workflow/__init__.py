@@ -67,13 +67,17 @@ class StepContext(Generic[S, T]):
 
 @dataclass
 class Entry:
-    """What a step adds to the timeline: the public entry (its name and note) and an internal note."""
+    """What a step adds to the timeline: the public entry (its name and note) and an internal note; and how the
+    step is named in the audit log."""
 
     event: str | None = None       # the entry's name; the step's value when None
     public_note: str = ""
     internal_note: str = ""
     public: bool = True
     extra: dict[str, Any] = field(default_factory=dict)  # domain columns of the entry (a bureau…)
+    audit_as: str | None = None    # the step's audit action ("tips.rate"); "<workflow>.<step>" when None
+    # What the audit entry says the step did, in place of the case's snapshots before and after (a rating).
+    audit_after: dict[str, Any] | None = None
 
 
 Handler = Callable[[StepContext[Any, Any]], Entry | None]
@@ -90,14 +94,16 @@ class Workflow(Generic[S, T]):
     policy(actor, case, step): raises NotPermitted when the actor may not take the step on this case.
     record(session, case, entry_name, actor, note, public, extra): writes one timeline entry.
     refuse(case, step): the message of a step the state does not allow, raised as `not_allowed` (the domain's
-    subclass of StepNotAllowed, so that its callers catch their own error)."""
+    subclass of StepNotAllowed, so that its callers catch their own error).
+    snapshot(case): what the audit entry records of the case before and after a step (`case.snapshot()`)."""
 
     def __init__(self, name: str, transitions: dict[tuple[S, T], S], *,
                  policy: Callable[[Any, Any, T], None],
                  record: Callable[..., Any],
                  refuse: Callable[[Any, T], str],
                  allowed: Callable[[Any, list[T]], list[T]] | None = None,
-                 not_allowed: type[StepNotAllowed] = StepNotAllowed):
+                 not_allowed: type[StepNotAllowed] = StepNotAllowed,
+                 snapshot: Callable[[Any], Any] | None = None):
         self.name = name
         self.table = Transitions(transitions)
         self.handlers: dict[T, Handler] = {}
@@ -106,6 +112,7 @@ class Workflow(Generic[S, T]):
         self.refuse = refuse
         self.allowed = allowed
         self.not_allowed = not_allowed
+        self.snapshot: Callable[[Any], Any] = snapshot or (lambda case: case.snapshot())
 
     def handles(self, *steps: T) -> Callable[[Handler], Handler]:
         """Register the decorated function as the handler of `steps`."""
@@ -140,7 +147,7 @@ class Workflow(Generic[S, T]):
         if not self.can_take(case, step):
             raise self.not_allowed(self.refuse(case, step))
         target = self.table.next_state(case.state, step)
-        before = case.snapshot()
+        before = self.snapshot(case)
         context = StepContext(session, actor, case, step, target, rules, now or utcnow(), data)
         entry = self.handlers.get(step, _default_entry)(context) or Entry()
         case.state = target
@@ -149,8 +156,12 @@ class Workflow(Generic[S, T]):
         if entry.internal_note:
             self.record(session, case, "note", actor=actor, note=entry.internal_note, public=False)
         session.flush()
-        audit.record(session, f"{self.name}.{step.value}", case, actor=actor, before=before,
-                     after=case.snapshot(), note=(entry.internal_note or entry.public_note)[:500])
+        if entry.audit_after is not None:
+            before, after = None, entry.audit_after
+        else:
+            after = self.snapshot(case)
+        audit.record(session, entry.audit_as or f"{self.name}.{step.value}", case, actor=actor, before=before,
+                     after=after, note=(entry.internal_note or entry.public_note)[:500])
         return entry
 
     def check(self) -> None:

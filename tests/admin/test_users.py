@@ -110,15 +110,17 @@ def test_a_refusal_stands_beside_its_field_and_the_input_is_kept(client, auth, c
     assert 'href="#bureau_id"' in body  # and in the error summary, linked to the field
 
 
-def test_a_refusal_without_a_field_is_flashed_and_nothing_changes(client, auth, csrf, session, staff):
+def test_a_refusal_without_a_field_heads_the_form_with_the_input_kept_and_nothing_changes(client, auth, csrf,
+                                                                                         session, staff):
     auth.login("admin")
     url = f"/admin/users/{staff['admin'].id}/edit?lang=en"
     token = csrf.token(client, url)
     response = client.post(url, data={"display_name": "renamed", "role": "admin", "bureau_id": "0",
                                       "csrf_token": token})
-    assert response.status_code == 422
-    assert '<p class="flash flash-error">You cannot demote or deactivate your own account.</p>' in response.get_data(
-        as_text=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'value="renamed"' in body and "flash-error" not in body
+    summary = body[body.index('id="error-summary"'):body.index("</div>", body.index('id="error-summary"'))]
+    assert "<li>You cannot demote or deactivate your own account.</li>" in summary
     session.expire_all()
     assert staff["admin"].display_name != "renamed" and staff["admin"].active
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "accounts.update")) is None

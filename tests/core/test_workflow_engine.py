@@ -147,3 +147,26 @@ def test_a_domain_refuses_with_its_own_errors():
     with pytest.raises(CaseError) as refused:
         require(False, "write it", field="answer", error=CaseError)
     assert refused.value.field == "answer"
+
+
+def test_a_step_may_name_its_own_audit_action_and_say_what_it_decided():
+    records, session, case = [], Session(), Case()
+    workflow = _workflow(records)
+
+    @workflow.handles(Step.PAUSE)
+    def pause(context):
+        return Entry(audit_as="cases.hold", audit_after={"held": True, "state": str(context.target)})
+    workflow.take(session, Staff(), case, Step.PAUSE)
+    [audit] = [obj for obj in session.added if isinstance(obj, AuditEntry)]
+    assert (audit.action, audit.before, audit.after) == ("cases.hold", None, {"held": True, "state": "open"})
+
+
+def test_a_workflow_may_audit_less_of_its_case_than_the_whole_snapshot():
+    records, session, case = [], Session(), Case()
+    workflow = Workflow("cases", {(State.OPEN, Step.FINISH): State.DONE}, policy=lambda *args: None,
+                        record=lambda *args, **kwargs: records.append(args[2]), refuse=lambda case, step: "no",
+                        snapshot=lambda case: {"state": str(case.state)})
+    workflow.take(session, Staff(), case, Step.FINISH)
+    [audit] = [obj for obj in session.added if isinstance(obj, AuditEntry)]
+    assert (audit.action, audit.before, audit.after) == ("cases.finish", {"state": "open"}, {"state": "done"})
+    assert records == ["finish"]

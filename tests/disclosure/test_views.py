@@ -182,6 +182,27 @@ def test_the_applicant_completes_the_application(client, csrf, session, staff):
     assert session.get(DisclosureRequest, row.id).state == RequestState.REGISTERED
 
 
+def test_a_refused_completion_keeps_what_the_applicant_typed_with_the_reason_above_it(
+        client, csrf, session, staff, monkeypatch):
+    code, _page = applied(client, csrf, staff)
+    row = session.scalars(select(DisclosureRequest)).one()
+    services.take_step(session, staff["admin"], row, Step.REGISTER, Rules())
+    services.take_step(session, staff["admin"], row, Step.REQUEST_COMPLETION, Rules(), note="请写明年份", days=7)
+    session.commit()
+
+    def refuse(*args, **kwargs):
+        raise services.DisclosureError("The agency cannot take the completion today.")
+    monkeypatch.setattr(services, "complete", refuse)
+    url = f"/disclosure-requests/track/{code}"
+    response = client.post(url, data={"csrf_token": csrf.token(client, url), "action": "complete",
+                                      "text": "需要2025年度的文件"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "需要2025年度的文件</textarea>" in html
+    summary = html[html.index('id="error-summary"'):]
+    assert summary.index("The agency cannot take the completion today.") < summary.index("</ul>")
+    assert 'class="flash flash-error' not in html
+
+
 def test_the_applicant_withdraws_and_cannot_twice(client, csrf, session, staff):
     code, _page = applied(client, csrf, staff)
     url = f"/disclosure-requests/track/{code}"
@@ -339,6 +360,45 @@ def test_a_withheld_reply_without_its_legal_ground_keeps_the_choice(client, auth
     assert response.status_code == 422
     assert 'id="legal_ground-error">Give the legal ground' in html
     assert '<option value="not_disclosed" selected>' in html and "不予公开</textarea>" in html
+
+
+def test_with_htmx_a_step_answers_the_action_panel_with_the_summary_timeline_and_flash_out_of_band(
+        client, auth, csrf, session, received):
+    created, _code = received
+    auth.login("editor")
+    url = f"/admin/disclosure-requests/{created.id}"
+    token = csrf.token(client, url)
+    page = client.get(url).get_data(as_text=True)
+    assert f'action="{url}/step/register" hx-post="{url}/step/register"' in page
+    assert '<div id="request-actions" hx-target="this" hx-swap="outerHTML">' in page and "hx-swap-oob" not in page
+    response = client.post(url + "/step/register", headers=HTMX, data={"csrf_token": token, "note": "已登记"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers and "Location" not in response.headers
+    assert html.lstrip().startswith('<div id="request-actions"') and "<!doctype" not in html.lower()
+    assert "/step/register" not in html and "/step/answer" in html  # the panel of the new state
+    summary = re.search(r'<div id="request-summary" hx-swap-oob="true">.*?</p>', html, re.S).group(0)
+    assert "Registered, being handled" in summary
+    assert re.search(r'<div id="request-timeline" hx-swap-oob="true">.*已登记', html, re.S)
+    assert re.search(r'id="flashes"[^>]*hx-swap-oob="true".*Done: Register\.', html, re.S)
+    session.expire_all()
+    assert session.get(DisclosureRequest, created.id).state == RequestState.REGISTERED
+    plain = client.post(url + "/step/request_completion", data={"csrf_token": token, "note": "请写明年份", "days": "5"})
+    assert plain.status_code == 303 and plain.headers["Location"] == url  # without JavaScript: post, redirect
+
+
+def test_with_htmx_a_refused_step_answers_the_panel_with_422_and_the_input_kept(client, auth, csrf, session,
+                                                                                received):
+    created, _code = received
+    auth.login("editor")
+    url = f"/admin/disclosure-requests/{created.id}"
+    token = csrf.token(client, url)
+    client.post(url + "/step/register", data={"csrf_token": token})
+    response = client.post(url + "/step/request_completion", headers=HTMX,
+                           data={"csrf_token": token, "note": "  ", "days": "6"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and html.lstrip().startswith('<div id="request-actions"')
+    assert 'id="note-request_completion-error">Say what the applicant must add' in html
+    assert 'id="days-request_completion"' in html and 'value="6"' in html and "<!doctype" not in html.lower()
 
 
 def test_asking_for_completion_without_saying_what_keeps_the_page(client, auth, csrf, session, received):

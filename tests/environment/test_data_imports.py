@@ -226,3 +226,18 @@ def test_header_names_and_units_are_split():
     assert imports.split_header("硝酸盐(以N计)(mg/L)") == ("硝酸盐(以N计)", "mg/L")
     assert imports.split_header("站点编码") == ("站点编码", None)
     assert imports.parse_month("202603") == "2026-03" and imports.parse_month("2026-13") is None
+
+
+def test_import_of_several_stations_refreshes_the_city_once_for_all(setup):
+    from app.environment.models import AirPlaceDay
+
+    env.station(db.session, bureau=setup["editor"].bureau, code="320100052")
+    rows = [hour_row(code=code, at=f"2026-12-06 {h:02d}:00", pm25=pm25)
+            for code, pm25 in (("320100051", 20), ("320100052", 60)) for h in range(1, 24)]
+    rows += [hour_row(code=code, at="2026-12-07 00:00", pm25=pm25) for code, pm25 in (("320100051", 20),
+                                                                                      ("320100052", 60))]
+    assert run(setup, "air_hourly", csv_bytes(HOUR_HEADERS, rows)).outcome.inserted == 48
+    days = db.session.scalars(select(AirPlaceDay).where(AirPlaceDay.day == date(2026, 12, 6))).all()
+    # The city over both stations; each station's own district over it alone.
+    assert sorted((row.place.level.value, row.pm25, row.stations) for row in days) == [
+        ("city", 40, 2), ("district", 20, 1), ("district", 60, 1)]

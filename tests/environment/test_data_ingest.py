@@ -131,5 +131,5 @@ def test_malformed_bodies_are_400(client, setup, body):
 
 
 def test_wrong_method_is_json(client, setup):
-    response = client.get(URL.format(code="S001"))
+    response = client.put(URL.format(code="S001"))
     assert response.status_code == 405 and response.is_json

@@ -130,6 +130,31 @@ def test_approved_value_is_corrected_by_a_new_version_with_a_reason(session, wor
     assert first.state == ValueState.SUPERSEDED and first.numeric_value == Decimal("97")
 
 
+def test_a_correction_is_approved_on_the_workflow_engine_with_the_superseding_audited_first(session, world):
+    services.WORKFLOW.check()
+    m = measure(world, "2")
+    first = services.save_draft(session, world["bureau_editor"], m, world["city"], "2025",
+                                services.ValueInput(numeric_value=Decimal("97"), evidence="x"), today=TODAY)
+    services.submit_value(session, world["bureau_editor"], first)
+    services.approve_value(session, world["reviewer"], first)
+    second = services.save_draft(session, world["bureau_editor"], m, world["city"], "2025",
+                                 services.ValueInput(numeric_value=Decimal("100"), evidence="x",
+                                                     correction_reason="统计口径调整"), today=TODAY)
+    services.submit_value(session, world["bureau_editor"], second)
+    with pytest.raises(TypeError):  # the engine needs the acting user
+        services.approve_value(session, None, second)
+    services.approve_value(session, world["reviewer"], second)
+    session.commit()
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "indicator_values")
+                              .order_by(AuditEntry.id)).all()
+    supersede, approve = entries[-2:]
+    assert (supersede.action, supersede.object_id, supersede.note) == (
+        "indicators.value_supersede", str(first.id), "superseded by version 2")
+    assert supersede.before["state"] == "approved" and supersede.after["state"] == "superseded"
+    assert (approve.action, approve.object_id, approve.after["state"]) == (
+        "indicators.value_approve", str(second.id), "approved")
+
+
 @pytest.mark.parametrize("period, message", [("2099", "has not started"), ("20x5", "not a period"),
                                              ("2025-13", "not a period")])
 def test_bad_periods_are_refused(session, world, period, message):

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from app.audit import AuditEntry
 from app.db_types import utcnow
 from app.demo.surveys import add_sample_responses
+from app.errors import StepNotAllowed
 from app.indicators import providers
 from app.indicators.catalogue_import import import_catalogue
 from app.indicators.models import IndicatorValue
@@ -307,6 +308,18 @@ def test_other_state_changes_are_refused(session, admin, places, start, target):
     with pytest.raises(SurveyError, match="cannot become"):
         services.change_state(session, admin, survey, target)
     assert survey.state == start and len(audit_actions(session)) == before
+
+
+def test_a_surveys_life_is_taken_on_the_workflow_engine_and_refused_as_a_step_not_allowed(session, admin, places):
+    services.WORKFLOW.check()
+    survey = build(session, admin, open_it=False).survey
+    with pytest.raises(StepNotAllowed, match="cannot become Archived"):
+        services.change_state(session, admin, survey, SurveyState.ARCHIVED)
+    with pytest.raises(StepNotAllowed, match="cannot become Draft"):
+        services.change_state(session, admin, survey, SurveyState.DRAFT)
+    with pytest.raises(TypeError):  # the engine needs the acting user
+        services.change_state(session, None, survey, SurveyState.OPEN)
+    assert survey.state == SurveyState.DRAFT
 
 
 def test_a_draft_cannot_be_closed(session, admin, places):

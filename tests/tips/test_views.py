@@ -16,7 +16,6 @@ from app.db_types import utcnow
 from app.errors import ActionRefused
 from app.casework import codes
 from app.tips import services
-from app.tips.paging import page_of
 from app.tips.models import Tip, TipCategory, TipPhoto
 from app.tips.services import Rules
 from app.tips.workflow import Step, TipState
@@ -609,6 +608,56 @@ def test_a_refused_step_comes_back_with_the_message_and_the_note_typed(client, a
     assert tip.state == TipState.SUBMITTED and tip.events[-1].step == "submitted"
 
 
+def test_a_step_refused_for_no_field_says_why_above_the_note_typed_in_its_own_form(client, auth, csrf, session,
+                                                                                   report, monkeypatch):
+    tip, _ = report()
+    auth.login("admin")
+
+    def refuse(*args, **kwargs):
+        raise services.TipError("The case is being merged elsewhere.")
+    monkeypatch.setattr(services, "take_step", refuse)
+    html = refused(client.post(f"/admin/tips/{tip.id}/step/accept", data={
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "note": "已核实现场"}))
+    accept = re.search(r'<form[^>]*id="step-accept".*?</form>', html, re.S).group(0)
+    summary = re.search(r'<div class="error-summary".*?</div>', accept, re.S).group(0)
+    assert "The case is being merged elsewhere." in summary and "已核实现场</textarea>" in accept
+    assert "flash-error" not in html
+
+
+def test_with_htmx_a_step_answers_the_action_panel_with_the_summary_timeline_and_flash_out_of_band(
+        client, auth, csrf, session, report):
+    tip, _ = report()
+    auth.login("admin")
+    token = csrf.token(client, f"/admin/tips/{tip.id}")
+    page = client.get(f"/admin/tips/{tip.id}").get_data(as_text=True)
+    accept = f"/admin/tips/{tip.id}/step/accept"
+    assert f'<form method="post" action="{accept}" hx-post="{accept}"' in page
+    assert '<div id="tip-actions" hx-target="this" hx-swap="outerHTML">' in page and "hx-swap-oob" not in page
+    response = client.post(accept, headers=HTMX, data={"csrf_token": token, "note": "已核实"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Location" not in response.headers and "HX-Redirect" not in response.headers
+    assert html.lstrip().startswith('<div id="tip-actions"') and "<!doctype" not in html.lower()
+    assert "/step/assign" in html and "/step/accept" not in html  # the panel of the new state
+    summary = re.search(r'<div id="tip-summary" hx-swap-oob="true">.*?</div>', html, re.S).group(0)
+    assert "<strong>Accepted</strong>" in summary
+    assert re.search(r'<div id="tip-timeline" hx-swap-oob="true">.*已核实', html, re.S)
+    assert re.search(r'id="flashes"[^>]*hx-swap-oob="true".*Done: Accept\.', html, re.S)
+    session.refresh(tip)
+    assert tip.state == TipState.ACCEPTED
+
+
+def test_with_htmx_a_refused_step_answers_the_panel_with_422_and_the_note_kept(client, auth, csrf, session, report):
+    tip, _ = report()
+    auth.login("admin")
+    response = client.post(f"/admin/tips/{tip.id}/step/reject", headers=HTMX, data={
+        "csrf_token": csrf.token(client, f"/admin/tips/{tip.id}"), "note": "  "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and html.lstrip().startswith('<div id="tip-actions"')
+    assert 'id="note-reject-error">Say why the tip is not accepted' in html and "<!doctype" not in html.lower()
+    session.refresh(tip)
+    assert tip.state == TipState.SUBMITTED
+
+
 def test_concluding_without_the_reply_keeps_everything_the_handler_typed(client, auth, csrf, session, staff, report):
     tip, _ = report()
     walk(session, staff, tip, Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE)
@@ -930,20 +979,6 @@ def test_a_handler_cannot_edit_the_calendar(client, auth, csrf, session, staff):
 def test_a_tip_refusal_is_an_action_refused_with_its_field():
     error = services.TipError("不行", field="note")
     assert isinstance(error, ActionRefused) and str(error) == "不行" and error.field == "note"
-
-
-def test_a_page_of_a_list_query_asks_one_row_more_to_know_whether_another_follows(app):
-    asked = []
-
-    def fetch(*, limit, offset):
-        asked.append((limit, offset))
-        return list(range(offset, min(offset + limit, 7)))
-    with app.test_request_context("/tips/?page=2"):
-        page = page_of(fetch, 3)
-    assert asked == [(4, 3)] and page.items == [3, 4, 5] and page.has_previous and page.has_next
-    with app.test_request_context("/tips/?page=3"):
-        last = page_of(fetch, 3)
-    assert last.items == [6] and last.has_previous and not last.has_next
 
 
 def test_the_queue_pages_keep_the_state_filter(app, client, auth, report):
