@@ -264,9 +264,14 @@ class WaterGroup:
         return "—" if self.summary is None else publish_ratio(self.summary.share_worse_v)
 
     @property
-    def by_class(self) -> list[tuple[str, int]]:
+    def class_counts(self) -> list[tuple[water.WaterClass, int]]:
+        """Sections per class Ⅰ…劣Ⅴ."""
         counts = self.summary.by_class if self.summary else {}
-        return [(c.label, counts.get(c, 0)) for c in water.WaterClass]
+        return [(c, counts.get(c, 0)) for c in water.WaterClass]
+
+    @property
+    def by_class(self) -> list[tuple[str, int]]:
+        return [(c.label, n) for c, n in self.class_counts]
 
 
 def water_group(name: str, sections: list[SectionYear]) -> WaterGroup:

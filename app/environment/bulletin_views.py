@@ -2,6 +2,7 @@
 from flask import Blueprint, Flask, Response, abort, redirect, url_for
 
 from app.environment import bulletin
+from app.environment.water_queries import class_html
 from app.extensions import db
 from app.i18n import local_today
 from app.web.htmx import render
@@ -35,7 +36,7 @@ def index():
 def page(year: int):
     today = local_today()
     return render("environment/bulletin.html", bulletin=_bulletin(year), signed=bulletin.signed,
-                  signed_points=bulletin.signed_points,
+                  signed_points=bulletin.signed_points, class_html=class_html,
                   air_sentence=bulletin.air_sentence, water_sentence=bulletin.water_sentence,
                   sources_sentence=bulletin.sources_sentence, method_sections=bulletin.METHOD_SECTIONS,
                   method_sources=bulletin.METHOD_SOURCES,
