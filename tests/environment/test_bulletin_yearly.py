@@ -154,6 +154,7 @@ def test_the_english_page_says_the_figures(world, client):
     # Fewer than 5 sections: the means of their annual NH3-N (0.4, 2.1, 0.8 → 1.1, class Ⅳ) decide the status.
     assert "overall status: Lightly polluted." in page
     assert "Demonstration data" not in page  # imported values, not the demo's
+    assert '<span lang="zh-Hans">劣Ⅴ</span>' in page  # the class is Chinese in every language
 
 
 def test_years_outside_the_site_are_not_found(world, client):
