@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from app.environment import drinking, water
+from app.environment import drinking, water, water_queries
 from app.environment.air_evaluation import GRADE2_ANNUAL, publish_decimal, publish_index, publish_ratio
 from app.environment.aqi import CATEGORIES, Category, Pollutant
 from app.environment.aqi_texts import category_title, pollutant_name
@@ -39,10 +39,8 @@ STATISTIC = {
     Pollutant.O3: _l("90th percentile of daily maximum 8-hour means"),
 }
 UNIT = {p: "μg/m³" for p in Pollutant} | {Pollutant.CO: "mg/m³"}
-WATER_STATUS = {
-    "excellent": _l("Excellent"), "good": _l("Good"), "light": _l("Lightly polluted"),
-    "moderate": _l("Moderately polluted"), "heavy": _l("Heavily polluted"), water.NO_DATA: _l("No data"),
-}
+# The 评价办法's status words, as the water pages say them.
+WATER_STATUS = water_queries.STATUS_TITLES
 METHOD_SECTIONS = _l("A section's annual class is the class of each item's annual mean over the year's monthly "
                      "samples (a value below detection counts as half its limit), judged on the 21 items of "
                      "GB 3838-2002 by the national surface water evaluation method of 2011; a river or lake of "
@@ -308,8 +306,14 @@ class SourceYear:
     failing_periods: tuple[str, ...] = field(default=())
 
     @property
+    def failing_keys(self) -> str:
+        """The failing items' keys ("mn"), as stored: for texts kept in the database."""
+        return ",".join(sorted({f.key for f in self.result.failing}))
+
+    @property
     def failing_items(self) -> str:
-        return ", ".join(sorted({f.key for f in self.result.failing}))
+        """The failing items' names in the reader's language."""
+        return _(", ").join(water_queries.item_name(key) for key in sorted({f.key for f in self.result.failing}))
 
 
 def source_years(session, year: int, place=None) -> list[SourceYear]:

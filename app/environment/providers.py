@@ -154,7 +154,7 @@ def drinking_sources(session, place, period: str, today: date | None = None) -> 
     if share is None:
         return None
     met = sum(1 for s in sources if s.result.compliant)
-    failing = "；".join(f"{s.source.name_zh_hans}{'、'.join(s.failing_periods)}超标项目：{s.failing_items}"
+    failing = "；".join(f"{s.source.name_zh_hans}{'、'.join(s.failing_periods)}超标项目：{s.failing_keys}"
                        for s in sources if not s.result.compliant)
     method = (f"集中式饮用水水源地水质优良比例 = 全年每次监测均达标的水源地数 ÷ 有监测数据的水源地数：{_scope(place)}"
               f"{met} ÷ {len(sources)} = {publish_ratio(share)}%。地表水水源地按GB 3838-2002 Ⅲ类及表2补充项目，"

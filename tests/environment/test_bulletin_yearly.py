@@ -131,7 +131,7 @@ def test_the_docx_opens_and_carries_the_figures(world, client):
     assert f"{result.city_air.items[0].published} μg/m³" in text
     assert "66.7% were of class Ⅰ–Ⅲ and 33.3% worse than class Ⅴ" in text
     assert "1 of 2 centralised drinking-water sources met the standard in every sample: 50.0%" in text
-    assert "mn (2025Q2)" in text
+    assert "Manganese (2025Q2)" in text
     for section in world["sections"]:
         assert section.name_en in text
 
