@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.accounts.permissions import Role
 from app.i18n import local_today
 from app.indicators.queries import catalogue_for_year
-from app.demo import disclosure, indicators, notices, surveys, tips
+from app.demo import disclosure, environment, indicators, notices, surveys, tips
 from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
 from app.workdays import schedule
@@ -130,6 +130,8 @@ def run(session, credentials_file: str, years: int = 3,
     last = indicators.DEMO_YEARS[-1]
     created["precondition_checks"] = indicators.load_preconditions(
         session, catalogue_for_year(session, last), admin, last, local_today())
+    # Monitoring data before the surveys and notices, whose refresh of computed values then finds it too.
+    created.update(environment.load(session, local_today()))
     interviewer = session.scalar(select(User).where(User.username == "interviewer"))
     created.update(surveys.load(session, admin, interviewer, year=indicators.DEMO_YEARS[-1]))
     created.update(tips.load(session, admin, Rules()))

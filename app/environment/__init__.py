@@ -3,7 +3,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Load the models (so that the schema and migrations know them)."""
+    """Load the models (so that the schema and migrations know them), then each part's routes and hooks."""
     from app.environment import models  # noqa: F401
     from app.environment import alerts, open_data, water_views
 
@@ -13,6 +13,15 @@ def init_app(app: Flask) -> None:
     alerts.init_app(app)
     _init_data(app)
     register_air_pages(app)
+    _init_bulletin(app)
+
+
+def _init_bulletin(app: Flask) -> None:
+    """The indicator providers (7, 8, 25) and the yearly bulletin's page and DOCX."""
+    from app.environment import bulletin_views, providers
+
+    providers.register()
+    bulletin_views.init_app(app)
 
 
 def _init_data(app: Flask) -> None:

@@ -13,8 +13,13 @@ bulk-loaded to each size in TIP_SIZES with tips and their statistics tallies, th
 filtered), the statistics (all and one district), the exposure board, the handler's queue and the overdue board
 (signed in as the demo admin) and the report submission measured with wrk at each size.
 
-BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips) runs only those parts and replaces only
-their sections of BENCHMARKS.md, keeping the others as they were.
+Environmental quality, on SQLite: the demo's air values replaced by hourly values of ENVIRONMENT_STATIONS stations
+over each number of days in ENVIRONMENT_DAYS (one month, then five years: about 900k hours) with their days,
+place-days, months and years (`tests/bench/environment_data.py`), then the public air, water and bulletin pages
+and the air API measured with wrk at each size.
+
+BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips, environment) runs only those parts and
+replaces only their sections of BENCHMARKS.md, keeping the others as they were.
 """
 import json
 import os
@@ -82,8 +87,12 @@ XLSX_BUDGET = 600
 # the databases that round runs on (BENCH_TIP_DATABASES="sqlite,postgresql").
 TIP_SIZES = [int(n) for n in os.environ.get("BENCH_TIP_SIZES", "100000,1000000").split(",") if n]
 TIP_DATABASES = [d for d in os.environ.get("BENCH_TIP_DATABASES", "sqlite").split(",") if d]
+# Air stations and days of hourly values the environment part loads, one measurement round per number of days
+# (BENCH_ENVIRONMENT_DAYS="30,1826": a month, and five years of 20 stations ≈ 876k hours).
+ENVIRONMENT_STATIONS = int(os.environ.get("BENCH_ENVIRONMENT_STATIONS", 20))
+ENVIRONMENT_DAYS = [int(n) for n in os.environ.get("BENCH_ENVIRONMENT_DAYS", "30,1826").split(",") if n]
 # Parts of the bench to run (BENCH_ONLY="tips"); the sections of parts not run are kept from BENCHMARKS.md.
-ALL_PARTS = ("pages", "surveys", "tips")
+ALL_PARTS = ("pages", "surveys", "tips", "environment")
 PARTS = [p for p in os.environ.get("BENCH_ONLY", ",".join(ALL_PARTS)).split(",") if p]
 if not set(PARTS) <= set(ALL_PARTS):
     sys.exit(f"BENCH_ONLY must be a comma-separated choice of {', '.join(ALL_PARTS)}")
@@ -455,6 +464,47 @@ def tips_bench(database: str, env: dict, workdir: Path, hello: subprocess.Popen,
     return report
 
 
+def environment_pages(base: str, year: int) -> list[tuple[str, str]]:
+    """(label, url) of the public environment pages measured at each size."""
+    return [
+        ("Air today `/environment/`", f"{base}/environment/"),
+        ("Air history, the city's days of a month `/environment/air/history`", f"{base}/environment/air/history"),
+        ("Air history by month of a year `/environment/air/history?view=month`",
+         f"{base}/environment/air/history?view=month"),
+        ("District ranking `/environment/air/ranking`", f"{base}/environment/air/ranking"),
+        ("Surface water `/environment/water/`", f"{base}/environment/water/"),
+        ("API, the city's newest month `/api/v1/air/days?place=yunxi`", f"{base}/api/v1/air/days?place=yunxi"),
+        (f"API, the city's year `/api/v1/air/days?place=yunxi&from={year}-01-01&to={year}-12-31`",
+         f"{base}/api/v1/air/days?place=yunxi&from={year}-01-01&to={year}-12-31"),
+        (f"Yearly bulletin `/environment/bulletin/{year}`", f"{base}/environment/bulletin/{year}"),
+    ]
+
+
+def environment_bench(env: dict, hello: subprocess.Popen, hello_port: int) -> dict:
+    """The environment measurements on SQLite: the air values loaded to each size in turn, then the pages (the
+    site started after each load, so that no worker keeps what it read before)."""
+    report = {"database": "SQLite", "levels": []}
+    year = datetime.now(timezone.utc).year - 1
+    for days in ENVIRONMENT_DAYS:
+        load = survey_command("environment_data", env, "load", ENVIRONMENT_STATIONS, days)
+        print(f"SQLite, {load['stations']} stations × {days} days: {load['hours']:,} hours, "
+              f"{load['station_days']:,} station-days, {load['place_days']:,} place-days and {load['periods']:,} "
+              f"months and years in {load['seconds']:.0f} s (hours and station-days {load['rows_seconds']:.0f} s)")
+        level = {"days": days, "load": load, "pages": []}
+        site, port = serve("wsgi:app", env)
+        try:
+            for label, process, url in [("Bare Flask hello (reference)", hello, f"http://127.0.0.1:{hello_port}/"),
+                                        *[(label, site, url) for label, url in
+                                          environment_pages(f"http://127.0.0.1:{port}", year)]]:
+                result = measure(process, url)
+                level["pages"].append((label, result))
+                print_row(label, result)
+        finally:
+            stop(site)
+        report["levels"].append(level)
+    return report
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (make bench installs it from Debian's packages)")
@@ -464,7 +514,7 @@ def main() -> None:
                PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
                DEMO_CREDENTIALS_FILE=str(workdir / "credentials.txt"))
     prepare_database(env)
-    rows, surveys, skipped, tips, tips_skipped = [], [], "", [], ""
+    rows, surveys, skipped, tips, tips_skipped, environment = [], [], "", [], "", None
     hello, hello_port = serve("tests.bench.hello:app", env)
     site = None
     try:
@@ -500,15 +550,18 @@ def main() -> None:
                         drop_postgres()
                 else:
                     print(f"PostgreSQL skipped for tips: {tips_skipped}")
+        if "environment" in PARTS and ENVIRONMENT_DAYS:
+            # Last: it replaces the demo's air values, which the pages above were measured with.
+            environment = environment_bench(env, hello, hello_port)
     finally:
         for process in (hello, site):
             if process is not None and process.poll() is None:
                 stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
-    write_report(rows, surveys, skipped, tips, tips_skipped)
+    write_report(rows, surveys, skipped, tips, tips_skipped, environment)
 
 
-def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "") -> None:
+def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "", environment=None) -> None:
     """The whole of BENCHMARKS.md after a full run; after a partial one (BENCH_ONLY), only the sections of the
     parts that ran are replaced (or added), the rest of the file is kept as it was."""
     sections = {}
@@ -518,6 +571,8 @@ def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "") -
         sections["## Surveys"] = survey_report(surveys, skipped)
     if "tips" in PARTS and tips:
         sections["## Pollution tips"] = tips_report(tips, tips_skipped)
+    if "environment" in PARTS and environment:
+        sections["## Environmental quality"] = environment_report(environment)
     path = ROOT / "BENCHMARKS.md"
     if set(PARTS) == set(ALL_PARTS) or not path.exists():
         lines = [line for part in sections.values() for line in part]
@@ -750,6 +805,51 @@ def tips_report(tips, skipped: str) -> list[str]:
                 lines.append(f"| {tip['database']} | {level['size']:,} | {label} | {result['rps']:.0f} | "
                              f"{result['rps'] / reference:.2f} | {result['p50']} | {result['p99']} | "
                              f"{result['cpu_us']:.0f} | {database_cpu} | {errors} |")
+    return lines
+
+
+def environment_report(report) -> list[str]:
+    lines = [
+        "",
+        "## Environmental quality",
+        "",
+        f"Written on {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}; same machine, gunicorn {WORKERS} sync workers "
+        f"and wrk -t2 -c{CONNECTIONS} -d{DURATION} with `Connection: close` (`--timeout {WRK_TIMEOUT}`), on SQLite, "
+        "rate limiting off. The demo's air values are replaced by `tests/bench/environment_data.py`: "
+        f"{ENVIRONMENT_STATIONS} stations (the demo's 8 and bench ones in the same districts) with a value for every "
+        "hour of the days up to yesterday (the demo's seasonal generator, a polluted winter spell each January), "
+        "each station-day computed from its hours, the city's and districts' days as the mean of their stations' "
+        "and every month and year evaluated by HJ 663-2013 — written directly in batches (executemany) in one "
+        "transaction, then `ANALYZE`. The water samples are the demo's (10 sections, monthly). The site is "
+        "started after each load; the Flask hello reference is measured again at every size. The year pages "
+        "(the API's year, the bulletin) ask for last year.",
+        "",
+        "### Loading the air values",
+        "",
+        "| stations | days | hours | station-days | place-days | months and years | hours and station-days written in "
+        "| load time in all |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for level in report["levels"]:
+        load = level["load"]
+        lines.append(f"| {load['stations']} | {load['days']:,} | {load['hours']:,} | {load['station_days']:,} | "
+                     f"{load['place_days']:,} | {load['periods']:,} | {load['rows_seconds']:.1f} s | "
+                     f"{load['seconds']:.1f} s |")
+    lines += [
+        "",
+        "### Public pages and the API at each size",
+        "",
+        "| database | days of hours | page | req/s | ÷ Flask hello | p50 | p99 | server CPU µs/req | non-2xx/3xx |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for level in report["levels"]:
+        reference = level["pages"][0][1]["rps"]
+        for label, result in level["pages"]:
+            errors = (f"{result['non_2xx']} (socket errors {result['socket_errors']}, {result['timeouts']} timed "
+                      "out)" if result["socket_errors"] else f"{result['non_2xx']}")
+            lines.append(f"| {report['database']} | {level['days']:,} | {label} | {result['rps']:.0f} | "
+                         f"{result['rps'] / reference:.2f} | {result['p50']} | {result['p99']} | "
+                         f"{result['cpu_us']:.0f} | {errors} |")
     return lines
 
 
