@@ -39,11 +39,6 @@ def air_wording():
             "index_text": lambda value: "—" if value is None else publish_index(value)}
 
 
-def link_to(endpoint: str, path: str) -> str:
-    """The address of another part's page when it is registered, else its agreed path."""
-    return url_for(endpoint) if endpoint in current_app.view_functions else path
-
-
 def bad_parameter(message: str, back: str):
     """A 400 page saying which parameter was not understood, with a link back to the page's default."""
     return render_error(400, _("This address could not be understood"), message, back=back)
@@ -61,8 +56,8 @@ def index():
     return render("environment/index.html", "environment/_now.html", city=city, city_day=city_day,
                   city_reading=queries.day_reading(city_day) if city_day else None,
                   city_stations=city_stations, other_stations=other_stations,
-                  water_url=link_to("environment_water.index", "/environment/water/"),
-                  bulletin_url=link_to("environment_bulletin.index", "/environment/bulletin/"))
+                  water_url=url_for("environment_water.index"),
+                  bulletin_url=url_for("environment_bulletin.index"))
 
 
 @bp.get("/air/history")

@@ -90,23 +90,6 @@ def test_home_shows_the_city_day_with_advice_and_every_stations_latest_hour(clie
     assert 'href="/environment/water/"' in body
 
 
-def test_home_links_the_water_pages_by_endpoint_when_they_exist():
-    from flask import Blueprint
-
-    from app import create_app
-    from tests.conftest import base_config
-
-    app = create_app(base_config("sqlite://"))
-    water = Blueprint("environment_water", __name__, url_prefix="/environment/water-pages")
-    water.add_url_rule("/", "index", lambda: "water")
-    app.register_blueprint(water)
-    with app.test_request_context("/environment/"):
-        from app.environment.views import link_to
-
-        assert link_to("environment_water.index", "/environment/water/") == "/environment/water-pages/"
-        assert link_to("environment_nothing.index", "/fallback/") == "/fallback/"
-
-
 def test_a_validated_hour_is_not_marked_provisional(client, air):
     body = text_of(client.get("/environment/?lang=en"))
     other_part = body.split("Other stations")[1]
