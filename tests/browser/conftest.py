@@ -53,6 +53,15 @@ def live_app(database_template, tmp_path_factory):
     return app
 
 
+def live_admin():
+    """The live database's administrator (username "admin"), who takes staff steps the tests set up."""
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+
+    return db.session.scalar(select(User).where(User.username == "admin"))
+
+
 def _serve(app):
     """Serve the app from a thread on an OS-chosen port; yields its URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -43,7 +43,7 @@ SIMPLIFIED_ONLY = set("这说为发报环时与实现处办数据质门题应业
 # Latin words allowed in Simplified Chinese UI text: formats, standards, acronyms and the names Chinese writes
 # in Latin letters (Wilson 区间, Cookie, Word 文档).
 LATIN_ALLOWED = {"AQI", "CSV", "XLSX", "Atom", "PM2.5", "PM10", "Open311", "API", "HTTP", "HTTPS", "RSS", "PDF",
-                 "DOCX", "HJ", "GB", "JPEG", "PNG", "WebP", "JSON", "XML", "Wilson", "Cookie", "Word"}
+                 "DOCX", "HJ", "GB", "JPEG", "PNG", "WebP", "JSON", "XML", "Wilson", "Cookie", "Word", "Excel"}
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LATIN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]*")
 

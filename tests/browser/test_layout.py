@@ -12,7 +12,7 @@ from app.org.models import Bureau
 from app.tips import services as tip_services
 from app.tips.models import TipCategory
 from tests import factories
-from tests.browser.conftest import PHONE, assert_accessible, sign_in
+from tests.browser.conftest import PHONE, assert_accessible, live_admin, sign_in
 
 ELDER_PHONE = {**PHONE, "viewport": {"width": 320, "height": 640}}
 NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -22,7 +22,7 @@ NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= document.documen
 def survey_id(live_app):
     """A closed sampled survey with published results, and one pollution report, in the live database."""
     with live_app.app_context():
-        survey = factories.survey(db.session, None, responses=12, state="closed", indicator_period="2025")
+        survey = factories.survey(db.session, live_admin(), responses=12, state="closed", indicator_period="2025")
         category = db.session.scalar(select(TipCategory).where(TipCategory.code == "layout-air"))
         if category is None:
             home = db.session.scalar(select(Bureau).where(Bureau.code == "eeb"))

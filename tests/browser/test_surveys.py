@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.surveys.models import SurveyInvitation, SurveyResponse
 from tests import factories
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, live_admin, sign_in
 
 ALREADY_ANSWERED = "You have already answered this survey from this browser."
 # A question's re-check still on its way when the answer changes again is aborted (hx-sync="this:replace"), so
@@ -35,11 +35,11 @@ def new_survey(live_app, *, demo: bool = False, **options) -> SurveyIds:
 
     with live_app.app_context():
         if demo:
-            survey = build_template(db.session, None, mode=SurveyMode.OPEN,
+            survey = build_template(db.session, live_admin(), mode=SurveyMode.OPEN,
                                     title=Texts("模板问卷", "模板問卷", "Template"))
-            services.change_state(db.session, None, survey, SurveyState.OPEN)
+            services.change_state(db.session, live_admin(), survey, SurveyState.OPEN)
         else:
-            survey = factories.survey(db.session, None, **options)
+            survey = factories.survey(db.session, live_admin(), **options)
         questions = services.ordered_questions(survey)
         conditional = next((q for q in questions if q.condition_option_id), None)
         ids = SurveyIds(survey.id, [q.id for q in questions],
