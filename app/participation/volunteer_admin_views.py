@@ -35,6 +35,8 @@ def index():
 @permission_required(Permission.PARTICIPATION_ORGANISE)
 def reveal_phone(volunteer_id: int):
     """Show one volunteer's phone number on this response only; the look is audited."""
+    if db.session.get(volunteers.Volunteer, volunteer_id) is None:
+        abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
