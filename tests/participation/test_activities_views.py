@@ -14,7 +14,7 @@ from app.db_types import utcnow
 from app.participation import activities
 from app.participation.models import Activity, ActivityPhoto, ActivityState, Registration, RegistrationState
 from tests import factories
-from tests.participation.activity_fixtures import KEY, activity, sign_up
+from tests.participation.activity_fixtures import activity, sign_up
 
 HX = {"HX-Request": "true"}
 
