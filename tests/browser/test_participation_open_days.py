@@ -11,7 +11,8 @@ from app.extensions import db
 from app.org.models import Bureau, Place
 from app.participation.models import Booking, BookingState, Facility, FacilityKind, VisitSlot
 from app.db_types import utcnow
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible as _with_js
+from tests.browser.conftest import sign_in
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +33,16 @@ def open_slot(live_app):
         return {"facility": plant.id, "slot": slot.id}
 
 
-def test_resident_books_one_place_and_cancels_it_with_the_code(phone, live_app, open_slot):
-    page = phone.new_page()
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without JavaScript"])
+def test_resident_books_one_place_and_cancels_it_with_the_code(request, phone, phone_without_js, live_app, open_slot,
+                                                              javascript):
+    assert_accessible = (_with_js if javascript else request.getfixturevalue("assert_accessible_without_js"))
+    page = (phone if javascript else phone_without_js).new_page()
     page.goto("/participation/open-days/?lang=en")
     expect(page.get_by_role("heading", name="Facility open days", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Baihe Sewage Plant").first.click()
-    expect(page.get_by_text("3 / 3")).to_be_visible()
+    expect(page.get_by_text("3 / 3").first).to_be_visible()
     assert_accessible(page)
     page.locator(f"a[href$='/slots/{open_slot['slot']}/book']").click()
     assert_accessible(page)
@@ -64,3 +68,25 @@ def test_resident_books_one_place_and_cancels_it_with_the_code(phone, live_app, 
         assert db.session.get(VisitSlot, open_slot["slot"]).taken == 0
         booking = db.session.scalar(select(Booking).where(Booking.slot_id == open_slot["slot"]))
         assert booking.state == BookingState.CANCELLED and booking.group_name == "" and booking.size == 1
+
+
+def test_organiser_sees_the_minimum_adds_an_open_day_and_opens_the_call_list(phone, live_app, open_slot):
+    page = phone.new_page()
+    sign_in(page, "editor")
+    page.goto("/admin/participation/open-days/?lang=en")
+    expect(page.get_by_text("more needed").first).to_be_visible()
+    _with_js(page)
+    page.goto(f"/admin/participation/open-days/{open_slot['facility']}/days/new?lang=en")
+    _with_js(page)
+    day = (utcnow() + timedelta(days=20)).date().isoformat()
+    page.get_by_label("Open day").fill(day)
+    slot_one = page.get_by_role("group", name="Time slot 1")
+    slot_one.get_by_label("Starts").fill("09:30")
+    slot_one.get_by_label("Ends").fill("11:00")
+    slot_one.get_by_label("Places").fill("40")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The open day is added with 1 slot.")).to_be_visible()
+    _with_js(page)
+    page.goto("/admin/participation/open-days/reminders?lang=en")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Call list")
+    _with_js(page)
