@@ -112,6 +112,11 @@ class Config:
     # Days after an activity, visit or answered suggestion that the names and phone numbers of those who took
     # part are kept (volunteers: after their last activity); `flask participation-purge` then empties them.
     PARTICIPATION_RETENTION_DAYS = int(os.environ.get("PARTICIPATION_RETENTION_DAYS", 365))
+    # Per address: activity sign-ups and open-day bookings posted, and personal-code lookups (sign-ups, bookings,
+    # volunteer records, suggestions).
+    PARTICIPATION_SIGNUP_RATE_LIMIT = os.environ.get("PARTICIPATION_SIGNUP_RATE_LIMIT", "30 per hour")
+    PARTICIPATION_BOOKING_RATE_LIMIT = os.environ.get("PARTICIPATION_BOOKING_RATE_LIMIT", "20 per hour")
+    PARTICIPATION_LOOKUP_RATE_LIMIT = os.environ.get("PARTICIPATION_LOOKUP_RATE_LIMIT", "30 per minute")
     # Open311 discovery "contact": who API users write to; empty uses PRIVACY_CONTACT.
     OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
     # Disclosure requests (依申请公开), in working days: answer, one extension at most, the applicant's time to

@@ -33,8 +33,6 @@ from app.web.urls import public_url
 bp = Blueprint("activities", __name__, url_prefix="/participation/activities")
 PAGE_SIZE = 20
 FEED_SIZE = 50
-SIGN_UP_RATE_LIMIT = "30 per hour"   # sign-ups from one address
-CODE_RATE_LIMIT = "60 per hour"      # code pages and lookups from one address (codes cannot be guessed anyway)
 PUBLIC_STATES = (ActivityState.PUBLISHED, ActivityState.CLOSED)
 
 
@@ -94,7 +92,7 @@ def _detail_page(activity: Activity, form: SignUpForm, status: int = 200):
 
 
 @bp.route("/<int:activity_id>", methods=["GET", "POST"])
-@limiter.limit(SIGN_UP_RATE_LIMIT, methods=["POST"])
+@limiter.limit(lambda: current_app.config["PARTICIPATION_SIGNUP_RATE_LIMIT"], methods=["POST"])
 def detail(activity_id: int):
     """The activity, its places, the sign-up form while sign-up is open, and the record once held."""
     activity = _public_activity(activity_id)
@@ -152,7 +150,7 @@ def signed_up():
 
 
 @bp.get("/sign-up")
-@limiter.limit(CODE_RATE_LIMIT)
+@limiter.limit(lambda: current_app.config["PARTICIPATION_LOOKUP_RATE_LIMIT"])
 def lookup():
     """Find a sign-up by its personal code."""
     form = CodeForm(request.args, meta={"csrf": False})
@@ -162,7 +160,7 @@ def lookup():
 
 
 @bp.route("/sign-up/<code>", methods=["GET", "POST"])
-@limiter.limit(CODE_RATE_LIMIT)
+@limiter.limit(lambda: current_app.config["PARTICIPATION_LOOKUP_RATE_LIMIT"])
 def registration(code: str):
     """The sign-up's private page: its state (a place, the waiting list, cancelled, attended), the activity's
     cancellation reason if any, and a button to cancel."""

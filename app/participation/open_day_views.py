@@ -23,11 +23,11 @@ FORM_NAME = "open_days.book"
 
 
 def _book_rate() -> str:
-    return current_app.config.get("PARTICIPATION_BOOKING_RATE_LIMIT", "20 per hour")
+    return current_app.config["PARTICIPATION_BOOKING_RATE_LIMIT"]
 
 
 def _lookup_rate() -> str:
-    return current_app.config.get("PARTICIPATION_LOOKUP_RATE_LIMIT", "30 per minute")
+    return current_app.config["PARTICIPATION_LOOKUP_RATE_LIMIT"]
 
 
 def _key() -> str:

@@ -22,7 +22,7 @@ REMEMBER_SECONDS = 15 * 60
 
 
 def _lookup_limit() -> str:
-    return current_app.config.get("PARTICIPATION_LOOKUP_RATE_LIMIT") or current_app.config["TIP_TRACK_RATE_LIMIT"]
+    return current_app.config["PARTICIPATION_LOOKUP_RATE_LIMIT"]
 
 
 def _remembered() -> Volunteer | None:
