@@ -1,5 +1,7 @@
 """The append-only audit log: who did what to which object, when, from where, with before and after."""
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -44,6 +46,21 @@ def _refuse_audit_changes(session, flush_context, instances):
             raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")
 
 
+def _plain(value):
+    """A value the JSON columns can store: dates and times as ISO text, enums by value, numbers as they are."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def record(session, action: str, obj=None, *, actor=None, before=None, after=None, note: str = "",
            object_type: str | None = None, object_id=None) -> AuditEntry:
     """Append an audit entry for action on obj; the caller commits it with the change it describes."""
@@ -58,8 +75,8 @@ def record(session, action: str, obj=None, *, actor=None, before=None, after=Non
         action=action,
         object_type=object_type or (type(obj).__tablename__ if obj is not None else ""),
         object_id=str(object_id if object_id is not None else getattr(obj, "id", "") or ""),
-        before=before,
-        after=after,
+        before=_plain(before),
+        after=_plain(after),
         ip=(request.remote_addr or "") if has_request_context() else "",
         note=note[:500],
     )

@@ -90,7 +90,7 @@ def test_a_person_signs_up_gets_a_code_once_and_cancels_with_it(client, session,
     response = client.post(url, data={**_form(client, url), "name": "王小明", "phone": "13912345678"})
     code = _code(client, response)
     assert client.get("/participation/activities/signed-up").status_code == 302  # shown once only
-    page = client.get(f"/participation/activities/sign-up/{code}").get_data(as_text=True)
+    page = client.get(f"/participation/activities/sign-up/{code}?lang=en").get_data(as_text=True)
     assert "Place confirmed" in page and "王小明" not in page and "13912345678" not in page
     found = client.get(f"/participation/activities/sign-up?code={code.lower()}")
     assert found.status_code == 302
