@@ -15,7 +15,8 @@ from tests.participation.consultations_fixtures import (MONDAY, NATIONAL_DAY, SE
 
 
 def actions(session, prefix="participation."):
-    return [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id)) if e.action.startswith(prefix)]
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    return [e.action for e in entries if e.action.startswith(prefix)]
 
 
 # --- consultations ----------------------------------------------------------------------------------------------
@@ -71,10 +72,9 @@ def test_editor_cannot_organise_another_bureaus_consultation(session, staff):
     row = consultation(session, staff["bureau_editor"], staff["bureaus"]["home"], state="draft")
     with pytest.raises(NotPermitted):
         consultations.publish_consultation(session, staff["other_editor"], row)
-    with pytest.raises(NotPermitted):
-        consultations.create_consultation(session, staff["other_editor"], consultation_input(staff["bureaus"]["home"].id))
-    with pytest.raises(NotPermitted):
-        consultations.create_consultation(session, staff["tip_handler"], consultation_input(staff["bureaus"]["home"].id))
+    for user in (staff["other_editor"], staff["tip_handler"]):
+        with pytest.raises(NotPermitted):
+            consultations.create_consultation(session, user, consultation_input(staff["bureaus"]["home"].id))
 
 
 def test_closed_consultation_cannot_be_edited(session, staff):
