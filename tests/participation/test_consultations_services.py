@@ -262,3 +262,21 @@ def test_supervision_colours_counted_in_sql_agree_with_python(session, staff):
     for colour in ("red", "yellow", "green"):
         only = list(session.scalars(suggestions.answer_queue(staff["bureau_editor"], colour=colour, bounds=bounds)))
         assert only == [made[colour]]
+
+
+def test_workflow_tables_have_handlers_only_for_their_steps():
+    consultations.CONSULTATION_WORKFLOW.check()
+    suggestions.SUGGESTION_WORKFLOW.check()
+    assert suggestions.SUGGESTION_WORKFLOW.allowed_steps(SuggestionState.ANSWERED) == []
+    assert consultations.CONSULTATION_WORKFLOW.allowed_steps(ConsultationState.CLOSED) == []
+
+
+def test_published_consultation_stays_with_its_bureau(session, staff):
+    row = consultation(session, staff["admin"], staff["bureaus"]["home"])
+    with pytest.raises(ActionRefused) as refused:
+        consultations.update_consultation(session, staff["admin"], row,
+                                          consultation_input(staff["bureaus"]["other"].id))
+    assert refused.value.field == "bureau_id"
+    draft = consultation(session, staff["admin"], staff["bureaus"]["home"], state="draft")
+    consultations.update_consultation(session, staff["admin"], draft, consultation_input(staff["bureaus"]["other"].id))
+    assert draft.bureau_id == staff["bureaus"]["other"].id

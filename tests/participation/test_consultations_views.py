@@ -283,3 +283,30 @@ def test_answering_an_unpublished_suggestion_is_refused(client, auth, session, s
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get("/admin/participation/suggestions/").status_code in (302, 303)
+
+
+def test_answer_queue_shows_the_colours_counted_over_the_whole_queue(client, auth, session, staff, open_consultation):
+    today = local_today()
+    for due in (today - timedelta(days=5), today - timedelta(days=2), today + timedelta(days=60)):
+        row, _ = published(session, staff["admin"], open_consultation)
+        row.answer_due = due
+    session.commit()
+    auth.login("editor")
+    html = client.get("/admin/participation/suggestions/?lang=en").get_data(as_text=True)
+    assert "Overdue: 2" in html and "On track: 1" in html and "Due soon: 0" in html
+    red = client.get("/admin/participation/suggestions/?colour=red&lang=en").get_data(as_text=True)
+    assert red.count("supervision-red\">Overdue by") == 2
+    auth.logout()
+    auth.login("editor2")
+    assert "Overdue: 0" in client.get("/admin/participation/suggestions/?lang=en").get_data(as_text=True)
+
+
+def test_standing_list_and_code_page_never_show_the_name_or_phone(client, session, staff):
+    row, code = published(session, staff["admin"], None, bureau_id=staff["bureaus"]["home"].id, name="王小明",
+                          phone="13900001111")
+    session.commit()
+    assert "王小明" not in client.get("/participation/suggestions/").get_data(as_text=True)
+    csrf, _ = _tokens(client, "/participation/suggestions/code")
+    response = client.post("/participation/suggestions/code", data={"code": code, "csrf_token": csrf})
+    html = response.get_data(as_text=True)
+    assert "增加湿地" in html and "王小明" not in html and "13900001111" not in html
