@@ -92,11 +92,13 @@ def suggest(consultation_id: int):
     """A suggestion to an open consultation."""
     found = _public(consultation_id)
     form = _form()
-    if request.method == "POST" and not consultations.is_open(found, local_today()):
-        form.validate()
+    if not consultations.is_open(found, local_today()):
+        if request.method == "POST":
+            form.validate()
         form.form_errors.append(_("This consultation is not open for suggestions: it runs from %(start)s to "
                                   "%(end)s.", start=format_date(found.starts_on), end=format_date(found.ends_on)))
-        return render("participation/suggestion_new.html", form=form, consultation=found, status=422)
+        return render("participation/suggestion_new.html", form=form, consultation=found,
+                      status=422 if request.method == "POST" else 200)
     return _submit(form, found, f"consultations.suggest.{found.id}", "participation/suggestion_new.html")
 
 

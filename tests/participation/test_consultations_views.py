@@ -310,3 +310,23 @@ def test_standing_list_and_code_page_never_show_the_name_or_phone(client, sessio
     response = client.post("/participation/suggestions/code", data={"code": code, "csrf_token": csrf})
     html = response.get_data(as_text=True)
     assert "增加湿地" in html and "王小明" not in html and "13900001111" not in html
+
+
+def test_form_of_a_closed_consultation_says_it_is_closed(client, session, staff):
+    row = consultation(session, staff["admin"], staff["bureaus"]["home"], state="closed")
+    session.commit()
+    html = client.get(f"/participation/consultations/{row.id}/suggest?lang=en").get_data(as_text=True)
+    assert "not open for suggestions" in html
+
+
+def test_public_page_says_whether_the_answer_came_on_time(client, session, staff, open_consultation):
+    row, _ = published(session, staff["admin"], open_consultation)
+    suggestions.answer_suggestion(session, staff["admin"], row, adoption="adopted", answer="采纳")
+    late, _ = published(session, staff["admin"], open_consultation, title="迟到的答复")
+    late.answer_due = local_today() - timedelta(days=10)
+    suggestions.answer_suggestion(session, staff["admin"], late, adoption="not_adopted", answer="不采纳，理由……")
+    waiting, _ = published(session, staff["admin"], open_consultation, title="等待答复")
+    session.commit()
+    html = client.get(f"/participation/consultations/{open_consultation.id}?lang=en").get_data(as_text=True)
+    assert "answered on time" in html and "answered late: the deadline was" in html
+    assert "Answer due by" in html
