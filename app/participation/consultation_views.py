@@ -21,8 +21,6 @@ from app.web.pagination import paginate
 bp = Blueprint("consultations", __name__, url_prefix="/participation/consultations")
 standing = Blueprint("suggestions", __name__, url_prefix="/participation/suggestions")
 
-SUBMIT_RATE_LIMIT = "20 per hour"
-CODE_RATE_LIMIT = "30 per minute"
 PER_PAGE = 20
 
 
@@ -87,7 +85,7 @@ def _show_code(code: str | None):
 
 
 @bp.route("/<int:consultation_id>/suggest", methods=["GET", "POST"])
-@limiter.limit(SUBMIT_RATE_LIMIT, methods=["POST"])
+@limiter.limit(lambda: current_app.config["PARTICIPATION_SUGGESTION_RATE_LIMIT"], methods=["POST"])
 def suggest(consultation_id: int):
     """A suggestion to an open consultation."""
     found = _public(consultation_id)
@@ -111,7 +109,7 @@ def standing_index():
 
 
 @standing.route("/new", methods=["GET", "POST"])
-@limiter.limit(SUBMIT_RATE_LIMIT, methods=["POST"])
+@limiter.limit(lambda: current_app.config["PARTICIPATION_SUGGESTION_RATE_LIMIT"], methods=["POST"])
 def new():
     """A standing suggestion, outside any consultation: the office assigns it a bureau."""
     return _submit(_form(), None, "suggestions.new", "participation/suggestion_new.html")
@@ -127,7 +125,7 @@ def submitted():
 
 
 @standing.route("/code", methods=["GET", "POST"])
-@limiter.limit(CODE_RATE_LIMIT, methods=["POST"])
+@limiter.limit(lambda: current_app.config["PARTICIPATION_LOOKUP_RATE_LIMIT"], methods=["POST"])
 def code():
     """The submitter's page, opened by posting the personal code: the state, the reason if not published, the
     deadline and the answer."""
