@@ -61,6 +61,7 @@ def _code(client, response) -> str:
     return re.search(r'<code id="tracking-code"[^>]*>([A-Z0-9-]+)<', page).group(1)
 
 
+@pytest.mark.chinese_pages
 def test_the_list_shows_upcoming_then_held_activities_as_page_and_fragment(client, session, people):
     held = _held(session, people, state=ActivityState.CLOSED, attendance=12, summary_zh_hans="种树")
     upcoming = _open(session, people)
@@ -179,6 +180,7 @@ def test_a_cancelled_activity_tells_its_sign_ups_why(client, session, people):
     assert "暴雨红色预警" in page and "Cancel my sign-up" not in page
 
 
+@pytest.mark.chinese_pages
 def test_the_feed_and_the_calendar_file_parse(client, session, people):
     target = _open(session, people, title_zh_hans="植树, 护河; 宣讲\\活动", description_zh_hans="第一行\n第二行" * 20)
     feed = client.get("/participation/activities/feed.atom")

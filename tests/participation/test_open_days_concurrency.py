@@ -24,7 +24,7 @@ def test_sixteen_concurrent_bookings_for_the_last_places_never_overfill(app, ses
     lock = threading.Lock()
 
     def person(n: int) -> None:
-        with app.app_context():
+        with app.test_request_context("/?lang=en"):
             start.wait()
             try:
                 open_days.book_slot(db.session, slot_id, open_days.BookingInput(

@@ -47,6 +47,7 @@ def test_the_yearly_totals_count_confirmed_hours_only(session, record):
     assert years[0].organisers == ["市青年志愿者协会"]
 
 
+@pytest.mark.chinese_pages
 def test_the_right_pair_opens_the_record_without_the_code_in_any_address(client, csrf, record):
     volunteer, code = record
     response = _look_up(client, csrf, "138-0013-8000", code.lower())
