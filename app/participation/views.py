@@ -57,8 +57,8 @@ def _header() -> list[str]:
             _("Suggestions answered"), _("Suggestions due"), _("Answered on time"), _("Share answered on time")]
 
 
-def _row(row: queries.Figures) -> list:
-    return [row.place.name if row.place else _("City total"), row.activities_held, row.participants,
+def _row(row: queries.Figures, total: bool) -> list:
+    return [_("City total") if total or row.place is None else row.place.name, row.activities_held, row.participants,
             round(row.volunteer_hours, 1), row.visits, row.facilities_met, row.facilities, row.suggestions,
             row.answered, row.due, row.on_time,
             exports.Percent(row.on_time_share) if row.on_time_share is not None else None]
@@ -75,7 +75,7 @@ def figures():
     today = local_today()
     table = queries.year_figures(db.session, year, today=today, zone=site_zone())
     if asked:
-        rows = [_row(r) for r in table.rows]
+        rows = [_row(r, r is table.city) for r in table.rows]
         name = f"participation-figures-{year}"
         if asked[0].strip().lower() == "csv":
             return Response(exports.csv_bytes(_header(), rows), content_type=exports.CSV_CONTENT_TYPE,

@@ -17,11 +17,11 @@ def at(year: int, month: int, day: int, hour: int = 9) -> datetime:
 
 def activity(session, *, bureau, place, starts_at, state=ActivityState.CLOSED, capacity=50, attendance=None,
              **values) -> Activity:
-    row = Activity(kind=ActivityKind.TREE_PLANTING, state=state, title_zh_hans=f"植树活动{next(_seq)}",
-                   venue_zh_hans="城北公园", bureau_id=bureau.id, place_id=place.id, starts_at=starts_at,
-                   ends_at=starts_at + timedelta(hours=3), signup_opens_at=starts_at - timedelta(days=20),
-                   signup_closes_at=starts_at - timedelta(days=1), capacity=capacity, attendance=attendance,
-                   **values)
+    values = {"title_zh_hans": f"植树活动{next(_seq)}", "venue_zh_hans": "城北公园", **values}
+    row = Activity(kind=ActivityKind.TREE_PLANTING, state=state, bureau_id=bureau.id, place_id=place.id,
+                   starts_at=starts_at, ends_at=starts_at + timedelta(hours=3),
+                   signup_opens_at=starts_at - timedelta(days=20), signup_closes_at=starts_at - timedelta(days=1),
+                   capacity=capacity, attendance=attendance, **values)
     session.add(row)
     session.flush()
     return row
@@ -43,8 +43,9 @@ def registration(session, act: Activity, *, state=RegistrationState.ATTENDED, gr
 
 
 def facility(session, *, bureau, place, min_open_days=6, **values) -> Facility:
-    row = Facility(kind=FacilityKind.SEWAGE, name_zh_hans=f"污水处理厂{next(_seq)}", address_zh_hans="江北路1号",
-                   bureau_id=bureau.id, place_id=place.id, min_open_days=min_open_days, **values)
+    values = {"name_zh_hans": f"污水处理厂{next(_seq)}", "address_zh_hans": "江北路1号", **values}
+    row = Facility(kind=FacilityKind.SEWAGE, bureau_id=bureau.id, place_id=place.id, min_open_days=min_open_days,
+                   **values)
     session.add(row)
     session.flush()
     return row

@@ -144,8 +144,8 @@ def statements(session, work) -> int:
 def test_the_number_of_statements_does_not_grow_with_the_sign_ups(session, city, client):
     def run():
         year_figures(session, 2025, today=date(2026, 1, 10), zone=ZONE)
-        assert client.get("/participation/figures?year=2025").status_code == 200
-        assert client.get("/participation/").status_code == 200
+        assert client.get("/participation/figures?year=2025&lang=en").status_code == 200
+        assert client.get("/participation/?lang=en").status_code == 200
 
     few = statements(session, run)
     bureau, a = city["bureau"], city["a"]
