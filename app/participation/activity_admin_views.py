@@ -1,0 +1,236 @@
+"""The organisers' back office of activities: drafts, publication, cancellation, the closing record with photos
+cleared before they are public, and check-in at the door. Bureau editors act only on their own bureau's
+activities (refusals audited); the list of people is shown to the organiser only, and each look is audited."""
+from flask import Blueprint, abort, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.permissions import Permission, Role
+from app.admin.pages import form_page
+from app.casework import codes
+from app.extensions import db
+from app.i18n import from_local_input, site_zone
+from app.org.models import Bureau
+from app.org.queries import bureaus, districts
+from app.participation import activities
+from app.participation.activity_forms import ActivityForm, CancelForm, CloseForm, CodeForm, PhotoForm
+from app.participation.activity_views import photo_dir, secret
+from app.participation.models import Activity, ActivityPhoto, Registration
+from app.web.actions import act
+from app.web.auth import deny, permission_required
+from app.web.forms import ConfirmForm
+from app.web.htmx import render
+from app.web.pagination import paginate
+
+bp = Blueprint("activities_admin", __name__, url_prefix="/admin/participation/activities")
+PAGE_SIZE = 30
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+ORGANISE = Permission.PARTICIPATION_ORGANISE
+
+
+def _activity(activity_id: int) -> Activity:
+    """The activity if the signed-in organiser may act on it; 404 if there is none, 403 (audited) otherwise."""
+    activity = db.session.get(Activity, activity_id) or abort(404)
+    if not activities.can_organise(current_user, activity):
+        deny("activities.refused", activity)
+    return activity
+
+
+@bp.get("/")
+@permission_required(ORGANISE)
+def index():
+    query = select(Activity).order_by(Activity.starts_at.desc(), Activity.id.desc())
+    if current_user.role != Role.ADMIN:
+        query = query.where(Activity.bureau_id == current_user.bureau_id)
+    return render("admin/participation/activity_index.html", page=paginate(query, PAGE_SIZE))
+
+
+def _form(activity: Activity | None = None) -> ActivityForm:
+    data = None
+    if activity is not None and request.method == "GET":
+        zone = site_zone()
+        data = {name: getattr(activity, name) for name in ActivityForm.__dict__ if hasattr(activity, name)}
+        data["kind"] = activity.kind.value
+        for name in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
+            data[name] = getattr(activity, name).astimezone(zone).replace(tzinfo=None)
+    form = ActivityForm(data=data)
+    own = bureaus(db.session) if current_user.role == Role.ADMIN else [db.session.get(Bureau,
+                                                                                     current_user.bureau_id)]
+    form.bureau_id.choices = [(b.id, b.name) for b in own if b is not None]
+    form.place_id.choices = [(d.id, d.name) for d in districts(db.session)]
+    return form
+
+
+def _input(form: ActivityForm) -> activities.ActivityInput:
+    return activities.ActivityInput(
+        kind=form.kind.data, title_zh_hans=form.title_zh_hans.data, title_zh_hant=form.title_zh_hant.data or "",
+        title_en=form.title_en.data or "", description_zh_hans=form.description_zh_hans.data or "",
+        description_zh_hant=form.description_zh_hant.data or "", description_en=form.description_en.data or "",
+        venue_zh_hans=form.venue_zh_hans.data, venue_zh_hant=form.venue_zh_hant.data or "",
+        venue_en=form.venue_en.data or "", organiser_name=form.organiser_name.data or "",
+        bureau_id=form.bureau_id.data, place_id=form.place_id.data,
+        starts_at=from_local_input(form.starts_at.data), ends_at=from_local_input(form.ends_at.data),
+        signup_opens_at=from_local_input(form.signup_opens_at.data),
+        signup_closes_at=from_local_input(form.signup_closes_at.data), capacity=form.capacity.data,
+        max_group_size=form.max_group_size.data, volunteer_hours=form.volunteer_hours.data)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required(ORGANISE)
+def new():
+    form = _form()
+    return form_page(form, "admin/participation/activity_form.html",
+                     lambda: activities.create_activity(db.session, current_user, _input(form)),
+                     success=lambda activity: _("Draft “%(title)s” saved.", title=activity.title_zh_hans),
+                     then=url_for(".index"), activity=None)
+
+
+@bp.route("/<int:activity_id>/edit", methods=["GET", "POST"])
+@permission_required(ORGANISE)
+def edit(activity_id: int):
+    activity = _activity(activity_id)
+    form = _form(activity)
+    return form_page(form, "admin/participation/activity_form.html",
+                     lambda: activities.update_activity(db.session, current_user, activity, _input(form)),
+                     success=lambda saved: _("“%(title)s” saved.", title=saved.title_zh_hans),
+                     then=url_for(".detail", activity_id=activity.id), activity=activity)
+
+
+def _detail_page(activity: Activity, *, cancel_form=None, photo_form=None, status: int = 200):
+    photos = list(db.session.scalars(select(ActivityPhoto).where(ActivityPhoto.activity_id == activity.id)
+                                     .order_by(ActivityPhoto.id)))
+    return render("admin/participation/activity_detail.html", activity=activity, photos=photos,
+                  confirm=ConfirmForm(), cancel_form=cancel_form or CancelForm(formdata=None),
+                  photo_form=photo_form or PhotoForm(formdata=None), status=status)
+
+
+@bp.get("/<int:activity_id>")
+@permission_required(ORGANISE)
+def detail(activity_id: int):
+    return _detail_page(_activity(activity_id))
+
+
+@bp.post("/<int:activity_id>/publish")
+@permission_required(ORGANISE)
+def publish(activity_id: int):
+    activity = _activity(activity_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return act(lambda: activities.publish_activity(db.session, current_user, activity),
+               success=_("The activity is published."), then=url_for(".detail", activity_id=activity_id),
+               refused=lambda error: _detail_page(db.session.get(Activity, activity_id), status=422),
+               subject=activity)
+
+
+@bp.post("/<int:activity_id>/cancel")
+@permission_required(ORGANISE)
+def cancel(activity_id: int):
+    activity = _activity(activity_id)
+    form = CancelForm()
+    refused = lambda error=None: _detail_page(db.session.get(Activity, activity_id), cancel_form=form,  # noqa: E731
+                                              status=422)
+    if not form.validate_on_submit():
+        return refused()
+    return act(lambda: activities.cancel_activity(db.session, current_user, activity, form.reason.data),
+               success=_("The activity is cancelled; the people who signed up see the reason."),
+               then=url_for(".detail", activity_id=activity_id), refused=refused, form=form, subject=activity,
+               summary=True)
+
+
+@bp.route("/<int:activity_id>/close", methods=["GET", "POST"])
+@permission_required(ORGANISE)
+def close(activity_id: int):
+    activity = _activity(activity_id)
+    suggested = activities.attendance_suggestion(db.session, activity)
+    form = CloseForm(data={"attendance": suggested} if request.method == "GET" else None)
+    return form_page(form, "admin/participation/activity_close.html",
+                     lambda: activities.close_activity(
+                         db.session, current_user, activity, attendance=form.attendance.data,
+                         summary_zh_hans=form.summary_zh_hans.data, summary_zh_hant=form.summary_zh_hant.data or "",
+                         summary_en=form.summary_en.data or ""),
+                     success=lambda closed: _("The activity is closed and its record published."),
+                     then=url_for(".detail", activity_id=activity_id), activity=activity, suggested=suggested)
+
+
+@bp.post("/<int:activity_id>/photos")
+@permission_required(ORGANISE)
+def add_photo(activity_id: int):
+    activity = _activity(activity_id)
+    form = PhotoForm()
+    refused = lambda error=None: _detail_page(db.session.get(Activity, activity_id), photo_form=form,  # noqa: E731
+                                              status=422)
+    if not form.validate_on_submit():
+        return refused()
+    upload = form.photo.data
+    data, name = (upload.read(), upload.filename or "") if upload else (b"", "")
+    return act(lambda: activities.add_photo(db.session, current_user, activity, data, name, photo_dir(),
+                                            caption=form.caption.data or "", max_bytes=MAX_PHOTO_BYTES),
+               success=_("Photo added. It is public only once cleared."),
+               then=url_for(".detail", activity_id=activity_id), refused=refused, form=form, subject=activity,
+               summary=True)
+
+
+@bp.post("/photos/<int:photo_id>/<any(clear, withdraw):choice>")
+@permission_required(ORGANISE)
+def clear_photo(photo_id: int, choice: str):
+    photo = db.session.get(ActivityPhoto, photo_id) or abort(404)
+    activity = _activity(photo.activity_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return act(lambda: activities.clear_photo(db.session, current_user, photo, choice == "clear"),
+               success=_("Photo cleared for the public.") if choice == "clear" else _("Photo withdrawn."),
+               then=url_for(".detail", activity_id=activity.id),
+               refused=lambda error: _detail_page(activity, status=422), subject=activity)
+
+
+def _check_in_page(activity: Activity, code_form: CodeForm | None = None, status: int = 200):
+    people = activities.confirmed_people(db.session, current_user, activity)
+    db.session.commit()  # the look at the people's names and phones is recorded even if nothing else is done
+    return render("admin/participation/activity_check_in.html", activity=activity, people=people,
+                  confirm=ConfirmForm(), code_form=code_form or CodeForm(formdata=None), status=status)
+
+
+@bp.get("/<int:activity_id>/check-in")
+@permission_required(ORGANISE)
+def check_in(activity_id: int):
+    """The people with a place, to check in at the door (names and phones: the look is audited)."""
+    return _check_in_page(_activity(activity_id))
+
+
+@bp.post("/<int:activity_id>/check-in/<int:registration_id>")
+@permission_required(ORGANISE)
+def check_in_one(activity_id: int, registration_id: int):
+    """Mark one person as come: with htmx the row is swapped, without it the page comes back."""
+    activity = _activity(activity_id)
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.activity_id != activity.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return act(lambda: activities.check_in(db.session, current_user, registration),
+               success=_("Checked in."), then=url_for(".check_in", activity_id=activity_id),
+               refused=lambda error: _check_in_page(activity, status=422), subject=activity,
+               fragment=lambda row: render("admin/participation/activity_check_in_row.html",
+                                           "admin/participation/activity_check_in_row.html", person=row,
+                                           activity=activity, confirm=ConfirmForm()))
+
+
+@bp.post("/<int:activity_id>/check-in/code")
+@permission_required(ORGANISE)
+def check_in_by_code(activity_id: int):
+    """Check in by the personal code (typed, or read from the QR code the person shows)."""
+    activity = _activity(activity_id)
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return _check_in_page(activity, form, 422)
+    code = form.code.data.rsplit("/", 1)[-1]  # a scanned QR code gives the code page's address
+
+    def run():
+        registration = activities.find_registration(db.session, codes.normalise(code), secret())
+        if registration is None or registration.activity_id != activity.id:
+            raise activities.ActivityError(_("No sign-up for this activity has this code."), field="code")
+        return activities.check_in(db.session, current_user, registration)
+    return act(run, success=_("Checked in."), then=url_for(".check_in", activity_id=activity_id),
+               refused=lambda error: _check_in_page(activity, form, 422), form=form, subject=activity)
+
