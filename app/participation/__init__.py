@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     from app.participation import models  # noqa: F401
     _init_figures(app)
     _init_activities(app)
+    _init_volunteers(app)
 
 
 def _init_figures(app: Flask) -> None:
@@ -37,3 +38,35 @@ def _init_activities(app: Flask) -> None:
     app.register_blueprint(activity_admin_views.bp)
     add_staff(app, "activities_admin.index", _l("Activities"), Permission.PARTICIPATION_ORGANISE,
               _l("Your bureau's activities: publish, cancel, check people in at the door, close with the record."))
+
+
+def _init_volunteers(app: Flask) -> None:
+    """Volunteers' records and certificates, the organisers' hours, and the retention purge command."""
+    import click
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.db_types import utcnow
+    from app.extensions import db
+    from app.participation import retention, volunteer_admin_views, volunteer_views
+    from app.web.nav import add_public, add_staff
+
+    app.register_blueprint(volunteer_views.bp)
+    app.register_blueprint(volunteer_admin_views.bp)
+    add_public(app, "volunteers.index", _l("My volunteer hours"),
+               _l("See the hours you volunteered and download a certificate."), in_menu=False)
+    add_staff(app, "volunteers_admin.index", _l("Volunteers"), Permission.PARTICIPATION_ORGANISE,
+              _l("Volunteers and the hours confirmed for them."))
+
+    @app.cli.command("participation-purge")
+    @click.option("--dry-run", is_flag=True, help="Only count what would be emptied or deleted.")
+    def participation_purge(dry_run: bool) -> None:
+        """Empty names and phone numbers past PARTICIPATION_RETENTION_DAYS and delete inactive volunteers."""
+        counts = retention.purge(db.session, utcnow(), app.config["PARTICIPATION_RETENTION_DAYS"], dry_run=dry_run)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        click.echo(("Would empty" if dry_run else "Emptied") + f": {counts.registrations} sign-ups, "
+                   f"{counts.bookings} bookings, {counts.suggestions} suggestions; "
+                   + ("would delete" if dry_run else "deleted") + f" {counts.volunteers} inactive volunteers.")
