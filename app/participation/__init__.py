@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     _init_activities(app)
     _init_volunteers(app)
     _init_open_days(app)
+    _init_consultations(app)
 
 
 def _init_figures(app: Flask) -> None:
@@ -102,3 +103,22 @@ def _init_open_days(app: Flask) -> None:
             raise click.BadParameter("give the day as YYYY-MM-DD", param_hint="--day") from error
         count = open_days.reminders_due_count(db.session, visit_day)
         click.echo(f"{count} bookings on {visit_day.isoformat()} wait for a reminder call.")
+
+
+def _init_consultations(app: Flask) -> None:
+    """Consultations and suggestions: the public pages and the back office, with their menu entries."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.participation import consultation_admin_views, consultation_views
+    from app.web.nav import add_public, add_staff
+
+    app.register_blueprint(consultation_views.bp)
+    app.register_blueprint(consultation_views.standing)
+    app.register_blueprint(consultation_admin_views.bp)
+    app.register_blueprint(consultation_admin_views.suggestions_bp)
+    add_public(app, "consultations.index", _l("Consultations"), _l("Give your opinion on the city's plans"),
+               in_menu=False)
+    add_staff(app, "consultations_admin.index", _l("Consultations"), Permission.PARTICIPATION_ORGANISE)
+    add_staff(app, "suggestions_admin.queue", _l("Suggestions to answer"), Permission.PARTICIPATION_ORGANISE)
+    add_staff(app, "suggestions_admin.moderation", _l("Suggestions to moderate"), Permission.PARTICIPATION_MODERATE)
