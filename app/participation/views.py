@@ -1,7 +1,6 @@
 """The participation landing page (/participation/) and the yearly figures by district, with CSV/XLSX download."""
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
 
 from app.db_types import utcnow
 from app.extensions import db
@@ -16,21 +15,6 @@ bp = Blueprint("participation", __name__, url_prefix="/participation")
 
 FIRST_YEAR = 2000
 FORMATS = ("csv", "xlsx")
-
-
-def optional_url(endpoint: str, **values) -> str | None:
-    """The address of another part's page, or None while that part is not installed (the link is left out)."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
-@bp.app_template_global("participation_url")
-def participation_url(endpoint: str, **values) -> str | None:
-    return optional_url(endpoint, **values)
 
 
 def chosen_year() -> int:

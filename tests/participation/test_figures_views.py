@@ -160,3 +160,11 @@ def test_other_indicators_and_empty_years_show_no_evidence(client, session, plac
     assert "data-evidence" not in client.get("/indicators/2?period=2025&lang=en").get_data(as_text=True)
     assert evidence_for(session, None, 2025) == []
     assert evidence_for(session, "surveys.participation", 2019) == []
+
+
+def test_the_landing_page_links_every_part(client, places, session):
+    session.commit()
+    text = client.get("/participation/?lang=en").get_data(as_text=True)
+    for address in ("/participation/activities/", "/participation/open-days/", "/participation/consultations/",
+                    "/participation/suggestions/", "/participation/suggestions/new", "/participation/volunteers/"):
+        assert f'href="{address}"' in text, address
