@@ -16,6 +16,7 @@ Services take the session and the actor, flush, audit, and never commit."""
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -95,13 +96,19 @@ def _refuse(activity: Activity, step: Step) -> str:
                                    state=activity.state.title))
 
 
+def snapshot(activity: Activity) -> dict:
+    """The activity's audit state as JSON (times as ISO text, states as their values)."""
+    return {name: value.isoformat() if isinstance(value, datetime) else
+            value.value if isinstance(value, Enum) else value for name, value in activity.audit_state().items()}
+
+
 def _no_timeline(*_args, **_kwargs) -> None:
     """Activities keep no timeline of their own: the audit log records each step."""
 
 
 ACTIVITY_WORKFLOW: Workflow[ActivityState, Step] = Workflow(
     "activities", TRANSITIONS, policy=_policy, record=_no_timeline, refuse=_refuse,
-    not_allowed=ActivityStepNotAllowed, snapshot=lambda activity: activity.audit_state())
+    not_allowed=ActivityStepNotAllowed, snapshot=snapshot)
 
 
 @ACTIVITY_WORKFLOW.handles(Step.PUBLISH)
@@ -204,7 +211,7 @@ def create_activity(session, actor, data: ActivityInput) -> Activity:
     _fill(activity, data)
     session.add(activity)
     session.flush()
-    audit.record(session, "activities.create", activity, actor=actor, after=activity.audit_state())
+    audit.record(session, "activities.create", activity, actor=actor, after=snapshot(activity))
     return activity
 
 
@@ -215,10 +222,10 @@ def update_activity(session, actor, activity: Activity, data: ActivityInput) -> 
     if activity.state not in (ActivityState.DRAFT, ActivityState.PUBLISHED):
         raise ActivityStepNotAllowed(_("A closed or cancelled activity can no longer be changed."))
     _check_input(data, activity)
-    before = activity.audit_state()
+    before = snapshot(activity)
     _fill(activity, data)
     session.flush()
-    audit.record(session, "activities.update", activity, actor=actor, before=before, after=activity.audit_state())
+    audit.record(session, "activities.update", activity, actor=actor, before=before, after=snapshot(activity))
     if activity.state == ActivityState.PUBLISHED:
         promote_waiting(session, activity, utcnow())
     return activity
