@@ -55,7 +55,14 @@ class SlotRow(Form):
 
 class OpenDayForm(BaseForm):
     day = DateField(_l("Open day"), validators=[InputRequired()])
-    slots = FieldList(FormField(SlotRow), min_entries=SLOT_ROWS, max_entries=24)
+    # Padded in __init__, not with min_entries: WTForms renumbers posted rows (0, 2 → 0, 1) and then pads with
+    # rows that read the posted data again under the freed numbers, doubling a slot.
+    slots = FieldList(FormField(SlotRow), max_entries=24)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        while len(self.slots) < SLOT_ROWS:
+            self.slots.append_entry()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -172,7 +172,8 @@ def add_open_day(session, actor, facility: Facility, day: date, slots: list[Slot
         made.append(row)
     session.flush()
     audit.record(session, "participation.open_day.add", facility, actor=actor,
-                 after={"day": day, "slots": [{"id": s.id, "starts_at": s.starts_at, "capacity": s.capacity}
+                 after={"day": day.isoformat(), "slots": [{"id": s.id, "starts_at": s.starts_at.isoformat(),
+                                                          "capacity": s.capacity}
                                               for s in made]})
     return made
 
