@@ -55,6 +55,11 @@ class ConsultationInput:
     how_to_submit_en: str = ""
 
 
+def audit_state(row) -> dict:
+    """The row's audit snapshot (`audit_state()`), its dates written as ISO text so that the log can store them."""
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in row.audit_state().items()}
+
+
 def may_organise(user, consultation: Consultation | None = None, bureau_id: int | None = None) -> bool:
     """Admins organise every bureau's consultations; a bureau editor only their own bureau's."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.can(Permission.PARTICIPATION_ORGANISE):
@@ -99,7 +104,7 @@ def create_consultation(session, actor, data: ConsultationInput) -> Consultation
     _fill(row, data)
     session.add(row)
     session.flush()
-    audit.record(session, "participation.consultation_create", row, actor=actor, after=row.audit_state())
+    audit.record(session, "participation.consultation_create", row, actor=actor, after=audit_state(row))
     return row
 
 
@@ -110,11 +115,11 @@ def update_consultation(session, actor, row: Consultation, data: ConsultationInp
     if row.state == ConsultationState.CLOSED:
         raise StepNotAllowed(_("A closed consultation can no longer be edited."))
     _check(data)
-    before = row.audit_state()
+    before = audit_state(row)
     _fill(row, data)
     session.flush()
     audit.record(session, "participation.consultation_update", row, actor=actor, before=before,
-                 after=row.audit_state())
+                 after=audit_state(row))
     return row
 
 
@@ -134,7 +139,7 @@ def _no_timeline(session, case, step: str, **kwargs) -> None:
 
 CONSULTATION_WORKFLOW: Workflow[ConsultationState, ConsultationStep] = Workflow(
     "participation.consultation", TRANSITIONS, policy=_policy, record=_no_timeline, refuse=_refuse,
-    snapshot=lambda row: row.audit_state())
+    snapshot=lambda row: audit_state(row))
 
 
 @CONSULTATION_WORKFLOW.handles(ConsultationStep.PUBLISH)

@@ -18,7 +18,7 @@ from app.casework.deadlines import DeadlineRules
 from app.casework.timeline import add_entry
 from app.enums import TitledEnum
 from app.errors import ActionRefused, NotPermitted, StepNotAllowed
-from app.participation.consultations import is_open
+from app.participation.consultations import audit_state, is_open
 from app.participation.masking import mask
 from app.participation.models import Adoption, Consultation, Suggestion, SuggestionEvent, SuggestionState
 from app.workdays.models import overrides
@@ -97,7 +97,7 @@ def submit_suggestion(session, data: SuggestionInput, consultation: Consultation
     session.add(row)
     session.flush()
     _record(session, row, "submitted")
-    audit.record(session, "participation.suggestion_submit", row, after=row.audit_state())
+    audit.record(session, "participation.suggestion_submit", row, after=audit_state(row))
     return row, code
 
 
@@ -136,7 +136,7 @@ def _refuse(row: Suggestion, step: SuggestionStep) -> str:
 
 SUGGESTION_WORKFLOW: Workflow[SuggestionState, SuggestionStep] = Workflow(
     "participation.suggestion", TRANSITIONS, policy=_policy, record=_record, refuse=_refuse,
-    snapshot=lambda row: row.audit_state())
+    snapshot=lambda row: audit_state(row))
 
 
 @SUGGESTION_WORKFLOW.handles(SuggestionStep.PUBLISH)
@@ -155,7 +155,8 @@ def _publish(context: StepContext) -> Entry:
     days = row.consultation.answer_days if row.consultation is not None else STANDING_ANSWER_DAYS
     row.public_body, row.bureau_id, row.published_at = public_body, bureau_id, context.now
     row.answer_due = rules.due(rules.local_date(context.now), days)
-    return Entry(public_note=_("Answer due by %(date)s", date=format_date(row.answer_due)))
+    # The deadline is shown from the row in the reader's language, not frozen into the timeline's note.
+    return Entry()
 
 
 @SUGGESTION_WORKFLOW.handles(SuggestionStep.REJECT)
@@ -184,7 +185,7 @@ def _answer(context: StepContext) -> Entry:
         raise ActionRefused(_("The answer is at most %(n)d characters.", n=ANSWER_MAX), field="answer")
     row.adoption, row.answer = Adoption(adoption), answer
     row.answered_at, row.answered_by_id = context.now, context.actor.id
-    return Entry(public_note=Adoption(adoption).title)
+    return Entry()
 
 
 def publish_suggestion(session, actor, row: Suggestion, *, public_body: str, rules: DeadlineRules,
