@@ -25,6 +25,12 @@ HELD = [
     (ActivityKind.TALK, "石门县生态文明进校园", 10, 14, "shimen", "eeb", 100, None),
     (ActivityKind.RIVER_CLEANUP, "云溪河净滩行动", 11, 8, "yunxi-qu", "water", 40, 2.5),
 ]
+# And last year's, so that the survey's year (indicator 38's period) has its participation evidence too.
+LAST_YEAR = [
+    (ActivityKind.TREE_PLANTING, "植树节义务植树（上年）", 3, 12, "baihe", "forestry", 60, 3.0),
+    (ActivityKind.ENVIRONMENT_DAY, "世界环境日主题活动（上年）", 6, 5, "yunxi-qu", "eeb", 120, 2.0),
+    (ActivityKind.RIVER_CLEANUP, "清江河道清理（上年）", 9, 16, "qingjiang", "water", 40, 2.5),
+]
 SIGNUPS_PER_HELD = 6  # five checked in at the door, one did not come
 WALK_INS = 14  # people who came without signing up, in each closing record
 
@@ -81,8 +87,9 @@ def _activity(session, admin, kind, title: str, day: date, district: Place, bure
 
 def _activities(session, admin, key, today, zone, places, bureaus) -> int:
     count, person = 0, 0
-    for kind, title, month, day, district, bureau, capacity, hours in HELD:
-        held_on = _latest(today, month, day)
+    held_days = [(row, _latest(today, row[2], row[3])) for row in HELD]
+    held_days += [(row, date(today.year - 1, row[2], row[3])) for row in LAST_YEAR]
+    for (kind, title, _month, _day, district, bureau, capacity, hours), held_on in held_days:
         activity = _activity(session, admin, kind, title, held_on, places[district], bureaus[bureau], capacity,
                              hours, zone, opens=_at(held_on - timedelta(days=20), 9, zone))
         signed = []

@@ -43,7 +43,7 @@ def counts(session) -> dict:
 def test_the_demo_shows_every_state_once_and_twice_adds_nothing(app, session):
     admin = demo_city(session)
     first = load(session, admin)
-    assert first["participation_activities"] == len(demo.HELD) + 4
+    assert first["participation_activities"] == len(demo.HELD) + len(demo.LAST_YEAR) + 4
     before = counts(session)
     assert load(session, admin) == {"participation_activities": 0, "participation_facilities": 0,
                                     "participation_suggestions": 0}
@@ -52,7 +52,7 @@ def test_the_demo_shows_every_state_once_and_twice_adds_nothing(app, session):
     states = set(session.scalars(select(Activity.state)))
     assert states == {ActivityState.CLOSED, ActivityState.PUBLISHED, ActivityState.CANCELLED}
     assert session.scalar(select(func.count()).select_from(Activity).where(
-        Activity.state == ActivityState.CLOSED, Activity.attendance > 0)) == len(demo.HELD)
+        Activity.state == ActivityState.CLOSED, Activity.attendance > 0)) == len(demo.HELD) + len(demo.LAST_YEAR)
     open_ones = session.scalars(select(Activity).where(Activity.state == ActivityState.PUBLISHED)).all()
     assert sum(1 for a in open_ones if a.places_left > 0) == 2
     full = [a for a in open_ones if a.places_left == 0]
@@ -102,3 +102,5 @@ def test_the_public_pages_show_the_demo(app, session, client):
     assert "冬季护林宣传与补植" in landing and "云溪市城东污水处理厂" in landing
     assert "云溪市生态文明建设示范市规划（征求意见稿）" in landing
     assert client.get(f"/participation/figures?year={local_today().year}").status_code == 200
+    last_year = year_figures(session, local_today().year - 1, today=local_today(), zone=site_zone()).city
+    assert last_year.activities_held == len(demo.LAST_YEAR) and last_year.volunteer_hours > 0
