@@ -1,5 +1,7 @@
 """The participation landing page (/participation/) and the yearly figures by district, with CSV/XLSX download."""
-from flask import Blueprint, Response, request
+from time import monotonic
+
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from app.db_types import utcnow
@@ -24,6 +26,23 @@ def chosen_year() -> int:
     return year if FIRST_YEAR <= year <= this_year + 1 else this_year
 
 
+# The landing page's headline figures are kept this many seconds in each worker: its aggregates read every
+# sign-up of the year, and the page is the most visited one of the part (the figures page counts afresh).
+HEADLINE_SECONDS = 60
+
+
+def headline_figures(year: int) -> queries.YearFigures:
+    """This year's figures for the landing page, counted at most once a minute per worker."""
+    seconds = current_app.config.get("PARTICIPATION_HEADLINE_SECONDS", HEADLINE_SECONDS)
+    kept = current_app.extensions.get("participation_headline")
+    now = monotonic()
+    if seconds and kept is not None and kept[0] == year and now - kept[1] < seconds:
+        return kept[2]
+    figures = queries.year_figures(db.session, year, today=local_today(), zone=site_zone())
+    current_app.extensions["participation_headline"] = (year, now, figures)
+    return figures
+
+
 @bp.get("/")
 def index():
     """What residents can take part in next, and this year's figures."""
@@ -31,8 +50,7 @@ def index():
     return render("participation/index.html",
                   activities=queries.next_activities(db.session, utcnow()),
                   open_days=queries.next_open_days(db.session, today),
-                  consultations=queries.open_consultations(db.session, today),
-                  figures=queries.year_figures(db.session, today.year, today=today, zone=site_zone()))
+                  consultations=queries.open_consultations(db.session, today), figures=headline_figures(today.year))
 
 
 def _header() -> list[str]:

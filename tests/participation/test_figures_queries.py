@@ -141,7 +141,9 @@ def statements(session, work) -> int:
     return count
 
 
-def test_the_number_of_statements_does_not_grow_with_the_sign_ups(session, city, client):
+def test_the_number_of_statements_does_not_grow_with_the_sign_ups(app, session, city, client):
+    app.config["PARTICIPATION_HEADLINE_SECONDS"] = 0  # count the landing page's figures each time
+
     def run():
         year_figures(session, 2025, today=date(2026, 1, 10), zone=ZONE)
         assert client.get("/participation/figures?year=2025&lang=en").status_code == 200
@@ -157,3 +159,11 @@ def test_the_number_of_statements_does_not_grow_with_the_sign_ups(session, city,
     many = statements(session, run)
     assert many == few
     assert year_figures(session, 2025, today=date(2026, 1, 10), zone=ZONE).districts[0].participants == 43 + 300
+
+
+def test_the_landing_pages_figures_are_counted_at_most_once_a_minute(app, session, city, client):
+    first = statements(session, lambda: client.get("/participation/?lang=en"))
+    again = statements(session, lambda: client.get("/participation/?lang=en"))
+    assert again < first  # the headline figures were kept
+    app.config["PARTICIPATION_HEADLINE_SECONDS"] = 0
+    assert statements(session, lambda: client.get("/participation/?lang=en")) == first
