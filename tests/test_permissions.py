@@ -70,6 +70,8 @@ STAFF_ROUTES = [
     ("/admin/environment/import", Permission.ENVIRONMENT_EDIT),
     ("/admin/environment/import/template.xlsx", Permission.ENVIRONMENT_EDIT),
     ("/admin/environment/keys", Permission.ENVIRONMENT_EDIT),
+    ("/admin/participation/activities/", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/new", Permission.PARTICIPATION_ORGANISE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -108,6 +110,12 @@ STAFF_POST_ROUTES = [
     ("/admin/environment/sections/999999/deactivate", Permission.ENVIRONMENT_EDIT),
     ("/admin/environment/sources/999999/deactivate", Permission.ENVIRONMENT_EDIT),
     ("/admin/environment/keys/999999/revoke", Permission.ENVIRONMENT_EDIT),
+    ("/admin/participation/activities/999999/publish", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/999999/cancel", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/999999/photos", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/photos/999999/clear", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/999999/check-in/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/999999/check-in/code", Permission.PARTICIPATION_ORGANISE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -118,6 +126,10 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/environment/sections/999999/edit", Permission.ENVIRONMENT_EDIT),
     ("/admin/environment/sources/999999", Permission.ENVIRONMENT_EDIT),
     ("/admin/environment/sources/999999/edit", Permission.ENVIRONMENT_EDIT),
+    ("/admin/participation/activities/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/999999/edit", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/999999/close", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/999999/check-in", Permission.PARTICIPATION_ORGANISE),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",

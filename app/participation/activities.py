@@ -413,6 +413,8 @@ def cancel_registration(session, registration: Registration, *, now: datetime | 
     if registration.state == RegistrationState.ATTENDED:
         raise ActivityError(_("You have been checked in already: the sign-up can no longer be cancelled."))
     activity = registration.activity
+    if activity.state == ActivityState.CANCELLED:
+        raise ActivityError(_("The activity itself is cancelled: there is nothing more to cancel."))
     if activity.state != ActivityState.PUBLISHED or activity.starts_at <= now:
         raise ActivityError(_("The activity has started or is over: the sign-up can no longer be cancelled."))
     before = registration.audit_state()

@@ -27,6 +27,9 @@ bp = Blueprint("activities_admin", __name__, url_prefix="/admin/participation/ac
 PAGE_SIZE = 30
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 ORGANISE = Permission.PARTICIPATION_ORGANISE
+FIELDS = ("title_zh_hans", "title_zh_hant", "title_en", "description_zh_hans", "description_zh_hant", "description_en",
+          "venue_zh_hans", "venue_zh_hant", "venue_en", "organiser_name", "place_id", "bureau_id", "capacity",
+          "max_group_size", "volunteer_hours")
 
 
 def _activity(activity_id: int) -> Activity:
@@ -50,7 +53,7 @@ def _form(activity: Activity | None = None) -> ActivityForm:
     data = None
     if activity is not None and request.method == "GET":
         zone = site_zone()
-        data = {name: getattr(activity, name) for name in ActivityForm.__dict__ if hasattr(activity, name)}
+        data = {name: getattr(activity, name) for name in FIELDS}
         data["kind"] = activity.kind.value
         for name in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
             data[name] = getattr(activity, name).astimezone(zone).replace(tzinfo=None)

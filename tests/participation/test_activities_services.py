@@ -232,3 +232,22 @@ def test_keeping_a_volunteer_record_enrols_the_person(session, people):
                     keep_volunteer_record=True)
     assert again.volunteer_code is None and again.registration.volunteer_id == first.registration.volunteer_id
     assert sign_up(session, target).registration.volunteer_id is None
+
+
+def test_a_freed_place_goes_to_the_first_in_line_at_once(session, people):
+    target = activity(session, people["bureaus"]["home"], capacity=2)
+    first = sign_up(session, target).registration
+    sign_up(session, target)
+    waiting = [sign_up(session, target).registration for _ in range(2)]
+    activities.cancel_registration(session, first, now=NOW)
+    assert [r.state for r in waiting] == [RegistrationState.CONFIRMED, RegistrationState.WAITLISTED]
+    assert (target.taken, target.waiting) == (2, 1)
+    assert "activities.promote" in _actions(session)
+
+
+def test_a_sign_up_cannot_be_cancelled_once_the_activity_has_started(session, people):
+    target = activity(session, people["bureaus"]["home"])
+    registration = sign_up(session, target).registration
+    with pytest.raises(activities.ActivityError, match="started"):
+        activities.cancel_registration(session, registration, now=target.starts_at)
+    assert registration.state == RegistrationState.CONFIRMED and target.taken == 1

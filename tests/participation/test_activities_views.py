@@ -297,3 +297,19 @@ def test_check_in_lists_people_for_the_organiser_with_an_audited_look(client, au
     assert {r.state for r in session.scalars(select(Registration))} == {RegistrationState.ATTENDED}
     close = client.get(f"/admin/participation/activities/{target.id}/close").get_data(as_text=True)
     assert 'value="2"' in close
+
+
+def test_an_editor_edits_a_published_activity_with_its_values_shown(client, auth, session, people):
+    target = _open(session, people, capacity=10, taken=4)
+    auth.login("editor")
+    url = f"/admin/participation/activities/{target.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    assert target.title_zh_hans in page and 'value="10"' in page
+    form = {name: value for name, value in re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page)}
+    form.update({"kind": target.kind.value, "place_id": target.place_id, "bureau_id": target.bureau_id,
+                 "csrf_token": _form(client, url)["csrf_token"]})
+    refused = client.post(url, data={**form, "capacity": "3", "max_group_size": "2"})
+    assert refused.status_code == 422 and "capacity cannot be smaller" in refused.get_data(as_text=True)
+    assert client.post(url, data={**form, "capacity": "12", "title_zh_hans": "改名"}).status_code == 303
+    session.expire_all()
+    assert (session.get(Activity, target.id).capacity, session.get(Activity, target.id).title_zh_hans) == (12, "改名")
