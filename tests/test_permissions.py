@@ -72,6 +72,7 @@ STAFF_ROUTES = [
     ("/admin/environment/keys", Permission.ENVIRONMENT_EDIT),
     ("/admin/participation/activities/", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/new", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/volunteers/", Permission.PARTICIPATION_ORGANISE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -116,6 +117,8 @@ STAFF_POST_ROUTES = [
     ("/admin/participation/activities/photos/999999/clear", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/999999/check-in/999999", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/999999/check-in/code", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/volunteers/999999/phone", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/volunteers/registrations/999999/hours", Permission.PARTICIPATION_ORGANISE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -130,6 +133,7 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/participation/activities/999999/edit", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/999999/close", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/999999/check-in", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/volunteers/activities/999999", Permission.PARTICIPATION_ORGANISE),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",

@@ -35,6 +35,8 @@ def index():
 @permission_required(Permission.PARTICIPATION_ORGANISE)
 def reveal_phone(volunteer_id: int):
     """Show one volunteer's phone number on this response only; the look is audited."""
+    if db.session.get(volunteers.Volunteer, volunteer_id) is None:
+        abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -85,7 +87,6 @@ def confirm_hours(registration_id: int):
     registration = db.session.get(Registration, registration_id) or abort(404)
     activity_id = registration.activity_id
     form = _row_form(registration, request.form)
-    correcting = registration.hours is not None
 
     def refused(error: ActionRefused):
         if isinstance(error, NotPermitted):
@@ -98,18 +99,20 @@ def confirm_hours(registration_id: int):
         db.session.commit()
         return _activity_page(found, rows, {registration_id: form}, status=422)
 
-    def run() -> Registration:
+    def run() -> str:
         if not form.validate():
             raise ActionRefused(_("Check the hours and try again."))
         hours = float(form.hours.data) if form.hours.data is not None else None
-        volunteers.confirm_hours(db.session, current_user, registration, hours, form.reason.data or "")
-        return registration
+        return volunteers.confirm_hours(db.session, current_user, registration, hours, form.reason.data or "")
 
-    def row(done: Registration):
-        fresh = db.session.get(Registration, done.id)
+    messages = {"confirmed": _("Hours confirmed."), "corrected": _("Hours corrected."),
+                "unchanged": _("These hours were already confirmed.")}
+
+    def row(_outcome: str):
+        fresh = db.session.get(Registration, registration_id)
         return render(ROW, ROW, row=fresh, form=_row_form(fresh), format_hours=volunteers.format_hours)
 
-    return act(run, success=_("Hours corrected.") if correcting else _("Hours confirmed."),
+    return act(run, success=messages.get,
                then=url_for(".activity", activity_id=activity_id) + f"#hours-{registration_id}",
                refused=refused, form=form, summary=True, subject=registration,
                audit_as="participation.hours_refused", fragment=row)

@@ -61,9 +61,11 @@ def record():
         flash(_("Enter your phone number and volunteer code to see your record."), "info")
         return redirect(url_for(".index"))
     years = volunteers.service_record(db.session, volunteer.id)
-    return render("participation/volunteer_record.html", volunteer=volunteer, years=years,
-                  leave_form=ConfirmForm(), format_hours=volunteers.format_hours,
-                  minutes=REMEMBER_SECONDS // 60)
+    body, status, headers = render("participation/volunteer_record.html", volunteer=volunteer, years=years,
+                                   leave_form=ConfirmForm(), format_hours=volunteers.format_hours,
+                                   minutes=REMEMBER_SECONDS // 60)
+    # A name on a shared device: the page is not kept in the browser's cache for the back button.
+    return body, status, {**headers, "Cache-Control": "no-store"}
 
 
 @bp.get("/record/<int:year>.docx")

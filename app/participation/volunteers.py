@@ -100,8 +100,9 @@ def default_hours(activity: Activity) -> float:
     return round(min(activity.volunteer_hours or max_hours(activity) - 1, max_hours(activity)), 1)
 
 
-def confirm_hours(session, actor, registration: Registration, hours: float | None, reason: str = "") -> None:
-    """Confirm (or, with a reason, correct) a volunteer's hours for an attended activity; audited."""
+def confirm_hours(session, actor, registration: Registration, hours: float | None, reason: str = "") -> str:
+    """Confirm (or, with a reason, correct) a volunteer's hours for an attended activity; audited. Returns
+    "confirmed", "corrected" or "unchanged" (the same figure posted again)."""
     activity = registration.activity
     if not may_organise(actor, activity.bureau_id):
         raise _refuse("participation.hours_refused")
@@ -114,6 +115,8 @@ def confirm_hours(session, actor, registration: Registration, hours: float | Non
         raise ActionRefused(_("Give more than 0 and at most %(limit)s hours (the activity's duration and one "
                               "hour more).", limit=format_hours(limit)), field="hours")
     reason = (reason or "").strip()
+    if registration.hours is not None and round(float(hours), 2) == registration.hours:
+        return "unchanged"  # the same figure again (a double click, a resubmitted form): nothing to correct
     correcting = registration.hours is not None
     if correcting and not reason:
         raise ActionRefused(_("Say why the confirmed hours are corrected."), field="reason")
@@ -124,6 +127,7 @@ def confirm_hours(session, actor, registration: Registration, hours: float | Non
     session.flush()
     audit.record(session, "participation.hours_correct" if correcting else "participation.hours_confirm",
                  registration, actor=actor, before=before, after=registration.audit_state(), note=reason)
+    return "corrected" if correcting else "confirmed"
 
 
 def format_hours(hours: float) -> str:

@@ -141,3 +141,26 @@ def test_posting_hours_for_another_bureau_is_403_and_audited(client, auth, csrf,
     session.expire_all()
     assert session.get(Registration, held.id).hours is None
     assert _actions(session, "participation.hours_refused")
+
+
+def test_confirming_the_same_hours_again_changes_nothing(session, staff, held):
+    volunteers.confirm_hours(session, staff["bureau_editor"], held, 3)
+    volunteers.confirm_hours(session, staff["bureau_editor"], held, 3.0)  # a double click: no reason asked
+    assert held.hours == 3
+    assert len(_actions(session, "participation.hours_confirm")) == 1
+    assert not _actions(session, "participation.hours_correct")
+
+
+def test_a_correction_through_the_page_asks_for_the_reason(client, auth, csrf, session, staff, held):
+    volunteers.confirm_hours(session, staff["bureau_editor"], held, 3)
+    session.commit()
+    auth.login("editor")
+    client.set_cookie("lang", "en")
+    response = _post(client, csrf, held, {"hours": "2"})
+    assert response.status_code == 422
+    assert "Say why the confirmed hours are corrected" in response.get_data(as_text=True)
+    response = _post(client, csrf, held, {"hours": "2", "reason": "提前离场"})
+    assert response.status_code == 303
+    session.expire_all()
+    assert session.get(Registration, held.id).hours == 2
+    assert "Hours corrected." in client.get(response.location).get_data(as_text=True)

@@ -54,6 +54,7 @@ def test_the_right_pair_opens_the_record_without_the_code_in_any_address(client,
     page = client.get(response.location)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and volunteer.name in html and "植树节义务植树" in html
+    assert page.headers["Cache-Control"] == "no-store"
     assert code not in html and code not in response.location
     assert re.search(r"2026\D+4\.5", html) and re.search(r"2025\D+2\.5", html)
     assert "/participation/volunteers/record/2026.docx" in html
