@@ -73,6 +73,9 @@ STAFF_ROUTES = [
     ("/admin/participation/activities/", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/new", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/volunteers/", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/new", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/reminders", Permission.PARTICIPATION_ORGANISE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -119,6 +122,9 @@ STAFF_POST_ROUTES = [
     ("/admin/participation/activities/999999/check-in/code", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/volunteers/999999/phone", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/volunteers/registrations/999999/hours", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/999999/deactivate", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/slots/999999/cancel", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/bookings/999999/reminded", Permission.PARTICIPATION_ORGANISE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -134,6 +140,10 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/participation/activities/999999/close", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/999999/check-in", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/volunteers/activities/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/999999/edit", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/999999/days/new", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/open-days/slots/999999/visit", Permission.PARTICIPATION_ORGANISE),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.accounts.permissions import Permission
@@ -119,7 +120,8 @@ def new_day(facility_id: int):
     return form_page(form, "admin/participation/open_day_day_form.html",
                      lambda: open_days.add_open_day(db.session, current_user, found, form.day.data,
                                                     form.slot_inputs(), site_zone(), today=local_today()),
-                     success=lambda made: _("The open day is added with %(count)d slots.", count=len(made)),
+                     success=lambda made: ngettext("The open day is added with %(num)d slot.",
+                                                   "The open day is added with %(num)d slots.", len(made)),
                      then=url_for(".detail", facility_id=found.id), facility=found)
 
 

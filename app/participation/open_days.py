@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Integer, func, select, update
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.accounts.permissions import Permission
@@ -391,7 +392,7 @@ def open_day_counts(session, facilities: list[Facility], year: int, today: date)
 def facilities(session, *, district_id: int | None = None, kind: FacilityKind | None = None,
                bureau_id: int | None = None, active_only: bool = True) -> list[Facility]:
     """Facilities by name, filtered by district, kind or bureau."""
-    query = select(Facility)
+    query = select(Facility).options(selectinload(Facility.place))
     if active_only:
         query = query.where(Facility.active.is_(True))
     if district_id:

@@ -11,7 +11,8 @@ PHONE = "13812345678"
 
 def facility(session, bureau_, *, district=None, **values) -> Facility:
     district = district or factories.place(session)
-    row = Facility(kind=values.pop("kind", FacilityKind.SEWAGE), name_zh_hans=values.pop("name_zh_hans", "城东污水处理厂"),
+    row = Facility(kind=values.pop("kind", FacilityKind.SEWAGE),
+                   name_zh_hans=values.pop("name_zh_hans", "城东污水处理厂"),
                    name_en=values.pop("name_en", "East Sewage Plant"),
                    address_zh_hans=values.pop("address_zh_hans", "城东路1号"), bureau_id=bureau_.id,
                    place_id=district.id, **values)

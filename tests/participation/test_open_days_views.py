@@ -264,3 +264,27 @@ def test_reminder_cli_prints_the_count_and_no_personal_data(runner, session, pla
     assert result.exit_code == 0 and result.output.startswith("2 bookings")
     assert "王小明" not in result.output and PHONE not in result.output
     assert runner.invoke(args=["participation-reminders", "--day", "tomorrow"]).exit_code != 0
+
+
+@pytest.mark.parametrize("url", [f"{BASE}/99999999999999", f"{BASE}/slots/99999999999999/book",
+                                 f"{BASE}/slots/999999/book"])
+def test_unknown_and_oversized_ids_are_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_odd_filters_and_days_are_ignored_not_failed(client, auth, staff):
+    assert client.get(f"{BASE}/?district=abc&kind=zzz&year=99999").status_code == 200
+    assert client.get(f"{BASE}/?district=99999999999999&year=-1").status_code == 200
+    auth.login("editor")
+    assert client.get(f"{ADMIN}/reminders?day=not-a-day").status_code == 200
+    assert client.get(f"{ADMIN}/reminders?day=0001-01-01").status_code == 200
+
+
+def test_open_day_form_refuses_a_day_in_the_past_beside_the_field(client, session, auth, csrf, plant):
+    auth.login("editor")
+    token = csrf.token(client, f"{ADMIN}/{plant.id}/days/new")
+    response = client.post(f"{ADMIN}/{plant.id}/days/new?lang=en", data={
+        "csrf_token": token, "day": (date.today() - timedelta(days=2)).isoformat(),
+        "slots-0-starts": "09:00", "slots-0-ends": "10:00", "slots-0-capacity": "10"})
+    assert response.status_code == 422 and "cannot be added in the past" in response.get_data(as_text=True)
+    assert session.scalar(select(func.count(VisitSlot.id))) == 0
