@@ -54,6 +54,10 @@ STAFF_ROUTES = [
     ("/admin/open311/keys", Permission.OPEN311_MANAGE),
     ("/admin/disclosure-requests/", Permission.DISCLOSURE_HANDLE),
     ("/admin/disclosure-requests/{disclosure_request}", Permission.DISCLOSURE_HANDLE),
+    ("/admin/participation/consultations/", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/consultations/new", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/suggestions/", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/suggestions/moderation", Permission.PARTICIPATION_MODERATE),
     ("/admin/notices/", Permission.NOTICES_WORK),
     ("/admin/notices/new", Permission.NOTICES_EDIT),
     ("/admin/notices/{notice}", Permission.NOTICES_WORK),
@@ -125,6 +129,12 @@ STAFF_POST_ROUTES = [
     ("/admin/participation/open-days/999999/deactivate", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/slots/999999/cancel", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/bookings/999999/reminded", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/consultations/999999/publish", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/consultations/999999/close", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/suggestions/999999/publish", Permission.PARTICIPATION_MODERATE),
+    ("/admin/participation/suggestions/999999/reject", Permission.PARTICIPATION_MODERATE),
+    ("/admin/participation/suggestions/999999/answer", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/suggestions/999999/contact", Permission.PARTICIPATION_ORGANISE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -144,6 +154,9 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/participation/open-days/999999/edit", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/999999/days/new", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/slots/999999/visit", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/consultations/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/consultations/999999/edit", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/suggestions/999999", Permission.PARTICIPATION_ORGANISE),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",

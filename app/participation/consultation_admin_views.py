@@ -190,11 +190,13 @@ def suggestion_detail(suggestion_id: int):
     return _suggestion_page(_suggestion(suggestion_id))
 
 
-def _step(found: Suggestion, form, action, success: str, page_form: str):
+def _step(found: Suggestion, form, action, success: str, page_form: str, step: suggestions.SuggestionStep):
     here = url_for(".detail", suggestion_id=found.id)
     if not form.validate():
         return _suggestion_page(found, status=422, **{page_form: form})
-    return act(action, success=success, then=here, form=form, summary=True, audit_as=REFUSED, subject=found,
+    # A refusal is said above the step's form while the state shows that form, else flashed above the page.
+    shown = suggestions.SUGGESTION_WORKFLOW.can_take(found, step)
+    return act(action, success=success, then=here, form=form, summary=shown, audit_as=REFUSED, subject=found,
                refused=lambda error: _suggestion_page(found, status=_refusal_status(error), **{page_form: form}))
 
 
@@ -207,7 +209,7 @@ def publish_suggestion(suggestion_id: int):
     return _step(found, form, lambda: suggestions.publish_suggestion(
         db.session, current_user, found, public_body=form.public_body.data or "",
         bureau_id=form.bureau_id.data or None, rules=suggestions.deadline_rules(db.session)),
-        _("The suggestion was published."), "publish_form")
+        _("The suggestion was published."), "publish_form", suggestions.SuggestionStep.PUBLISH)
 
 
 @suggestions_bp.post("/<int:suggestion_id>/reject")
@@ -217,7 +219,8 @@ def reject(suggestion_id: int):
     form = RejectForm()
     return _step(found, form, lambda: suggestions.reject_suggestion(db.session, current_user, found,
                                                                     reason=form.reason.data or ""),
-                 _("The suggestion was not published; the submitter sees the reason."), "reject_form")
+                 _("The suggestion was not published; the submitter sees the reason."), "reject_form",
+                 suggestions.SuggestionStep.REJECT)
 
 
 @suggestions_bp.post("/<int:suggestion_id>/answer")
@@ -229,7 +232,7 @@ def answer(suggestion_id: int):
     form = AnswerForm()
     return _step(found, form, lambda: suggestions.answer_suggestion(
         db.session, current_user, found, adoption=form.adoption.data or "", answer=form.answer.data or ""),
-        _("The answer was published."), "answer_form")
+        _("The answer was published."), "answer_form", suggestions.SuggestionStep.ANSWER)
 
 
 @suggestions_bp.post("/<int:suggestion_id>/contact")

@@ -8,7 +8,7 @@ from app.casework.codes import MAX_TYPED
 from app.participation.consultations import MAX_ANSWER_DAYS
 from app.participation.models import Adoption
 from app.participation.suggestions import ANSWER_MAX, BODY_MAX, TITLE_MAX
-from app.web.forms import BaseForm
+from app.web.forms import BaseForm, choices
 
 
 def _strip(value):
@@ -81,7 +81,7 @@ class RejectForm(BaseForm):
 
 
 class AnswerForm(BaseForm):
-    adoption = RadioField(_l("Decision"), choices=Adoption.choices(),
+    adoption = RadioField(_l("Decision"), choices=choices(Adoption.choices()),
                           validators=[InputRequired(message=_l("Choose the decision."))])
     answer = TextAreaField(_l("Answer (for partly or not adopted: the reasons)"), filters=[_strip], validators=[
         *_required(_l("Write the answer.")), Length(max=ANSWER_MAX, message=_l("At most 5000 characters."))])

@@ -61,7 +61,7 @@ def _form() -> SuggestionForm:
     return form
 
 
-def _submit(form: SuggestionForm, consultation: Consultation | None, form_name: str, template: str, **context):
+def _submit(form: SuggestionForm, target: Consultation | None, form_name: str, template: str):
     """The shared submit flow: a double click lands on the first one's result; a refusal keeps the input (422)."""
     once.token()
     if (earlier := once.repeated(db.session, form_name)) is not None:
@@ -72,11 +72,11 @@ def _submit(form: SuggestionForm, consultation: Consultation | None, form_name: 
                                            phone=form.phone.data or "")
         try:
             return once.create(db.session, form_name, lambda: suggestions.submit_suggestion(
-                db.session, data, consultation, _key(), today=local_today())[1], _show_code)
+                db.session, data, target, _key(), today=local_today())[1], _show_code)
         except ActionRefused as error:
             db.session.rollback()
             show_refusal(error, form, summary=True)
-    return render(template, form=form, status=422 if request.method == "POST" else 200, **context)
+    return render(template, form=form, consultation=target, status=422 if request.method == "POST" else 200)
 
 
 def _show_code(code: str | None):
@@ -92,13 +92,14 @@ def suggest(consultation_id: int):
     """A suggestion to an open consultation."""
     found = _public(consultation_id)
     form = _form()
-    if request.method == "POST" and not consultations.is_open(found, local_today()):
-        form.validate()
+    if not consultations.is_open(found, local_today()):
+        if request.method == "POST":
+            form.validate()
         form.form_errors.append(_("This consultation is not open for suggestions: it runs from %(start)s to "
                                   "%(end)s.", start=format_date(found.starts_on), end=format_date(found.ends_on)))
-        return render("participation/suggestion_new.html", form=form, consultation=found, status=422)
-    return _submit(form, found, f"consultations.suggest.{found.id}", "participation/suggestion_new.html",
-                   consultation=found)
+        return render("participation/suggestion_new.html", form=form, consultation=found,
+                      status=422 if request.method == "POST" else 200)
+    return _submit(form, found, f"consultations.suggest.{found.id}", "participation/suggestion_new.html")
 
 
 @standing.get("/", endpoint="index")
@@ -113,7 +114,7 @@ def standing_index():
 @limiter.limit(SUBMIT_RATE_LIMIT, methods=["POST"])
 def new():
     """A standing suggestion, outside any consultation: the office assigns it a bureau."""
-    return _submit(_form(), None, "suggestions.new", "participation/suggestion_new.html", consultation=None)
+    return _submit(_form(), None, "suggestions.new", "participation/suggestion_new.html")
 
 
 @standing.get("/submitted")

@@ -11,6 +11,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.accounts.permissions import Permission, Role
@@ -114,6 +115,9 @@ def update_consultation(session, actor, row: Consultation, data: ConsultationInp
     require_organiser(actor, bureau_id=data.bureau_id)
     if row.state == ConsultationState.CLOSED:
         raise StepNotAllowed(_("A closed consultation can no longer be edited."))
+    if row.state != ConsultationState.DRAFT and data.bureau_id != row.bureau_id:
+        # Its suggestions are addressed to the bureau already: they would be left with the old one.
+        raise ActionRefused(_("A published consultation stays with its bureau."), field="bureau_id")
     _check(data)
     before = audit_state(row)
     _fill(row, data)
@@ -181,7 +185,7 @@ def is_open(row: Consultation, today: date) -> bool:
 
 def public_listing() -> Select:
     """Published and closed consultations: published ones first (newest end date first), then closed ones."""
-    return (select(Consultation)
+    return (select(Consultation).options(selectinload(Consultation.bureau))
             .where(Consultation.state.in_([ConsultationState.PUBLISHED, ConsultationState.CLOSED]))
             .order_by(case((Consultation.state == ConsultationState.PUBLISHED, 0), else_=1),
                       Consultation.ends_on.desc(), Consultation.id.desc()))
@@ -189,7 +193,7 @@ def public_listing() -> Select:
 
 def staff_listing(user) -> Select:
     """Every consultation the user organises (their bureau's; all for admins), newest first."""
-    statement = select(Consultation)
+    statement = select(Consultation).options(selectinload(Consultation.bureau))
     if user.role != Role.ADMIN:
         statement = statement.where(Consultation.bureau_id == user.bureau_id)
     return statement.order_by(Consultation.id.desc())

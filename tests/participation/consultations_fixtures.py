@@ -21,7 +21,8 @@ def consultation_input(bureau_id: int, **values) -> consultations.ConsultationIn
     today = local_today()
     defaults = dict(bureau_id=bureau_id, title_zh_hans="云溪河生态修复方案征求意见",
                     background_zh_hans="市生态环境局拟定了云溪河生态修复方案，现公开征求意见。",
-                    how_to_submit_zh_hans="本网站、信函（云溪市人民路1号）或电子邮件", contact="市生态环境局 0571-88886666",
+                    how_to_submit_zh_hans="本网站、信函（云溪市人民路1号）或电子邮件",
+                    contact="市生态环境局 0571-88886666",
                     starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=20), answer_days=10,
                     title_en="Yunxi River restoration plan")
     defaults.update(values)

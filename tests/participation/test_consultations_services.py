@@ -15,7 +15,8 @@ from tests.participation.consultations_fixtures import (MONDAY, NATIONAL_DAY, SE
 
 
 def actions(session, prefix="participation."):
-    return [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id)) if e.action.startswith(prefix)]
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    return [e.action for e in entries if e.action.startswith(prefix)]
 
 
 # --- consultations ----------------------------------------------------------------------------------------------
@@ -71,10 +72,9 @@ def test_editor_cannot_organise_another_bureaus_consultation(session, staff):
     row = consultation(session, staff["bureau_editor"], staff["bureaus"]["home"], state="draft")
     with pytest.raises(NotPermitted):
         consultations.publish_consultation(session, staff["other_editor"], row)
-    with pytest.raises(NotPermitted):
-        consultations.create_consultation(session, staff["other_editor"], consultation_input(staff["bureaus"]["home"].id))
-    with pytest.raises(NotPermitted):
-        consultations.create_consultation(session, staff["tip_handler"], consultation_input(staff["bureaus"]["home"].id))
+    for user in (staff["other_editor"], staff["tip_handler"]):
+        with pytest.raises(NotPermitted):
+            consultations.create_consultation(session, user, consultation_input(staff["bureaus"]["home"].id))
 
 
 def test_closed_consultation_cannot_be_edited(session, staff):
@@ -262,3 +262,21 @@ def test_supervision_colours_counted_in_sql_agree_with_python(session, staff):
     for colour in ("red", "yellow", "green"):
         only = list(session.scalars(suggestions.answer_queue(staff["bureau_editor"], colour=colour, bounds=bounds)))
         assert only == [made[colour]]
+
+
+def test_workflow_tables_have_handlers_only_for_their_steps():
+    consultations.CONSULTATION_WORKFLOW.check()
+    suggestions.SUGGESTION_WORKFLOW.check()
+    assert suggestions.SUGGESTION_WORKFLOW.allowed_steps(SuggestionState.ANSWERED) == []
+    assert consultations.CONSULTATION_WORKFLOW.allowed_steps(ConsultationState.CLOSED) == []
+
+
+def test_published_consultation_stays_with_its_bureau(session, staff):
+    row = consultation(session, staff["admin"], staff["bureaus"]["home"])
+    with pytest.raises(ActionRefused) as refused:
+        consultations.update_consultation(session, staff["admin"], row,
+                                          consultation_input(staff["bureaus"]["other"].id))
+    assert refused.value.field == "bureau_id"
+    draft = consultation(session, staff["admin"], staff["bureaus"]["home"], state="draft")
+    consultations.update_consultation(session, staff["admin"], draft, consultation_input(staff["bureaus"]["other"].id))
+    assert draft.bureau_id == staff["bureaus"]["other"].id
