@@ -112,12 +112,14 @@ class Config:
     # Days after an activity, visit or answered suggestion that the names and phone numbers of those who took
     # part are kept (volunteers: after their last activity); `flask participation-purge` then empties them.
     PARTICIPATION_RETENTION_DAYS = int(os.environ.get("PARTICIPATION_RETENTION_DAYS", 365))
-    # Per address: activity sign-ups, open-day bookings and suggestions posted, and personal-code lookups (sign-ups, bookings,
-    # volunteer records, suggestions).
+    # Per address: activity sign-ups, open-day bookings and suggestions posted, and personal-code lookups
+    # (sign-ups, bookings, volunteer records, suggestions).
     PARTICIPATION_SIGNUP_RATE_LIMIT = os.environ.get("PARTICIPATION_SIGNUP_RATE_LIMIT", "30 per hour")
     PARTICIPATION_BOOKING_RATE_LIMIT = os.environ.get("PARTICIPATION_BOOKING_RATE_LIMIT", "20 per hour")
     PARTICIPATION_SUGGESTION_RATE_LIMIT = os.environ.get("PARTICIPATION_SUGGESTION_RATE_LIMIT", "20 per hour")
     PARTICIPATION_LOOKUP_RATE_LIMIT = os.environ.get("PARTICIPATION_LOOKUP_RATE_LIMIT", "30 per minute")
+    # Seconds each worker keeps this year's participation figures shown on /participation/.
+    PARTICIPATION_HEADLINE_SECONDS = int(os.environ.get("PARTICIPATION_HEADLINE_SECONDS", 60))
     # Open311 discovery "contact": who API users write to; empty uses PRIVACY_CONTACT.
     OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
     # Disclosure requests (依申请公开), in working days: answer, one extension at most, the applicant's time to

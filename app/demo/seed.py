@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.accounts.permissions import Role
-from app.i18n import local_today
+from app.i18n import local_today, site_zone
 from app.indicators.queries import catalogue_for_year
-from app.demo import disclosure, environment, indicators, notices, surveys, tips
+from app.demo import disclosure, environment, indicators, notices, participation, surveys, tips
 from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
 from app.workdays import schedule
@@ -143,6 +143,8 @@ def run(session, credentials_file: str, years: int = 3,
                                    current_app.config["SECRET_KEY"]))
     created.update(notices.load(session, session.scalar(select(User).where(User.username == "editor")),
                                 session.scalar(select(User).where(User.username == "reviewer")), index_scheme))
+    created.update(participation.load(session, admin, current_app.config["SECRET_KEY"], today=local_today(),
+                                      zone=site_zone()))
     return created
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.i18n import current_locale, local_today
-from app.indicators import cache, exports, policy, preconditions, queries, report, wording
+from app.indicators import cache, evidence, exports, policy, preconditions, queries, report, wording
 from app.indicators.judging import STATUS_TITLES
 from app.indicators.models import IndicatorEvidenceFile, IndicatorProperty
 from app.indicators.periods import PeriodError, parse_period
@@ -239,7 +239,9 @@ def detail(code: str):
                                files=queries.evidence_files(db.session, shown_ids),
                                history=queries.value_history(db.session, indicator, city), statuses=STATUS_TITLES,
                                Status=Status)
-    return render("indicators/detail.html", indicator=indicator,
+    # Other modules' figures beside the value, read for each request: not part of the cached fragment.
+    shown_evidence = evidence.evidence_for(db.session, indicator.provider, parse_period(period).year)
+    return render("indicators/detail.html", indicator=indicator, evidence=shown_evidence,
                   fragment=snap.fragment(("detail", current_locale(), period, indicator.id), content))
 
 

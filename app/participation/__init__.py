@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     _init_activities(app)
     _init_open_days(app)
     _init_consultations(app)
+    _init_figures(app)
 
 
 def _init_volunteers(app: Flask) -> None:
@@ -105,3 +106,19 @@ def _init_consultations(app: Flask) -> None:
     add_staff(app, "consultations_admin.index", _l("Consultations"), Permission.PARTICIPATION_ORGANISE)
     add_staff(app, "suggestions_admin.queue", _l("Suggestions to answer"), Permission.PARTICIPATION_ORGANISE)
     add_staff(app, "suggestions_admin.moderation", _l("Suggestions to moderate"), Permission.PARTICIPATION_MODERATE)
+
+
+def _init_figures(app: Flask) -> None:
+    """The landing page and the yearly figures; the figures as evidence beside the survey's participation
+    indicator (38)."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.indicators.evidence import register_evidence
+    from app.participation import evidence, views
+    from app.web.nav import add_public
+
+    app.register_blueprint(views.bp)
+    add_public(app, "participation.index", _l("Take part"),
+               _l("Activities to sign up for, facility open days, consultations and suggestions, and what residents "
+                  "did."))
+    register_evidence(evidence.PROVIDER_KEY, evidence.participation_evidence)

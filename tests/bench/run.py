@@ -18,7 +18,12 @@ over each number of days in ENVIRONMENT_DAYS (one month, then five years: about 
 place-days, months and years (`tests/bench/environment_data.py`), then the public air, water and bulletin pages
 and the air API measured with wrk at each size.
 
-BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips, environment) runs only those parts and
+Participation, on SQLite: the demo database with activities × sign-ups bulk-loaded to each size in
+PARTICIPATION_SIZES (`tests/bench/participation_data.py`; 200 × 100, then 2,000 × 500 more: about 1M sign-ups),
+then the landing page, the figures, the activity list and an activity's page measured with wrk at each size.
+
+BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips, environment, participation) runs only those
+parts and
 replaces only their sections of BENCHMARKS.md, keeping the others as they were.
 """
 import json
@@ -34,6 +39,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlencode
+from urllib.request import urlopen
 
 from sqlalchemy.engine import make_url
 
@@ -91,8 +97,12 @@ TIP_DATABASES = [d for d in os.environ.get("BENCH_TIP_DATABASES", "sqlite").spli
 # (BENCH_ENVIRONMENT_DAYS="30,1826": a month, and five years of 20 stations ≈ 876k hours).
 ENVIRONMENT_STATIONS = int(os.environ.get("BENCH_ENVIRONMENT_STATIONS", 20))
 ENVIRONMENT_DAYS = [int(n) for n in os.environ.get("BENCH_ENVIRONMENT_DAYS", "30,1826").split(",") if n]
+# Activities × sign-ups each added to the demo database, one measurement round per size
+# (BENCH_PARTICIPATION_SIZES="200x100,2000x500": the second adds 1M sign-ups to the first's 20k).
+PARTICIPATION_SIZES = [tuple(int(n) for n in size.split("x")) for size in
+                       os.environ.get("BENCH_PARTICIPATION_SIZES", "200x100,2000x500").split(",") if size]
 # Parts of the bench to run (BENCH_ONLY="tips"); the sections of parts not run are kept from BENCHMARKS.md.
-ALL_PARTS = ("pages", "surveys", "tips", "environment")
+ALL_PARTS = ("pages", "surveys", "tips", "environment", "participation")
 PARTS = [p for p in os.environ.get("BENCH_ONLY", ",".join(ALL_PARTS)).split(",") if p]
 if not set(PARTS) <= set(ALL_PARTS):
     sys.exit(f"BENCH_ONLY must be a comma-separated choice of {', '.join(ALL_PARTS)}")
@@ -505,6 +515,49 @@ def environment_bench(env: dict, hello: subprocess.Popen, hello_port: int) -> di
     return report
 
 
+def participation_pages(load: dict) -> list[tuple[str, str]]:
+    """(label, path) of the participation pages measured at each size (an activity page: a held one with its
+    sign-ups, and one to come)."""
+    pages = [("Take part `/participation/`", "/participation/"),
+             ("Participation figures `/participation/figures`", "/participation/figures"),
+             ("Activities `/participation/activities/`", "/participation/activities/"),
+             ("A held activity `/participation/activities/<id>`", f"/participation/activities/{load['first_held']}")]
+    if load.get("first_upcoming"):
+        pages.append(("An activity to come `/participation/activities/<id>`",
+                      f"/participation/activities/{load['first_upcoming']}"))
+    return pages
+
+
+def participation_bench(env: dict, hello: subprocess.Popen, hello_port: int) -> dict:
+    """The participation measurements on SQLite: activities with their sign-ups added for each size in turn, then
+    the pages (the site started after each load)."""
+    report = {"database": "SQLite", "levels": []}
+    total_activities = total_registrations = 0
+    for activities, each in PARTICIPATION_SIZES:
+        load = survey_command("participation_data", env, "load", activities, each)
+        total_activities += load["activities"]
+        total_registrations += load["registrations"]
+        print(f"SQLite, {activities:,} activities × {each:,} sign-ups added ({total_activities:,} and "
+              f"{total_registrations:,} in all) in {load['seconds']:.0f} s")
+        level = {"activities": total_activities, "registrations": total_registrations, "load": load, "pages": []}
+        site, port = serve("wsgi:app", env)
+        try:
+            # Each worker's first request builds its templates and queries: done before any measurement.
+            for _ in range(2 * WORKERS):
+                for _label, path in participation_pages(load):
+                    urlopen(f"http://127.0.0.1:{port}{path}", timeout=120).read()
+            for label, process, url in [("Bare Flask hello (reference)", hello, f"http://127.0.0.1:{hello_port}/"),
+                                        *[(label, site, f"http://127.0.0.1:{port}{path}")
+                                          for label, path in participation_pages(load)]]:
+                result = measure(process, url)
+                level["pages"].append((label, result))
+                print_row(label, result)
+        finally:
+            stop(site)
+        report["levels"].append(level)
+    return report
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (make bench installs it from Debian's packages)")
@@ -513,8 +566,9 @@ def main() -> None:
                SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + "x" * 32, RATELIMIT_ENABLED="0",
                PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
                DEMO_CREDENTIALS_FILE=str(workdir / "credentials.txt"))
-    prepare_database(env)
-    rows, surveys, skipped, tips, tips_skipped, environment = [], [], "", [], "", None
+    # The notices only the pages part reads: not loaded when it does not run.
+    prepare_database(env, notices=NOTICES if "pages" in PARTS else 0)
+    rows, surveys, skipped, tips, tips_skipped, environment, participation = [], [], "", [], "", None, None
     hello, hello_port = serve("tests.bench.hello:app", env)
     site = None
     try:
@@ -550,6 +604,8 @@ def main() -> None:
                         drop_postgres()
                 else:
                     print(f"PostgreSQL skipped for tips: {tips_skipped}")
+        if "participation" in PARTS and PARTICIPATION_SIZES:
+            participation = participation_bench(env, hello, hello_port)
         if "environment" in PARTS and ENVIRONMENT_DAYS:
             # Last: it replaces the demo's air values, which the pages above were measured with.
             environment = environment_bench(env, hello, hello_port)
@@ -558,10 +614,11 @@ def main() -> None:
             if process is not None and process.poll() is None:
                 stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
-    write_report(rows, surveys, skipped, tips, tips_skipped, environment)
+    write_report(rows, surveys, skipped, tips, tips_skipped, environment, participation)
 
 
-def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "", environment=None) -> None:
+def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "", environment=None,
+                 participation=None) -> None:
     """The whole of BENCHMARKS.md after a full run; after a partial one (BENCH_ONLY), only the sections of the
     parts that ran are replaced (or added), the rest of the file is kept as it was."""
     sections = {}
@@ -573,6 +630,8 @@ def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "", e
         sections["## Pollution tips"] = tips_report(tips, tips_skipped)
     if "environment" in PARTS and environment:
         sections["## Environmental quality"] = environment_report(environment)
+    if "participation" in PARTS and participation:
+        sections["## Participation"] = participation_report(participation)
     path = ROOT / "BENCHMARKS.md"
     if set(PARTS) == set(ALL_PARTS) or not path.exists():
         lines = [line for part in sections.values() for line in part]
@@ -849,6 +908,35 @@ def environment_report(report) -> list[str]:
                       "out)" if result["socket_errors"] else f"{result['non_2xx']}")
             lines.append(f"| {report['database']} | {level['days']:,} | {label} | {result['rps']:.0f} | "
                          f"{result['rps'] / reference:.2f} | {result['p50']} | {result['p99']} | "
+                         f"{result['cpu_us']:.0f} | {errors} |")
+    return lines
+
+
+def participation_report(report) -> list[str]:
+    lines = [
+        "",
+        "## Participation",
+        "",
+        f"Written on {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}; same machine, gunicorn {WORKERS} sync workers "
+        f"and wrk -t2 -c{CONNECTIONS} -d{DURATION} with `Connection: close` (`--timeout {WRK_TIMEOUT}`), on SQLite, "
+        "rate limiting off. On top of the demo's participation, `tests/bench/participation_data.py` adds activities "
+        "(nine in ten held this year, half of them with an attendance record and half counted from their sign-ups; "
+        "one in ten to come) with their sign-ups (all attended, half with confirmed volunteer hours), written "
+        "directly in batches (executemany) in one transaction with the counters set, then `ANALYZE`. The sizes add "
+        "up: each load adds to the one before. The site is started after each load; the Flask hello reference is "
+        "measured again at every size.",
+        "",
+        "| database | activities | sign-ups | page | req/s | ÷ Flask hello | p50 | p99 | server CPU µs/req | "
+        "non-2xx/3xx |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for level in report["levels"]:
+        reference = level["pages"][0][1]["rps"]
+        for label, result in level["pages"]:
+            errors = (f"{result['non_2xx']} (socket errors {result['socket_errors']}, {result['timeouts']} timed "
+                      "out)" if result["socket_errors"] else f"{result['non_2xx']}")
+            lines.append(f"| {report['database']} | {level['activities']:,} | {level['registrations']:,} | {label} | "
+                         f"{result['rps']:.0f} | {result['rps'] / reference:.2f} | {result['p50']} | {result['p99']} | "
                          f"{result['cpu_us']:.0f} | {errors} |")
     return lines
 
