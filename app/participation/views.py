@@ -26,12 +26,10 @@ def chosen_year() -> int:
     return year if FIRST_YEAR <= year <= this_year + 1 else this_year
 
 
-# The landing page's headline figures are kept this many seconds in each worker: its aggregates read every
-# sign-up of the year, and the page is the most visited one of the part (the figures page counts afresh).
-
 
 def headline_figures(year: int) -> queries.YearFigures:
-    """This year's figures for the landing page, counted at most once a minute per worker."""
+    """This year's figures for the landing page, kept PARTICIPATION_HEADLINE_SECONDS in each worker: the aggregates
+    read every sign-up of the year, and this is the part's most visited page (the figures page counts afresh)."""
     seconds = current_app.config["PARTICIPATION_HEADLINE_SECONDS"]
     kept = current_app.extensions.get("participation_headline")
     now = monotonic()
