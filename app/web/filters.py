@@ -1,6 +1,7 @@
 """Jinja filters and globals: localized dates and numbers, enum titles."""
 from flask import request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from markupsafe import Markup, escape
 
 from app.i18n import HTML_LANG, LOCALE_NAMES, LOCALES, current_locale
 from app.web import once
@@ -30,8 +31,23 @@ def nav_section(app) -> str | None:
     return current_section(request.path, candidates)
 
 
+def stored(obj, field: str = "name") -> Markup:
+    """A text staff stored per locale (title_zh_hans, title_zh_hant, title_en…) in the reader's language, or the
+    Simplified Chinese one marked lang="zh-Hans" when that translation is missing (screen readers and the
+    crawl's language check then know it); a field without per-locale columns is shown as it is."""
+    if obj is None:
+        return Markup("")
+    source = getattr(obj, f"{field}_zh_hans", None)
+    locale = current_locale()
+    if source is None or locale == "zh_Hans" or getattr(obj, f"{field}_{locale.lower()}", ""):
+        value = obj.get(field) if isinstance(obj, dict) else getattr(obj, field, "")
+        return escape(value or "")
+    return Markup('<span lang="zh-Hans">%s</span>') % source
+
+
 def init_app(app):
     app.jinja_env.globals["once_field"] = once.hidden_field
+    app.jinja_env.filters["stored"] = stored
     app.jinja_env.filters.update(
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
