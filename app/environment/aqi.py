@@ -43,6 +43,9 @@ _BREAKPOINTS: dict[tuple[Pollutant, str], tuple[str, ...]] = {
 }
 BREAKPOINTS: dict[tuple[Pollutant, str], tuple[Fraction, ...]] = {
     key: tuple(Fraction(value) for value in values) for key, values in _BREAKPOINTS.items()}
+# The same whole numbers as integers: comparing a float with an int is exact and far cheaper than with a Fraction.
+_WHOLE_BREAKPOINTS: dict[tuple[Pollutant, str], tuple[int, ...]] = {
+    key: tuple(int(value) for value in values) for key, values in _BREAKPOINTS.items()}
 
 
 def exact(value: float) -> Fraction:
@@ -54,22 +57,29 @@ def exact(value: float) -> Fraction:
 
 def iaqi(pollutant: Pollutant, concentration: float, averaging: str) -> int | None:
     """The individual index of one concentration ("1h", "8h" or "24h"), rounded up; None where HJ 633 says not used."""
-    breakpoints = BREAKPOINTS.get((pollutant, averaging))
+    breakpoints = _WHOLE_BREAKPOINTS.get((pollutant, averaging))
     if breakpoints is None:
         raise ValueError(f"no {averaging} breakpoints for {pollutant}")
-    c = exact(concentration)
-    if c < 0:
+    if not math.isfinite(concentration):
+        raise ValueError(f"not a finite number: {concentration!r}")
+    if concentration < 0:
         raise ValueError(f"negative concentration {concentration!r}")
-    if c > breakpoints[-1]:
+    # Breakpoints are whole numbers, so comparing the float with them is exact.
+    if concentration > breakpoints[-1]:
         # A full column ends at IAQI 500: beyond it the index stays 500. A short column (notes a and b) ends
         # where the standard stops using that averaging period.
         return 500 if len(breakpoints) == len(IAQI_STEPS) else None
     for index in range(1, len(breakpoints)):
-        if c <= breakpoints[index]:
+        if concentration <= breakpoints[index]:
             lo, hi = breakpoints[index - 1], breakpoints[index]
             i_lo, i_hi = IAQI_STEPS[index - 1], IAQI_STEPS[index]
-            # HJ 633-2012 formula (1), rounded up (向上取整) on the exact value: 73.75 → 74, 74 stays 74.
-            return math.ceil(Fraction(i_hi - i_lo) / (hi - lo) * (c - lo) + i_lo)
+            # HJ 633-2012 formula (1), rounded up (向上取整) on the exact value: 73.75 → 74, 74 stays 74. Floats
+            # decide it unless the result lies next to a whole number, where only exact arithmetic can tell
+            # (PM10 352.1 gives 203 exactly, 203.00000000000003 in floats).
+            rough = (i_hi - i_lo) / (hi - lo) * (concentration - lo) + i_lo
+            if abs(rough - round(rough)) > 1e-6:
+                return math.ceil(rough)
+            return math.ceil(Fraction(i_hi - i_lo, hi - lo) * (exact(concentration) - lo) + i_lo)
     raise AssertionError("unreachable: c is within the last breakpoint")
 
 
