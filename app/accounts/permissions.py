@@ -52,6 +52,10 @@ class Permission(StrEnum):
     PARTICIPATION_ORGANISE = "participation.organise"
     # Moderating suggestions, assigning standing ones to bureaus, the participation figures: the office.
     PARTICIPATION_MODERATE = "participation.moderate"
+    # The rectification ledger: report progress and apply for closure of the own bureau's tasks (lead unit).
+    RECTIFICATION_REPORT = "rectification.report"
+    # Rounds and tasks, reviews, acceptance, notices, objections, closure and reopening: the office.
+    RECTIFICATION_MANAGE = "rectification.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -72,6 +76,9 @@ ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.STAFF_AREA, Permission.ENVIR
 # Participation: bureau editors organise their bureau's activities, open days and consultations and answer its
 # suggestions; moderation is the office's (admins hold every permission).
 ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.PARTICIPATION_ORGANISE}
+# The rectification ledger: bureau editors report on and apply to close their bureau's tasks; the office (admins)
+# manages the ledger.
+ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.RECTIFICATION_REPORT}
 
 
 def role_has(role: Role | str, permission: Permission) -> bool:
