@@ -77,22 +77,16 @@ def base_url(live_app):
 
 
 @pytest.fixture(scope="session")
-def demo_app(database_template, tmp_path_factory):
-    """The site as residents meet it: the migrated database filled by the real `flask seed-demo`."""
+def demo_app(database_template, demo_snapshot, tmp_path_factory):
+    """The site as residents meet it: the migrated database filled by the real `flask seed-demo` (seeded once per
+    test process, tests/conftest.py's DemoSnapshot)."""
     if not str(database_template).endswith(".sqlite3"):
         pytest.fail("browser tests run on the SQLite leg (make test-sqlite)")
     workdir = tmp_path_factory.mktemp("demo")
-    path = workdir / "demo.sqlite3"
-    shutil.copyfile(database_template, path)
-    config = base_config(f"sqlite:///{path}")
+    config = base_config(demo_snapshot.copy_to(str(database_template), workdir))
     config["UPLOAD_DIR"] = str(workdir / "uploads")
     config["DEMO_CREDENTIALS_FILE"] = str(workdir / "demo-credentials.txt")
-    app = create_app(config)
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        db.engine.dispose()
-    return app
+    return create_app(config)
 
 
 @pytest.fixture(scope="session")

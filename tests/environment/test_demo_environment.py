@@ -22,8 +22,7 @@ def counts(session) -> dict:
     return {model.__name__: session.scalar(select(func.count()).select_from(model)) for model in COUNTED}
 
 
-def test_seed_demo_loads_the_monitoring_data_once(app, runner, session, client):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+def test_seed_demo_loads_the_monitoring_data_once(app, runner, session, client, demo_city):
     today = local_today()
     first = counts(session)
     assert (first["AirStation"], first["WaterSection"], first["DrinkingSource"]) == (8, 10, 3)
