@@ -1,4 +1,5 @@
 """Column types and statements shared by every domain."""
+import functools
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Integer, String, text
@@ -46,16 +47,23 @@ class StoredFile:
 
 
 def add_to_counters(session, model, key_columns: list[str], rows: list[dict]) -> None:
-    """Add each row's `total` to the counter row with the same key, creating it if needed: one statement,
-    rows in a fixed order so that concurrent writers never deadlock (SQLite and PostgreSQL)."""
+    """Add each row's `total` to the counter row with the same key, creating it if needed: one upsert statement,
+    compiled once per process and run as executemany (a multi-row VALUES differs with every row count, so it was
+    compiled again on every call), rows in a fixed order so that concurrent writers never deadlock (SQLite and
+    PostgreSQL)."""
     if not rows:
         return
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    dialect = session.get_bind().dialect.name
     rows = sorted(rows, key=lambda row: tuple(row[column] for column in key_columns))
-    statement = insert(model).values(rows)
-    statement = statement.on_conflict_do_update(index_elements=key_columns,
-                                                set_={"total": model.total + statement.excluded.total})
-    session.execute(statement)
+    session.execute(_counter_upsert(dialect, model.__table__, tuple(key_columns)), rows)
+
+
+@functools.cache
+def _counter_upsert(dialect: str, table, key_columns: tuple[str, ...]):
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    statement = insert(table)
+    return statement.on_conflict_do_update(index_elements=list(key_columns),
+                                           set_={"total": table.c.total + statement.excluded.total})
 
 
 def analyze(session) -> None:
