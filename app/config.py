@@ -165,8 +165,16 @@ class Config:
     INDICATOR_DUE_MONTH_DAY = os.environ.get("INDICATOR_DUE_MONTH_DAY", "03-31")
     # Largest single evidence file accepted, in bytes.
     MAX_EVIDENCE_BYTES = int(os.environ.get("MAX_EVIDENCE_BYTES", 10 * 1024 * 1024))
-    # Directory for uploaded files (evidence, photos, attachments).
+    # Directory for uploaded files (evidence, photos, attachments), unless an object store is set below.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(ROOT / "instance" / "uploads"))
+    # An S3-compatible object store for uploads, shared by several app servers: the bucket (empty: local disk),
+    # its endpoint (empty: AWS), region, credentials (empty: boto3's usual sources) and a key prefix.
+    STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL", "")
+    STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "us-east-1")
+    STORAGE_S3_ACCESS_KEY_ID = os.environ.get("STORAGE_S3_ACCESS_KEY_ID", "")
+    STORAGE_S3_SECRET_ACCESS_KEY = os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY", "")
+    STORAGE_S3_PREFIX = os.environ.get("STORAGE_S3_PREFIX", "uploads/")
     # Disclosure notices: the index number (索引号) scheme; {seq} counts per bureau and year of the date created.
     NOTICE_INDEX_SCHEME = os.environ.get("NOTICE_INDEX_SCHEME", "{bureau_code}/{year}-{seq:05d}")
     # Largest notice attachment (PDF, DOCX, XLSX, image) accepted, in bytes.

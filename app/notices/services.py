@@ -381,7 +381,7 @@ def remove_attachment(session, actor, attachment: NoticeAttachment, upload_dir: 
     session.delete(attachment)
     session.flush()
     try:
-        uploads.path_of(upload_dir, attachment.stored_name).unlink(missing_ok=True)
+        uploads.delete(upload_dir, attachment.stored_name)
     except FileNotFoundError:
         pass
 

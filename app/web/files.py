@@ -1,8 +1,11 @@
 """Serving stored uploads with one header policy: opened on its own, a stored file can run nothing (sandboxed)
 and is never sniffed; a file not yet public is never kept in a shared cache."""
+import io
+from pathlib import Path
+
 from flask import abort, send_file
 
-from app.web import uploads
+from app.web import object_store, uploads
 
 SANDBOX = "default-src 'none'; sandbox"
 
@@ -16,8 +19,14 @@ def serve_stored(directory: str, stored_name: str, kind: str, *, public: bool, d
     except FileNotFoundError:
         abort(404)
     as_attachment = kind not in uploads.IMAGES if attachment is None else attachment
+    source: Path | io.BytesIO = path
+    if object_store.uses_object_store():
+        data = uploads.read(directory, stored_name)
+        if data is None:
+            abort(404)
+        source = io.BytesIO(data)
     try:
-        response = send_file(path, mimetype=uploads.KINDS[kind][0], download_name=download_name,
+        response = send_file(source, mimetype=uploads.KINDS[kind][0], download_name=download_name or stored_name,
                              as_attachment=as_attachment, max_age=public_max_age if public else 0)
     except FileNotFoundError:
         abort(404)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from app.web import object_store
+
 # kind -> (MIME type, file extension)
 KINDS = {
     "pdf": ("application/pdf", "pdf"),
@@ -109,16 +111,30 @@ def store(data: bytes, original_name: str, kind: str, directory: str, *, cleaned
     re-encoded (clean_image) unless the caller did that already, so no upload keeps its EXIF location."""
     if kind in IMAGES and not cleaned:
         data = clean_image(data, kind)
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}.{KINDS[kind][1]}"
-    (folder / stored_name).write_bytes(data)
+    object_store.put(directory, stored_name, data, KINDS[kind][0])
     label = Path(original_name or "file").name[:200] or "file"
     return StoredFile(stored_name, label, kind, len(data), hashlib.sha256(data).hexdigest())
 
 
 def path_of(directory: str, stored_name: str) -> Path:
-    """The stored file's path; refuses names that could point outside the upload folder."""
+    """The stored file's path (on the local disk); refuses names that could point outside the upload folder."""
+    check_name(stored_name)
+    return Path(directory) / stored_name
+
+
+def check_name(stored_name: str) -> None:
+    """Refuses names that could point outside the upload folder (or another key of the object store)."""
     if not stored_name or "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
         raise FileNotFoundError(stored_name)
-    return Path(directory) / stored_name
+
+
+def read(directory: str, stored_name: str) -> bytes | None:
+    """A stored file's bytes wherever files are kept, or None when it is gone."""
+    check_name(stored_name)
+    return object_store.get(directory, stored_name)
+
+
+def delete(directory: str, stored_name: str) -> None:
+    check_name(stored_name)
+    object_store.delete(directory, stored_name)
