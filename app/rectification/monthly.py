@@ -15,7 +15,7 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, not_, select
+from sqlalchemy import and_, case, exists, func, not_, select
 
 from app.org.models import Bureau, Place
 from app.rectification.models import InspectionRound, ProgressReport, ReportState
@@ -93,7 +93,9 @@ def _figures(month: str, as_of: date, overdue_before: date):
         # (an accepted report moves the task's next due date on to a later month).
         received | due_in_month,
         received,
-        and_(not_(received), rectifying, Task.next_report_due.is_not(None), Task.next_report_due < overdue_before),
+        # Overdue: the due date passed without a report for the month, nor one awaiting the office's review.
+        and_(not_(received), rectifying, Task.next_report_due.is_not(None), Task.next_report_due < overdue_before,
+             not_(exists().where(ProgressReport.task_id == Task.id, ProgressReport.state == ReportState.SUBMITTED))),
     ]
     columns = [func.count(Task.id)] + [func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
                                        for condition in conditions]
@@ -146,8 +148,9 @@ def summary(report: MonthlyReport) -> str:
 def basis(report: MonthlyReport) -> str:
     """How the figures are counted, said under them."""
     return _("Statuses as the ledger stands (each task's state and last accepted report), deadlines judged on "
-             "%(day)s; a report is overdue when its due date passed before %(before)s without a report for the "
-             "month.", day=format_date(report.as_of), before=format_date(report.overdue_before))
+             "%(day)s; a report is overdue when its due date passed before %(before)s with no report for the month "
+             "received and none awaiting review.", day=format_date(report.as_of),
+             before=format_date(report.overdue_before))
 
 
 def title(report: MonthlyReport) -> str:
