@@ -1,6 +1,6 @@
 """Progress reports in the back office: a task's reports page (the lead unit's form, the office's review and its
 decisions on the files, the urgings the unit received), the office's review queue, and a unit's reports due."""
-from flask import Blueprint, abort, current_app, url_for
+from flask import Blueprint, abort, current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -46,11 +46,19 @@ def _page(task: RectificationTask, *, status: int = 200, report_form: ReportForm
     today = local_today()
     is_office, is_lead = policy.is_office(current_user), policy.is_lead(current_user, task)
     rows = reports.task_reports(db.session, task)
+    may_submit = is_lead and task.state in RECTIFYING
+    reviewable = {r.id for r in rows if r.state is ReportState.SUBMITTED} if is_office else set()
+    # A refused form that is no longer on the page (the task left rectification, the report was reviewed in the
+    # meantime): its message is said above the page instead.
+    for form, shown in ((report_form, may_submit), (review_form, failed_report in reviewable)):
+        if form is not None and not shown:
+            for message in [*form.form_errors, *(m for f in form for m in f.errors)]:
+                flash(message, "error")
     if report_form is None:
         report_form = ReportForm(formdata=None, period=reports.default_period(task, today))
     return render("admin/rectification/reports.html", "admin/rectification/_reports_panel.html", status=status,
                   task=task, reports=rows, evidence=reports.evidence_by_report(db.session, [r.id for r in rows]),
-                  is_office=is_office, may_submit=is_lead and task.state in RECTIFYING, is_lead=is_lead,
+                  is_office=is_office, may_submit=may_submit, is_lead=is_lead,
                   report_form=report_form, review_form=review_form or ReviewForm(formdata=None),
                   failed_report=failed_report, evidence_form=evidence_form or EvidenceForm(formdata=None),
                   failed_evidence=failed_evidence, urgings=supervision.task_urgings(db.session, task),

@@ -389,3 +389,24 @@ def test_a_unit_sees_the_reports_due_of_the_tasks_it_leads(client, auth, session
     auth.login("admin")
     html = client.get("/admin/rectification/reports/due").get_data(as_text=True)
     assert task.code in html and other.code in html
+
+
+def test_a_refusal_whose_form_is_gone_from_the_page_is_said_above_it(client, auth, csrf, session, ledger, task):
+    report = reports.submit_report(session, ledger["staff"]["bureau_editor"], task, period=month_of(local_today()),
+                                   progress="on_schedule", text="按序时推进", files=[], directory="/nonexistent",
+                                   today=local_today(), max_bytes=1024)
+    reports.accept_report(session, ledger["staff"]["admin"], report)
+    closing = ledger["task"](state=TaskState.CLOSURE_REQUESTED)
+    session.commit()
+    auth.login("admin")
+    response = post(client, csrf, f"/admin/rectification/reports/{report.id}/return", note="再看看")
+    assert response.status_code == 422
+    assert '<p class="flash flash-error">This report was already reviewed (“Accepted”).</p>' in response.get_data(
+        as_text=True)
+    auth.logout()
+    auth.login("editor")
+    response = post(client, csrf, f"/admin/rectification/tasks/{closing.id}/reports", period="2026-11",
+                    progress="on_schedule", text="按序时推进")
+    assert response.status_code == 422
+    assert ('<p class="flash flash-error">Progress is reported while the task is being rectified; this task is '
+            '“Closure applied for”.</p>') in response.get_data(as_text=True)
