@@ -182,6 +182,8 @@ class Config:
     # (Disclosure catalogue supervision uses DISCLOSURE_WARN_DAYS too: an item due that close turns yellow.)
     # Notices per page of the public list.
     NOTICE_PAGE_SIZE = int(os.environ.get("NOTICE_PAGE_SIZE", 20))
+    # Rectification ledger supervision: yellow when a task's deadline or next progress report is this many days away.
+    RECTIFICATION_WARN_DAYS = int(os.environ.get("RECTIFICATION_WARN_DAYS", 7))
 
 
 def finalize(config: dict) -> None:

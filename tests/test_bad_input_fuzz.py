@@ -24,7 +24,8 @@ from tests import factories
 # Query parameters the views read (grep app/ for request.args), plus the Open311 and survey ones.
 QUERY_NAMES = ["page", "page_size", "district", "category", "categories", "year", "status", "state", "kind", "q",
                "period", "place", "domain", "property", "format", "fmt", "lang", "locale", "by", "code", "colour",
-               "bureau", "start_date", "end_date", "service_code", "service_request_id", "next", "step"]
+               "bureau", "start_date", "end_date", "service_code", "service_request_id", "next", "step", "round",
+               "unit", "month"]
 INT_MAX = 2**31 - 1
 
 NASTY = ["", "\x00", "a\x00b", "²", "٣", "1²", "¹²", "\x0b", "a\x0bb", "\x1b[31m", "\r\n", "\r", "NaN", "sNaN",

@@ -80,6 +80,11 @@ STAFF_ROUTES = [
     ("/admin/participation/open-days/", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/new", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/reminders", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/rectification/reports", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/reports/due", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/board", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/monthly", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/monthly.docx", Permission.RECTIFICATION_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -135,6 +140,10 @@ STAFF_POST_ROUTES = [
     ("/admin/participation/suggestions/999999/reject", Permission.PARTICIPATION_MODERATE),
     ("/admin/participation/suggestions/999999/answer", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/suggestions/999999/contact", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/rectification/tasks/999999/reports", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/reports/999999/accept", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/evidence/999999/withhold", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/tasks/999999/urge", Permission.RECTIFICATION_MANAGE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -157,12 +166,15 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/participation/consultations/999999", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/consultations/999999/edit", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/suggestions/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/rectification/tasks/999999/reports", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/evidence/999999", Permission.RECTIFICATION_REPORT),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",
                      "/step/accept": "/step/<>",
                      "/step/register": "/step/<>", "/step/submit": "/step/<>",
-                     "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>"}
+                     "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>",
+                     "/reports/999999/accept": "/reports/<>/<>", "/evidence/999999/withhold": "/evidence/<>/<>"}
 
 
 @pytest.fixture

@@ -6,3 +6,25 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Load the models (so that the schema and migrations know them), then each part's routes and commands."""
     from app.rectification import models  # noqa: F401
+    _init_reports(app)
+
+
+def _init_reports(app: Flask) -> None:
+    """Progress reports and their review, the overdue board with 督办, the monthly report; their menu entries."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.rectification import board_views, monthly_views, report_views
+    from app.web.nav import add_staff
+
+    app.register_blueprint(report_views.bp)
+    app.register_blueprint(board_views.bp)
+    app.register_blueprint(monthly_views.bp)
+    add_staff(app, "rectification_reports.due", _l("Rectification reports due"), Permission.RECTIFICATION_REPORT,
+              _l("The rectification tasks your bureau leads: progress reports due, and the office's urgings."))
+    add_staff(app, "rectification_reports.queue", _l("Rectification reports to review"),
+              Permission.RECTIFICATION_MANAGE, _l("Progress reports awaiting review, the longest waiting first."))
+    add_staff(app, "rectification_board.board", _l("Rectification overdue board"), Permission.RECTIFICATION_MANAGE,
+              _l("Tasks being rectified in three colours, with urgings (督办) to the lead units."))
+    add_staff(app, "rectification_monthly.page", _l("Rectification monthly report"),
+              Permission.RECTIFICATION_MANAGE, _l("Progress by unit and by district in a month, as a page and DOCX."))
