@@ -80,6 +80,7 @@ STAFF_ROUTES = [
     ("/admin/participation/open-days/", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/new", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/reminders", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/rectification/closures", Permission.RECTIFICATION_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -135,6 +136,11 @@ STAFF_POST_ROUTES = [
     ("/admin/participation/suggestions/999999/reject", Permission.PARTICIPATION_MODERATE),
     ("/admin/participation/suggestions/999999/answer", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/suggestions/999999/contact", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/rectification/tasks/999999/closure/step/accept", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/tasks/999999/closure/acceptances", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/tasks/999999/closure/evidence/999999/clear", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/objections/999999/answer", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/objections/999999/contact", Permission.RECTIFICATION_MANAGE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -157,6 +163,8 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/participation/consultations/999999", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/consultations/999999/edit", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/suggestions/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/rectification/tasks/999999/closure", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/tasks/999999/closure/evidence/999999", Permission.RECTIFICATION_REPORT),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",

@@ -4,7 +4,7 @@ services check every rule again (and say why); the forms keep what was typed."""
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, FileField, MultipleFileField, RadioField, SelectField, StringField, \
     TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.casework.codes import MAX_TYPED
 from app.rectification import objections
@@ -34,8 +34,8 @@ class StepForm(BaseForm):
 
 
 class ApplyForm(StepForm):
-    completion_zh_hans = TextAreaField(_l("What was done (Simplified Chinese)"), filters=[_strip],
-                                       validators=[Length(max=COMPLETION_MAX)],
+    completion_zh_hans = TextAreaField(_l("What was done (Simplified Chinese)"), filters=[_strip], validators=[
+        DataRequired(message=_l("Describe what was done, in Simplified Chinese.")), Length(max=COMPLETION_MAX)],
                                        description=_l("Published with the closure notice."))
     completion_zh_hant = TextAreaField(_l("What was done (Traditional Chinese, optional)"), filters=[_strip],
                                        validators=[Length(max=COMPLETION_MAX)])
@@ -47,23 +47,26 @@ class ApplyForm(StepForm):
 
 
 class ReturnForm(StepForm):
-    reason = TextAreaField(_l("Why it is returned (the lead unit reads it)"), filters=[_strip],
-                           validators=[Length(max=REASON_MAX)])
+    reason = TextAreaField(_l("Why it is returned (the lead unit reads it)"), filters=[_strip], validators=[
+        DataRequired(message=_l("Say why the application is returned: the lead unit reads it.")),
+        Length(max=REASON_MAX)])
     note = _note()
 
 
 class ReopenForm(StepForm):
-    reason = TextAreaField(_l("Why the task is reopened (public)"), filters=[_strip],
-                           validators=[Length(max=REASON_MAX)])
+    reason = TextAreaField(_l("Why the task is reopened (public)"), filters=[_strip], validators=[
+        DataRequired(message=_l("Say why the task is reopened.")), Length(max=REASON_MAX)])
     note = _note()
 
 
 class AcceptanceFields(BaseForm):
     level = SelectField(_l("Level"), choices=choices(AcceptanceLevel.choices()), validate_choice=False)
-    accepted_on = DateField(_l("Date of the acceptance"), validators=[Optional()])
-    body = StringField(_l("Carried out by (unit or acceptance group)"), filters=[_strip],
-                       validators=[Length(max=BODY_MAX)])
-    opinion = TextAreaField(_l("Acceptance opinion (public)"), filters=[_strip], validators=[Length(max=OPINION_MAX)])
+    accepted_on = DateField(_l("Date of the acceptance"), validators=[
+        InputRequired(message=_l("Give the date of the acceptance."))])
+    body = StringField(_l("Carried out by (unit or acceptance group)"), filters=[_strip], validators=[
+        DataRequired(message=_l("Say who carried out the acceptance (the unit or group).")), Length(max=BODY_MAX)])
+    opinion = TextAreaField(_l("Acceptance opinion (public)"), filters=[_strip], validators=[
+        DataRequired(message=_l("Write the acceptance opinion.")), Length(max=OPINION_MAX)])
 
 
 class FailForm(AcceptanceFields, StepForm):
@@ -80,11 +83,11 @@ class AcceptanceForm(AcceptanceFields):
 
 
 class AnswerForm(BaseForm):
-    decision = RadioField(_l("Decision"), choices=[("dismiss", _l("Not sustained")),
-                                                   ("sustain", _l("Sustained: back to rectification"))],
+    decision = RadioField(_l("Decision"), choices=choices([("dismiss", _l("Not sustained")),
+                                                           ("sustain", _l("Sustained: back to rectification"))]),
                           validators=[InputRequired(message=_l("Choose the decision."))])
-    answer = TextAreaField(_l("Answer to the objector (on their private page)"), filters=[_strip],
-                           validators=[Length(max=objections.ANSWER_MAX)])
+    answer = TextAreaField(_l("Answer to the objector (on their private page)"), filters=[_strip], validators=[
+        DataRequired(message=_l("Write the answer to the objector.")), Length(max=objections.ANSWER_MAX)])
     note = _note()
 
 
@@ -102,12 +105,15 @@ STEP_FORMS: dict[Step, type[StepForm]] = {
 
 class ObjectionForm(BaseForm):
     text = TextAreaField(_l("Your objection"), filters=[_strip], validators=[
+        DataRequired(message=_l("Write your objection: what is not rectified, and where.")),
         Length(max=objections.TEXT_MAX, message=_l("Your objection is at most 3000 characters."))],
         description=_l("What is not rectified, and where. It goes to the office only, never to the public pages."))
     name = StringField(_l("Your name (optional, never published)"), filters=[_strip],
                        validators=[Length(max=objections.NAME_MAX)])
     contact = StringField(_l("Phone or e-mail (never published)"), filters=[_strip],
-                          validators=[Length(max=objections.CONTACT_MAX)],
+                          validators=[DataRequired(message=_l("Give a phone number or an e-mail address: the "
+                                                              "office answers you there.")),
+                                      Length(max=objections.CONTACT_MAX)],
                           description=_l("A mobile or landline number with its area code, or an e-mail address: "
                                          "the office may contact you about your objection."))
     file = FileField(_l("Evidence (optional: PDF, photo, Word or Excel file)"),
