@@ -22,7 +22,7 @@ from app.web.actions import act
 from app.web.auth import deny, permission_required
 from app.web.files import serve_stored
 from app.web.forms import ConfirmForm
-from app.web.htmx import is_partial_request, render
+from app.web.htmx import render
 from app.web.pagination import paginate
 
 bp = Blueprint("rectification_closure", __name__, url_prefix="/admin/rectification")
@@ -60,15 +60,19 @@ def _uploads(field) -> list[Upload]:
     return [Upload(f.filename, f.read()) for f in files if f and getattr(f, "filename", "")]
 
 
-def _step_forms(task: RectificationTask, steps: list[Step], kept: dict) -> dict:
+def _step_forms(steps: list[Step], kept: dict) -> dict:
     forms = {step: STEP_FORMS[step](formdata=None, prefix=step.value) for step in steps if step in STEP_FORMS}
     for step, form in kept.items():
         if step in forms:
             forms[step] = form
         else:  # the step's form is not on the page (the state moved on): say the refusal above it
-            for message in form.form_errors:
-                flash(message, "error")
+            _flash_refusals(form)
     return forms
+
+
+def _flash_refusals(form) -> None:
+    for message in form.form_errors:
+        flash(message, "error")
 
 
 def _panel(task: RectificationTask, *, status: int = 200, kept: dict | None = None,
@@ -78,21 +82,26 @@ def _panel(task: RectificationTask, *, status: int = 200, kept: dict | None = No
     replace the empty ones."""
     session, office = db.session, policy.is_office(current_user)
     steps = closure.steps_for(current_user, task)
-    forms = _step_forms(task, [s for s in steps if s != Step.SUSTAIN_OBJECTION], kept or {})
+    forms = _step_forms([s for s in steps if s != Step.SUSTAIN_OBJECTION], kept or {})
     today = local_today()
     rows = objections.of_task(session, task) if office else []
     answers = {row.id: AnswerForm(formdata=None, prefix=f"objection-{row.id}") for row in rows
                if row.state == ObjectionState.OPEN}
     for objection_id, form in (answer_forms or {}).items():
-        answers[objection_id] = form
+        if objection_id in answers:
+            answers[objection_id] = form
+        else:  # answered meanwhile: its form is gone, so the refusal is said above the panel
+            _flash_refusals(form)
+    may_accept = office and task.state == TaskState.CLOSURE_REQUESTED
+    if acceptance_form is not None and not may_accept:
+        _flash_refusals(acceptance_form)
     acceptances = closure.acceptances(session, task)
     current = {row.id for row in closure.current_acceptances(session, task)}
     events = list(session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id)
                                   .order_by(TaskEvent.at, TaskEvent.id)))
     return render(
         "admin/rectification/closure.html", fragment, status=status, **extra,
-        task=task, steps=steps, forms=forms, office=office, lead=policy.is_lead(current_user, task),
-        may_accept=office and task.state == TaskState.CLOSURE_REQUESTED,
+        task=task, steps=steps, forms=forms, office=office, may_accept=may_accept,
         acceptance_form=acceptance_form or AcceptanceForm(formdata=None, prefix="acceptance"),
         acceptances=acceptances, current=current,
         closure_evidence=closure.evidence(session, task, EvidencePurpose.CLOSURE),
@@ -102,7 +111,7 @@ def _panel(task: RectificationTask, *, status: int = 200, kept: dict | None = No
         today=today, closable_from=closure.closable_from(task),
         notice_left=(task.notice_ends_on - today).days if task.notice_ends_on else None,
         open_objections=closure.open_objection_count(session, task) if office else 0,
-        events=events, titles=EVENT_TITLES, refresh=is_partial_request())
+        events=events, titles=EVENT_TITLES)
 
 
 def _objection_evidence(task: RectificationTask) -> dict[int, list[TaskEvidence]]:

@@ -196,6 +196,20 @@ def test_a_bad_acceptance_record_comes_back_422_with_the_input_kept(client, auth
     assert response.status_code == 422 and "cannot be in the future" in html and "区验收组" in html
 
 
+def test_an_acceptance_for_a_task_without_an_application_is_refused_above_the_panel(client, auth, csrf, session,
+                                                                                   ledger):
+    task = ledger["task"]()
+    session.commit()
+    auth.login("admin")
+    token = _token(client, csrf, _panel_url(task))
+    response = client.post(f"{_panel_url(task)}/acceptances", data={
+        "acceptance-csrf_token": token, "acceptance-level": "district",
+        "acceptance-accepted_on": local_today().isoformat(), "acceptance-body": "区验收组",
+        "acceptance-opinion": "同意销号"}, headers=HTMX)
+    assert response.status_code == 422
+    assert "Acceptance records are added while a closure application awaits" in response.get_data(as_text=True)
+
+
 def test_a_step_through_htmx_answers_with_the_panel_in_its_new_state(client, auth, csrf, session, ledger):
     task = task_in(ledger, session, TaskState.ACCEPTED)
     session.commit()
