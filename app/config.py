@@ -118,6 +118,9 @@ class Config:
     PARTICIPATION_BOOKING_RATE_LIMIT = os.environ.get("PARTICIPATION_BOOKING_RATE_LIMIT", "20 per hour")
     PARTICIPATION_SUGGESTION_RATE_LIMIT = os.environ.get("PARTICIPATION_SUGGESTION_RATE_LIMIT", "20 per hour")
     PARTICIPATION_LOOKUP_RATE_LIMIT = os.environ.get("PARTICIPATION_LOOKUP_RATE_LIMIT", "30 per minute")
+    # Rectification ledger: objections to a closure posted per client address, and personal-code lookups.
+    RECTIFICATION_OBJECTION_RATE_LIMIT = os.environ.get("RECTIFICATION_OBJECTION_RATE_LIMIT", "20 per hour")
+    RECTIFICATION_LOOKUP_RATE_LIMIT = os.environ.get("RECTIFICATION_LOOKUP_RATE_LIMIT", "30 per minute")
     # Seconds each worker keeps this year's participation figures shown on /participation/.
     PARTICIPATION_HEADLINE_SECONDS = int(os.environ.get("PARTICIPATION_HEADLINE_SECONDS", 60))
     # Open311 discovery "contact": who API users write to; empty uses PRIVACY_CONTACT.

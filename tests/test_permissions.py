@@ -85,6 +85,7 @@ STAFF_ROUTES = [
     ("/admin/rectification/board", Permission.RECTIFICATION_MANAGE),
     ("/admin/rectification/monthly", Permission.RECTIFICATION_MANAGE),
     ("/admin/rectification/monthly.docx", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/closures", Permission.RECTIFICATION_MANAGE),
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
@@ -144,6 +145,11 @@ STAFF_POST_ROUTES = [
     ("/admin/rectification/reports/999999/accept", Permission.RECTIFICATION_REPORT),
     ("/admin/rectification/evidence/999999/withhold", Permission.RECTIFICATION_REPORT),
     ("/admin/rectification/tasks/999999/urge", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/tasks/999999/closure/step/accept", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/tasks/999999/closure/acceptances", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/tasks/999999/closure/evidence/999999/clear", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/objections/999999/answer", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/objections/999999/contact", Permission.RECTIFICATION_MANAGE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -168,6 +174,8 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/participation/suggestions/999999", Permission.PARTICIPATION_ORGANISE),
     ("/admin/rectification/tasks/999999/reports", Permission.RECTIFICATION_REPORT),
     ("/admin/rectification/evidence/999999", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/tasks/999999/closure", Permission.RECTIFICATION_REPORT),
+    ("/admin/rectification/tasks/999999/closure/evidence/999999", Permission.RECTIFICATION_REPORT),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",
