@@ -56,7 +56,7 @@ class OrganisationKind(TitledEnum):
     OTHER = "other", _l("Other organisation")
 
 
-class OrganisationStatus(TitledEnum):
+class OrganisationState(TitledEnum):
     APPROVED = "approved", _l("Approved")
     SUSPENDED = "suspended", _l("Suspended")
 
@@ -69,14 +69,14 @@ class Organisation(db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
         enum_check("kind", OrganisationKind),
-        enum_check("status", OrganisationStatus),
-        CheckConstraint("status <> 'suspended' OR suspend_reason <> ''", name="suspension_has_reason"),
+        enum_check("state", OrganisationState),
+        CheckConstraint("state <> 'suspended' OR suspend_reason <> ''", name="suspension_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[OrganisationKind] = mapped_column(EnumColumn(OrganisationKind, 16))
-    status: Mapped[OrganisationStatus] = mapped_column(EnumColumn(OrganisationStatus, 16),
-                                                       default=OrganisationStatus.APPROVED)
+    state: Mapped[OrganisationState] = mapped_column(EnumColumn(OrganisationState, 16),
+                                                     default=OrganisationState.APPROVED)
     name_zh_hans: Mapped[str] = mapped_column(String(200), unique=True)
     name_zh_hant: Mapped[str] = mapped_column(String(200), default="")
     name_en: Mapped[str] = mapped_column(String(300), default="")
@@ -90,7 +90,7 @@ class Organisation(db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     suspend_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     place: Mapped[Place] = relationship()
 
@@ -100,10 +100,10 @@ class Organisation(db.Model):
 
     @property
     def suspended(self) -> bool:
-        return self.status == OrganisationStatus.SUSPENDED
+        return self.state == OrganisationState.SUSPENDED
 
     def audit_state(self) -> dict:
-        return {"kind": self.kind, "status": self.status, "name_zh_hans": self.name_zh_hans,
+        return {"kind": self.kind, "state": self.state, "name_zh_hans": self.name_zh_hans,
                 "name_zh_hant": self.name_zh_hant, "name_en": self.name_en, "place_id": self.place_id,
                 "credit_code": self.credit_code}  # never the contact person: the audit log has more readers
 

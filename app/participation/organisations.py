@@ -19,7 +19,7 @@ from app.accounts.permissions import Permission
 from app.enums import TitledEnum
 from app.errors import ActionRefused, NotPermitted, StepNotAllowed
 from app.org.models import Place, PlaceLevel
-from app.participation.models import Activity, Organisation, OrganisationKind, OrganisationStatus
+from app.participation.models import Activity, Organisation, OrganisationKind, OrganisationState
 from app.workflow import Entry, StepContext, Workflow
 
 # 统一社会信用代码 (GB 32100-2015): 18 characters of this set, the last a check character.
@@ -40,7 +40,7 @@ class OrganisationNotPermitted(OrganisationError, NotPermitted):
 
 
 class OrganisationStepNotAllowed(OrganisationError, StepNotAllowed):
-    """A step the organisation's status does not allow."""
+    """A step the organisation’s state does not allow."""
 
 
 class Step(TitledEnum):
@@ -49,8 +49,8 @@ class Step(TitledEnum):
 
 
 TRANSITIONS = {
-    (OrganisationStatus.APPROVED, Step.SUSPEND): OrganisationStatus.SUSPENDED,
-    (OrganisationStatus.SUSPENDED, Step.REINSTATE): OrganisationStatus.APPROVED,
+    (OrganisationState.APPROVED, Step.SUSPEND): OrganisationState.SUSPENDED,
+    (OrganisationState.SUSPENDED, Step.REINSTATE): OrganisationState.APPROVED,
 }
 
 
@@ -75,15 +75,15 @@ def _policy(actor, organisation: Organisation, step: Step) -> None:
 
 
 def _refuse(organisation: Organisation, step: Step) -> str:
-    raise OrganisationStepNotAllowed(_("This step is not possible while the organisation is “%(status)s”.",
-                                       status=organisation.status.title))
+    raise OrganisationStepNotAllowed(_("This step is not possible while the organisation is “%(state)s”.",
+                                       state=organisation.state.title))
 
 
 def _no_timeline(*_args, **_kwargs) -> None:
     """Organisations keep no timeline of their own: the audit log records each step."""
 
 
-ORGANISATION_WORKFLOW: Workflow[OrganisationStatus, Step] = Workflow(
+ORGANISATION_WORKFLOW: Workflow[OrganisationState, Step] = Workflow(
     "organisations", TRANSITIONS, policy=_policy, record=_no_timeline, refuse=_refuse,
     not_allowed=OrganisationStepNotAllowed, snapshot=snapshot)
 
@@ -94,14 +94,14 @@ def _suspend(context: StepContext) -> Entry:
     if not reason:
         raise OrganisationError(_("Say why the organisation is suspended."), field="reason")
     context.case.suspend_reason = reason[:2000]
-    context.case.status_changed_at = context.now
+    context.case.state_changed_at = context.now
     return Entry(internal_note=reason[:500])
 
 
 @ORGANISATION_WORKFLOW.handles(Step.REINSTATE)
 def _reinstate(context: StepContext) -> Entry:
     context.case.suspend_reason = ""
-    context.case.status_changed_at = context.now
+    context.case.state_changed_at = context.now
     return Entry()
 
 
@@ -172,7 +172,7 @@ def register_organisation(session, actor, data: OrganisationInput) -> Organisati
     _require_office(actor)
     values = _clean(data)
     _check(session, values, None)
-    organisation = Organisation(status=OrganisationStatus.APPROVED, suspend_reason="", **values)
+    organisation = Organisation(state=OrganisationState.APPROVED, suspend_reason="", **values)
     session.add(organisation)
     session.flush()
     audit.record(session, "organisations.register", organisation, actor=actor, after=snapshot(organisation))
@@ -210,7 +210,7 @@ def reinstate_organisation(session, actor, organisation: Organisation, *,
 
 def all_organisations(session) -> list[Organisation]:
     """Every registered organisation, approved ones first, by name (the back office's list, account choices)."""
-    return list(session.scalars(select(Organisation).order_by(Organisation.status, Organisation.name_zh_hans)))
+    return list(session.scalars(select(Organisation).order_by(Organisation.state, Organisation.name_zh_hans)))
 
 
 def organisers_of(session, organisation: Organisation) -> list[User]:
