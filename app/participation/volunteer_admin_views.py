@@ -85,6 +85,8 @@ def _activity_page(found: Activity, rows: list[Registration], forms: dict, statu
 def confirm_hours(registration_id: int):
     """Confirm or correct one volunteer's hours: the row again for htmx, else back to the activity's page."""
     registration = db.session.get(Registration, registration_id) or abort(404)
+    if not volunteers.may_organise(current_user, registration.activity):
+        deny("participation.hours_refused", registration)  # before the form: its errors would show the page
     activity_id = registration.activity_id
     form = _row_form(registration, request.form)
 
