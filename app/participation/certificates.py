@@ -7,6 +7,7 @@ The PDF's Chinese is set in ReportLab's built-in CID font STSong-Light (Adobe-GB
 downloaded, and the PDF reader supplies the glyphs from its own Song typeface, as it does for any PDF that uses one
 of the standard CJK fonts."""
 import io
+import re
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -30,6 +31,9 @@ from app.web.text import xml_safe
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIMETYPE = "application/pdf"
 PDF_FONT = "STSong-Light"
+LATIN_FONT = "Helvetica"
+# Runs of characters Helvetica sets (WinAnsi: ASCII and Latin-1), captured so that split() keeps them.
+_LATIN = re.compile(r"([\x20-\x7e\u00a0-\u00ff]+)")
 
 
 def _t(value: object) -> str:
@@ -81,14 +85,20 @@ def _pdf_font() -> str:
 
 def _p(text: object, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text: stray control characters dropped, markup characters escaped (a name with "<"
-    stays a name)."""
-    return Paragraph(escape(_t(text)), style)
+    stays a name). Latin runs are set in Helvetica, whose metrics every reader has; the rest in the CID font (the
+    CID font's own Latin glyphs come out unevenly spaced where a reader substitutes its Song typeface)."""
+    runs = _LATIN.split(_t(text))
+    return Paragraph("".join(f'<font face="{LATIN_FONT}">{escape(run)}</font>' if index % 2 else escape(run)
+                             for index, run in enumerate(runs) if run), style)
 
 
 def certificate_pdf(name: str, year: ServiceYear, *, office: str, site: str, issued_on: date) -> bytes:
     """One year of a volunteer's record as a PDF (A4), with the same content as the Word document."""
     font = _pdf_font()
-    body = ParagraphStyle("body", fontName=font, fontSize=12, leading=20, wordWrap="CJK", spaceAfter=6)
+    # Chinese lines break between any two characters; English ones between words (a long run without spaces, a
+    # Chinese title on an English certificate, is still split where it must).
+    wrap = "CJK" if current_locale().startswith("zh") else None
+    body = ParagraphStyle("body", fontName=font, fontSize=12, leading=20, wordWrap=wrap, spaceAfter=6)
     title = ParagraphStyle("title", parent=body, fontSize=22, leading=30, alignment=TA_CENTER, spaceAfter=18)
     cell = ParagraphStyle("cell", parent=body, fontSize=10.5, leading=15, spaceAfter=0)
     heading = _("Volunteer service record certificate")
@@ -100,7 +110,7 @@ def certificate_pdf(name: str, year: ServiceYear, *, office: str, site: str, iss
     rows += [[_p(format_date(line.day, "medium"), cell), _p(line.activity_title, cell), _p(line.organiser, cell),
               _p(format_hours(line.hours), cell)] for line in year.lines]
     rows.append([_p(_("Total for %(year)d", year=year.year), cell), "", "", _p(format_hours(year.total), cell)])
-    table = Table(rows, colWidths=[32 * mm, 66 * mm, 40 * mm, 18 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[30 * mm, 60 * mm, 42 * mm, 24 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
