@@ -49,7 +49,7 @@ def index():
     if not organisers.sees_all(current_user):
         query = query.where(organisers.own_activities(current_user))
     return render("admin/participation/activity_index.html", page=paginate(query, PAGE_SIZE),
-                  organisation=current_user.organisation)
+                  organisation=current_user.organisation, sees_all=organisers.sees_all(current_user))
 
 
 def _form(activity: Activity | None = None) -> ActivityForm:
