@@ -93,7 +93,7 @@ def require_not_suspended(session, organisation_id: int | None) -> None:
     organisation = session.get(Organisation, organisation_id) if organisation_id is not None else None
     if organisation is not None and organisation.suspended:
         raise ActivityNotPermitted(_("%(name)s is suspended by the ecological civilization office: its activities "
-                                     "cannot be created, changed or published.", name=organisation.name_zh_hans))
+                                     "cannot be created, changed or published.", name=organisation.name))
 
 
 def _policy(actor, activity: Activity, step: Step) -> None:
@@ -194,7 +194,7 @@ class ActivityInput:
 
 def _check_input(data: ActivityInput, activity: Activity | None) -> None:
     if (data.bureau_id is None) == (data.organisation_id is None):
-        raise ActivityError(_("Choose who runs the activity: a bureau or a registered organisation, not both."),
+        raise ActivityError(_("Choose who runs the activity: one bureau or one registered organisation, not both."),
                             field="bureau_id")
     if data.ends_at <= data.starts_at:
         raise ActivityError(_("The activity must end after it starts."), field="ends_at")
