@@ -47,6 +47,8 @@ class UserForm(BaseForm):
     role = SelectField(_l("Role"), choices=choices(Role.choices()), validators=[InputRequired()])
     bureau_id = SelectField(_l("Bureau"), choices=[], coerce=int,
                             description=_l("Required for bureau editors and tip handlers."))
+    organisation_id = SelectField(_l("Registered organisation"), choices=[], coerce=int, default=0,
+                                  description=_l("Required for organisers of a registered organisation."))
     active = BooleanField(_l("Active"), default=True)
 
 

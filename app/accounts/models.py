@@ -1,5 +1,6 @@
 """Staff users."""
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
@@ -11,16 +12,24 @@ from app.enums import EnumColumn, enum_check
 from app.extensions import db
 from app.org.models import Bureau
 
+if TYPE_CHECKING:
+    from app.participation.models import Organisation
+
 _BUREAU_ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role if r.needs_bureau)
+_ORGANISATION_ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role if r.needs_organisation)
 
 
 class User(UserMixin, db.Model):
-    """A member of staff. Bureau roles belong to exactly one bureau (enforced by the database)."""
+    """A member of staff. Bureau roles belong to exactly one bureau, organisation roles to exactly one registered
+    organisation, and nobody to both (enforced by the database)."""
 
     __tablename__ = "users"
     __table_args__ = (
         enum_check("role", Role),
         CheckConstraint(f"role NOT IN ({_BUREAU_ROLE_VALUES}) OR bureau_id IS NOT NULL", name="bureau_role_has_bureau"),
+        CheckConstraint(f"role NOT IN ({_ORGANISATION_ROLE_VALUES}) OR organisation_id IS NOT NULL",
+                        name="organisation_role_has_organisation"),
+        CheckConstraint("bureau_id IS NULL OR organisation_id IS NULL", name="bureau_or_organisation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +39,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(EnumColumn(Role, 24))
     bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    # The registered organisation an organisation role acts for (app/participation/models.py).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -39,6 +50,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     bureau: Mapped[Bureau | None] = relationship()
+    organisation: Mapped["Organisation | None"] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -53,7 +65,8 @@ class User(UserMixin, db.Model):
     def audit_state(self) -> dict:
         return {
             "username": self.username, "display_name": self.display_name, "email": self.email,
-            "role": self.role, "bureau_id": self.bureau_id, "active": self.active,
+            "role": self.role, "bureau_id": self.bureau_id, "organisation_id": self.organisation_id,
+            "active": self.active,
         }
 
     def __repr__(self) -> str:

@@ -14,14 +14,22 @@ class Role(TitledEnum):
     INTERVIEWER = "interviewer", _l("Survey interviewer")
     # 政府信息公开工作机构负责人: approves extensions (条例 art. 33)
     DISCLOSURE_HEAD = "disclosure_head", _l("Head of the bureau's information disclosure office")
+    # Staff of a registered organisation (社会组织, 志愿者协会, school, enterprise) that runs its own activities.
+    ORGANISATION_ORGANISER = "organisation_organiser", _l("Organiser of a registered organisation")
 
     @property
     def needs_bureau(self) -> bool:
         return self in BUREAU_ROLES
 
+    @property
+    def needs_organisation(self) -> bool:
+        return self in ORGANISATION_ROLES
+
 
 # Roles whose holder acts for exactly one bureau and sees only that bureau's objects.
 BUREAU_ROLES = frozenset({Role.BUREAU_EDITOR, Role.TIP_HANDLER, Role.DISCLOSURE_HEAD})
+# Roles whose holder acts for exactly one registered organisation and sees only that organisation's activities.
+ORGANISATION_ROLES = frozenset({Role.ORGANISATION_ORGANISER})
 
 
 class Permission(StrEnum):
@@ -56,6 +64,10 @@ class Permission(StrEnum):
     RECTIFICATION_REPORT = "rectification.report"
     # Rounds and tasks, reviews, acceptance, notices, objections, closure and reopening: the office.
     RECTIFICATION_MANAGE = "rectification.manage"
+    # Activities of the own bureau or registered organisation: create, publish, check in, close, confirm hours.
+    PARTICIPATION_ACTIVITIES = "participation.activities"
+    # Registering organisations, suspending and reinstating them: the office.
+    PARTICIPATION_ORGANISATIONS = "participation.organisations"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -75,10 +87,12 @@ ROLE_PERMISSIONS[Role.REVIEWER] |= {Permission.NOTICES_WORK, Permission.NOTICES_
 ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.STAFF_AREA, Permission.ENVIRONMENT_EDIT}
 # Participation: bureau editors organise their bureau's activities, open days and consultations and answer its
 # suggestions; moderation is the office's (admins hold every permission).
-ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.PARTICIPATION_ORGANISE}
+ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.PARTICIPATION_ORGANISE, Permission.PARTICIPATION_ACTIVITIES}
 # The rectification ledger: bureau editors report on and apply to close their bureau's tasks; the office (admins)
 # manages the ledger.
 ROLE_PERMISSIONS[Role.BUREAU_EDITOR] |= {Permission.RECTIFICATION_REPORT}
+# A registered organisation's organisers run their organisation's activities and nothing else of the bureaus'.
+ROLE_PERMISSIONS[Role.ORGANISATION_ORGANISER] = frozenset({Permission.STAFF_AREA, Permission.PARTICIPATION_ACTIVITIES})
 
 
 def role_has(role: Role | str, permission: Permission) -> bool:

@@ -120,16 +120,24 @@ def _check_bureau(role: Role, bureau) -> None:
         raise AccountError(_("This role acts for a bureau: choose one."), field="bureau_id")
 
 
+def _check_organisation(role: Role, organisation) -> None:
+    if role.needs_organisation and organisation is None:
+        raise AccountError(_("This role acts for a registered organisation: choose one."), field="organisation_id")
+
+
 def create_user(session, actor, *, username: str, display_name: str, password: str, role: Role | str,
-                bureau=None, email: str | None = None) -> User:
+                bureau=None, email: str | None = None, organisation=None) -> User:
+    """A new account; a bureau role gets its bureau, an organisation role its organisation (the other is dropped)."""
     role = Role(role)
     if find_user(session, username):
         raise AccountError(_("The username %(name)s is already taken.", name=username), field="username")
     _check_bureau(role, bureau)
+    _check_organisation(role, organisation)
     _check_password(password)
     user = User(username=username.strip(), display_name=display_name.strip(), email=email or None,
                 password_hash=hash_password(password), role=role,
-                bureau=bureau if role.needs_bureau else None)
+                bureau=bureau if role.needs_bureau else None,
+                organisation=organisation if role.needs_organisation else None)
     session.add(user)
     session.flush()
     audit.record(session, "accounts.create", user, actor=actor, after=user.audit_state())
@@ -137,9 +145,10 @@ def create_user(session, actor, *, username: str, display_name: str, password: s
 
 
 def update_user(session, actor, user: User, *, display_name: str, email: str | None, role: Role | str,
-                bureau, active: bool) -> User:
+                bureau, active: bool, organisation=None) -> User:
     role = Role(role)
     _check_bureau(role, bureau)
+    _check_organisation(role, organisation)
     # Nobody takes away their own power over the accounts: the last administrator would lock everyone out.
     if user.id == getattr(actor, "id", None) and (not active or not role_has(role, Permission.USERS_MANAGE)):
         raise AccountError(_("You cannot demote or deactivate your own account."))
@@ -149,6 +158,7 @@ def update_user(session, actor, user: User, *, display_name: str, email: str | N
     user.email = email or None
     user.role = role
     user.bureau = bureau if role.needs_bureau else None
+    user.organisation = organisation if role.needs_organisation else None
     user.active = active
     if was_active and not active:
         user.session_version += 1

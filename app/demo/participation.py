@@ -1,14 +1,21 @@
 """Demo participation (示范数据, fictional): a year of activities with sign-ups, attendance and volunteer hours, three
 facilities with their open days and visits, a closed and an open consultation, and standing suggestions in every
-state — all written through the participation services, with the times they would have happened at."""
+state — all written through the participation services, with the times they would have happened at. Apart
+(`load_organisations`): two registered organisations with an organiser's account each, running activities of
+their own."""
+import secrets
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from app.accounts import services as accounts
+from app.accounts.models import User
+from app.accounts.permissions import Role
 from app.org.models import Bureau, Place
-from app.participation import activities, consultations, open_days, suggestions, volunteers
-from app.participation.models import Activity, ActivityKind, Consultation, Facility, FacilityKind
+from app.participation import activities, consultations, open_days, organisations, suggestions, volunteers
+from app.participation.models import (Activity, ActivityKind, Consultation, Facility, FacilityKind, Organisation,
+                                      OrganisationKind)
 
 DEMO = "示范数据（虚构）。"
 
@@ -241,3 +248,74 @@ def _consultation(session, admin, bureau: Bureau, title: str, starts: date, ends
     consultations.publish_consultation(session, admin, row)
     return row
 
+
+
+# Registered organisations: (names zh-Hans, zh-Hant, en, kind, district, contact, contact phone, organiser's
+# username and name, a held activity (kind, title, months ago, volunteer hours), an upcoming one (kind, title, days))
+ORGANISATIONS = [
+    ("云溪市青年志愿者协会", "雲溪市青年志願者協會", "Yunxi Youth Volunteers Association", OrganisationKind.VOLUNTEER,
+     "yunxi-qu", "周晓梅", phone(80), "org-volunteers", "青年志愿者协会活动组织员",
+     (ActivityKind.RIVER_CLEANUP, "青年志愿者云溪河净滩", 2, 3.0), (ActivityKind.TREE_PLANTING, "青年志愿者冬季植绿", 16)),
+    ("东湖区绿色家园环保促进会", "東湖區綠色家園環保促進會", "Donghu Green Home Environmental Society",
+     OrganisationKind.SOCIAL, "donghu", "郑文斌", phone(81), "org-greenhome", "绿色家园环保促进会活动组织员",
+     (ActivityKind.WASTE_SORTING, "社区垃圾分类入户宣传", 3, 2.0), (ActivityKind.TALK, "家庭节水节电讲座", 11)),
+]
+
+
+def load_organisations(session, admin, key: str, *, today: date, zone: ZoneInfo) -> dict:
+    """The registered organisations, each with an organiser's account (its new password returned, to be saved with
+    the other demo accounts) and activities its organiser ran: one held with hours, one open for sign-up. A second
+    run finds the first organisation and adds nothing."""
+    created: dict = {"participation_organisations": 0, "organisation_users": {}}
+    if session.scalar(select(Organisation.id).where(Organisation.name_zh_hans == ORGANISATIONS[0][0])) is not None:
+        return created
+    places = {p.code: p for p in session.scalars(select(Place))}
+    person = 0
+    for (zh_hans, zh_hant, en, kind, district, contact, contact_phone, username, display_name, held,
+         upcoming) in ORGANISATIONS:
+        organisation = organisations.register_organisation(session, admin, organisations.OrganisationInput(
+            kind=kind.value, name_zh_hans=zh_hans, name_zh_hant=zh_hant, name_en=en, place_id=places[district].id,
+            contact_name=contact, contact_phone=contact_phone))
+        organiser = session.scalar(select(User).where(User.username == username))
+        if organiser is None:
+            password = secrets.token_urlsafe(12)
+            organiser = accounts.create_user(session, None, username=username, display_name=display_name,
+                                             password=password, role=Role.ORGANISATION_ORGANISER,
+                                             organisation=organisation)
+            created["organisation_users"][username] = password
+        held_kind, held_title, months_ago, hours = held
+        held_on = today - timedelta(days=30 * months_ago)
+        activity = _organisation_activity(session, organiser, organisation, held_kind, held_title, held_on,
+                                          places[district], hours, zone, opens=_at(held_on - timedelta(days=20), 9, zone))
+        signed = []
+        for n in range(4):
+            person = (person % 40) + 1
+            signed.append(activities.sign_up(
+                session, activity, name=NAMES[person % len(NAMES)], phone=phone(person), key=key,
+                keep_volunteer_record=True, now=_at(held_on - timedelta(days=10 - n), 10, zone)).registration)
+        for registration in signed[:3]:
+            activities.check_in(session, organiser, registration, now=_at(held_on, 8, zone, 50))
+        activities.close_activity(session, organiser, activity, attendance=3 + WALK_INS,
+                                  summary_zh_hans=f"共{3 + WALK_INS}人参加，活动顺利完成。{DEMO}",
+                                  now=_at(held_on, 13, zone))
+        for registration in signed[:3]:
+            volunteers.confirm_hours(session, organiser, registration, hours)
+        up_kind, up_title, days = upcoming
+        _organisation_activity(session, organiser, organisation, up_kind, up_title, today + timedelta(days=days),
+                               places[district], None, zone, opens=_at(today - timedelta(days=2), 9, zone))
+        created["participation_organisations"] += 1
+    return created
+
+
+def _organisation_activity(session, organiser, organisation: Organisation, kind, title: str, day: date,
+                           district: Place, hours: float | None, zone: ZoneInfo, *, opens: datetime) -> Activity:
+    starts = _at(day, 9, zone)
+    data = activities.ActivityInput(
+        kind=kind.value, title_zh_hans=title, venue_zh_hans=f"{district.name_zh_hans}{title[-4:]}集合点",
+        bureau_id=None, organisation_id=organisation.id, place_id=district.id, starts_at=starts,
+        ends_at=starts + timedelta(hours=3), signup_opens_at=opens, signup_closes_at=starts - timedelta(hours=12),
+        capacity=30, max_group_size=3, description_zh_hans=f"{title}，由{organisation.name_zh_hans}组织。{DEMO}",
+        volunteer_hours=hours)
+    activity = activities.create_activity(session, organiser, data)
+    activities.publish_activity(session, organiser, activity, now=min(opens, starts - timedelta(days=1)))
+    return activity

@@ -145,6 +145,13 @@ def run(session, credentials_file: str, years: int = 3,
                                 session.scalar(select(User).where(User.username == "reviewer")), index_scheme))
     created.update(participation.load(session, admin, current_app.config["SECRET_KEY"], today=local_today(),
                                       zone=site_zone()))
+    organisations = participation.load_organisations(session, admin, current_app.config["SECRET_KEY"],
+                                                     today=local_today(), zone=site_zone())
+    if organisations["organisation_users"]:
+        # The registered organisations' organisers sign in like the other demo staff: passwords saved alike.
+        _write_credentials(Path(credentials_file), organisations["organisation_users"])
+        created["users"].update(organisations["organisation_users"])
+    created["participation_organisations"] = organisations["participation_organisations"]
     return created
 
 

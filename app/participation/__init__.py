@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     from app.participation import models  # noqa: F401
     _init_volunteers(app)
     _init_activities(app)
+    _init_organisations(app)
     _init_open_days(app)
     _init_consultations(app)
     _init_figures(app)
@@ -27,7 +28,7 @@ def _init_volunteers(app: Flask) -> None:
     app.register_blueprint(volunteer_admin_views.bp)
     add_public(app, "volunteers.index", _l("My volunteer hours"),
                _l("See the hours you volunteered and download a certificate."), in_menu=False)
-    add_staff(app, "volunteers_admin.index", _l("Volunteers"), Permission.PARTICIPATION_ORGANISE,
+    add_staff(app, "volunteers_admin.index", _l("Volunteers"), Permission.PARTICIPATION_ACTIVITIES,
               _l("Volunteers and the hours confirmed for them."))
 
     @app.cli.command("participation-purge")
@@ -54,8 +55,22 @@ def _init_activities(app: Flask) -> None:
 
     app.register_blueprint(activity_views.bp)
     app.register_blueprint(activity_admin_views.bp)
-    add_staff(app, "activities_admin.index", _l("Activities"), Permission.PARTICIPATION_ORGANISE,
-              _l("Your bureau's activities: publish, cancel, check people in at the door, close with the record."))
+    add_staff(app, "activities_admin.index", _l("Activities"), Permission.PARTICIPATION_ACTIVITIES,
+              _l("Your bureau's or organisation's activities: publish, cancel, check people in at the door, close "
+                 "with the record."))
+
+
+def _init_organisations(app: Flask) -> None:
+    """Registered organisations that run their own activities: the office's back office."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.participation import organisation_admin_views
+    from app.web.nav import add_staff
+
+    app.register_blueprint(organisation_admin_views.bp)
+    add_staff(app, "organisations_admin.index", _l("Registered organisations"), Permission.PARTICIPATION_ORGANISATIONS,
+              _l("Organisations that run activities: register, suspend, reinstate, their organisers' accounts."))
 
 
 def _init_open_days(app: Flask) -> None:

@@ -22,16 +22,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import object_session
 
 from app import audit
-from app.accounts.permissions import Permission, Role
 from app.casework import codes
-from app.casework.actors import PublicParty, is_public
+from app.casework.actors import PublicParty
 from app.db_types import utcnow
 from app.enums import TitledEnum
 from app.errors import ActionRefused, NotPermitted, StepNotAllowed
-from app.participation import volunteers
-from app.participation.models import Activity, ActivityPhoto, ActivityState, Registration, RegistrationState
+from app.participation import organisers, volunteers
+from app.participation.models import (Activity, ActivityPhoto, ActivityState, Organisation, Registration,
+                                      RegistrationState)
 from app.web import uploads
 from app.workflow import Entry, StepContext, Workflow
 
@@ -46,7 +47,7 @@ class ActivityError(ActionRefused):
 
 
 class ActivityNotPermitted(ActivityError, NotPermitted):
-    """Not this actor's activity (another bureau's) or not an organiser at all."""
+    """Not this actor's activity (another bureau's or organisation's) or not an organiser at all."""
 
     audit_as = "activities.refused"
 
@@ -70,25 +71,35 @@ TRANSITIONS = {
 
 # --- who may organise ---------------------------------------------------------------------------------------
 
-def can_organise(user, activity: Activity | None = None, *, bureau_id: int | None = None) -> bool:
-    """Admins organise every activity; a bureau editor only their own bureau's."""
-    if user is None or is_public(user) or not getattr(user, "is_authenticated", False) or not user.active:
-        return False
-    if not user.can(Permission.PARTICIPATION_ORGANISE):
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    target = activity.bureau_id if activity is not None else bureau_id
-    return target is not None and target == user.bureau_id
+def can_organise(user, activity: Activity | None = None, *, bureau_id: int | None = None,
+                 organisation_id: int | None = None) -> bool:
+    """Admins organise every activity; a bureau editor only their own bureau's, an organisation's organiser only
+    their own organisation's (app/participation/organisers.py)."""
+    if activity is not None:
+        return organisers.runs_activity(user, activity)
+    return organisers.runs(user, bureau_id=bureau_id, organisation_id=organisation_id)
 
 
-def require_organiser(user, activity: Activity | None = None, *, bureau_id: int | None = None) -> None:
-    if not can_organise(user, activity, bureau_id=bureau_id):
-        raise ActivityNotPermitted(_("You cannot organise this activity: it belongs to another bureau."))
+def require_organiser(user, activity: Activity | None = None, *, bureau_id: int | None = None,
+                      organisation_id: int | None = None) -> None:
+    if not can_organise(user, activity, bureau_id=bureau_id, organisation_id=organisation_id):
+        raise ActivityNotPermitted(_("You cannot organise this activity: it belongs to another bureau or "
+                                     "organisation."))
+
+
+def require_not_suspended(session, organisation_id: int | None) -> None:
+    """A suspended organisation's activities cannot be created, changed or published (by anyone): what is
+    published already goes on, so that the people signed up keep their check-in, record and hours."""
+    organisation = session.get(Organisation, organisation_id) if organisation_id is not None else None
+    if organisation is not None and organisation.suspended:
+        raise ActivityNotPermitted(_("%(name)s is suspended by the ecological civilization office: its activities "
+                                     "cannot be created, changed or published.", name=organisation.name))
 
 
 def _policy(actor, activity: Activity, step: Step) -> None:
     require_organiser(actor, activity)
+    if step == Step.PUBLISH:
+        require_not_suspended(object_session(activity), activity.organisation_id)
 
 
 def _refuse(activity: Activity, step: Step) -> str:
@@ -160,7 +171,8 @@ class ActivityInput:
     kind: str
     title_zh_hans: str
     venue_zh_hans: str
-    bureau_id: int
+    # Who runs it: a bureau or a registered organisation, exactly one.
+    bureau_id: int | None
     place_id: int
     starts_at: datetime
     ends_at: datetime
@@ -177,9 +189,13 @@ class ActivityInput:
     venue_en: str = ""
     organiser_name: str = ""
     volunteer_hours: float | None = None
+    organisation_id: int | None = None
 
 
 def _check_input(data: ActivityInput, activity: Activity | None) -> None:
+    if (data.bureau_id is None) == (data.organisation_id is None):
+        raise ActivityError(_("Choose who runs the activity: one bureau or one registered organisation, not both."),
+                            field="bureau_id")
     if data.ends_at <= data.starts_at:
         raise ActivityError(_("The activity must end after it starts."), field="ends_at")
     if data.signup_closes_at <= data.signup_opens_at:
@@ -204,9 +220,12 @@ def _fill(activity: Activity, data: ActivityInput) -> None:
 
 
 def create_activity(session, actor, data: ActivityInput) -> Activity:
-    """A new draft of the actor's bureau (any bureau for an admin)."""
-    require_organiser(actor, bureau_id=data.bureau_id)
+    """A new draft of the actor's bureau or organisation (any for an admin); none for a suspended organisation."""
+    require_organiser(actor, bureau_id=data.bureau_id, organisation_id=data.organisation_id)
+    require_not_suspended(session, data.organisation_id)
     _check_input(data, None)
+    if data.organisation_id is not None:
+        data.organiser_name = ""  # a registered organisation runs it itself: no partner to name
     activity = Activity(state=ActivityState.DRAFT, created_by_id=actor.id, taken=0, waiting=0)
     _fill(activity, data)
     session.add(activity)
@@ -216,12 +235,17 @@ def create_activity(session, actor, data: ActivityInput) -> Activity:
 
 
 def update_activity(session, actor, activity: Activity, data: ActivityInput) -> Activity:
-    """Change a draft or a published activity (not one closed or cancelled); the bureau stays the actor's."""
+    """Change a draft or a published activity (not one closed or cancelled); who runs it stays the actor's
+    bureau or organisation, and a suspended organisation's activity cannot be changed."""
     require_organiser(actor, activity)
-    require_organiser(actor, bureau_id=data.bureau_id)
+    require_organiser(actor, bureau_id=data.bureau_id, organisation_id=data.organisation_id)
+    require_not_suspended(session, activity.organisation_id)
+    require_not_suspended(session, data.organisation_id)
     if activity.state not in (ActivityState.DRAFT, ActivityState.PUBLISHED):
         raise ActivityStepNotAllowed(_("A closed or cancelled activity can no longer be changed."))
     _check_input(data, activity)
+    if data.organisation_id is not None:
+        data.organiser_name = ""
     before = snapshot(activity)
     _fill(activity, data)
     session.flush()

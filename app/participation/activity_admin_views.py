@@ -1,34 +1,36 @@
 """The organisers' back office of activities: drafts, publication, cancellation, the closing record with photos
 cleared before they are public, and check-in at the door. Bureau editors act only on their own bureau's
-activities (refusals audited); the list of people is shown to the organiser only, and each look is audited."""
+activities, a registered organisation's organisers only on their organisation's (refusals audited); the list of
+people is shown to the organiser only, and each look is audited."""
 from flask import Blueprint, abort, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.accounts.permissions import Permission, Role
+from app.accounts.permissions import Permission
 from app.admin.pages import form_page
 from app.casework import codes
 from app.extensions import db
 from app.i18n import from_local_input, site_zone
 from app.org.models import Bureau
 from app.org.queries import bureaus, districts
-from app.participation import activities
+from app.participation import activities, organisations, organisers
 from app.participation.activity_forms import ActivityForm, CancelForm, CloseForm, CodeForm, PhotoForm
 from app.participation.activity_views import photo_dir, secret
 from app.participation.models import Activity, ActivityPhoto, Registration
 from app.web.actions import act
 from app.web.auth import deny, permission_required
-from app.web.forms import ConfirmForm
+from app.web.forms import ConfirmForm, choices
 from app.web.htmx import render
 from app.web.pagination import paginate
 
 bp = Blueprint("activities_admin", __name__, url_prefix="/admin/participation/activities")
 PAGE_SIZE = 30
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
-ORGANISE = Permission.PARTICIPATION_ORGANISE
+ORGANISE = Permission.PARTICIPATION_ACTIVITIES
 FIELDS = ("title_zh_hans", "title_zh_hant", "title_en", "description_zh_hans", "description_zh_hant", "description_en",
-          "venue_zh_hans", "venue_zh_hant", "venue_en", "organiser_name", "place_id", "bureau_id", "capacity",
+          "venue_zh_hans", "venue_zh_hant", "venue_en", "organiser_name", "place_id", "capacity",
           "max_group_size", "volunteer_hours")
 
 
@@ -44,35 +46,60 @@ def _activity(activity_id: int) -> Activity:
 @permission_required(ORGANISE)
 def index():
     query = select(Activity).order_by(Activity.starts_at.desc(), Activity.id.desc())
-    if current_user.role != Role.ADMIN:
-        query = query.where(Activity.bureau_id == current_user.bureau_id)
-    return render("admin/participation/activity_index.html", page=paginate(query, PAGE_SIZE))
+    if not organisers.sees_all(current_user):
+        query = query.where(organisers.own_activities(current_user))
+    return render("admin/participation/activity_index.html", page=paginate(query, PAGE_SIZE),
+                  organisation=current_user.organisation, sees_all=organisers.sees_all(current_user))
 
 
 def _form(activity: Activity | None = None) -> ActivityForm:
+    """The activity form as this organiser may fill it: the office chooses a bureau or a registered organisation;
+    a bureau's editor runs it for their bureau, an organisation's organiser for their organisation (the field is
+    not shown)."""
     data = None
     if activity is not None and request.method == "GET":
         zone = site_zone()
         data = {name: getattr(activity, name) for name in FIELDS}
         data["kind"] = activity.kind.value
+        data["bureau_id"] = activity.bureau_id or 0
+        data["organisation_id"] = activity.organisation_id or 0
         for name in ("starts_at", "ends_at", "signup_opens_at", "signup_closes_at"):
             data[name] = getattr(activity, name).astimezone(zone).replace(tzinfo=None)
     form = ActivityForm(data=data)
-    own = bureaus(db.session) if current_user.role == Role.ADMIN else [db.session.get(Bureau,
-                                                                                     current_user.bureau_id)]
-    form.bureau_id.choices = [(b.id, b.name) for b in own if b is not None]
     form.place_id.choices = [(d.id, d.name) for d in districts(db.session)]
+    if current_user.organisation_id is not None:
+        del form.bureau_id, form.organisation_id, form.organiser_name
+    elif organisers.sees_all(current_user):
+        form.bureau_id.choices = choices([(0, _l("— none: a registered organisation runs it —"))]
+                                         + [(b.id, b.name) for b in bureaus(db.session)])
+        form.organisation_id.choices = choices([(0, _l("— none: the bureau runs it —"))] + [
+            (o.id, o.name) for o in organisations.all_organisations(db.session)
+            if not o.suspended or (activity is not None and o.id == activity.organisation_id)])
+    else:
+        own = db.session.get(Bureau, current_user.bureau_id)
+        form.bureau_id.choices = [(own.id, own.name)] if own is not None else []
+        del form.organisation_id
     return form
 
 
+def _runner(form: ActivityForm) -> tuple[int | None, int | None]:
+    """(bureau id, organisation id) the form gives, an organisation's organiser's own organisation."""
+    if current_user.organisation_id is not None:
+        return None, current_user.organisation_id
+    organisation = getattr(form, "organisation_id", None)
+    return form.bureau_id.data or None, (organisation.data or None) if organisation is not None else None
+
+
 def _input(form: ActivityForm) -> activities.ActivityInput:
+    bureau_id, organisation_id = _runner(form)
+    partner = getattr(form, "organiser_name", None)
     return activities.ActivityInput(
         kind=form.kind.data, title_zh_hans=form.title_zh_hans.data, title_zh_hant=form.title_zh_hant.data or "",
         title_en=form.title_en.data or "", description_zh_hans=form.description_zh_hans.data or "",
         description_zh_hant=form.description_zh_hant.data or "", description_en=form.description_en.data or "",
         venue_zh_hans=form.venue_zh_hans.data, venue_zh_hant=form.venue_zh_hant.data or "",
-        venue_en=form.venue_en.data or "", organiser_name=form.organiser_name.data or "",
-        bureau_id=form.bureau_id.data, place_id=form.place_id.data,
+        venue_en=form.venue_en.data or "", organiser_name=(partner.data or "") if partner is not None else "",
+        bureau_id=bureau_id, organisation_id=organisation_id, place_id=form.place_id.data,
         starts_at=from_local_input(form.starts_at.data), ends_at=from_local_input(form.ends_at.data),
         signup_opens_at=from_local_input(form.signup_opens_at.data),
         signup_closes_at=from_local_input(form.signup_closes_at.data), capacity=form.capacity.data,

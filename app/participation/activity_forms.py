@@ -55,6 +55,9 @@ class ActivityForm(BaseForm):
                            validators=[InputRequired(message=_l("Choose the district."))])
     bureau_id = SelectField(_l("Bureau"), coerce=int, choices=[],
                             validators=[InputRequired(message=_l("Choose the bureau."))])
+    organisation_id = SelectField(_l("Registered organisation"), coerce=int, choices=[], default=0,
+                                  description=_l("When a registered organisation runs the activity, choose it here "
+                                                 "and no bureau: its organisers then organise it."))
     starts_at = DateTimeLocalField(_l("Starts at"), validators=[InputRequired(message=_l("Give the start."))])
     ends_at = DateTimeLocalField(_l("Ends at"), validators=[InputRequired(message=_l("Give the end."))])
     signup_opens_at = DateTimeLocalField(_l("Sign-up opens at"),

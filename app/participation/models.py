@@ -47,8 +47,70 @@ class RegistrationState(TitledEnum):
     ATTENDED = "attended", _l("Attended")
 
 
+class OrganisationKind(TitledEnum):
+    SOCIAL = "social", _l("Social organisation")
+    VOLUNTEER = "volunteer", _l("Volunteer association")
+    SCHOOL = "school", _l("School")
+    ENTERPRISE = "enterprise", _l("Enterprise")
+    COMMUNITY = "community", _l("Residents' or villagers' committee")
+    OTHER = "other", _l("Other organisation")
+
+
+class OrganisationState(TitledEnum):
+    APPROVED = "approved", _l("Approved")
+    SUSPENDED = "suspended", _l("Suspended")
+
+
+class Organisation(db.Model):
+    """A registered organisation (社会组织, 志愿者协会, a school, an enterprise …) that runs its own activities with
+    accounts of its own: registered, suspended and reinstated by the ecological civilization office. While it is
+    suspended its activities cannot be created, changed or published; those already published go on."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        enum_check("kind", OrganisationKind),
+        enum_check("state", OrganisationState),
+        CheckConstraint("state <> 'suspended' OR suspend_reason <> ''", name="suspension_has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrganisationKind] = mapped_column(EnumColumn(OrganisationKind, 16))
+    state: Mapped[OrganisationState] = mapped_column(EnumColumn(OrganisationState, 16),
+                                                     default=OrganisationState.APPROVED)
+    name_zh_hans: Mapped[str] = mapped_column(String(200), unique=True)
+    name_zh_hant: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    # The district it is based in (its activities may take place anywhere: each names its own district).
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.id"))
+    # 统一社会信用代码, when it has one (a school or an informal volunteer group may not).
+    credit_code: Mapped[str] = mapped_column(String(18), default="")
+    # Whom the office calls about it: never shown on public pages.
+    contact_name: Mapped[str] = mapped_column(String(60))
+    contact_phone: Mapped[str] = mapped_column(String(30))
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    suspend_reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    place: Mapped[Place] = relationship()
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def suspended(self) -> bool:
+        return self.state == OrganisationState.SUSPENDED
+
+    def audit_state(self) -> dict:
+        return {"kind": self.kind, "state": self.state, "name_zh_hans": self.name_zh_hans,
+                "name_zh_hant": self.name_zh_hant, "name_en": self.name_en, "place_id": self.place_id,
+                "credit_code": self.credit_code}  # never the contact person: the audit log has more readers
+
+
 class Activity(db.Model):
-    """An activity residents sign up for (植树, 河道清理, 宣讲 …), run by a bureau (or an organisation it names)."""
+    """An activity residents sign up for (植树, 河道清理, 宣讲 …), run by a bureau (which may name a partner that
+    helps it) or by a registered organisation: exactly one of the two (enforced by the database)."""
 
     __tablename__ = "activities"
     __table_args__ = (
@@ -60,7 +122,9 @@ class Activity(db.Model):
         CheckConstraint("max_group_size >= 1", name="group_size_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("signup_closes_at > signup_opens_at", name="signup_window_valid"),
+        CheckConstraint("(bureau_id IS NULL) <> (organisation_id IS NULL)", name="one_organiser"),
         Index("ix_activities_state_starts", "state", "starts_at"),
+        Index("ix_activities_organisation_id", "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,9 +139,11 @@ class Activity(db.Model):
     venue_zh_hans: Mapped[str] = mapped_column(String(200))
     venue_zh_hant: Mapped[str] = mapped_column(String(200), default="")
     venue_en: Mapped[str] = mapped_column(String(300), default="")
-    # The organisation that runs it when not the bureau itself (e.g. a volunteer association); the bureau answers.
+    # A partner a bureau names as running its activity (an unregistered group); the bureau answers for it.
     organiser_name: Mapped[str] = mapped_column(String(200), default="")
-    bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
+    # Who runs it: a bureau, or a registered organisation (its own accounts organise it).
+    bureau_id: Mapped[int | None] = mapped_column(ForeignKey("bureaus.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id"))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -101,7 +167,8 @@ class Activity(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
 
-    bureau: Mapped[Bureau] = relationship()
+    bureau: Mapped[Bureau | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     place: Mapped[Place] = relationship()
     photos: Mapped[list["ActivityPhoto"]] = relationship(back_populates="activity", order_by="ActivityPhoto.id")
 
@@ -125,10 +192,18 @@ class Activity(db.Model):
     def places_left(self) -> int:
         return max(self.capacity - self.taken, 0)
 
+    @property
+    def organiser(self) -> str:
+        """Who runs it, in the reader's language: the registered organisation, the partner the bureau names, or
+        the bureau."""
+        if self.organisation is not None:
+            return self.organisation.name
+        return self.organiser_name or (self.bureau.name if self.bureau is not None else "")
+
     def audit_state(self) -> dict:
         return {"kind": self.kind, "state": self.state, "title_zh_hans": self.title_zh_hans,
-                "bureau_id": self.bureau_id, "place_id": self.place_id, "starts_at": self.starts_at,
-                "ends_at": self.ends_at, "signup_opens_at": self.signup_opens_at,
+                "bureau_id": self.bureau_id, "organisation_id": self.organisation_id, "place_id": self.place_id,
+                "starts_at": self.starts_at, "ends_at": self.ends_at, "signup_opens_at": self.signup_opens_at,
                 "signup_closes_at": self.signup_closes_at, "capacity": self.capacity,
                 "max_group_size": self.max_group_size, "attendance": self.attendance}
 

@@ -23,7 +23,7 @@ ROW = "admin/participation/volunteer_hours_row.html"
 
 
 @bp.get("/")
-@permission_required(Permission.PARTICIPATION_ORGANISE)
+@permission_required(Permission.PARTICIPATION_ACTIVITIES)
 def index():
     """Volunteers with their hours: all for the office, a bureau's own volunteers and hours for its organisers."""
     page = paginate(volunteers.volunteers_for(db.session, current_user), PER_PAGE)
@@ -32,7 +32,7 @@ def index():
 
 
 @bp.post("/<int:volunteer_id>/phone")
-@permission_required(Permission.PARTICIPATION_ORGANISE)
+@permission_required(Permission.PARTICIPATION_ACTIVITIES)
 def reveal_phone(volunteer_id: int):
     """Show one volunteer's phone number on this response only; the look is audited."""
     if db.session.get(volunteers.Volunteer, volunteer_id) is None:
@@ -60,7 +60,7 @@ def _row_form(registration: Registration, formdata=None) -> HoursForm:
 
 
 @bp.get("/activities/<int:activity_id>")
-@permission_required(Permission.PARTICIPATION_ORGANISE)
+@permission_required(Permission.PARTICIPATION_ACTIVITIES)
 def activity(activity_id: int):
     """The attended volunteers of one activity with an hours form each (names for its organisers only, audited)."""
     found = _activity(activity_id)
@@ -81,10 +81,12 @@ def _activity_page(found: Activity, rows: list[Registration], forms: dict, statu
 
 
 @bp.post("/registrations/<int:registration_id>/hours")
-@permission_required(Permission.PARTICIPATION_ORGANISE)
+@permission_required(Permission.PARTICIPATION_ACTIVITIES)
 def confirm_hours(registration_id: int):
     """Confirm or correct one volunteer's hours: the row again for htmx, else back to the activity's page."""
     registration = db.session.get(Registration, registration_id) or abort(404)
+    if not volunteers.may_organise(current_user, registration.activity):
+        deny("participation.hours_refused", registration)  # before the form: its errors would show the page
     activity_id = registration.activity_id
     form = _row_form(registration, request.form)
 

@@ -68,9 +68,9 @@ def record():
     return body, status, {**headers, "Cache-Control": "no-store"}
 
 
-@bp.get("/record/<int:year>.docx")
-def certificate(year: int):
-    """The certificate of one year's volunteer service, from the site's records."""
+@bp.get("/record/<int:year>.<any(docx, pdf):kind>")
+def certificate(year: int, kind: str):
+    """The certificate of one year's volunteer service, from the site's records: a Word document or a PDF."""
     volunteer = _remembered()
     if volunteer is None:
         flash(_("Enter your phone number and volunteer code to see your record."), "info")
@@ -83,10 +83,11 @@ def certificate(year: int):
     site = config["SITE_NAMES"].get(locale) or config["SITE_NAME"]
     office = _("%(city)s ecological civilization construction office",
                city=config["CITY_NAMES"].get(locale) or config["CITY_NAME"])
-    body = certificates.certificate_docx(volunteer.name, found[0], office=office, site=site,
-                                         issued_on=local_today())
-    return Response(body, mimetype=certificates.MIMETYPE, headers={
-        "Content-Disposition": f'attachment; filename="volunteer-hours-{year}.docx"',
+    make, mimetype = ((certificates.certificate_pdf, certificates.PDF_MIMETYPE) if kind == "pdf"
+                      else (certificates.certificate_docx, certificates.MIMETYPE))
+    body = make(volunteer.name, found[0], office=office, site=site, issued_on=local_today())
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="volunteer-hours-{year}.{kind}"',
         "Cache-Control": "no-store"})
 
 

@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from app import audit
-from app.accounts.permissions import Permission, Role
+from app.accounts.permissions import Permission
 from app.casework import codes, identity
 from app.db_types import utcnow
 from app.errors import ActionRefused, NotPermitted
 from app.i18n import localized, site_zone
+from app.participation import organisers
 from app.participation.models import Activity, Registration, RegistrationState, Volunteer
 
 _COUNTRY = re.compile(r"^(?:\+|00)?86(?=1\d{10}$)")
@@ -73,17 +74,18 @@ def enrol(session, registration: Registration, key: str | None = None) -> str | 
 # --- who may see and confirm what ---------------------------------------------------------------------------
 
 def sees_all(actor) -> bool:
-    """Admins (the office) see every bureau's volunteers; bureau roles only their own bureau's."""
-    return actor.can(Permission.PARTICIPATION_ORGANISE) and not Role(actor.role).needs_bureau
+    """Admins (the office) see every volunteer; a bureau's or an organisation's organisers only those of their
+    own activities."""
+    return organisers.sees_all(actor)
 
 
-def may_organise(actor, bureau_id: int) -> bool:
-    """The actor organises the activities of this bureau (its editors) or of every bureau (admins)."""
-    return actor.can(Permission.PARTICIPATION_ORGANISE) and (sees_all(actor) or actor.bureau_id == bureau_id)
+def may_organise(actor, activity: Activity) -> bool:
+    """The actor organises this activity: its bureau's editors, its organisation's organisers, or admins."""
+    return organisers.runs_activity(actor, activity)
 
 
 def _refuse(action: str) -> NotPermitted:
-    error = NotPermitted(_("Only the organisers of this activity's bureau may do this."))
+    error = NotPermitted(_("Only the organisers of this activity's bureau or organisation may do this."))
     error.audit_as = action  # type: ignore[attr-defined]
     return error
 
@@ -104,7 +106,7 @@ def confirm_hours(session, actor, registration: Registration, hours: float | Non
     """Confirm (or, with a reason, correct) a volunteer's hours for an attended activity; audited. Returns
     "confirmed", "corrected" or "unchanged" (the same figure posted again)."""
     activity = registration.activity
-    if not may_organise(actor, activity.bureau_id):
+    if not may_organise(actor, activity):
         raise _refuse("participation.hours_refused")
     if registration.state != RegistrationState.ATTENDED or registration.volunteer_id is None:
         raise ActionRefused(_("Hours are recorded only for volunteers who attended."))
@@ -138,7 +140,7 @@ def format_hours(hours: float) -> str:
 def attended_volunteers(session, actor, activity: Activity) -> list[Registration]:
     """The attended sign-ups of an activity that have a volunteer, for its organiser; the look at their names is
     audited (the organiser needs them to confirm hours)."""
-    if not may_organise(actor, activity.bureau_id):
+    if not may_organise(actor, activity):
         raise _refuse("participation.volunteers_refused")
     rows = list(session.scalars(
         select(Registration).where(Registration.activity_id == activity.id,
@@ -190,7 +192,9 @@ class ServiceYear:
 
 
 def _organiser(activity: Activity) -> str:
-    return activity.organiser_name or localized(activity.bureau, "name")
+    if activity.organisation is not None:
+        return localized(activity.organisation, "name")
+    return activity.organiser_name or (localized(activity.bureau, "name") if activity.bureau is not None else "")
 
 
 def service_record(session, volunteer_id: int, *, bureau_id: int | None = None) -> list[ServiceYear]:
@@ -198,7 +202,8 @@ def service_record(session, volunteer_id: int, *, bureau_id: int | None = None) 
     bureau's activities only (what that bureau's organisers may see)."""
     query = (select(Registration).join(Registration.activity)
              .where(Registration.volunteer_id == volunteer_id, Registration.hours.is_not(None))
-             .options(contains_eager(Registration.activity).joinedload(Activity.bureau))
+             .options(contains_eager(Registration.activity).joinedload(Activity.bureau),
+                      contains_eager(Registration.activity).joinedload(Activity.organisation))
              .order_by(Activity.starts_at, Registration.id))
     if bureau_id is not None:
         query = query.where(Activity.bureau_id == bureau_id)
@@ -225,9 +230,9 @@ class VolunteerRow:
 
 def volunteers_for(session, actor):
     """A page-fetching function (`fetch(limit=, offset=)`) of the volunteers this actor may see: every one for
-    admins, with every hour; for a bureau's organisers those who took part in that bureau's activities, with
-    those activities' hours only."""
-    if not actor.can(Permission.PARTICIPATION_ORGANISE):
+    admins, with every hour; for a bureau's (an organisation's) organisers those who took part in its activities,
+    with those activities' hours only."""
+    if not actor.can(Permission.PARTICIPATION_ACTIVITIES):
         raise _refuse("participation.volunteers_refused")
     hours = func.coalesce(func.sum(Registration.hours), 0.0)
     took_part = func.count(Registration.hours)
@@ -236,7 +241,7 @@ def volunteers_for(session, actor):
              .group_by(Volunteer.id).order_by(Volunteer.name, Volunteer.id))
     if not sees_all(actor):
         query = (query.join(Activity, Activity.id == Registration.activity_id)
-                 .where(Activity.bureau_id == actor.bureau_id))
+                 .where(organisers.own_activities(actor)))
 
     def fetch(*, limit: int, offset: int) -> list[VolunteerRow]:
         return [VolunteerRow(v, float(h or 0), int(n)) for v, h, n in session.execute(
@@ -245,16 +250,16 @@ def volunteers_for(session, actor):
 
 
 def visible_volunteer(session, actor, volunteer_id: int) -> Volunteer | None:
-    """The volunteer if this actor may see them (admins: any; a bureau's organisers: one who took part in that
-    bureau's activities), else raises NotPermitted; None when there is no such volunteer."""
+    """The volunteer if this actor may see them (admins: any; a bureau's or an organisation's organisers: one who
+    took part in its activities), else raises NotPermitted; None when there is no such volunteer."""
     volunteer = session.get(Volunteer, volunteer_id)
     if volunteer is None:
         return None
-    if not actor.can(Permission.PARTICIPATION_ORGANISE):
+    if not actor.can(Permission.PARTICIPATION_ACTIVITIES):
         raise _refuse("participation.volunteers_refused")
     if not sees_all(actor) and session.scalar(
             select(Registration.id).join(Registration.activity)
-            .where(Registration.volunteer_id == volunteer.id, Activity.bureau_id == actor.bureau_id).limit(1)) is None:
+            .where(Registration.volunteer_id == volunteer.id, organisers.own_activities(actor)).limit(1)) is None:
         raise _refuse("participation.volunteers_refused")
     return volunteer
 
