@@ -202,8 +202,10 @@ def _unique(ids) -> list[int]:
     return list(dict.fromkeys(int(i) for i in ids or ()))
 
 
-def _check_task(session, round_: InspectionRound, data: TaskInput, task: RectificationTask | None) -> Deadline:
-    """Every rule of a task's record; the read deadline."""
+def check_task(session, round_: InspectionRound, data: TaskInput, task: RectificationTask | None = None
+               ) -> Deadline:
+    """Every rule of a task's record (ActionRefused naming the field), the task itself when it is corrected; the
+    read deadline."""
     if not (data.problem_zh_hans or "").strip():
         raise ActionRefused(_("Describe the problem in Simplified Chinese."), field="problem_zh_hans")
     if len((data.source_ref or "").strip()) > SOURCE_REF_MAX:
@@ -282,6 +284,12 @@ class TaskNumbers:
         return f"{prefix}{number}" if parent is not None else f"{prefix}{number:03d}"
 
 
+def numbering(session, round_: InspectionRound) -> TaskNumbers:
+    """The numbers of the round's next tasks, handed out to this transaction alone."""
+    _lock_round(session, round_)
+    return TaskNumbers(session)
+
+
 def _lock_round(session, round_: InspectionRound) -> None:
     """Two offices numbering tasks of one round at once would hand out one number twice: take the round's row
     first (PostgreSQL; SQLite has one writer at a time anyway)."""
@@ -333,11 +341,9 @@ def create_task(session, actor, round_: InspectionRound, data: TaskInput, *, tod
     """Register a task of the round (in progress, its first report due after the round's interval), with a
     public "registered" entry on its timeline."""
     policy.require_office(actor)
-    deadline = _check_task(session, round_, data, None)
+    deadline = check_task(session, round_, data, None)
     parent = session.get(RectificationTask, data.parent_id) if data.parent_id else None
-    if numbers is None:
-        _lock_round(session, round_)
-        numbers = TaskNumbers(session)
+    numbers = numbers or numbering(session, round_)
     task = RectificationTask(round_id=round_.id, code=numbers.next(round_, parent), state=TaskState.IN_PROGRESS,
                              problem_zh_hans="", created_by_id=getattr(actor, "id", None),
                              next_report_due=next_report_due(today, round_.report_interval_months))
@@ -369,7 +375,7 @@ def update_task(session, actor, task: RectificationTask, data: TaskInput, *, tod
     if data.parent_id != task.parent_id:
         raise ActionRefused(_("A task's parent is set when it is registered: its number shows it."),
                             field="parent_id")
-    deadline = _check_task(session, task.round, data, task)
+    deadline = check_task(session, task.round, data, task)
     if task.state is TaskState.CLOSED:
         for name, value in _record(data).items():
             if value != getattr(task, name):
