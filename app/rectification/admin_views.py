@@ -52,8 +52,8 @@ def event_titles() -> dict:
 @bp.get("/")
 @permission_required(Permission.RECTIFICATION_REPORT)
 def index():
-    """The office's task list for the office, the bureau's own tasks for a bureau."""
-    return see_other(url_for(".tasks" if policy.is_office(current_user) else ".mine"))
+    """The ledger's entry: the office's task list for the office, the bureau's own tasks for a bureau."""
+    return tasks() if policy.is_office(current_user) else mine()
 
 
 # --- rounds -------------------------------------------------------------------------------------------------

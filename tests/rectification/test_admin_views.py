@@ -48,12 +48,16 @@ def count(session, model) -> int:
 
 # --- who reaches what -----------------------------------------------------------------------------------------
 
-def test_the_ledger_entry_leads_the_office_to_all_tasks_and_a_bureau_to_its_own(client, auth, office):
+def test_the_ledger_entry_shows_the_office_all_tasks_and_a_bureau_its_own(client, auth, office):
     auth.login("admin")
-    assert client.get("/admin/rectification/").headers["Location"].endswith("/admin/rectification/tasks/")
+    html = client.get("/admin/rectification/").get_data(as_text=True)
+    assert "<h1>Rectification tasks</h1>" in html and "Sand dredging in the river" in html
     auth.logout()
     auth.login("editor")
-    assert client.get("/admin/rectification/").headers["Location"].endswith("/admin/rectification/mine")
+    html = client.get("/admin/rectification/").get_data(as_text=True)
+    assert re.search(r"<h1>My bureau(&#39;|')s rectification tasks</h1>", html)
+    assert "Chemical park emissions" in html
+    assert "Sand dredging in the river" not in html
 
 
 def test_the_staff_menu_offers_the_ledger(client, auth, office):
