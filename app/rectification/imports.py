@@ -44,7 +44,7 @@ from app.indicators.models import Indicator
 from app.indicators.queries import catalogue_for_year
 from app.org.models import Bureau, Place, PlaceLevel
 from app.rectification import policy, services
-from app.rectification.deadlines import DeadlineError, parse_deadline
+from app.rectification.deadlines import Deadline, DeadlineError, parse_deadline
 from app.rectification.models import InspectionRound, RectificationTask
 from app.web.exports import xlsx_bytes
 from app.web.text import clean_text
@@ -331,6 +331,7 @@ def _read_units(names: _Names, cells: dict[str, str], headers: dict[str, str]) -
 class _Row:
     number: int
     data: services.TaskInput
+    deadline: Deadline
     parent_row: int | None = None       # a sub-task of this row of the file
     parent_id: int | None = None        # a sub-task of this task of the round
 
@@ -454,19 +455,20 @@ def _check_rows(session, round_: InspectionRound, sheet: Sheet, header_index: in
             **{key: cells.get(key, "") for key in ("problem_zh_hant", "problem_en", "target_zh_hans",
                                                    "target_zh_hant", "target_en", "measures_zh_hans",
                                                    "measures_zh_hant", "measures_en")})
+        deadline = None
         if not problems:
             try:  # what the service checks besides (lengths…), as it would refuse the row
-                services.check_task(session, round_, data)
+                deadline = services.check_task(session, round_, data)
             except ActionRefused as error:
                 problems.append(str(error))
         if merged is None and source_ref:
             tops.add(number)
         if parent_row is not None or parent_id is not None:
             subtask_rows.add(number)
-        if problems:
+        if problems or deadline is None:
             result.errors.extend((number, problem) for problem in problems)
         else:
-            ready.append(_Row(number, data, parent_row, parent_id))
+            ready.append(_Row(number, data, deadline, parent_row, parent_id))
     return ready
 
 
@@ -495,20 +497,15 @@ def _indicators(names: _Names, text: str, header: str, problems: list[str]) -> l
 
 
 def _apply(session, actor, round_: InspectionRound, rows: list[_Row], today: date, result: ImportResult) -> None:
-    numbers = services.numbering(session, round_)
-    made: dict[int, int] = {}  # row number → task id
+    index = {row.number: position for position, row in enumerate(rows)}
+    entries = []
     for row in rows:
-        row.data.parent_id = made[row.parent_row] if row.parent_row is not None else row.parent_id
-        try:
-            task = services.create_task(session, actor, round_, row.data, today=today, numbers=numbers)
-        except ActionRefused as error:
-            result.errors.append((row.number, str(error)))
-            return
-        made[row.number] = task.id
-        if row.data.parent_id is None:
-            result.tasks += 1
-        else:
-            result.subtasks += 1
+        row.data.parent_id = row.parent_id
+        entries.append(services.Checked(row.data, row.deadline,
+                                        index[row.parent_row] if row.parent_row is not None else None))
+    made = services.create_tasks(session, actor, round_, entries, today=today)
+    result.subtasks = sum(1 for task in made if task.parent_id is not None)
+    result.tasks = len(made) - result.subtasks
 
 
 def template() -> bytes:

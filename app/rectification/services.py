@@ -224,9 +224,8 @@ def check_task(session, round_: InspectionRound, data: TaskInput, task: Rectific
     for name, ids in (("cooperating_ids", cooperating), ("supervising_ids", supervising)):
         if lead.id in ids:
             raise ActionRefused(_("The lead unit is listed once, as the lead."), field=name)
-        known = set(session.scalars(select(Bureau.id).where(Bureau.id.in_(ids), Bureau.active.is_(True)))) if ids \
-            else set()
-        if known != set(ids):
+        units = [session.get(Bureau, i) for i in ids]  # from the identity map when the caller has them loaded
+        if any(unit is None or not unit.active for unit in units):
             raise ActionRefused(_("Choose units from the list of bureaus."), field=name)
     if set(cooperating) & set(supervising):
         raise ActionRefused(_("A unit is either co-operating or supervising, not both."), field="supervising_ids")
@@ -260,11 +259,12 @@ def _check_parent(session, round_: InspectionRound, parent_id: int | None, task:
 
 class TaskNumbers:
     """Hands out the ledger's task numbers: "<round code>-<three-digit sequence>", a sub-task's "<parent>.<n>".
-    One instance numbers many tasks of an import without reading the numbers again for each."""
+    One instance numbers many tasks of an import (parents not yet flushed among them) without reading the
+    numbers again for each."""
 
     def __init__(self, session):
         self.session = session
-        self.last: dict[tuple[int, int | None], int] = {}
+        self.last: dict[str, int] = {}
 
     def _highest(self, prefix: str, condition) -> int:
         codes = self.session.scalars(select(RectificationTask.code).where(condition))
@@ -273,14 +273,16 @@ class TaskNumbers:
         return max(numbers, default=0)
 
     def next(self, round_: InspectionRound, parent: RectificationTask | None) -> str:
-        key = (round_.id, parent.id if parent is not None else None)
         prefix = f"{parent.code}." if parent is not None else f"{round_.code}-"
-        if key not in self.last:
-            condition = (RectificationTask.parent_id == parent.id if parent is not None
-                         else (RectificationTask.round_id == round_.id) & RectificationTask.parent_id.is_(None))
-            self.last[key] = self._highest(prefix, condition)
-        self.last[key] += 1
-        number = self.last[key]
+        if prefix not in self.last:
+            if parent is None:
+                condition = (RectificationTask.round_id == round_.id) & RectificationTask.parent_id.is_(None)
+                self.last[prefix] = self._highest(prefix, condition)
+            else:  # a parent registered in this same go has no sub-tasks yet
+                self.last[prefix] = self._highest(prefix, RectificationTask.parent_id == parent.id) \
+                    if parent.id is not None else 0
+        self.last[prefix] += 1
+        number = self.last[prefix]
         return f"{prefix}{number}" if parent is not None else f"{prefix}{number:03d}"
 
 
@@ -301,11 +303,12 @@ def _units(data: TaskInput, lead_id: int) -> list[tuple[int, UnitRole]]:
             + [(i, UnitRole.SUPERVISING) for i in _unique(data.supervising_ids)])
 
 
-def _fill_task(session, task: RectificationTask, data: TaskInput, deadline: Deadline) -> None:
+def _set_record(task: RectificationTask, data: TaskInput, deadline: Deadline) -> None:
+    """The task's texts, place, lead, deadline and units as the input gives them."""
     for name in _TEXTS:
         setattr(task, name, (getattr(data, name) or "").strip())
     task.source_ref, task.responsible_text = (data.source_ref or "").strip(), (data.responsible_text or "").strip()
-    task.place_id, task.lead_bureau_id, task.parent_id = data.place_id, data.lead_bureau_id, data.parent_id
+    task.place_id, task.lead_bureau_id = data.place_id, data.lead_bureau_id
     task.deadline_text, task.due_on, task.due_precision = deadline.text, deadline.due_on, deadline.precision
     task.long_term, task.immediate = deadline.long_term, deadline.immediate
     wanted = dict(_units(data, task.lead_bureau_id))
@@ -315,44 +318,91 @@ def _fill_task(session, task: RectificationTask, data: TaskInput, deadline: Dead
         else:
             unit.role = wanted.pop(unit.bureau_id)
     task.units.extend(TaskUnit(bureau_id=bureau_id, role=role) for bureau_id, role in wanted.items())
+
+
+def _set_indicators(session, task: RectificationTask, data: TaskInput) -> None:
+    """Replace the task's indicator links with the input's."""
     indicators = set(_unique(data.indicator_ids))
     current = {link.indicator_id: link for link in session.scalars(
-        select(TaskIndicator).where(TaskIndicator.task_id == task.id))} if task.id else {}
+        select(TaskIndicator).where(TaskIndicator.task_id == task.id))}
     for indicator_id, link in current.items():
         if indicator_id not in indicators:
             session.delete(link)
-    session.flush()  # the task has its id now; the indicator links follow
     session.add_all(TaskIndicator(task_id=task.id, indicator_id=i) for i in sorted(indicators - set(current)))
 
 
-def task_state(session, task: RectificationTask) -> dict:
-    """The task's audit snapshot: the workflow's fields, its record, its units and indicator links."""
+def task_state(session, task: RectificationTask, indicators: list[int] | None = None) -> dict:
+    """The task's audit snapshot: the workflow's fields, its record, its units and indicator links (read unless
+    given)."""
+    if indicators is None:
+        indicators = sorted(session.scalars(select(TaskIndicator.indicator_id).where(
+            TaskIndicator.task_id == task.id))) if task.id else []
     return {**task.snapshot(), "code": task.code, "round_id": task.round_id, "parent_id": task.parent_id,
             "source_ref": task.source_ref, "place_id": task.place_id, "deadline_text": task.deadline_text,
             "due_precision": task.due_precision, "immediate": task.immediate,
             "responsible_text": task.responsible_text, "problem_zh_hans": task.problem_zh_hans,
-            "units": sorted([unit.bureau_id, unit.role.value] for unit in task.units),
-            "indicators": sorted(session.scalars(select(TaskIndicator.indicator_id)
-                                                 .where(TaskIndicator.task_id == task.id))) if task.id else []}
+            "units": sorted([unit.bureau_id, unit.role.value] for unit in task.units), "indicators": indicators}
 
 
-def create_task(session, actor, round_: InspectionRound, data: TaskInput, *, today: date,
-                numbers: TaskNumbers | None = None) -> RectificationTask:
+def _new_task(session, actor, round_: InspectionRound, data: TaskInput, deadline: Deadline, numbers: TaskNumbers,
+              parent: RectificationTask | None, today: date) -> RectificationTask:
+    task = RectificationTask(round_id=round_.id, code=numbers.next(round_, parent), state=TaskState.IN_PROGRESS,
+                             problem_zh_hans="", created_by_id=getattr(actor, "id", None),
+                             parent_id=parent.id if parent is not None else None,
+                             next_report_due=next_report_due(today, round_.report_interval_months))
+    _set_record(task, data, deadline)
+    session.add(task)
+    return task
+
+
+def _registered(session, actor, task: RectificationTask, data: TaskInput) -> None:
+    """What follows a new task's first flush: its indicator links, its timeline's first entry, the audit."""
+    indicators = _unique(data.indicator_ids)
+    session.add_all(TaskIndicator(task_id=task.id, indicator_id=i) for i in sorted(indicators))
+    add_entry(session, TaskEvent, REGISTERED, actor=actor, task_id=task.id)
+    audit.record(session, "rectification.task_create", task, actor=actor,
+                 after=task_state(session, task, sorted(indicators)))
+
+
+def create_task(session, actor, round_: InspectionRound, data: TaskInput, *, today: date) -> RectificationTask:
     """Register a task of the round (in progress, its first report due after the round's interval), with a
     public "registered" entry on its timeline."""
     policy.require_office(actor)
     deadline = check_task(session, round_, data, None)
     parent = session.get(RectificationTask, data.parent_id) if data.parent_id else None
-    numbers = numbers or numbering(session, round_)
-    task = RectificationTask(round_id=round_.id, code=numbers.next(round_, parent), state=TaskState.IN_PROGRESS,
-                             problem_zh_hans="", created_by_id=getattr(actor, "id", None),
-                             next_report_due=next_report_due(today, round_.report_interval_months))
-    session.add(task)
-    _fill_task(session, task, data, deadline)
+    task = _new_task(session, actor, round_, data, deadline, numbering(session, round_), parent, today)
     session.flush()
-    add_entry(session, TaskEvent, REGISTERED, actor=actor, task_id=task.id)
-    audit.record(session, "rectification.task_create", task, actor=actor, after=task_state(session, task))
+    _registered(session, actor, task, data)
     return task
+
+
+@dataclass
+class Checked:
+    """A task's input that check_task accepted in this transaction (its read deadline), for create_tasks; a
+    sub-task of another entry of the same batch names it by its index."""
+
+    data: TaskInput
+    deadline: Deadline
+    parent_index: int | None = None
+
+
+def create_tasks(session, actor, round_: InspectionRound, entries: list[Checked], *, today: date
+                 ) -> list[RectificationTask]:
+    """Register many checked tasks at once (an import): as create_task each, with a few flushes in all, so that a
+    list of thousands of tasks is registered in seconds."""
+    policy.require_office(actor)
+    numbers, made = numbering(session, round_), []
+    for entry in entries:
+        parent = (made[entry.parent_index] if entry.parent_index is not None
+                  else session.get(RectificationTask, entry.data.parent_id) if entry.data.parent_id else None)
+        if parent is not None and parent.id is None:
+            session.flush()  # the parent first, for its id (by id, not by relationship, the rows keep their order)
+        made.append(_new_task(session, actor, round_, entry.data, entry.deadline, numbers, parent, today))
+    session.flush()
+    for task, entry in zip(made, entries, strict=True):
+        _registered(session, actor, task, entry.data)
+    session.flush()
+    return made
 
 
 def _unit_names(session, units: list[tuple[int, str]]) -> str:
@@ -389,7 +439,8 @@ def update_task(session, actor, task: RectificationTask, data: TaskInput, *, tod
         raise ActionRefused(_("The lead unit cannot change while the task's closure is being handled."),
                             field="lead_bureau_id")
     before, texts = task_state(session, task), {name: getattr(task, name) for name in _TEXTS}
-    _fill_task(session, task, data, deadline)
+    _set_record(task, data, deadline)
+    _set_indicators(session, task, data)
     session.flush()
     after = task_state(session, task)
     changed_texts = [name for name in _TEXTS if getattr(task, name) != texts[name]]
