@@ -186,8 +186,8 @@ def deadline_refusal(error: DeadlineError) -> str:
         return _("The deadline “%(text)s” gives no year: write the year with each month or day.", text=error.text)
     if error.reason == INVALID_DATE:
         return _("The deadline “%(text)s” names a day that does not exist.", text=error.text)
-    return _("The deadline “%(text)s” cannot be read. Write a date or 长期坚持 / 立行立改, such as: %(examples)s.",
-             text=error.text, examples=DEADLINE_EXAMPLES)
+    return _("The deadline “%(text)s” cannot be read. Write a date, or long-term or immediate as the lists do, "
+             "such as: %(examples)s.", text=error.text, examples=DEADLINE_EXAMPLES)
 
 
 def read_deadline(text: str) -> Deadline:

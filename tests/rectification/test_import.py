@@ -204,8 +204,8 @@ def test_every_bad_row_is_listed_and_nothing_is_applied(session, city):
     assert sorted(rows) == list(range(4, 14))  # the title is row 1, the header row 2, the good row 3
     assert rows[4] == ["区县: unknown district “火星区”."]
     assert rows[5] == ["责任单位: unknown unit “市外星局”."]
-    assert rows[6] == ["整改时限: The deadline “尽快” cannot be read. Write a date or 长期坚持 / 立行立改, such as: "
-                       "2024年12月底前, 2023年9月30日前, 2024-12-31, 长期坚持, 立行立改."]
+    assert rows[6] == ["整改时限: The deadline “尽快” cannot be read. Write a date, or long-term or immediate as the "
+                       "lists do, such as: 2024年12月底前, 2023年9月30日前, 2024-12-31, 长期坚持, 立行立改."]
     assert rows[7] == ["序号: 5 is already a task of this round."]
     assert rows[8] == ["序号: 1 is already in row 3."]
     assert rows[9] == ["整改问题: describe the problem."]
