@@ -6,6 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Load the models (so that the schema and migrations know them), then each part's routes and commands."""
     from app.rectification import models  # noqa: F401
+    _init_admin(app)
     _init_reports(app)
     _init_closure(app)
 
@@ -43,3 +44,16 @@ def _init_closure(app: Flask) -> None:
     app.register_blueprint(objection_views.bp)
     add_staff(app, "rectification_closure.queue", _l("Ledger closures"), Permission.RECTIFICATION_MANAGE,
               _l("Closure applications to check, tasks in public notice, objections to answer."))
+
+
+def _init_admin(app: Flask) -> None:
+    """The back office of the ledger: rounds, the import of feedback lists, the task lists and a task's page."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.accounts.permissions import Permission
+    from app.rectification import admin_views
+    from app.web.nav import add_staff
+
+    app.register_blueprint(admin_views.bp)
+    add_staff(app, "rectification_admin.index", _l("Rectification ledger"), Permission.RECTIFICATION_REPORT,
+              _l("Inspection rounds and their tasks: import the feedback list, follow each task and its units."))
