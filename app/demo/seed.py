@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.accounts.permissions import Role
 from app.i18n import local_today, site_zone
 from app.indicators.queries import catalogue_for_year
-from app.demo import disclosure, environment, indicators, notices, participation, surveys, tips
+from app.demo import disclosure, environment, indicators, notices, participation, rectification, surveys, tips
 from app.disclosure.services import Rules as disclosure_rules
 from app.tips.services import Rules
 from app.workdays import schedule
@@ -152,6 +152,14 @@ def run(session, credentials_file: str, years: int = 3,
         _write_credentials(Path(credentials_file), organisations["organisation_users"])
         created["users"].update(organisations["organisation_users"])
     created["participation_organisations"] = organisations["participation_organisations"]
+    ledger = rectification.load(session, admin, today=local_today(), zone=site_zone(),
+                                upload_dir=f"{current_app.config['UPLOAD_DIR']}/rectification",
+                                key=current_app.config["SECRET_KEY"])
+    if ledger["users"]:
+        # The lead units' editors report on their tasks: passwords saved with the other demo staff's.
+        _write_credentials(Path(credentials_file), ledger["users"])
+        created["users"].update(ledger["users"])
+    created["rectification_tasks"] = ledger["rectification_tasks"]
     return created
 
 
