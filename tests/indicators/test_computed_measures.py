@@ -368,3 +368,13 @@ def test_a_sheet_enters_targets_and_refuses_computed_measures(client, auth, csrf
     assert response.status_code == 303
     value = session.scalar(select(IndicatorValue))
     assert value.measure_id == world["level"].assigned_target.id and value.state == ValueState.SUBMITTED
+
+
+def test_the_refresh_command_records_a_periods_computed_values_once(runner, session, world):
+    first = runner.invoke(args=["indicators-refresh", "--period", "2025"])
+    assert first.exit_code == 0 and "4 computed values recorded for 2025 under catalogue t16" in first.output
+    again = runner.invoke(args=["indicators-refresh", "--period", "2025"])
+    assert again.exit_code == 0 and "0 computed values recorded" in again.output
+    assert session.scalar(select(func.count(IndicatorValue.id)).where(IndicatorValue.computed.is_(True))) == 4
+    assert runner.invoke(args=["indicators-refresh", "--period", "2099"]).exit_code != 0
+    assert runner.invoke(args=["indicators-refresh", "--period", "1990"]).exit_code != 0  # no catalogue then
