@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import insert, select
 
 from app.db_types import utcnow
+from app.demo import indicators as demo_indicators
 from app.environment import aggregation, services
 from app.environment.air_evaluation import DayRecord, evaluate_period
 from app.environment.aqi import Pollutant, daily_aqi, hourly_aqi
@@ -149,8 +150,11 @@ def load(session, today: date, now: datetime | None = None) -> dict:
     aggregation.refresh(session, {(station.id, day) for station in stations for day in covered})
     created["water_samples"] = _water(session, rng, sections, sources, first_day(today), today)
     session.flush()
-    # The computed indicators (drinking-water sources, 25) of every full year of data, each under the catalogue
-    # version in force that year.
+    # The targets the province set for the measures computed from these data (7 and 8), then the computed
+    # indicators and measures (25; 7 and 8) of every full year of data, each under the catalogue version in force
+    # that year.
+    created["assigned_targets"] = demo_indicators.load_assigned_targets(
+        session, range(first_day(today).year, today.year), today)
     for year in range(first_day(today).year, today.year):
         catalogue = catalogue_for_year(session, year)
         if catalogue is not None:

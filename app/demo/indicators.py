@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.db_types import utcnow
 from app.indicators.catalogue_import import import_catalogue
 from app.indicators.judging import inputs_needed, place_attributes, rule_for
@@ -132,7 +133,11 @@ def _load_catalogue_values(session, rng, draws, catalogue, editor, reviewer, yea
                 continue
             attributes = place_attributes(place)
             failing_place = draws.setdefault((place.id, indicator.name_zh_hans), rng.random() < 0.12)
+            # Measures computed from other modules' data get their values from them (refresh_computed_values), and
+            # the targets the higher authority set for them once those modules' sites exist (load_assigned_targets).
             for measure in indicator.measures:
+                if measure.provider:
+                    continue
                 rule = rule_for(measure.target)
                 base = draws.setdefault((place.id, indicator.name_zh_hans, measure.name_zh_hans),
                                         Decimal(rng.randint(40, 90)))
@@ -155,6 +160,52 @@ def _load_catalogue_values(session, rng, draws, catalogue, editor, reviewer, yea
                     session.add(value)
                     created += 1
     return created
+
+
+# The targets the province set for the measures the demo computes from the monitoring data (indicators 7 and 8
+# of the 2024 table), per measure code: (the city's, a district's), in the measure's unit — 优良天数比例 in %,
+# PM2.5 浓度下降幅度 in % (0: not higher than the year before), the changes of the water shares in percentage
+# points. Fictional, in the range such targets take.
+ASSIGNED_TARGETS = {"7.1": (Decimal("80"), Decimal("78")), "7.2": (Decimal("0"), Decimal("0")),
+                    "8.1": (Decimal("0"), Decimal("0")), "8.2": (Decimal("0"), Decimal("0"))}
+# Districts given a stricter target than the rest, which their monitoring data then fall short of.
+STRICTER_TARGETS = {("qingjiang", "7.1"): Decimal("86"), ("yunxi-qu", "7.2"): Decimal("5")}
+
+
+def load_assigned_targets(session, years, today) -> int:
+    """The targets the higher authority set for every computed measure whose official target is its task (the
+    measure's target companion), entered by the demo editor and approved by the demo reviewer through the value
+    workflow, for every place where the measure can be computed (its provider reports there) and every year of
+    `years` judged under a catalogue that has such measures; returns how many were entered. Call it once the
+    monitoring sites exist."""
+    from app.indicators import services
+    from app.indicators.providers import unreportable_measures
+
+    editor = session.scalar(select(User).where(User.username == "editor"))
+    reviewer = session.scalar(select(User).where(User.username == "reviewer"))
+    places = [the_city(session), *districts(session)]
+    entered = 0
+    for year in years:
+        catalogue = catalogue_for_year(session, year)
+        indicators = catalogue_indicators(session, catalogue) if catalogue is not None else []
+        indicators = [i for i in indicators if i.has_computed_measures]
+        unreportable = unreportable_measures(session, indicators, places)
+        for indicator in indicators:
+            for measure in indicator.measures:
+                target = measure.assigned_target
+                for place in places:
+                    if (target is None or not indicator.applies_to(place) or (measure.id, place.id) in unreportable
+                            or services.versions(session, target.id, place.id, str(year))):
+                        continue
+                    city, district = ASSIGNED_TARGETS.get(measure.code, (Decimal("0"), Decimal("0")))
+                    figure = STRICTER_TARGETS.get((place.code, measure.code), city if place.is_city else district)
+                    value = services.save_draft(session, editor, target, place, str(year), services.ValueInput(
+                        numeric_value=figure, source="示范数据（虚构）：上级下达的年度考核目标",
+                        evidence="演示用数据：上级下达的目标任务书（虚构）。"), today=today)
+                    services.submit_value(session, editor, value)
+                    services.approve_value(session, reviewer, value)
+                    entered += 1
+    return entered
 
 
 # The preconditions (基本条件) of the programme, checked before the indicators. (code, zh_Hans, zh_Hant, en,

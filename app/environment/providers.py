@@ -5,19 +5,26 @@ A value is recorded (as approved) for a year only once the year has ended, as wi
 year's figure is not the year's figure. A place with no site of the kind is not applicable (`reports_at`); a
 place with sites but no data in the year gets no value (awaiting assessment).
 
-What each key reports, one number per key, since the indicator system records one result for every measure of
-the indicator that names the key:
+What each key reports, one number per key: a whole computed indicator names one key (25), an entered indicator
+names one key per measure it has computed (IndicatorMeasure.provider, as the demo catalogue does for 7 and 8):
 - environment.good_air_days — 优良天数比例 of the year (indicator 7, first measure);
 - environment.pm25_decrease — PM2.5 annual mean's decrease on the previous year in percent (7, second measure);
-- environment.sections_good — share of sections of class Ⅰ–Ⅲ by their annual class (8, first measure);
-- environment.sections_worse_v — share of sections worse than Ⅴ (8, second measure);
+- environment.sections_good — share of sections of class Ⅰ–Ⅲ by their annual class;
+- environment.sections_worse_v — share of sections worse than Ⅴ;
+- environment.sections_good_increase — the change of the Ⅰ–Ⅲ share on the previous year, in percentage points
+  (8, first measure: 水质达到或优于Ⅲ类比例提高幅度);
+- environment.sections_worse_v_decrease — the fall of the 劣Ⅴ share on the previous year, in percentage points
+  (8, second measure: 劣Ⅴ类水体比例下降幅度);
 - environment.drinking_sources — share of drinking-water sources meeting the standard in every sample (25).
-The targets of 7 and 8 are "完成上级规定的考核任务; 保持稳定或持续改善": the task set by the province is an
-entered finding, so those indicators stay entered in the catalogue; their keys serve a catalogue whose indicator
-has that one measure.
+The targets of 7 and 8 are "完成上级规定的考核任务; 保持稳定或持续改善": the figure the province set for each
+measure, place and year is entered by staff (the measure's target companion), and the indicator system judges the
+computed value against it and against the year before. The three changes on the previous year are registered as
+such (`yearly_change`): "stable or better" means a change that is not negative. 8's third measure (黑臭水体消除比例)
+has no monitoring source here and stays entered.
 """
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import exists, select
 
@@ -26,6 +33,7 @@ from app.environment.air_evaluation import publish_decimal, publish_ratio
 from app.environment.aqi import Pollutant
 from app.environment.models import AirStation, DrinkingSource, WaterSection
 from app.i18n import local_today
+from app.indicators import cache
 from app.indicators.providers import register_provider
 from app.indicators.services import ComputedResult
 
@@ -33,6 +41,8 @@ GOOD_AIR_DAYS = "environment.good_air_days"
 PM25_DECREASE = "environment.pm25_decrease"
 SECTIONS_GOOD = "environment.sections_good"
 SECTIONS_WORSE_V = "environment.sections_worse_v"
+SECTIONS_GOOD_INCREASE = "environment.sections_good_increase"
+SECTIONS_WORSE_V_DECREASE = "environment.sections_worse_v_decrease"
 DRINKING_SOURCES = "environment.drinking_sources"
 
 _SCOPE_AIR_CITY = "全市国控、省控点位{n}个的日均值之均值"
@@ -144,6 +154,56 @@ def sections_worse_v(session, place, period: str, today: date | None = None) -> 
     return ComputedResult(value=_two(group.summary.share_worse_v), method=method, sample_size=group.n)
 
 
+def _shares(session, place, year: int) -> tuple[int, Fraction, Fraction, int, int] | None:
+    """(sections, Ⅰ–Ⅲ share, 劣Ⅴ share, Ⅰ–Ⅲ count, 劣Ⅴ count) of the sections with an annual class in a year."""
+    sections = [s for s in bulletin.section_years(session, year, place) if s.water_class is not None]
+    if not sections:
+        return None
+    n = len(sections)
+    good = sum(1 for s in sections if s.water_class <= 3)
+    worse = sum(1 for s in sections if s.water_class == water.WaterClass.WORSE_V)
+    return n, Fraction(good * 100, n), Fraction(worse * 100, n), good, worse
+
+
+def _points(value: Fraction) -> Decimal:
+    """Percentage points to two decimals (half to even, as published figures are rounded)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+
+
+def _share_change(session, place, period: str, today: date | None, worse_v: bool) -> ComputedResult | None:
+    year = _year(period, today)
+    if year is None:
+        return None
+    now, before = _shares(session, place, year), _shares(session, place, year - 1)
+    if now is None or before is None:
+        return None
+    n, good, worse, good_count, worse_count = now
+    n0, good0, worse0, good_count0, worse_count0 = before
+    if worse_v:
+        change = _points(worse0 - worse)
+        formula = (f"劣Ⅴ类水体比例下降幅度 = 上年劣Ⅴ类比例 − 本年劣Ⅴ类比例：{_points(worse0)}% − {_points(worse)}% = "
+                   f"{change}个百分点（本年{n}个断面中劣Ⅴ类{worse_count}个，上年{n0}个中{worse_count0}个）。")
+    else:
+        change = _points(good - good0)
+        formula = (f"水质达到或优于Ⅲ类比例提高幅度 = 本年比例 − 上年比例：{_points(good)}% − {_points(good0)}% = "
+                   f"{change}个百分点（本年{n}个断面中达到或优于Ⅲ类{good_count}个，上年{n0}个中{good_count0}个）。")
+    method = (_SECTIONS_METHOD.format(scope=_scope(place), n=n).rstrip("，") + "。" + formula
+              + _demo(session, year))
+    return ComputedResult(value=change, method=method, sample_size=n)
+
+
+def sections_good_increase(session, place, period: str, today: date | None = None) -> ComputedResult | None:
+    """Indicator 8, 水质达到或优于Ⅲ类比例提高幅度: this year's share of class Ⅰ–Ⅲ sections minus last year's, in
+    percentage points, each year over the sections with an annual class."""
+    return _share_change(session, place, period, today, worse_v=False)
+
+
+def sections_worse_v_decrease(session, place, period: str, today: date | None = None) -> ComputedResult | None:
+    """Indicator 8, 劣Ⅴ类水体比例下降幅度: last year's share of sections worse than Ⅴ minus this year's, in
+    percentage points."""
+    return _share_change(session, place, period, today, worse_v=True)
+
+
 def drinking_sources(session, place, period: str, today: date | None = None) -> ComputedResult | None:
     """Indicator 25: the share of centralised drinking-water sources that met the standard in every sample."""
     year = _year(period, today)
@@ -177,11 +237,17 @@ PROVIDERS = {
     PM25_DECREASE: (pm25_decrease, _has(AirStation)),
     SECTIONS_GOOD: (sections_good, _has(WaterSection)),
     SECTIONS_WORSE_V: (sections_worse_v, _has(WaterSection)),
+    SECTIONS_GOOD_INCREASE: (sections_good_increase, _has(WaterSection)),
+    SECTIONS_WORSE_V_DECREASE: (sections_worse_v_decrease, _has(WaterSection)),
     DRINKING_SOURCES: (drinking_sources, _has(DrinkingSource)),
 }
+# Figures that are themselves a change on the previous year: "stable or better" is judged against no change.
+YEARLY_CHANGES = frozenset({PM25_DECREASE, SECTIONS_GOOD_INCREASE, SECTIONS_WORSE_V_DECREASE})
 
 
 def register() -> None:
-    """Register every provider with the indicator system."""
+    """Register every provider with the indicator system; adding, moving or deactivating a site changes where
+    the indicators apply (reports_at), so it moves the indicator pages' cache generation too."""
     for key, (provider, reports_at) in PROVIDERS.items():
-        register_provider(key, provider, reports_at=reports_at)
+        register_provider(key, provider, reports_at=reports_at, yearly_change=key in YEARLY_CHANGES)
+    cache.watch(AirStation, WaterSection, DrinkingSource)

@@ -15,7 +15,7 @@ from app.indicators import (assignments_import, catalogue_import, policy, precon
 from app.indicators.exports import XLSX_MIMETYPE
 from app.indicators.forms import (AssignmentsImportForm, CatalogueImportForm, PreconditionDefinitionForm,
                                   PreconditionForm, ReviewForm, ValueForm, ValuesImportForm)
-from app.indicators.judging import inputs_needed, place_attributes, rule_for
+from app.indicators.judging import measure_inputs, place_attributes
 from app.indicators.models import (IndicatorCatalogue, IndicatorMeasure, IndicatorPrecondition, IndicatorValue,
                                    ValueState)
 from app.indicators.periods import PeriodError, parse_period
@@ -83,7 +83,8 @@ def tasks():
     catalogue, places = _in_force(period)
     indicators = [i for i in queries.catalogue_indicators(db.session, catalogue)
                   if policy.can_edit(current_user, i)]
-    latest = queries.latest_versions(db.session, [m.id for i in indicators for m in i.measures], period)
+    latest = queries.latest_versions(db.session, [m.id for i in indicators for m in (*i.measures, *i.entered_measures)],
+                                     period)
     return render("admin/indicators/tasks.html", period=period, catalogue=catalogue, indicators=indicators,
                   places=places, latest=latest)
 
@@ -91,7 +92,7 @@ def tasks():
 def _load(measure_id: int, place_id: int):
     measure = db.session.get(IndicatorMeasure, measure_id) or abort(404)
     place = db.session.get(Place, place_id) or abort(404)
-    if not policy.can_edit(current_user, measure.indicator):
+    if not policy.can_edit_measure(current_user, measure):
         deny("indicators.edit_denied", measure.indicator)
     return measure, place
 
@@ -115,10 +116,11 @@ def edit_value(measure_id: int, place_id: int, period: str):
     form = ValueForm(obj=editable)
     if request.method == "GET" and editable is not None and editable.task_completed is not None:
         form.task_completed.data = "yes" if editable.task_completed else "no"
+    if measure.target_of is not None:
+        form.numeric_value.label.text = _("Target set by the higher authority (%(unit)s)", unit=measure.unit or "-")
 
     def page(status: int):
-        rule = rule_for(measure.target)
-        needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
+        needed = measure_inputs(measure, place_attributes(place))
         return render("admin/indicators/value_form.html", form=form, measure=measure, place=place, period=period,
                       history=history, needed=needed, status=status,
                       files=queries.evidence_files(db.session, [v.id for v in history]))
@@ -177,7 +179,7 @@ def import_template():
     rows = [[m.code, place.code, period, "", "", "", "", f"{i.name} · {m.name} · {m.target} {m.unit}".strip(),
              place.name]
             for i in queries.catalogue_indicators(db.session, catalogue) if policy.can_edit(current_user, i)
-            for place in places if i.applies_to(place) for m in i.measures]
+            for place in places if i.applies_to(place) for m in i.entered_measures]
     body = xlsx.write_rows(period, values_import.HEADERS + ["indicator (for reference)", "place name"], rows)
     return Response(body, mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": f'attachment; filename="indicator-values-{period}.xlsx"'})

@@ -73,7 +73,9 @@ def indicators():
                           "target_text": _in_words(lambda m=m: wording.target(m)),
                           "unit_text": _in_words(lambda m=m: wording.unit(m.unit)),
                           "higher_is_better": m.higher_is_better, "status": evaluation.status.value,
-                          "gap": evaluation.gap, "value": _value(result.value(m, city), m, indicator)}
+                          "gap": evaluation.gap, "value": _value(result.value(m, city), m, indicator),
+                          # For a measure computed by this site: the target the higher authority set (entered).
+                          "assigned_target": _value(result.assigned_target(m, city), m, indicator)}
                          for m, evaluation in judged.measures],
         })
     return jsonify(api_version="v1", catalogue=catalogue.code, catalogue_version=_version(catalogue), period=period,

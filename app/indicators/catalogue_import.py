@@ -10,6 +10,13 @@ the optional column `unconfirmed` (or 未经核实) names it: `all`, or any of n
 separated by `;`, where `unit.2` / `target.2` flag one sub-indicator's cell only. The pages mark those cells
 "unconfirmed"; source_note_zh_hans / _zh_hant / _en (or 核实说明) say what is known of the row.
 A unit cell lists one unit per sub-indicator (`%; -; %`) or a single unit for all of them.
+
+The optional `provider` column names the module that computes the values: one key (`environment.drinking_sources`)
+computes the whole indicator; a list with one key per sub-indicator, empty for those entered by hand
+(`environment.sections_good_increase; environment.sections_worse_v_decrease; `), computes those sub-indicators
+one by one while the indicator stays entered. A sub-indicator computed that way whose target is "完成上级规定的…
+任务" gets a companion measure (`7.1-target`) for the target the higher authority set, which the lead bureau
+enters per place and year; the computed value is judged against it.
 """
 from dataclasses import dataclass, field
 
@@ -19,7 +26,7 @@ from sqlalchemy import select
 from app import audit
 from app.indicators.models import (UNCONFIRMABLE_CELLS, DataSource, Indicator, IndicatorCatalogue, IndicatorDomain,
                                    IndicatorMeasure, IndicatorTaskGroup)
-from app.indicators.rules import TargetSyntaxError, parse_targets, sub_indicator_names
+from app.indicators.rules import TargetSyntaxError, has_assigned_task, parse_targets, sub_indicator_names
 from app.indicators.sheets import bureau_lookup
 
 HEADER_ALIASES = {
@@ -122,6 +129,11 @@ def import_catalogue(session, actor, *, code: str, name_zh_hans: str, first_year
         if len(units) > 1 and targets and len(units) != len(targets):
             problems.append(_("The unit cell lists %(units)d units for %(measures)d sub-indicators: give one unit "
                               "for each, in order, or a single unit for all.", units=len(units), measures=len(targets)))
+        providers = [p.strip() for p in row.get("provider", "").split(";")]
+        if len(providers) > 1 and targets and len(providers) != len(targets):
+            problems.append(_("The provider cell lists %(keys)d keys for %(measures)d sub-indicators: give one for "
+                              "each, in order (empty for those entered by hand), or a single key for the whole "
+                              "indicator.", keys=len(providers), measures=len(targets)))
         try:
             parse_unconfirmed(row.get("unconfirmed", ""), max(len(targets), 1))
         except ValueError as error:
@@ -161,7 +173,9 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
             groups[key] = IndicatorTaskGroup(domain=domains[row["domain"]], name_zh_hans=row["task"],
                                              name_zh_hant=row.get("task_zh_hant", ""), name_en=row.get("task_en", ""),
                                              sort_order=len(groups))
-        provider = row.get("provider") or None
+        keys = [key.strip() for key in row.get("provider", "").split(";")]
+        # One key computes the whole indicator; a list of keys (one per sub-indicator) computes some of them.
+        provider, measure_providers = (keys[0] or None, [""] * len(targets)) if len(keys) == 1 else (None, keys)
         name = row["name_zh_hans"].split("(")[0] if subs else row["name_zh_hans"]
         indicator = Indicator(
             catalogue=catalogue, task_group=groups[key], code=row["code"], name_zh_hans=name,
@@ -184,11 +198,26 @@ def _create(session, code, name_zh_hans, name_zh_hant, name_en, document, first_
         hant = _sub_names(row.get("name_zh_hant", ""), len(names), indicator.name_zh_hant)
         english = _sub_names(row.get("name_en", ""), len(names), indicator.name_en)
         for index, (rule, unit) in enumerate(zip(targets, units), start=1):
-            session.add(IndicatorMeasure(
+            measure = IndicatorMeasure(
                 indicator=indicator, code=f"{row['code']}.{index}" if subs else row["code"],
                 name_zh_hans=names[index - 1], name_zh_hant=hant[index - 1], name_en=english[index - 1],
                 unit="" if unit == "-" else unit, target=rule.describe(),
                 higher_is_better=row.get("higher_is_better", "1") not in ("0", "false", "否"),
-                unconfirmed=_cells(measure_cells[index]), sort_order=index))
+                unconfirmed=_cells(measure_cells[index]), sort_order=index,
+                provider=measure_providers[index - 1] or None)
+            session.add(measure)
+            if measure.provider and has_assigned_task(rule):
+                session.add(assigned_target_measure(measure))
     session.flush()
     return catalogue
+
+
+def assigned_target_measure(measure: IndicatorMeasure) -> IndicatorMeasure:
+    """The companion of a computed measure whose target is a task set by the higher authority: its values are
+    that authority's target for the measure, per place and year, in the measure's unit."""
+    return IndicatorMeasure(
+        indicator=measure.indicator, target_of=measure, code=f"{measure.code}-target",
+        name_zh_hans=f"{measure.name_zh_hans}（上级下达的考核目标）",
+        name_zh_hant=f"{measure.name_zh_hant}（上級下達的考核目標）" if measure.name_zh_hant else "",
+        name_en=f"{measure.name_en} (target set by the higher authority)" if measure.name_en else "",
+        unit=measure.unit, target="", higher_is_better=measure.higher_is_better, sort_order=measure.sort_order)

@@ -173,8 +173,11 @@ class Indicator(LocalizedName, db.Model):
     catalogue: Mapped[IndicatorCatalogue] = relationship()
     task_group: Mapped[IndicatorTaskGroup] = relationship(back_populates="indicators")
     lead_bureau: Mapped[Bureau | None] = relationship()
-    measures: Mapped[list["IndicatorMeasure"]] = relationship(back_populates="indicator",
-                                                              order_by="IndicatorMeasure.sort_order")
+    # The measures of the official table (one per sub-indicator), in order. The measures that hold the higher
+    # authority's target for a computed measure (IndicatorMeasure.target_of) are not among them.
+    measures: Mapped[list["IndicatorMeasure"]] = relationship(
+        primaryjoin="and_(Indicator.id == IndicatorMeasure.indicator_id, IndicatorMeasure.target_of_id.is_(None))",
+        order_by="IndicatorMeasure.sort_order", viewonly=True)
 
     @property
     def definition(self) -> str:
@@ -183,6 +186,27 @@ class Indicator(LocalizedName, db.Model):
     @property
     def is_computed(self) -> bool:
         return self.data_source == DataSource.COMPUTED
+
+    @property
+    def has_computed_measures(self) -> bool:
+        """An entered indicator some of whose measures this site computes, each by its own provider (indicator
+        7's 优良天数比例 from the air data), while the lead bureau enters the rest and the higher authority's
+        targets."""
+        return not self.is_computed and any(m.provider for m in self.measures)
+
+    @property
+    def entered_measures(self) -> list["IndicatorMeasure"]:
+        """What the lead bureau enters by hand, in table order: each measure not computed, and for each computed
+        measure the measure holding the target the higher authority set for it, if it has one."""
+        if self.is_computed:
+            return []
+        entered: list[IndicatorMeasure] = []
+        for measure in self.measures:
+            if not measure.provider:
+                entered.append(measure)
+            elif measure.assigned_target is not None:
+                entered.append(measure.assigned_target)
+        return entered
 
     def is_unconfirmed(self, cell: str) -> bool:
         """Whether a cell of the row (name, property, scope) is not confirmed against the official text."""
@@ -216,7 +240,10 @@ class IndicatorMeasure(LocalizedName, db.Model):
     """What is reported and judged: the indicator itself, or one of its sub-indicators, with its target."""
 
     __tablename__ = "indicator_measures"
-    __table_args__ = (UniqueConstraint("indicator_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "code"),
+        CheckConstraint("provider IS NULL OR target_of_id IS NULL", name="computed_or_target"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"), index=True)
@@ -231,12 +258,33 @@ class IndicatorMeasure(LocalizedName, db.Model):
     # "unit", "target" or "unit,target" when that cell is not confirmed against the official text.
     unconfirmed: Mapped[str] = mapped_column(String(40), default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Key of the module that computes this measure by itself ("environment.good_air_days"), in an indicator whose
+    # other measures are entered; None when the measure is entered, or computed with its whole indicator.
+    provider: Mapped[str | None] = mapped_column(String(64))
+    # Set on the measure whose values are the target the higher authority set, per place and year, for a
+    # computed measure whose official target is "完成上级规定的考核任务…": entered and reviewed like any value,
+    # and not one of the indicator's measures (Indicator.measures).
+    target_of_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_measures.id"), unique=True)
 
-    indicator: Mapped[Indicator] = relationship(back_populates="measures")
+    indicator: Mapped[Indicator] = relationship()
+    target_of: Mapped["IndicatorMeasure | None"] = relationship(remote_side=[id], back_populates="assigned_target")
+    assigned_target: Mapped["IndicatorMeasure | None"] = relationship(back_populates="target_of", uselist=False)
 
     def is_unconfirmed(self, cell: str) -> bool:
         """Whether this measure's unit or target is not confirmed against the official text."""
         return cell in self.unconfirmed.split(",")
+
+    @property
+    def is_computed(self) -> bool:
+        """Computed by this site, by its own provider or with its whole indicator; never entered by hand."""
+        return bool(self.provider) or (self.target_of_id is None and self.indicator.is_computed)
+
+    @property
+    def computed_by(self) -> str | None:
+        """The provider key the measure's values come from, or None when they are entered."""
+        if self.provider:
+            return self.provider
+        return self.indicator.provider if self.target_of_id is None and self.indicator.is_computed else None
 
 
 class IndicatorValue(db.Model):

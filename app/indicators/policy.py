@@ -14,3 +14,9 @@ def can_edit(user, indicator: Indicator) -> bool:
 def can_review(user) -> bool:
     """Reviewers (and the office) approve or return submitted values."""
     return user.can(Permission.INDICATORS_REVIEW)
+
+
+def can_edit_measure(user, measure) -> bool:
+    """As can_edit for the measure's indicator, except that a measure this site computes by itself (indicator 7's
+    优良天数比例) is nobody's to edit, while the target the higher authority set for it is entered as usual."""
+    return not measure.is_computed and can_edit(user, measure.indicator)

@@ -6,12 +6,13 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm import selectinload
 
 from app.indicators import providers
-from app.indicators.judging import IndicatorStatus, combine, judge_measure, place_attributes
+from app.indicators.judging import (IndicatorStatus, combine, judge_measure, judging_rule, place_attributes,
+                                    trend_baseline)
 from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomain, IndicatorEvidenceFile,
                                    IndicatorMeasure,
                                    IndicatorProperty, IndicatorTaskGroup, IndicatorValue, ValueState)
 from app.indicators.periods import parse_period
-from app.indicators.rules import Status
+from app.indicators.rules import AllOfRule, Status, VariantRule, evaluate
 
 
 def catalogue_for_year(session, year: int) -> IndicatorCatalogue | None:
@@ -44,7 +45,8 @@ def catalogue_indicators(session, catalogue) -> list[Indicator]:
         select(Indicator).where(Indicator.catalogue_id == catalogue.id)
         .join(IndicatorTaskGroup).join(IndicatorDomain)
         .order_by(IndicatorDomain.sort_order, IndicatorTaskGroup.sort_order, Indicator.sort_order)
-        .options(selectinload(Indicator.measures), selectinload(Indicator.lead_bureau),
+        .options(selectinload(Indicator.measures).selectinload(IndicatorMeasure.assigned_target),
+                 selectinload(Indicator.lead_bureau),
                  selectinload(Indicator.task_group).selectinload(IndicatorTaskGroup.domain))))
 
 
@@ -80,6 +82,29 @@ def latest_versions(session, measure_ids, period: str) -> dict[tuple[int, int], 
     return latest
 
 
+@dataclass(frozen=True)
+class ComputedFinding:
+    """The parts of a computed measure's judgement at a place (Compliance.finding): the approved target the
+    higher authority set (a value row or None) and whether it is reached, and the trend and what it compares with
+    (last year's value row, or no change when the value is itself a change on the previous year)."""
+
+    target: object
+    target_status: Status | None
+    trend_status: Status | None
+    previous: object
+    yearly_change: bool
+
+
+def rule_parts(rule, attributes: dict) -> list:
+    """The parts of a rule that apply at a place: the chosen variant, an AND rule split into its parts."""
+    if isinstance(rule, VariantRule):
+        variant = rule.for_place(attributes)
+        rule = variant.rule if variant else None
+    if rule is None:
+        return []
+    return list(rule.parts) if isinstance(rule, AllOfRule) else [rule]
+
+
 @dataclass
 class Compliance:
     """Status of every indicator of a catalogue at the places it was loaded for, for one period.
@@ -95,6 +120,10 @@ class Compliance:
     values: dict[tuple[int, int, str], Row] = field(default_factory=dict)
     # (indicator id, place id) of computed indicators no provider can report at the place: not applicable.
     unreportable: set[tuple[int, int]] = field(default_factory=set)
+    # (measure id, place id) of measures computed one by one that their provider cannot report at the place.
+    unreportable_measures: set[tuple[int, int]] = field(default_factory=set)
+    # Ids of computed measures whose value is a change on the previous year (providers.is_yearly_change).
+    yearly_change: set[int] = field(default_factory=set)
     _applicable: dict[int, list[Indicator]] = field(default_factory=dict)
     _judged: set[int] = field(default_factory=set)
 
@@ -113,11 +142,16 @@ class Compliance:
             applicable = indicator.applies_to(place) and (indicator.id, place.id) not in self.unreportable
             judged = tuple(
                 (measure, judge_measure(measure, place, self.values.get((measure.id, place.id, self.period)),
-                                        self.values.get((measure.id, place.id, previous)), applicable=applicable,
-                                        attributes=attributes))
+                                        self.values.get((measure.id, place.id, previous)),
+                                        applicable=applicable and self._reportable(measure, place),
+                                        attributes=attributes, assigned_target=self.assigned_target(measure, place),
+                                        yearly_change=measure.id in self.yearly_change))
                 for measure in indicator.measures)
             self.statuses[(indicator.id, place.id)] = IndicatorStatus(combine([e for _m, e in judged]), judged)
         self._judged.add(place_id)  # last: another thread reading this result sees a place whole or not at all
+
+    def _reportable(self, measure, place) -> bool:
+        return (measure.id, place.id) not in self.unreportable_measures
 
     def status(self, indicator, place) -> IndicatorStatus:
         self._judge(place.id)
@@ -165,6 +199,35 @@ class Compliance:
     def value(self, measure, place):
         return self.values.get((measure.id, place.id, self.period))
 
+    def finding(self, measure, place) -> "ComputedFinding | None":
+        """For a measure this site computes by itself, each part of its judgement at the place: the higher
+        authority's target (reached or not) and the trend (against last year's value, or against no change for
+        a yearly change); None for other measures."""
+        if not measure.provider:
+            return None
+        previous_period = str(parse_period(self.period).year_before())
+        value = self.value(measure, place)
+        previous = self.values.get((measure.id, place.id, previous_period))
+        target = self.assigned_target(measure, place)
+        yearly_change = measure.id in self.yearly_change
+        parts = {part.kind: part for part in rule_parts(judging_rule(measure, target), place_attributes(place))}
+        statuses = {}
+        for kind in ("set_target", "trend"):
+            part = parts.get(kind)
+            if part is None:
+                continue
+            statuses[kind] = evaluate(part, None if value is None else value.numeric_value,
+                                      place=place_attributes(place), previous=trend_baseline(previous, yearly_change),
+                                      higher_is_better=measure.higher_is_better).status
+        return ComputedFinding(target=target, target_status=statuses.get("set_target"),
+                               trend_status=statuses.get("trend"), previous=previous, yearly_change=yearly_change)
+
+    def assigned_target(self, measure, place):
+        """For a measure this site computes by itself, the approved target the higher authority set for the
+        place and period (the value of its target_of companion), or None."""
+        companion = measure.assigned_target
+        return self.values.get((companion.id, place.id, self.period)) if companion is not None else None
+
 
 def compliance(session, catalogue, period: str, places, indicators=None) -> Compliance:
     """The approved values of period and of the same period a year before (for trends) at places, to be judged
@@ -175,11 +238,17 @@ def compliance(session, catalogue, period: str, places, indicators=None) -> Comp
     indicators = indicators if indicators is not None else catalogue_indicators(session, catalogue)
     previous = str(parse_period(period).year_before())
     measures = [m for i in indicators for m in i.measures]
-    values = approved_values(session, [m.id for m in measures], [period, previous], [p.id for p in places])
+    targets = [m.assigned_target for m in measures if m.assigned_target is not None]
+    values = approved_values(session, [m.id for m in [*measures, *targets]], [period, previous],
+                             [p.id for p in places])
     for other in (period, previous):
         values.update(_values_of_another_version(session, catalogue, indicators, other, places))
+    yearly_change = {m.id for i in indicators for m in i.measures
+                     if providers.is_yearly_change(m.provider or (i.provider if i.is_computed else None))}
     return Compliance(period=period, indicators=indicators, places=list(places), values=values,
-                      unreportable=providers.unreportable(session, indicators, places))
+                      unreportable=providers.unreportable(session, indicators, places),
+                      unreportable_measures=providers.unreportable_measures(session, indicators, places),
+                      yearly_change=yearly_change)
 
 
 def _values_of_another_version(session, catalogue, indicators, period: str, places) -> dict:
@@ -283,7 +352,7 @@ class BoardRow:
 def task_board(session, catalogue, period: str, places) -> tuple[list[BoardRow], list[BoardRow]]:
     """For the admin: every hand-entered value of a period by state, per lead bureau and per place."""
     indicators = [i for i in catalogue_indicators(session, catalogue) if not i.is_computed]
-    latest = latest_versions(session, [m.id for i in indicators for m in i.measures], period)
+    latest = latest_versions(session, [m.id for i in indicators for m in i.entered_measures], period)
     by_bureau: dict[str, BoardRow] = {}
     by_place = {place.id: BoardRow(place.name) for place in places}
     for indicator in indicators:
@@ -292,7 +361,7 @@ def task_board(session, catalogue, period: str, places) -> tuple[list[BoardRow],
         for place in places:
             if not indicator.applies_to(place):
                 continue
-            for measure in indicator.measures:
+            for measure in indicator.entered_measures:
                 value = latest.get((measure.id, place.id))
                 state = "missing" if value is None else (
                     "approved" if value.state == ValueState.SUPERSEDED else value.state)

@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.indicators import queries, wording
-from app.indicators.judging import place_attributes, rule_for
+from app.indicators.judging import judging_rule, place_attributes, trend_baseline
 from app.indicators.models import IndicatorProperty
 from app.indicators.periods import parse_period
-from app.indicators.rules import AllOfRule, AssignedTaskRule, QualitativeRule, Status, VariantRule, evaluate
+from app.indicators.rules import AssignedTaskRule, QualitativeRule, SetTargetRule, Status, evaluate
 from app.web.text import xml_safe
 
 
@@ -26,12 +26,14 @@ class TaskStatus(StrEnum):
     COMPLETED = "completed"
     NOT_COMPLETED = "not_completed"
     AWAITING = "awaiting"
+    NO_TARGET = "no_target"  # a computed measure whose target from the higher authority is not entered yet
 
 
 TASK_TITLES = {
     TaskStatus.COMPLETED: _l("completed"),
     TaskStatus.NOT_COMPLETED: _l("not completed"),
     TaskStatus.AWAITING: _l("awaiting confirmation by the assessing body"),
+    TaskStatus.NO_TARGET: _l("awaiting the target set by the higher authority"),
 }
 
 
@@ -49,15 +51,10 @@ class Shortfall:
         return str(TASK_TITLES[self.task]) if self.task else ""
 
 
-def _parts_here(measure, attributes) -> list:
-    """The parts of the target that apply at a place: the chosen variant, an AND rule split into its parts."""
-    rule = rule_for(measure.target)
-    if isinstance(rule, VariantRule):
-        variant = rule.for_place(attributes)
-        rule = variant.rule if variant else None
-    if rule is None:
-        return []
-    return list(rule.parts) if isinstance(rule, AllOfRule) else [rule]
+def _parts_here(measure, attributes, assigned_target=None) -> list:
+    """The parts of the target that apply at a place: the chosen variant, an AND rule split into its parts (with
+    the higher authority's figure in place of its task, for a measure this site computes: judging_rule)."""
+    return queries.rule_parts(judging_rule(measure, assigned_target), attributes)
 
 
 def _input(part, value):
@@ -68,22 +65,29 @@ def _input(part, value):
     return value.numeric_value
 
 
-def explain(measure, place, value, previous) -> tuple[float | None, str | None]:
+def explain(measure, place, value, previous, *, assigned_target=None,
+            yearly_change: bool = False) -> tuple[float | None, str | None]:
     """Why a failing measure fails, part by part: the positive gap of the first unmet numeric part (never the
     margin of a part that is met, which an AND rule's combined gap may carry), and the status of a task set by
-    the higher authorities, so that an unfinished task is not hidden behind a number that is fine."""
+    the higher authorities, so that an unfinished task is not hidden behind a number that is fine. For a measure
+    this site computes, the task is the computed value against the figure the higher authority set
+    (assigned_target); yearly_change as in judging.judge_measure."""
     attributes = place_attributes(place)
     gap, task = None, None
-    for part in _parts_here(measure, attributes):
+    for part in _parts_here(measure, attributes, assigned_target):
         if isinstance(part, AssignedTaskRule):
             confirmed = None if value is None else value.task_completed
             task = {True: TaskStatus.COMPLETED, False: TaskStatus.NOT_COMPLETED}.get(confirmed, TaskStatus.AWAITING)
             continue
         if value is None:
+            if isinstance(part, SetTargetRule):
+                task = TaskStatus.AWAITING if part.target is not None else TaskStatus.NO_TARGET
             continue
-        previous_number = previous.numeric_value if previous is not None else None
-        result = evaluate(part, _input(part, value), place=attributes, previous=previous_number,
+        result = evaluate(part, _input(part, value), place=attributes, previous=trend_baseline(previous, yearly_change),
                           higher_is_better=measure.higher_is_better)
+        if isinstance(part, SetTargetRule):
+            task = {Status.MET: TaskStatus.COMPLETED, Status.NOT_MET: TaskStatus.NOT_COMPLETED}.get(
+                result.status, TaskStatus.NO_TARGET if part.target is None else TaskStatus.AWAITING)
         if gap is None and result.status == Status.NOT_MET and result.gap is not None and result.gap > 0:
             gap = result.gap
     return gap, task
@@ -115,8 +119,10 @@ def shortfalls_at(result, indicator, place) -> list[Shortfall]:
         if evaluation.status != Status.NOT_MET:
             continue
         value = result.value(measure, place)
-        gap, task = explain(measure, place, value, result.values.get((measure.id, place.id, previous_period)))
-        found.append(Shortfall(indicator, measure, value, gap, wording.target_at(measure, attributes), task))
+        assigned = result.assigned_target(measure, place)
+        gap, task = explain(measure, place, value, result.values.get((measure.id, place.id, previous_period)),
+                            assigned_target=assigned, yearly_change=measure.id in result.yearly_change)
+        found.append(Shortfall(indicator, measure, value, gap, wording.target_at(measure, attributes, assigned), task))
     return found
 
 

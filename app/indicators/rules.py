@@ -14,6 +14,9 @@ Pure logic (no Flask, no database, no I/O). Reading of the official forms:
   measure's unit) worse than the year before still counts as stable. Without one the tolerance is 0.
 - ``A且B`` and ``完成上级…任务; 保持稳定或持续改善`` are AND rules. An AND rule takes one value for all its
   parts, or a tuple/list with one value per part (e.g. ``(True, 41.2)`` for task + trend).
+- A measure computed by this site cannot confirm a "完成上级…" task by itself: ``set_targets()`` makes the task
+  concrete with the figure the higher authority set for the place and year (entered by staff), so that the
+  computed number is judged against it (``SetTargetRule``), and stays pending until that figure is entered.
 """
 from __future__ import annotations
 
@@ -248,6 +251,29 @@ class AssignedTaskRule(Rule):
 
 
 @dataclass(frozen=True)
+class SetTargetRule(Rule):
+    """A task assigned by the higher level, made concrete by the figure it set for this place and year: the
+    computed value must reach it (at least it, or at most it where lower is better). Built by set_targets() at
+    judging time, never parsed: describe() gives the task's text."""
+
+    text: str
+    target: Decimal | None
+    kind: ClassVar[str] = "set_target"
+
+    def _judge(self, value: object, ctx: _Context) -> Evaluation:
+        number = _number(value)
+        if self.target is None:
+            raise _Pending("awaiting the target set by the higher authority")
+        op = ">=" if ctx.higher_is_better else "<="
+        gap = self.target - number if ctx.higher_is_better else number - self.target
+        return _verdict(gap <= 0, gap, f"{_fmt(number)} against the target set by the higher authority "
+                                       f"({op} {_fmt(self.target)})")
+
+    def describe(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class TrendRule(Rule):
     """A change against the same period a year before: 不降低, 逐步下降, or 保持稳定(或持续改善) within a tolerance."""
 
@@ -444,6 +470,30 @@ def sub_indicator_names(name: str) -> list[str]:
     """Sub-indicator names listed in the trailing parentheses of an indicator name ('A(x; y)'), else []."""
     match = re.search(r"\(([^()]*;[^()]*)\)$", _normalise(name))
     return [part.strip() for part in match[1].split(";") if part.strip()] if match else []
+
+
+def set_targets(rule: Rule, target: Decimal | None) -> Rule:
+    """The rule with every "完成上级…" task replaced by the figure the higher authority set (None: not entered
+    yet, so the task part stays pending); other rules are returned unchanged."""
+    if isinstance(rule, AssignedTaskRule):
+        return SetTargetRule(rule.text, target)
+    if isinstance(rule, AllOfRule):
+        return AllOfRule(tuple(set_targets(part, target) for part in rule.parts))
+    if isinstance(rule, VariantRule):
+        return VariantRule(tuple(Variant(v.label, v.attribute, v.code, set_targets(v.rule, target))
+                                 for v in rule.variants))
+    return rule
+
+
+def has_assigned_task(rule: Rule) -> bool:
+    """Whether any part or variant of the rule is a "完成上级…" task."""
+    if isinstance(rule, AssignedTaskRule):
+        return True
+    if isinstance(rule, AllOfRule):
+        return any(has_assigned_task(part) for part in rule.parts)
+    if isinstance(rule, VariantRule):
+        return any(has_assigned_task(v.rule) for v in rule.variants)
+    return False
 
 
 def evaluate(rule: Rule, value: object, *, place: Place, previous: object = None,

@@ -11,10 +11,10 @@ from app import audit
 from app.db_types import utcnow
 from app.errors import ActionRefused, NotPermitted
 from app.indicators import workflow
-from app.indicators.judging import inputs_needed, place_attributes, rule_for
+from app.indicators.judging import measure_inputs, place_attributes
 from app.indicators.models import IndicatorEvidenceFile, IndicatorMeasure, IndicatorValue, ValueState
 from app.indicators.periods import PeriodError, parse_period
-from app.indicators.policy import can_edit, can_review
+from app.indicators.policy import can_edit_measure, can_review
 from app.indicators.workflow import ValueStep
 from app.web import uploads
 from app.workflow import Entry, StepContext, Workflow
@@ -74,9 +74,11 @@ def _check_input(measure: IndicatorMeasure, place, data: ValueInput) -> None:
         if not data.not_applicable_reason.strip():
             raise IndicatorError(_("Give the reason why the indicator does not apply here."))
         return
-    rule = rule_for(measure.target)
-    needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
+    needed = measure_inputs(measure, place_attributes(place))
     if "number" in needed and data.numeric_value is None:
+        if measure.target_of_id is not None:
+            raise IndicatorError(_("Enter the target the higher authority set, as a number in %(unit)s.",
+                                   unit=measure.unit or "-"))
         raise IndicatorError(_("Enter the value as a number in %(unit)s.", unit=measure.unit or "-"))
     if "state" in needed and not (data.state_value or "").strip():
         raise IndicatorError(_("Choose the state reached."))
@@ -88,7 +90,7 @@ def save_draft(session, actor, measure: IndicatorMeasure, place, period: str, da
                *, today: date) -> IndicatorValue:
     """Create or update the working version; after an approved version this starts a correction."""
     indicator = measure.indicator
-    if not can_edit(actor, indicator):
+    if not can_edit_measure(actor, measure):
         raise NotYourIndicator(indicator.code)
     if not indicator.applies_to(place):
         raise IndicatorError(_("Indicator %(code)s does not apply to %(place)s.", code=indicator.code,
@@ -121,7 +123,7 @@ def save_draft(session, actor, measure: IndicatorMeasure, place, period: str, da
 def _check_step(actor, value: IndicatorValue, step: ValueStep) -> None:
     """Editors of the indicator submit; a reviewer who did not enter the value approves or returns it. Superseding
     is part of an approval, never a step of its own."""
-    if step == ValueStep.SUBMIT and not can_edit(actor, value.measure.indicator):
+    if step == ValueStep.SUBMIT and not can_edit_measure(actor, value.measure):
         raise NotYourIndicator(value.measure.indicator.code)
     if step in (ValueStep.APPROVE, ValueStep.RETURN):
         if not can_review(actor):
@@ -253,8 +255,8 @@ class ComputedResult:
 def record_computed_value(session, measure: IndicatorMeasure, place, period: str,
                           result: ComputedResult) -> IndicatorValue | None:
     """Store a computed value as a new approved version (superseding the last) unless it is unchanged."""
-    if not measure.indicator.is_computed:
-        raise IndicatorError("only computed indicators take computed values")
+    if not measure.is_computed:
+        raise IndicatorError("only computed indicators and measures take computed values")
     existing = versions(session, measure.id, place.id, period)
     latest = existing[0] if existing else None
     if (latest is not None and latest.numeric_value == result.value and latest.sample_size == result.sample_size
@@ -265,7 +267,7 @@ def record_computed_value(session, measure: IndicatorMeasure, place, period: str
     value = IndicatorValue(measure_id=measure.id, place_id=place.id, period=period,
                            version=(latest.version + 1) if latest else 1, state=ValueState.APPROVED,
                            numeric_value=result.value, computed=True, method=result.method[:500],
-                           sample_size=result.sample_size, source=measure.indicator.provider or "",
+                           sample_size=result.sample_size, source=measure.computed_by or "",
                            reviewed_at=utcnow())
     session.add(value)
     session.flush()

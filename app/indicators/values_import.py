@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.indicators import policy, services
-from app.indicators.judging import inputs_needed, place_attributes, rule_for
+from app.indicators.judging import measure_inputs, place_attributes
 from app.indicators.models import IndicatorMeasure, ValueState
 from app.indicators.periods import PeriodError, parse_period
 from app.indicators.rules import STATES
@@ -75,14 +75,16 @@ def import_values(session, actor, catalogue, rows: list[dict], *, today: date) -
         seen.add((code, place_code, period))
         if measure is not None and place is not None and not problems:
             indicator = measure.indicator
-            if not policy.can_edit(actor, indicator):
+            if measure.provider:
+                problems.append(_("%(code)s is computed by this site from other data and cannot be entered; enter "
+                                  "the target the higher authority set for it as %(code)s-target.", code=measure.code))
+            elif not policy.can_edit_measure(actor, measure):
                 problems.append(_("You cannot enter values for indicator %(code)s.", code=indicator.code))
             elif not indicator.applies_to(place):
                 problems.append(_("Indicator %(code)s does not apply to %(place)s.", code=indicator.code,
                                   place=place.name))
             else:
-                rule = rule_for(measure.target)
-                needed = inputs_needed(rule, place_attributes(place)) if rule else {"number"}
+                needed = measure_inputs(measure, place_attributes(place))
                 data, problem = _read_value(needed, cell(row, "value"), measure.unit)
                 if problem:
                     problems.append(problem)

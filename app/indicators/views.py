@@ -231,6 +231,7 @@ def detail(code: str):
 
     def content() -> str:
         measure_ids = [m.id for m in indicator.measures]
+        measure_ids += [m.assigned_target.id for m in indicator.measures if m.assigned_target is not None]
         series = queries.series(db.session, indicator, periods, [city.id])
         shown_ids = [v.id for v in result.values.values() if v.period == period and v.measure_id in measure_ids]
         return render_template("indicators/_detail_content.html", indicator=indicator, period=period,

@@ -16,9 +16,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.i18n import normalize_locale
-from app.indicators.judging import rule_for
-from app.indicators.rules import (AllOfRule, AssignedTaskRule, ComparisonRule, QualitativeRule, RangeRule, Status,
-                                  TrendRule, VariantRule)
+from app.indicators.judging import judging_rule, rule_for
+from app.indicators.rules import (AllOfRule, AssignedTaskRule, ComparisonRule, QualitativeRule, RangeRule,
+                                  SetTargetRule, Status, TrendRule, VariantRule)
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _NBSP = "\u00a0"
@@ -92,6 +92,29 @@ PROVIDER_METHODS = {
                                   "counts as published on time when a notice for that very period was published "
                                   "by its due date; the items on time divided by all the items due. A year's rate "
                                   "is recorded once the year has ended."),
+    "environment.good_air_days": _l("Computed by this site from the air monitoring data: the days with an air "
+                                    "quality index of 100 or less divided by the days with a valid index "
+                                    "(HJ 633-2012, HJ 663-2013), recorded once the year has ended."),
+    "environment.pm25_decrease": _l("Computed by this site from the air monitoring data: the fall of the annual "
+                                    "mean PM2.5 concentration from the previous year's, in percent of the previous "
+                                    "year's, on the published (rounded) means; recorded once the year has ended."),
+    "environment.sections_good": _l("Computed by this site from the surface-water monitoring data: the share of "
+                                    "sections whose annual class is Ⅰ–Ⅲ (GB 3838-2002 and the evaluation "
+                                    "method for surface water), recorded once the year has ended."),
+    "environment.sections_worse_v": _l("Computed by this site from the surface-water monitoring data: the share of "
+                                       "sections whose annual class is worse than Ⅴ (GB 3838-2002 and the "
+                                       "evaluation method for surface water), recorded once the year has ended."),
+    "environment.sections_good_increase": _l(
+        "Computed by this site from the surface-water monitoring data: this year's share of sections whose annual "
+        "class is Ⅰ–Ⅲ minus the previous year's, in percentage points (GB 3838-2002 and the evaluation method "
+        "for surface water), recorded once the year has ended."),
+    "environment.sections_worse_v_decrease": _l(
+        "Computed by this site from the surface-water monitoring data: the previous year's share of sections whose "
+        "annual class is worse than Ⅴ minus this year's, in percentage points (GB 3838-2002 and the evaluation "
+        "method for surface water), recorded once the year has ended."),
+    "environment.drinking_sources": _l("Computed by this site from the drinking-water monitoring data: the sources "
+                                       "that met the standard in every sample of the year divided by the sources "
+                                       "with samples, recorded once the year has ended."),
 }
 
 
@@ -202,7 +225,15 @@ def state(text: str | None) -> Phrase:
     return Phrase(str(STATES[text])) if text in STATES else chinese(text)
 
 
-def _rule(rule, unit_text: str) -> Phrase:
+def _rule(rule, unit_text: str, higher_is_better: bool = True) -> Phrase:
+    if isinstance(rule, SetTargetRule):
+        if rule.target is None:
+            return Phrase(_("the target set by the higher authority (not entered yet)"))
+        amount = quantity(rule.target, unit_text)
+        template = (_("the target set by the higher authority, at least %(amount)s", amount=_slot(0))
+                    if higher_is_better else
+                    _("the target set by the higher authority, at most %(amount)s", amount=_slot(0)))
+        return _fill(template, amount)
     if isinstance(rule, ComparisonRule):
         amount = quantity(rule.threshold, unit_text)
         template = {">=": _("at least %(amount)s", amount=_slot(0)), "<=": _("at most %(amount)s", amount=_slot(0)),
@@ -223,16 +254,18 @@ def _rule(rule, unit_text: str) -> Phrase:
     if isinstance(rule, AssignedTaskRule):
         return Phrase(str(ASSIGNED_TASKS[rule.text])) if rule.text in ASSIGNED_TASKS else chinese(rule.text)
     if isinstance(rule, AllOfRule):
-        words = _rule(rule.parts[0], unit_text)
+        words = _rule(rule.parts[0], unit_text, higher_is_better)
         for part in rule.parts[1:]:
-            words = _fill(_("%(first)s and %(second)s", first=_slot(0), second=_slot(1)), words, _rule(part, unit_text))
+            words = _fill(_("%(first)s and %(second)s", first=_slot(0), second=_slot(1)), words,
+                          _rule(part, unit_text, higher_is_better))
         return words
     if isinstance(rule, VariantRule):
         parts = []
         for variant in rule.variants:
             label = PLACE_LABELS.get((variant.attribute, variant.code))
             parts.append(_fill(_("%(place)s: %(target)s", place=_slot(0), target=_slot(1)),
-                               Phrase(str(label)) if label else chinese(variant.label), _rule(variant.rule, unit_text)))
+                               Phrase(str(label)) if label else chinese(variant.label),
+                               _rule(variant.rule, unit_text, higher_is_better)))
         words = parts[0]
         for part in parts[1:]:
             words = _fill(_("%(first)s; %(second)s", first=_slot(0), second=_slot(1)), words, part)
@@ -302,15 +335,57 @@ def gap(judged) -> Phrase:
     return Phrase()
 
 
-def target_at(measure, attributes: dict) -> Phrase:
+def target_at(measure, attributes: dict, assigned_target=None) -> Phrase:
     """The target that applies at a place (judging.place_attributes): for a target with place variants only the
-    variant chosen, with its label ("hilly areas: at least 40 %"); otherwise the whole target."""
-    rule = rule_for(measure.target)
+    variant chosen, with its label ("hilly areas: at least 40 %"); otherwise the whole target. For a measure this
+    site computes, the higher authority's figure for the place and period (assigned_target, a value row) stands
+    in for its task."""
+    rule = judging_rule(measure, assigned_target)
     if isinstance(rule, VariantRule):
         variant = rule.for_place(attributes)
         if variant is None:
             return Phrase(_("no target variant for this place"))
         label = PLACE_LABELS.get((variant.attribute, variant.code))
         return _fill(_("%(place)s: %(target)s", place=_slot(0), target=_slot(1)),
-                     Phrase(str(label)) if label else chinese(variant.label), _rule(variant.rule, measure.unit))
+                     Phrase(str(label)) if label else chinese(variant.label),
+                     _rule(variant.rule, measure.unit, measure.higher_is_better))
+    if measure.provider and rule is not None:
+        return _rule(rule, measure.unit, measure.higher_is_better)
     return target(measure)
+
+
+def assigned_target(row, measure) -> Phrase:
+    """The target the higher authority set for a computed measure at a place and period ("at least 85 %"), or
+    that it is not entered yet."""
+    if row is None or row.numeric_value is None:
+        return Phrase(_("not entered yet"))
+    amount = quantity(row.numeric_value, measure.unit)
+    return _fill(_("at least %(amount)s", amount=_slot(0)) if measure.higher_is_better
+                 else _("at most %(amount)s", amount=_slot(0)), amount)
+
+
+_REACHED = {Status.MET: _l("reached"), Status.NOT_MET: _l("not reached")}
+_TREND = {Status.MET: _l("stable or better"), Status.NOT_MET: _l("worse"), Status.PENDING: _l("cannot be compared yet")}
+
+
+def finding(found, measure) -> list[Phrase]:
+    """The parts of a computed measure's judgement at a place (queries.ComputedFinding) in words: the target the
+    higher authority set and whether the value reaches it, then how it compares with a year before."""
+    target_words = assigned_target(found.target, measure)
+    reached = _REACHED.get(found.target_status)
+    if reached is not None:
+        target_words = _fill(_("%(target)s, %(verdict)s", target=_slot(0), verdict=_slot(1)), target_words,
+                             Phrase(str(reached)))
+    lines = [_fill(_("Target set by the higher authority: %(target)s", target=_slot(0)), target_words)]
+    if found.trend_status is None:
+        return lines
+    trend = Phrase(str(_TREND.get(found.trend_status, _TREND[Status.PENDING])))
+    if found.yearly_change:
+        lines.append(_fill(_("Against the year before: the figure is itself the change on the previous year, so "
+                             "it is stable or better when not below zero: %(verdict)s", verdict=_slot(0)), trend))
+    elif found.previous is not None and found.previous.numeric_value is not None:
+        lines.append(_fill(_("A year before: %(value)s, %(verdict)s", value=_slot(0), verdict=_slot(1)),
+                           quantity(found.previous.numeric_value, measure.unit), trend))
+    else:
+        lines.append(Phrase(_("A year before: not reported, so the trend cannot be judged yet")))
+    return lines
