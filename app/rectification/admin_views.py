@@ -18,10 +18,10 @@ from app.indicators.models import Indicator
 from app.indicators.queries import catalogue_for_year, catalogue_indicators
 from app.org.models import Bureau
 from app.org.queries import bureaus, districts, the_city
-from app.rectification import imports, listings, policy, services
+from app.rectification import imports, listings, policy, services, timeline
 from app.rectification.forms import ImportForm, NewTaskForm, RoundForm, TaskForm
 from app.rectification.models import InspectionRound, RectificationTask, TaskIndicator, UnitRole
-from app.rectification.workflow import Step, TaskState
+from app.rectification.workflow import TaskState
 from app.web.actions import act
 from app.web.auth import deny, permission_required
 from app.web.exports import XLSX_MIMETYPE
@@ -45,8 +45,8 @@ def _status(error) -> int:
 
 
 def event_titles() -> dict:
-    """What a timeline entry says: the workflow's steps and this part's entries (others show their own name)."""
-    return {**{step.value: step.title for step in Step}, **services.EVENT_TITLES}
+    """What a timeline entry says, whichever part of the ledger wrote it."""
+    return timeline.titles()
 
 
 @bp.get("/")

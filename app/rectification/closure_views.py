@@ -12,8 +12,8 @@ from app.accounts.permissions import Permission
 from app.errors import NotPermitted
 from app.extensions import db
 from app.i18n import local_today
-from app.rectification import closure, objections, policy
-from app.rectification.closure import EVENT_TITLES, Upload
+from app.rectification import closure, objections, policy, timeline
+from app.rectification.closure import Upload
 from app.rectification.closure_forms import STEP_FORMS, AcceptanceForm, AnswerForm, ApplyForm, StepForm
 from app.rectification.models import (EvidencePurpose, Objection, ObjectionState, RectificationTask, TaskEvent,
                                       TaskEvidence)
@@ -111,7 +111,7 @@ def _panel(task: RectificationTask, *, status: int = 200, kept: dict | None = No
         today=today, closable_from=closure.closable_from(task),
         notice_left=(task.notice_ends_on - today).days if task.notice_ends_on else None,
         open_objections=closure.open_objection_count(session, task) if office else 0,
-        events=events, titles=EVENT_TITLES)
+        events=events, titles=timeline.titles())
 
 
 def _objection_evidence(task: RectificationTask) -> dict[int, list[TaskEvidence]]:

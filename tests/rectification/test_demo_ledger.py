@@ -39,3 +39,10 @@ def test_a_second_load_adds_nothing(app, session, demo_city):
     created = demo.load(session, admin, today=local_today(), zone=site_zone(), upload_dir="/nonexistent", key="k")
     assert created == {"rectification_tasks": 0, "users": {}}
     assert session.scalar(select(func.count(RectificationTask.id))) == 30
+
+
+def test_every_timeline_entry_of_the_demo_has_a_title(session, demo_city):
+    from app.rectification import timeline
+
+    steps = set(session.scalars(select(TaskEvent.step).distinct()))
+    assert steps and steps <= set(timeline.titles()), steps - set(timeline.titles())
