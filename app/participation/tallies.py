@@ -6,8 +6,8 @@ Every addition is one upsert that adds to the stored total (`add_to_counters`), 
 concurrent steps on SQLite and PostgreSQL both count. A step's own change is claimed first by a conditional UPDATE
 (the activity still published, the hours still as read, the slot's visitors still as read), so a step done twice
 at once counts once. The year and district of the row added to are read under a row lock on the activity or
-facility (`FOR UPDATE` on PostgreSQL; SQLite lets one writer at a time), so a step racing an edit that moves the
-activity to another district or year adds to the right row.
+facility (`FOR UPDATE` on PostgreSQL; on SQLite the database's one write lock, taken first), so a step racing an
+edit that moves the activity to another district or year adds to the right row.
 
 `from_rows` counts the same figures from the rows; `rebuild` replaces the tallies with it (`flask
 participation-tallies --rebuild`), and `differences` compares the two (`flask participation-tallies`).
@@ -69,8 +69,16 @@ class Where:
     state: object = None
 
 
+def _begin_writing(session: Session) -> None:
+    """On SQLite, take the database's write lock now (a write that changes nothing begins the write transaction), so
+    that what is read next cannot change before this transaction ends: SQLite's stand-in for FOR UPDATE."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM participation_tallies WHERE 1 = 0"))
+
+
 def lock_activity(session: Session, activity_id: int) -> Where:
     """Lock the activity's row and read where its figures count (and its state) as committed now."""
+    _begin_writing(session)
     starts_at, place_id, state = session.execute(
         select(Activity.starts_at, Activity.place_id, Activity.state).where(Activity.id == activity_id)
         .with_for_update()).one()
@@ -79,6 +87,7 @@ def lock_activity(session: Session, activity_id: int) -> Where:
 
 def lock_facility(session: Session, facility_id: int) -> int:
     """Lock the facility's row and read its district as committed now."""
+    _begin_writing(session)
     return session.execute(select(Facility.place_id).where(Facility.id == facility_id).with_for_update()).scalar_one()
 
 
@@ -204,8 +213,7 @@ def rebuild(session: Session, zone: ZoneInfo | None = None) -> dict[Key, tuple[i
     before and counted here, or added after this commits); on SQLite by taking the database's one write lock."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE participation_tallies IN SHARE ROW EXCLUSIVE MODE"))
-    else:
-        session.execute(text("DELETE FROM participation_tallies WHERE 1 = 0"))  # begins the write transaction
+    _begin_writing(session)
     kept = stored(session)
     session.execute(delete(ParticipationTally).execution_options(synchronize_session=False))
     counted = from_rows(session, zone)

@@ -8,6 +8,7 @@ from app.demo.seed import BUREAUS, CITY, DISTRICTS
 from app.extensions import db
 from app.i18n import local_today, site_zone
 from app.org.models import Bureau, Place, PlaceLevel
+from app.participation import tallies
 from app.participation.figures import year_figures
 from app.participation.models import (Activity, ActivityState, Booking, Consultation, ConsultationState, Facility,
                                       Registration, RegistrationState, Suggestion, SuggestionState, VisitSlot)
@@ -70,6 +71,8 @@ def test_the_demo_shows_every_state_once_and_twice_adds_nothing(app, session):
             Registration.activity_id == activity.id, Registration.state == RegistrationState.WAITLISTED))
         assert (activity.taken, activity.waiting) == (taken, waiting), activity.title_zh_hans
 
+    # The figures' tallies, kept by the services the demo goes through, equal the count from its rows.
+    assert tallies.differences(session) == {} and tallies.stored(session)
     figures = year_figures(session, local_today().year, today=local_today(), zone=site_zone()).city
     assert figures.facilities == 3 and figures.facilities_met <= 2  # the waste plant holds 3 of its 6
     assert session.scalar(select(func.sum(VisitSlot.visitors))) > 0
