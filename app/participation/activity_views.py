@@ -151,8 +151,8 @@ def lookup():
 @bp.route("/sign-up/<code>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PARTICIPATION_LOOKUP_RATE_LIMIT"])
 def registration(code: str):
-    """The sign-up's private page: its state (a place, the waiting list, cancelled, attended), the activity's
-    cancellation reason if any, and a button to cancel."""
+    """The sign-up's private page: its state (a place, the waiting list with its position in it, cancelled,
+    attended), the activity's cancellation reason if any, and a button to cancel."""
     found = activities.find_registration(db.session, code, secret())
     if found is None:
         form = CodeForm(data={"code": code}, meta={"csrf": False})
@@ -162,6 +162,7 @@ def registration(code: str):
     page = lambda error=None: render("participation/activity_registration.html", registration=found,  # noqa: E731
                                      activity=found.activity, code=code, form=form,
                                      cancellable=_cancellable(found),
+                                     position=activities.waiting_position(db.session, found),
                                      status=422 if request.method == "POST" else 200)
     if not form.validate_on_submit():
         return page()
