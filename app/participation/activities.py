@@ -502,8 +502,7 @@ def check_in(session, actor, registration: Registration, *, now: datetime | None
     return registration
 
 
-def undo_check_in(session, actor, registration: Registration, *, reason: str = "",
-                  now: datetime | None = None) -> Registration:
+def undo_check_in(session, actor, registration: Registration, *, reason: str = "") -> Registration:
     """The organiser takes back a check-in (a wrong row clicked, a code typed for the wrong person): the sign-up
     holds its place again, unchecked. Hours already confirmed for it go too, and then a reason is needed (they
     were on a volunteer's record). Audited; the volunteer-hours tally loses those hours in the same transaction."""

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.db_types import utcnow
 from app.errors import ActionRefused
 from app.participation import activities, open_days, suggestions, tallies, volunteers
+from app.participation.evidence import participation_evidence
 from app.participation.figures import year_figures
 from app.participation.models import (Activity, ActivityState, ParticipationTally, Registration, RegistrationState,
                                       SuggestionState, VisitSlot)
@@ -235,3 +236,14 @@ def test_a_slot_with_its_visit_recorded_cannot_be_cancelled(session, staff):
     assert tallies.stored(session) == {(slot.day.year, plant.place_id, tallies.VISITS): 7}
     open_days.record_visit(session, staff["admin"], slot, 5, {})  # a correction: the difference is added
     assert tallies.stored(session) == {(slot.day.year, plant.place_id, tallies.VISITS): 5}
+
+
+def test_indicator_38s_evidence_shows_the_same_figures_as_the_figures_page(session, staff, client):
+    district = factories.place(session, name_en="District A")
+    session.add_all([ParticipationTally(year=2025, place_id=district.id, name=name, total=total) for name, total in
+                     ((tallies.HOURS, 1234), (tallies.HELD, 3), (tallies.PARTICIPANTS, 77))])
+    session.commit()
+    items = dict(participation_evidence(session, 2025).items)
+    assert (items["Activities held"], items["Participants"], items["Volunteer hours"]) == ("3", "77", "12.3")
+    page = client.get("/participation/figures?year=2025&format=csv&lang=en").get_data(as_text=True)
+    assert page.lstrip("\ufeff").splitlines()[1].startswith("City total,3,77,12.3,")
