@@ -125,6 +125,7 @@ STAFF_POST_ROUTES = [
     ("/admin/participation/activities/999999/photos", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/photos/999999/clear", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/999999/check-in/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/participation/activities/999999/check-in/999999/undo", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/activities/999999/check-in/code", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/999999/deactivate", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/open-days/slots/999999/cancel", Permission.PARTICIPATION_ORGANISE),
