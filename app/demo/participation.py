@@ -1,8 +1,8 @@
 """Demo participation (示范数据, fictional): a year of activities with sign-ups, attendance and volunteer hours, three
-facilities with their open days and visits, a closed and an open consultation, and standing suggestions in every
-state — all written through the participation services, with the times they would have happened at. Apart
-(`load_organisations`): two registered organisations with an organiser's account each, running activities of
-their own."""
+facilities with their open days and visits (one slot to come called off, its booking cancelled by the facility), a
+closed and an open consultation, and standing suggestions in every state — all written through the participation
+services, with the times they would have happened at. Apart (`load_organisations`): two registered organisations
+with an organiser's account each, running activities of their own."""
 import secrets
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from app.accounts.permissions import Role
 from app.org.models import Bureau, Place
 from app.participation import activities, consultations, open_days, organisations, suggestions, volunteers
 from app.participation.models import (Activity, ActivityKind, Consultation, Facility, FacilityKind, Organisation,
-                                      OrganisationKind)
+                                      OrganisationKind, VisitSlot)
 
 DEMO = "示范数据（虚构）。"
 
@@ -147,12 +147,15 @@ def _facilities(session, admin, key, today, zone, places, bureaus) -> int:
         held = [d for d in (date(today.year, m, 15) for m in range(1, 13)) if d < today][-days_held:]
         for day in held:
             _open_day(session, admin, key, facility, day, zone, visited=True)
-        _open_day(session, admin, key, facility, today + timedelta(days=10 + 3 * number), zone,
-                  visited=False)
+        coming = _open_day(session, admin, key, facility, today + timedelta(days=10 + 3 * number), zone,
+                           visited=False)
+        if number == 0:  # the afternoon slot called off: its booking shows "cancelled by the facility"
+            open_days.cancel_slot(session, admin, coming[1], now=_at(today, 8, zone))
     return len(FACILITIES)
 
 
-def _open_day(session, admin, key, facility: Facility, day: date, zone: ZoneInfo, *, visited: bool) -> None:
+def _open_day(session, admin, key, facility: Facility, day: date, zone: ZoneInfo, *,
+              visited: bool) -> list[VisitSlot]:
     slots = open_days.add_open_day(session, admin, facility, day,
                                    [open_days.SlotInput(time(9, 30), time(11, 0), 40),
                                     open_days.SlotInput(time(14, 0), time(15, 30), 30)],
@@ -166,6 +169,7 @@ def _open_day(session, admin, key, facility: Facility, day: date, zone: ZoneInfo
     if visited:
         open_days.record_visit(session, admin, slots[0], 24, {school.id: True}, now=_at(day, 12, zone))
         open_days.record_visit(session, admin, slots[1], 0, {person.id: False}, now=_at(day, 16, zone))
+    return slots
 
 
 SUGGESTED = [

@@ -125,11 +125,13 @@ def _init_consultations(app: Flask) -> None:
 
 def _init_figures(app: Flask) -> None:
     """The landing page and the yearly figures; the figures as evidence beside the survey's participation
-    indicator (38)."""
+    indicator (38); the command that checks or rebuilds the figures' running tallies."""
+    import click
     from flask_babel import lazy_gettext as _l
 
+    from app.extensions import db
     from app.indicators.evidence import register_evidence
-    from app.participation import evidence, views
+    from app.participation import evidence, tallies, views
     from app.web.nav import add_public
 
     app.register_blueprint(views.bp)
@@ -137,3 +139,24 @@ def _init_figures(app: Flask) -> None:
                _l("Activities to sign up for, facility open days, consultations and suggestions, and what residents "
                   "did."))
     register_evidence(evidence.PROVIDER_KEY, evidence.participation_evidence)
+
+    @app.cli.command("participation-tallies")
+    @click.option("--rebuild", is_flag=True, help="Replace the tallies with the counts from the rows.")
+    def participation_tallies(rebuild: bool) -> None:
+        """Compare the running tallies behind the participation figures with a count from the rows (exit status 1
+        when they differ); --rebuild replaces them with that count."""
+        found = tallies.rebuild(db.session) if rebuild else tallies.differences(db.session)
+        if rebuild:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        for (year, place_id, name), (kept, counted) in found.items():
+            click.echo(f"{year} place {place_id} {name}: tallied {kept}, counted from the rows {counted}")
+        if rebuild:
+            click.echo(f"Rebuilt the participation tallies from the rows: {len(found)} corrected.")
+        elif found:
+            click.echo(f"{len(found)} participation tallies differ from the rows (flask participation-tallies "
+                       "--rebuild replaces them).")
+            raise SystemExit(1)
+        else:
+            click.echo("The participation tallies equal the counts from the rows.")

@@ -30,7 +30,7 @@ from app.casework.actors import PublicParty
 from app.db_types import utcnow
 from app.enums import TitledEnum
 from app.errors import ActionRefused, NotPermitted, StepNotAllowed
-from app.participation import organisers, volunteers
+from app.participation import organisers, tallies, volunteers
 from app.participation.models import (Activity, ActivityPhoto, ActivityState, Organisation, Registration,
                                       RegistrationState)
 from app.web import uploads
@@ -154,6 +154,14 @@ def _close(context: StepContext) -> Entry:
     summary = context.text("summary_zh_hans")
     if not summary:
         raise ActivityError(_("Write the summary of the activity in simplified Chinese."), field="summary_zh_hans")
+    # Claimed by a conditional UPDATE, so that two organisers closing at once count the activity once.
+    claimed = context.session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.state == ActivityState.PUBLISHED)
+        .values(closed_at=context.now).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise ActivityStepNotAllowed(_("This activity has just been closed or cancelled by someone else."))
+    where = tallies.lock_activity(context.session, activity.id)
+    tallies.add(context.session, where.year, where.place_id, {tallies.HELD: 1, tallies.PARTICIPANTS: attendance})
     activity.attendance = attendance
     activity.summary_zh_hans = summary
     activity.summary_zh_hant = context.text("summary_zh_hant")
@@ -246,9 +254,15 @@ def update_activity(session, actor, activity: Activity, data: ActivityInput) -> 
     _check_input(data, activity)
     if data.organisation_id is not None:
         data.organiser_name = ""
+    # Read where its figures count under the row's lock, so that hours confirmed meanwhile move with it.
+    was = tallies.lock_activity(session, activity.id)
+    if was.state not in (ActivityState.DRAFT, ActivityState.PUBLISHED):
+        raise ActivityStepNotAllowed(_("A closed or cancelled activity can no longer be changed."))
     before = snapshot(activity)
     _fill(activity, data)
     session.flush()
+    tallies.move_activity(session, activity.id, was, tallies.Where(tallies.local_year(activity.starts_at),
+                                                                    activity.place_id))
     audit.record(session, "activities.update", activity, actor=actor, before=before, after=snapshot(activity))
     if activity.state == ActivityState.PUBLISHED:
         promote_waiting(session, activity, utcnow())
@@ -510,3 +524,50 @@ def check_in(session, actor, registration: Registration, *, now: datetime | None
     audit.record(session, "activities.check_in", registration, actor=actor, before=before,
                  after=registration.audit_state())
     return registration
+
+
+def undo_check_in(session, actor, registration: Registration, *, reason: str = "") -> Registration:
+    """The organiser takes back a check-in (a wrong row clicked, a code typed for the wrong person): the sign-up
+    holds its place again, unchecked. Hours already confirmed for it go too, and then a reason is needed (they
+    were on a volunteer's record). Audited; the volunteer-hours tally loses those hours in the same transaction."""
+    require_organiser(actor, registration.activity)
+    if registration.state != RegistrationState.ATTENDED:
+        raise ActivityError(_("This person is not checked in (the sign-up is “%(state)s”).",
+                              state=registration.state.title))
+    reason = (reason or "").strip()
+    hours = registration.hours if registration.hours_confirmed_at is not None else None
+    if hours is not None and not reason:
+        raise ActivityError(_("Hours are confirmed for this person: say why the check-in is taken back."),
+                            field="reason")
+    where = tallies.lock_activity(session, registration.activity_id)
+    if where.state != ActivityState.PUBLISHED:
+        raise ActivityError(_("A check-in can be taken back only while the activity is published (before its "
+                              "record is closed)."))
+    before = registration.audit_state()
+    # Only from the state and hours read above: two organisers undoing at once take the hours off once.
+    same_hours = (Registration.hours.is_(None) if registration.hours is None
+                  else Registration.hours == registration.hours)
+    changed = session.execute(
+        update(Registration).where(Registration.id == registration.id,
+                                   Registration.state == RegistrationState.ATTENDED, same_hours)
+        .values(state=RegistrationState.CONFIRMED, checked_in_at=None, hours=None, hours_confirmed_at=None,
+                hours_confirmed_by_id=None).execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        session.refresh(registration)
+        raise ActivityError(_("This sign-up has just been changed by someone else: look at it again."))
+    tallies.add(session, where.year, where.place_id, {tallies.HOURS: -tallies.centi(hours)})
+    session.refresh(registration)
+    audit.record(session, "activities.check_in_undo", registration, actor=actor, before=before,
+                 after=registration.audit_state(), note=reason[:500])
+    return registration
+
+
+def waiting_position(session, registration: Registration) -> int | None:
+    """The sign-up's place in its activity's waiting list (1 = next to be offered a place), or None when it is not
+    waiting: the sign-ups waiting before it, counted in the (activity, state, id) index without reading the list."""
+    if registration.state != RegistrationState.WAITLISTED:
+        return None
+    ahead = session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.activity_id == registration.activity_id, Registration.state == RegistrationState.WAITLISTED,
+        Registration.id < registration.id))
+    return int(ahead or 0) + 1

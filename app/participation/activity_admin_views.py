@@ -16,13 +16,14 @@ from app.i18n import from_local_input, site_zone
 from app.org.models import Bureau
 from app.org.queries import bureaus, districts
 from app.participation import activities, organisations, organisers
-from app.participation.activity_forms import ActivityForm, CancelForm, CloseForm, CodeForm, PhotoForm
+from app.participation.activity_forms import (ActivityForm, CancelForm, CloseForm, CodeForm, PhotoForm,
+                                              UndoCheckInForm)
 from app.participation.activity_views import photo_dir, secret
-from app.participation.models import Activity, ActivityPhoto, Registration
+from app.participation.models import Activity, ActivityPhoto, Registration, RegistrationState
 from app.web.actions import act
 from app.web.auth import deny, permission_required
 from app.web.forms import ConfirmForm, choices
-from app.web.htmx import render
+from app.web.htmx import is_partial_request, render
 from app.web.pagination import paginate
 
 bp = Blueprint("activities_admin", __name__, url_prefix="/admin/participation/activities")
@@ -214,11 +215,28 @@ def clear_photo(photo_id: int, choice: str):
                refused=lambda error: _detail_page(activity, status=422), subject=activity)
 
 
-def _check_in_page(activity: Activity, code_form: CodeForm | None = None, status: int = 200):
+ROW = "admin/participation/activity_check_in_row.html"
+
+
+def _undo_form(registration: Registration, formdata=None) -> UndoCheckInForm:
+    return UndoCheckInForm(formdata=formdata, prefix=f"u{registration.id}")
+
+
+def _check_in_page(activity: Activity, code_form: CodeForm | None = None, status: int = 200, *,
+                   undo_forms: dict | None = None):
     people = activities.confirmed_people(db.session, current_user, activity)
     db.session.commit()  # the look at the people's names and phones is recorded even if nothing else is done
+    undo_forms = {person.id: (undo_forms or {}).get(person.id) or _undo_form(person) for person in people
+                  if person.state == RegistrationState.ATTENDED}
     return render("admin/participation/activity_check_in.html", activity=activity, people=people,
-                  confirm=ConfirmForm(), code_form=code_form or CodeForm(formdata=None), status=status)
+                  confirm=ConfirmForm(), code_form=code_form or CodeForm(formdata=None), undo_forms=undo_forms,
+                  status=status)
+
+
+def _row(person: Registration, activity: Activity, undo: UndoCheckInForm | None = None, status: int = 200):
+    """One person's row of the check-in list, replacing itself after an htmx post."""
+    return render(ROW, ROW, person=person, activity=activity, confirm=ConfirmForm(),
+                  undo=undo or _undo_form(person), status=status)
 
 
 @bp.get("/<int:activity_id>/check-in")
@@ -228,22 +246,53 @@ def check_in(activity_id: int):
     return _check_in_page(_activity(activity_id))
 
 
+def _registration_of(activity: Activity, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.activity_id != activity.id:
+        abort(404)
+    return registration
+
+
 @bp.post("/<int:activity_id>/check-in/<int:registration_id>")
 @permission_required(ORGANISE)
 def check_in_one(activity_id: int, registration_id: int):
     """Mark one person as come: with htmx the row is swapped, without it the page comes back."""
     activity = _activity(activity_id)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.activity_id != activity.id:
-        abort(404)
+    registration = _registration_of(activity, registration_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return act(lambda: activities.check_in(db.session, current_user, registration),
                success=_("Checked in."), then=url_for(".check_in", activity_id=activity_id),
                refused=lambda error: _check_in_page(activity, status=422), subject=activity,
-               fragment=lambda row: render("admin/participation/activity_check_in_row.html",
-                                           "admin/participation/activity_check_in_row.html", person=row,
-                                           activity=activity, confirm=ConfirmForm()))
+               fragment=lambda row: _row(row, activity))
+
+
+@bp.post("/<int:activity_id>/check-in/<int:registration_id>/undo")
+@permission_required(ORGANISE)
+def undo_check_in(activity_id: int, registration_id: int):
+    """Take back a check-in (audited; hours confirmed for the person go, with a reason): with htmx the row is
+    swapped, without it the page comes back."""
+    activity = _activity(activity_id)
+    registration = _registration_of(activity, registration_id)
+    form = _undo_form(registration, request.form)
+    if not form.validate() and form.csrf_token.errors:
+        abort(400)
+
+    def run():
+        if form.errors:
+            raise activities.ActivityError(_("Check the reason and try again."))
+        return activities.undo_check_in(db.session, current_user, registration, reason=form.reason.data or "")
+
+    def refused(error):
+        again = db.session.get(Registration, registration_id)
+        if is_partial_request():
+            return _row(again, again.activity, form, status=422)
+        return _check_in_page(db.session.get(Activity, activity_id), status=422, undo_forms={registration_id: form})
+
+    return act(run, success=_("The check-in is taken back."),
+               then=url_for(".check_in", activity_id=activity_id) + f"#person-{registration_id}",
+               refused=refused, form=form, summary=True, subject=activity,
+               fragment=lambda row: _row(row, activity))
 
 
 @bp.post("/<int:activity_id>/check-in/code")
@@ -263,4 +312,3 @@ def check_in_by_code(activity_id: int):
         return activities.check_in(db.session, current_user, registration)
     return act(run, success=_("Checked in."), then=url_for(".check_in", activity_id=activity_id),
                refused=lambda error: _check_in_page(activity, form, 422), form=form, subject=activity)
-

@@ -93,3 +93,10 @@ class PhotoForm(BaseForm):
     photo = FileField(_l("Photo (JPEG, PNG or WebP)"),
                       description=_l("Shown to the public only after staff have cleared it."))
     caption = StringField(_l("Caption (optional)"), filters=[_strip], validators=[Length(max=200)])
+
+
+class UndoCheckInForm(BaseForm):
+    """Take back a check-in; the reason is needed when hours were already confirmed for the person."""
+
+    reason = StringField(_l("Why is the check-in taken back?"), filters=[_strip], validators=[Length(max=500)],
+                         description=_l("Needed when hours are confirmed for this person: they leave their record."))

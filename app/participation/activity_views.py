@@ -6,7 +6,7 @@ No personal data is ever shown here: the code page shows the sign-up's state, ne
 from flask import Blueprint, Response, abort, current_app, redirect, request, session as cookie_session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import case, select
+from sqlalchemy import func, select
 
 from app.casework import codes
 from app.db_types import utcnow
@@ -49,16 +49,27 @@ def _filters() -> dict:
 
 
 def public_list(filters: dict):
-    """Upcoming published activities (soonest first), then held ones with their records (latest first)."""
-    upcoming = Activity.state == ActivityState.PUBLISHED
-    query = select(Activity).where(Activity.state.in_(PUBLIC_STATES)).order_by(
-        case((upcoming, 0), else_=1), case((upcoming, Activity.starts_at), else_=None).asc(),
-        Activity.starts_at.desc(), Activity.id.desc())
+    """Upcoming published activities (soonest first), then held ones with their records (latest first): a page
+    fetcher (`fetch(limit=, offset=)`) reading each part in its order along the (state, start) index, so that a
+    page costs the same however many activities have been held. The published ones are counted only for a page
+    that lies past them."""
+    chosen = []
     if filters["kind"]:
-        query = query.where(Activity.kind == ActivityKind(filters["kind"]))
+        chosen.append(Activity.kind == ActivityKind(filters["kind"]))
     if filters["district"]:
-        query = query.where(Activity.place_id == filters["district"])
-    return query
+        chosen.append(Activity.place_id == filters["district"])
+    published = [Activity.state == ActivityState.PUBLISHED, *chosen]
+
+    def fetch(*, limit: int, offset: int) -> list[Activity]:
+        rows = list(db.session.scalars(select(Activity).where(*published).order_by(Activity.starts_at, Activity.id)
+                                       .limit(limit).offset(offset)))
+        if len(rows) == limit:
+            return rows
+        past = 0 if rows else offset - (db.session.scalar(select(func.count(Activity.id)).where(*published)) or 0)
+        return rows + list(db.session.scalars(
+            select(Activity).where(Activity.state == ActivityState.CLOSED, *chosen)
+            .order_by(Activity.starts_at.desc(), Activity.id.desc()).limit(limit - len(rows)).offset(max(past, 0))))
+    return fetch
 
 
 @bp.get("/")
@@ -151,8 +162,8 @@ def lookup():
 @bp.route("/sign-up/<code>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["PARTICIPATION_LOOKUP_RATE_LIMIT"])
 def registration(code: str):
-    """The sign-up's private page: its state (a place, the waiting list, cancelled, attended), the activity's
-    cancellation reason if any, and a button to cancel."""
+    """The sign-up's private page: its state (a place, the waiting list with its position in it, cancelled,
+    attended), the activity's cancellation reason if any, and a button to cancel."""
     found = activities.find_registration(db.session, code, secret())
     if found is None:
         form = CodeForm(data={"code": code}, meta={"csrf": False})
@@ -162,6 +173,7 @@ def registration(code: str):
     page = lambda error=None: render("participation/activity_registration.html", registration=found,  # noqa: E731
                                      activity=found.activity, code=code, form=form,
                                      cancellable=_cancellable(found),
+                                     position=activities.waiting_position(db.session, found),
                                      status=422 if request.method == "POST" else 200)
     if not form.validate_on_submit():
         return page()

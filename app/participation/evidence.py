@@ -1,4 +1,5 @@
-"""The participation figures of a year, shown beside the survey's participation indicator (38) as evidence."""
+"""The participation figures of a year, shown beside the survey's participation indicator (38) as evidence: the very
+figures of /participation/figures (`year_figures`, read from the running tallies), never counted another way."""
 from flask import url_for
 from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _

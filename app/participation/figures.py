@@ -1,15 +1,16 @@
-"""Participation figures by year and district, and what the landing page lists: each an aggregate query, so the
-cost stays the same however many sign-ups, bookings or suggestions are stored (no row is read one by one)."""
+"""Participation figures by year and district, and what the landing page lists. The figures come from the running
+tallies (`tallies.py`), so their cost stays the same however many sign-ups, bookings or suggestions are stored."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, case, cast, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.org.models import Place, PlaceLevel
+from app.participation import tallies
 from app.participation.models import (Activity, ActivityState, Consultation, ConsultationState, Facility,
-                                      Registration, RegistrationState, Suggestion, SuggestionState, VisitSlot)
+                                      Suggestion, SuggestionState, VisitSlot)
 
 
 @dataclass
@@ -59,15 +60,6 @@ def year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _local_date(session: Session, column, zone: ZoneInfo):
-    """The city's calendar date of a UTC timestamp column, in SQL (PostgreSQL by zone name; SQLite by the
-    zone's offset, which for China has not changed since 1991)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(func.timezone(zone.key, column), Date)
-    hours = datetime(2000, 1, 1, tzinfo=zone).utcoffset() or timedelta(0)
-    return func.date(column, f"{int(hours.total_seconds() // 3600):+d} hours")
-
-
 def _grouped(session: Session, stmt) -> dict:
     """{place_id: the row's other columns} of a statement grouped by place id."""
     return {row[0]: row[1:] for row in session.execute(stmt)}
@@ -75,61 +67,51 @@ def _grouped(session: Session, stmt) -> dict:
 
 def year_figures(session: Session, year: int, *, today: date, zone: ZoneInfo) -> YearFigures:
     """Activities held, participants, volunteer hours, open-day visits, facilities meeting their minimum open
-    days and suggestions (received, answered, answered on time) in `year`, for the city and each district.
+    days and suggestions (received, answered, answered on time, due) in `year`, for the city and each district.
 
     Activities count in the year they start (city time); suggestions in the year they were sent. Things
     recorded at the city itself, or a suggestion without a district, count in the city total only.
+
+    What is counted once and for all when it happens comes from the running tallies (`tallies.py`): one read of
+    at most districts × 7 rows. What changes with the date alone is counted here, from rows that do not grow with
+    sign-ups: the suggestions past their due date still awaiting the answer (through the state and due-date
+    index), and the facilities' open days held so far (one row per open slot).
     """
+    tallied = tallies.of_year(session, year)
     start, end = year_bounds(year, zone)
-    in_year = and_(Activity.starts_at >= start, Activity.starts_at < end)
-    attended = (select(func.coalesce(func.sum(Registration.group_size), 0))
-                .where(Registration.activity_id == Activity.id, Registration.state == RegistrationState.ATTENDED)
-                .scalar_subquery())
-    activities = _grouped(session, select(
-        Activity.place_id, func.count(),
-        func.coalesce(func.sum(func.coalesce(Activity.attendance, attended)), 0))
-        .where(in_year, Activity.state == ActivityState.CLOSED).group_by(Activity.place_id))
-    hours = _grouped(session, select(Activity.place_id, func.coalesce(func.sum(Registration.hours), 0))
-                     .join(Registration, Registration.activity_id == Activity.id)
-                     .where(in_year, Registration.hours_confirmed_at.is_not(None), Registration.hours.is_not(None))
-                     .group_by(Activity.place_id))
+    overdue = _grouped(session, select(Suggestion.place_id, func.count())
+                       .where(Suggestion.state == SuggestionState.PUBLISHED, Suggestion.answer_due < today,
+                              Suggestion.submitted_at >= start, Suggestion.submitted_at < end)
+                       .group_by(Suggestion.place_id))
+    overdue = {place_id or tallies.NO_PLACE: row for place_id, row in overdue.items()}
     first, last = date(year, 1, 1), date(year, 12, 31)
-    slot_in_year = and_(VisitSlot.day >= first, VisitSlot.day <= last, VisitSlot.cancelled.is_(False))
-    visits = _grouped(session, select(Facility.place_id, func.coalesce(func.sum(VisitSlot.visitors), 0))
-                      .join(VisitSlot, VisitSlot.facility_id == Facility.id).where(slot_in_year)
-                      .group_by(Facility.place_id))
     # Open days held: distinct days with a slot not cancelled, up to today (days still to come are not held).
     days_held = (select(VisitSlot.facility_id, func.count(func.distinct(VisitSlot.day)).label("days"))
-                 .where(slot_in_year, VisitSlot.day <= today).group_by(VisitSlot.facility_id).subquery())
+                 .where(VisitSlot.day >= first, VisitSlot.day <= last, VisitSlot.cancelled.is_(False),
+                        VisitSlot.day <= today).group_by(VisitSlot.facility_id).subquery())
     held = func.coalesce(days_held.c.days, 0)
     facilities = _grouped(session, select(Facility.place_id,
                                           func.sum(case((held >= Facility.min_open_days, 1), else_=0)), func.count())
                           .outerjoin(days_held, days_held.c.facility_id == Facility.id)
                           .where(Facility.active.is_(True)).group_by(Facility.place_id))
-    answered = Suggestion.state == SuggestionState.ANSWERED
-    on_time = and_(answered, _local_date(session, Suggestion.answered_at, zone) <= Suggestion.answer_due)
-    overdue = and_(Suggestion.state == SuggestionState.PUBLISHED, Suggestion.answer_due < today)
-    suggestions = _grouped(session, select(
-        Suggestion.place_id, func.count(), func.sum(case((answered, 1), else_=0)),
-        func.sum(case((on_time, 1), else_=0)), func.sum(case((answered, 1), (overdue, 1), else_=0)))
-        .where(Suggestion.submitted_at >= start, Suggestion.submitted_at < end).group_by(Suggestion.place_id))
 
     def figures_of(place_id, place) -> Figures:
-        held_count, participants = activities.get(place_id, (0, 0))
+        counts = tallied.get(place_id, {})
         met, total = facilities.get(place_id, (0, 0))
-        received, answered_count, on_time_count, due = suggestions.get(place_id, (0, 0, 0, 0))
-        return Figures(place, activities_held=int(held_count), participants=int(participants or 0),
-                       volunteer_hours=float(hours.get(place_id, (0,))[0] or 0),
-                       visits=int(visits.get(place_id, (0,))[0] or 0), facilities_met=int(met or 0),
-                       facilities=int(total), suggestions=int(received), answered=int(answered_count or 0),
-                       on_time=int(on_time_count or 0), due=int(due or 0))
+        answered = counts.get(tallies.ANSWERED, 0)
+        return Figures(place, activities_held=counts.get(tallies.HELD, 0),
+                       participants=counts.get(tallies.PARTICIPANTS, 0),
+                       volunteer_hours=counts.get(tallies.HOURS, 0) / 100, visits=counts.get(tallies.VISITS, 0),
+                       facilities_met=int(met or 0), facilities=int(total),
+                       suggestions=counts.get(tallies.SUGGESTIONS, 0), answered=answered,
+                       on_time=counts.get(tallies.ON_TIME, 0), due=answered + int(overdue.get(place_id, (0,))[0]))
 
     places = session.scalars(select(Place).where(Place.active.is_(True))
                              .order_by(Place.level == PlaceLevel.DISTRICT, Place.sort_order, Place.id)).all()
     city_place = next((p for p in places if p.level == PlaceLevel.CITY), None)
     district_places = [p for p in places if p.level == PlaceLevel.DISTRICT]
     city = Figures(city_place)
-    for place_id in set(activities) | set(hours) | set(visits) | set(facilities) | set(suggestions):
+    for place_id in set(tallied) | set(overdue) | set(facilities):
         city.add(figures_of(place_id, None))
     return YearFigures(year, city, [figures_of(p.id, p) for p in district_places])
 

@@ -6,6 +6,10 @@ stored as a keyed hash, `app/casework/codes.py`) to manage or follow what they s
 are personal data: shown only to the organiser who needs them, every look audited, removed after the retention
 period (`PARTICIPATION_RETENTION_DAYS`) by `flask participation-purge`, which keeps the counts.
 
+The public figures (activities held, participants, volunteer hours, visits, suggestions) are running tallies per
+year and district (`ParticipationTally`, `tallies.py`), added to in the transaction of each step that changes
+them, so the figures never read sign-ups.
+
 Places are counted in the row (`Activity.taken`, `VisitSlot.taken`): a sign-up adds its group size under a
 conditional UPDATE (`taken + n <= capacity`), so concurrent sign-ups for the last place can never overfill,
 on SQLite and PostgreSQL alike, and public pages read counts without counting rows.
@@ -13,7 +17,7 @@ on SQLite and PostgreSQL alike, and public pages read counts without counting ro
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.casework.timeline import TimelineEntry
@@ -367,6 +371,8 @@ class VisitSlot(db.Model):
 class BookingState(TitledEnum):
     BOOKED = "booked", _l("Booked")
     CANCELLED = "cancelled", _l("Cancelled")
+    # The organiser cancelled the slot: the booking holds no places; the resident may book another slot.
+    SLOT_CANCELLED = "slot_cancelled", _l("Cancelled by the facility")
     VISITED = "visited", _l("Visited")
     NO_SHOW = "no_show", _l("Did not come")
 
@@ -540,3 +546,21 @@ class SuggestionEvent(TimelineEntry, db.Model):
 
     suggestion: Mapped[Suggestion] = relationship(back_populates="events")
 
+
+
+class ParticipationTally(db.Model):
+    """A running total behind the participation figures, per year (city time) and district, added to by the step
+    that changes it (`tallies.py`), so that the figures never read sign-ups; `flask participation-tallies`
+    checks or rebuilds them from the rows.
+
+    year: the year the activity starts, the open day's, or the suggestion was sent; place_id: the activity's,
+    the facility's or the suggestion's district (0: a suggestion without one); name: "held", "participants",
+    "hours_centi" (confirmed volunteer hours in hundredths), "visits", "suggestions", "answered", "on_time".
+    """
+
+    __tablename__ = "participation_tallies"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    place_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -154,8 +154,11 @@ def my_booking():
 
 
 def _booking_page(booking, code: str, cancel_form: CodeForm, status: int = 200):
+    """The booking's page; when the facility cancelled its slot, the slots still to come with places to rebook."""
+    others = _other_slots(booking.slot) if booking.slot.cancelled and booking.slot.facility.active else []
     return render("participation/open_day_booking.html", booking=booking, slot=booking.slot,
-                  facility=booking.slot.facility, code=code, cancel_form=cancel_form, now=utcnow(), status=status)
+                  facility=booking.slot.facility, code=code, cancel_form=cancel_form, now=utcnow(), others=others,
+                  status=status)
 
 
 @bp.post("/my-booking/cancel")

@@ -19,6 +19,7 @@ from app.accounts.permissions import Permission
 from app.casework import codes, identity
 from app.db_types import utcnow
 from app.errors import ActionRefused, NotPermitted
+from app.participation import tallies
 from app.participation.models import Booking, BookingState, Facility, FacilityKind, VisitSlot
 
 MAX_GROUP = 200  # a bigger party than this is not a booking anyone means: the form refuses it
@@ -108,8 +109,10 @@ def update_facility(session, actor, facility: Facility, data: FacilityInput) -> 
     check_organise(actor, facility)
     check_organise(actor, data.bureau_id)
     before = facility.audit_state()
+    was_in = tallies.lock_facility(session, facility.id)  # visits recorded meanwhile move with it
     _apply(facility, data)
     session.flush()
+    tallies.move_facility(session, facility.id, was_in, facility.place_id)
     audit.record(session, "participation.facility.update", facility, actor=actor, before=before,
                  after=facility.audit_state())
     return facility
@@ -180,16 +183,36 @@ def add_open_day(session, actor, facility: Facility, day: date, slots: list[Slot
 
 
 def cancel_slot(session, actor, slot: VisitSlot, *, now: datetime | None = None) -> VisitSlot:
-    """Cancel a slot: no more bookings; the people who booked see it on their code page."""
+    """Cancel a slot: no more bookings, and every booking of it moves to "cancelled by the facility" (holding no
+    places: the slot's count goes to 0), which the people who booked see on their booking page with other slots to
+    book. A slot whose visit is recorded is not cancelled (its visitors are in the figures)."""
     check_organise(actor, slot)
+    now = now or utcnow()
     if slot.cancelled:
         raise ActionRefused(_("This slot is already cancelled."))
-    if slot.ends_at <= (now or utcnow()):
+    if slot.ends_at <= now:
         raise ActionRefused(_("This slot is over: it can no longer be cancelled."))
-    slot.cancelled = True
-    session.flush()
-    audit.record(session, "participation.slot.cancel", slot, actor=actor,
-                 after={"cancelled": True, "taken": slot.taken})
+    if slot.visitors is not None:
+        raise ActionRefused(_("The visit of this slot is recorded: it can no longer be cancelled."))
+    taken = slot.taken
+    # One conditional UPDATE: a booking or a visit record racing the cancellation either lands before it (and is
+    # cancelled with the slot) or finds the slot cancelled.
+    changed = session.execute(
+        update(VisitSlot).where(VisitSlot.id == slot.id, VisitSlot.cancelled.is_(False),
+                                VisitSlot.visitors.is_(None))
+        .values(cancelled=True, taken=0).execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        session.refresh(slot)
+        raise ActionRefused(_("This slot has just been changed by someone else: look at it again."))
+    moved = session.execute(
+        update(Booking).where(Booking.slot_id == slot.id, Booking.state == BookingState.BOOKED)
+        .values(state=BookingState.SLOT_CANCELLED, cancelled_at=now).execution_options(synchronize_session=False))
+    for loaded in [row for row in session.identity_map.values() if isinstance(row, Booking)]:
+        if loaded.slot_id == slot.id:
+            session.expire(loaded)
+    session.refresh(slot)
+    audit.record(session, "participation.slot.cancel", slot, actor=actor, before={"taken": taken},
+                 after={"cancelled": True, "taken": 0, "bookings_cancelled": moved.rowcount})
     return slot
 
 
@@ -327,7 +350,8 @@ def mark_reminded(session, actor, booking: Booking, *, now: datetime | None = No
 
 def record_visit(session, actor, slot: VisitSlot, visitors: int, outcomes: dict[int, bool], *,
                  now: datetime | None = None) -> VisitSlot:
-    """After a slot: the people who came, and each booking visited (True) or not (False)."""
+    """After a slot: the people who came, and each booking visited (True) or not (False). Recording again corrects
+    it; the visits tally takes the difference in the same transaction."""
     check_organise(actor, slot)
     if slot.cancelled:
         raise ActionRefused(_("This slot was cancelled: there is no visit to record."))
@@ -338,12 +362,21 @@ def record_visit(session, actor, slot: VisitSlot, visitors: int, outcomes: dict[
     bookings = {b.id: b for b in session.scalars(select(Booking).where(
         Booking.slot_id == slot.id, Booking.state.in_((BookingState.BOOKED, BookingState.VISITED,
                                                        BookingState.NO_SHOW))))}
+    place_id = tallies.lock_facility(session, slot.facility_id)  # an edit moving the facility waits
     before = {"visitors": slot.visitors}
-    slot.visitors = visitors
+    same = VisitSlot.visitors.is_(None) if slot.visitors is None else VisitSlot.visitors == slot.visitors
+    changed = session.execute(
+        update(VisitSlot).where(VisitSlot.id == slot.id, VisitSlot.cancelled.is_(False), same)
+        .values(visitors=visitors).execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        session.refresh(slot)
+        raise ActionRefused(_("This slot has just been changed by someone else: look at it again."))
+    tallies.add(session, slot.day.year, place_id, {tallies.VISITS: visitors - (slot.visitors or 0)})
     for booking_id, came in outcomes.items():
         if booking_id in bookings:
             bookings[booking_id].state = BookingState.VISITED if came else BookingState.NO_SHOW
     session.flush()
+    session.refresh(slot)
     audit.record(session, "participation.slot.visit", slot, actor=actor, before=before,
                  after={"visitors": visitors, "visited": sum(1 for v in outcomes.values() if v),
                         "no_show": sum(1 for v in outcomes.values() if not v)})
@@ -461,7 +494,8 @@ def yearly_table(session, year: int, today: date) -> list[tuple[Facility, YearFi
 def bookings_of(session, slot: VisitSlot) -> list[Booking]:
     """A slot's bookings that hold places or came (for recording the visit; no contact shown from here)."""
     return list(session.scalars(select(Booking).where(
-        Booking.slot_id == slot.id, Booking.state != BookingState.CANCELLED).order_by(Booking.id)))
+        Booking.slot_id == slot.id, Booking.state.not_in((BookingState.CANCELLED, BookingState.SLOT_CANCELLED)))
+        .order_by(Booking.id)))
 
 
 def next_day(today: date) -> date:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import selectinload
 
 from app import audit
@@ -18,6 +18,8 @@ from app.casework.deadlines import DeadlineRules
 from app.casework.timeline import add_entry
 from app.enums import TitledEnum
 from app.errors import ActionRefused, NotPermitted, StepNotAllowed
+from app.db_types import utcnow
+from app.participation import tallies
 from app.participation.consultations import audit_state, is_open
 from app.participation.masking import mask
 from app.participation.models import Adoption, Consultation, Suggestion, SuggestionEvent, SuggestionState
@@ -93,9 +95,11 @@ def submit_suggestion(session, data: SuggestionInput, consultation: Consultation
     row = Suggestion(consultation_id=consultation.id if consultation else None,
                      bureau_id=consultation.bureau_id if consultation else None, place_id=data.place_id or None,
                      state=SuggestionState.SUBMITTED, title=title, body=body, public_body=mask(body),
-                     name=data.name.strip()[:60], phone=data.phone.strip()[:20], code_digest=codes.digest(code, key))
+                     name=data.name.strip()[:60], phone=data.phone.strip()[:20], code_digest=codes.digest(code, key),
+                     submitted_at=utcnow())
     session.add(row)
     session.flush()
+    tallies.add(session, tallies.local_year(row.submitted_at), row.place_id, {tallies.SUGGESTIONS: 1})
     _record(session, row, "submitted")
     audit.record(session, "participation.suggestion_submit", row, after=audit_state(row))
     return row, code
@@ -183,8 +187,17 @@ def _answer(context: StepContext) -> Entry:
                             field="answer")
     if len(answer) > ANSWER_MAX:
         raise ActionRefused(_("The answer is at most %(n)d characters.", n=ANSWER_MAX), field="answer")
+    # Claimed by a conditional UPDATE, so that two answers sent at once count the suggestion as answered once.
+    claimed = context.session.execute(
+        update(Suggestion).where(Suggestion.id == row.id, Suggestion.state == SuggestionState.PUBLISHED)
+        .values(answered_at=context.now).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise StepNotAllowed(_("This suggestion has just been answered by someone else."))
     row.adoption, row.answer = Adoption(adoption), answer
     row.answered_at, row.answered_by_id = context.now, context.actor.id
+    on_time = row.answer_due is not None and tallies.local_day(context.now) <= row.answer_due
+    tallies.add(context.session, tallies.local_year(row.submitted_at), row.place_id,
+                {tallies.ANSWERED: 1, tallies.ON_TIME: 1 if on_time else 0})
     return Entry()
 
 

@@ -28,8 +28,9 @@ def chosen_year() -> int:
 
 
 def headline_figures(year: int) -> queries.YearFigures:
-    """This year's figures for the landing page, kept PARTICIPATION_HEADLINE_SECONDS in each worker: the aggregates
-    read every sign-up of the year, and this is the part's most visited page (the figures page counts afresh)."""
+    """This year's figures for the landing page, kept PARTICIPATION_HEADLINE_SECONDS in each worker. They read the
+    running tallies (a few dozen rows) and the facilities' open days, whatever the number of sign-ups; kept anyway
+    as this is the part's most visited page (the figures page and the evidence read them afresh)."""
     seconds = current_app.config["PARTICIPATION_HEADLINE_SECONDS"]
     kept = current_app.extensions.get("participation_headline")
     now = monotonic()

@@ -10,7 +10,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
 from app import audit
@@ -19,7 +19,7 @@ from app.casework import codes, identity
 from app.db_types import utcnow
 from app.errors import ActionRefused, NotPermitted
 from app.i18n import localized, site_zone
-from app.participation import organisers
+from app.participation import organisers, tallies
 from app.participation.models import Activity, Registration, RegistrationState, Volunteer
 
 _COUNTRY = re.compile(r"^(?:\+|00)?86(?=1\d{10}$)")
@@ -123,10 +123,24 @@ def confirm_hours(session, actor, registration: Registration, hours: float | Non
     if correcting and not reason:
         raise ActionRefused(_("Say why the confirmed hours are corrected."), field="reason")
     before = registration.audit_state()
-    registration.hours = round(float(hours), 2)
-    registration.hours_confirmed_by_id = actor.id
-    registration.hours_confirmed_at = utcnow()
-    session.flush()
+    # Where the hours count, read under the activity's lock (an edit moving it waits, or is waited for).
+    where = tallies.lock_activity(session, activity.id)
+    new_hours = round(float(hours), 2)
+    # Set only over the hours read above, so that two organisers confirming at once add the hours once.
+    same = (Registration.hours.is_(None) if registration.hours is None
+            else Registration.hours == registration.hours)
+    changed = session.execute(
+        update(Registration).where(Registration.id == registration.id,
+                                   Registration.state == RegistrationState.ATTENDED, same)
+        .values(hours=new_hours, hours_confirmed_by_id=actor.id, hours_confirmed_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if changed.rowcount != 1:
+        session.refresh(registration)
+        raise ActionRefused(_("These hours have just been changed by someone else: look at them again."),
+                            field="hours")
+    old_centi = tallies.centi(registration.hours) if registration.hours_confirmed_at is not None else 0
+    tallies.add(session, where.year, where.place_id, {tallies.HOURS: tallies.centi(new_hours) - old_centi})
+    session.refresh(registration)
     audit.record(session, "participation.hours_correct" if correcting else "participation.hours_confirm",
                  registration, actor=actor, before=before, after=registration.audit_state(), note=reason)
     return "corrected" if correcting else "confirmed"

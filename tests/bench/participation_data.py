@@ -7,7 +7,8 @@ Nine in ten activities were held this year before today (closed; half with an at
 from their sign-ups marked attended, so both ways of counting participants are exercised), one in ten is to come
 and open for sign-up. Every sign-up is attended (or confirmed, for those to come), half of the held ones with
 confirmed volunteer hours. Rows are written directly in batches (the services would take hours at a million
-sign-ups) in one transaction, the counters (`taken`) set to match, then `ANALYZE`.
+sign-ups) in one transaction, the counters (`taken`) set to match; the figures' running tallies are then counted
+from the rows (`tallies.rebuild`, as `flask participation-tallies --rebuild` does), then `ANALYZE`.
 """
 import json
 import sys
@@ -21,6 +22,7 @@ from app.db_types import analyze
 from app.extensions import db
 from app.i18n import local_today
 from app.org.models import Bureau, Place, PlaceLevel
+from app.participation import tallies
 from app.participation.models import Activity, Registration
 from tests.bench.survey_data import insert_rows
 
@@ -68,9 +70,10 @@ def load(session, activities: int, each: int) -> dict:
         for k in range(each):
             serial += 1
             confirmed = held and k % 2 == 0
+            # Codes and phone digests unique per activity and sign-up, so that a second load adds to the first.
             batch.append((activity_id, "attended" if held else "confirmed", "压测", f"1380{serial:07d}",
-                          f"bench-phone-{activity_id}-{k}", 1, f"bench-code-{serial}", starts - timedelta(days=10),
-                          starts if held else None, 2.0 if confirmed else None,
+                          f"bench-phone-{activity_id}-{k}", 1, f"bench-code-{activity_id}-{k}",
+                          starts - timedelta(days=10), starts if held else None, 2.0 if confirmed else None,
                           starts + timedelta(hours=5) if confirmed else None))
             if len(batch) >= 50_000:
                 insert_rows(session, Registration.__table__, REGISTRATION_COLUMNS, batch)
@@ -78,10 +81,15 @@ def load(session, activities: int, each: int) -> dict:
     if batch:
         insert_rows(session, Registration.__table__, REGISTRATION_COLUMNS, batch)
     session.commit()
+    registrations_done = time.perf_counter()
+    tallies.rebuild(session)
+    session.commit()
+    tallied = time.perf_counter()
     analyze(session)
     session.commit()
     return {"activities": activities, "registrations": serial, "seconds": time.perf_counter() - started,
-            "activity_seconds": rows_done - started, "first_upcoming": upcoming[0] if upcoming else None,
+            "activity_seconds": rows_done - started, "registration_seconds": registrations_done - rows_done,
+            "tally_seconds": tallied - registrations_done, "first_upcoming": upcoming[0] if upcoming else None,
             "first_held": first_id}
 
 

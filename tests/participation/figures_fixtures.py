@@ -1,8 +1,10 @@
-"""Hand-built participation rows for the figures tests: plain functions with defaults (no conftest)."""
+"""Hand-built participation rows for the figures tests: plain functions with defaults (no conftest). Rows built by
+hand bypass the services that keep the figures' tallies: `tallied` counts them from the rows, then commits."""
 import itertools
 import secrets
 from datetime import date, datetime, timedelta, timezone
 
+from app.participation import tallies
 from app.participation.models import (Activity, ActivityKind, ActivityState, Adoption, Facility, FacilityKind,
                                       Registration, RegistrationState, Suggestion, SuggestionState, VisitSlot)
 
@@ -72,3 +74,9 @@ def suggestion(session, *, place=None, bureau=None, submitted_at, state=Suggesti
     session.add(row)
     session.flush()
     return row
+
+
+def tallied(session) -> None:
+    """Count the figures' tallies from the hand-built rows (as `flask participation-tallies --rebuild`), commit."""
+    tallies.rebuild(session)
+    session.commit()

@@ -78,6 +78,27 @@ def test_the_list_shows_upcoming_then_held_activities_as_page_and_fragment(clien
     assert upcoming.title_zh_hans in by_district and held.title_zh_hans not in by_district
 
 
+def test_the_list_pages_through_the_upcoming_then_the_held_activities_in_order(client, session, people):
+    """25 to come and 30 held, 20 a page: page 2 ends the ones to come and starts the held ones, page 3 goes on
+    with the held ones from where page 2 stopped; cancelled ones never show."""
+    now, bureau = utcnow(), people["bureaus"]["home"]
+    place = factories.place(session)
+    soon = [activity(session, bureau, place=place, title_en=f"Soon {n:02d}", starts_at=now + timedelta(days=2 + n),
+                     signup_opens_at=now - timedelta(days=1), signup_closes_at=now + timedelta(days=1))
+            for n in range(25)]
+    past = [activity(session, bureau, place=place, state=ActivityState.CLOSED, title_en=f"Held {n:02d}",
+                     attendance=3, starts_at=now - timedelta(days=1 + n)) for n in range(30)]
+    activity(session, bureau, place=place, state=ActivityState.CANCELLED, title_en="Called off")
+    session.commit()
+    expected = [a.title_en for a in soon] + [a.title_en for a in past]
+    shown = []
+    for number in (1, 2, 3):
+        html = client.get(f"/participation/activities/?page={number}&district={place.id}").get_data(as_text=True)
+        shown += re.findall(r">((?:Soon|Held) \d\d)<", html)
+        assert "Called off" not in html
+    assert shown == expected
+
+
 def test_a_draft_is_not_public(client, session, people):
     draft = activity(session, people["bureaus"]["home"], state=ActivityState.DRAFT)
     session.commit()

@@ -8,9 +8,11 @@ from app.demo.seed import BUREAUS, CITY, DISTRICTS
 from app.extensions import db
 from app.i18n import local_today, site_zone
 from app.org.models import Bureau, Place, PlaceLevel
+from app.participation import tallies
 from app.participation.figures import year_figures
-from app.participation.models import (Activity, ActivityState, Booking, Consultation, ConsultationState, Facility,
-                                      Registration, RegistrationState, Suggestion, SuggestionState, VisitSlot)
+from app.participation.models import (Activity, ActivityState, Booking, BookingState, Consultation,
+                                      ConsultationState, Facility, Registration, RegistrationState, Suggestion,
+                                      SuggestionState, VisitSlot)
 from tests import factories
 
 COUNTED = (Activity, Registration, Facility, VisitSlot, Booking, Consultation, Suggestion)
@@ -70,10 +72,14 @@ def test_the_demo_shows_every_state_once_and_twice_adds_nothing(app, session):
             Registration.activity_id == activity.id, Registration.state == RegistrationState.WAITLISTED))
         assert (activity.taken, activity.waiting) == (taken, waiting), activity.title_zh_hans
 
+    # The figures' tallies, kept by the services the demo goes through, equal the count from its rows.
+    assert tallies.differences(session) == {} and tallies.stored(session)
     figures = year_figures(session, local_today().year, today=local_today(), zone=site_zone()).city
     assert figures.facilities == 3 and figures.facilities_met <= 2  # the waste plant holds 3 of its 6
     assert session.scalar(select(func.sum(VisitSlot.visitors))) > 0
     assert session.scalar(select(func.count()).select_from(Booking)) > 0
+    called_off = session.scalars(select(Booking).where(Booking.state == BookingState.SLOT_CANCELLED)).all()
+    assert len(called_off) == 1 and called_off[0].slot.cancelled and called_off[0].slot.taken == 0
 
     closed = session.scalar(select(Consultation).where(Consultation.state == ConsultationState.CLOSED))
     assert closed.title_zh_hans == "我为生态建设献一计" and "采纳" in closed.summary_zh_hans

@@ -66,7 +66,7 @@ def city(session):
     make.suggestion(session, submitted_at=at(2025, 7, 1), state=SuggestionState.ANSWERED,
                     answer_due=date(2025, 8, 1), answered_at=at(2025, 7, 15))
     make.suggestion(session, place=a, submitted_at=at(2024, 7, 1))
-    session.commit()
+    make.tallied(session)
     return {"city": city, "a": a, "b": b, "bureau": bureau}
 
 
@@ -155,7 +155,7 @@ def test_the_number_of_statements_does_not_grow_with_the_sign_ups(app, session, 
         act = make.activity(session, bureau=bureau, place=a, starts_at=at(2025, 10, 1), capacity=500)
         for _ in range(10):
             make.registration(session, act, hours=1.5)
-    session.commit()
+    make.tallied(session)
     many = statements(session, run)
     assert many == few
     assert year_figures(session, 2025, today=date(2026, 1, 10), zone=ZONE).districts[0].participants == 43 + 300

@@ -54,7 +54,7 @@ def test_the_landing_page_lists_what_comes_next_and_this_years_figures(client, p
     session.add(Consultation(state=ConsultationState.PUBLISHED, bureau_id=bureau.id, title_zh_hans="我为生态建设献一计",
                              background_zh_hans="背景", how_to_submit_zh_hans="网上", contact="12345",
                              starts_on=today, ends_on=date(today.year + 1, 1, 31)))
-    session.commit()
+    make.tallied(session)
     text = client.get("/participation/?lang=en").get_data(as_text=True)
     assert "世界环境日河道清理" in text and "草稿活动" not in text
     assert "城东污水处理厂" in text and "45 places left" in text
@@ -70,7 +70,7 @@ def test_the_landing_page_is_in_the_public_menu(client, places, session):
 
 def test_the_figures_page_shows_the_year_and_its_method(client, places, session):
     held_2025(session, places)
-    session.commit()
+    make.tallied(session)
     page = client.get("/participation/figures?year=2025&lang=en")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -81,7 +81,7 @@ def test_the_figures_page_shows_the_year_and_its_method(client, places, session)
 
 def test_the_figures_fragment_answers_an_htmx_request(client, places, session):
     held_2025(session, places)
-    session.commit()
+    make.tallied(session)
     page = client.get("/participation/figures?year=2025&lang=en", headers={"HX-Request": "true"})
     text = page.get_data(as_text=True)
     assert text.lstrip().startswith("<div id=\"participation-figures\">") and "<html" not in text
@@ -97,7 +97,7 @@ def test_an_unusable_year_falls_back_to_this_year(client, places, session):
 
 def test_the_figures_download_as_csv_and_xlsx(client, places, session):
     held_2025(session, places)
-    session.commit()
+    make.tallied(session)
     csv = client.get("/participation/figures?year=2025&format=csv&lang=en")
     assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
     lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
@@ -133,7 +133,7 @@ def test_indicator_38s_page_shows_the_figures_as_evidence_beside_the_value(clien
     held_2025(session, places, attendance=37)
     make.suggestion(session, place=places["a"], submitted_at=at(2025, 3, 1), state=SuggestionState.ANSWERED,
                     answer_due=date(2025, 3, 20), answered_at=at(2025, 3, 20, 10))
-    session.commit()
+    make.tallied(session)
     text = client.get("/indicators/6?period=2025&lang=en").get_data(as_text=True)
     assert "86.4" in text  # the survey's value is still the indicator's value
     assert "Evidence, not the indicator value." in text
@@ -147,16 +147,16 @@ def test_indicator_38s_page_shows_the_figures_as_evidence_beside_the_value(clien
 
 def test_the_evidence_is_never_as_stale_as_the_cached_page(client, session, places, indicator_38):
     held_2025(session, places, attendance=37)
-    session.commit()
+    make.tallied(session)
     assert "<dd>37</dd>" in client.get("/indicators/6?period=2025&lang=en").get_data(as_text=True)
     held_2025(session, places, attendance=5)  # no indicator value changes: the cached fragment stays
-    session.commit()
+    make.tallied(session)
     assert "<dd>42</dd>" in client.get("/indicators/6?period=2025&lang=en").get_data(as_text=True)
 
 
 def test_other_indicators_and_empty_years_show_no_evidence(client, session, places, indicator_38):
     held_2025(session, places)
-    session.commit()
+    make.tallied(session)
     assert "data-evidence" not in client.get("/indicators/2?period=2025&lang=en").get_data(as_text=True)
     assert evidence_for(session, None, 2025) == []
     assert evidence_for(session, "surveys.participation", 2019) == []

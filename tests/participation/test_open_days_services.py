@@ -150,7 +150,8 @@ def test_organiser_cancels_a_slot_audited_and_not_another_bureaus(session, staff
     assert s.cancelled and "participation.slot.cancel" in _actions(session)
     with pytest.raises(ActionRefused, match="already cancelled"):
         open_days.cancel_slot(session, staff["bureau_editor"], s)
-    assert made.state == BookingState.BOOKED  # the booking is kept; its page says the slot was cancelled
+    # The booking is kept, cancelled by the facility and holding no places; its page says so.
+    assert made.state == BookingState.SLOT_CANCELLED and made.cancelled_at is not None and s.taken == 0
 
 
 def test_open_days_count_held_and_planned_against_the_minimum(session, staff):
