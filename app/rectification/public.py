@@ -60,25 +60,34 @@ def round_by_code(session, code: str) -> InspectionRound | None:
                                                         InspectionRound.state == RoundState.PUBLISHED))
 
 
+def _in_published_round():
+    return Task.round_id.in_(select(InspectionRound.id).where(InspectionRound.state == RoundState.PUBLISHED))
+
+
 def _published() -> Select:
-    return (select(Task).join(InspectionRound, InspectionRound.id == Task.round_id)
-            .where(InspectionRound.state == RoundState.PUBLISHED))
+    return select(Task).where(_in_published_round())
+
+
+def _top_level():
+    # `parent_id + 0`: not the parent_id index (nearly every task is top-level), so that the list is read in code
+    # order from its unique index and stops after a page instead of sorting every task (SQLite's planner).
+    return (Task.parent_id + 0).is_(None)
 
 
 def ledger_places(session) -> list[Place]:
-    """The places (the city, districts) that tasks of published rounds are in."""
-    ids = _published().with_only_columns(Task.place_id).where(Task.parent_id.is_(None)).distinct()
-    return list(session.scalars(select(Place).where(Place.id.in_(ids)).order_by(Place.level, Place.code)))
+    """The places (the city, districts) that tasks of published rounds are in (one index probe per place)."""
+    has_task = select(Task.id).where(Task.place_id == Place.id, _in_published_round(), _top_level()).exists()
+    return list(session.scalars(select(Place).where(has_task).order_by(Place.level, Place.sort_order, Place.code)))
 
 
 def lead_units(session) -> list[Bureau]:
-    """The units that lead a task of a published round."""
-    ids = _published().with_only_columns(Task.lead_bureau_id).where(Task.parent_id.is_(None)).distinct()
-    return list(session.scalars(select(Bureau).where(Bureau.id.in_(ids)).order_by(Bureau.code)))
+    """The units that lead a task of a published round (one index probe per bureau)."""
+    has_task = select(Task.id).where(Task.lead_bureau_id == Bureau.id, _in_published_round(), _top_level()).exists()
+    return list(session.scalars(select(Bureau).where(has_task).order_by(Bureau.code)))
 
 
 def _narrowed(statement: Select, filters: Filters, today: date) -> Select:
-    statement = statement.where(Task.parent_id.is_(None))
+    statement = statement.where(_top_level())
     if filters.round is not None:
         statement = statement.where(Task.round_id == filters.round.id)
     if filters.district is not None:
@@ -125,6 +134,11 @@ def counts(session, filters: Filters, today: date) -> Counts:
         tally(Task.state == TaskState.CLOSED), tally(Task.state == TaskState.IN_NOTICE))
     row = session.execute(statement).one()
     return Counts(*(int(value) for value in row))
+
+
+def public_task_id(session, code: str) -> int | None:
+    """The id of the task of a published round with this ledger code."""
+    return session.scalar(select(Task.id).where(Task.code == code, _in_published_round())) if code else None
 
 
 def public_task(session, code: str) -> RectificationTask | None:

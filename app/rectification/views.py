@@ -148,17 +148,17 @@ def index():
 
 @bp.get("/tasks/<code>")
 def task(code: str):
-    found = public.public_task(db.session, code) or abort(404)
     today = local_today()
     snap = cache.snapshot(db.session, today)
+    task_id = public.public_task_id(db.session, code) or abort(404)  # one probe of the code's unique index
 
     def body() -> str:
+        found = public.public_task(db.session, code) or abort(404)
         return render_template("rectification/_task_body.html", task=found, today=today,
                                status=status_of(found, today), record=public.task_record(db.session, found),
                                event_titles=EVENT_TITLES, status_of=status_of)
 
-    return render("rectification/task.html", task=found,
-                  body=snap.fragment(("task", current_locale(), found.id), body))
+    return render("rectification/task.html", code=code, body=snap.fragment(("task", current_locale(), task_id), body))
 
 
 @bp.get("/evidence/<int:evidence_id>")
