@@ -135,6 +135,8 @@ STAFF_POST_ROUTES = [
     ("/admin/participation/suggestions/999999/reject", Permission.PARTICIPATION_MODERATE),
     ("/admin/participation/suggestions/999999/answer", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/suggestions/999999/contact", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/rectification/tasks/MISSING/tips", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/tasks/MISSING/tips/999999/unlink", Permission.RECTIFICATION_MANAGE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -157,12 +159,14 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/participation/consultations/999999", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/consultations/999999/edit", Permission.PARTICIPATION_ORGANISE),
     ("/admin/participation/suggestions/999999", Permission.PARTICIPATION_ORGANISE),
+    ("/admin/rectification/tasks/MISSING/tips", Permission.RECTIFICATION_MANAGE),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",
                      "/step/accept": "/step/<>",
                      "/step/register": "/step/<>", "/step/submit": "/step/<>",
-                     "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>"}
+                     "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>",
+                     "/tasks/MISSING/": "/tasks/<>/"}
 
 
 @pytest.fixture

@@ -1011,7 +1011,9 @@ def rectification_report(report) -> list[str]:
         "counter read per request); *without the cache* is the median of "
         f"{RECTIFICATION_COLD_RENDERS} in-process requests with the cache emptied before each — what the first "
         "request after any change to the ledger costs. The filtered index asks for the tasks behind schedule in "
-        "the first district; the task page is the first task in public notice.",
+        "the first district; the task page is the first task in public notice. The machine's load average (1 min) "
+        f"when this was written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores — it is shared with other jobs; "
+        "compare the ratios and the sizes with each other.",
         "",
         "| database | tasks (with sub-tasks) | page | req/s | ÷ Flask hello | p50 | p99 | server CPU µs/req "
         "| without the cache | non-2xx/3xx |",
