@@ -3,15 +3,16 @@ under the one-row counter `rectification_generations` kept in the database.
 
 Why it can never serve a stale page: every ORM flush that adds, changes or deletes a row of any ledger table
 (rounds, tasks, units, indicator and tip links, reports, evidence, acceptances, objections, timeline entries), or
-of what the pages show beside them (bureau, place, indicator and tip-kind names), and every ORM-enabled bulk
-INSERT / UPDATE / DELETE on those tables, marks the session; the counter is bumped as the last write of that
-session's transaction (before commit), so the bump becomes visible to other processes exactly when the change
-does, and a rolled-back change never moves it. Each request reads the counter first (one primary-key read) and
-drops everything kept under another generation; what it then renders is read after the counter, so it is never
-older than the generation it is filed under. The counter lives in the database, so this holds for any number
-of gunicorn workers. (As app/indicators/cache.py does, and for the same reason not a key made of counts or
-the newest `updated_at`: an edit that changes no count — evidence cleared for publication, a timeline entry's
-note, a report accepted, a row deleted and another added — would leave such a key as it was and the page stale.)
+of what the pages show beside them (bureau, place, indicator and tip-kind names, a tip linked to a task), and
+every ORM-enabled bulk INSERT / UPDATE / DELETE on those tables, marks the session; the counter is bumped as the
+last write of that session's transaction (before commit), so the bump becomes visible to other processes exactly
+when the change does, and a rolled-back change never moves it. Each request reads the counter first (one
+primary-key read) and drops everything kept under another generation; what it then renders is read after the
+counter, so it is never older than the generation it is filed under. The counter lives in the database, so this
+holds for any number of gunicorn workers. (As app/indicators/cache.py does, and for the same reason not a key made
+of counts or the newest `updated_at`: an edit that changes no count — evidence cleared for publication, a timeline
+entry's note, a report accepted, a row deleted and another added — would leave such a key as it was and the page
+stale.)
 
 A task's status depends on the day (a deadline passes at midnight in the city), so every key also carries the
 city's date (`Snapshot.today`); yesterday's fragments are then never read again and age out of the store.
@@ -37,7 +38,7 @@ from app.indicators.models import Indicator
 from app.org.models import Bureau, Place
 from app.rectification import models
 from app.rectification.models import LedgerGeneration
-from app.tips.models import TipCategory
+from app.tips.models import Tip, TipCategory
 
 # Every ledger table, and the tables whose names the public pages print beside a task.
 WATCHED: tuple[type, ...] = (
@@ -59,11 +60,25 @@ def bump(connection) -> None:
     connection.execute(statement.on_conflict_do_update(index_elements=["id"], set_={"value": table.c.value + 1}))
 
 
+def _linked(session, tip_ids: set[int]) -> bool:
+    """Whether any of these tips is linked to a task (whose page shows its number and kinds)."""
+    return session.connection().execute(
+        select(models.TaskTip.tip_id).where(models.TaskTip.tip_id.in_(sorted(tip_ids))).limit(1)).first() is not None
+
+
 @event.listens_for(Session, "after_flush")
 def _note_ledger_changes(session, flush_context):
     # After a flush the session still lists what it has just written as new, dirty and deleted.
-    if not session.info.get(_BUMP_PENDING) and any(
-            isinstance(obj, WATCHED) for obj in chain(session.new, session.dirty, session.deleted)):
+    if session.info.get(_BUMP_PENDING):
+        return
+    changed = list(chain(session.new, session.dirty, session.deleted))
+    if any(isinstance(obj, WATCHED) for obj in changed):
+        session.info[_BUMP_PENDING] = True
+        return
+    # A tip handed over to a task (its kinds reclassified, say): only a linked tip's change shows on the ledger, so
+    # that the many tips never linked leave the ledger's pages alone.
+    tip_ids = {obj.id for obj in changed if isinstance(obj, Tip) and obj.id is not None}
+    if tip_ids and _linked(session, tip_ids):
         session.info[_BUMP_PENDING] = True
 
 

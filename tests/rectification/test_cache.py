@@ -195,3 +195,19 @@ def test_fragments_of_each_language_and_filter_are_kept_apart(client, session, t
     assert "某工业园区污水直排问题" in chinese and "Untreated waste water" not in chinese
     behind = client.get("/rectification/?status=behind&lang=en").get_data(as_text=True)
     assert task.code not in behind
+
+
+def test_a_linked_tip_reclassified_moves_the_generation_an_unlinked_one_does_not(client, session, ledger, task):
+    linked, unlinked = factories.tip(session), factories.tip(session)
+    session.add(TaskTip(task_id=task.id, tip_id=linked.id))
+    session.commit()
+    other_kind = unlinked.categories[0]
+    assert other_kind.name_zh_hans not in page(client, task)
+    start = cache.generation(session)
+    unlinked.address = "另一个地址"
+    session.commit()
+    assert cache.generation(session) == start
+    linked.categories = [other_kind]
+    session.commit()
+    assert cache.generation(session) == start + 1
+    assert other_kind.name_zh_hans in page(client, task)
