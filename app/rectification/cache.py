@@ -77,7 +77,7 @@ def _note_ledger_changes(session, flush_context):
         return
     # A tip handed over to a task (its kinds reclassified, say): only a linked tip's change shows on the ledger, so
     # that the many tips never linked leave the ledger's pages alone.
-    tip_ids = {obj.id for obj in changed if isinstance(obj, Tip) and obj.id is not None}
+    tip_ids = {obj.id for obj in session.dirty if isinstance(obj, Tip)}  # a new tip is linked to nothing yet
     if tip_ids and _linked(session, tip_ids):
         session.info[_BUMP_PENDING] = True
 
