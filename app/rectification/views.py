@@ -30,7 +30,7 @@ from app.web.params import page_arg
 from app.web.urls import public_url
 
 bp = Blueprint("rectification", __name__, url_prefix="/rectification")
-PAGE_SIZE = 30
+PAGE_SIZE = 20  # cards on a phone: a page stays a few screens long
 FEED_SIZE = 50
 DOWNLOADS = ("csv", "xlsx")
 
@@ -42,7 +42,7 @@ STATUS_MEANINGS = {
     Status.DONE: _l("Green: the rectification is completed (closed, in the closure procedure, or reported "
                     "complete)."),
     Status.ON_SCHEDULE: _l("Yellow: work is under way and on schedule."),
-    Status.BEHIND: _l("Red: behind schedule: the deadline has passed or the last report says the work is behind."),
+    Status.BEHIND: _l("Red: the deadline has passed or the last report says the work is behind."),
     Status.LONG_TERM: _l("Grey: a long-term task, kept up without an end date."),
 }
 # What the public timeline calls each step (the closure workflow's steps, and the tip links of this part).
