@@ -45,9 +45,18 @@ STATUS_MEANINGS = {
     Status.BEHIND: _l("Red: the deadline has passed or the last report says the work is behind."),
     Status.LONG_TERM: _l("Grey: a long-term task, kept up without an end date."),
 }
-# What the public timeline calls each step (the closure workflow's steps, and the tip links of this part).
+# What the public timeline says of each step (the closure workflow's steps, and the tip links of this part); a step
+# of another part not named here shows its workflow title, or its name.
 EVENT_TITLES: dict[str, object] = {
     **{step.value: step.title for step in Step},
+    Step.APPLY_CLOSURE.value: _l("The lead unit applied for closure"),
+    Step.RETURN_APPLICATION.value: _l("Closure application returned"),
+    Step.ACCEPT.value: _l("Acceptance passed"),
+    Step.FAIL_ACCEPTANCE.value: _l("Acceptance not passed: back to rectification"),
+    Step.START_NOTICE.value: _l("Public notice before closure published"),
+    Step.SUSTAIN_OBJECTION.value: _l("Objection sustained: back to rectification"),
+    Step.CLOSE.value: _l("Closed"),
+    Step.REOPEN.value: _l("Reopened for further rectification"),
     tip_links.TIP_LINKED: _l("Pollution tip handed over to this task"),
     tip_links.TIP_UNLINKED: _l("Pollution tip link withdrawn"),
 }
