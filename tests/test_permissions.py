@@ -172,6 +172,8 @@ STAFF_POST_ROUTES = [
     ("/admin/rectification/objections/999999/contact", Permission.RECTIFICATION_MANAGE),
     ("/admin/participation/organisations/999999/suspend", Permission.PARTICIPATION_ORGANISATIONS),
     ("/admin/participation/organisations/999999/reinstate", Permission.PARTICIPATION_ORGANISATIONS),
+    ("/admin/rectification/tasks/MISSING/tips", Permission.RECTIFICATION_MANAGE),
+    ("/admin/rectification/tasks/MISSING/tips/999999/unlink", Permission.RECTIFICATION_MANAGE),
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
@@ -203,13 +205,15 @@ STAFF_GET_MISSING_ROUTES = [
     ("/admin/rectification/tasks/999999/closure/evidence/999999", Permission.RECTIFICATION_REPORT),
     ("/admin/participation/organisations/999999", Permission.PARTICIPATION_ORGANISATIONS),
     ("/admin/participation/organisations/999999/edit", Permission.PARTICIPATION_ORGANISATIONS),
+    ("/admin/rectification/tasks/MISSING/tips", Permission.RECTIFICATION_MANAGE),
 ]
 # Path segments that stand for a route variable other than an id.
 VARIABLE_SEGMENTS = {"/approve": "/<>", "/state/open": "/state/<>", "export.csv": "export.<>",
                      "/step/accept": "/step/<>",
                      "/step/register": "/step/<>", "/step/submit": "/step/<>",
                      "/extension/approve": "/extension/<>", "/clear": "/<>", "2000-01-01": "<>",
-                     "/reports/999999/accept": "/reports/<>/<>", "/evidence/999999/withhold": "/evidence/<>/<>"}
+                     "/reports/999999/accept": "/reports/<>/<>", "/evidence/999999/withhold": "/evidence/<>/<>",
+                     "/tasks/MISSING/": "/tasks/<>/"}
 
 
 @pytest.fixture

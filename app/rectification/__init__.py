@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     _init_admin(app)
     _init_reports(app)
     _init_closure(app)
+    _init_public(app)
 
 
 def _init_reports(app: Flask) -> None:
@@ -57,3 +58,20 @@ def _init_admin(app: Flask) -> None:
     app.register_blueprint(admin_views.bp)
     add_staff(app, "rectification_admin.index", _l("Rectification ledger"), Permission.RECTIFICATION_REPORT,
               _l("Inspection rounds and their tasks: import the feedback list, follow each task and its units."))
+
+
+def _init_public(app: Flask) -> None:
+    """The public ledger, its cache and feed, the downloads, and the office's tip links (转办); the tips' pages ask
+    for the tasks a tip was handed over to through the template global `rectification_tasks_for_tip(tip)`."""
+    from flask_babel import lazy_gettext as _l
+
+    from app.rectification import cache  # noqa: F401  (its session listeners keep the ledger's generation)
+    from app.rectification import tip_link_views, views
+    from app.web.nav import add_public
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(tip_link_views.bp)
+    app.add_template_global(views.tasks_for_tip, "rectification_tasks_for_tip")
+    add_public(app, "rectification.index", _l("Rectification ledger"),
+               _l("The problems environmental inspections found in the city, who fixes each, by when, and how far "
+                  "they have come."))

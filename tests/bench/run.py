@@ -22,9 +22,13 @@ Participation, on SQLite: the demo database with activities × sign-ups bulk-loa
 PARTICIPATION_SIZES (`tests/bench/participation_data.py`; 200 × 100, then 2,000 × 500 more: about 1M sign-ups),
 then the landing page, the figures, the activity list and an activity's page measured with wrk at each size.
 
-BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips, environment, participation) runs only those
-parts and
-replaces only their sections of BENCHMARKS.md, keeping the others as they were.
+Rectification ledger, on SQLite: one published inspection round topped up to each number of tasks in
+RECTIFICATION_SIZES (`tests/bench/ledger_data.py`; 100, then 10,000), then the ledger index, a filtered index and
+a task page measured with wrk at each size (served from the ledger's fragment cache), and the same pages rendered
+in-process with the cache emptied before each request (the first request after a change).
+
+BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips, environment, participation, rectification)
+runs only those parts and replaces only their sections of BENCHMARKS.md, keeping the others as they were.
 """
 import json
 import os
@@ -101,8 +105,12 @@ ENVIRONMENT_DAYS = [int(n) for n in os.environ.get("BENCH_ENVIRONMENT_DAYS", "30
 # (BENCH_PARTICIPATION_SIZES="200x100,2000x500": the second adds 1M sign-ups to the first's 20k).
 PARTICIPATION_SIZES = [tuple(int(n) for n in size.split("x")) for size in
                        os.environ.get("BENCH_PARTICIPATION_SIZES", "200x100,2000x500").split(",") if size]
+# Top-level tasks the bench inspection round is topped up to, one measurement round per size
+# (BENCH_RECTIFICATION_SIZES="100,10000"), and the in-process renders without the cache timed at each size.
+RECTIFICATION_SIZES = [int(n) for n in os.environ.get("BENCH_RECTIFICATION_SIZES", "100,10000").split(",") if n]
+RECTIFICATION_COLD_RENDERS = 20
 # Parts of the bench to run (BENCH_ONLY="tips"); the sections of parts not run are kept from BENCHMARKS.md.
-ALL_PARTS = ("pages", "surveys", "tips", "environment", "participation")
+ALL_PARTS = ("pages", "surveys", "tips", "environment", "participation", "rectification")
 PARTS = [p for p in os.environ.get("BENCH_ONLY", ",".join(ALL_PARTS)).split(",") if p]
 if not set(PARTS) <= set(ALL_PARTS):
     sys.exit(f"BENCH_ONLY must be a comma-separated choice of {', '.join(ALL_PARTS)}")
@@ -559,6 +567,46 @@ def participation_bench(env: dict, hello: subprocess.Popen, hello_port: int) -> 
     return report
 
 
+def rectification_pages(load: dict) -> list[tuple[str, str]]:
+    """(label, path) of the public ledger pages measured at each size."""
+    return [("Ledger index `/rectification/`", "/rectification/"),
+            ("Filtered index, behind schedule in one district `/rectification/?district=<code>&status=behind`",
+             f"/rectification/?district={load['district']}&status=behind"),
+            ("Filtered index as the htmx fragment", f"/rectification/?district={load['district']}&status=behind"),
+            ("A task in public notice `/rectification/tasks/<code>`", f"/rectification/tasks/{load['task']}")]
+
+
+def rectification_bench(env: dict, hello: subprocess.Popen, hello_port: int) -> dict:
+    """The ledger measurements on SQLite: the bench round topped up to each size in turn, the pages rendered without
+    the cache in-process, then measured with wrk (the site started after each load)."""
+    report = {"database": "SQLite", "levels": []}
+    for size in RECTIFICATION_SIZES:
+        load = survey_command("ledger_data", env, "load", size)
+        cold = survey_command("ledger_data", env, "cold", RECTIFICATION_COLD_RENDERS, load["district"], load["task"])
+        print(f"SQLite, {size:,} tasks ({load['rows']:,} with sub-tasks): {load['added']:,} added in "
+              f"{load['seconds']:.1f} s; in-process, without / with the cache: index {cold['index_ms']:.1f} / "
+              f"{cold['index_warm_ms']:.1f} ms, filtered {cold['filtered_ms']:.1f} / {cold['filtered_warm_ms']:.1f} "
+              f"ms, task page {cold['task_ms']:.1f} / {cold['task_warm_ms']:.1f} ms")
+        level = {"size": size, "load": load, "cold": cold, "pages": []}
+        site, port = serve("wsgi:app", env)
+        try:
+            for _ in range(2 * WORKERS):  # each worker's first request builds its templates and queries
+                for _label, path in rectification_pages(load):
+                    urlopen(f"http://127.0.0.1:{port}{path}", timeout=120).read()
+            for label, process, url, headers in [
+                    ("Bare Flask hello (reference)", hello, f"http://127.0.0.1:{hello_port}/", ()),
+                    *[(label, site, f"http://127.0.0.1:{port}{path}",
+                       ("HX-Request: true",) if "htmx" in label else ())
+                      for label, path in rectification_pages(load)]]:
+                result = measure(process, url, headers=headers)
+                level["pages"].append((label, result))
+                print_row(label, result)
+        finally:
+            stop(site)
+        report["levels"].append(level)
+    return report
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (make bench installs it from Debian's packages)")
@@ -570,6 +618,7 @@ def main() -> None:
     # The notices only the pages part reads: not loaded when it does not run.
     prepare_database(env, notices=NOTICES if "pages" in PARTS else 0)
     rows, surveys, skipped, tips, tips_skipped, environment, participation = [], [], "", [], "", None, None
+    rectification = None
     hello, hello_port = serve("tests.bench.hello:app", env)
     site = None
     try:
@@ -607,6 +656,8 @@ def main() -> None:
                     print(f"PostgreSQL skipped for tips: {tips_skipped}")
         if "participation" in PARTS and PARTICIPATION_SIZES:
             participation = participation_bench(env, hello, hello_port)
+        if "rectification" in PARTS and RECTIFICATION_SIZES:
+            rectification = rectification_bench(env, hello, hello_port)
         if "environment" in PARTS and ENVIRONMENT_DAYS:
             # Last: it replaces the demo's air values, which the pages above were measured with.
             environment = environment_bench(env, hello, hello_port)
@@ -615,11 +666,11 @@ def main() -> None:
             if process is not None and process.poll() is None:
                 stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
-    write_report(rows, surveys, skipped, tips, tips_skipped, environment, participation)
+    write_report(rows, surveys, skipped, tips, tips_skipped, environment, participation, rectification)
 
 
 def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "", environment=None,
-                 participation=None) -> None:
+                 participation=None, rectification=None) -> None:
     """The whole of BENCHMARKS.md after a full run; after a partial one (BENCH_ONLY), only the sections of the
     parts that ran are replaced (or added), the rest of the file is kept as it was."""
     sections = {}
@@ -633,6 +684,8 @@ def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "", e
         sections["## Environmental quality"] = environment_report(environment)
     if "participation" in PARTS and participation:
         sections["## Participation"] = participation_report(participation)
+    if "rectification" in PARTS and rectification:
+        sections["## Rectification ledger"] = rectification_report(rectification)
     path = ROOT / "BENCHMARKS.md"
     if set(PARTS) == set(ALL_PARTS) or not path.exists():
         lines = [line for part in sections.values() for line in part]
@@ -957,6 +1010,51 @@ def participation_report(report) -> list[str]:
                          f"{result['rps']:.0f} | {result['rps'] / reference:.2f} | {result['p50']} | {result['p99']} | "
                          f"{result['cpu_us']:.0f} | {errors} |")
     return lines
+
+
+def rectification_report(report) -> list[str]:
+    lines = [
+        "",
+        "## Rectification ledger",
+        "",
+        f"Written on {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}; same machine, gunicorn {WORKERS} sync workers "
+        f"and wrk -t2 -c{CONNECTIONS} -d{DURATION} with `Connection: close` (`--timeout {WRK_TIMEOUT}`), on SQLite, "
+        "rate limiting off. `tests/bench/ledger_data.py` tops one published inspection round up to each number of "
+        "tasks: spread over the demo's city, districts and bureaus (a third with a co-operating unit), deadlines "
+        "from two years ago to two years ahead (one in ten long-term), in every state in a real ledger's "
+        "proportions (a quarter closed, some in the closure procedure and in notice, a few reopened), one in fifty "
+        "with two sub-tasks, each with two accepted reports and its timeline entries — written directly in "
+        "batches (executemany) in one transaction, then the ledger generation bumped and `ANALYZE`. The site is "
+        "started after each load; the Flask hello reference is measured again at every size. wrk asks the same "
+        "address again and again, so it measures the pages as served from the ledger's fragment cache (one "
+        "counter read per request); *in-process* is the median time of a request made inside one process (Flask's "
+        f"test client, no HTTP): {RECTIFICATION_COLD_RENDERS} with the cache emptied before each — what the first "
+        f"request after any change to the ledger costs — and {5 * RECTIFICATION_COLD_RENDERS} with the cache kept, "
+        "steadier than wrk's figures when the machine is shared. The filtered index asks for the tasks behind "
+        "schedule in the first district; the task page is the first task in public notice. The machine's load "
+        "average (1 min) "
+        f"when this was written: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores — it is shared with other jobs; "
+        "compare the ratios and the sizes with each other.",
+        "",
+        "| database | tasks (with sub-tasks) | page | req/s | ÷ Flask hello | p50 | p99 | server CPU µs/req "
+        "| in-process, cache kept | in-process, without the cache | non-2xx/3xx |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    cold_of = {"Ledger index": "index", "Filtered index, behind": "filtered", "Filtered index as": "filtered",
+               "A task": "task"}
+    for level in report["levels"]:
+        reference = level["pages"][0][1]["rps"]
+        for label, result in level["pages"]:
+            errors = (f"{result['non_2xx']} (socket errors {result['socket_errors']}, {result['timeouts']} timed "
+                      "out)" if result["socket_errors"] else f"{result['non_2xx']}")
+            key = next((value for prefix, value in cold_of.items() if label.startswith(prefix)), None)
+            warm = f"{level['cold'][key + '_warm_ms']:.1f} ms" if key else "–"
+            cold = f"{level['cold'][key + '_ms']:.1f} ms" if key else "–"
+            lines.append(f"| {report['database']} | {level['size']:,} ({level['load']['rows']:,}) | {label} | "
+                         f"{result['rps']:.0f} | {result['rps'] / reference:.2f} | {result['p50']} | "
+                         f"{result['p99']} | {result['cpu_us']:.0f} | {warm} | {cold} | {errors} |")
+    return lines
+
 
 if __name__ == "__main__":
     main()
