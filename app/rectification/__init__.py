@@ -28,7 +28,7 @@ def _init_reports(app: Flask) -> None:
     add_staff(app, "rectification_reports.queue", _l("Rectification reports to review"),
               Permission.RECTIFICATION_MANAGE, _l("Progress reports awaiting review, the longest waiting first."))
     add_staff(app, "rectification_board.board", _l("Rectification overdue board"), Permission.RECTIFICATION_MANAGE,
-              _l("Tasks being rectified in three colours, with urgings (督办) to the lead units."))
+              _l("Tasks being rectified in three colours, with urgings to the lead units."))
     add_staff(app, "rectification_monthly.page", _l("Rectification monthly report"),
               Permission.RECTIFICATION_MANAGE, _l("Progress by unit and by district in a month, as a page and DOCX."))
 

@@ -130,7 +130,7 @@ def build(session, month: str, today: date, round_id: int | None = None) -> Mont
 
 def headers() -> list[str]:
     """The column titles, in the order of COUNTS after the name."""
-    return [_("Tasks"), _("Done"), _("of which closed (销号)"), _("On schedule"), _("Behind schedule"),
+    return [_("Tasks"), _("Done"), _("of which closed"), _("On schedule"), _("Behind schedule"),
             _("Long-term"), _("Reports due in the month"), _("Reports received for the month"),
             _("Reports overdue")]
 

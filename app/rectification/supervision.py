@@ -22,7 +22,7 @@ from app.rectification.workflow import RECTIFYING
 
 COLOURS = ("red", "yellow", "green")
 URGED = "urged"
-EVENT_TITLES = {URGED: _l("Urged by the office (督办)")}
+EVENT_TITLES = {URGED: _l("Urged by the office")}
 COLOUR_TITLES = {"red": _l("Overdue"), "yellow": _l("Due soon or behind"), "green": _l("On track"),
                  "grey": _l("Not being rectified")}
 

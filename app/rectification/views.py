@@ -18,7 +18,7 @@ from app.extensions import db
 from app.i18n import current_locale, local_today
 from app.notices import feeds
 from app.org.models import Bureau, Place
-from app.rectification import cache, exports, public, tip_links
+from app.rectification import cache, exports, public, timeline
 from app.rectification.models import RectificationTask
 from app.rectification.status import task_status
 from app.rectification.storage import evidence_dir
@@ -47,19 +47,7 @@ STATUS_MEANINGS = {
 }
 # What the public timeline says of each step (the closure workflow's steps, and the tip links of this part); a step
 # of another part not named here shows its workflow title, or its name.
-EVENT_TITLES: dict[str, object] = {
-    **{step.value: step.title for step in Step},
-    Step.APPLY_CLOSURE.value: _l("The lead unit applied for closure"),
-    Step.RETURN_APPLICATION.value: _l("Closure application returned"),
-    Step.ACCEPT.value: _l("Acceptance passed"),
-    Step.FAIL_ACCEPTANCE.value: _l("Acceptance not passed: back to rectification"),
-    Step.START_NOTICE.value: _l("Public notice before closure published"),
-    Step.SUSTAIN_OBJECTION.value: _l("Objection sustained: back to rectification"),
-    Step.CLOSE.value: _l("Closed"),
-    Step.REOPEN.value: _l("Reopened for further rectification"),
-    tip_links.TIP_LINKED: _l("Pollution tip handed over to this task"),
-    tip_links.TIP_UNLINKED: _l("Pollution tip link withdrawn"),
-}
+EVENT_TITLES: dict[str, object] = timeline.titles()
 # What a feed entry says happened.
 FEED_TITLES = {Step.START_NOTICE.value: _l("Put in public notice"), Step.CLOSE.value: _l("Closed"),
                Step.REOPEN.value: _l("Reopened")}

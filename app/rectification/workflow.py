@@ -16,7 +16,7 @@ class TaskState(TitledEnum):
     CLOSURE_REQUESTED = "closure_requested", _l("Closure applied for")  # 申请销号, awaiting the office's check
     ACCEPTED = "accepted", _l("Accepted, notice to follow")            # 验收通过, 拟销号
     IN_NOTICE = "in_notice", _l("In public notice")                    # 公示中
-    CLOSED = "closed", _l("Closed (销号)")                              # 已销号
+    CLOSED = "closed", _l("Closed")                              # 已销号
     REOPENED = "reopened", _l("Reopened for further rectification")     # 反弹, 强化整改
 
     @property
@@ -31,7 +31,7 @@ class Step(TitledEnum):
     FAIL_ACCEPTANCE = "fail_acceptance", _l("Acceptance not passed")  # the office: back to rectification
     START_NOTICE = "start_notice", _l("Publish the closure notice")   # the office: 公示 from/to
     SUSTAIN_OBJECTION = "sustain_objection", _l("Objection sustained")  # back to rectification
-    CLOSE = "close", _l("Close the task (销号)")                        # the office, after the notice period
+    CLOSE = "close", _l("Close the task")                        # the office, after the notice period
     REOPEN = "reopen", _l("Reopen the task")                           # the office, 反弹, with a reason
 
 

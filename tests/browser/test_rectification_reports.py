@@ -101,5 +101,5 @@ def test_a_report_sent_returned_sent_again_and_accepted_on_a_phone(browser, base
     expect(unit.locator("main")).to_contain_text("请立即整改并报送进展")
     assert_accessible(unit)
     unit.goto(f"/admin/rectification/tasks/{late_id}/reports?lang=en")
-    expect(unit.locator("main")).to_contain_text("Urgings from the office (督办): 1")
+    expect(unit.locator("main")).to_contain_text("Urgings from the office: 1")
     assert_accessible(unit)

@@ -192,7 +192,7 @@ def test_a_task_page_shows_its_public_record(app, client, session, ledger, tasks
     assert "管网铺设完成百分之六十" in html
     assert "尚未审核的报告" not in html and "退回的报告" not in html and "内部审核意见" not in html
     assert "已完成整改,同意销号" in html and "District acceptance" in html
-    assert "The lead unit applied for closure" in html and "申请销号" in html
+    assert "Closure applied for by the lead unit" in html and "申请销号" in html
     assert "内部讨论不公开" not in html
     assert 'href="/rectification/tasks/' + task.code + '/objection"' not in html  # not in notice
 

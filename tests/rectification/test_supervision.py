@@ -173,7 +173,7 @@ def test_the_unit_sees_the_urging_on_its_reports_due_and_beside_the_tasks_report
     due = client.get("/admin/rectification/reports/due").get_data(as_text=True)
     assert task.code in due and "请本周内报送整改进展" in due
     page = client.get(f"/admin/rectification/tasks/{task.id}/reports").get_data(as_text=True)
-    assert "Urgings from the office (督办): 1" in page and "请本周内报送整改进展" in page
+    assert "Urgings from the office: 1" in page and "请本周内报送整改进展" in page
 
 
 def test_only_the_office_opens_the_board_and_urges(client, auth, csrf, session, ledger):
