@@ -56,6 +56,8 @@ class Permission(StrEnum):
     RECTIFICATION_REPORT = "rectification.report"
     # Rounds and tasks, reviews, acceptance, notices, objections, closure and reopening: the office.
     RECTIFICATION_MANAGE = "rectification.manage"
+    # Background jobs: every job's state, the dead letters with their errors, retry and discard: the office.
+    JOBS_MANAGE = "jobs.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

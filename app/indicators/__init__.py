@@ -3,7 +3,7 @@
 
 def init_app(app) -> None:
     """The public pages, the back office and their places in the navigation."""
-    from app.indicators import admin_views, views
+    from app.indicators import admin_views, jobs, views  # noqa: F401  (jobs register their kinds)
 
     views.register(app)
     admin_views.init_app(app)
