@@ -114,6 +114,7 @@ def download(job_id: int):
         except FileNotFoundError:
             abort(404)
         response.headers.update(headers)
+        response.headers["Content-Type"] = content_type  # once: send_file would add a second charset
     audit.record(db.session, "jobs.download", job, note=f"{job.kind}: {label}")
     db.session.commit()
     return response
