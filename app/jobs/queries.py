@@ -3,7 +3,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from app.jobs import registry, services
-from app.jobs.models import Job, JobState
+from app.jobs.models import CLAIMABLE, Job, JobState
 
 
 def recent(state: JobState | None = None) -> Select:
@@ -13,12 +13,13 @@ def recent(state: JobState | None = None) -> Select:
 
 
 def dead_letters(session, limit: int = 200) -> list[Job]:
-    """Jobs that gave up, and running jobs whose process stopped (stalled), newest first: what the office
-    retries or discards."""
+    """Jobs that gave up, and stalled ones (their process stopped), newest first: what the office retries or
+    discards."""
     dead = session.scalars(select(Job).options(selectinload(Job.requested_by))
                            .where(Job.state == JobState.DEAD).order_by(Job.id.desc()).limit(limit)).all()
-    running = session.scalars(select(Job).where(Job.state == JobState.RUNNING).order_by(Job.id.desc())).all()
-    return sorted([*dead, *(job for job in running if services.is_stalled(job))], key=lambda job: -job.id)
+    unfinished = session.scalars(select(Job).options(selectinload(Job.requested_by))
+                                 .where(Job.state.in_([JobState.RUNNING, *CLAIMABLE]))).all()
+    return sorted([*dead, *(job for job in unfinished if services.is_stalled(job))], key=lambda job: -job.id)
 
 
 def requested_by(session, user, kind: str, **args) -> list[Job]:

@@ -6,7 +6,7 @@ machine, or a cron line calling `flask jobs-run-due` on each app server), a slot
 """
 from datetime import datetime, timedelta, timezone
 
-from croniter import croniter  # type: ignore[import-untyped]
+from croniter import croniter
 
 
 class CronError(ValueError):

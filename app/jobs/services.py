@@ -11,7 +11,7 @@ from app import audit
 from app.db_types import utcnow
 from app.errors import ActionRefused
 from app.jobs import registry, runner
-from app.jobs.models import Job, JobState
+from app.jobs.models import CLAIMABLE, Job, JobState
 from app.web import object_store
 
 ARGS_LIMIT = 2000  # bytes of JSON: ids and options, never data
@@ -39,9 +39,12 @@ def enqueue(session, kind: str, *, actor=None, unique_key: str | None = None, **
 
 
 def is_stalled(job: Job, now: datetime | None = None) -> bool:
-    """A running job whose heartbeat stopped for longer than a run may take: its process stopped under it."""
-    return (job.state == JobState.RUNNING
-            and (now or utcnow()) - job.heartbeat_at > runner.stall_limit(current_app, job.kind))
+    """A running job whose heartbeat stopped for longer than a run may take: its process stopped under it. Without
+    Redis, a waiting job that long too: the app process whose threads held it stopped (with Redis, a job waits in
+    the queue for a worker, however long)."""
+    if job.state == JobState.RUNNING or (job.state in CLAIMABLE and not current_app.config["JOBS_REDIS_URL"]):
+        return (now or utcnow()) - job.heartbeat_at > runner.stall_limit(current_app, job.kind)
+    return False
 
 
 def retry(session, actor, job: Job) -> Job:
@@ -73,16 +76,17 @@ def discard(session, actor, job: Job) -> Job:
 
 
 def bury_stalled(session, now: datetime | None = None) -> int:
-    """Running jobs whose process stopped (a worker killed, a server restarted) become dead with the reason."""
+    """Stalled jobs (a worker killed, a server restarted under them) become dead with the reason, so that the
+    office sees them among the dead letters."""
     now = now or utcnow()
     buried = 0
-    for job in session.scalars(select(Job).where(Job.state == JobState.RUNNING)):
+    for job in session.scalars(select(Job).where(Job.state.in_([JobState.RUNNING, *CLAIMABLE]))):
         if is_stalled(job, now):
             job.state = JobState.DEAD
             job.finished_at = now
             job.error = (job.error + "\n" if job.error else "") + (
                 f"Stalled: no sign of life since {job.heartbeat_at.isoformat(timespec='seconds')}; "
-                "the process running it stopped.")
+                "the process that held it stopped.")
             buried += 1
     if buried:
         audit.record(session, "jobs.stalled", None, object_type="jobs", after={"jobs": buried})

@@ -41,9 +41,9 @@ def progress(context, *, steps: int) -> dict:
 
 
 @job("tests.file", attempts=1)
-def file(context, *, text: str) -> dict:
+def file(context, *, text: str, repeat: int = 1) -> dict:
     path = context.temporary_file(".csv")
     with open(path, "w", encoding="utf-8") as output:
-        output.write(text)
+        output.write(text * repeat)
     context.store_result(path, label="test.csv", kind="csv")
     return {}

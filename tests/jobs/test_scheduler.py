@@ -124,3 +124,15 @@ def test_a_running_job_with_a_recent_heartbeat_is_not_stalled(app, session):
     session.commit()
     assert services.bury_stalled(session) == 0
     assert not services.is_stalled(running, datetime.now(timezone.utc))
+
+
+def test_a_long_waiting_job_is_stalled_only_without_redis(app, session):
+    waiting = Job(kind="tests.echo", args={}, state=JobState.QUEUED, attempts=0, max_attempts=1, progress_done=0,
+                  heartbeat_at=utcnow() - timedelta(hours=3), created_at=utcnow() - timedelta(hours=3))
+    session.add(waiting)
+    session.commit()
+    app.config["JOBS_REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    assert not services.is_stalled(waiting)  # it waits in the queue for a worker
+    app.config["JOBS_REDIS_URL"] = ""
+    assert services.is_stalled(waiting)  # the process whose threads held it stopped
+    assert services.bury_stalled(session) == 1 and waiting.state == JobState.DEAD
