@@ -13,7 +13,7 @@ import app.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0034'
-down_revision = '0025'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
