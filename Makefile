@@ -13,6 +13,9 @@ PORT ?= 5000
 PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 # Workers when rate limits are shared in Redis (RATELIMIT_STORAGE_URI / REDIS_URL, or a Redis answering on
 # 127.0.0.1:6379); without Redis `make run` serves one worker with THREADS threads so limits are not multiplied.
+# With a Redis (JOBS_REDIS_URL, or the local one) background jobs go to it and `make run` starts one job worker
+# (`flask jobs-worker`, with the scheduled duties) beside gunicorn and stops it with gunicorn; without one, jobs
+# run in the web process's threads (app/serving.py).
 WORKERS ?= 2
 THREADS ?= 4
 # Seconds a sync worker may spend on one request: a streamed export of 1M survey responses takes about a minute.

@@ -28,9 +28,9 @@ def init_app(app: Flask) -> None:
     @app.cli.command("survey-retention")
     def survey_retention():
         """Delete written answers and duplicate-check hashes older than each survey's retention (run daily)."""
-        from app.surveys import queries, services
+        from app.surveys.jobs import apply_all_retention
 
-        deleted = sum(services.apply_retention(db.session, survey) for survey in queries.all_surveys(db.session))
+        deleted = apply_all_retention(db.session)
         db.session.commit()
         click.echo(f"{deleted} written answers past their retention period deleted.")
 

@@ -187,6 +187,31 @@ class Config:
     NOTICE_PAGE_SIZE = int(os.environ.get("NOTICE_PAGE_SIZE", 20))
     # Rectification ledger supervision: yellow when a task's deadline or next progress report is this many days away.
     RECTIFICATION_WARN_DAYS = int(os.environ.get("RECTIFICATION_WARN_DAYS", 7))
+    # Background jobs (app/jobs): a Redis URL puts them on an RQ queue for `flask jobs-worker`; empty runs them in a
+    # thread pool inside each app process (the embedded default; scheduled duties then need `flask jobs-run-due`).
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "")
+    # The RQ queue's name (one per site sharing a Redis).
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "ecociv")
+    # Threads per app process that run jobs when there is no Redis.
+    JOBS_THREADS = int(os.environ.get("JOBS_THREADS", 2))
+    # Runs of a job before it is dead (shown to the office at /admin/jobs), unless its kind sets its own.
+    JOBS_ATTEMPTS = int(os.environ.get("JOBS_ATTEMPTS", 3))
+    # Seconds to wait before each retry, comma-separated (the last repeats).
+    JOBS_RETRY_BACKOFF = os.environ.get("JOBS_RETRY_BACKOFF", "30,300")
+    # Seconds one run may take on the RQ worker before it is stopped (a kind may set its own).
+    JOBS_TIMEOUT = int(os.environ.get("JOBS_TIMEOUT", 1800))
+    # Days a job's result file (an export with respondents' answers) is kept before it is deleted.
+    JOBS_RESULT_DAYS = int(os.environ.get("JOBS_RESULT_DAYS", 7))
+    # Hours after its time a scheduled duty missed (worker stopped) is still run when the scheduler comes back.
+    JOBS_CATCH_UP_HOURS = int(os.environ.get("JOBS_CATCH_UP_HOURS", 24))
+    # Scheduled duties: cron strings ("minute hour day month weekday") in TIMEZONE; empty switches one off.
+    SURVEY_RETENTION_CRON = os.environ.get("SURVEY_RETENTION_CRON", "30 2 * * *")
+    PARTICIPATION_PURGE_CRON = os.environ.get("PARTICIPATION_PURGE_CRON", "45 2 * * *")
+    PARTICIPATION_REMINDERS_CRON = os.environ.get("PARTICIPATION_REMINDERS_CRON", "0 9 * * *")
+    DB_ANALYZE_CRON = os.environ.get("DB_ANALYZE_CRON", "15 3 * * *")
+    INDICATOR_REFRESH_CRON = os.environ.get("INDICATOR_REFRESH_CRON", "0 4 * * *")
+    # Survey exports of more responses than this run as background jobs (a download link when done).
+    SURVEY_EXPORT_BACKGROUND_ABOVE = int(os.environ.get("SURVEY_EXPORT_BACKGROUND_ABOVE", 20_000))
 
 
 def finalize(config: dict) -> None:

@@ -270,6 +270,9 @@ def app(_shared_app, database_url, tmp_path):
     try:
         with app.app_context():
             yield app
+            jobs = app.extensions.get("jobs.threads")  # background jobs a request queued finish in this test
+            if jobs is not None:
+                assert jobs.wait_idle(120), "background jobs still running after the test"
             db.session.remove()
             if PG_URL:
                 _truncate_all(app)

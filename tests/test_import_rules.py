@@ -9,7 +9,7 @@ import pytest
 APP = Path(__file__).resolve().parent.parent / "app"
 # The shared layers: they serve every domain and import none.
 CORE = ("app.casework", "app.workflow", "app.enums", "app.errors", "app.db_types")
-DOMAINS = ("accounts", "admin", "disclosure", "indicators", "notices", "open311", "org", "surveys", "tips",
+DOMAINS = ("accounts", "admin", "disclosure", "indicators", "jobs", "notices", "open311", "org", "surveys", "tips",
            "workdays")
 
 
@@ -149,7 +149,7 @@ def test_the_rules_catch_what_they_forbid(tmp_path):
 
 
 PURE = ("app/tips/duplicates.py", "app/open311/formats.py", "app/org/outlines.py", "app/workdays/schedule.py",
-        "app/indicators/rules.py", "app/disclosure/report_template.py")
+        "app/indicators/rules.py", "app/disclosure/report_template.py", "app/jobs/schedule.py")
 IMPURE = ("flask", "sqlalchemy", "werkzeug", "app.extensions", "app.audit", "app.database", "app.db_types")
 
 

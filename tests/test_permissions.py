@@ -14,6 +14,7 @@ ROLES = ["admin", "bureau_editor", "tip_handler", "reviewer", "interviewer", "di
 STAFF_ROUTES = [
     ("/admin/", Permission.STAFF_AREA),
     ("/admin/audit", Permission.AUDIT_VIEW),
+    ("/admin/jobs/", Permission.JOBS_MANAGE),
     ("/admin/users/", Permission.USERS_MANAGE),
     ("/admin/users/new", Permission.USERS_MANAGE),
     ("/admin/users/{user}/edit", Permission.USERS_MANAGE),
@@ -99,6 +100,8 @@ STAFF_ROUTES = [
 ]
 # POST-only staff routes: (url, permission); allowed roles reach the view (404 for the missing object).
 STAFF_POST_ROUTES = [
+    ("/admin/jobs/999999/retry", Permission.JOBS_MANAGE),
+    ("/admin/jobs/999999/discard", Permission.JOBS_MANAGE),
     ("/admin/indicators/values/999999/approve", Permission.INDICATORS_REVIEW),
     ("/admin/indicators/preconditions/2025/999999/999999", Permission.INDICATORS_PRECONDITIONS),
     ("/admin/indicators/preconditions/2025/999999/new", Permission.INDICATORS_PRECONDITIONS),
@@ -177,6 +180,8 @@ STAFF_POST_ROUTES = [
 ]
 # GET routes answered with 404 for a missing object once the permission is granted.
 STAFF_GET_MISSING_ROUTES = [
+    ("/admin/jobs/999999", Permission.STAFF_AREA),
+    ("/admin/jobs/999999/download", Permission.STAFF_AREA),
     ("/admin/disclosure-requests/documents/999999", Permission.DISCLOSURE_HANDLE),
     ("/admin/rectification/rounds/999999/edit", Permission.RECTIFICATION_MANAGE),
     ("/admin/rectification/tasks/999999", Permission.RECTIFICATION_REPORT),

@@ -68,6 +68,8 @@ class Permission(StrEnum):
     PARTICIPATION_ACTIVITIES = "participation.activities"
     # Registering organisations, suspending and reinstating them: the office.
     PARTICIPATION_ORGANISATIONS = "participation.organisations"
+    # Background jobs: every job's state, the dead letters with their errors, retry and discard: the office.
+    JOBS_MANAGE = "jobs.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -2,10 +2,11 @@
 
 
 def init_app(app) -> None:
-    """The public pages, the back office, their places in the navigation, and `flask indicators-refresh`."""
+    """The public pages, the back office, their places in the navigation, `flask indicators-refresh`, and the
+    computed-indicator refresh as a scheduled job."""
     import click
 
-    from app.indicators import admin_views, views
+    from app.indicators import admin_views, jobs, views  # noqa: F401  (jobs register their kinds)
 
     views.register(app)
     admin_views.init_app(app)

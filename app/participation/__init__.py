@@ -4,7 +4,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Load the models (so that the schema and migrations know them), then each part's routes and commands."""
-    from app.participation import models  # noqa: F401
+    from app.participation import jobs, models  # noqa: F401  (the models and the scheduled duties register)
     _init_volunteers(app)
     _init_activities(app)
     _init_organisations(app)

@@ -2,7 +2,7 @@
 
 
 def init_app(app) -> None:
-    from app.surveys import admin_views, indicator_feed, views
+    from app.surveys import admin_views, indicator_feed, jobs, views  # noqa: F401  (jobs register their kinds)
 
     views.init_app(app)
     admin_views.init_app(app)

@@ -7,14 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app import audit
 from app.accounts.permissions import Permission
 from app.db_types import utcnow
 from app.extensions import db
 from app.i18n import current_locale, from_local_input, site_zone
 from app.indicators import providers
 from app.indicators.queries import catalogue_for_year
+from app.jobs import queries as job_queries
+from app.jobs import services as job_services
 from app.org.queries import districts
 from app.surveys import exports, queries, services, template
+from app.surveys import jobs as survey_jobs
 from app.surveys.answers import Answers, read_answers
 from app.surveys.forms import (InvitationsForm, NewSurveyForm, OptionForm, QuestionEditForm, QuestionForm,
                                SectionForm, SurveySettingsForm, VoidForm)
@@ -420,16 +424,42 @@ def results(survey_id: int):
                   breakdown=breakdown, confirm=ConfirmForm())
 
 
-@bp.get("/<int:survey_id>/export.<fmt>")
+@bp.route("/<int:survey_id>/export.<fmt>", methods=["GET", "POST"])
 @permission_required(Permission.SURVEYS_MANAGE)
 def export(survey_id: int, fmt: str):
+    """The responses as CSV or XLSX: streamed at once up to SURVEY_EXPORT_BACKGROUND_ABOVE responses; above it a
+    page offers to prepare the file in the background (POST), so no web worker is held for a minute."""
     survey = _survey(survey_id)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in survey_jobs.FORMATS:
         abort(404)
+    count = survey_jobs.response_count(db.session, survey)
+    if request.method == "POST" or count > current_app.config["SURVEY_EXPORT_BACKGROUND_ABOVE"]:
+        return _background_export(survey, fmt, count)
     chunks = exports.csv_chunks if fmt == "csv" else exports.xlsx_chunks
     content_type = exports.CSV_CONTENT_TYPE if fmt == "csv" else exports.XLSX_MIMETYPE
     return Response(stream_with_context(chunks(db.session, survey)), content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-responses.{fmt}"'})
+
+
+def _background_export(survey, fmt: str, count: int):
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        if request.method == "POST":
+            abort(400)
+        return render("admin/surveys/export_background.html", survey=survey, fmt=fmt, count=count, confirm=form,
+                      earlier=job_queries.requested_by(db.session, current_user, survey_jobs.EXPORT,
+                                                       survey_id=survey.id))
+
+    def start():
+        job = job_services.enqueue(db.session, survey_jobs.EXPORT, actor=current_user, survey_id=survey.id, fmt=fmt)
+        audit.record(db.session, "surveys.export_requested", survey, after={"job": job.id, "format": fmt,
+                                                                            "responses": count})
+        return job
+
+    results_url = url_for(".results", survey_id=survey.id)
+    return act(start, success=_("The export is being prepared: this page shows its progress."),
+               then=lambda job: url_for("jobs.status", job_id=job.id, next=results_url),
+               refused=lambda error: see_other(results_url))
 
 
 @bp.get("/<int:survey_id>/responses")

@@ -3,7 +3,7 @@ choice question as one 0/1 column per option. Responses are read in keyset batch
 Cells go through app.web.exports: a respondent's text is never a formula, a 0–10 rating is a number."""
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import select
 
@@ -36,12 +36,13 @@ def columns(survey) -> tuple[list[str], list]:
     return header, plan
 
 
-def rows(session, survey) -> Iterator[list]:
-    """The header, then every response in id order, fetched BATCH at a time."""
+def rows(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[list]:
+    """The header, then every response in id order, fetched BATCH at a time; `progress(n)` is told the number of
+    responses written after each batch (a background export's progress bar)."""
     header, plan = columns(survey)
     yield header
     labels = {o.id: o.label_zh_hans for q in ordered_questions(survey) for o in q.options}
-    after = 0
+    after = written = 0
     while True:
         responses = session.execute(
             select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.channel, SurveyResponse.voided_at,
@@ -71,17 +72,21 @@ def rows(session, survey) -> Iterator[list]:
                     row.append(values[0] if values else "")
             yield row
         after = responses[-1].id
+        written += len(responses)
+        if progress is not None:
+            progress(written)
 
 
-def csv_chunks(session, survey) -> Iterator[bytes]:
-    return exports.csv_chunks(rows(session, survey))
+def csv_chunks(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    return exports.csv_chunks(rows(session, survey, progress))
 
 
-def xlsx_chunks(session, survey, chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+def xlsx_chunks(session, survey, chunk_size: int = 64 * 1024,
+                progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
     """openpyxl's write-only mode spills rows to a temporary file; the finished file is streamed and removed."""
     workbook = exports.write_only_workbook()
     sheet = workbook.create_sheet("responses")
-    for row in rows(session, survey):
+    for row in rows(session, survey, progress):
         exports.append(sheet, row)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)

@@ -6,7 +6,9 @@ object store that pair becomes the key `<prefix><folder relative to UPLOAD_DIR>/
 through the app (app/web/files.py), so the header policy (sandboxed, never sniffed, private files never cached)
 is the same for both."""
 import os
+import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import current_app, has_app_context
@@ -69,6 +71,51 @@ def put(directory: str, stored_name: str, data: bytes, content_type: str) -> Non
         return
     _client(settings).put_object(Bucket=settings["bucket"], Key=_key(settings, directory, stored_name), Body=data,
                                  ContentType=content_type)
+
+
+def put_file(directory: str, stored_name: str, path: str, content_type: str) -> None:
+    """Keep the file at `path` under the stored name: moved on the local disk; uploaded in parts to the object
+    store (boto3's managed transfer, constant memory whatever the size) and then removed."""
+    settings = _settings()
+    if settings is None:
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, folder / stored_name)
+        return
+    _client(settings).upload_file(path, settings["bucket"], _key(settings, directory, stored_name),
+                                  ExtraArgs={"ContentType": content_type})
+    os.unlink(path)
+
+
+def open_chunks(directory: str, stored_name: str, chunk_size: int = 256 * 1024) -> tuple[Iterator[bytes], int] | None:
+    """A large stored file as (chunks, size), read as it is sent rather than held in memory; None when gone."""
+    settings = _settings()
+    if settings is None:
+        path = Path(directory) / stored_name
+        try:
+            size = path.stat().st_size
+            stream = path.open("rb")
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+
+        def local_chunks() -> Iterator[bytes]:
+            with stream:
+                while chunk := stream.read(chunk_size):
+                    yield chunk
+        return local_chunks(), size
+    client = _client(settings)
+    try:
+        answer = client.get_object(Bucket=settings["bucket"], Key=_key(settings, directory, stored_name))
+    except client.exceptions.NoSuchKey:
+        return None
+    body = answer["Body"]
+
+    def remote_chunks() -> Iterator[bytes]:
+        try:
+            yield from body.iter_chunks(chunk_size)
+        finally:
+            body.close()
+    return remote_chunks(), int(answer["ContentLength"])
 
 
 def get(directory: str, stored_name: str) -> bytes | None:
