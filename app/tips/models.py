@@ -73,6 +73,8 @@ class Tip(db.Model):
         Index("ix_tips_in_handling_due", "conclude_due", sqlite_where=text(IN_HANDLING),
               postgresql_where=text(IN_HANDLING)),
         Index("ix_tips_in_review_due", "review_due", sqlite_where=text(IN_REVIEW), postgresql_where=text(IN_REVIEW)),
+        # The duplicate check reads a district's tips of the last weeks, newest first (services.duplicate_candidates).
+        Index("ix_tips_district_submitted", "district_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,20 +53,28 @@ def _as_report(tip: Tip) -> duplicates.Report:
                              latitude=tip.latitude, longitude=tip.longitude)
 
 
+def duplicate_candidates(tip: Tip, limits: duplicates.Thresholds):
+    """The select of the newest open tips of a kind in common in the tip's district within the window, with only
+    the columns compared. It reads the index on (district, submitted_at) from the window's start onwards, newest
+    first, and stops at DUPLICATE_CANDIDATES: however many tips the city has, it never walks past the window
+    (before, ordered by id through the district's index, a rare kind walked every tip of the district)."""
+    kinds = [c.id for c in tip.categories]
+    return (select(Tip.id, Tip.district_id, Tip.description, Tip.address, Tip.submitted_at, Tip.latitude,
+                   Tip.longitude)
+            .where(Tip.district_id == tip.district_id, Tip.id != tip.id,
+                   Tip.submitted_at >= tip.submitted_at - timedelta(days=limits.window_days),
+                   Tip.state.in_([s for s in TipState if s.is_open]),
+                   exists().where(tip_category_links.c.tip_id == Tip.id, tip_category_links.c.category_id.in_(kinds)))
+            .order_by(Tip.submitted_at.desc(), Tip.id.desc()).limit(DUPLICATE_CANDIDATES))
+
+
 def _flag_possible_duplicate(session, tip: Tip, rules: Rules) -> None:
     """Point the handler at an open tip that looks like the same pollution; merging is the handler's call.
 
     Only the columns compared are read, for the newest open tips of a kind in common in the district within
-    the window, so the cost stays that of a few dozen rows however many tips the city has."""
+    the window (duplicate_candidates), so the cost is bounded by the window however many tips the city has."""
     limits = rules.duplicate_limits
-    kinds = [c.id for c in tip.categories]
-    rows = session.execute(
-        select(Tip.id, Tip.district_id, Tip.description, Tip.address, Tip.submitted_at, Tip.latitude, Tip.longitude)
-        .where(Tip.district_id == tip.district_id, Tip.id != tip.id,
-               Tip.submitted_at >= tip.submitted_at - timedelta(days=limits.window_days),
-               Tip.state.in_([s for s in TipState if s.is_open]),
-               exists().where(tip_category_links.c.tip_id == Tip.id, tip_category_links.c.category_id.in_(kinds)))
-        .order_by(Tip.id.desc()).limit(DUPLICATE_CANDIDATES)).all()
+    rows = session.execute(duplicate_candidates(tip, limits)).all()
     if not rows:
         return
     kinds_of = defaultdict(set)

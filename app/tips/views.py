@@ -9,10 +9,10 @@ from app.db_types import utcnow
 from app.casework import codes
 from app.errors import ActionRefused
 from app.extensions import db, limiter
-from app.i18n import from_local_input, local_today
+from app.i18n import current_locale, from_local_input, local_today
 from app.org import outlines
 from app.org.queries import districts
-from app.tips import policy, queries, services
+from app.tips import cache, policy, queries, services
 from app.tips.forms import RATING_CHOICES, RatingForm, TipForm, TrackForm
 from app.tips.models import TipCategory, TipPhoto
 from app.tips.settings import rules
@@ -218,34 +218,45 @@ def map_points(tips, bounds: str, places: int) -> list[dict]:
     return points
 
 
+def _query_key() -> tuple:
+    """What a kept page depends on besides the tips' data: the language and the whole query string."""
+    return current_locale(), tuple(sorted(request.args.items(multi=True)))
+
+
 @bp.get("/")
 def index():
-    filters = _public_filters()
-    page = paginate(lambda **rows: queries.public_list(db.session, **rows, **filters), PUBLIC_PAGE_SIZE)
-    config = current_app.config
-    places = districts(db.session)
-    return render("tips/index.html", "tips/_list.html", page=page, due=queries.current_due, filters=filters,
-                  categories=queries.categories(db.session), districts=places, statuses=PUBLIC_STATUS_TITLES,
-                  points=map_points(page.items, config["TIP_BOUNDS"], config["TIP_PUBLIC_COORDINATE_PLACES"]),
-                  outlines=outlines.shapes(places, config["TIP_BOUNDS"]))
+    def context():
+        filters = _public_filters()
+        page = paginate(lambda **rows: queries.public_list(db.session, **rows, **filters), PUBLIC_PAGE_SIZE)
+        config = current_app.config
+        places = districts(db.session)
+        return dict(page=page, due=queries.current_due, filters=filters, categories=queries.categories(db.session),
+                    districts=places, statuses=PUBLIC_STATUS_TITLES,
+                    points=map_points(page.items, config["TIP_BOUNDS"], config["TIP_PUBLIC_COORDINATE_PLACES"]),
+                    outlines=outlines.shapes(places, config["TIP_BOUNDS"]))
+    return cache.generation.page(db.session, _query_key(), "tips/index.html", "tips/_list.html", context)
 
 
 @bp.get("/stats")
 def stats():
     """Public statistics by kind, district and month, from running tallies (flat cost however many tips)."""
-    years = queries.statistics_years(db.session)
-    this_year = local_today().year
-    year = request.args.get("year", type=db_int) or this_year
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        year = this_year
-    district_id = request.args.get("district", type=db_int)
-    places = districts(db.session)
-    if district_id not in {d.id for d in places}:
-        district_id = None
-    figures = queries.statistics(db.session, year, district_id=district_id)
-    return render("tips/stats.html", "tips/_stats.html", figures=figures, year=year,
-                  years=sorted(set(years) | {this_year}, reverse=True), district_id=district_id, districts=places,
-                  categories=queries.categories(db.session, active_only=False))
+    this_year = local_today().year  # the year shown by default: part of the key
+
+    def context():
+        years = queries.statistics_years(db.session)
+        year = request.args.get("year", type=db_int) or this_year
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            year = this_year
+        district_id = request.args.get("district", type=db_int)
+        places = districts(db.session)
+        if district_id not in {d.id for d in places}:
+            district_id = None
+        figures = queries.statistics(db.session, year, district_id=district_id)
+        return dict(figures=figures, year=year, years=sorted(set(years) | {this_year}, reverse=True),
+                    district_id=district_id, districts=places,
+                    categories=queries.categories(db.session, active_only=False))
+    return cache.generation.page(db.session, (this_year, *_query_key()), "tips/stats.html", "tips/_stats.html",
+                                 context)
 
 
 exposure_bp = Blueprint("exposure", __name__)
@@ -254,8 +265,8 @@ exposure_bp = Blueprint("exposure", __name__)
 @exposure_bp.get("/exposure")
 def exposure():
     """曝光台: verified cases the office chose to publish, in its own words, with cleared photos only."""
-    return render("tips/exposure.html", page=paginate(lambda **rows: queries.exposure_board(db.session, **rows),
-                                                       PUBLIC_PAGE_SIZE))
+    return cache.generation.page(db.session, _query_key(), "tips/exposure.html", None, lambda: dict(
+        page=paginate(lambda **rows: queries.exposure_board(db.session, **rows), PUBLIC_PAGE_SIZE)))
 
 
 @bp.get("/photos/<int:photo_id>")
