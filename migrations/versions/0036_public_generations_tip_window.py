@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0036'
-down_revision = '0029'  # the lead re-chains at merge
+down_revision = '0034'
 branch_labels = None
 depends_on = None
 
