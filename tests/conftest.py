@@ -285,6 +285,41 @@ def client(app):
     return app.test_client()
 
 
+S3_BUCKET = "test-uploads"
+
+
+@pytest.fixture(scope="session")
+def s3_url():
+    """A local S3-compatible server (moto's, installed from requirements.txt) on a free port."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(app, s3_url):
+    """The bucket S3_BUCKET of the local S3 server, the app's object store for this test; yields a boto3 client."""
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1", aws_access_key_id="test",
+                          aws_secret_access_key="test")
+    client.create_bucket(Bucket=S3_BUCKET)
+    app.config.update(STORAGE_S3_BUCKET=S3_BUCKET, STORAGE_S3_ENDPOINT_URL=s3_url, STORAGE_S3_ACCESS_KEY_ID="test",
+                      STORAGE_S3_SECRET_ACCESS_KEY="test", STORAGE_S3_PREFIX="uploads/")
+    yield client
+    for item in client.list_objects_v2(Bucket=S3_BUCKET).get("Contents", []):
+        client.delete_object(Bucket=S3_BUCKET, Key=item["Key"])
+    client.delete_bucket(Bucket=S3_BUCKET)
+
+
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()

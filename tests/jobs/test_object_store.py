@@ -1,42 +1,21 @@
 """A job's result file in the S3-compatible object store (STORAGE_S3_BUCKET), against moto's local S3 server: the
 export is uploaded there (nothing on the local disk), streamed back to the person who asked, and deleted from
 there when it is past JOBS_RESULT_DAYS."""
-import socket
 from datetime import timedelta
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from app.db_types import utcnow
 from app.jobs import scheduler, services
 from app.jobs.models import Job, JobState
+from tests.conftest import S3_BUCKET
 
-BUCKET = "city-job-results"
-
-
-@pytest.fixture(scope="module")
-def s3_url():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+BUCKET = S3_BUCKET
 
 
 @pytest.fixture
-def bucket(app, s3_url):
-    client = boto3.client("s3", endpoint_url=s3_url, region_name="us-east-1", aws_access_key_id="test",
-                          aws_secret_access_key="test")
-    client.create_bucket(Bucket=BUCKET)
-    app.config.update(STORAGE_S3_BUCKET=BUCKET, STORAGE_S3_ENDPOINT_URL=s3_url, STORAGE_S3_ACCESS_KEY_ID="test",
-                      STORAGE_S3_SECRET_ACCESS_KEY="test", STORAGE_S3_PREFIX="uploads/")
-    yield client
-    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        client.delete_object(Bucket=BUCKET, Key=item["Key"])
-    client.delete_bucket(Bucket=BUCKET)
+def bucket(s3_bucket):
+    return s3_bucket
 
 
 def _keys(client) -> list[str]:
