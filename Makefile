@@ -86,8 +86,11 @@ i18n-extract: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o translations/messages.pot --no-location --no-wrap --sort-output --ignore-dirs=".venv tests" .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
+# wrk loads the site; HAProxy (in /usr/sbin, often not on a user's PATH) balances the scale-out part's two servers.
 bench: setup
 	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get install -y -qq wrk; }
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || \
+		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq haproxy; }
 	SECRET_KEY=$$(cat $(SECRET_FILE)) PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(PY) -m tests.bench.run
 
 clean:

@@ -27,8 +27,12 @@ RECTIFICATION_SIZES (`tests/bench/ledger_data.py`; 100, then 10,000), then the l
 a task page measured with wrk at each size (served from the ledger's fragment cache), and the same pages rendered
 in-process with the cache emptied before each request (the first request after a change).
 
-BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips, environment, participation, rectification)
-runs only those parts and replaces only their sections of BENCHMARKS.md, keeping the others as they were.
+Two app servers behind one address (`tests/bench/scaleout.py`), on PostgreSQL with the rate limits in Redis:
+two gunicorn servers behind HAProxy (`tests/bench/haproxy.cfg`), a public page, the answer form and a survey
+submission through one server and through the balancer in front of two, then the writes counted.
+
+BENCH_ONLY="tips" (a comma-separated choice of pages, surveys, tips, environment, participation, rectification,
+scaleout) runs only those parts and replaces only their sections of BENCHMARKS.md, keeping the others as they were.
 """
 import json
 import os
@@ -110,12 +114,15 @@ PARTICIPATION_SIZES = [tuple(int(n) for n in size.split("x")) for size in
 RECTIFICATION_SIZES = [int(n) for n in os.environ.get("BENCH_RECTIFICATION_SIZES", "100,10000").split(",") if n]
 RECTIFICATION_COLD_RENDERS = 20
 # Parts of the bench to run (BENCH_ONLY="tips"); the sections of parts not run are kept from BENCHMARKS.md.
-ALL_PARTS = ("pages", "surveys", "tips", "environment", "participation", "rectification")
+ALL_PARTS = ("pages", "surveys", "tips", "environment", "participation", "rectification", "scaleout")
 PARTS = [p for p in os.environ.get("BENCH_ONLY", ",".join(ALL_PARTS)).split(",") if p]
 if not set(PARTS) <= set(ALL_PARTS):
     sys.exit(f"BENCH_ONLY must be a comma-separated choice of {', '.join(ALL_PARTS)}")
 # The dedicated PostgreSQL database the survey measurements drop and create ("" skips PostgreSQL).
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/ecociv_bench")
+
+
+SCALEOUT_HEADING = "## Two app servers behind one address"
 
 
 def free_port() -> int:
@@ -226,13 +233,15 @@ def admin_password(env: dict) -> str:
     return dict(line.split("\t", 1) for line in lines if "\t" in line)["admin"]
 
 
-def prepare_postgres(env: dict, workdir: Path) -> tuple[dict | None, str]:
-    """Drop and create the dedicated PostgreSQL database, migrate and seed it; None and why when unavailable."""
-    if not POSTGRES_URL:
+def prepare_postgres(env: dict, workdir: Path, database_url: str = "") -> tuple[dict | None, str]:
+    """Drop and create the dedicated PostgreSQL database (POSTGRES_URL unless given), migrate and seed it; None
+    and why when unavailable."""
+    database_url = database_url or POSTGRES_URL
+    if not database_url:
         return None, "BENCH_POSTGRES_URL is empty"
     import psycopg
 
-    url = make_url(POSTGRES_URL)
+    url = make_url(database_url)
     if "bench" not in (url.database or ""):
         sys.exit(f"BENCH_POSTGRES_URL names database {url.database!r}: the bench drops it, so its name must "
                  "contain 'bench'")
@@ -243,16 +252,16 @@ def prepare_postgres(env: dict, workdir: Path) -> tuple[dict | None, str]:
             connection.execute(f'CREATE DATABASE "{url.database}"')
     except psycopg.OperationalError as error:
         return None, f"PostgreSQL not reachable at {url.host}:{url.port or 5432} ({str(error).splitlines()[0]})"
-    postgres_env = dict(env, DATABASE_URL=POSTGRES_URL,
-                        DEMO_CREDENTIALS_FILE=str(workdir / "credentials-postgres.txt"))
+    postgres_env = dict(env, DATABASE_URL=database_url,
+                        DEMO_CREDENTIALS_FILE=str(workdir / f"credentials-{url.database}.txt"))
     prepare_database(postgres_env, years=1, notices=0)
     return postgres_env, ""
 
 
-def drop_postgres() -> None:
+def drop_postgres(database_url: str = "") -> None:
     import psycopg
 
-    url = make_url(POSTGRES_URL)
+    url = make_url(database_url or POSTGRES_URL)
     server = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     with psycopg.connect(server, autocommit=True, connect_timeout=5) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
@@ -615,10 +624,13 @@ def main() -> None:
                SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + "x" * 32, RATELIMIT_ENABLED="0",
                PUBLIC_BASE_URL=os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000",
                DEMO_CREDENTIALS_FILE=str(workdir / "credentials.txt"))
-    # The notices only the pages part reads: not loaded when it does not run.
-    prepare_database(env, notices=NOTICES if "pages" in PARTS else 0)
+    # The notices only the pages part reads: not loaded when it does not run; the scale-out part alone needs no
+    # SQLite database (it prepares its PostgreSQL one).
+    if set(PARTS) != {"scaleout"}:
+        prepare_database(env, notices=NOTICES if "pages" in PARTS else 0)
     rows, surveys, skipped, tips, tips_skipped, environment, participation = [], [], "", [], "", None, None
     rectification = None
+    scaleout = None
     hello, hello_port = serve("tests.bench.hello:app", env)
     site = None
     try:
@@ -654,6 +666,12 @@ def main() -> None:
                         drop_postgres()
                 else:
                     print(f"PostgreSQL skipped for tips: {tips_skipped}")
+        if "scaleout" in PARTS:
+            from tests.bench.scaleout import scaleout_bench
+
+            scaleout = scaleout_bench(env, workdir, hello, hello_port)
+            if "skipped" in scaleout:
+                print(f"Scale-out skipped: {scaleout['skipped']}")
         if "participation" in PARTS and PARTICIPATION_SIZES:
             participation = participation_bench(env, hello, hello_port)
         if "rectification" in PARTS and RECTIFICATION_SIZES:
@@ -666,11 +684,11 @@ def main() -> None:
             if process is not None and process.poll() is None:
                 stop(process)
         shutil.rmtree(workdir, ignore_errors=True)
-    write_report(rows, surveys, skipped, tips, tips_skipped, environment, participation, rectification)
+    write_report(rows, surveys, skipped, tips, tips_skipped, environment, participation, rectification, scaleout)
 
 
 def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "", environment=None,
-                 participation=None, rectification=None) -> None:
+                 participation=None, rectification=None, scaleout=None) -> None:
     """The whole of BENCHMARKS.md after a full run; after a partial one (BENCH_ONLY), only the sections of the
     parts that ran are replaced (or added), the rest of the file is kept as it was."""
     sections = {}
@@ -686,6 +704,10 @@ def write_report(rows, surveys, skipped: str, tips=(), tips_skipped: str = "", e
         sections["## Participation"] = participation_report(participation)
     if "rectification" in PARTS and rectification:
         sections["## Rectification ledger"] = rectification_report(rectification)
+    if "scaleout" in PARTS and scaleout:
+        from tests.bench.scaleout import report as scaleout_report
+
+        sections[SCALEOUT_HEADING] = scaleout_report(scaleout)
     path = ROOT / "BENCHMARKS.md"
     if set(PARTS) == set(ALL_PARTS) or not path.exists():
         lines = [line for part in sections.values() for line in part]

@@ -23,6 +23,7 @@ from sqlalchemy import func, select, text
 from werkzeug.datastructures import MultiDict
 
 from app import create_app
+from app.accounts.models import User
 from app.db_types import analyze, utcnow
 from app.demo.surveys import _random_form
 from app.extensions import db
@@ -42,10 +43,12 @@ SUGGESTIONS = ["希望加强河道治理，定期公布水质监测结果。", "
 
 def create(session) -> dict:
     now = utcnow()
-    survey = build_template(session, None, mode=SurveyMode.OPEN, publish_results=True,
+    # Opened by the demo's admin: a workflow step needs an acting user.
+    admin = session.scalar(select(User).where(User.username == "admin"))
+    survey = build_template(session, admin, mode=SurveyMode.OPEN, publish_results=True,
                             opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=365),
                             title=T("性能测试问卷", "性能測試問卷", "Benchmark survey"))
-    services.change_state(session, None, survey, SurveyState.OPEN)
+    services.change_state(session, admin, survey, SurveyState.OPEN)
     session.commit()
     return {"survey_id": survey.id}
 
