@@ -129,19 +129,28 @@ class Snapshot:
                     store.entries.popitem(last=False)
         return value
 
-    def survey(self, survey_id: int) -> Survey | None:
-        """The survey with its sections, questions and options: detached, fully loaded, shared read-only."""
+    def _survey_entry(self, survey_id: int) -> tuple[Survey | None, frozenset[int]]:
         def load():
             from app.surveys.queries import load_survey
             with Session(bind=self._session.get_bind(), expire_on_commit=False) as private:
                 survey = load_survey(private, survey_id)
-                if survey is not None:
-                    for section in survey.sections:
-                        for question in section.questions:
-                            assert question.section is section  # from the identity map: no statement
-                    survey.questions  # noqa: B018 (loaded while attached; the pages read it)
-                return survey
+                if survey is None:
+                    return None, frozenset()
+                for section in survey.sections:
+                    for question in section.questions:
+                        assert question.section is section  # from the identity map: no statement
+                quotas = frozenset(private.scalars(select(SurveyQuota.option_id)
+                                                   .where(SurveyQuota.survey_id == survey_id)))
+                return survey, quotas
         return self._remember(("survey", survey_id), load)
+
+    def survey(self, survey_id: int) -> Survey | None:
+        """The survey with its sections, questions and options: detached, fully loaded, shared read-only."""
+        return self._survey_entry(survey_id)[0]
+
+    def quota_options(self, survey_id: int) -> frozenset[int]:
+        """The options of the survey that have a quota (submissions choosing none of them skip the quota check)."""
+        return self._survey_entry(survey_id)[1]
 
     def fragment(self, key, render) -> Markup:
         """HTML (or JSON) rendered once by render(); key must hold everything it depends on besides this

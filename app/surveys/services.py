@@ -403,12 +403,14 @@ def _quota_exceeded(session, survey: Survey, answers: Answers) -> SurveyOption |
 def submit_response(session, survey: Survey, questions: list[SurveyQuestion], answers: Answers, *,
                     channel: ResponseChannel, submission_key: str, locale: str, browser_key: str | None = None,
                     invitation: SurveyInvitation | None = None, interviewer=None,
-                    now: datetime | None = None) -> SurveyResponse:
+                    now: datetime | None = None, quota_options: frozenset[int] | None = None) -> SurveyResponse:
     """Store a complete, valid response with its answers and tallies, or nothing (the caller rolls back).
 
     The response row is written first and unique constraints decide duplicates, so concurrent submits are
     safe on SQLite and PostgreSQL alike; a quota is checked after the tallies are updated, in the same
-    transaction, so it can never be overshot.
+    transaction, so it can never be overshot. quota_options, when the caller knows them (the public form keeps
+    them with the survey under the generation), are the survey's options with a quota: without one chosen, the
+    quota check is skipped.
     """
     now = now or utcnow()
     reason = not_accepting_reason(survey, now)
@@ -439,9 +441,10 @@ def submit_response(session, survey: Survey, questions: list[SurveyQuestion], an
     rows += [{"response_id": response.id, "question_id": qid, "option_id": None, "text": text}
              for qid, text in answers.texts.items()]
     if rows:
-        session.execute(insert(SurveyAnswer), rows)
+        session.execute(insert(SurveyAnswer.__table__), rows)
     apply_tallies(session, survey.id, tally_deltas(questions, answers))
-    full = _quota_exceeded(session, survey, answers)
+    full = (_quota_exceeded(session, survey, answers)
+            if quota_options is None or quota_options & answers.chosen_options() else None)
     if full is not None:
         raise SurveyError(_("The quota for %(option)s is already full: thank you, no more answers are needed "
                             "from this group.", option=full.label))

@@ -3,7 +3,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import Blueprint, Response, abort, current_app, json, make_response, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, json, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -29,11 +29,17 @@ HONEYPOT_FIELD = "website"
 def _survey_or_404(survey_id: int, *states: SurveyState):
     """The survey as this worker keeps it for the current generation (app.surveys.cache): detached and read-only,
     with its sections, questions and options; templates that read further are rendered from _attached()."""
-    snap = cache.snapshot(db.session)
-    survey = snap.survey(survey_id)
+    survey = _snapshot().survey(survey_id)
     if survey is None or not (survey.state in states if states else survey.state.is_public):
         abort(404)
     return survey
+
+
+def _snapshot() -> cache.Snapshot:
+    """This request's view of the cache (the generation is read once per request)."""
+    if "survey_snapshot" not in g:
+        g.survey_snapshot = cache.snapshot(db.session)
+    return g.survey_snapshot
 
 
 def _attached(survey):
@@ -44,7 +50,7 @@ def _attached(survey):
 def _blank_form(survey):
     """The blank answering form (first page, no answers) with this request's CSRF and submission tokens: rendered
     once per generation and language with placeholders, which are replaced here and so never kept."""
-    body = cache.snapshot(db.session).fragment(("form", survey.id, current_locale()), lambda: _form_html(survey))
+    body = _snapshot().fragment(("form", survey.id, current_locale()), lambda: _form_html(survey))
     form = cache.fill_form(body, generate_csrf(), secrets.token_hex(16))
     return render("surveys/answer.html", "surveys/_prerendered.html", survey=survey, form=form)
 
@@ -145,27 +151,34 @@ def answer(survey_id: int):
             return render("surveys/code.html", survey=survey, problem=problem,
                           code=request.values.get("code", ""), status=422 if problem else 200)
     token, new_token = _browser_token()
-    if (not survey.is_sampled and not new_token
-            and queries.answered_from_browser(db.session, survey.id, _browser_key(survey.id, token))):
+    def answered_before():
+        """For a browser that has already answered: where it goes instead of the form, else None."""
+        if (survey.is_sampled or new_token
+                or not queries.answered_from_browser(db.session, survey.id, _browser_key(survey.id, token))):
+            return None
         if request.method == "POST" and _already_received(survey, request.form.get("submission")):
             return see_other(url_for(".thanks", survey_id=survey.id))  # a double click: the first one counted
         # Said at once, instead of a form that would be refused only after every answer was given again.
         return render("surveys/not_accepting.html", survey=survey, status=200 if request.method == "GET" else 409,
                       reason=_("You have already answered this survey from this browser. Thank you!"))
     if request.method == "GET":
+        refused = answered_before()
+        if refused is not None:
+            return refused
         page = (_blank_form(survey) if invitation is None
                 else _render_form(_attached(survey), answers=Answers(), invitation=invitation))
         return _with_browser_cookie(page, token, new_token)
-    return _with_browser_cookie(_take_answers(survey, invitation, token), token, new_token)
+    return _with_browser_cookie(_take_answers(survey, invitation, token, answered_before), token, new_token)
 
 
-def _take_answers(survey, invitation, token: str):
+def _take_answers(survey, invitation, token: str, answered_before):
     """Check and store the answers. The cached (detached) survey is enough to read and store them; a form shown
-    again is rendered from the survey loaded in this request's session."""
+    again is rendered from the survey loaded in this request's session. Whether this browser has answered before
+    is read only when the form would be shown again: for complete answers the database's unique key decides."""
     form = request.form
 
     def form_again(**context):
-        return _render_form(_attached(survey), **context)
+        return answered_before() or _render_form(_attached(survey), **context)
     questions = services.ordered_questions(survey)
     pages = _pages(survey)
     step = form.get("step", type=db_int, default=0)
@@ -196,7 +209,8 @@ def _take_answers(survey, invitation, token: str):
         services.submit_response(
             db.session, survey, questions, answers, submission_key=submission, locale=current_locale(),
             channel=ResponseChannel.INVITATION if invitation else ResponseChannel.WEB, invitation=invitation,
-            browser_key=None if survey.is_sampled else _browser_key(survey.id, token))
+            browser_key=None if survey.is_sampled else _browser_key(survey.id, token),
+            quota_options=_snapshot().quota_options(survey.id))
         db.session.commit()
     except (services.SurveyError, services.AlreadySubmitted) as error:
         db.session.rollback()
@@ -242,7 +256,7 @@ def results(survey_id: int):
         attached = _attached(survey)
         return render_template("surveys/_results.html", survey=attached,
                                results=queries.survey_results(db.session, attached))
-    fragment = cache.snapshot(db.session).fragment(("results", survey.id, current_locale()), content)
+    fragment = _snapshot().fragment(("results", survey.id, current_locale()), content)
     return render("surveys/results.html", survey=survey, fragment=fragment)
 
 
@@ -260,7 +274,7 @@ def results_json(survey_id: int):
     survey = _survey_or_404(survey_id)
     if not survey.publish_results:
         abort(404)
-    body = cache.snapshot(db.session).fragment(("json", survey.id, current_locale()),
+    body = _snapshot().fragment(("json", survey.id, current_locale()),
                                                lambda: json.dumps(_results_document(_attached(survey))) + "\n")
     return Response(str(body), mimetype="application/json")
 
