@@ -56,13 +56,9 @@ def _blank_form(survey):
 
 
 def _form_html(survey) -> str:
-    survey = _attached(survey)
-    pages = _pages(survey)
-    return render_template("surveys/_form.html", survey=survey, pages=pages, step=0, page_questions=pages[0],
-                           answers=Answers(), invitation=None, consent=False, submission=cache.SUBMISSION_PLACEHOLDER,
-                           csrf_token=lambda: cache.CSRF_PLACEHOLDER,
-                           numbers={q.id: n for n, q in enumerate(services.ordered_questions(survey), start=1)},
-                           honeypot=HONEYPOT_FIELD)
+    return render_template("surveys/_form.html", csrf_token=lambda: cache.CSRF_PLACEHOLDER,
+                           **_form_context(_attached(survey), answers=Answers(),
+                                           submission=cache.SUBMISSION_PLACEHOLDER))
 
 
 def _browser_serializer() -> URLSafeSerializer:
@@ -104,15 +100,22 @@ def _pages(survey) -> list[list]:
     return [services.ordered_questions(survey)]
 
 
-def _render_form(survey, *, answers: Answers, step: int = 0, invitation=None, status: int = 200,
-                 consent: bool = False, submission: str | None = None):
+def _form_context(survey, *, answers: Answers, step: int = 0, invitation=None, consent: bool = False,
+                  submission: str | None = None) -> dict:
+    """What surveys/_form.html is rendered with (the blank form kept in the cache and every other one)."""
     pages = _pages(survey)
     step = max(0, min(step, len(pages) - 1))
-    return render("surveys/answer.html", "surveys/_form.html", survey=survey, pages=pages, step=step,
-                  page_questions=pages[step], answers=answers, invitation=invitation, consent=consent,
-                  submission=submission or secrets.token_hex(16), status=status,
-                  numbers={q.id: n for n, q in enumerate(services.ordered_questions(survey), start=1)},
-                  honeypot=HONEYPOT_FIELD)
+    return dict(survey=survey, pages=pages, step=step, page_questions=pages[step], answers=answers,
+                invitation=invitation, consent=consent, submission=submission or secrets.token_hex(16),
+                numbers={q.id: n for n, q in enumerate(services.ordered_questions(survey), start=1)},
+                honeypot=HONEYPOT_FIELD)
+
+
+def _render_form(survey, *, answers: Answers, step: int = 0, invitation=None, status: int = 200,
+                 consent: bool = False, submission: str | None = None):
+    return render("surveys/answer.html", "surveys/_form.html", status=status,
+                  **_form_context(survey, answers=answers, step=step, invitation=invitation, consent=consent,
+                                  submission=submission))
 
 
 def _invitation_for(survey):
