@@ -319,3 +319,14 @@ class SurveyTally(db.Model):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     segment: Mapped[str] = mapped_column(String(16), primary_key=True, default="")
     total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SurveyGeneration(db.Model):
+    """A counter bumped in the same transaction as every write that can change a public survey page (a response
+    submitted or voided, a survey, its sections, questions, options or quotas, a place); the public pages cache
+    their rendered fragments under it (app.surveys.cache). One row, id 1, created by the first bump."""
+
+    __tablename__ = "survey_generations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import String, cast, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.db_types import add_to_counters, utcnow
 from app.errors import ActionRefused, StepNotAllowed
 from app.org.queries import districts
-from app.surveys import scoring
+from app.surveys import cache, scoring
 from app.surveys.answers import Answers
 from app.surveys.models import (CountsAs, Measure, QuestionKind, ResponseChannel, Survey, SurveyAnswer,
                                 SurveyInvitation, SurveyOption, SurveyQuestion, SurveyQuota, SurveyResponse,
@@ -378,30 +378,39 @@ def apply_tallies(session, survey_id: int, deltas: Counter) -> None:
     rows = [{"survey_id": survey_id, "name": name, "segment": segment, "total": delta}
             for (name, segment), delta in deltas.items() if delta]
     add_to_counters(session, SurveyTally, ["survey_id", "name", "segment"], rows)
+    cache.changed(session)  # a Core statement the flush never sees: the public pages' generation moves with it
 
 
 def _quota_exceeded(session, survey: Survey, answers: Answers) -> SurveyOption | None:
     chosen = answers.chosen_options()
-    quotas = session.scalars(select(SurveyQuota).where(SurveyQuota.survey_id == survey.id,
-                                                       SurveyQuota.option_id.in_(chosen))).all() if chosen else []
-    for quota in quotas:
-        total = session.scalar(select(SurveyTally.total).where(
-            SurveyTally.survey_id == survey.id, SurveyTally.name == f"o{quota.option_id}",
-            SurveyTally.segment == "")) or 0
-        if total > quota.target:
-            return quota.option
+    if not chosen:
+        return None
+    # One statement: each quota on a chosen option with the running total of its option (tallies are written
+    # before this, in the same transaction, so the total includes this response and concurrent committed ones).
+    rows = session.execute(
+        select(SurveyQuota.option_id, SurveyQuota.target, SurveyTally.total)
+        .outerjoin(SurveyTally, (SurveyTally.survey_id == SurveyQuota.survey_id)
+                   & (SurveyTally.name == "o" + cast(SurveyQuota.option_id, String))
+                   & (SurveyTally.segment == ""))
+        .where(SurveyQuota.survey_id == survey.id, SurveyQuota.option_id.in_(chosen))
+        .order_by(SurveyQuota.option_id)).all()
+    for option_id, target, total in rows:
+        if (total or 0) > target:
+            return session.get(SurveyOption, option_id)
     return None
 
 
 def submit_response(session, survey: Survey, questions: list[SurveyQuestion], answers: Answers, *,
                     channel: ResponseChannel, submission_key: str, locale: str, browser_key: str | None = None,
                     invitation: SurveyInvitation | None = None, interviewer=None,
-                    now: datetime | None = None) -> SurveyResponse:
+                    now: datetime | None = None, quota_options: frozenset[int] | None = None) -> SurveyResponse:
     """Store a complete, valid response with its answers and tallies, or nothing (the caller rolls back).
 
     The response row is written first and unique constraints decide duplicates, so concurrent submits are
     safe on SQLite and PostgreSQL alike; a quota is checked after the tallies are updated, in the same
-    transaction, so it can never be overshot.
+    transaction, so it can never be overshot. quota_options, when the caller knows them (the public form keeps
+    them with the survey under the generation), are the survey's options with a quota: without one chosen, the
+    quota check is skipped.
     """
     now = now or utcnow()
     reason = not_accepting_reason(survey, now)
@@ -426,13 +435,16 @@ def submit_response(session, survey: Survey, questions: list[SurveyQuestion], an
         session.flush()
     except IntegrityError as error:
         raise AlreadySubmitted(_("This form has already been sent.")) from error
-    session.add_all([SurveyAnswer(response_id=response.id, question_id=qid, option_id=option_id)
-                     for qid, chosen in answers.chosen.items() for option_id in chosen])
-    session.add_all([SurveyAnswer(response_id=response.id, question_id=qid, text=text)
-                     for qid, text in answers.texts.items()])
-    session.flush()
+    # Every answer in one executemany statement (no ORM objects, no ids read back: nothing reads them here).
+    rows = [{"response_id": response.id, "question_id": qid, "option_id": option_id, "text": None}
+            for qid, chosen in answers.chosen.items() for option_id in chosen]
+    rows += [{"response_id": response.id, "question_id": qid, "option_id": None, "text": text}
+             for qid, text in answers.texts.items()]
+    if rows:
+        session.execute(insert(SurveyAnswer.__table__), rows)
     apply_tallies(session, survey.id, tally_deltas(questions, answers))
-    full = _quota_exceeded(session, survey, answers)
+    full = (_quota_exceeded(session, survey, answers)
+            if quota_options is None or quota_options & answers.chosen_options() else None)
     if full is not None:
         raise SurveyError(_("The quota for %(option)s is already full: thank you, no more answers are needed "
                             "from this group.", option=full.label))

@@ -3,15 +3,16 @@ import hashlib
 import hmac
 import secrets
 
-from flask import Blueprint, abort, current_app, jsonify, make_response, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, json, make_response, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from app.db_types import utcnow
 from app.extensions import db, limiter
 from app.i18n import current_locale
-from app.surveys import queries, services
+from app.surveys import cache, queries, services
 from app.surveys.answers import Answers, read_answers
 from app.surveys.models import ResponseChannel, SurveyResponse, SurveyState
 from app.web.htmx import render, see_other
@@ -26,10 +27,38 @@ HONEYPOT_FIELD = "website"
 
 
 def _survey_or_404(survey_id: int, *states: SurveyState):
-    survey = queries.load_survey(db.session, survey_id)
+    """The survey as this worker keeps it for the current generation (app.surveys.cache): detached and read-only,
+    with its sections, questions and options; templates that read further are rendered from _attached()."""
+    survey = _snapshot().survey(survey_id)
     if survey is None or not (survey.state in states if states else survey.state.is_public):
         abort(404)
     return survey
+
+
+def _snapshot() -> cache.Snapshot:
+    """This request's view of the cache (the generation is read once per request)."""
+    if "survey_snapshot" not in g:
+        g.survey_snapshot = cache.snapshot(db.session)
+    return g.survey_snapshot
+
+
+def _attached(survey):
+    """The survey loaded in this request's session, for rendering what reads beyond the cached structure."""
+    return queries.load_survey(db.session, survey.id)
+
+
+def _blank_form(survey):
+    """The blank answering form (first page, no answers) with this request's CSRF and submission tokens: rendered
+    once per generation and language with placeholders, which are replaced here and so never kept."""
+    body = _snapshot().fragment(("form", survey.id, current_locale()), lambda: _form_html(survey))
+    form = cache.fill_form(body, generate_csrf(), secrets.token_hex(16))
+    return render("surveys/answer.html", "surveys/_prerendered.html", survey=survey, form=form)
+
+
+def _form_html(survey) -> str:
+    return render_template("surveys/_form.html", csrf_token=lambda: cache.CSRF_PLACEHOLDER,
+                           **_form_context(_attached(survey), answers=Answers(),
+                                           submission=cache.SUBMISSION_PLACEHOLDER))
 
 
 def _browser_serializer() -> URLSafeSerializer:
@@ -71,15 +100,22 @@ def _pages(survey) -> list[list]:
     return [services.ordered_questions(survey)]
 
 
-def _render_form(survey, *, answers: Answers, step: int = 0, invitation=None, status: int = 200,
-                 consent: bool = False, submission: str | None = None):
+def _form_context(survey, *, answers: Answers, step: int = 0, invitation=None, consent: bool = False,
+                  submission: str | None = None) -> dict:
+    """What surveys/_form.html is rendered with (the blank form kept in the cache and every other one)."""
     pages = _pages(survey)
     step = max(0, min(step, len(pages) - 1))
-    return render("surveys/answer.html", "surveys/_form.html", survey=survey, pages=pages, step=step,
-                  page_questions=pages[step], answers=answers, invitation=invitation, consent=consent,
-                  submission=submission or secrets.token_hex(16), status=status,
-                  numbers={q.id: n for n, q in enumerate(services.ordered_questions(survey), start=1)},
-                  honeypot=HONEYPOT_FIELD)
+    return dict(survey=survey, pages=pages, step=step, page_questions=pages[step], answers=answers,
+                invitation=invitation, consent=consent, submission=submission or secrets.token_hex(16),
+                numbers={q.id: n for n, q in enumerate(services.ordered_questions(survey), start=1)},
+                honeypot=HONEYPOT_FIELD)
+
+
+def _render_form(survey, *, answers: Answers, step: int = 0, invitation=None, status: int = 200,
+                 consent: bool = False, submission: str | None = None):
+    return render("surveys/answer.html", "surveys/_form.html", status=status,
+                  **_form_context(survey, answers=answers, step=step, invitation=invitation, consent=consent,
+                                  submission=submission))
 
 
 def _invitation_for(survey):
@@ -118,21 +154,34 @@ def answer(survey_id: int):
             return render("surveys/code.html", survey=survey, problem=problem,
                           code=request.values.get("code", ""), status=422 if problem else 200)
     token, new_token = _browser_token()
-    if (not survey.is_sampled and not new_token
-            and queries.answered_from_browser(db.session, survey.id, _browser_key(survey.id, token))):
+    def answered_before():
+        """For a browser that has already answered: where it goes instead of the form, else None."""
+        if (survey.is_sampled or new_token
+                or not queries.answered_from_browser(db.session, survey.id, _browser_key(survey.id, token))):
+            return None
         if request.method == "POST" and _already_received(survey, request.form.get("submission")):
             return see_other(url_for(".thanks", survey_id=survey.id))  # a double click: the first one counted
         # Said at once, instead of a form that would be refused only after every answer was given again.
         return render("surveys/not_accepting.html", survey=survey, status=200 if request.method == "GET" else 409,
                       reason=_("You have already answered this survey from this browser. Thank you!"))
     if request.method == "GET":
-        return _with_browser_cookie(_render_form(survey, answers=Answers(), invitation=invitation), token,
-                                    new_token)
-    return _with_browser_cookie(_take_answers(survey, invitation, token), token, new_token)
+        refused = answered_before()
+        if refused is not None:
+            return refused
+        page = (_blank_form(survey) if invitation is None
+                else _render_form(_attached(survey), answers=Answers(), invitation=invitation))
+        return _with_browser_cookie(page, token, new_token)
+    return _with_browser_cookie(_take_answers(survey, invitation, token, answered_before), token, new_token)
 
 
-def _take_answers(survey, invitation, token: str):
+def _take_answers(survey, invitation, token: str, answered_before):
+    """Check and store the answers. The cached (detached) survey is enough to read and store them; a form shown
+    again is rendered from the survey loaded in this request's session. Whether this browser has answered before
+    is read only when the form would be shown again: for complete answers the database's unique key decides."""
     form = request.form
+
+    def form_again(**context):
+        return answered_before() or _render_form(_attached(survey), **context)
     questions = services.ordered_questions(survey)
     pages = _pages(survey)
     step = form.get("step", type=db_int, default=0)
@@ -144,25 +193,27 @@ def _take_answers(survey, invitation, token: str):
     kept = dict(answers=answers, invitation=invitation, consent=consent, submission=submission)
     if not consent:
         answers.form_errors.append(_("Please read the notice and tick the box to agree before answering."))
-        return _render_form(survey, step=0, status=422, **kept)
+        return form_again(step=0, status=422, **kept)
     moving = form.get("move")
     if moving == "back":
         answers.errors.clear()
-        return _render_form(survey, step=step - 1, **kept)
+        return form_again(step=step - 1, **kept)
     if moving == "next" and step < len(pages) - 1:
         page_ids = {q.id for q in pages[step]}
         answers.errors = {qid: message for qid, message in answers.errors.items() if qid in page_ids}
         if answers.errors or answers.form_errors:
-            return _render_form(survey, step=step, status=422, **kept)
-        return _render_form(survey, step=step + 1, **kept)
+            return form_again(step=step, status=422, **kept)
+        return form_again(step=step + 1, **kept)
     if not answers.valid:
         first_bad = next((n for n, page in enumerate(pages) for q in page if q.id in answers.errors), step)
-        return _render_form(survey, step=first_bad, status=422, **kept)
+        return form_again(step=first_bad, status=422, **kept)
+    survey_id = survey.id
     try:
         services.submit_response(
             db.session, survey, questions, answers, submission_key=submission, locale=current_locale(),
             channel=ResponseChannel.INVITATION if invitation else ResponseChannel.WEB, invitation=invitation,
-            browser_key=None if survey.is_sampled else _browser_key(survey.id, token))
+            browser_key=None if survey.is_sampled else _browser_key(survey.id, token),
+            quota_options=_snapshot().quota_options(survey.id))
         db.session.commit()
     except (services.SurveyError, services.AlreadySubmitted) as error:
         db.session.rollback()
@@ -171,18 +222,18 @@ def _take_answers(survey, invitation, token: str):
         if isinstance(error, services.AlreadySubmitted):
             return render("surveys/not_accepting.html", survey=survey, status=409,
                           reason=_("You have already answered this survey from this browser. Thank you!"))
-        survey = queries.load_survey(db.session, survey.id)
+        survey = queries.load_survey(db.session, survey_id)
         answers.form_errors.append(str(error))
         return _render_form(survey, step=step, status=409 if isinstance(error, services.NotAccepting) else 422,
                             **{**kept, "invitation": None if invitation is None else
                                services.find_invitation(db.session, survey, invitation.code)})
-    return see_other(url_for(".thanks", survey_id=survey.id))
+    return see_other(url_for(".thanks", survey_id=survey_id))  # no reload after the commit
 
 
 @bp.post("/<int:survey_id>/check/<int:question_id>")
 def check_question(survey_id: int, question_id: int):
     """Inline validation of one question while answering (htmx); the full check happens on submit."""
-    survey = _survey_or_404(survey_id, SurveyState.OPEN)
+    survey = _attached(_survey_or_404(survey_id, SurveyState.OPEN))
     questions = services.ordered_questions(survey)
     question = next((q for q in questions if q.id == question_id), None) or abort(404)
     answers = read_answers(questions, request.form)
@@ -194,7 +245,7 @@ def check_question(survey_id: int, question_id: int):
 @bp.get("/<int:survey_id>/thanks")
 def thanks(survey_id: int):
     survey = _survey_or_404(survey_id)
-    results = queries.survey_results(db.session, survey) if survey.publish_results else None
+    results = queries.survey_results(db.session, _attached(survey)) if survey.publish_results else None
     return render("surveys/thanks.html", survey=survey, results=results)
 
 
@@ -203,8 +254,13 @@ def results(survey_id: int):
     survey = _survey_or_404(survey_id)
     if not survey.publish_results:
         abort(404)
-    return render("surveys/results.html", survey=survey, results=queries.survey_results(db.session, survey),
-                  honeypot=HONEYPOT_FIELD)
+
+    def content() -> str:
+        attached = _attached(survey)
+        return render_template("surveys/_results.html", survey=attached,
+                               results=queries.survey_results(db.session, attached))
+    fragment = _snapshot().fragment(("results", survey.id, current_locale()), content)
+    return render("surveys/results.html", survey=survey, fragment=fragment)
 
 
 def _estimate_json(estimate):
@@ -221,8 +277,14 @@ def results_json(survey_id: int):
     survey = _survey_or_404(survey_id)
     if not survey.publish_results:
         abort(404)
+    body = _snapshot().fragment(("json", survey.id, current_locale()),
+                                               lambda: json.dumps(_results_document(_attached(survey))) + "\n")
+    return Response(str(body), mimetype="application/json")
+
+
+def _results_document(survey) -> dict:
     results = queries.survey_results(db.session, survey)
-    return jsonify({
+    return {
         "api_version": 1, "survey": {"id": survey.id, "title": survey.title, "mode": survey.mode,
                                      "state": survey.state, "counts_for_indicators": survey.is_sampled},
         "respondents": results.respondents,
@@ -249,7 +311,7 @@ def results_json(survey_id: int):
                                      "weight": round(float(w.weight.weight), 6) if w.weight else None}
                                     for w in results.weights]},
         "method": public_url("surveys.results", survey_id=survey.id) + "#method",
-    })
+    }
 
 
 def init_app(app) -> None:
