@@ -166,6 +166,10 @@ def _rebuild_station_month(session, wanted: Mapping[int, set[date]] | None,
     if station_ids is not None:
         kept_query = kept_query.where(AirDay.station_id.in_(station_ids))
         hour_query = hour_query.where(AirHour.station_id.in_(station_ids))
+    else:
+        # Every station named, so that the (station_id, observed_at) index serves the month for each station
+        # rather than a scan of every hour of every year (PostgreSQL cannot skip over the index's first column).
+        hour_query = hour_query.where(AirHour.station_id.in_(select(AirStation.id)))
     kept = {(row.station_id, row.day) for row in session.execute(kept_query)}
     hours: dict[StationDay, dict[int, Any]] = defaultdict(dict)
     for row in session.connection().execute(hour_query):

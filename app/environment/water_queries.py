@@ -314,7 +314,9 @@ def year_compliance(session, year: int) -> YearCompliance:
 def data_years(session) -> dict[str, list[int]]:
     """The years for which each kind of data exists (newest first): air days, air periods, sections, sources."""
     def span(column) -> list[int]:
-        low, high = session.execute(select(func.min(column), func.max(column))).one()
+        # MIN and MAX apart: each alone is one seek at an end of the column's index, together they read it all.
+        low = session.scalar(select(func.min(column)))
+        high = session.scalar(select(func.max(column)))
         return list(range(high.year, low.year - 1, -1)) if low and high else []
 
     periods = {int(p[:4]) for p in session.scalars(select(AirPlacePeriod.period).distinct())}
