@@ -69,13 +69,13 @@ SECTIONS = [
 FAILING_SECTION = "YX-W07"
 SUMMER = (6, 7, 8)
 
-# (code, zh_Hans, zh_Hant, en, district, kind, position)
+# (code, zh_Hans, zh_Hant, en, district, kind, water body of a surface source, position)
 SOURCES = [
     ("YX-S01", "清江水厂水源地", "清江水廠水源地", "Qingjiang Waterworks source", "qingjiang", SourceKind.SURFACE,
-     (0.4, 0.4)),
+     WaterBody.RIVER, (0.4, 0.4)),
     ("YX-S02", "青山水库水源地", "青山水庫水源地", "Qingshan Reservoir source", "qingshan", SourceKind.SURFACE,
-     (0.6, 0.3)),
-    ("YX-S03", "云溪地下水水源地", "雲溪地下水水源地", "Yunxi groundwater source", "yunxi-qu", SourceKind.GROUND,
+     WaterBody.LAKE, (0.6, 0.3)),
+    ("YX-S03", "云溪地下水水源地", "雲溪地下水水源地", "Yunxi groundwater source", "yunxi-qu", SourceKind.GROUND, None,
      (0.6, 0.2)),
 ]
 # One manganese result above 0.1 mg/L in the third quarter of the last full year at the reservoir.
@@ -130,10 +130,10 @@ def load(session, today: date, now: datetime | None = None) -> dict:
             "place_id": places[district].id, "latitude": latitude, "longitude": longitude, "sort_order": order,
             **site}))
     sources = []
-    for order, (code, zh_hans, zh_hant, en, district, kind, position) in enumerate(SOURCES, start=1):
+    for order, (code, zh_hans, zh_hant, en, district, kind, body, position) in enumerate(SOURCES, start=1):
         latitude, longitude = _point(places[district], position)
         sources.append(services.create_site(session, DEMO, DrinkingSource, {
-            "code": code, **_names(zh_hans, zh_hant, en), "kind": kind, "place_id": places[district].id,
+            "code": code, **_names(zh_hans, zh_hant, en), "kind": kind, "body": body, "place_id": places[district].id,
             "latitude": latitude, "longitude": longitude, "sort_order": order, **site}))
     created.update(air_stations=len(stations), water_sections=len(sections), drinking_sources=len(sources))
     rng = random.Random(SEED)
@@ -393,8 +393,16 @@ _GROUND_SOURCE = {"ph": (7.0, 7.9, 2), "hardness": (150, 320, 0), "tds": (280, 5
                   "f": (0.2, 0.8, 2), "as": (0.001, 0.004, 4), "coliform_total": (0, 2, 0)}
 
 
+# A reservoir source also reports total nitrogen (limited for lakes and reservoirs only); its phosphorus stays
+# within the lake and reservoir limit (class Ⅲ 0.05 mg/L).
+_RESERVOIR_SOURCE = {**_SURFACE_SOURCE, "tn": (0.35, 0.9, 2)}
+
+
 def _source_values(rng: random.Random, source: DrinkingSource) -> dict[str, str]:
-    table = _SURFACE_SOURCE if source.kind is SourceKind.SURFACE else _GROUND_SOURCE
+    if source.kind is SourceKind.GROUND:
+        table = _GROUND_SOURCE
+    else:
+        table = _RESERVOIR_SOURCE if source.body is WaterBody.LAKE else _SURFACE_SOURCE
     values = {key: _fmt(rng.uniform(low, high), places) for key, (low, high, places) in table.items()}
     values["phenol"] = "0.0003L"
     values["cr6"] = "0.004L"

@@ -257,7 +257,7 @@ def water_sources():
     return jsonify(api_version=API_VERSION, quarter=quarter, year_compliance=None if year is None else {
         "year": year.year, "share": year.share, "sources_judged": year.judged, "sources_compliant": year.compliant},
         sources=[{"code": row.source.code, "name": _names(row.source), "kind": row.source.kind.value,
-                  "district": row.source.place.code,
+                  "body": row.source.body.value if row.source.body else None, "district": row.source.place.code,
                   "sample": None if row.sample is None else {
                       "compliant": row.sample.compliant, "failing": row.failing,
                       "sampled_on": _iso(row.sample.sampled_on), "state": row.sample.state.value,
