@@ -5,27 +5,26 @@ Every value is demonstration data (示范数据, origin `demo`): daily station v
 high in summer and a polluted winter spell (AQI above 200 on a few days), the last 72 hours also hour by hour
 (the last 24 provisional), monthly section samples (one section failing its target in summer, some items below
 detection as "0.01L") and quarterly source samples (all compliant but one item in one quarter of one source).
-Generated from a fixed seed, so two runs give the same figures, and written in bulk, so the seed stays fast.
+Generated from a fixed seed, so two runs give the same figures, and written in bulk, so the seed stays fast; the
+city's and districts' days, months and years are then evaluated by the site's own aggregation, as live data is.
 """
 import json
 import math
 import random
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
 
 from app.db_types import utcnow
 from app.environment import aggregation, services
-from app.environment.air_evaluation import DayRecord, evaluate_period
 from app.environment.aqi import Pollutant, daily_aqi, hourly_aqi
 from app.environment.measured import parse_measured
-from app.environment.models import (AirDay, AirHour, AirPlaceDay, AirPlacePeriod, AirStation, ControlLevel,
-                                    DataOrigin, DataState, DrinkingSource, SourceKind, WaterBody, WaterSection)
+from app.environment.models import (AirDay, AirHour, AirStation, ControlLevel, DataOrigin, DataState, DrinkingSource,
+                                    SourceKind, WaterBody, WaterSection)
 from app.i18n import site_zone
 from app.indicators.providers import refresh_computed_values
 from app.indicators.queries import catalogue_for_year
-from app.org.models import Bureau, Place, PlaceLevel
+from app.org.models import Bureau, Place
 
 SEED = 2027
 # Who records the demo values: services skip the audit and the bureau check for it.
@@ -143,10 +142,9 @@ def load(session, today: date, now: datetime | None = None) -> dict:
     if hours:
         session.execute(insert(AirHour), hours)
     session.execute(insert(AirDay), days)
-    evaluate_places(session, stations, days)
-    # The days the hours cover are computed as live data is: station-days, place-days, their month and year.
-    covered = {day for row in hours for day in [aggregation.day_and_row(row["observed_at"])[0]]}
-    aggregation.refresh(session, {(station.id, day) for station in stations for day in covered})
+    # Everything evaluated from them is the site's own computation: the station-days of the days the hours cover,
+    # the city's and districts' days, their months and years.
+    aggregation.rebuild_all(session)
     created["water_samples"] = _water(session, rng, sections, sources, first_day(today), today)
     session.flush()
     # The computed indicators (drinking-water sources, 25) of every full year of data, each under the catalogue
@@ -265,79 +263,6 @@ def air_values(rng: random.Random, stations: list, start: date, today: date, now
                               "primary_pollutants": ",".join(p.value for p in result.primary),
                               "state": DataState.PROVISIONAL, "origin": DataOrigin.DEMO})
     return days, hours
-
-
-def _record(row) -> DayRecord:
-    return DayRecord(day=row["day"], means={p: row.get(p.value) for p in Pollutant if p is not Pollutant.O3},
-                     o3_8h_max=row["o3_8h_max"], aqi=row["aqi"], o3_1h_max=row["o3_1h_max"])
-
-
-def _mean(values) -> float | None:
-    present = [v for v in values if v is not None]
-    return math.fsum(present) / len(present) if present else None
-
-
-_DAY_ITEMS = ("so2", "no2", "co", "pm10", "pm25", "o3_1h_max", "o3_8h_max")
-
-
-def place_days(day_rows: list[dict], members: dict[int, list[int]]) -> list[dict]:
-    """AirPlaceDay rows: per place (members: place id → its station ids) and day, each item the mean over the
-    stations that have it, the AQI from those means."""
-    by_station_day = {(row["station_id"], row["day"]): row for row in day_rows}
-    all_days = sorted({row["day"] for row in day_rows})
-    rows = []
-    for place_id, station_ids in members.items():
-        for day in all_days:
-            present = [by_station_day[(s, day)] for s in station_ids if (s, day) in by_station_day]
-            if not present:
-                continue
-            values = {item: _mean(r[item] for r in present) for item in _DAY_ITEMS}
-            rows.append({"place_id": place_id, "day": day, **values,
-                         **_aqi_columns(values, values["o3_8h_max"], values["o3_1h_max"]),
-                         "stations": len(present),
-                         "provisional": any(r["state"] is DataState.PROVISIONAL for r in present)})
-    return rows
-
-
-def place_periods(place_day_rows: list[dict]) -> list[dict]:
-    """AirPlacePeriod rows: every month and year of every place, evaluated by HJ 663-2013."""
-    groups: dict[tuple[int, str], list[dict]] = defaultdict(list)
-    for row in place_day_rows:
-        groups[(row["place_id"], f"{row['day']:%Y-%m}")].append(row)
-        groups[(row["place_id"], str(row["day"].year))].append(row)
-    rows = []
-    for (place_id, period), members in groups.items():
-        result = evaluate_period([_record(r) for r in members])
-        rows.append({
-            "place_id": place_id, "period": period, "so2": result.means[Pollutant.SO2],
-            "no2": result.means[Pollutant.NO2], "pm10": result.means[Pollutant.PM10],
-            "pm25": result.means[Pollutant.PM25], "co_p95": result.means[Pollutant.CO],
-            "o3_8h_p90": result.means[Pollutant.O3], "valid_days": result.valid_days,
-            "good_days": result.good_days,
-            "days_by_level": ",".join(str(result.days_by_level[level]) for level in range(1, 7)),
-            "good_ratio": result.good_ratio, "composite_index": result.composite_index,
-            "meets_grade2": result.meets_grade2 if len(period) == 4 else None,
-            "annual_valid": len(period) == 4 and result.annual_valid,
-            "provisional": any(r["provisional"] for r in members)})
-    return rows
-
-
-def evaluate_places(session, stations: list, day_rows: list[dict]) -> None:
-    """The city's and each district's days, months and years from the generated station-days, in one pass.
-
-    What aggregation.rebuild_place_days and rebuild_periods do, with float means and one AQI per place-day:
-    their exact arithmetic over three years of nine places takes about 20 s, too long for `make run`. The
-    days that came from hours then go through aggregation.refresh like live data (see load)."""
-    city = session.scalar(select(Place).where(Place.level == PlaceLevel.CITY))
-    members: dict[int, list[int]] = defaultdict(list)
-    for station in stations:
-        members[station.place_id].append(station.id)
-        if station.control_level.counts_for_city and city is not None:
-            members[city.id].append(station.id)
-    days = place_days(day_rows, members)
-    if days:
-        session.execute(insert(AirPlaceDay), days)
-        session.execute(insert(AirPlacePeriod), place_periods(days))
 
 
 # ---------------------------------------------------------------- water
