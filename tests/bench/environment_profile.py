@@ -4,9 +4,14 @@ or a cProfile of one page, so that a page whose cost grows with years of hourly 
 Load a database first (`python -m tests.bench.environment_data load 20 1826` with DATABASE_URL set), then:
 
     DATABASE_URL=sqlite:///… .venv/bin/python -m tests.bench.environment_profile [--requests 20] [--profile PATH]
+        [--plans] [--work PATH …]
+
+--work prints one JSON line with, for each path, the Python function calls and the SQL statements one request
+makes: counts that do not depend on how busy the machine is, which `make bench` reports next to wrk's figures.
 """
 import argparse
 import cProfile
+import json
 import pstats
 import time
 from datetime import datetime, timezone
@@ -53,6 +58,29 @@ def cost(app, client, path: str, requests: int) -> tuple[float, float, int]:
     return total / requests * 1000, len(statements) / requests, status
 
 
+def work(app, client, path: str, requests: int = 3) -> dict:
+    """Python function calls and SQL statements per request, the status, the answer's size."""
+    client.get(path)
+    client.get(path)  # warm: templates compiled, caches filled
+    statements: list[int] = []
+    with app.app_context():
+        engine = db.engine
+    count = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", count)
+    profiler = cProfile.Profile()
+    try:
+        profiler.enable()
+        for _ in range(requests):
+            response = client.get(path)
+            body = response.get_data()
+        profiler.disable()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+    return {"calls": round(calls / requests), "statements": len(statements) / requests,
+            "status": response.status_code, "bytes": len(body)}
+
+
 def scans(app, client, path: str) -> None:
     """The statements of one request whose SQLite plan scans a table (rather than searching an index)."""
     statements: list[tuple[str, object]] = []
@@ -80,6 +108,8 @@ def main() -> None:
     parser.add_argument("--profile", help="a path to profile (cProfile, top 30 by cumulative time)")
     parser.add_argument("--plans", action="store_true",
                         help="print the SQLite query plan of every statement that scans a table")
+    parser.add_argument("--work", nargs="+", metavar="PATH",
+                        help="one JSON line: function calls and SQL statements per request of each path")
     args = parser.parse_args()
     app = create_app({"RATELIMIT_ENABLED": False})
     with app.app_context():
@@ -87,6 +117,9 @@ def main() -> None:
         section = db.session.scalar(select(WaterSection.code).order_by(WaterSection.id))
     client = app.test_client()
     client.get("/", headers={"Accept-Language": "en"})
+    if args.work:
+        print(json.dumps({path: work(app, client, path) for path in args.work}))
+        return
     if args.profile:
         client.get(args.profile)
         profiler = cProfile.Profile()

@@ -511,7 +511,12 @@ def environment_bench(env: dict, hello: subprocess.Popen, hello_port: int) -> di
               f"{load['station_days']:,} station-days, {load['place_days']:,} place-days and {load['periods']:,} "
               f"months and years in {load['seconds']:.0f} s (hours written in {load['rows_seconds']:.0f} s, "
               f"the evaluated tables rebuilt in {load['rebuild_seconds']:.0f} s)")
-        level = {"days": days, "load": load, "pages": []}
+        # The work each page does, counted in-process (function calls, SQL statements): unlike req/s and CPU time,
+        # it does not move with the machine's load.
+        work = survey_command("environment_profile", env, "--work",
+                              *[url for _label, url in environment_pages("", year)])
+        level = {"days": days, "load": load, "pages": [], "work": {label: work[url] for label, url in
+                                                                   environment_pages("", year)}}
         site, port = serve("wsgi:app", env)
         hello_url = f"http://127.0.0.1:{hello_port}/"
         try:
@@ -934,10 +939,13 @@ def environment_report(report) -> list[str]:
             f"### Cost at {last['days']:,} days ÷ cost at {first['days']:,} days",
             "",
             "A page's cost is the req/s of the Flask hello measured right after it divided by the page's req/s (so "
-            "the machine's drift cancels out as far as it can); the server CPU per request is compared as measured.",
+            "the machine's drift cancels out as far as it can); the server CPU per request is compared as measured. "
+            "Both move with the load of a shared machine; the work a request does does not: the Python function "
+            "calls and SQL statements of one request, counted in-process with the test client "
+            "(`tests/bench/environment_profile.py --work`) on the same database.",
             "",
-            "| page | cost (÷ hello) | server CPU µs/req |",
-            "|---|---:|---:|",
+            "| page | cost (÷ hello) | server CPU µs/req | Python calls/req (in-process) | SQL statements/req |",
+            "|---|---:|---:|---:|---:|",
         ]
         before = {label: result for label, result in first["pages"]}
         for label, result in last["pages"][1:]:
@@ -946,7 +954,9 @@ def environment_report(report) -> list[str]:
                 continue
             cost = (result["hello_rps"] / result["rps"]) / (old["hello_rps"] / old["rps"])
             cpu = result["cpu_us"] / old["cpu_us"] if old["cpu_us"] else float("nan")
-            lines.append(f"| {label} | {cost:.2f}× | {cpu:.2f}× |")
+            now, then = last["work"][label], first["work"][label]
+            lines.append(f"| {label} | {cost:.2f}× | {cpu:.2f}× | {now['calls']:,} ÷ {then['calls']:,} = "
+                         f"{now['calls'] / then['calls']:.2f}× | {now['statements']:g} ÷ {then['statements']:g} |")
     return lines
 
 
