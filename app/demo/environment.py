@@ -5,12 +5,12 @@ Every value is demonstration data (示范数据, origin `demo`): daily station v
 high in summer and a polluted winter spell (AQI above 200 on a few days), the last 72 hours also hour by hour
 (the last 24 provisional), monthly section samples (one section failing its target in summer, some items below
 detection as "0.01L") and quarterly source samples (all compliant but one item in one quarter of one source).
-Generated from a fixed seed, so two runs give the same figures, and written in bulk, so the seed stays fast.
+Generated from a fixed seed, so two runs give the same figures, and written in bulk, so the seed stays fast; the
+city's and districts' days, months and years are then evaluated by the site's own aggregation, as live data is.
 """
 import json
 import math
 import random
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import insert, select
@@ -18,15 +18,14 @@ from sqlalchemy import insert, select
 from app.db_types import utcnow
 from app.demo import indicators as demo_indicators
 from app.environment import aggregation, services
-from app.environment.air_evaluation import DayRecord, evaluate_period
 from app.environment.aqi import Pollutant, daily_aqi, hourly_aqi
 from app.environment.measured import parse_measured
-from app.environment.models import (AirDay, AirHour, AirPlaceDay, AirPlacePeriod, AirStation, ControlLevel,
-                                    DataOrigin, DataState, DrinkingSource, SourceKind, WaterBody, WaterSection)
+from app.environment.models import (AirDay, AirHour, AirStation, ControlLevel, DataOrigin, DataState, DrinkingSource,
+                                    SourceKind, WaterBody, WaterSection)
 from app.i18n import site_zone
 from app.indicators.providers import refresh_computed_values
 from app.indicators.queries import catalogue_for_year
-from app.org.models import Bureau, Place, PlaceLevel
+from app.org.models import Bureau, Place
 
 SEED = 2027
 # Who records the demo values: services skip the audit and the bureau check for it.
@@ -70,13 +69,13 @@ SECTIONS = [
 FAILING_SECTION = "YX-W07"
 SUMMER = (6, 7, 8)
 
-# (code, zh_Hans, zh_Hant, en, district, kind, position)
+# (code, zh_Hans, zh_Hant, en, district, kind, water body of a surface source, position)
 SOURCES = [
     ("YX-S01", "清江水厂水源地", "清江水廠水源地", "Qingjiang Waterworks source", "qingjiang", SourceKind.SURFACE,
-     (0.4, 0.4)),
+     WaterBody.RIVER, (0.4, 0.4)),
     ("YX-S02", "青山水库水源地", "青山水庫水源地", "Qingshan Reservoir source", "qingshan", SourceKind.SURFACE,
-     (0.6, 0.3)),
-    ("YX-S03", "云溪地下水水源地", "雲溪地下水水源地", "Yunxi groundwater source", "yunxi-qu", SourceKind.GROUND,
+     WaterBody.LAKE, (0.6, 0.3)),
+    ("YX-S03", "云溪地下水水源地", "雲溪地下水水源地", "Yunxi groundwater source", "yunxi-qu", SourceKind.GROUND, None,
      (0.6, 0.2)),
 ]
 # One manganese result above 0.1 mg/L in the third quarter of the last full year at the reservoir.
@@ -131,10 +130,10 @@ def load(session, today: date, now: datetime | None = None) -> dict:
             "place_id": places[district].id, "latitude": latitude, "longitude": longitude, "sort_order": order,
             **site}))
     sources = []
-    for order, (code, zh_hans, zh_hant, en, district, kind, position) in enumerate(SOURCES, start=1):
+    for order, (code, zh_hans, zh_hant, en, district, kind, body, position) in enumerate(SOURCES, start=1):
         latitude, longitude = _point(places[district], position)
         sources.append(services.create_site(session, DEMO, DrinkingSource, {
-            "code": code, **_names(zh_hans, zh_hant, en), "kind": kind, "place_id": places[district].id,
+            "code": code, **_names(zh_hans, zh_hant, en), "kind": kind, "body": body, "place_id": places[district].id,
             "latitude": latitude, "longitude": longitude, "sort_order": order, **site}))
     created.update(air_stations=len(stations), water_sections=len(sections), drinking_sources=len(sources))
     rng = random.Random(SEED)
@@ -144,10 +143,9 @@ def load(session, today: date, now: datetime | None = None) -> dict:
     if hours:
         session.execute(insert(AirHour), hours)
     session.execute(insert(AirDay), days)
-    evaluate_places(session, stations, days)
-    # The days the hours cover are computed as live data is: station-days, place-days, their month and year.
-    covered = {day for row in hours for day in [aggregation.day_and_row(row["observed_at"])[0]]}
-    aggregation.refresh(session, {(station.id, day) for station in stations for day in covered})
+    # Everything evaluated from them is the site's own computation: the station-days of the days the hours cover,
+    # the city's and districts' days, their months and years.
+    aggregation.rebuild_all(session)
     created["water_samples"] = _water(session, rng, sections, sources, first_day(today), today)
     session.flush()
     # The targets the province set for the measures computed from these data (7 and 8), then the computed
@@ -271,79 +269,6 @@ def air_values(rng: random.Random, stations: list, start: date, today: date, now
     return days, hours
 
 
-def _record(row) -> DayRecord:
-    return DayRecord(day=row["day"], means={p: row.get(p.value) for p in Pollutant if p is not Pollutant.O3},
-                     o3_8h_max=row["o3_8h_max"], aqi=row["aqi"], o3_1h_max=row["o3_1h_max"])
-
-
-def _mean(values) -> float | None:
-    present = [v for v in values if v is not None]
-    return math.fsum(present) / len(present) if present else None
-
-
-_DAY_ITEMS = ("so2", "no2", "co", "pm10", "pm25", "o3_1h_max", "o3_8h_max")
-
-
-def place_days(day_rows: list[dict], members: dict[int, list[int]]) -> list[dict]:
-    """AirPlaceDay rows: per place (members: place id → its station ids) and day, each item the mean over the
-    stations that have it, the AQI from those means."""
-    by_station_day = {(row["station_id"], row["day"]): row for row in day_rows}
-    all_days = sorted({row["day"] for row in day_rows})
-    rows = []
-    for place_id, station_ids in members.items():
-        for day in all_days:
-            present = [by_station_day[(s, day)] for s in station_ids if (s, day) in by_station_day]
-            if not present:
-                continue
-            values = {item: _mean(r[item] for r in present) for item in _DAY_ITEMS}
-            rows.append({"place_id": place_id, "day": day, **values,
-                         **_aqi_columns(values, values["o3_8h_max"], values["o3_1h_max"]),
-                         "stations": len(present),
-                         "provisional": any(r["state"] is DataState.PROVISIONAL for r in present)})
-    return rows
-
-
-def place_periods(place_day_rows: list[dict]) -> list[dict]:
-    """AirPlacePeriod rows: every month and year of every place, evaluated by HJ 663-2013."""
-    groups: dict[tuple[int, str], list[dict]] = defaultdict(list)
-    for row in place_day_rows:
-        groups[(row["place_id"], f"{row['day']:%Y-%m}")].append(row)
-        groups[(row["place_id"], str(row["day"].year))].append(row)
-    rows = []
-    for (place_id, period), members in groups.items():
-        result = evaluate_period([_record(r) for r in members])
-        rows.append({
-            "place_id": place_id, "period": period, "so2": result.means[Pollutant.SO2],
-            "no2": result.means[Pollutant.NO2], "pm10": result.means[Pollutant.PM10],
-            "pm25": result.means[Pollutant.PM25], "co_p95": result.means[Pollutant.CO],
-            "o3_8h_p90": result.means[Pollutant.O3], "valid_days": result.valid_days,
-            "good_days": result.good_days,
-            "days_by_level": ",".join(str(result.days_by_level[level]) for level in range(1, 7)),
-            "good_ratio": result.good_ratio, "composite_index": result.composite_index,
-            "meets_grade2": result.meets_grade2 if len(period) == 4 else None,
-            "annual_valid": len(period) == 4 and result.annual_valid,
-            "provisional": any(r["provisional"] for r in members)})
-    return rows
-
-
-def evaluate_places(session, stations: list, day_rows: list[dict]) -> None:
-    """The city's and each district's days, months and years from the generated station-days, in one pass.
-
-    What aggregation.rebuild_place_days and rebuild_periods do, with float means and one AQI per place-day:
-    their exact arithmetic over three years of nine places takes about 20 s, too long for `make run`. The
-    days that came from hours then go through aggregation.refresh like live data (see load)."""
-    city = session.scalar(select(Place).where(Place.level == PlaceLevel.CITY))
-    members: dict[int, list[int]] = defaultdict(list)
-    for station in stations:
-        members[station.place_id].append(station.id)
-        if station.control_level.counts_for_city and city is not None:
-            members[city.id].append(station.id)
-    days = place_days(day_rows, members)
-    if days:
-        session.execute(insert(AirPlaceDay), days)
-        session.execute(insert(AirPlacePeriod), place_periods(days))
-
-
 # ---------------------------------------------------------------- water
 
 # Typical ranges (mg/L) by target class Ⅱ, Ⅲ, Ⅳ: values inside the target's limits, most of the year.
@@ -397,8 +322,16 @@ _GROUND_SOURCE = {"ph": (7.0, 7.9, 2), "hardness": (150, 320, 0), "tds": (280, 5
                   "f": (0.2, 0.8, 2), "as": (0.001, 0.004, 4), "coliform_total": (0, 2, 0)}
 
 
+# A reservoir source also reports total nitrogen (limited for lakes and reservoirs only); its phosphorus stays
+# within the lake and reservoir limit (class Ⅲ 0.05 mg/L).
+_RESERVOIR_SOURCE = {**_SURFACE_SOURCE, "tn": (0.35, 0.9, 2)}
+
+
 def _source_values(rng: random.Random, source: DrinkingSource) -> dict[str, str]:
-    table = _SURFACE_SOURCE if source.kind is SourceKind.SURFACE else _GROUND_SOURCE
+    if source.kind is SourceKind.GROUND:
+        table = _GROUND_SOURCE
+    else:
+        table = _RESERVOIR_SOURCE if source.body is WaterBody.LAKE else _SURFACE_SOURCE
     values = {key: _fmt(rng.uniform(low, high), places) for key, (low, high, places) in table.items()}
     values["phenol"] = "0.0003L"
     values["cr6"] = "0.004L"

@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import DateTime, delete, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.db_types import utcnow
 from app.environment.air_evaluation import DayRecord, city_day, evaluate_period
-from app.environment.aqi import Pollutant, daily_aqi, daily_means
+from app.environment.aqi import POLLUTANTS, Pollutant, daily_aqi, daily_columns
 from app.environment.models import (AirDay, AirHour, AirPlaceDay, AirPlacePeriod, AirStation, DataOrigin,
                                     DataState)
 from app.org.models import Place, PlaceLevel
@@ -28,8 +28,11 @@ from app.org.models import Place, PlaceLevel
 # China has kept UTC+8 all year since 1992: a fixed offset is exact and needs no time-zone database.
 BEIJING = timezone(timedelta(hours=8))
 HOUR = timedelta(hours=1)
+_BEIJING_START = timedelta(hours=8) - HOUR
 _DAY_ITEMS = ("so2", "no2", "co", "pm10", "pm25")
+_DAY_POLLUTANTS = tuple((name, Pollutant(name)) for name in _DAY_ITEMS)
 _ROWS_PER_STATEMENT = 400
+_ROWS_PER_EXECUTEMANY = 5000
 
 StationDay = tuple[int, date]
 
@@ -38,8 +41,21 @@ StationDay = tuple[int, date]
 
 def day_and_row(observed_at: datetime) -> tuple[date, int]:
     """The Beijing day an hour belongs to and its row 0…23 in that day (the hour is labelled by its end)."""
-    start = observed_at.astimezone(BEIJING) - HOUR
+    if observed_at.tzinfo is timezone.utc:
+        # What the database gives back: the start of the hour in Beijing's wall time is UTC + 7 h, and adding
+        # to the UTC time is far cheaper than converting it (this runs once for every stored hour).
+        start = observed_at + _BEIJING_START
+    else:
+        start = observed_at.astimezone(BEIJING) - HOUR
     return start.date(), start.hour
+
+
+def _stored_day_and_row(observed_at: datetime) -> tuple[date, int]:
+    """day_and_row of a stored time as the driver returns it: SQLite gives the UTC time without its zone."""
+    if observed_at.tzinfo is None:
+        start = observed_at + _BEIJING_START
+        return start.date(), start.hour
+    return day_and_row(observed_at)
 
 
 def hour_label(day: date, row: int) -> datetime:
@@ -83,17 +99,17 @@ def _chunks(rows: Sequence, size: int = _ROWS_PER_STATEMENT) -> Iterator[Sequenc
 
 
 def _upsert(session, model, rows: list[dict], keys: tuple[str, ...]) -> None:
-    """Insert the rows or update the row with the same keys: a few statements, rows in key order."""
+    """Insert the rows or update the row with the same keys: one statement executed for many rows (compiled
+    once, where a multi-row VALUES would be compiled afresh for every chunk), rows in key order."""
     if not rows:
         return
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     rows = sorted(rows, key=lambda row: tuple(row[key] for key in keys))
-    for chunk in _chunks(rows):
-        statement = insert(model).values(list(chunk))
-        columns = [name for name in chunk[0] if name not in keys]
-        statement = statement.on_conflict_do_update(
-            index_elements=list(keys), set_={name: statement.excluded[name] for name in columns})
-        session.execute(statement)
+    statement = insert(model.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in rows[0] if name not in keys})
+    for chunk in _chunks(rows, _ROWS_PER_EXECUTEMANY):
+        session.execute(statement, list(chunk))
 
 
 def _forget_loaded(session, *models) -> None:
@@ -105,20 +121,20 @@ def _forget_loaded(session, *models) -> None:
 
 # --- station-days -------------------------------------------------------------------------------------------
 
-def _hour_mapping(row) -> dict[Pollutant, float | None]:
-    return {Pollutant.SO2: row.so2, Pollutant.NO2: row.no2, Pollutant.CO: row.co, Pollutant.O3: row.o3,
-            Pollutant.PM10: row.pm10, Pollutant.PM25: row.pm25}
+_ITEMS_FROM = 3  # an hour row: station id, time, validated, then the six items in Pollutant order
+_NO_HOUR = (None,) * (_ITEMS_FROM + len(Pollutant))
 
 
 def _station_day_row(station_id: int, day: date, hours: Mapping[int, Any], now: datetime) -> dict:
-    """The AirDay values of one station-day from its hours (row number → hour row)."""
-    rows = [_hour_mapping(hours[r]) if r in hours else {} for r in range(24)]
-    stats = daily_means(rows)
+    """The AirDay values of one station-day from its hours (row number 0…23 → hour row)."""
+    rows = [hours.get(r, _NO_HOUR) for r in range(24)]
+    stats = daily_columns({pollutant: [row[index] for row in rows]
+                           for index, pollutant in enumerate(POLLUTANTS, start=_ITEMS_FROM)})
     result = daily_aqi(stats.means, stats.o3_8h_max, stats.o3_1h_max)
-    validated = all(hour.state == DataState.VALIDATED for hour in hours.values())
+    validated = all(hour[2] for hour in hours.values())
     return {
         "station_id": station_id, "day": day,
-        **{name: stats.means[Pollutant(name)] for name in _DAY_ITEMS},
+        **{name: stats.means[pollutant] for name, pollutant in _DAY_POLLUTANTS},
         "o3_1h_max": stats.o3_1h_max, "o3_8h_max": stats.o3_8h_max,
         "aqi": result.aqi, "primary_pollutants": ",".join(p.value for p in result.primary),
         "state": (DataState.VALIDATED if validated else DataState.PROVISIONAL).value,
@@ -140,18 +156,26 @@ def _rebuild_station_month(session, wanted: Mapping[int, set[date]] | None,
     lower, upper = _day_range(first, last)
     kept_query = select(AirDay.station_id, AirDay.day).where(
         AirDay.day.between(first, last), AirDay.origin != DataOrigin.COMPUTED)
-    hour_query = (select(AirHour.station_id, AirHour.observed_at, AirHour.so2, AirHour.no2, AirHour.co,
-                         AirHour.o3, AirHour.pm10, AirHour.pm25, AirHour.state)
+    # Plain tuples, read through the connection (no ORM row handling), the time as the driver gives it, the state
+    # as a flag (no enum member made per hour), then the items in Pollutant order, as _station_day_row reads them:
+    # this loop runs once for every stored hour.
+    hour_query = (select(AirHour.station_id, type_coerce(AirHour.observed_at, DateTime(timezone=True)),
+                         AirHour.state == DataState.VALIDATED,
+                         *[getattr(AirHour, pollutant.value) for pollutant in POLLUTANTS])
                   .where(AirHour.observed_at > lower, AirHour.observed_at <= upper))
     if station_ids is not None:
         kept_query = kept_query.where(AirDay.station_id.in_(station_ids))
         hour_query = hour_query.where(AirHour.station_id.in_(station_ids))
+    else:
+        # Every station named, so that the (station_id, observed_at) index serves the month for each station
+        # rather than a scan of every hour of every year (PostgreSQL cannot skip over the index's first column).
+        hour_query = hour_query.where(AirHour.station_id.in_(select(AirStation.id)))
     kept = {(row.station_id, row.day) for row in session.execute(kept_query)}
     hours: dict[StationDay, dict[int, Any]] = defaultdict(dict)
-    for row in session.execute(hour_query):
-        day, hour_row = day_and_row(row.observed_at)
-        if wanted is None or day in wanted[row.station_id]:
-            hours[(row.station_id, day)][hour_row] = row
+    for row in session.connection().execute(hour_query):
+        day, hour_row = _stored_day_and_row(row[1])
+        if wanted is None or day in wanted[row[0]]:
+            hours[(row[0], day)][hour_row] = row
     if wanted is None:
         wanted = defaultdict(set)
         for station_id, day in hours:
@@ -197,7 +221,7 @@ def _city(session) -> Place | None:
 
 
 def _record(row) -> DayRecord:
-    return DayRecord(day=row.day, means={Pollutant(name): getattr(row, name) for name in _DAY_ITEMS},
+    return DayRecord(day=row.day, means={pollutant: getattr(row, name) for name, pollutant in _DAY_POLLUTANTS},
                      o3_8h_max=row.o3_8h_max, aqi=row.aqi, o3_1h_max=row.o3_1h_max)
 
 
@@ -212,7 +236,7 @@ def _place_day_row(place_id: int, day: date, station_days: list, now: datetime) 
     result = daily_aqi(record.means, record.o3_8h_max, record.o3_1h_max)
     return {
         "place_id": place_id, "day": day,
-        **{name: record.means[Pollutant(name)] for name in _DAY_ITEMS},
+        **{name: record.means[pollutant] for name, pollutant in _DAY_POLLUTANTS},
         "o3_1h_max": record.o3_1h_max, "o3_8h_max": record.o3_8h_max,
         "aqi": result.aqi, "primary_pollutants": ",".join(p.value for p in result.primary),
         "stations": len(station_days),

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
-from app.environment.aqi import Pollutant, category_of, daily_aqi, exact
+from app.environment.aqi import POLLUTANTS, Pollutant, category_of, daily_aqi, exact
+from app.environment.measured import exact_mean
 
 # GB 3095-2012 grade-2 limits used for the annual judgement and as the divisors of the composite index:
 # annual means for SO2, NO2, PM10, PM2.5; the 24-hour limit for CO (its 95th percentile of daily means) and the
@@ -36,12 +37,17 @@ def percentile(values: Sequence[float], p: float) -> float:
         raise ValueError("percentile of no values")
     if not 0 <= p <= 100:
         raise ValueError(f"percentile {p} outside 0…100")
-    ordered = sorted(exact(v) for v in values)
+    # Floats sort as the decimals they were written as (a float's shortest repr lies in its own rounding
+    # interval, and those intervals are ordered like the floats), so the floats are sorted and only X_s and
+    # X_{s+1} are taken exactly.
+    ordered = sorted(float(v) for v in values)
+    if not all(map(math.isfinite, ordered)):
+        raise ValueError("not a finite number among the values")
     k = 1 + (len(ordered) - 1) * exact(p) / 100
     s = math.floor(k)
     if s >= len(ordered):
-        return float(ordered[-1])
-    low, high = ordered[s - 1], ordered[s]  # X_s and X_{s+1}, 1-based in the standard
+        return ordered[-1]
+    low, high = exact(ordered[s - 1]), exact(ordered[s])  # X_s and X_{s+1}, 1-based in the standard
     return float(low + (high - low) * (k - s))
 
 
@@ -76,13 +82,13 @@ class PeriodEvaluation:
 
 
 def _arithmetic_mean(values: Sequence[float]) -> float:
-    return float(sum((exact(v) for v in values), Fraction(0)) / len(values))
+    return exact_mean(values)
 
 
 def period_statistics(days: Sequence[DayRecord]) -> dict[Pollutant, float | None]:
     """Each item's statistic over the period: means for four items, percentiles for CO and O3 (None if no data)."""
     stats: dict[Pollutant, float | None] = {}
-    for pollutant in Pollutant:
+    for pollutant in POLLUTANTS:
         if pollutant is Pollutant.O3:
             values = [d.o3_8h_max for d in days if d.o3_8h_max is not None]
         else:
@@ -101,7 +107,7 @@ def period_statistics(days: Sequence[DayRecord]) -> dict[Pollutant, float | None
 def composite_index(stats: Mapping[Pollutant, float | None]) -> float | None:
     """环境空气质量综合指数: Σ C_i / S_i over the six items (S_i from GRADE2_ANNUAL); None if any is missing."""
     total = Fraction(0)
-    for pollutant in Pollutant:
+    for pollutant in POLLUTANTS:
         value = stats.get(pollutant)
         if value is None:
             return None
@@ -203,7 +209,7 @@ def city_day(stations: Sequence[DayRecord]) -> DayRecord:
         return _arithmetic_mean(present) if present else None
 
     means: dict[Pollutant, float | None] = {
-        p: mean(s.means.get(p) for s in stations) for p in Pollutant if p is not Pollutant.O3}
+        p: mean(s.means.get(p) for s in stations) for p in POLLUTANTS if p is not Pollutant.O3}
     o3_8h = mean(s.o3_8h_max for s in stations)
     o3_1h = mean(s.o3_1h_max for s in stations)
     result = daily_aqi(means, o3_8h, o3_1h)

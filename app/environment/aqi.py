@@ -4,8 +4,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from itertools import accumulate
+
+from app.environment.measured import exact_add, exact_difference, exact_mean, reported, to_float
 
 
 class Pollutant(StrEnum):
@@ -17,6 +21,11 @@ class Pollutant(StrEnum):
     CO = "co"
     O3 = "o3"
     PM25 = "pm25"
+
+
+# The members in order, as a tuple: iterating over the enum class itself is several times slower, and the
+# aggregation runs these loops for every station-day.
+POLLUTANTS: tuple[Pollutant, ...] = tuple(Pollutant)
 
 
 # Averaging periods accepted by iaqi().
@@ -138,7 +147,7 @@ class AqiResult:
 
 def _result(iaqis: dict[Pollutant, int], complete: bool, o3_averaging: str | None) -> AqiResult:
     """AQI = max IAQI; with items missing, published only when the items present already exceed 100."""
-    ordered = {pollutant: iaqis[pollutant] for pollutant in Pollutant if pollutant in iaqis}
+    ordered = {pollutant: iaqis[pollutant] for pollutant in POLLUTANTS if pollutant in iaqis}
     top = max(ordered.values(), default=None)
     aqi = top if top is not None and (complete or top > 100) else None
     primary = tuple(p for p, value in ordered.items() if value == aqi) if aqi is not None and aqi > 50 else ()
@@ -153,7 +162,7 @@ def hourly_aqi(c: Mapping[Pollutant, float | None], *, so2_24h: float | None = N
     SO2 above 800 μg/m³ (note a) uses the 24-hour sliding mean `so2_24h` if given, else counts as missing.
     With any item missing the AQI is published only when the items present already give more than 100."""
     iaqis: dict[Pollutant, int] = {}
-    for pollutant in Pollutant:
+    for pollutant in POLLUTANTS:
         value = c.get(pollutant)
         if value is None:
             continue
@@ -177,7 +186,7 @@ def daily_aqi(means: Mapping[Pollutant, float | None], o3_8h_max: float | None,
     O3 counts as present when its 8-hour maximum is known; with an item missing the AQI is given only when the
     items present already exceed 100, the same rule as the real-time report."""
     iaqis: dict[Pollutant, int] = {}
-    for pollutant in Pollutant:
+    for pollutant in POLLUTANTS:
         value = means.get(pollutant)
         if pollutant is not Pollutant.O3 and value is not None:
             index = iaqi(pollutant, value, DAY)
@@ -191,9 +200,11 @@ def daily_aqi(means: Mapping[Pollutant, float | None], o3_8h_max: float | None,
     elif one is not None:
         iaqis[Pollutant.O3], o3_averaging = one, HOUR
     o3_present = o3_8h_max is not None and (eight is not None or one is not None)
-    five_present = all(p in iaqis for p in Pollutant if p is not Pollutant.O3)
+    five_present = all(p in iaqis for p in POLLUTANTS if p is not Pollutant.O3)
     return _result(iaqis, five_present and o3_present, o3_averaging)
 
+
+_ZERO = Decimal(0)
 
 # GB 3095-2012 table 4 (data validity).
 MIN_HOURS_PER_DAY = 20
@@ -215,10 +226,6 @@ class DailyValues:
     o3_8h: tuple[float | None, ...] = field(default=())
 
 
-def _mean(values: Sequence[float]) -> float:
-    return float(sum((exact(v) for v in values), Fraction(0)) / len(values))
-
-
 def o3_8h_sliding(o3_hours: Sequence[float | None],
                   previous_day_tail: Sequence[float | None] | None = None) -> tuple[float | None, ...]:
     """The 8-hour sliding means ending at each hour of the day, each from ≥ 6 valid hours (else None).
@@ -229,10 +236,15 @@ def o3_8h_sliding(o3_hours: Sequence[float | None],
     if len(tail) > 7:
         raise ValueError("previous_day_tail holds at most the last 7 hours of the previous day")
     series = [None] * (7 - len(tail)) + tail + list(o3_hours)
+    # Running exact sums and counts of the valid hours: a window's sum is the difference of two of them, exact
+    # like the sum of its hours, so each hour is read once and not eight times.
+    sums = list(accumulate((_ZERO if v is None else reported(v) for v in series), exact_add, initial=_ZERO))
+    counts = list(accumulate((v is not None for v in series), initial=0))
     windows: list[float | None] = []
-    for end in range(7, len(series)):
-        valid = [v for v in series[end - 7:end + 1] if v is not None]
-        windows.append(_mean(valid) if len(valid) >= MIN_HOURS_PER_8H else None)
+    for end in range(8, len(series) + 1):
+        count = counts[end] - counts[end - 8]
+        windows.append(to_float(exact_difference(sums[end], sums[end - 8]), count)
+                       if count >= MIN_HOURS_PER_8H else None)
     return tuple(windows)
 
 
@@ -253,14 +265,23 @@ def daily_means(hours: Sequence[Mapping[Pollutant, float | None]],
     separate rule for it)."""
     if len(hours) != 24:
         raise ValueError(f"a station-day has 24 hourly rows, not {len(hours)}")
-    columns = {p: [row.get(p) for row in hours] for p in Pollutant}
-    valid = {p: [v for v in column if v is not None] for p, column in columns.items()}
-    means: dict[Pollutant, float | None] = {
-        p: _mean(valid[p]) if len(valid[p]) >= MIN_HOURS_PER_DAY else None for p in _DAILY_MEAN_ITEMS}
+    columns = {p: [row.get(p) for row in hours] for p in POLLUTANTS}
     tail = None if previous_day_tail is None else [row.get(Pollutant.O3) for row in previous_day_tail]
-    sliding = o3_8h_sliding(columns[Pollutant.O3], tail)
+    return daily_columns(columns, tail)
+
+
+def daily_columns(columns: Mapping[Pollutant, Sequence[float | None]],
+                  previous_o3_tail: Sequence[float | None] | None = None) -> DailyValues:
+    """daily_means for a day given as each item's 24 hourly values (rows 0…23, None where missing), and the
+    previous day's last 7 O3 hours: what a caller holding columns passes without building 24 mappings."""
+    if any(len(columns.get(p, ())) != 24 for p in POLLUTANTS):
+        raise ValueError("a station-day has 24 hourly rows for every item")
+    valid = {p: [v for v in columns[p] if v is not None] for p in POLLUTANTS}
+    means: dict[Pollutant, float | None] = {
+        p: exact_mean(valid[p]) if len(valid[p]) >= MIN_HOURS_PER_DAY else None for p in _DAILY_MEAN_ITEMS}
+    sliding = o3_8h_sliding(columns[Pollutant.O3], previous_o3_tail)
     daytime = [v for v in sliding[7:] if v is not None]
     o3_8h_max = max(daytime) if len(daytime) >= MIN_8H_MEANS_PER_DAY else None
     o3_1h_max = max(valid[Pollutant.O3]) if len(valid[Pollutant.O3]) >= MIN_HOURS_PER_DAY else None
     return DailyValues(means=means, o3_1h_max=o3_1h_max, o3_8h_max=o3_8h_max,
-                       valid_hours={p: len(valid[p]) for p in Pollutant}, o3_8h=sliding)
+                       valid_hours={p: len(valid[p]) for p in POLLUTANTS}, o3_8h=sliding)

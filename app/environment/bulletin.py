@@ -324,11 +324,10 @@ def source_years(session, year: int, place=None) -> list[SourceYear]:
     result = []
     for source in session.scalars(select(DrinkingSource).where(DrinkingSource.id.in_(list(values)))
                                   .order_by(DrinkingSource.sort_order, DrinkingSource.code)):
-        kind = drinking.SourceKind(source.kind.value)
         judged = []
         failing_periods = []
         for period, sample in sorted(values[source.id].items()):
-            verdict = drinking.evaluate_source(sample, kind)
+            verdict = source.evaluate(sample)
             judged.append(verdict)
             if verdict.compliant is False:
                 failing_periods.append(period)

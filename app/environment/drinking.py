@@ -152,13 +152,17 @@ def unit_of(key: str) -> str:
 
 
 def limit_of(key: str, kind: SourceKind, body: BodyKind = BodyKind.RIVER) -> Limit:
-    """The limit a source of this kind must meet for an item (surface: class Ⅲ; ground: GB/T 14848 class Ⅲ)."""
+    """The limit a source of this kind must meet for an item (surface: class Ⅲ; ground: GB/T 14848 class Ⅲ).
+
+    A surface source's `body` sets the total phosphorus limit (rivers 0.2 mg/L, lakes and reservoirs 0.05) and
+    whether total nitrogen has one at all (lakes and reservoirs only: 1.0 mg/L); KeyError for an item without
+    a limit here."""
     if kind is SourceKind.GROUND:
         return GROUND_LIMITS[key]
     if key in SURFACE_SUPPLEMENTARY:
         return SURFACE_SUPPLEMENTARY[key]
     item = Item(key)
-    if item not in EVALUATED:
+    if item not in EVALUATED and not (item is Item.TN and body is BodyKind.LAKE):
         raise KeyError(key)
     if item is Item.PH:
         return Limit(lower=Fraction(6), upper=Fraction(9))
@@ -194,12 +198,17 @@ class SourceResult:
 
 
 def evaluate_source(values: Mapping[str, Measured], kind: SourceKind,
-                    body: BodyKind = BodyKind.RIVER) -> SourceResult:
+                    body: BodyKind = BodyKind.RIVER, include_tn: bool = False) -> SourceResult:
     """Judge one sample of a source; compliant is None when no judged item is present.
 
-    `body` matters for surface sources only: lakes and reservoirs have the stricter total phosphorus limit.
-    Keys reported but not judged for this kind are ignored; keys unknown to both tables raise ValueError."""
-    judged = items_for(kind)
+    `body` matters for surface sources only: lakes and reservoirs (湖、库) have the stricter total phosphorus
+    limit of GB 3838-2002 (class Ⅲ 0.05 mg/L against 0.2 for rivers). Total nitrogen, which the standard limits
+    for lakes and reservoirs only, is judged separately as the 评价办法 does, not in the compliance: include_tn
+    adds it for a lake or reservoir (rivers have no nitrogen limit: ValueError). Keys reported but not judged
+    for this kind are ignored; keys unknown to both tables raise ValueError."""
+    if include_tn and (kind is SourceKind.GROUND or body is BodyKind.RIVER):
+        raise ValueError("total nitrogen has a limit for lakes and reservoirs only")
+    judged = items_for(kind) + ((Item.TN.value,) if include_tn else ())
     unknown = [key for key in values if key not in _UNITS and key not in _REPORTED_ONLY]
     if unknown:
         raise ValueError(f"unknown drinking-water items: {', '.join(sorted(unknown))}")

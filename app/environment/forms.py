@@ -69,6 +69,17 @@ class SourceForm(SiteForm):
     kind = SelectField(_l("Kind of source"), choices=choices(SourceKind.choices()),
                        description=_l("Surface sources are judged by GB 3838-2002 class Ⅲ, groundwater by "
                                       "GB/T 14848-2017 class Ⅲ."))
+    body = SelectField(_l("Water body of a surface source"),
+                       choices=choices([("", _l("None (groundwater source)")), *WaterBody.choices()]),
+                       validators=[Optional()],
+                       description=_l("A source on a lake or reservoir meets the stricter total phosphorus limit "
+                                      "of GB 3838-2002 (class Ⅲ: 0.05 mg/L, rivers 0.2 mg/L). Leave it empty for a "
+                                      "groundwater source."))
+
+    def data_for_service(self) -> dict:
+        data = super().data_for_service()
+        data["body"] = data.get("body") or None
+        return data
 
 
 class ImportForm(BaseForm):

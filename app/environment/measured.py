@@ -1,11 +1,15 @@
 """Reported monitoring values: a number, or a detection limit followed by L when below detection."""
 from __future__ import annotations
 
+import decimal
 import math
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
+from functools import reduce
 
 # A plain non-negative decimal, optionally in exponent form as laboratories print large counts (2.4E+04).
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -13,6 +17,57 @@ _PLAIN = re.compile(rf"(-?)({_NUMBER})")
 _BELOW = re.compile(rf"(-?)({_NUMBER})\s*L")
 # Anything that looks like an attempt at "below detection" but is not the `0.01L` form.
 _DETECTION_HINT = re.compile(r"[L<>]|ND|N\.D|未检出|检出限", re.IGNORECASE)
+
+
+# Sums of reported decimals, exactly. With the largest precision and exponent range libmpdec allows, adding two
+# Decimals never rounds (the Inexact trap would raise if it did), and the addition runs in C: about ten times
+# cheaper than the same sum in Fractions, for the same exact value.
+_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN,
+                         traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow, decimal.Underflow])
+_ZERO = Decimal(0)
+_HALF = Decimal("0.5")
+
+
+def reported(value: float) -> Decimal:
+    """The decimal a float was written as, exactly (0.1 is 1/10, not its binary neighbour); the Decimal twin of
+    Fraction(repr(value)). Raises ValueError for NaN and infinities."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return Decimal(repr(number))
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum of Decimals (never rounded)."""
+    return reduce(_EXACT.add, values, _ZERO)
+
+
+def exact_add(a: Decimal, b: Decimal) -> Decimal:
+    """a + b, exactly."""
+    return _EXACT.add(a, b)
+
+
+def exact_difference(a: Decimal, b: Decimal) -> Decimal:
+    """a − b, exactly."""
+    return _EXACT.subtract(a, b)
+
+
+def to_float(total: Decimal, count: int = 1) -> float:
+    """total ÷ count rounded once to the nearest float: the float float(Fraction(total) / count) gives, bit for
+    bit, since both divide the same two integers and Python's int division is correctly rounded."""
+    numerator, denominator = total.as_integer_ratio()
+    return numerator / (denominator * count)
+
+
+def exact_mean(values: Sequence[float]) -> float:
+    """The arithmetic mean of the decimals the values were written as, computed exactly and rounded once:
+    float(sum(Fraction(repr(v))) / n) bit for bit, at a tenth of its cost."""
+    if not values:
+        raise ValueError("mean of no values")
+    numbers = list(map(float, values))
+    if not all(map(math.isfinite, numbers)):
+        raise ValueError(f"not a finite number among {values!r}")
+    return to_float(exact_sum(map(Decimal, map(repr, numbers))), len(numbers))
 
 
 class MeasuredError(ValueError):
@@ -45,6 +100,12 @@ class Measured:
         """The evaluated value as an exact fraction of the reported decimal (0.1 is 1/10, not a binary float)."""
         exact = Fraction(repr(self.value))
         return exact / 2 if self.below_detection else exact
+
+    @property
+    def decimal(self) -> Decimal:
+        """The evaluated value as the exact Decimal of the reported decimal (half of it when below detection)."""
+        value = reported(self.value)
+        return _EXACT.multiply(value, _HALF) if self.below_detection else value
 
 
 def parse_measured(text: str) -> Measured:

@@ -10,6 +10,7 @@ year "2025" per place, evaluated by HJ 663-2013). These are rebuilt from the val
 Every value has a state: provisional (实时, unaudited) or validated (审核后). A validated value replaces a
 provisional one; what it replaced is kept in `measurement_revisions`.
 """
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, utcnow
 from app.enums import EnumColumn, TitledEnum, enum_check
+from app.environment import drinking, water
+from app.environment.measured import Measured
 from app.extensions import db
 from app.i18n import localized
 from app.org.models import Bureau, Place
@@ -145,9 +148,16 @@ class DrinkingSource(SiteMixin, db.Model):
     """A centralised drinking-water source (集中式饮用水水源地)."""
 
     __tablename__ = "drinking_sources"
-    __table_args__ = (enum_check("kind", SourceKind),)
+    __table_args__ = (
+        enum_check("kind", SourceKind),
+        enum_check("body", WaterBody, nullable=True),
+        CheckConstraint("(kind = 'surface') = (body IS NOT NULL)", name="body_for_surface_only"),
+    )
 
     kind: Mapped[SourceKind] = mapped_column(EnumColumn(SourceKind, 8))
+    # A surface source lies on a river or on a lake or reservoir (湖、库), which GB 3838-2002 gives stricter total
+    # phosphorus limits; a groundwater source has none.
+    body: Mapped[WaterBody | None] = mapped_column(EnumColumn(WaterBody, 8))
     place_id: Mapped[int] = mapped_column(ForeignKey("places.id"))
     bureau_id: Mapped[int] = mapped_column(ForeignKey("bureaus.id"))
 
@@ -155,7 +165,12 @@ class DrinkingSource(SiteMixin, db.Model):
     bureau: Mapped[Bureau] = relationship()
 
     def audit_state(self) -> dict:
-        return {**self._site_state(), "kind": self.kind}
+        return {**self._site_state(), "kind": self.kind, "body": self.body}
+
+    def evaluate(self, values: Mapping[str, Measured]) -> drinking.SourceResult:
+        """One sample judged by the standard of this source: its kind and, for a surface source, its water body."""
+        body = water.BodyKind.LAKE if self.body == WaterBody.LAKE else water.BodyKind.RIVER
+        return drinking.evaluate_source(values, drinking.SourceKind(self.kind.value), body)
 
     def __repr__(self) -> str:
         return f"<DrinkingSource {self.code}>"

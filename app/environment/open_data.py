@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.environment import water_queries
+from app.environment import queries, water_queries
 from app.environment.models import (AirDay, AirHour, AirPlaceDay, AirPlacePeriod, AirStation, DataState,
                                     DrinkingSource, WaterSample, WaterSection)
 from app.extensions import db
@@ -122,15 +122,15 @@ def _local_label(moment: datetime) -> str:
 @api.get("/air/places")
 def air_places():
     """The city and its districts, each with its newest day."""
-    newest = (select(AirPlaceDay.place_id, func.max(AirPlaceDay.day).label("day"))
-              .group_by(AirPlaceDay.place_id).subquery())
-    latest = {row.place_id: row for row in db.session.scalars(
-        select(AirPlaceDay).join(newest, (AirPlaceDay.place_id == newest.c.place_id)
-                                 & (AirPlaceDay.day == newest.c.day)))}
-    places = db.session.scalars(select(Place).order_by(Place.sort_order, Place.code))
+    # Each place's newest day through the (place_id, day) index, one seek per place: a GROUP BY over the days
+    # would read every day of every year.
+    newest = (select(AirPlaceDay.id).where(AirPlaceDay.place_id == Place.id).order_by(AirPlaceDay.day.desc())
+              .limit(1).correlate(Place).scalar_subquery())
+    rows = db.session.execute(select(Place, AirPlaceDay).outerjoin(AirPlaceDay, AirPlaceDay.id == newest)
+                              .order_by(Place.sort_order, Place.code))
     return jsonify(api_version=API_VERSION, places=[
         {"code": place.code, "level": place.level.value, "name": _names(place),
-         "latest_day": _place_day(latest[place.id]) if place.id in latest else None} for place in places])
+         "latest_day": _place_day(day) if day is not None else None} for place, day in rows])
 
 
 @api.get("/air/days")
@@ -257,7 +257,7 @@ def water_sources():
     return jsonify(api_version=API_VERSION, quarter=quarter, year_compliance=None if year is None else {
         "year": year.year, "share": year.share, "sources_judged": year.judged, "sources_compliant": year.compliant},
         sources=[{"code": row.source.code, "name": _names(row.source), "kind": row.source.kind.value,
-                  "district": row.source.place.code,
+                  "body": row.source.body.value if row.source.body else None, "district": row.source.place.code,
                   "sample": None if row.sample is None else {
                       "compliant": row.sample.compliant, "failing": row.failing,
                       "sampled_on": _iso(row.sample.sampled_on), "state": row.sample.state.value,
@@ -353,7 +353,9 @@ def _rows_station_hours(month: str):
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     header = [_("Hour ending (city time)"), _("Station code"), _("Station"), *_air_header(), _("O3 1-hour (μg/m³)"),
               _("AQI"), _("Primary pollutants"), _("State")]
+    # The stations named, so that the (station_id, observed_at) index serves the month's range for each station.
     rows = db.session.scalars(select(AirHour).options(selectinload(AirHour.station)).where(
+        AirHour.station_id.in_(select(AirStation.id)),
         AirHour.observed_at > datetime.combine(first, time(), zone),
         AirHour.observed_at <= datetime.combine(following, time(), zone))
         .order_by(AirHour.observed_at, AirHour.station_id))
@@ -435,7 +437,7 @@ def _bad_download(message: str):
 def index():
     """The data page: every download by year (hours by month), the licence, what the columns mean, the API."""
     years = water_queries.data_years(db.session)
-    newest_hour = db.session.scalar(select(func.max(AirHour.observed_at)))
+    newest_hour = queries.newest_hour(db.session)
     latest_month = water_queries.month_of((newest_hour.astimezone(site_zone()) - timedelta(seconds=1)).date()) \
         if newest_hour else None
     return render_template("environment/data.html", datasets=DATASETS, years=years, latest_month=latest_month)

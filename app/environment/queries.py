@@ -148,6 +148,14 @@ def stations_now(session) -> list[StationNow]:
     return [StationNow(station, hour) for station, hour in session.execute(query)]
 
 
+def newest_hour(session) -> datetime | None:
+    """The time of the newest stored hour of any station: the largest of each station's newest, each read at the
+    end of its (station_id, observed_at) index (a MAX over every hour would read all of them)."""
+    per_station = (select(func.max(AirHour.observed_at)).where(AirHour.station_id == AirStation.id)
+                   .correlate(AirStation).scalar_subquery())
+    return session.scalar(select(func.max(per_station)).select_from(AirStation))
+
+
 def latest_place_day(session, place_id: int) -> AirPlaceDay | None:
     """A place's newest evaluated day."""
     return session.scalar(select(AirPlaceDay).where(AirPlaceDay.place_id == place_id)

@@ -18,16 +18,17 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
 
 from app import audit
 from app.accounts.models import User
 from app.db_types import utcnow
 from app.environment import aggregation, policy
 from app.environment.aqi import Pollutant, daily_aqi, hourly_aqi
-from app.environment.drinking import SourceKind as DrinkingKind, evaluate_source
 from app.environment.measured import Measured
 from app.environment.models import (AirDay, AirHour, AirStation, DataOrigin, DataState, DrinkingSource,
-                                    MeasurementRevision, StationKey, WaterSample, WaterSection, WaterValue)
+                                    MeasurementRevision, SourceKind, StationKey, WaterSample, WaterSection,
+                                    WaterValue)
 from app.environment.water import BodyKind, Item, WaterClass, evaluate_section
 from app.errors import ActionRefused
 from app.org.models import Bureau, Place, PlaceLevel
@@ -339,7 +340,7 @@ def _evaluate_water(site, values: Mapping[str, Measured]) -> dict[str, Any]:
                 "meets_target": None if result.water_class is None else result.meets(WaterClass(site.target_class)),
                 "exceeding": exceeding[:400], "compliant": None, "failing": ""}
     try:
-        found = evaluate_source(values, DrinkingKind(site.kind.value))
+        found = site.evaluate(values)
     except ValueError as error:
         raise ActionRefused(_("Unknown drinking-water item: %(items)s.", items=str(error).split(": ")[-1])) \
             from error
@@ -423,7 +424,7 @@ SITE_FIELDS: dict[type, tuple[str, ...]] = {
     AirStation: COMMON_FIELDS + ("control_level",),
     WaterSection: COMMON_FIELDS + ("control_level", "body", "water_zh_hans", "water_zh_hant", "water_en",
                                    "target_class"),
-    DrinkingSource: COMMON_FIELDS + ("kind",),
+    DrinkingSource: COMMON_FIELDS + ("kind", "body"),
 }
 
 
@@ -439,6 +440,31 @@ def _check_site_fields(session, model, fields: Mapping[str, Any], site=None) -> 
         raise ActionRefused(_("Choose the district the site lies in."), field="place_id")
     if session.get(Bureau, fields.get("bureau_id") or 0) is None:
         raise ActionRefused(_("Choose the bureau that runs the site."), field="bureau_id")
+    if model is DrinkingSource and fields.get("kind") == SourceKind.SURFACE and not fields.get("body"):
+        raise ActionRefused(_("Choose whether the surface source lies on a river or on a lake or reservoir."),
+                            field="body")
+
+
+def _source_fields(model, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A groundwater source lies on no river or lake: a water body given with it, or kept from when it was a
+    surface source, is dropped."""
+    if model is DrinkingSource and fields.get("kind") == SourceKind.GROUND:
+        return {**fields, "body": None}
+    return fields
+
+
+def _reevaluate_samples(session, site: WaterSection | DrinkingSource) -> None:
+    """The site's stored samples judged again, after what they are judged by changed (a source's kind or water
+    body, a section's water body or target class): what the public pages and the indicators read follows."""
+    column = WaterSample.section_id if isinstance(site, WaterSection) else WaterSample.source_id
+    for sample in session.scalars(select(WaterSample).options(selectinload(WaterSample.values))
+                                  .where(column == site.id)):
+        values = {value.item: Measured(value=value.value, below_detection=value.below_detection,
+                                       text=value.reported) for value in sample.values}
+        if values:
+            for name, value in _evaluate_water(site, values).items():
+                setattr(sample, name, value)
+    session.flush()
 
 
 def _refresh_station_places(session, station: AirStation) -> None:
@@ -453,6 +479,7 @@ def create_site(session, by: str, model: type[Site], fields: Mapping[str, Any]) 
     actor = actor_of(session, by)
     if by != "demo":
         policy.check_manage(actor, fields.get("bureau_id"))
+    fields = _source_fields(model, fields)
     _check_site_fields(session, model, fields)
     site = model(**{name: fields[name] for name in SITE_FIELDS[model] if name in fields})
     site.code = site.code.strip()
@@ -468,6 +495,8 @@ def update_site(session, by: str, site: Site, fields: Mapping[str, Any]) -> Site
     if by != "demo":
         policy.check_manage(actor, site)
         policy.check_manage(actor, fields.get("bureau_id", site.bureau_id))
+    fields = _source_fields(type(site), {**({"kind": site.kind} if isinstance(site, DrinkingSource) else {}),
+                                         **fields})
     merged = {**{name: getattr(site, name) for name in SITE_FIELDS[type(site)]}, **fields}
     _check_site_fields(session, type(site), merged, site)
     before = site.audit_state()
@@ -481,6 +510,9 @@ def update_site(session, by: str, site: Site, fields: Mapping[str, Any]) -> Site
         if isinstance(site, AirStation) and any(before[k] != after[k] for k in ("place_id", "control_level",
                                                                                  "active")):
             _refresh_station_places(session, site)
+        judged_by = {WaterSection: ("body", "target_class"), DrinkingSource: ("kind", "body")}.get(type(site), ())
+        if any(before[k] != after[k] for k in judged_by):
+            _reevaluate_samples(session, site)
     return site
 
 

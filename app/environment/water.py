@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from fractions import Fraction
 
-from app.environment.measured import Measured
+from app.environment.measured import Measured, exact_sum, to_float
 
 
 class WaterClass(IntEnum):
@@ -230,8 +230,7 @@ def annual_mean(samples: Sequence[Measured]) -> Measured:
     if all(s.below_detection for s in samples):
         limit = max(samples, key=lambda s: s.value)
         return Measured(value=limit.value, below_detection=True, text=limit.text)
-    total = sum((s.exact for s in samples), Fraction(0)) / len(samples)
-    value = float(total)
+    value = to_float(exact_sum(s.decimal for s in samples), len(samples))
     return Measured(value=value, below_detection=False, text=repr(value))
 
 

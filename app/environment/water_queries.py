@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.environment import drinking, water
-from app.environment.models import (AirDay, AirPlaceDay, AirPlacePeriod, DataState, DrinkingSource, WaterSample,
+from app.environment.models import (AirDay, AirPlaceDay, DataState, DrinkingSource, WaterSample,
                                      WaterSection)
 
 MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
@@ -314,15 +314,18 @@ def year_compliance(session, year: int) -> YearCompliance:
 def data_years(session) -> dict[str, list[int]]:
     """The years for which each kind of data exists (newest first): air days, air periods, sections, sources."""
     def span(column) -> list[int]:
-        low, high = session.execute(select(func.min(column), func.max(column))).one()
+        # MIN and MAX apart: each alone is one seek at an end of the column's index, together they read it all.
+        low = session.scalar(select(func.min(column)))
+        high = session.scalar(select(func.max(column)))
         return list(range(high.year, low.year - 1, -1)) if low and high else []
 
-    periods = {int(p[:4]) for p in session.scalars(select(AirPlacePeriod.period).distinct())}
     sections = {int(p[:4]) for p in section_months(session)}
     sources = {int(p[:4]) for p in source_quarters(session)}
-    return {"station_days": span(AirDay.day), "place_days": span(AirPlaceDay.day),
-            "periods": sorted(periods, reverse=True), "sections": sorted(sections, reverse=True),
-            "sources": sorted(sources, reverse=True)}
+    place_days = span(AirPlaceDay.day)
+    # A place's month and year are evaluated exactly when it has days in them (aggregation.rebuild_periods), so
+    # the periods span the place-days' years, without reading every period of every place.
+    return {"station_days": span(AirDay.day), "place_days": place_days, "periods": place_days,
+            "sections": sorted(sections, reverse=True), "sources": sorted(sources, reverse=True)}
 
 
 def month_of(day: date) -> str:

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.environment import water_queries as queries
-from app.environment.models import SourceKind
+from app.environment import drinking, water
+from app.environment.models import SourceKind, WaterBody
 from app.extensions import db
 from app.indicators import wording
 from app.web.errors import render_error
@@ -18,6 +19,16 @@ SOURCE_STANDARDS = {
     SourceKind.SURFACE: _l("GB 3838-2002, class Ⅲ and the supplementary items of table 2"),
     SourceKind.GROUND: _l("GB/T 14848-2017, class Ⅲ"),
 }
+
+
+def _tp_limit(body: WaterBody) -> str:
+    limit = drinking.limit_of("tp", drinking.SourceKind.SURFACE, water.BodyKind(body.value)).upper
+    assert limit is not None
+    return f"{float(limit):g}"
+
+
+# The class Ⅲ total phosphorus limit (mg/L) of a surface source on a river and on a lake or reservoir.
+TP_LIMITS = {body: _tp_limit(body) for body in WaterBody}
 
 
 def bad_parameter(message: str):
@@ -74,4 +85,4 @@ def sources():
     year = queries.year_compliance(db.session, int(quarter[:4])) if quarter else None
     return render("environment/sources.html", "environment/_sources_table.html", quarter=quarter, rows=rows,
                   year=year, quarters=queries.source_quarters(db.session), standards=SOURCE_STANDARDS,
-                  queries=queries, words=wording)
+                  tp_limits=TP_LIMITS, bodies=WaterBody, queries=queries, words=wording)

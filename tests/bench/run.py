@@ -14,9 +14,10 @@ filtered), the statistics (all and one district), the exposure board, the handle
 (signed in as the demo admin) and the report submission measured with wrk at each size.
 
 Environmental quality, on SQLite: the demo's air values replaced by hourly values of ENVIRONMENT_STATIONS stations
-over each number of days in ENVIRONMENT_DAYS (one month, then five years: about 900k hours) with their days,
-place-days, months and years (`tests/bench/environment_data.py`), then the public air, water and bulletin pages
-and the air API measured with wrk at each size.
+over each number of days in ENVIRONMENT_DAYS (one month, then five years: about 900k hours), their days,
+place-days, months and years rebuilt by the site's aggregation (`tests/bench/environment_data.py`), then the
+public air, water, data and bulletin pages and the API measured with wrk at each size, and each page's cost at
+the last size divided by its cost at the first.
 
 Participation, on SQLite: the demo database with activities × sign-ups bulk-loaded to each size in
 PARTICIPATION_SIZES (`tests/bench/participation_data.py`; 200 × 100, then 2,000 × 500 more: about 1M sign-ups),
@@ -498,11 +499,20 @@ def environment_pages(base: str, year: int) -> list[tuple[str, str]]:
         ("Air history, the city's days of a month `/environment/air/history`", f"{base}/environment/air/history"),
         ("Air history by month of a year `/environment/air/history?view=month`",
          f"{base}/environment/air/history?view=month"),
+        ("Air history by year `/environment/air/history?view=year`", f"{base}/environment/air/history?view=year"),
         ("District ranking `/environment/air/ranking`", f"{base}/environment/air/ranking"),
+        ("A station `/environment/air/stations/YX-A01`", f"{base}/environment/air/stations/YX-A01"),
         ("Surface water `/environment/water/`", f"{base}/environment/water/"),
+        ("Drinking-water sources `/environment/water/sources`", f"{base}/environment/water/sources"),
+        ("Map of the sites `/environment/map`", f"{base}/environment/map"),
+        ("Open data `/environment/data`", f"{base}/environment/data"),
+        ("Alerts feed `/environment/alerts.atom`", f"{base}/environment/alerts.atom"),
+        ("API, places with their newest day `/api/v1/air/places`", f"{base}/api/v1/air/places"),
         ("API, the city's newest month `/api/v1/air/days?place=yunxi`", f"{base}/api/v1/air/days?place=yunxi"),
         (f"API, the city's year `/api/v1/air/days?place=yunxi&from={year}-01-01&to={year}-12-31`",
          f"{base}/api/v1/air/days?place=yunxi&from={year}-01-01&to={year}-12-31"),
+        ("API, a station's newest day of hours `/api/v1/air/stations/YX-A01/hours`",
+         f"{base}/api/v1/air/stations/YX-A01/hours"),
         (f"Yearly bulletin `/environment/bulletin/{year}`", f"{base}/environment/bulletin/{year}"),
     ]
 
@@ -516,14 +526,25 @@ def environment_bench(env: dict, hello: subprocess.Popen, hello_port: int) -> di
         load = survey_command("environment_data", env, "load", ENVIRONMENT_STATIONS, days)
         print(f"SQLite, {load['stations']} stations × {days} days: {load['hours']:,} hours, "
               f"{load['station_days']:,} station-days, {load['place_days']:,} place-days and {load['periods']:,} "
-              f"months and years in {load['seconds']:.0f} s (hours and station-days {load['rows_seconds']:.0f} s)")
-        level = {"days": days, "load": load, "pages": []}
+              f"months and years in {load['seconds']:.0f} s (hours written in {load['rows_seconds']:.0f} s, "
+              f"the evaluated tables rebuilt in {load['rebuild_seconds']:.0f} s)")
+        # The work each page does, counted in-process (function calls, SQL statements): unlike req/s and CPU time,
+        # it does not move with the machine's load.
+        work = survey_command("environment_profile", env, "--work",
+                              *[url for _label, url in environment_pages("", year)])
+        level = {"days": days, "load": load, "pages": [], "work": {label: work[url] for label, url in
+                                                                   environment_pages("", year)}}
         site, port = serve("wsgi:app", env)
+        hello_url = f"http://127.0.0.1:{hello_port}/"
         try:
-            for label, process, url in [("Bare Flask hello (reference)", hello, f"http://127.0.0.1:{hello_port}/"),
-                                        *[(label, site, url) for label, url in
-                                          environment_pages(f"http://127.0.0.1:{port}", year)]]:
-                result = measure(process, url)
+            reference = measure(hello, hello_url)
+            level["pages"].append(("Bare Flask hello (reference)", reference))
+            print_row("Bare Flask hello (reference)", reference)
+            for label, url in environment_pages(f"http://127.0.0.1:{port}", year):
+                # The hello again right before each page: on a shared machine the load drifts within a round,
+                # and a page is compared with the hello measured next to it.
+                result = measure(site, url)
+                result["hello_rps"] = measure(hello, hello_url)["rps"]
                 level["pages"].append((label, result))
                 print_row(label, result)
         finally:
@@ -953,23 +974,25 @@ def environment_report(report) -> list[str]:
         "rate limiting off. The demo's air values are replaced by `tests/bench/environment_data.py`: "
         f"{ENVIRONMENT_STATIONS} stations (the demo's 8 and bench ones in the same districts) with a value for every "
         "hour of the days up to yesterday (the demo's seasonal generator, a polluted winter spell each January), "
-        "each station-day computed from its hours, the city's and districts' days as the mean of their stations' "
-        "and every month and year evaluated by HJ 663-2013 — written directly in batches (executemany) in one "
-        "transaction, then `ANALYZE`. The water samples are the demo's (10 sections, monthly). The site is "
-        "started after each load; the Flask hello reference is measured again at every size. The year pages "
+        "written directly in batches (executemany) in one transaction; then the site's own "
+        "`aggregation.rebuild_all` (what `flask environment-rebuild` runs) computes each station-day from its hours, "
+        "the city's and districts' days and every month and year by HJ 663-2013, with exact arithmetic; then "
+        "`ANALYZE`. The water samples are the demo's (10 sections, monthly; 3 sources, quarterly). The site is "
+        "started after each load; the Flask hello reference is measured again right after every page, and a "
+        "page's \"÷ Flask hello\" is against that measurement. The year pages "
         "(the API's year, the bulletin) ask for last year.",
         "",
         "### Loading the air values",
         "",
-        "| stations | days | hours | station-days | place-days | months and years | hours and station-days written in "
-        "| load time in all |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| stations | days | hours | station-days | place-days | months and years | hours written in "
+        "| evaluated tables rebuilt in (`rebuild_all`) | load time in all |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for level in report["levels"]:
         load = level["load"]
         lines.append(f"| {load['stations']} | {load['days']:,} | {load['hours']:,} | {load['station_days']:,} | "
                      f"{load['place_days']:,} | {load['periods']:,} | {load['rows_seconds']:.1f} s | "
-                     f"{load['seconds']:.1f} s |")
+                     f"{load['rebuild_seconds']:.1f} s | {load['seconds']:.1f} s |")
     lines += [
         "",
         "### Public pages and the API at each size",
@@ -983,8 +1006,33 @@ def environment_report(report) -> list[str]:
             errors = (f"{result['non_2xx']} (socket errors {result['socket_errors']}, {result['timeouts']} timed "
                       "out)" if result["socket_errors"] else f"{result['non_2xx']}")
             lines.append(f"| {report['database']} | {level['days']:,} | {label} | {result['rps']:.0f} | "
-                         f"{result['rps'] / reference:.2f} | {result['p50']} | {result['p99']} | "
-                         f"{result['cpu_us']:.0f} | {errors} |")
+                         f"{result['rps'] / result.get('hello_rps', reference):.2f} | {result['p50']} | "
+                         f"{result['p99']} | {result['cpu_us']:.0f} | {errors} |")
+    if len(report["levels"]) > 1:
+        first, last = report["levels"][0], report["levels"][-1]
+        lines += [
+            "",
+            f"### Cost at {last['days']:,} days ÷ cost at {first['days']:,} days",
+            "",
+            "A page's cost is the req/s of the Flask hello measured right after it divided by the page's req/s (so "
+            "the machine's drift cancels out as far as it can); the server CPU per request is compared as measured. "
+            "Both move with the load of a shared machine; the work a request does does not: the Python function "
+            "calls and SQL statements of one request, counted in-process with the test client "
+            "(`tests/bench/environment_profile.py --work`) on the same database.",
+            "",
+            "| page | cost (÷ hello) | server CPU µs/req | Python calls/req (in-process) | SQL statements/req |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        before = {label: result for label, result in first["pages"]}
+        for label, result in last["pages"][1:]:
+            old = before.get(label)
+            if old is None or not old["rps"] or not result["rps"]:
+                continue
+            cost = (result["hello_rps"] / result["rps"]) / (old["hello_rps"] / old["rps"])
+            cpu = result["cpu_us"] / old["cpu_us"] if old["cpu_us"] else float("nan")
+            now, then = last["work"][label], first["work"][label]
+            lines.append(f"| {label} | {cost:.2f}× | {cpu:.2f}× | {now['calls']:,} ÷ {then['calls']:,} = "
+                         f"{now['calls'] / then['calls']:.2f}× | {now['statements']:g} ÷ {then['statements']:g} |")
     return lines
 
 

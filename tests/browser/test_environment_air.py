@@ -43,7 +43,7 @@ def air_data(live_app):
                                       longitude=112.5, control_level="provincial", body="river", target_class=3,
                                       **common),
                          DrinkingSource(code="B-SRC1", name_zh_hans="白河水库水源地", latitude=29.8, longitude=114.6,
-                                        kind="surface", **common)])
+                                        kind="surface", body="lake", **common)])
         now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
         aqis = [35, 62, 118, 160, 230, 320]
         for back in range(24):

@@ -47,6 +47,7 @@ def source(session, *, place=None, bureau=None, kind="surface", **values) -> Dri
     defaults = dict(code=f"SRC{n:04d}", name_zh_hans=f"测试水源地{n}", name_zh_hant=f"測試水源地{n}",
                     name_en=f"Test Source {n}", latitude=30.6 + n / 100, longitude=114.1 + n / 100, sort_order=n)
     defaults.update(values)
+    defaults.setdefault("body", "river" if kind == "surface" else None)
     row = DrinkingSource(kind=kind, place=place, bureau=bureau, **defaults)
     session.add(row)
     session.flush()

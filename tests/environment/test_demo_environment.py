@@ -34,6 +34,14 @@ def test_seed_demo_loads_the_monitoring_data_once(app, runner, session, client, 
                                                                                    "municipal"}
     assert {s.target_class for s in session.scalars(select(WaterSection))} == {2, 3, 4}
     assert sorted(s.kind.value for s in session.scalars(select(DrinkingSource))) == ["ground", "surface", "surface"]
+    # The reservoir source is judged as a lake or reservoir, reports total nitrogen, and its phosphorus meets the
+    # stricter limit every quarter.
+    assert {s.code: s.body and s.body.value for s in session.scalars(select(DrinkingSource))} == {
+        "YX-S01": "river", "YX-S02": "lake", "YX-S03": None}
+    reservoir = session.scalar(select(DrinkingSource).where(DrinkingSource.code == "YX-S02"))
+    reservoir_samples = session.scalars(select(WaterSample).where(WaterSample.source_id == reservoir.id)).all()
+    assert reservoir_samples and all("tn" in {v.item for v in s.values} and "tp" not in s.failing.split(",")
+                                     for s in reservoir_samples)
     # Every station stands inside its district's (schematic) outline box.
     for station in session.scalars(select(AirStation)):
         ring = json.loads(station.place.outline)["geometry"]["coordinates"][0]

@@ -65,6 +65,30 @@ def test_a_lake_source_uses_the_lake_phosphorus_limit():
     assert limit_of("tp", SURFACE, BodyKind.LAKE).text == "≤0.05"
 
 
+def test_the_same_phosphorus_meets_a_river_and_fails_a_lake_or_reservoir():
+    # TP 0.08 mg/L: class Ⅲ allows 0.2 on a river and 0.05 on a lake or reservoir (GB 3838-2002 table 1).
+    values = {**GOOD_SURFACE, **sample(tp="0.08")}
+    assert evaluate_source(values, SURFACE, BodyKind.RIVER) == SourceResult(compliant=True, failing=())
+    assert evaluate_source(values, SURFACE, BodyKind.LAKE).failing == (Failure("tp", values["tp"], "≤0.05"),)
+    assert [limit_of("tp", SURFACE, body).text for body in (BodyKind.RIVER, BodyKind.LAKE)] == ["≤0.2", "≤0.05"]
+    # The water body does not touch groundwater sources.
+    assert limit_of("nh3n", GROUND, BodyKind.LAKE) == limit_of("nh3n", GROUND, BodyKind.RIVER)
+
+
+def test_total_nitrogen_only_for_lakes_and_reservoirs_and_only_when_asked():
+    lake_sample = {**GOOD_SURFACE, **sample(tp="0.03", tn="1.8")}
+    assert evaluate_source(lake_sample, SURFACE, BodyKind.LAKE).compliant is True  # reported, judged apart
+    judged = evaluate_source(lake_sample, SURFACE, BodyKind.LAKE, include_tn=True)
+    assert judged.failing == (Failure("tn", lake_sample["tn"], "≤1"),)
+    assert evaluate_source({**lake_sample, **sample(tn="1.0")}, SURFACE, BodyKind.LAKE, include_tn=True).compliant
+    with pytest.raises(KeyError):
+        limit_of("tn", SURFACE, BodyKind.RIVER)
+    with pytest.raises(ValueError):
+        evaluate_source(lake_sample, SURFACE, BodyKind.RIVER, include_tn=True)
+    with pytest.raises(ValueError):
+        evaluate_source(lake_sample, GROUND, BodyKind.LAKE, include_tn=True)
+
+
 def test_below_detection_meets_the_limit():
     assert evaluate_source(sample(cn="0.004L", hg="0.0001L"), SURFACE).compliant is True
 
