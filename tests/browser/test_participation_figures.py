@@ -28,7 +28,7 @@ def _participation(app) -> int:
         plant = make.facility(db.session, bureau=bureau, place=hills, name_en="East sewage plant")
         make.slot(db.session, plant, today + timedelta(days=12), capacity=30, taken=4)
         make.slot(db.session, plant, date(today.year, 1, 2), visitors=12)
-        db.session.commit()
+        make.tallied(db.session)  # the figures read tallies; these rows were built by hand
         return today.year
 
 
