@@ -1,9 +1,10 @@
 """The rectification ledger on the demo city (built by the real seed-demo), on a phone, checked with axe on every
-page: a resident finds the task in public notice from the home page and objects with only the required fields,
-with and without JavaScript; the task's lead unit signs in and sees what it has to report."""
+page: a resident finds the task in public notice from the home page and objects with only the required fields
+(the objection form without JavaScript is walked in tests/browser/test_rectification_closure.py); the task's lead
+unit signs in and sees what it has to report."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.conftest import assert_accessible
 
 
 def object_to_the_task_in_notice(page) -> None:
@@ -26,14 +27,6 @@ def object_to_the_task_in_notice(page) -> None:
 
 def test_resident_objects_to_a_closure_in_notice(demo_phone):
     object_to_the_task_in_notice(demo_phone.new_page())
-
-
-def test_resident_objects_without_javascript(browser, demo_url):
-    context = browser.new_context(base_url=demo_url, locale="zh-CN", java_script_enabled=False, **PHONE)
-    try:
-        object_to_the_task_in_notice(context.new_page())
-    finally:
-        context.close()
 
 
 def test_a_lead_unit_signs_in_and_sees_its_reports_due(demo_phone, demo_credentials):
