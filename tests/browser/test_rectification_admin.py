@@ -64,7 +64,7 @@ def test_the_office_enters_a_task_and_a_bureau_follows_it_on_a_phone(browser, ba
     assert_accessible(office)
     expect(office.locator("#task-rows")).to_contain_text("2026-BR-001")
     office.select_option("#state", "closed")  # htmx swaps the rows in place and keeps the address in step
-    expect(office.locator("#task-rows")).to_contain_text("No tasks here.")
+    expect(office.locator("#task-rows")).not_to_contain_text("2026-BR-001")  # other tests add closed tasks
     expect(office).to_have_url(re.compile(r"state=closed"))
     assert_accessible(office)
 

@@ -63,7 +63,8 @@ def test_a_task_goes_from_application_to_notice_and_a_resident_objects(browser, 
     office.fill("#acceptance-body", "白河县生态环境分局验收组")
     office.fill("#acceptance-opinion", "已完成整改,同意销号")
     office.get_by_role("button", name="Add the record").click()
-    expect(office.locator("#closure-acceptance")).to_contain_text("this application")
+    # The panel is swapped in place by htmx: a loaded machine may take longer than the default 5 s.
+    expect(office.locator("#closure-acceptance")).to_contain_text("this application", timeout=20_000)
     office.get_by_role("button", name="Record the acceptance").click()
     expect(office.locator("#closure-panel")).to_contain_text("Accepted, notice to follow")
     office.get_by_role("button", name="Publish the closure notice").click()
