@@ -24,14 +24,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from app.i18n import local_today
 from app.indicators.models import Indicator
@@ -39,6 +37,7 @@ from app.org.models import Bureau, Place
 from app.rectification import models
 from app.rectification.models import LedgerGeneration
 from app.tips.models import Tip, TipCategory
+from app.web.public_cache import ChangeWatch, flushed
 
 # Every ledger table, and the tables whose names the public pages print beside a task.
 WATCHED: tuple[type, ...] = (
@@ -49,7 +48,6 @@ WATCHED_TABLES = frozenset(model.__table__.name for model in WATCHED)  # type: i
 # Rendered fragments kept per process (one per page × filters × page number × language asked, and per task).
 MAX_FRAGMENTS = 512
 _ROW_ID = 1
-_BUMP_PENDING = "rectification.cache.bump_pending"
 
 
 def bump(connection) -> None:
@@ -66,46 +64,17 @@ def _linked(session, tip_ids: set[int]) -> bool:
         select(models.TaskTip.tip_id).where(models.TaskTip.tip_id.in_(sorted(tip_ids))).limit(1)).first() is not None
 
 
-@event.listens_for(Session, "after_flush")
-def _note_ledger_changes(session, flush_context):
-    # After a flush the session still lists what it has just written as new, dirty and deleted.
-    if session.info.get(_BUMP_PENDING):
-        return
-    changed = list(chain(session.new, session.dirty, session.deleted))
-    if any(isinstance(obj, WATCHED) for obj in changed):
-        session.info[_BUMP_PENDING] = True
-        return
+def _changes_the_ledger(session) -> bool:
+    if any(isinstance(obj, WATCHED) for obj in flushed(session)):
+        return True
     # A tip handed over to a task (its kinds reclassified, say): only a linked tip's change shows on the ledger, so
     # that the many tips never linked leave the ledger's pages alone.
     tip_ids = {obj.id for obj in session.dirty if isinstance(obj, Tip)}  # a new tip is linked to nothing yet
-    if tip_ids and _linked(session, tip_ids):
-        session.info[_BUMP_PENDING] = True
+    return bool(tip_ids) and _linked(session, tip_ids)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _note_bulk_changes(orm_execute_state):
-    # session.execute(update(RectificationTask)…) and the like write without a flush.
-    if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
-        table = getattr(orm_execute_state.statement, "table", None)
-        if getattr(table, "name", None) in WATCHED_TABLES:
-            orm_execute_state.session.info[_BUMP_PENDING] = True
-
-
-@event.listens_for(Session, "before_commit")
-def _bump_before_commit(session):
-    # The last write of the transaction: the counter row is locked only for the commit (writers never wait on
-    # it while holding other rows, so no deadlock), and bumped once per transaction.
-    if session.in_nested_transaction():
-        return
-    session.flush()  # what the commit is about to flush may be a ledger change too
-    if session.info.pop(_BUMP_PENDING, False):
-        bump(session.connection())
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_pending_bump(session, transaction):
-    if transaction.parent is None:  # committed, rolled back or closed: nothing of it is left to count
-        session.info.pop(_BUMP_PENDING, None)
+# session.execute(update(RectificationTask)…) and the like write without a flush: watched by table too.
+watch = ChangeWatch("rectification.cache", _changes_the_ledger, lambda: WATCHED_TABLES, bump)
 
 
 def generation(session) -> int:

@@ -20,16 +20,16 @@ import secrets
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from itertools import chain
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import event, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from app.org.models import Place
+from app.web.public_cache import ChangeWatch, flushed
 from app.surveys.models import (Survey, SurveyGeneration, SurveyOption, SurveyQuestion, SurveyQuota, SurveyResponse,
                                 SurveySection)
 
@@ -37,7 +37,6 @@ WATCHED = (Survey, SurveySection, SurveyQuestion, SurveyOption, SurveyQuota, Sur
 # Survey structures and rendered fragments kept per process (surveys × pages × languages × kinds of request).
 MAX_ENTRIES = 256
 _ROW_ID = 1
-_BUMP_PENDING = "surveys.cache.bump_pending"
 # Put in the cached form where each request's own tokens go: random per process, so no answer can forge one.
 CSRF_PLACEHOLDER = "csrf-" + secrets.token_hex(16)
 SUBMISSION_PLACEHOLDER = "submission-" + secrets.token_hex(16)
@@ -51,32 +50,13 @@ def bump(connection) -> None:
         index_elements=["id"], set_={"generation": SurveyGeneration.__table__.c.generation + 1}))
 
 
+_watch = ChangeWatch("surveys.cache", lambda session: any(isinstance(obj, WATCHED) for obj in flushed(session)),
+                     frozenset, bump)
+
+
 def changed(session) -> None:
     """Note that this transaction changes what public survey pages show (for writes the flush does not see)."""
-    session.info[_BUMP_PENDING] = True
-
-
-@event.listens_for(Session, "after_flush")
-def _note_watched_changes(session, flush_context):
-    if not session.info.get(_BUMP_PENDING) and any(
-            isinstance(obj, WATCHED) for obj in chain(session.new, session.dirty, session.deleted)):
-        session.info[_BUMP_PENDING] = True
-
-
-@event.listens_for(Session, "before_commit")
-def _bump_before_commit(session):
-    # The last write of the transaction: the counter row is locked only for the commit, once per transaction.
-    if session.in_nested_transaction():
-        return
-    session.flush()
-    if session.info.pop(_BUMP_PENDING, False):
-        bump(session.connection())
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_pending_bump(session, transaction):
-    if transaction.parent is None:  # committed, rolled back or closed: nothing of it is left to count
-        session.info.pop(_BUMP_PENDING, None)
+    _watch.mark(session)
 
 
 def generation(session) -> int:

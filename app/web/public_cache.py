@@ -54,23 +54,31 @@ class _Store:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class Generation:
-    """The counter of one domain: which changes move it, and the pages kept under it."""
+class ChangeWatch:
+    """Moves a counter with the changes its pages show: a session whose flush `flush_changes(session)` finds
+    relevant, or that runs a Core INSERT / UPDATE / DELETE on one of `tables()` (those skip the flush), or that a
+    service marks itself (`mark`), gets `bump(connection)` as the last write of its transaction, once; a rolled-back
+    transaction bumps nothing. The counter row is locked only for the commit, so writers never wait on it while
+    holding other rows (no deadlock)."""
 
-    def __init__(self, name: str, changes_what_pages_show: Callable[[Any], bool], tables: Callable[[], set[str]]):
-        self.name = name
-        self._changes = changes_what_pages_show
-        self._tables = tables  # the tables a Core statement run through the session may change them in
-        self._pending = f"public_cache.{name}.pending"
+    def __init__(self, name: str, flush_changes: Callable[[Session], bool], tables: Callable[[], Any],
+                 bump: Callable[[Any], None]):
+        self._pending = f"{name}.bump_pending"
+        self._flush_changes = flush_changes
+        self._tables = tables
+        self._bump = bump
         event.listen(Session, "after_flush", self._note_flush)
         event.listen(Session, "do_orm_execute", self._note_statement)
         event.listen(Session, "before_commit", self._bump_before_commit)
         event.listen(Session, "after_transaction_end", self._forget)
 
-    # --- counting -------------------------------------------------------------------------------------------
+    def mark(self, session) -> None:
+        """Note that this transaction changes what the pages show (for writes the flush does not see)."""
+        session.info[self._pending] = True
+
     def _note_flush(self, session, flush_context) -> None:
-        if not session.info.get(self._pending) and any(
-                self._changes(obj) for obj in chain(session.new, session.dirty, session.deleted)):
+        # After a flush the session still lists what it has just written as new, dirty and deleted.
+        if not session.info.get(self._pending) and self._flush_changes(session):
             session.info[self._pending] = True
 
     def _note_statement(self, state) -> None:
@@ -84,11 +92,26 @@ class Generation:
             return
         session.flush()  # what the commit is about to flush may be a watched change too
         if session.info.pop(self._pending, False):
-            self.bump(session.connection())
+            self._bump(session.connection())
 
     def _forget(self, session, transaction) -> None:
         if transaction.parent is None:  # committed, rolled back or closed: nothing of it is left to count
             session.info.pop(self._pending, None)
+
+
+def flushed(session) -> chain:
+    """What the flush just wrote (new, changed and deleted objects)."""
+    return chain(session.new, session.dirty, session.deleted)
+
+
+class Generation:
+    """The counter of one domain: which changes move it, and the pages kept under it."""
+
+    def __init__(self, name: str, changes_what_pages_show: Callable[[Any], bool], tables: Callable[[], set[str]]):
+        self.name = name
+        self.watch = ChangeWatch(f"public_cache.{name}",
+                                 lambda session: any(changes_what_pages_show(obj) for obj in flushed(session)),
+                                 tables, self.bump)
 
     def bump(self, connection) -> None:
         """Add one to the counter (creating its row if missing) in the caller's transaction."""
