@@ -21,11 +21,10 @@ they are detached, fully loaded and read-only, and shared by the requests of one
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from itertools import chain
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -37,6 +36,7 @@ from app.indicators.models import (Indicator, IndicatorCatalogue, IndicatorDomai
 from app.indicators.periods import Coverage, default_period, parse_period
 from app.org.models import Bureau, Place
 from app.org.queries import districts, the_city
+from app.web.public_cache import ChangeWatch, flushed
 
 # Whatever a public status, or what the pages show beside it, is computed from.
 WATCHED = (IndicatorValue, IndicatorEvidenceFile, IndicatorMeasure, Indicator, IndicatorTaskGroup, IndicatorDomain,
@@ -74,33 +74,9 @@ def _changes_what_pages_show(obj) -> bool:
     return isinstance(obj, WATCHED) or isinstance(obj, tuple(_also_watched))
 
 
-_BUMP_PENDING = "indicators.cache.bump_pending"
-
-
-@event.listens_for(Session, "after_flush")
-def _note_watched_changes(session, flush_context):
-    # After a flush the session still lists what it has just written as new, dirty and deleted, with the
-    # attribute history of the flush.
-    if not session.info.get(_BUMP_PENDING) and any(
-            _changes_what_pages_show(obj) for obj in chain(session.new, session.dirty, session.deleted)):
-        session.info[_BUMP_PENDING] = True
-
-
-@event.listens_for(Session, "before_commit")
-def _bump_before_commit(session):
-    # Bumped as the last write of the transaction, so that the counter row is locked only for the commit
-    # (writers never wait on it while holding other rows: no deadlock) and once per transaction.
-    if session.in_nested_transaction():
-        return
-    session.flush()  # what the commit is about to flush may be a watched change too
-    if session.info.pop(_BUMP_PENDING, False):
-        bump(session.connection())
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_pending_bump(session, transaction):
-    if transaction.parent is None:  # committed, rolled back or closed: nothing of it is left to count
-        session.info.pop(_BUMP_PENDING, None)
+# After a flush the session still lists what it has just written, with the attribute history of the flush.
+_watch = ChangeWatch("indicators.cache",
+                     lambda session: any(_changes_what_pages_show(obj) for obj in flushed(session)), frozenset, bump)
 
 
 def generation(session) -> int:
