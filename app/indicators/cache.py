@@ -8,8 +8,8 @@ it is kept in the process until the generation changes.
 
 Why it can never serve a stale status: every ORM flush that adds, changes or deletes a published (approved or
 superseded) value, an evidence file, a catalogue (indicators, measures, domains, task groups), a place or a
-bureau bumps the one-row counter `indicator_generations` as the last write of the same transaction (listeners
-below), so the bump becomes visible to other processes exactly when the change does. Each request reads the
+bureau bumps the one-row counter `indicator_generations` as the last write of the same transaction (`_watch`
+below, an app/web/public_cache.ChangeWatch), so the bump becomes visible to other processes exactly when the change does. Each request reads the
 counter first (one primary-key read) and drops everything kept under another generation; what it then loads is
 read after the counter, so it is never older than the generation it is filed under. The counter lives in the
 database, so this holds for any number of gunicorn workers. Drafts, submissions and returns are not public and
