@@ -9,11 +9,11 @@ it is kept in the process until the generation changes.
 Why it can never serve a stale status: every ORM flush that adds, changes or deletes a published (approved or
 superseded) value, an evidence file, a catalogue (indicators, measures, domains, task groups), a place or a
 bureau bumps the one-row counter `indicator_generations` as the last write of the same transaction (`_watch`
-below, an app/web/public_cache.ChangeWatch), so the bump becomes visible to other processes exactly when the change does. Each request reads the
-counter first (one primary-key read) and drops everything kept under another generation; what it then loads is
-read after the counter, so it is never older than the generation it is filed under. The counter lives in the
-database, so this holds for any number of gunicorn workers. Drafts, submissions and returns are not public and
-do not move the counter.
+below, an app/web/public_cache.ChangeWatch), so the bump becomes visible to other processes exactly when the
+change does. Each request reads the counter first (one primary-key read) and drops everything kept under another
+generation; what it then loads is read after the counter, so it is never older than the generation it is filed
+under. The counter lives in the database, so this holds for any number of gunicorn workers. Drafts, submissions
+and returns are not public and do not move the counter.
 
 Cached objects (indicators, places, catalogues) are loaded in a private session that is closed at once:
 they are detached, fully loaded and read-only, and shared by the requests of one process.
