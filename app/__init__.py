@@ -72,7 +72,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import views as admin
     from app.indicators import api as indicators_api
     from app.org import admin_views as org_admin
-    from app import disclosure, environment, indicators, jobs, notices, participation, rectification, surveys
+    from app import (disclosure, environment, indicators, jobs, notices, notifications, participation, rectification,
+                     surveys)
     from app.open311 import blueprints as open311
     from app.tips import blueprints as tips
     from app.web import auth  # noqa: F401  (registers the user loader)
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     environment.init_app(app)
     participation.init_app(app)
     rectification.init_app(app)
+    notifications.init_app(app)
     jobs.init_app(app)  # after the domains, which register their job kinds
     errors.init_app(app)
     filters.init_app(app)

@@ -212,6 +212,28 @@ class Config:
     INDICATOR_REFRESH_CRON = os.environ.get("INDICATOR_REFRESH_CRON", "0 4 * * *")
     # Survey exports of more responses than this run as background jobs (a download link when done).
     SURVEY_EXPORT_BACKGROUND_ABOVE = int(os.environ.get("SURVEY_EXPORT_BACKGROUND_ABOVE", 20_000))
+    # Notifications (app/notifications): e-mail over SMTP when MAIL_SMTP_HOST is set (else written to the log);
+    # MAIL_SMTP_SECURITY is "starttls", "ssl" or "none".
+    MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "")
+    MAIL_SMTP_PORT = int(os.environ.get("MAIL_SMTP_PORT", 587))
+    MAIL_SMTP_SECURITY = os.environ.get("MAIL_SMTP_SECURITY", "starttls")
+    MAIL_SMTP_USER = os.environ.get("MAIL_SMTP_USER", "")
+    MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
+    MAIL_SMTP_TIMEOUT = float(os.environ.get("MAIL_SMTP_TIMEOUT", 20))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
+    MAIL_FROM_NAME = os.environ.get("MAIL_FROM_NAME", "")
+    # Text messages: SMS_GATEWAY "http" posts to SMS_HTTP_URL with SMS_HTTP_TOKEN (README: the gateway interface);
+    # "log" (the default) writes them to the log. SMS_SIGN_NAME is the registered signature (短信签名).
+    SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")
+    SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+    SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+    SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", 10))
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+    # Tries of one message before it is given up (a permanent refusal gives up at once).
+    NOTIFICATION_ATTEMPTS = int(os.environ.get("NOTIFICATION_ATTEMPTS", 4))
+    # Days a sent message keeps its full address; afterwards only the masked hint stays on the record.
+    NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", 90))
+    NOTIFICATION_RETENTION_CRON = os.environ.get("NOTIFICATION_RETENTION_CRON", "50 2 * * *")
 
 
 def finalize(config: dict) -> None:

@@ -1,0 +1,68 @@
+"""Subscriptions by topic and district: asked for on the public page, confirmed from the link sent to the address
+(nothing else is sent before), stopped from the link in every message."""
+from flask import current_app
+from sqlalchemy import select
+
+from app import audit
+from app.db_types import utcnow
+from app.notifications import addresses, messages, services
+from app.notifications.models import Follow, Subscription, Topic
+from app.web.urls import public_url
+
+CONFIRM = "subscription.confirm"
+
+
+def subscribe(session, address_text: str, topics: list[Topic], place_id: int | None, locale: str) -> Subscription:
+    """Record a subscription waiting for its confirmation and send the confirmation link. A second request for
+    the same address and place makes a new one; confirming it ends the earlier ones."""
+    channel, address = addresses.parse(address_text)
+    record = Subscription(channel=channel, address=address, address_hint=addresses.hint(channel, address),
+                          address_digest=addresses.digest(address, current_app.config["SECRET_KEY"]),
+                          locale=locale, place_id=place_id, wants_notices=Topic.NOTICES in topics,
+                          wants_heavy_pollution=Topic.HEAVY_POLLUTION in topics, created_at=utcnow())
+    session.add(record)
+    session.flush()
+    services.announce(session, CONFIRM, subscription=record)
+    audit.record(session, "notifications.subscribe", record, after=record.audit_state())
+    return record
+
+
+def confirm(session, subscription: Subscription) -> Subscription:
+    """The address is the resident's: start sending, and end their earlier subscriptions for the same place."""
+    if subscription.confirmed_at is not None or subscription.stopped_at is not None:
+        return subscription
+    now = utcnow()
+    subscription.confirmed_at = now
+    for earlier in session.scalars(select(Subscription).where(
+            Subscription.address_digest == subscription.address_digest, Subscription.id != subscription.id,
+            Subscription.stopped_at.is_(None))):
+        if earlier.place_id == subscription.place_id:
+            earlier.stopped_at = now
+    session.flush()
+    audit.record(session, "notifications.confirm", subscription, after=subscription.audit_state())
+    return subscription
+
+
+def stop(session, recipient: Follow | Subscription) -> Follow | Subscription:
+    """No more messages to this follow or subscription; its address is emptied (the hint stays)."""
+    if recipient.stopped_at is None:
+        before = _state(recipient)
+        recipient.stopped_at = utcnow()
+        recipient.address = ""
+        session.flush()
+        audit.record(session, "notifications.stop", recipient, before=before, after=_state(recipient))
+    return recipient
+
+
+def _state(recipient: Follow | Subscription) -> dict:
+    if isinstance(recipient, Subscription):
+        return recipient.audit_state()
+    return {"subject": recipient.subject, "subject_id": recipient.subject_id, "channel": recipient.channel,
+            "address": recipient.address_hint, "stopped": recipient.stopped_at is not None}
+
+
+@messages.kind(CONFIRM)
+def _describe_confirmation(session, event) -> dict:
+    subscription = session.get(Subscription, event.subscription_id)
+    return {"subscription": subscription, "confirm_url": public_url(
+        "notifications.confirm", token=services.token_for(subscription))}
