@@ -46,21 +46,23 @@ class Text:
     subject: str
     body: str
     sms: str
+    stop_url: str
 
 
-def render(session, event: Event, locale: str, stop_url: str) -> Text:
-    """The event's message in `locale`, ending with how to stop such messages."""
+def render(session, event: Event, locale: str, stop_url: Callable[[], str]) -> Text:
+    """The event's message in `locale`, ending with the link `stop_url()` gives to stop such messages."""
     definition = _kinds.get(event.kind)
     if definition is None:
         raise LookupError(f"no message is registered for events of kind {event.kind!r}")
     app = current_app._get_current_object()
     base = app.config["PUBLIC_BASE_URL"] or "http://localhost"
     with app.test_request_context("/", base_url=base), force_locale(locale):
-        values = {**definition.describe(session, event), "event": event, "stop_url": stop_url}
+        link = stop_url()
+        values = {**definition.describe(session, event), "event": event, "stop_url": link}
         template = app.jinja_env.get_template(f"{TEMPLATE_FOLDER}/{definition.template}.txt")
         app.update_template_context(values)
         context = template.new_context(values)
         parts = {name: "".join(template.blocks[name](context)).strip() for name in ("subject", "body", "sms")}
     sms = parts["sms"]
     return Text(" ".join(parts["subject"].split()), parts["body"] + "\n",
-                sms if len(sms) <= SMS_LIMIT else sms[:SMS_LIMIT - 1] + "…")
+                sms if len(sms) <= SMS_LIMIT else sms[:SMS_LIMIT - 1] + "…", link)

@@ -147,11 +147,11 @@ def send(session, delivery: Delivery) -> None:
     """Send one delivery and record how it went (committed by the caller)."""
     recipient = (session.get(Follow, delivery.follow_id) if delivery.follow_id
                  else session.get(Subscription, delivery.subscription_id))
-    text = messages.render(session, delivery.event, delivery.locale, stop_url(recipient))
+    text = messages.render(session, delivery.event, delivery.locale, lambda: stop_url(recipient))
     sender = channels.sender_for(current_app._get_current_object(), delivery.channel)
-    message = channels.Message(delivery.address, text.subject,
-                               text.body if delivery.channel == Channel.EMAIL else text.sms,
-                               stop_url=stop_url(recipient) if delivery.channel == Channel.EMAIL else "")
+    by_email = delivery.channel == Channel.EMAIL
+    message = channels.Message(delivery.address, text.subject, text.body if by_email else text.sms,
+                               stop_url=text.stop_url if by_email else "")
     delivery.attempts += 1
     try:
         delivery.provider_ref = (sender.send(message) or sender.name)[:120]
