@@ -9,7 +9,7 @@ from app import config as settings
 from app import database
 from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from app.i18n import LOCALE_COOKIE, normalize_locale, select_locale
-from app.web import params
+from app.web import params, replica
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -53,9 +53,11 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     htmx.init_app(app)
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_pragmas)
-        database.init_app(app, db.engine)
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_pragmas)
+            database.init_app(app, engine)
+    replica.init_app(app, db)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -27,6 +27,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # SQLAlchemy URL: the embedded SQLite file by default; postgresql+psycopg://… in production.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", _sqlite_url())
+    # A read replica (a streaming standby) for anonymous visitors' public pages (app/web/replica.py); empty: none.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
     # Redis URL (redis://host:6379/0); when set, rate-limit counters live there so app servers share them.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     # The site's public address (https://host[:port], no path) for absolute links in sitemaps, feeds, Open311
@@ -236,6 +238,14 @@ class Config:
     NOTIFICATION_RETENTION_CRON = os.environ.get("NOTIFICATION_RETENTION_CRON", "50 2 * * *")
 
 
+def _psycopg_url(url: str) -> str:
+    """postgres:// and postgresql:// URLs through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def finalize(config: dict) -> None:
     """Derive settings that depend on others, and refuse unsafe ones."""
     if not config.get("RATELIMIT_STORAGE_URI"):
@@ -247,11 +257,12 @@ def finalize(config: dict) -> None:
     config["PRIVACY_CONTACTS"] = {"zh_Hans": config["PRIVACY_CONTACT"],
                                   "zh_Hant": config.get("PRIVACY_CONTACT_ZH_HANT"),
                                   "en": config.get("PRIVACY_CONTACT_EN")}
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgres://"):
-        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgres://"):]
-    elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
-        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + config["SQLALCHEMY_DATABASE_URI"][len("postgresql://"):]
+    config["SQLALCHEMY_DATABASE_URI"] = _psycopg_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = {**engine_options(config), **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    replica = _psycopg_url(config.get("DATABASE_REPLICA_URL") or "")
+    if replica:
+        config["SQLALCHEMY_BINDS"] = {**config.get("SQLALCHEMY_BINDS", {}), "replica": {
+            "url": replica, **engine_options({**config, "SQLALCHEMY_DATABASE_URI": replica})}}
     config["PUBLIC_BASE_URL"] = _public_base_url(config.get("PUBLIC_BASE_URL") or "",
                                                  required=not (config.get("DEBUG") or config.get("TESTING")))
     if not (config.get("DEBUG") or config.get("TESTING")):
