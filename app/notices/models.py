@@ -111,8 +111,11 @@ class Notice(db.Model):
         # The index number's sequence is unique per bureau and year: this constraint decides concurrent allocations.
         UniqueConstraint("bureau_id", "index_year", "index_seq", name="uq_notices_index_sequence"),
         # The public list walks this index newest first and stops after a page (no index on state on purpose:
-        # SQLite would pick it and sort every published notice).
-        Index("ix_notices_published_order", "published_at", "id"),
+        # SQLite would pick it and sort every published notice). It carries the state and the filtered columns so
+        # that the ids of a page, however deep, and of a category or bureau, are read from it alone.
+        Index("ix_notices_public_order", "published_at", "id", "state", "category_id", "bureau_id"),
+        # A year's notices (and the list's years) are read from this one alone, only the matches sorted.
+        Index("ix_notices_public_created", "created_on", "published_at", "state", "category_id", "bureau_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -129,7 +132,7 @@ class Notice(db.Model):
     period: Mapped[str | None] = mapped_column(String(7))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_on: Mapped[date] = mapped_column(Date, index=True)  # 生成日期: when the information came into being
+    created_on: Mapped[date] = mapped_column(Date)  # 生成日期: when the information came into being
     title_zh_hans: Mapped[str] = mapped_column(String(300))
     title_zh_hant: Mapped[str] = mapped_column(String(300), default="")
     title_en: Mapped[str] = mapped_column(String(400), default="")

@@ -41,7 +41,25 @@ def category_ids_under(session, category: NoticeCategory) -> list[int]:
 
 def public_list(session, now: datetime, filters: Filters):
     """The select for the public list, newest first, filtered and searched."""
-    statement = public(now)
+    return (_filtered(public(now), session, filters)
+            .options(selectinload(Notice.category), selectinload(Notice.bureau))
+            .order_by(Notice.published_at.desc(), Notice.id.desc()))
+
+
+def public_page(session, now: datetime, filters: Filters, *, limit: int, offset: int) -> list[Notice]:
+    """One window of the public list (for app.web.pagination): the ids of the window first, read from the indexes
+    without the notices' texts, then just those notices."""
+    ids = list(session.scalars(_filtered(public(now).with_only_columns(Notice.id), session, filters)
+                               .order_by(Notice.published_at.desc(), Notice.id.desc()).limit(limit).offset(offset)))
+    if not ids:
+        return []
+    rows = {notice.id: notice for notice in session.scalars(
+        select(Notice).where(Notice.id.in_(ids)).options(selectinload(Notice.category), selectinload(Notice.bureau)))}
+    return [rows[notice_id] for notice_id in ids]
+
+
+def _filtered(statement, session, filters: Filters):
+    """Narrow a select of notices by the list's filters and search."""
     if filters.category is not None:
         statement = statement.where(Notice.category_id.in_(category_ids_under(session, filters.category)))
     if filters.bureau is not None:
@@ -52,9 +70,7 @@ def public_list(session, now: datetime, filters: Filters):
     if filters.district is not None:
         statement = statement.where(Notice.id.in_(select(notice_places.c.notice_id)
                                                   .where(notice_places.c.place_id == filters.district.id)))
-    statement = search.matching(statement, session, filters.q)
-    return (statement.options(selectinload(Notice.category), selectinload(Notice.bureau))
-            .order_by(Notice.published_at.desc(), Notice.id.desc()))
+    return search.matching(statement, session, filters.q)
 
 
 def public_notice(session, notice_id: int, now: datetime) -> Notice | None:

@@ -8,14 +8,13 @@ from sqlalchemy import select
 from app.db_types import utcnow
 from app.extensions import db
 from app.i18n import current_locale
-from app.notices import feeds, policy, queries, services
+from app.notices import cache, feeds, policy, queries, services
 from app.notices.models import NoticeAttachment, NoticeCategory
 from app.notices.text import excerpt, highlight, render_markdown
 from app.notices.workflow import EVENT_TITLES, NoticeState
 from app.org.models import Bureau, Place
 from app.org.queries import bureaus, districts
 from app.web.files import serve_stored
-from app.web.htmx import render
 from app.web.pagination import paginate
 from app.web.params import is_db_int
 from app.web.urls import public_url
@@ -41,27 +40,40 @@ def _filters() -> queries.Filters:
                            q=" ".join(args.get("q", "").split())[:MAX_QUERY])
 
 
+def _query_key() -> tuple:
+    """What a kept page depends on besides the notices' data: the language and the whole query string."""
+    return current_locale(), tuple(sorted(request.args.items(multi=True)))
+
+
 @bp.get("/")
 def index():
     now = utcnow()
-    filters = _filters()
-    page = paginate(queries.public_list(db.session, now, filters), current_app.config["NOTICE_PAGE_SIZE"])
-    return render("notices/index.html", "notices/_results.html", page=page, filters=filters,
-                  categories=queries.categories(db.session), bureaus=bureaus(db.session),
-                  districts=districts(db.session), years=queries.years(db.session, now),
-                  highlight=highlight, excerpt=excerpt, State=NoticeState)
+
+    def context():
+        filters = _filters()
+        page = paginate(lambda **window: queries.public_page(db.session, now, filters, **window),
+                        current_app.config["NOTICE_PAGE_SIZE"])
+        return dict(page=page, filters=filters, categories=queries.categories(db.session),
+                    bureaus=bureaus(db.session), districts=districts(db.session), years=queries.years(db.session, now),
+                    highlight=highlight, excerpt=excerpt, State=NoticeState)
+    # The list as of now is the list as of the newest publication time that has come (none came in between).
+    key = (cache.latest_published(db.session, now), *_query_key())
+    return cache.generation.page(db.session, key, "notices/index.html", "notices/_results.html", context)
 
 
 @bp.get("/<int:notice_id>")
 def detail(notice_id: int):
-    notice = queries.public_notice(db.session, notice_id, utcnow()) or abort(404)
-    title, title_fallback = notice.text("title")
-    summary, summary_fallback = notice.text("summary")
-    body, body_fallback = notice.text("body")
-    return render("notices/detail.html", notice=notice, title=title, summary=summary, body=render_markdown(body),
-                  fallback=title_fallback or summary_fallback or body_fallback, title_fallback=title_fallback,
-                  summary_fallback=summary_fallback, body_fallback=body_fallback, State=NoticeState,
-                  event_titles=EVENT_TITLES, render_markdown=render_markdown)
+    def context():
+        # A notice not public yet is a 404, never kept; once public, only a write (a new generation) changes that.
+        notice = queries.public_notice(db.session, notice_id, utcnow()) or abort(404)
+        title, title_fallback = notice.text("title")
+        summary, summary_fallback = notice.text("summary")
+        body, body_fallback = notice.text("body")
+        return dict(notice=notice, title=title, summary=summary, body=render_markdown(body),
+                    fallback=title_fallback or summary_fallback or body_fallback, title_fallback=title_fallback,
+                    summary_fallback=summary_fallback, body_fallback=body_fallback, State=NoticeState,
+                    event_titles=EVENT_TITLES, render_markdown=render_markdown)
+    return cache.generation.page(db.session, (notice_id, *_query_key()), "notices/detail.html", None, context)
 
 
 @bp.get("/attachments/<int:attachment_id>")
