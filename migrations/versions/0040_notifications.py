@@ -1,7 +1,7 @@
 """notifications: follows of cases, subscriptions by topic and district, events and every delivery
 
 Revision ID: 0040
-Revises: 0026
+Revises: 0037
 Create Date: 2026-12-07 17:41:47.647233
 
 """
@@ -13,7 +13,7 @@ import app.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0040'
-down_revision = '0026'
+down_revision = '0037'
 branch_labels = None
 depends_on = None
 
