@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale
 
 from app.notifications.models import Event
@@ -57,12 +57,16 @@ def render(session, event: Event, locale: str, stop_url: Callable[[], str]) -> T
     app = current_app._get_current_object()
     base = app.config["PUBLIC_BASE_URL"] or "http://localhost"
     with app.test_request_context("/", base_url=base), force_locale(locale):
+        # The request context shares the job's app context and its `g`: the locale worked out for the previous
+        # message must not stay (app.i18n.current_locale keeps it there).
+        g.current_locale = locale
         link = stop_url()
         values = {**definition.describe(session, event), "event": event, "stop_url": link}
         template = app.jinja_env.get_template(f"{TEMPLATE_FOLDER}/{definition.template}.txt")
         app.update_template_context(values)
         context = template.new_context(values)
         parts = {name: "".join(template.blocks[name](context)).strip() for name in ("subject", "body", "sms")}
+        g.pop("current_locale", None)
     sms = parts["sms"]
     return Text(" ".join(parts["subject"].split()), parts["body"] + "\n",
                 sms if len(sms) <= SMS_LIMIT else sms[:SMS_LIMIT - 1] + "…", link)
