@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from app.disclosure.models import ApplicantType, DeliveryForm, DeliveryMethod, IdType
 from app.disclosure.report_template import AppealKind, AppealResult, OrganisationKind, Outcome
 from app.disclosure.workflow import ConsultationKind, ReplyType
+from app.notifications.forms import FollowFields, follow_fields
 from app.web.forms import BaseForm, choices
 
 
@@ -14,7 +15,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ApplicationForm(BaseForm):
+class ApplicationForm(FollowFields, BaseForm):
     applicant_type = RadioField(_l("You apply as"), default=ApplicantType.CITIZEN,
                                 choices=choices(ApplicantType.choices()),
                                 validators=[InputRequired(message=_l("Choose who is applying."))])
@@ -56,9 +57,18 @@ class ApplicationForm(BaseForm):
     delivery_method = RadioField(_l("How do you want to receive it?"), default=DeliveryMethod.POST,
                                  choices=choices(DeliveryMethod.choices()),
                                  validators=[InputRequired(message=_l("Choose how to receive it."))])
+    # Ticking is enough: the updates go to the e-mail above, else by text message to the phone above.
+    notify_address, notify_consent = follow_fields(
+        consent_label=_l("Send me updates on this request. Each message has a link to stop them."),
+        address_hint=_l("Leave this empty to get them at your e-mail address above, or by text message to your "
+                        "phone above if you gave no e-mail."))
     not_a_complaint = BooleanField(_l("My application asks for government information; it is not a complaint."))
     consent = BooleanField(_l("I have read the privacy notice for applications."), validators=[
         InputRequired(message=_l("Please read the privacy notice and tick the box."))])
+
+
+    def follow_fallback(self) -> str:
+        return self.email.data or self.phone.data or ""
 
 
 class TrackForm(BaseForm):

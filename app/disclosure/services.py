@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 
 from app.casework import codes, identity
-from app.casework.actors import APPLICANT
+from app.casework.actors import APPLICANT, is_public
 from app.casework.deadlines import DeadlineRules
 from app.casework.timeline import add_entry
 from app.db_types import utcnow
@@ -22,6 +22,9 @@ from app.disclosure.workflow import (OPINION_DAYS, TRANSITIONS, ConsultationKind
                                      DisclosureStepNotAllowed, ReplyType, RequestState, Step, narrow,
                                      reply_requirements)
 from app.errors import StepNotAllowed
+from app.notifications import services as notifications
+from app.notifications.case_messages import DISCLOSURE_UPDATED
+from app.notifications.models import Subject
 from app.web import uploads
 from app.workflow import Entry, StepContext, Workflow
 
@@ -79,8 +82,13 @@ def mask_id(number: str) -> str:
 
 
 def _record(session, request: DisclosureRequest, step: str, *, actor=None, note: str = "", public: bool = True):
-    """One line of the request's timeline."""
-    return add_entry(session, DisclosureEvent, step, actor=actor, note=note, public=public, request=request)
+    """One line of the request's timeline; a public line that staff add (every step the applicant sees) tells the
+    applicant who asked for updates."""
+    entry = add_entry(session, DisclosureEvent, step, actor=actor, note=note, public=public, request=request)
+    if public and step != "submitted" and not is_public(actor):  # the applicant's own steps are no news to them
+        notifications.announce(session, DISCLOSURE_UPDATED, subject=Subject.DISCLOSURE, subject_id=request.id,
+                               entry=step, state=request.state.value)
+    return entry
 
 
 def submit_request(session, data: Application, rules: Rules, secret: str,

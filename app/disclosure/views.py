@@ -10,6 +10,8 @@ from app.disclosure.screening import looks_like_complaint
 from app.disclosure.settings import rules, send_document
 from app.disclosure.workflow import EVENT_TITLES
 from app.extensions import db, limiter
+from app.notifications.forms import record_follow
+from app.notifications.models import Subject
 from app.i18n import local_today
 from app.org.queries import bureaus
 from app.web import once
@@ -93,6 +95,7 @@ def new():
 
         def submit() -> dict:
             created, code = services.submit_request(db.session, data, rules(), _secret())
+            record_follow(db.session, form, Subject.DISCLOSURE, created.id)
             return {"code": code, "id": created.id}
         return once.create(db.session, "disclosure.new", submit, _acknowledge)
     complaint = looks_like_complaint(form.description.data or "")

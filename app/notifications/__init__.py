@@ -9,6 +9,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.notifications import models, services, subscriptions, views  # noqa: F401  (kinds and jobs register)
+    from app.notifications import case_messages, models, services, subscriptions, views  # noqa: F401  (kinds and jobs register)
 
     views.init_app(app)

@@ -30,6 +30,10 @@ from app.casework.actors import PublicParty
 from app.db_types import utcnow
 from app.enums import TitledEnum
 from app.errors import ActionRefused, NotPermitted, StepNotAllowed
+from app.notifications import services as notifications
+from app.notifications.case_messages import (ACTIVITY_CANCELLED, ACTIVITY_CHANGED, PROMOTED, REGISTRATION_UPDATED,
+                                             announce_to_each)
+from app.notifications.models import Subject
 from app.participation import organisers, tallies, volunteers
 from app.participation.models import (Activity, ActivityPhoto, ActivityState, Organisation, Registration,
                                       RegistrationState)
@@ -40,6 +44,9 @@ PHOTO_KINDS = frozenset({"png", "jpeg", "webp"})
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 # The person who signed up acts through their personal code, never as whoever is signed in in the same browser.
 PARTICIPANT = PublicParty("participant")
+# What the people signed up are told of when it changes: when and where.
+TOLD_CHANGES = ("starts_at", "ends_at", "place_id", "venue_zh_hans", "venue_zh_hant", "venue_en")
+LIVE_STATES = (RegistrationState.CONFIRMED, RegistrationState.WAITLISTED)
 
 
 class ActivityError(ActionRefused):
@@ -259,12 +266,15 @@ def update_activity(session, actor, activity: Activity, data: ActivityInput) -> 
     if was.state not in (ActivityState.DRAFT, ActivityState.PUBLISHED):
         raise ActivityStepNotAllowed(_("A closed or cancelled activity can no longer be changed."))
     before = snapshot(activity)
+    told_before = [getattr(activity, name) for name in TOLD_CHANGES]
     _fill(activity, data)
     session.flush()
     tallies.move_activity(session, activity.id, was, tallies.Where(tallies.local_year(activity.starts_at),
                                                                     activity.place_id))
     audit.record(session, "activities.update", activity, actor=actor, before=before, after=snapshot(activity))
     if activity.state == ActivityState.PUBLISHED:
+        if told_before != [getattr(activity, name) for name in TOLD_CHANGES]:
+            _tell_sign_ups(session, activity, ACTIVITY_CHANGED)
         promote_waiting(session, activity, utcnow())
     return activity
 
@@ -275,9 +285,19 @@ def publish_activity(session, actor, activity: Activity, *, now: datetime | None
 
 
 def cancel_activity(session, actor, activity: Activity, reason: str, *, now: datetime | None = None) -> Activity:
-    """Cancel a published activity with the reason its sign-ups read on their code page."""
+    """Cancel a published activity with the reason its sign-ups read on their code page (and are told of)."""
     ACTIVITY_WORKFLOW.take(session, actor, activity, Step.CANCEL, now=now, reason=reason)
+    _tell_sign_ups(session, activity, ACTIVITY_CANCELLED)
     return activity
+
+
+def _tell_sign_ups(session, activity: Activity, change: str) -> None:
+    """Tell the people with a place or on the waiting list who asked for updates what changed."""
+    for state in LIVE_STATES:
+        announce_to_each(session, REGISTRATION_UPDATED, Subject.REGISTRATION,
+                         select(Registration.id).where(Registration.activity_id == activity.id,
+                                                       Registration.state == state),
+                         change=change, state=state.value)
 
 
 def close_activity(session, actor, activity: Activity, *, attendance: int | None, summary_zh_hans: str,
@@ -486,6 +506,8 @@ def promote_waiting(session, activity: Activity, now: datetime) -> list[Registra
         registration.state = RegistrationState.CONFIRMED
         registration.promoted_at = now
         session.flush()
+        notifications.announce(session, REGISTRATION_UPDATED, subject=Subject.REGISTRATION,
+                               subject_id=registration.id, change=PROMOTED, state=registration.state.value)
         audit.record(session, "activities.promote", registration, actor=PARTICIPANT, after=registration.audit_state())
         promoted.append(registration)
     session.refresh(activity)

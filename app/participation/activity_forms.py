@@ -5,6 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateTimeLocalField, FloatField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.notifications.forms import FollowFields, follow_fields
 from app.participation.models import ActivityKind
 from app.web.forms import BaseForm, choices
 
@@ -13,7 +14,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class SignUpForm(BaseForm):
+class SignUpForm(FollowFields, BaseForm):
     name = StringField(_l("Your name"), filters=[_strip], validators=[
         DataRequired(message=_l("Enter your name.")), Length(max=60)])
     phone = StringField(_l("Mobile phone number"), filters=[_strip], validators=[
@@ -25,6 +26,13 @@ class SignUpForm(BaseForm):
                               render_kw={"inputmode": "numeric"})
     keep_record = BooleanField(_l("Keep a volunteer record of my hours"),
                                description=_l("You get a volunteer code to see your hours and ask for a certificate."))
+    # Ticking is enough: the updates go by text message to the mobile number above, unless an e-mail is typed.
+    notify_address, notify_consent = follow_fields(
+        consent_label=_l("Send me updates on this sign-up. Each message has a link to stop them."),
+        address_hint=_l("Leave this empty to get them by text message to your mobile number above."))
+
+    def follow_fallback(self) -> str:
+        return self.phone.data or ""
 
 
 class CodeForm(BaseForm):

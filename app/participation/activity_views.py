@@ -13,6 +13,8 @@ from app.db_types import utcnow
 from app.extensions import db, limiter
 from app.i18n import current_locale
 from app.notices import feeds
+from app.notifications.forms import record_follow
+from app.notifications.models import Subject
 from app.org.queries import districts
 from app.participation import activities, calendar
 from app.participation.activity_forms import CodeForm, SignUpForm
@@ -117,6 +119,7 @@ def detail(activity_id: int):
         result = activities.sign_up(db.session, activity, name=form.name.data, phone=form.phone.data,
                                     group_size=form.group_size.data or 1, key=secret(),
                                     keep_volunteer_record=form.keep_record.data)
+        record_follow(db.session, form, Subject.REGISTRATION, result.registration.id)
         return {"code": result.code, "volunteer_code": result.volunteer_code,
                 "waiting": result.registration.state == RegistrationState.WAITLISTED}
     try:

@@ -5,6 +5,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.casework.codes import MAX_TYPED
+from app.notifications.forms import FollowFields, follow_fields
 from app.participation.consultations import MAX_ANSWER_DAYS
 from app.participation.models import Adoption
 from app.participation.suggestions import ANSWER_MAX, BODY_MAX, TITLE_MAX
@@ -51,7 +52,7 @@ class CloseForm(BaseForm):
     summary_en = TextAreaField(_l("Summary (English)"), filters=[_strip])
 
 
-class SuggestionForm(BaseForm):
+class SuggestionForm(FollowFields, BaseForm):
     title = StringField(_l("Title"), filters=[_strip], validators=[
         *_required(_l("Give your suggestion a title.")),
         Length(max=TITLE_MAX, message=_l("The title is at most 200 characters."))])
@@ -62,6 +63,12 @@ class SuggestionForm(BaseForm):
     place_id = SelectField(_l("District (optional)"), coerce=int, choices=[], validators=[Optional()])
     name = StringField(_l("Your name (optional, never published)"), filters=[_strip], validators=[Length(max=60)])
     phone = StringField(_l("Your phone (optional, never published)"), filters=[_strip], validators=[Length(max=20)])
+    notify_address, notify_consent = follow_fields(
+        consent_label=_l("Send me the answer to this suggestion. Each message has a link to stop them."),
+        address_hint=_l("Leave this empty to get it by text message to the mobile number above, if you gave one."))
+
+    def follow_fallback(self) -> str:
+        return self.phone.data or ""
 
 
 class CodeForm(BaseForm):

@@ -9,6 +9,8 @@ from app.db_types import utcnow
 from app.errors import ActionRefused
 from app.extensions import db, limiter
 from app.i18n import local_today
+from app.notifications.forms import record_follow
+from app.notifications.models import Subject
 from app.org.queries import districts
 from app.participation import consultations, suggestions
 from app.participation.consultation_forms import CodeForm, SuggestionForm
@@ -68,9 +70,13 @@ def _submit(form: SuggestionForm, target: Consultation | None, form_name: str, t
         data = suggestions.SuggestionInput(title=form.title.data or "", body=form.body.data or "",
                                            place_id=form.place_id.data or None, name=form.name.data or "",
                                            phone=form.phone.data or "")
+
+        def submit() -> str:
+            row, code = suggestions.submit_suggestion(db.session, data, target, _key(), today=local_today())
+            record_follow(db.session, form, Subject.SUGGESTION, row.id)
+            return code
         try:
-            return once.create(db.session, form_name, lambda: suggestions.submit_suggestion(
-                db.session, data, target, _key(), today=local_today())[1], _show_code)
+            return once.create(db.session, form_name, submit, _show_code)
         except ActionRefused as error:
             db.session.rollback()
             show_refusal(error, form, summary=True)

@@ -5,7 +5,8 @@ taken and a volunteer's confirmed hours on the activity remain.
 - sign-ups of activities that ended that long ago: name and phone emptied, `purged_at` set;
 - bookings of visit slots that ended that long ago: contact name and phone emptied;
 - suggestions answered or not published that long ago: name and phone emptied;
-- volunteers not active that long: deleted, their sign-ups unlinked (`volunteer_id` NULL) and keeping the hours.
+- volunteers not active that long: deleted, their sign-ups unlinked (`volunteer_id` NULL) and keeping the hours;
+- the addresses of the updates asked for on those sign-ups and suggestions: emptied, the updates stopped.
 
 Running it again changes nothing (rows already purged are skipped); one audit entry holds the counts.
 """
@@ -15,6 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, delete, func, literal_column, or_, select, update
 
 from app import audit
+from app.notifications import services as notifications
+from app.notifications.models import Subject
 from app.participation.models import (Activity, Booking, Registration, Suggestion, SuggestionState, Volunteer,
                                       VisitSlot)
 
@@ -55,6 +58,9 @@ def purge(session, now: datetime, days: int, *, dry_run: bool = False, actor=Non
                          suggestions=_count(session, suggestions), volunteers=_count(session, volunteers))
     if dry_run:
         return counts
+    # Before the rows are marked purged, which takes them out of these selects.
+    notifications.forget_follows(session, Subject.REGISTRATION, registrations)
+    notifications.forget_follows(session, Subject.SUGGESTION, suggestions)
     session.execute(update(Registration).where(Registration.id.in_(registrations))
                     # The keyed hash goes too, unique per row so the one-sign-up-per-phone index still holds.
                     .values(name="", phone="", purged_at=now,

@@ -19,6 +19,9 @@ from app.casework.timeline import add_entry
 from app.enums import TitledEnum
 from app.errors import ActionRefused, NotPermitted, StepNotAllowed
 from app.db_types import utcnow
+from app.notifications import services as notifications
+from app.notifications.case_messages import SUGGESTION_ANSWERED
+from app.notifications.models import Subject
 from app.participation import tallies
 from app.participation.consultations import audit_state, is_open
 from app.participation.masking import mask
@@ -217,8 +220,10 @@ def reject_suggestion(session, actor, row: Suggestion, *, reason: str) -> Sugges
 
 def answer_suggestion(session, actor, row: Suggestion, *, adoption: str, answer: str,
                       now: datetime | None = None) -> Suggestion:
-    """The bureau's public answer."""
+    """The bureau's public answer; the submitter who asked for it is sent word."""
     SUGGESTION_WORKFLOW.take(session, actor, row, SuggestionStep.ANSWER, now=now, adoption=adoption, answer=answer)
+    notifications.announce(session, SUGGESTION_ANSWERED, subject=Subject.SUGGESTION, subject_id=row.id,
+                           state=row.state.value, adoption=row.adoption.value)
     return row
 
 

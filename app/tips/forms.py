@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.db_types import utcnow
 from app.i18n import from_local_input
+from app.notifications.forms import FollowFields, follow_fields
 from app.web.forms import BaseForm, CheckboxesField, ConfirmForm, choices
 
 
@@ -19,7 +20,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class TipForm(BaseForm):
+class TipForm(FollowFields, BaseForm):
     categories = CheckboxesField(_l("What kind of pollution? (one or more)"), coerce=int, choices=[],
                                  validators=[InputRequired(message=_l("Choose at least one kind of pollution."))])
     description = TextAreaField(_l("What did you see, hear or smell?"), filters=[_strip], validators=[
@@ -44,6 +45,7 @@ class TipForm(BaseForm):
     reporter_phone = StringField(_l("Your phone number"), validators=[
         Optional(), Regexp(r"^[0-9+\- ]{5,20}$", message=_l("Enter a phone number of digits only."))],
         render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    notify_address, notify_consent = follow_fields()
     consent = BooleanField(_l("I have read the privacy notice for reports."), validators=[
         InputRequired(message=_l("Please read the privacy notice and tick the box."))])
 

@@ -10,6 +10,8 @@ from app.casework import codes
 from app.errors import ActionRefused
 from app.extensions import db, limiter
 from app.i18n import current_locale, from_local_input, local_today
+from app.notifications.forms import record_follow
+from app.notifications.models import Subject
 from app.org import outlines
 from app.org.queries import districts
 from app.tips import cache, policy, queries, services
@@ -70,9 +72,12 @@ def new():
                 reported_unit=(form.reported_unit.data or "").strip(), anonymous=form.identity.data != "named",
                 reporter_name=(form.reporter_name.data or "").strip(),
                 reporter_phone=(form.reporter_phone.data or "").strip())
-            return once.create(db.session, "tips.new",
-                               lambda: services.submit_tip(db.session, data, photos, rules(), photo_dir())[1],
-                               _show_code)
+
+            def submit() -> str:
+                tip, code = services.submit_tip(db.session, data, photos, rules(), photo_dir())
+                record_follow(db.session, form, Subject.TIP, tip.id)
+                return code
+            return once.create(db.session, "tips.new", submit, _show_code)
     return render("tips/new.html", form=form, category_children=_category_children(queries.categories(db.session)),
                   status=422 if request.method == "POST" else 200)
 
