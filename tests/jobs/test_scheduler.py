@@ -17,8 +17,8 @@ from tests import factories
 from tests.conftest import base_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DUTIES = {"db.analyze", "indicators.refresh_computed", "participation.purge", "participation.reminders",
-          "surveys.retention"}
+DUTIES = {"db.analyze", "indicators.refresh_computed", "notifications.retention", "participation.purge",
+          "participation.reminders", "surveys.retention"}
 
 
 def test_each_duty_is_queued_once_per_slot(app, session, settle):
@@ -28,7 +28,7 @@ def test_each_duty_is_queued_once_per_slot(app, session, settle):
     settle()
     assert {kind for _, kind in first} == DUTIES and again == []
     keys = set(session.scalars(select(Job.unique_key)))
-    assert "cron:surveys.retention@2026-12-07T18:30" in keys and len(keys) == 5
+    assert "cron:surveys.retention@2026-12-07T18:30" in keys and len(keys) == len(DUTIES)
     next_night = scheduler.enqueue_due(session, datetime(2026, 12, 9, 2, 31, tzinfo=SHANGHAI))
     settle()
     assert [kind for _, kind in next_night] == ["surveys.retention"]
@@ -74,13 +74,14 @@ def test_the_duties_run_as_jobs_and_do_their_work(app, session, settle, staff):
     assert jobs["participation.purge"].result == {"registrations": 0, "bookings": 0, "suggestions": 0,
                                                   "volunteers": 0}
     assert jobs["participation.reminders"].result["bookings_to_call"] == 0
+    assert jobs["notifications.retention"].result == {"addresses_emptied": 0}
     assert all(job.requested_by_id is None for job in jobs.values())
 
 
 def test_flask_jobs_run_due_runs_the_due_duties_here_without_redis(app, runner, session):
     result = runner.invoke(args=["jobs-run-due"])
     assert result.exit_code == 0, result.output
-    assert "5 scheduled duties queued" in result.output
+    assert f"{len(DUTIES)} scheduled duties queued" in result.output
     session.expire_all()
     assert set(session.scalars(select(Job.state))) == {JobState.DONE}
     assert "0 scheduled duties queued." in runner.invoke(args=["jobs-run-due"]).output
