@@ -42,6 +42,7 @@ class DeliveryState(TitledEnum):
     SENT = "sent", _l("Sent")
     FAILED = "failed", _l("Failed, will try again")
     DEAD = "dead", _l("Gave up")
+    STOPPED = "stopped", _l("Not sent: the resident stopped the updates")
 
 
 class Follow(db.Model):

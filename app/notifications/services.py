@@ -147,6 +147,9 @@ def send(session, delivery: Delivery) -> None:
     """Send one delivery and record how it went (committed by the caller)."""
     recipient = (session.get(Follow, delivery.follow_id) if delivery.follow_id
                  else session.get(Subscription, delivery.subscription_id))
+    if recipient.stopped_at is not None:
+        delivery.state, delivery.address = DeliveryState.STOPPED, ""
+        return
     text = messages.render(session, delivery.event, delivery.locale, lambda: stop_url(recipient))
     sender = channels.sender_for(current_app._get_current_object(), delivery.channel)
     by_email = delivery.channel == Channel.EMAIL
@@ -196,7 +199,8 @@ def forget_old_addresses(session, now=None) -> int:
     """Empty the full address of deliveries finished more than NOTIFICATION_RETENTION_DAYS ago."""
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["NOTIFICATION_RETENTION_DAYS"])
     return session.execute(update(Delivery).where(Delivery.address != "", Delivery.created_at < cutoff,
-                                                  Delivery.state.in_([DeliveryState.SENT, DeliveryState.DEAD]))
+                                                  Delivery.state.in_([DeliveryState.SENT, DeliveryState.DEAD,
+                                                                      DeliveryState.STOPPED]))
                            .values(address="")).rowcount
 
 

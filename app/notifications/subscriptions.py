@@ -1,12 +1,12 @@
 """Subscriptions by topic and district: asked for on the public page, confirmed from the link sent to the address
 (nothing else is sent before), stopped from the link in every message."""
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import audit
 from app.db_types import utcnow
 from app.notifications import addresses, messages, services
-from app.notifications.models import Follow, Subscription, Topic
+from app.notifications.models import Delivery, Follow, Subscription, Topic
 from app.web.urls import public_url
 
 CONFIRM = "subscription.confirm"
@@ -44,11 +44,14 @@ def confirm(session, subscription: Subscription) -> Subscription:
 
 
 def stop(session, recipient: Follow | Subscription) -> Follow | Subscription:
-    """No more messages to this follow or subscription; its address is emptied (the hint stays)."""
+    """No more messages to this follow or subscription; its address is emptied, on the messages sent to it too (the
+    hint stays); a message still waiting is not sent."""
     if recipient.stopped_at is None:
         before = _state(recipient)
         recipient.stopped_at = utcnow()
         recipient.address = ""
+        column = Delivery.follow_id if isinstance(recipient, Follow) else Delivery.subscription_id
+        session.execute(update(Delivery).where(column == recipient.id, Delivery.address != "").values(address=""))
         session.flush()
         audit.record(session, "notifications.stop", recipient, before=before, after=_state(recipient))
     return recipient

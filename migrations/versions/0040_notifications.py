@@ -93,7 +93,7 @@ def upgrade():
     sa.Column('created_at', app.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', app.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("channel IN ('email', 'sms')", name=op.f('ck_notification_deliveries_channel_valid')),
-    sa.CheckConstraint("state IN ('pending', 'sent', 'failed', 'dead')", name=op.f('ck_notification_deliveries_state_valid')),
+    sa.CheckConstraint("state IN ('pending', 'sent', 'failed', 'dead', 'stopped')", name=op.f('ck_notification_deliveries_state_valid')),
     sa.CheckConstraint('(follow_id IS NULL) <> (subscription_id IS NULL)', name=op.f('ck_notification_deliveries_one_recipient')),
     sa.ForeignKeyConstraint(['event_id'], ['notification_events.id'], name=op.f('fk_notification_deliveries_event_id_notification_events')),
     sa.ForeignKeyConstraint(['follow_id'], ['notification_follows.id'], name=op.f('fk_notification_deliveries_follow_id_notification_follows')),

@@ -161,3 +161,24 @@ def test_nobody_to_tell_records_no_event(app, session):
     assert services.announce(session, "subscription.confirm", topic=Topic.NOTICES) is None
     assert session.scalar(select(func.count()).select_from(Event)) == 0
     assert session.scalar(select(func.count()).select_from(Subscription)) == 0
+
+
+def test_stopping_empties_the_sent_messages_address_and_a_waiting_message_is_not_sent(app, session, smtp_server,
+                                                                                      settle):
+    first = subscriptions.subscribe(session, "g@example.com", [Topic.NOTICES], None, "en")
+    session.commit()
+    settle()
+    waiting = subscriptions.subscribe(session, "h@example.com", [Topic.NOTICES], None, "en")
+    event = session.scalar(select(Event).where(Event.subscription_id == waiting.id))
+    session.add(Delivery(event_id=event.id, subscription_id=waiting.id, channel=Channel.EMAIL,
+                         address=waiting.address, address_hint=waiting.address_hint, locale="en"))
+    subscriptions.stop(session, first)
+    subscriptions.stop(session, waiting)
+    session.flush()
+    delivery = session.scalar(select(Delivery).where(Delivery.subscription_id == waiting.id))
+    services.send(session, delivery)
+    session.commit()
+    settle()
+    assert delivery.state == DeliveryState.STOPPED and delivery.address == "" and delivery.attempts == 0
+    assert [m["To"] for m in smtp_server.messages] == ["g@example.com"]
+    assert all(row.address == "" for row in _deliveries(session))
