@@ -59,7 +59,8 @@ def test_a_task_goes_from_application_to_notice_and_a_resident_objects(browser, 
     office.get_by_role("button", name="Record the acceptance").click()
     # The hint above the step says the same words: wait for the refusal itself, or the fields below would be
     # filled on the panel that is about to be swapped out.
-    expect(office.locator("#step-accept .error-summary")).to_contain_text("not accepted for closure before its acceptance")
+    expect(office.locator("#step-accept .error-summary")).to_contain_text(
+        "not accepted for closure before its acceptance")
     office.select_option("#acceptance-level", "district")
     office.fill("#acceptance-accepted_on", today.isoformat())
     office.fill("#acceptance-body", "白河县生态环境分局验收组")
