@@ -1,17 +1,17 @@
 """Response exports, streamed in constant memory: one row per response, one column per question, a multiple
-choice question as one 0/1 column per option. Responses are read in keyset batches, never all at once.
+choice question as one 0/1 column per option. Responses are read in keyset batches, never all at once, and the
+database groups each batch's answers into one row per response (conditional aggregation, app.surveys.export_rows).
 Cells go through app.web.exports: a respondent's text is never a formula, a 0–10 rating is a number."""
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import select
-
-from app.surveys.models import QuestionKind, SurveyAnswer, SurveyResponse
+from app.surveys import export_rows
+from app.surveys.models import QuestionKind
 from app.surveys.services import ordered_questions
 from app.web import exports
 
-BATCH = 2000
+BATCH = 5000
 XLSX_MIMETYPE = exports.XLSX_MIMETYPE
 CSV_CONTENT_TYPE = exports.CSV_CONTENT_TYPE
 
@@ -36,43 +36,37 @@ def columns(survey) -> tuple[list[str], list]:
     return header, plan
 
 
+def _option_values(survey) -> dict:
+    """What a chosen option of a single-answer question exports as: its label, a rating's as a number."""
+    return {option.id: _rating(option.label_zh_hans) if question.kind == QuestionKind.RATING
+            else option.label_zh_hans
+            for question in ordered_questions(survey) for option in question.options}
+
+
 def rows(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[list]:
-    """The header, then every response in id order, fetched BATCH at a time; `progress(n)` is told the number of
+    """The header, then every response in id order, BATCH at a time; `progress(n)` is told the number of
     responses written after each batch (a background export's progress bar)."""
     header, plan = columns(survey)
     yield header
-    labels = {o.id: o.label_zh_hans for q in ordered_questions(survey) for o in q.options}
+    kinds = [export_rows.column_kind(question, option) for question, option in plan]
+    values = _option_values(survey)
     after = written = 0
     while True:
-        responses = session.execute(
-            select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.channel, SurveyResponse.voided_at,
-                   SurveyResponse.void_reason)
-            .where(SurveyResponse.survey_id == survey.id, SurveyResponse.id > after)
-            .order_by(SurveyResponse.id).limit(BATCH)).all()
-        if not responses:
+        batch = session.execute(export_rows.batch_query(survey.id, plan, after, BATCH)).all()
+        if not batch:
             return
-        answers: dict[int, dict[int, list]] = {}
-        for response_id, question_id, option_id, text in session.execute(
-                select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.option_id, SurveyAnswer.text)
-                .where(SurveyAnswer.response_id.in_([r.id for r in responses]))):
-            answers.setdefault(response_id, {}).setdefault(question_id, []).append(
-                option_id if option_id is not None else text)
-        for response in responses:
-            given = answers.get(response.id, {})
-            row = [response.id, response.submitted_at.isoformat(timespec="seconds"), response.channel,
-                   1 if response.voided_at else 0, response.void_reason]
-            for question, option in plan:
-                values = given.get(question.id, [])
-                if option is not None:
-                    row.append(1 if option.id in values else (0 if question.id in given else ""))
-                elif question.kind.has_options:
-                    label = labels.get(values[0], "") if values else ""
-                    row.append(_rating(label) if question.kind == QuestionKind.RATING else label)
-                else:
-                    row.append(values[0] if values else "")
+        for record in batch:
+            row = [record[0], record[1].isoformat(timespec="seconds"), record[2], 1 if record[3] else 0, record[4]]
+            for kind, value in zip(kinds, record[5:]):
+                if value is None:
+                    row.append("")
+                elif kind == export_rows.OPTION:
+                    row.append(values.get(value, ""))
+                else:  # 0/1 of a multiple-choice option, or a written answer
+                    row.append(value)
             yield row
-        after = responses[-1].id
-        written += len(responses)
+        after = batch[-1][0]
+        written += len(batch)
         if progress is not None:
             progress(written)
 
