@@ -1,56 +1,46 @@
-"""The export's query: one batch of a survey's responses, one row per response, its answers grouped by the database.
+"""The export's queries, one batch of a survey's responses at a time: the responses, then their answers grouped by
+the database into one row per response.
 
-Every data column is a conditional aggregate over the response's answer rows, so each response's answers are read
-once, by the database, and nothing is concatenated and split again (a written answer may hold any character):
-  a multiple-choice option   max(CASE WHEN option_id = <option> THEN 1 WHEN question_id = <question> THEN 0 END)
-                             → 1 chosen, 0 question answered without it, NULL question not answered;
-  a single-answer question   max(CASE WHEN question_id = <question> THEN option_id END) → the chosen option's id;
-  a text question            max(CASE WHEN question_id = <question> THEN text END) → the written answer.
-A response has at most one answer row per single-answer or text question, so max() only picks the non-NULL one.
+An option's id names its question and itself, so a response's chosen options come back as one list of ids joined
+by commas (`group_concat` on SQLite, `string_agg` on PostgreSQL: `aggregate_strings`); ids are digits, so the
+comma can never be part of one. A written answer never goes through that list (it may hold any character): each
+text question has a column of its own, max(CASE WHEN question_id = <question> THEN text END) — a response has at
+most one answer row per text question, so max() only picks that one.
+
+The answers are grouped on their own, over the batch's range of response ids, rather than joined to the responses
+and grouped with them: both databases then read the answers in the order of their response_id index and group
+them as they come, with no sort (measured on 1M responses: a third of the time of the join on PostgreSQL).
 """
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Select, String, and_, case, cast, func, select
 
 from app.surveys.models import SurveyAnswer, SurveyResponse
 
-CHOSEN = "chosen"  # 1/0/NULL of one multiple-choice option
-OPTION = "option"  # the id of the chosen option
-TEXT = "text"  # a written answer
+SEPARATOR = ","
 
 
-def column_kind(question, option) -> str:
-    if option is not None:
-        return CHOSEN
-    return OPTION if question.kind.has_options else TEXT
+def text_questions(plan: list) -> list:
+    """The plan's questions answered in writing, in column order."""
+    return [question for question, option in plan if option is None and not question.kind.has_options]
 
 
-def answer_columns(plan: list, answers=SurveyAnswer.__table__) -> list:
-    """One aggregate per (question, option or None) of the export's plan, over `answers` rows."""
-    columns = []
-    for question, option in plan:
-        kind = column_kind(question, option)
-        if kind == CHOSEN:
-            value = case((answers.c.option_id == option.id, literal(1)),
-                         (answers.c.question_id == question.id, literal(0)))
-        elif kind == OPTION:
-            value = case((answers.c.question_id == question.id, answers.c.option_id))
-        else:
-            value = case((answers.c.question_id == question.id, answers.c.text))
-        columns.append(func.max(value))
-    return columns
+def responses(survey_id: int, after: int, size: int) -> Select:
+    """The `size` responses after id `after`, in id order."""
+    return (select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.channel, SurveyResponse.voided_at,
+                   SurveyResponse.void_reason)
+            .where(SurveyResponse.survey_id == survey_id, SurveyResponse.id > after)
+            .order_by(SurveyResponse.id).limit(size))
 
 
-def batch_query(survey_id: int, plan: list, after: int, size: int) -> Select:
-    """The `size` responses after id `after`: id, submitted_at, channel, voided_at, void_reason, then the plan's
-    columns; in id order."""
-    responses = (select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.channel,
-                        SurveyResponse.voided_at, SurveyResponse.void_reason)
-                 .where(SurveyResponse.survey_id == survey_id, SurveyResponse.id > after)
-                 .order_by(SurveyResponse.id).limit(size).subquery("batch"))
+def grouped_answers(survey_id: int, plan: list, first: int, last: int) -> Select:
+    """Per response of the survey with an id from `first` to `last` and at least one answer: its id, its chosen
+    option ids joined by SEPARATOR (NULL when none), then one column per text question of the plan."""
     answers = SurveyAnswer.__table__
-    return (select(responses.c.id, responses.c.submitted_at, responses.c.channel, responses.c.voided_at,
-                   responses.c.void_reason, *answer_columns(plan, answers))
-            .select_from(responses.outerjoin(answers, answers.c.response_id == responses.c.id))
-            .group_by(responses.c.id, responses.c.submitted_at, responses.c.channel, responses.c.voided_at,
-                      responses.c.void_reason)
-            .order_by(responses.c.id))
-
+    in_batch = and_(answers.c.response_id >= first, answers.c.response_id <= last)
+    texts = [func.max(case((answers.c.question_id == question.id, answers.c.text)))
+             for question in text_questions(plan)]
+    return (select(answers.c.response_id, func.aggregate_strings(cast(answers.c.option_id, String), SEPARATOR),
+                   *texts)
+            .where(in_batch, answers.c.response_id.in_(
+                select(SurveyResponse.id).where(SurveyResponse.survey_id == survey_id, SurveyResponse.id >= first,
+                                                SurveyResponse.id <= last)))
+            .group_by(answers.c.response_id))

@@ -1,13 +1,13 @@
 """Response exports, streamed in constant memory: one row per response, one column per question, a multiple
 choice question as one 0/1 column per option. Responses are read in keyset batches, never all at once, and the
-database groups each batch's answers into one row per response (conditional aggregation, app.surveys.export_rows).
+database groups each batch's answers into one row per response (app.surveys.export_rows).
 Cells go through app.web.exports: a respondent's text is never a formula, a 0–10 rating is a number."""
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 
 from app.surveys import export_rows
-from app.surveys.models import QuestionKind
+from app.surveys.models import QuestionKind, ResponseChannel
 from app.surveys.services import ordered_questions
 from app.web import exports
 
@@ -21,9 +21,17 @@ def _rating(label: str):
     return int(label) if label.isascii() and label.isdigit() else label
 
 
+RESPONSE_COLUMNS = ("response_id", "submitted_at", "channel", "voided", "void_reason")
+_UNKNOWN = (None, None, ())  # an option no longer in the survey: written nowhere
+
+
+def _as_is(value):
+    return value
+
+
 def columns(survey) -> tuple[list[str], list]:
     """Header labels and, per data column, (question, option or None)."""
-    header = ["response_id", "submitted_at", "channel", "voided", "void_reason"]
+    header = list(RESPONSE_COLUMNS)
     plan = []
     for question in ordered_questions(survey):
         if question.kind == QuestionKind.MULTIPLE:
@@ -36,34 +44,55 @@ def columns(survey) -> tuple[list[str], list]:
     return header, plan
 
 
-def _option_values(survey) -> dict:
-    """What a chosen option of a single-answer question exports as: its label, a rating's as a number."""
-    return {option.id: _rating(option.label_zh_hans) if question.kind == QuestionKind.RATING
-            else option.label_zh_hans
-            for question in ordered_questions(survey) for option in question.options}
+def _decoder(plan: list, prepare: Callable) -> tuple[dict, list[int]]:
+    """What each chosen option id (as text) writes: (its column, its value, the columns of its multiple-choice
+    question that read 0 unless chosen); and the column of each text question, in query order."""
+    chosen = {}
+    texts = []
+    for column, (question, option) in enumerate(plan, start=len(RESPONSE_COLUMNS)):
+        if option is not None:
+            siblings = tuple(c for c, (q, _o) in enumerate(plan, start=len(RESPONSE_COLUMNS)) if q is question)
+            chosen[str(option.id)] = (column, prepare(1), siblings)
+        elif question.kind.has_options:
+            for choice in question.options:
+                label = choice.label_zh_hans
+                chosen[str(choice.id)] = (column, prepare(_rating(label) if question.kind == QuestionKind.RATING
+                                                          else label), ())
+        else:
+            texts.append(column)
+    return chosen, texts
 
 
-def rows(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[list]:
-    """The header, then every response in id order, BATCH at a time; `progress(n)` is told the number of
-    responses written after each batch (a background export's progress bar)."""
+def _rows(session, survey, progress: Callable[[int], None] | None, prepare: Callable) -> Iterator[list]:
     header, plan = columns(survey)
-    yield header
-    kinds = [export_rows.column_kind(question, option) for question, option in plan]
-    values = _option_values(survey)
+    yield [prepare(label) for label in header]
+    chosen, texts = _decoder(plan, prepare)
+    blank = [""] * len(header)
     after = written = 0
+    no_answers = (None,) * (1 + len(texts))
+    channels = {channel: prepare(channel) for channel in ResponseChannel}
     while True:
-        batch = session.execute(export_rows.batch_query(survey.id, plan, after, BATCH)).all()
+        batch = session.execute(export_rows.responses(survey.id, after, BATCH)).all()
         if not batch:
             return
-        for record in batch:
-            row = [record[0], record[1].isoformat(timespec="seconds"), record[2], 1 if record[3] else 0, record[4]]
-            for kind, value in zip(kinds, record[5:]):
-                if value is None:
-                    row.append("")
-                elif kind == export_rows.OPTION:
-                    row.append(values.get(value, ""))
-                else:  # 0/1 of a multiple-choice option, or a written answer
-                    row.append(value)
+        answers = {response_id: grouped for response_id, *grouped in session.execute(
+            export_rows.grouped_answers(survey.id, plan, batch[0][0], batch[-1][0]))}
+        for response_id, submitted_at, channel, voided_at, void_reason in batch:
+            options, *written_answers = answers.get(response_id, no_answers)
+            row = blank.copy()
+            row[:5] = (response_id, submitted_at.isoformat(timespec="seconds"), channels[channel],
+                       1 if voided_at else 0, prepare(void_reason) if void_reason else "")
+            if options:
+                for option_id in options.split(export_rows.SEPARATOR):
+                    column, value, siblings = chosen.get(option_id, _UNKNOWN)
+                    for sibling in siblings:
+                        if row[sibling] == "":
+                            row[sibling] = 0
+                    if column is not None:
+                        row[column] = value
+            for column, text in zip(texts, written_answers):
+                if text is not None:
+                    row[column] = prepare(text)
             yield row
         after = batch[-1][0]
         written += len(batch)
@@ -71,8 +100,15 @@ def rows(session, survey, progress: Callable[[int], None] | None = None) -> Iter
             progress(written)
 
 
+def rows(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[list]:
+    """The header, then every response in id order, BATCH at a time, as plain values (a rating as its number);
+    `progress(n)` is told the number of responses written after each batch (a background export's progress bar)."""
+    return _rows(session, survey, progress, _as_is)
+
+
 def csv_chunks(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    return exports.csv_chunks(rows(session, survey, progress))
+    """The CSV, each value already made a cell by exports.cell — every option's label once, not once per row."""
+    return exports.csv_chunks(_rows(session, survey, progress, exports.cell), prepared=True)
 
 
 def xlsx_chunks(session, survey, chunk_size: int = 64 * 1024,
