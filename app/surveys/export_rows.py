@@ -9,7 +9,8 @@ most one answer row per text question, so max() only picks that one.
 
 The answers are grouped on their own, over the batch's range of response ids, rather than joined to the responses
 and grouped with them: both databases then read the answers in the order of their response_id index and group
-them as they come, with no sort (measured on 1M responses: a third of the time of the join on PostgreSQL).
+them as they come, with no sort (measured on 1M responses, a batch of 5,000: 90 ms instead of 290 ms for the join
+on PostgreSQL, 130 ms instead of 150 ms on SQLite).
 """
 from sqlalchemy import Select, String, and_, case, cast, func, select
 

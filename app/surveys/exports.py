@@ -6,7 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 
-from app.surveys import export_rows
+from app.surveys import export_copy, export_rows
 from app.surveys.models import QuestionKind, ResponseChannel
 from app.surveys.services import ordered_questions
 from app.web import exports
@@ -44,6 +44,12 @@ def columns(survey) -> tuple[list[str], list]:
     return header, plan
 
 
+def _option_value(question, option):
+    """What the choice of an option of a single-answer question exports as: its label, a rating's as a number."""
+    label = option.label_zh_hans
+    return _rating(label) if question.kind == QuestionKind.RATING else label
+
+
 def _decoder(plan: list, prepare: Callable) -> tuple[dict, list[int]]:
     """What each chosen option id (as text) writes: (its column, its value, the columns of its multiple-choice
     question that read 0 unless chosen); and the column of each text question, in query order."""
@@ -55,9 +61,7 @@ def _decoder(plan: list, prepare: Callable) -> tuple[dict, list[int]]:
             chosen[str(option.id)] = (column, prepare(1), siblings)
         elif question.kind.has_options:
             for choice in question.options:
-                label = choice.label_zh_hans
-                chosen[str(choice.id)] = (column, prepare(_rating(label) if question.kind == QuestionKind.RATING
-                                                          else label), ())
+                chosen[str(choice.id)] = (column, prepare(_option_value(question, choice)), ())
         else:
             texts.append(column)
     return chosen, texts
@@ -107,7 +111,15 @@ def rows(session, survey, progress: Callable[[int], None] | None = None) -> Iter
 
 
 def csv_chunks(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    """The CSV, each value already made a cell by exports.cell — every option's label once, not once per row."""
+    """The CSV, each value made a cell by exports.cell — every option's label once, not once per row; on
+    PostgreSQL written by the server (COPY, app.surveys.export_copy), the same bytes."""
+    if session.get_bind().dialect.name == "postgresql":
+        header, plan = columns(survey)
+        option_cells = {choice.id: exports.cell(_option_value(question, choice))
+                        for question, option in plan if option is None and question.kind.has_options
+                        for choice in question.options}
+        return export_copy.csv_chunks(session, survey.id, [exports.cell(label) for label in header], plan,
+                                      option_cells, BATCH, progress)
     return exports.csv_chunks(_rows(session, survey, progress, exports.cell), prepared=True)
 
 
