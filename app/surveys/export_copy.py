@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql
 from app.surveys.models import SurveyAnswer, SurveyResponse
 from app.web import exports
 
+CHUNK = 64 * 1024  # bytes per yielded piece of the file
 # app.web.text.XML_ILLEGAL as a PostgreSQL regular expression; PostgreSQL text holds neither NUL nor surrogates.
 ILLEGAL = "[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 
@@ -86,11 +87,25 @@ def crlf_records(chunks: Iterator[bytes]) -> Iterator[bytes]:
         yield b'"'.join(parts)
 
 
+def _joined(chunks: Iterator[bytes], size: int = CHUNK) -> Iterator[bytes]:
+    """COPY hands over one row at a time: yielded in pieces of about `size` bytes instead."""
+    pending: list[bytes] = []
+    length = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield b"".join(pending)
+            pending, length = [], 0
+    if pending:
+        yield b"".join(pending)
+
+
 def csv_chunks(session, survey_id: int, header: list, plan: list, option_cells: dict, batch: int,
                progress: Callable[[int], None] | None) -> Iterator[bytes]:
     """The BOM and header as csv_chunks writes them, then one COPY per batch of responses."""
     yield from exports.csv_chunks([header], prepared=True)
-    cursor = session.connection().connection.driver_connection.cursor()
+    cursor = session.connection().connection.driver_connection.cursor()  # the session's transaction
     dialect = postgresql.dialect(paramstyle="pyformat")
     after = written = 0
     while True:
@@ -102,7 +117,7 @@ def csv_chunks(session, survey_id: int, header: list, plan: list, option_cells: 
         compiled = batch_copy(survey_id, plan, option_cells, first, last).compile(
             dialect=dialect, compile_kwargs={"render_postcompile": True})
         with cursor.copy(f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv)", compiled.params) as copy:
-            yield from crlf_records(iter(copy))
+            yield from _joined(crlf_records(iter(copy)))
         after = last
         written += count
         if progress is not None:
