@@ -1,17 +1,17 @@
 """Response exports, streamed in constant memory: one row per response, one column per question, a multiple
-choice question as one 0/1 column per option. Responses are read in keyset batches, never all at once.
+choice question as one 0/1 column per option. Responses are read in keyset batches, never all at once, and the
+database groups each batch's answers into one row per response (app.surveys.export_rows).
 Cells go through app.web.exports: a respondent's text is never a formula, a 0–10 rating is a number."""
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 
-from sqlalchemy import select
-
-from app.surveys.models import QuestionKind, SurveyAnswer, SurveyResponse
+from app.surveys import export_copy, export_rows
+from app.surveys.models import QuestionKind, ResponseChannel
 from app.surveys.services import ordered_questions
 from app.web import exports
 
-BATCH = 2000
+BATCH = 5000
 XLSX_MIMETYPE = exports.XLSX_MIMETYPE
 CSV_CONTENT_TYPE = exports.CSV_CONTENT_TYPE
 
@@ -21,9 +21,17 @@ def _rating(label: str):
     return int(label) if label.isascii() and label.isdigit() else label
 
 
+RESPONSE_COLUMNS = ("response_id", "submitted_at", "channel", "voided", "void_reason")
+_UNKNOWN = (None, None, ())  # an option no longer in the survey: written nowhere
+
+
+def _as_is(value):
+    return value
+
+
 def columns(survey) -> tuple[list[str], list]:
     """Header labels and, per data column, (question, option or None)."""
-    header = ["response_id", "submitted_at", "channel", "voided", "void_reason"]
+    header = list(RESPONSE_COLUMNS)
     plan = []
     for question in ordered_questions(survey):
         if question.kind == QuestionKind.MULTIPLE:
@@ -36,49 +44,83 @@ def columns(survey) -> tuple[list[str], list]:
     return header, plan
 
 
-def rows(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[list]:
-    """The header, then every response in id order, fetched BATCH at a time; `progress(n)` is told the number of
-    responses written after each batch (a background export's progress bar)."""
+def _option_value(question, option):
+    """What the choice of an option of a single-answer question exports as: its label, a rating's as a number."""
+    label = option.label_zh_hans
+    return _rating(label) if question.kind == QuestionKind.RATING else label
+
+
+def _decoder(plan: list, prepare: Callable) -> tuple[dict, list[int]]:
+    """What each chosen option id (as text) writes: (its column, its value, the columns of its multiple-choice
+    question that read 0 unless chosen); and the column of each text question, in query order."""
+    chosen = {}
+    texts = []
+    for column, (question, option) in enumerate(plan, start=len(RESPONSE_COLUMNS)):
+        if option is not None:
+            siblings = tuple(c for c, (q, _o) in enumerate(plan, start=len(RESPONSE_COLUMNS)) if q is question)
+            chosen[str(option.id)] = (column, prepare(1), siblings)
+        elif question.kind.has_options:
+            for choice in question.options:
+                chosen[str(choice.id)] = (column, prepare(_option_value(question, choice)), ())
+        else:
+            texts.append(column)
+    return chosen, texts
+
+
+def _rows(session, survey, progress: Callable[[int], None] | None, prepare: Callable) -> Iterator[list]:
     header, plan = columns(survey)
-    yield header
-    labels = {o.id: o.label_zh_hans for q in ordered_questions(survey) for o in q.options}
+    yield [prepare(label) for label in header]
+    chosen, texts = _decoder(plan, prepare)
+    blank = [""] * len(header)
     after = written = 0
+    no_answers = (None,) * (1 + len(texts))
+    channels = {channel: prepare(channel) for channel in ResponseChannel}
     while True:
-        responses = session.execute(
-            select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.channel, SurveyResponse.voided_at,
-                   SurveyResponse.void_reason)
-            .where(SurveyResponse.survey_id == survey.id, SurveyResponse.id > after)
-            .order_by(SurveyResponse.id).limit(BATCH)).all()
-        if not responses:
+        batch = session.execute(export_rows.responses(survey.id, after, BATCH)).all()
+        if not batch:
             return
-        answers: dict[int, dict[int, list]] = {}
-        for response_id, question_id, option_id, text in session.execute(
-                select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.option_id, SurveyAnswer.text)
-                .where(SurveyAnswer.response_id.in_([r.id for r in responses]))):
-            answers.setdefault(response_id, {}).setdefault(question_id, []).append(
-                option_id if option_id is not None else text)
-        for response in responses:
-            given = answers.get(response.id, {})
-            row = [response.id, response.submitted_at.isoformat(timespec="seconds"), response.channel,
-                   1 if response.voided_at else 0, response.void_reason]
-            for question, option in plan:
-                values = given.get(question.id, [])
-                if option is not None:
-                    row.append(1 if option.id in values else (0 if question.id in given else ""))
-                elif question.kind.has_options:
-                    label = labels.get(values[0], "") if values else ""
-                    row.append(_rating(label) if question.kind == QuestionKind.RATING else label)
-                else:
-                    row.append(values[0] if values else "")
+        answers = {response_id: grouped for response_id, *grouped in session.execute(
+            export_rows.grouped_answers(survey.id, plan, batch[0][0], batch[-1][0]))}
+        for response_id, submitted_at, channel, voided_at, void_reason in batch:
+            options, *written_answers = answers.get(response_id, no_answers)
+            row = blank.copy()
+            row[:5] = (response_id, submitted_at.isoformat(timespec="seconds"), channels[channel],
+                       1 if voided_at else 0, prepare(void_reason) if void_reason else "")
+            if options:
+                for option_id in options.split(export_rows.SEPARATOR):
+                    column, value, siblings = chosen.get(option_id, _UNKNOWN)
+                    for sibling in siblings:
+                        if row[sibling] == "":
+                            row[sibling] = 0
+                    if column is not None:
+                        row[column] = value
+            for column, text in zip(texts, written_answers):
+                if text is not None:
+                    row[column] = prepare(text)
             yield row
-        after = responses[-1].id
-        written += len(responses)
+        after = batch[-1][0]
+        written += len(batch)
         if progress is not None:
             progress(written)
 
 
+def rows(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[list]:
+    """The header, then every response in id order, BATCH at a time, as plain values (a rating as its number);
+    `progress(n)` is told the number of responses written after each batch (a background export's progress bar)."""
+    return _rows(session, survey, progress, _as_is)
+
+
 def csv_chunks(session, survey, progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
-    return exports.csv_chunks(rows(session, survey, progress))
+    """The CSV, each value made a cell by exports.cell — every option's label once, not once per row; on
+    PostgreSQL written by the server (COPY, app.surveys.export_copy), the same bytes."""
+    if session.get_bind().dialect.name == "postgresql":
+        header, plan = columns(survey)
+        option_cells = {choice.id: exports.cell(_option_value(question, choice))
+                        for question, option in plan if option is None and question.kind.has_options
+                        for choice in question.options}
+        return export_copy.csv_chunks(session, survey.id, [exports.cell(label) for label in header], plan,
+                                      option_cells, BATCH, progress)
+    return exports.csv_chunks(_rows(session, survey, progress, exports.cell), prepared=True)
 
 
 def xlsx_chunks(session, survey, chunk_size: int = 64 * 1024,

@@ -74,13 +74,14 @@ def csv_bytes(header: list, rows: Iterable[Iterable]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def csv_chunks(rows: Iterable[Iterable], every: int = 500) -> Iterator[bytes]:
-    """A streamed CSV (UTF-8 with BOM), yielded every `every` rows."""
+def csv_chunks(rows: Iterable[Iterable], every: int = 500, *, prepared: bool = False) -> Iterator[bytes]:
+    """A streamed CSV (UTF-8 with BOM), yielded every `every` rows. `prepared`: every value of the rows is
+    already what cell() made of it, text or int (an export that makes each distinct value a cell once)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield UTF8_BOM.encode()
     for number, row in enumerate(rows):
-        writer.writerow(csv_row(row))
+        writer.writerow(row if prepared else csv_row(row))
         if number % every == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
