@@ -9,6 +9,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.notifications import models, services, subscriptions, views  # noqa: F401  (kinds and jobs register)
+    # Importing the modules registers the message kinds and the jobs.
+    from app.notifications import admin_views, models, services, subscriptions, topics, views  # noqa: F401
 
     views.init_app(app)
+    admin_views.init_app(app)
