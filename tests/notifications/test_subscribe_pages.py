@@ -255,3 +255,17 @@ def test_the_notices_duty_is_scheduled(app):
     kind = registry.get("notifications.notices")
     assert kind is not None and kind.cron_setting == "NOTIFICATION_NOTICES_CRON"
     assert app.config["NOTIFICATION_NOTICES_CRON"]
+
+
+def test_the_posts_are_rate_limited_and_the_page_stays_open(database_url, tmp_path):
+    from app import create_app
+    from tests.conftest import IsolatedClient, base_config
+
+    config = base_config(database_url) | {"RATELIMIT_ENABLED": True, "WTF_CSRF_ENABLED": False,
+                                          "NOTIFICATION_SUBSCRIBE_RATE_LIMIT": "2 per minute",
+                                          "UPLOAD_DIR": str(tmp_path)}
+    limited = create_app(config)
+    limited.test_client_class = IsolatedClient
+    client = limited.test_client()
+    codes = [client.post(URL, data={"address": "not an address"}).status_code for _ in range(3)]
+    assert codes == [422, 422, 429] and client.get(URL).status_code == 200
