@@ -7,6 +7,7 @@ registered here too, so the notices and environment packages only make one call 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
@@ -30,6 +31,13 @@ HEAVY_AQI = 200
 RECENT_DAYS = 1
 # A scheduled notice whose time came longer ago than this (the duty was off) is not announced any more.
 NOTICE_LOOKBACK = timedelta(days=2)
+
+
+def _follow_the_recipients_locale() -> None:
+    """messages.render writes each recipient's message under force_locale, but inside the job's one app context,
+    whose `g` still holds the locale current_locale() cached for the previous recipient: names stored per locale
+    (places, bureaus, notice titles) and the site's name would come out in that one's language."""
+    g.pop("current_locale", None)
 
 
 # --- notices --------------------------------------------------------------------------------------------------
@@ -85,6 +93,7 @@ def notices_duty(context) -> dict:
 
 @messages.kind(NOTICE_PUBLISHED)
 def _describe_notice(session, event: Event) -> dict:
+    _follow_the_recipients_locale()
     notice = session.get(Notice, event.params["notice_id"])
     return {"notice": notice, "notice_url": public_url("notices.detail", notice_id=notice.id),
             "place": event.place}
@@ -123,6 +132,7 @@ def air_days_evaluated(session, days: Iterable[date], today: date) -> list[Event
 
 @messages.kind(HEAVY_POLLUTION)
 def _describe_heavy_pollution(session, event: Event) -> dict:
+    _follow_the_recipients_locale()
     category = category_of(int(event.params["aqi"]))
     return {"place": event.place, "day": date.fromisoformat(event.params["day"]), "aqi": event.params["aqi"],
             "level_title": category_title(category), "health_effect": health_effect(category),

@@ -148,3 +148,17 @@ def test_only_districts_are_told_of_not_the_city_as_a_whole(session, city, inbox
     assert city_day.aqi > topics.HEAVY_AQI  # the mean of both stations is heavy too
     assert [event.place_id for event in _events(session)] == [city["hills"].id]
     assert len(inbox.to("city@example.com")) == 1 and inbox.to("lake@example.com") == []
+
+
+def test_the_message_is_written_in_the_subscribers_language(session, city, inbox, settle):
+    subscriptions.confirm(session, subscriptions.subscribe(session, "wang@example.com", [Topic.HEAVY_POLLUTION],
+                                                           city["hills"].id, "zh_Hans"))
+    session.commit()
+    settle()
+    inbox.messages.clear()
+    _import(session, city, [_row("HILLS01", _today(), 180)])
+    settle()
+    [mail] = inbox.to("wang@example.com")
+    body = mail.get_content()
+    assert "五级 重度污染" in body and city["hills"].name_zh_hans in body
+    assert "Level 5" not in body

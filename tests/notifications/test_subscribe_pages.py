@@ -269,3 +269,17 @@ def test_the_posts_are_rate_limited_and_the_page_stays_open(database_url, tmp_pa
     client = limited.test_client()
     codes = [client.post(URL, data={"address": "not an address"}).status_code for _ in range(3)]
     assert codes == [422, 422, 429] and client.get(URL).status_code == 200
+
+
+def test_each_subscriber_reads_the_notice_in_their_language(session, staff, smtp_server, settle, district):
+    for address, locale in [("en@example.com", "en"), ("hans@example.com", "zh_Hans"), ("en2@example.com", "en")]:
+        subscriptions.confirm(session, subscriptions.subscribe(session, address, [Topic.NOTICES], None, locale))
+    session.commit()
+    settle()
+    smtp_server.messages.clear()
+    _publish_notice(session, staff, [district])
+    settle()
+    assert "List of key polluting units" in smtp_server.to("en@example.com")[0].get_content()
+    assert "List of key polluting units" in smtp_server.to("en2@example.com")[0].get_content()
+    chinese = smtp_server.to("hans@example.com")[0].get_content()
+    assert "关于重点排污单位名录的公告" in chinese and "List of key polluting units" not in chinese
