@@ -236,6 +236,10 @@ class Config:
     # Days a sent message keeps its full address; afterwards only the masked hint stays on the record.
     NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", 90))
     NOTIFICATION_RETENTION_CRON = os.environ.get("NOTIFICATION_RETENTION_CRON", "50 2 * * *")
+    # Posts of the public subscribe form per address (each sends a confirmation message).
+    NOTIFICATION_SUBSCRIBE_RATE_LIMIT = os.environ.get("NOTIFICATION_SUBSCRIBE_RATE_LIMIT", "10 per hour")
+    # Tells subscribers of notices approved for a later publication time once that time has come.
+    NOTIFICATION_NOTICES_CRON = os.environ.get("NOTIFICATION_NOTICES_CRON", "*/15 * * * *")
 
 
 def _psycopg_url(url: str) -> str:

@@ -15,6 +15,7 @@ STAFF_ROUTES = [
     ("/admin/", Permission.STAFF_AREA),
     ("/admin/audit", Permission.AUDIT_VIEW),
     ("/admin/jobs/", Permission.JOBS_MANAGE),
+    ("/admin/notifications/", Permission.JOBS_MANAGE),
     ("/admin/users/", Permission.USERS_MANAGE),
     ("/admin/users/new", Permission.USERS_MANAGE),
     ("/admin/users/{user}/edit", Permission.USERS_MANAGE),

@@ -23,6 +23,7 @@ from app.environment.air_evaluation import DayRecord, city_day, evaluate_period
 from app.environment.aqi import POLLUTANTS, Pollutant, daily_aqi, daily_columns
 from app.environment.models import (AirDay, AirHour, AirPlaceDay, AirPlacePeriod, AirStation, DataOrigin,
                                     DataState)
+from app.notifications import topics
 from app.org.models import Place, PlaceLevel
 
 # China has kept UTC+8 all year since 1992: a fixed offset is exact and needs no time-zone database.
@@ -346,6 +347,7 @@ def refresh(session, station_days: Iterable[StationDay]) -> None:
     rebuild_station_days(session, keys)
     days = {day for _station, day in keys}
     rebuild_place_days(session, days)
+    topics.air_days_evaluated(session, days, today=utcnow().astimezone(BEIJING).date())
     rebuild_periods(session, _periods_for_days(_all_place_ids(session), days))
 
 

@@ -24,6 +24,7 @@ from app.notices.models import (LOCALE_SUFFIXES, DisclosureItem, Notice, NoticeA
 from app.notices.text import has_markup, index_number
 from app.notices.workflow import (CHANGE_EVENTS, TRANSITIONS, ChangeKind, ChangeState, ChangeStep, NoticeState, Step,
                                   allowed_change_steps, next_change_state)
+from app.notifications import topics as notification_topics
 from app.org.models import Bureau, Place
 from app.web import uploads
 from app.errors import StepNotAllowed
@@ -289,6 +290,7 @@ def _approve(context: StepContext) -> Entry:
     notice.review_comment = ""
     allocate_index_number(context.session, notice, context.rules)
     search.index_notice(context.session, notice)
+    notification_topics.notice_approved(context.session, notice, context.now)
     return _entry(context, context.text("comment"), public=True)
 
 

@@ -9,6 +9,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.notifications import case_messages, models, services, subscriptions, views  # noqa: F401  (kinds and jobs register)
+    # Importing the modules registers the message kinds and the jobs.
+    from app.notifications import (admin_views, case_messages, models, services, subscriptions,  # noqa: F401
+                                   topics, views)
 
     views.init_app(app)
+    admin_views.init_app(app)

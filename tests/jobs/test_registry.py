@@ -11,6 +11,7 @@ def test_kinds_are_found_by_name_and_duties_by_their_cron_setting(app):
     assert registry.get("nothing.here") is None
     scheduled = {kind.name: kind.cron_setting for kind in registry.scheduled()}
     assert scheduled == {"db.analyze": "DB_ANALYZE_CRON", "indicators.refresh_computed": "INDICATOR_REFRESH_CRON",
+                         "notifications.notices": "NOTIFICATION_NOTICES_CRON",
                          "notifications.retention": "NOTIFICATION_RETENTION_CRON",
                          "participation.purge": "PARTICIPATION_PURGE_CRON",
                          "participation.reminders": "PARTICIPATION_REMINDERS_CRON",

@@ -17,8 +17,8 @@ from tests import factories
 from tests.conftest import base_config
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DUTIES = {"db.analyze", "indicators.refresh_computed", "notifications.retention", "participation.purge",
-          "participation.reminders", "surveys.retention"}
+DUTIES = {"db.analyze", "indicators.refresh_computed", "notifications.notices", "notifications.retention",
+          "participation.purge", "participation.reminders", "surveys.retention"}
 
 
 def test_each_duty_is_queued_once_per_slot(app, session, settle):
@@ -31,7 +31,8 @@ def test_each_duty_is_queued_once_per_slot(app, session, settle):
     assert "cron:surveys.retention@2026-12-07T18:30" in keys and len(keys) == len(DUTIES)
     next_night = scheduler.enqueue_due(session, datetime(2026, 12, 9, 2, 31, tzinfo=SHANGHAI))
     settle()
-    assert [kind for _, kind in next_night] == ["surveys.retention"]
+    # The notices duty runs every quarter of an hour.
+    assert [kind for _, kind in next_night] == ["notifications.notices", "surveys.retention"]
 
 
 def test_a_slot_queued_by_another_scheduler_is_not_queued_again(app, session, settle):
@@ -46,8 +47,9 @@ def test_an_empty_cron_setting_switches_a_duty_off_and_old_slots_are_not_caught_
     app.config.update(DB_ANALYZE_CRON="", JOBS_CATCH_UP_HOURS=2)
     queued = scheduler.enqueue_due(session, datetime(2026, 12, 8, 10, 0, tzinfo=SHANGHAI))
     settle()
-    # 02:30, 02:45, 04:00 and 09:00 slots: only the reminder count (09:00) is within two hours.
-    assert [kind for _, kind in queued] == ["participation.reminders"]
+    # 02:30, 02:45, 02:50, 04:00 and 09:00 slots: only the reminder count (09:00) is within two hours, and the
+    # notices duty of every quarter of an hour.
+    assert [kind for _, kind in queued] == ["notifications.notices", "participation.reminders"]
 
 
 def test_a_malformed_cron_setting_stops_the_start(database_url):
