@@ -233,6 +233,8 @@ class Config:
     SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
     # Tries of one message before it is given up (a permanent refusal gives up at once).
     NOTIFICATION_ATTEMPTS = int(os.environ.get("NOTIFICATION_ATTEMPTS", 4))
+    # Minutes within which one address gets no second confirmation message (a new request updates the waiting one).
+    NOTIFICATION_CONFIRM_INTERVAL_MINUTES = int(os.environ.get("NOTIFICATION_CONFIRM_INTERVAL_MINUTES", 60))
     # Days a sent message keeps its full address; afterwards only the masked hint stays on the record.
     NOTIFICATION_RETENTION_DAYS = int(os.environ.get("NOTIFICATION_RETENTION_DAYS", 90))
     NOTIFICATION_RETENTION_CRON = os.environ.get("NOTIFICATION_RETENTION_CRON", "50 2 * * *")

@@ -159,7 +159,8 @@ def send(session, delivery: Delivery) -> None:
     try:
         delivery.provider_ref = (sender.send(message) or sender.name)[:120]
     except channels.SendError as error:
-        delivery.error = str(error)[:2000]
+        # A refusal names the recipient: the record keeps the hint only.
+        delivery.error = str(error).replace(delivery.address, delivery.address_hint)[:2000]
         last = error.permanent or delivery.attempts >= current_app.config["NOTIFICATION_ATTEMPTS"]
         delivery.state = DeliveryState.DEAD if last else DeliveryState.FAILED
         return

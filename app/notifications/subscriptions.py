@@ -1,5 +1,7 @@
 """Subscriptions by topic and district: asked for on the public page, confirmed from the link sent to the address
 (nothing else is sent before), stopped from the link in every message."""
+from datetime import timedelta
+
 from flask import current_app
 from sqlalchemy import select, update
 
@@ -14,15 +16,25 @@ CONFIRM = "subscription.confirm"
 
 def subscribe(session, address_text: str, topics: list[Topic], place_id: int | None, locale: str) -> Subscription:
     """Record a subscription waiting for its confirmation and send the confirmation link. A second request for
-    the same address and place makes a new one; confirming it ends the earlier ones."""
+    the same address and place makes a new one; confirming it ends the earlier ones.
+
+    One address gets at most one confirmation per NOTIFICATION_CONFIRM_INTERVAL_MINUTES: a request within that
+    time changes the subscription still waiting for its confirmation instead (its link confirms what was asked
+    last), so that nobody can make the site send a stranger's phone message after message."""
     channel, address = addresses.parse(address_text)
-    record = Subscription(channel=channel, address=address, address_hint=addresses.hint(channel, address),
-                          address_digest=addresses.digest(address, current_app.config["SECRET_KEY"]),
-                          locale=locale, place_id=place_id, wants_notices=Topic.NOTICES in topics,
-                          wants_heavy_pollution=Topic.HEAVY_POLLUTION in topics, created_at=utcnow())
+    digest = addresses.digest(address, current_app.config["SECRET_KEY"])
+    since = utcnow() - timedelta(minutes=current_app.config["NOTIFICATION_CONFIRM_INTERVAL_MINUTES"])
+    waiting = session.scalar(select(Subscription).where(
+        Subscription.address_digest == digest, Subscription.confirmed_at.is_(None),
+        Subscription.stopped_at.is_(None), Subscription.created_at >= since).order_by(Subscription.id.desc()))
+    record = waiting or Subscription(channel=channel, address=address, address_hint=addresses.hint(channel, address),
+                                     address_digest=digest, created_at=utcnow())
+    record.locale, record.place_id = locale, place_id
+    record.wants_notices, record.wants_heavy_pollution = Topic.NOTICES in topics, Topic.HEAVY_POLLUTION in topics
     session.add(record)
     session.flush()
-    services.announce(session, CONFIRM, subscription=record)
+    if waiting is None:
+        services.announce(session, CONFIRM, subscription=record)
     audit.record(session, "notifications.subscribe", record, after=record.audit_state())
     return record
 

@@ -4,7 +4,7 @@ addresses are emptied."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.db_types import utcnow
 from app.notifications import addresses, services, subscriptions
@@ -96,6 +96,7 @@ def test_a_refused_recipient_gives_up_at_once(app, session, smtp_server, settle)
     settle()
     [delivery] = _deliveries(session)
     assert delivery.state == DeliveryState.DEAD and delivery.attempts == 1 and "refused" in delivery.error
+    assert "nobody@example.com" not in delivery.error and "n***@example.com" in delivery.error
 
 
 def test_an_unreachable_server_gives_up_after_the_configured_tries(app, session, settle):
@@ -182,3 +183,21 @@ def test_stopping_empties_the_sent_messages_address_and_a_waiting_message_is_not
     assert delivery.state == DeliveryState.STOPPED and delivery.address == "" and delivery.attempts == 0
     assert [m["To"] for m in smtp_server.messages] == ["g@example.com"]
     assert all(row.address == "" for row in _deliveries(session))
+
+
+def test_one_address_gets_one_confirmation_an_hour_and_the_waiting_one_takes_the_last_request(
+        app, session, sms_gateway, settle):
+    first = subscriptions.subscribe(session, "13712345678", [Topic.NOTICES], None, "en")
+    session.commit()
+    again = subscriptions.subscribe(session, "137 1234 5678", [Topic.HEAVY_POLLUTION], None, "zh_Hans")
+    session.commit()
+    settle()
+    assert again.id == first.id and again.topics == [Topic.HEAVY_POLLUTION] and again.locale == "zh_Hans"
+    assert len(sms_gateway["received"]) == 1
+    session.execute(update(Subscription).values(
+        created_at=utcnow() - timedelta(minutes=app.config["NOTIFICATION_CONFIRM_INTERVAL_MINUTES"] + 1)))
+    session.commit()
+    later = subscriptions.subscribe(session, "13712345678", [Topic.NOTICES], None, "en")
+    session.commit()
+    settle()
+    assert later.id != first.id and len(sms_gateway["received"]) == 2
