@@ -281,6 +281,17 @@ def app(_shared_app, database_url, tmp_path):
 
 
 @pytest.fixture
+def settle(app):
+    """Wait until the app's job threads are idle (every job run and every retry done)."""
+    from app.jobs import runner
+
+    def wait(timeout: float = 60) -> None:
+        assert runner.thread_runner(app).wait_idle(timeout), "jobs still running"
+    yield wait
+    runner.thread_runner(app).wait_idle(60)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -1,4 +1,4 @@
-"""Job fixtures: the test kinds, waiting for the in-process runner, and an RQ queue of the test's own on the Redis
+"""Job fixtures: the test kinds and an RQ queue of the test's own on the Redis
 at 127.0.0.1:6379 (skipped, saying why, when none answers; CI has one)."""
 import uuid
 
@@ -12,15 +12,6 @@ from tests.jobs import kinds  # registers the test kinds
 @pytest.fixture(autouse=True)
 def _fresh_run_counts():
     kinds.RUNS.clear()  # job ids start again at 1 in every test's database
-
-
-@pytest.fixture
-def settle(app):
-    """Wait until the app's job threads are idle (every job run and every retry done)."""
-    def wait(timeout: float = 60) -> None:
-        assert runner.thread_runner(app).wait_idle(timeout), "jobs still running"
-    yield wait
-    runner.thread_runner(app).wait_idle(60)
 
 
 @pytest.fixture

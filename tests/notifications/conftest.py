@@ -1,5 +1,6 @@
 """Notification fixtures: a local SMTP server (aiosmtpd) and a local SMS gateway (an HTTP server answering as the
-README's gateway interface), each keeping what it received; the app pointed at them; waiting for the job threads."""
+README's gateway interface), each keeping what it received, and the app pointed at them (`settle`, waiting for the
+job threads, is in tests/conftest.py)."""
 import email
 import email.policy
 import json
@@ -9,17 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
-
-from app.jobs import runner
-
-
-@pytest.fixture
-def settle(app):
-    """Wait until the app's job threads are idle (every delivery job and its retries done)."""
-    def wait(timeout: float = 60) -> None:
-        assert runner.thread_runner(app).wait_idle(timeout), "jobs still running"
-    yield wait
-    runner.thread_runner(app).wait_idle(60)
 
 
 class _Inbox:
