@@ -76,7 +76,8 @@ def test_editor_saves_submits_and_reviewer_approves(session, world):
     services.approve_value(session, world["reviewer"], draft)
     session.commit()
     assert draft.state == ValueState.APPROVED and draft.reviewed_by_id == world["reviewer"].id
-    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "indicator_values")).all()
+    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "indicator_values")
+                              .order_by(AuditEntry.id)).all()
     assert actions == ["indicators.value_save", "indicators.value_submit", "indicators.value_approve"]
 
 

@@ -115,8 +115,8 @@ def test_someone_elses_job_page_is_refused_and_audited(client, auth, session, st
     auth.login("editor")
     assert client.get(f"/admin/jobs/{job_id}").status_code == 403
     assert client.get(f"/admin/jobs/{job_id}/download").status_code == 403
-    assert [e.action for e in session.scalars(select(AuditEntry).where(AuditEntry.object_type == "jobs"))] == [
-        "jobs.denied", "jobs.download_denied"]
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.object_type == "jobs").order_by(AuditEntry.id))
+    assert [e.action for e in entries] == ["jobs.denied", "jobs.download_denied"]
 
 
 def test_the_office_sees_a_jobs_page_but_downloads_only_its_own(client, auth, session, staff, settle):
