@@ -12,7 +12,9 @@ and grouped with them: both databases then read the answers in the order of thei
 them as they come, with no sort (measured on 1M responses, a batch of 5,000: 90 ms instead of 290 ms for the join
 on PostgreSQL, 130 ms instead of 150 ms on SQLite).
 """
-from sqlalchemy import Select, String, and_, case, cast, func, select
+from datetime import datetime, timezone
+
+from sqlalchemy import Select, String, and_, case, cast, func, select, type_coerce
 
 from app.surveys.models import SurveyAnswer, SurveyResponse
 
@@ -25,8 +27,10 @@ def text_questions(plan: list) -> list:
 
 
 def responses(survey_id: int, after: int, size: int) -> Select:
-    """The `size` responses after id `after`, in id order."""
-    return (select(SurveyResponse.id, SurveyResponse.submitted_at, SurveyResponse.channel, SurveyResponse.voided_at,
+    """The `size` responses after id `after`, in id order; the time and channel as the driver gives them (no
+    result processing: on SQLite that was a third of the export's time), read by `submitted_iso`."""
+    return (select(SurveyResponse.id, type_coerce(SurveyResponse.submitted_at, String),
+                   type_coerce(SurveyResponse.channel, String), type_coerce(SurveyResponse.voided_at, String),
                    SurveyResponse.void_reason)
             .where(SurveyResponse.survey_id == survey_id, SurveyResponse.id > after)
             .order_by(SurveyResponse.id).limit(size))
@@ -45,3 +49,11 @@ def grouped_answers(survey_id: int, plan: list, first: int, last: int) -> Select
                 select(SurveyResponse.id).where(SurveyResponse.survey_id == survey_id, SurveyResponse.id >= first,
                                                 SurveyResponse.id <= last)))
             .group_by(answers.c.response_id))
+
+
+def submitted_iso(value) -> str:
+    """A response's time to the second in UTC, "2026-05-01T08:30:00+00:00", from what the driver gave: SQLite's
+    stored text ("2026-05-01 08:30:00.123456", always UTC) or PostgreSQL's aware datetime."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return f"{value[:10]}T{value[11:19]}+00:00"

@@ -75,16 +75,17 @@ def _rows(session, survey, progress: Callable[[int], None] | None, prepare: Call
     after = written = 0
     no_answers = (None,) * (1 + len(texts))
     channels = {channel: prepare(channel) for channel in ResponseChannel}
+    connection = session.connection()  # Core rows: the ORM's result handling would cost a fifth of the time
     while True:
-        batch = session.execute(export_rows.responses(survey.id, after, BATCH)).all()
+        batch = connection.execute(export_rows.responses(survey.id, after, BATCH)).all()
         if not batch:
             return
-        answers = {response_id: grouped for response_id, *grouped in session.execute(
+        answers = {response_id: grouped for response_id, *grouped in connection.execute(
             export_rows.grouped_answers(survey.id, plan, batch[0][0], batch[-1][0]))}
         for response_id, submitted_at, channel, voided_at, void_reason in batch:
             options, *written_answers = answers.get(response_id, no_answers)
             row = blank.copy()
-            row[:5] = (response_id, submitted_at.isoformat(timespec="seconds"), channels[channel],
+            row[:5] = (response_id, export_rows.submitted_iso(submitted_at), channels[channel],
                        1 if voided_at else 0, prepare(void_reason) if void_reason else "")
             if options:
                 for option_id in options.split(export_rows.SEPARATOR):
