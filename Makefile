@@ -18,7 +18,8 @@ PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 # run in the web process's threads (app/serving.py).
 WORKERS ?= 2
 THREADS ?= 4
-# Seconds a sync worker may spend on one request: a streamed export of 1M survey responses takes about a minute.
+# Seconds a sync worker may spend on one request: a streamed export of 1M survey responses takes half a minute idle,
+# longer under load (exports above SURVEY_EXPORT_BACKGROUND_ABOVE responses run as background jobs anyway).
 GUNICORN_TIMEOUT ?= 300
 
 .PHONY: setup run test lint test-sqlite test-postgres browser-deps translations i18n-extract db-upgrade seed bench clean
