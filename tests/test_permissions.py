@@ -271,7 +271,8 @@ def test_role_route_matrix(client, auth, session, staff, targets, role, url, per
         assert response.status_code == 200
     else:
         assert response.status_code == 403
-        denied = session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied")).all()
+        denied = session.scalars(select(AuditEntry).where(AuditEntry.action == "access.denied")
+                                 .order_by(AuditEntry.id)).all()
         assert denied and denied[-1].actor_id == staff[role].id
 
 

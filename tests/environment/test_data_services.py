@@ -178,7 +178,8 @@ def test_sites_are_created_updated_and_deactivated_with_audit(setup):
     station = services.create_site(db.session, setup["by"], AirStation, site_fields(setup))
     services.update_site(db.session, setup["by"], station, {"name_en": "Renamed"})
     services.deactivate_site(db.session, setup["by"], station)
-    actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "air_stations")))
+    actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_type == "air_stations")
+                                      .order_by(AuditEntry.id)))
     assert actions == ["environment.site_create", "environment.site_update", "environment.site_deactivate"]
     assert station.active is False and station.name_en == "Renamed"
 

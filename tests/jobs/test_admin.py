@@ -14,7 +14,7 @@ from tests.jobs import kinds
 
 
 def _actions(session, action):
-    return session.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+    return session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)).all()
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def token(client, url: str) -> str:
 
 
 def refusals(session, action: str) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 def count(session, model) -> int:
