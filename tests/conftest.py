@@ -14,6 +14,7 @@ import contextvars
 import copy
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,7 @@ def database_template(tmp_path_factory):
         engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
                                if PG_URL.startswith("postgresql://") else PG_URL)
         with engine.begin() as connection:
+            _install_shared_extensions(connection)
             connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
             connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
         engine.dispose()
@@ -74,6 +76,43 @@ def database_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     migrate_database(f"sqlite:///{path}")
     return path
+
+
+@contextmanager
+def scratch_database(tmp_path: Path, name: str):
+    """The URL of an empty database of a test's own, for running migrations into: a SQLite file, or on
+    PostgreSQL a schema beside the test schema (named after `name` and the process), dropped afterwards."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        return
+    schema = f"{PG_SCHEMA}_{name}_{os.getpid()}"
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1) if PG_URL.startswith("postgresql://") else PG_URL
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        _install_shared_extensions(connection)
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        engine.dispose()
+
+
+def _install_shared_extensions(connection) -> None:
+    """pg_trgm belongs to the whole database, in one schema. Left to the migration it would land in the first
+    worker's test schema (its search path) and vanish with it at the next run's DROP SCHEMA; and workers creating
+    it at the same moment fail with a unique violation even with IF NOT EXISTS. So it is made here, once, under a
+    lock, in the public schema, where the migration finds it."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('ecociv_test_extensions'))"))
+    schema = connection.scalar(text(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"))
+    if schema is None:
+        connection.execute(text("CREATE EXTENSION pg_trgm SCHEMA public"))
+    elif schema != "public":
+        connection.execute(text("ALTER EXTENSION pg_trgm SET SCHEMA public"))
 
 
 def _truncate_all(app) -> None:

@@ -5,12 +5,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
 from app.notices.search import include_name
-from tests.conftest import PG_SCHEMA, PG_URL, base_config
+from tests.conftest import base_config, scratch_database
 
 
 def test_migrations_match_the_models(app):
@@ -33,19 +33,8 @@ def test_migrations_have_a_single_head():
 @pytest.fixture
 def empty_database(tmp_path):
     """An empty database of its own (a SQLite file, or a PostgreSQL schema next to the test schema)."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    schema = f"{PG_SCHEMA}_migrations"
-    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL.replace('postgresql://', 'postgresql+psycopg://', 1)}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    engine.dispose()
+    with scratch_database(tmp_path, "migrations") as url:
+        yield url
 
 
 def test_migration_0011_strips_control_characters_from_every_stored_text(empty_database):

@@ -179,6 +179,8 @@ def _create_search():
     if dialect == "sqlite":
         op.execute("CREATE VIRTUAL TABLE notices_fts USING fts5(search_text, tokenize='trigram')")
     elif dialect == "postgresql":
+        # IF NOT EXISTS is not safe against a second migration creating it at the same moment: the lock is.
+        op.execute("SELECT pg_advisory_xact_lock(hashtext('pg_trgm'))")
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         # The operator class is qualified with the extension's schema, which may be outside the search path.
         schema = op.get_bind().exec_driver_sql(

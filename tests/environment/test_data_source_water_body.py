@@ -17,7 +17,7 @@ from app.errors import ActionRefused
 from app.extensions import db
 from app.org.models import PlaceLevel
 from tests import factories
-from tests.conftest import PG_SCHEMA, PG_URL, base_config
+from tests.conftest import base_config, scratch_database
 from tests.environment import factories as env
 
 # Class Ⅲ everywhere except total phosphorus: 0.08 mg/L is within a river's 0.2 and beyond a reservoir's 0.05.
@@ -160,20 +160,8 @@ def test_the_public_page_and_the_api_show_the_water_body(client, setup):
 @pytest.fixture
 def empty_database(tmp_path):
     """An empty database of its own (a SQLite file, or a PostgreSQL schema next to the test schema)."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    from sqlalchemy import create_engine
-    schema = f"{PG_SCHEMA}_body"
-    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL.replace('postgresql://', 'postgresql+psycopg://', 1)}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    engine.dispose()
+    with scratch_database(tmp_path, "body") as url:
+        yield url
 
 
 def test_the_migration_sets_the_sources_judged_before_as_rivers(empty_database):

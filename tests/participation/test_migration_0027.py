@@ -1,18 +1,17 @@
 """Migration 0027 on a database holding participation rows: the figures' tallies are counted from the rows (city
 time, the confirmed hours in hundredths, a closed activity's record or else its sign-ups checked in), and bookings
 still "booked" on a slot the organiser had cancelled become "cancelled by the facility", the slot holding none."""
-import os
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app import create_app
 from app.db_types import UTCDateTime
 from app.extensions import db
-from tests.conftest import PG_SCHEMA, PG_URL, base_config
+from tests.conftest import base_config, scratch_database
 
 BEIJING = timezone(timedelta(hours=8))
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -21,19 +20,8 @@ NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 @pytest.fixture
 def empty_database(tmp_path):
     """An empty database of its own (a SQLite file, or a PostgreSQL schema next to the test schema)."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'migration-0027.sqlite3'}"
-        return
-    schema = f"{PG_SCHEMA}_m0027_{os.getpid()}"
-    engine = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL.replace('postgresql://', 'postgresql+psycopg://', 1)}{separator}options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    engine.dispose()
+    with scratch_database(tmp_path, "m0027") as url:
+        yield url
 
 
 def _table(name: str, *columns: str, times: tuple[str, ...] = ()) -> sa.Table:
