@@ -83,12 +83,20 @@ def forget_follows(session, subject: Subject, subject_ids) -> int:
 
 # --- events ---------------------------------------------------------------------------------------------------
 
-def _subscribers(topic: Topic, place_id: int | None):
-    """Active subscriptions to `topic` for the whole city or for `place_id`."""
+# An event's parameter saying that its place's subscribers only are told, not the city-wide ones (who get one
+# message for the whole city instead, as on a day of heavy pollution in several districts).
+PLACE_ONLY = "place_only"
+
+
+def _subscribers(topic: Topic, place_id: int | None, place_only: bool = False):
+    """Active subscriptions to `topic` for the whole city or for `place_id` (and the city-wide ones too unless
+    `place_only`)."""
     query = select(Subscription).where(TOPIC_COLUMNS[topic].is_(True), Subscription.confirmed_at.is_not(None),
                                        Subscription.stopped_at.is_(None))
     if place_id is None:
         return query.where(Subscription.place_id.is_(None))
+    if place_only:
+        return query.where(Subscription.place_id == place_id)
     return query.where(or_(Subscription.place_id.is_(None), Subscription.place_id == place_id))
 
 
@@ -106,7 +114,8 @@ def announce(session, kind: str, *, subject: Subject | None = None, subject_id: 
         anyone = session.scalar(select(exists().where(Follow.subject == subject, Follow.subject_id == subject_id,
                                                       Follow.stopped_at.is_(None))))
     elif topic is not None:
-        anyone = session.scalar(select(exists(_subscribers(topic, place_id).subquery())))
+        anyone = session.scalar(select(exists(_subscribers(topic, place_id, bool(params.get(PLACE_ONLY)))
+                                              .subquery())))
     else:
         raise ValueError("an event is about a case, a topic or one subscription")
     if not anyone:
@@ -125,7 +134,8 @@ def _recipients(session, event: Event) -> list[Follow | Subscription]:
         return [session.get(Subscription, event.subscription_id)]
     if event.subject is not None:
         return following(session, event.subject, event.subject_id)
-    return list(session.scalars(_subscribers(event.topic, event.place_id).order_by(Subscription.id)))
+    return list(session.scalars(_subscribers(event.topic, event.place_id, bool(event.params.get(PLACE_ONLY)))
+                                .order_by(Subscription.id)))
 
 
 def _make_deliveries(session, event: Event) -> None:

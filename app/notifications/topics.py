@@ -7,8 +7,10 @@ registered here too, so the notices and environment packages only make one call 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from app.db_types import utcnow
 from app.environment.aqi import category_of
@@ -92,38 +94,63 @@ def _describe_notice(session, event: Event) -> dict:
 
 # --- heavy air pollution --------------------------------------------------------------------------------------
 
-def _already_told(session, place_id: int, day: date) -> bool:
-    return bool(session.scalar(select(exists().where(
-        Event.kind == HEAVY_POLLUTION, Event.place_id == place_id,
-        Event.params["day"].as_string() == day.isoformat()))))
+def _told_districts(session, day: date) -> tuple[set[int], set[int]]:
+    """The districts whose heavy day was already told to their own subscribers, and to the city-wide ones."""
+    events = session.scalars(select(Event).where(Event.kind == HEAVY_POLLUTION,
+                                                 Event.params["day"].as_string() == day.isoformat()))
+    own, city_wide = set(), set()
+    for event in events:
+        if event.place_id is not None:
+            own.add(event.place_id)
+        else:
+            city_wide.update(place_id for place_id, _aqi in event.params["districts"])
+    return own, city_wide
 
 
 def air_days_evaluated(session, days: Iterable[date], today: date) -> list[Event]:
-    """After the districts' days were recomputed: tell the subscribers of each district whose day (today or
-    yesterday) reached heavy pollution, once per district and day (a second import of the same day finds the
-    first one's event)."""
+    """After the districts' days were recomputed: tell of each district whose day (today or yesterday) reached
+    heavy pollution, once per district and day (a second import of the same day finds the first one's events):
+    its own subscribers get a message about it, the city-wide subscribers one message a day naming every
+    district newly found heavy."""
     recent = sorted(day for day in set(days) if today - timedelta(days=RECENT_DAYS) <= day <= today)
-    if not recent:
-        return []
-    rows = session.execute(
-        select(AirPlaceDay.place_id, AirPlaceDay.day, AirPlaceDay.aqi)
-        .join(Place, Place.id == AirPlaceDay.place_id)
-        .where(Place.level == PlaceLevel.DISTRICT, AirPlaceDay.day.in_(recent), AirPlaceDay.aqi > HEAVY_AQI)
-        .order_by(AirPlaceDay.day, AirPlaceDay.place_id)).all()
-    events = []
-    for row in rows:
-        if _already_told(session, row.place_id, row.day):
+    events: list[Event] = []
+    for day in recent:
+        heavy = session.execute(
+            select(AirPlaceDay.place_id, AirPlaceDay.aqi).join(Place, Place.id == AirPlaceDay.place_id)
+            .where(Place.level == PlaceLevel.DISTRICT, AirPlaceDay.day == day, AirPlaceDay.aqi > HEAVY_AQI)
+            .order_by(AirPlaceDay.place_id)).all()
+        if not heavy:
             continue
-        event = services.announce(session, HEAVY_POLLUTION, topic=Topic.HEAVY_POLLUTION, place_id=row.place_id,
-                                  day=row.day.isoformat(), aqi=row.aqi, level=category_of(row.aqi).level)
-        if event is not None:
-            events.append(event)
-    return events
+        own, city_wide = _told_districts(session, day)
+        for place_id, aqi in heavy:
+            if place_id not in own:
+                events.append(services.announce(
+                    session, HEAVY_POLLUTION, topic=Topic.HEAVY_POLLUTION, place_id=place_id, day=day.isoformat(),
+                    aqi=aqi, level=category_of(aqi).level, **{services.PLACE_ONLY: True}))
+        news = [[place_id, aqi] for place_id, aqi in heavy if place_id not in city_wide]
+        if news:
+            worst = max(aqi for _place_id, aqi in news)
+            events.append(services.announce(session, HEAVY_POLLUTION, topic=Topic.HEAVY_POLLUTION, place_id=None,
+                                            day=day.isoformat(), aqi=worst, level=category_of(worst).level,
+                                            districts=news))
+    return [event for event in events if event is not None]
 
 
 @messages.kind(HEAVY_POLLUTION)
 def _describe_heavy_pollution(session, event: Event) -> dict:
-    category = category_of(int(event.params["aqi"]))
-    return {"place": event.place, "day": date.fromisoformat(event.params["day"]), "aqi": event.params["aqi"],
-            "level_title": category_title(category), "health_effect": health_effect(category),
-            "advice": advice(category), "air_url": public_url("environment.index")}
+    """The districts told of (one, or for the city-wide subscribers every one newly heavy that day), with the
+    health effect and advice of the worst level among them."""
+    if event.place_id is not None:
+        districts = [(event.place, int(event.params["aqi"]))]
+    else:
+        places = {place.id: place for place in session.scalars(select(Place).where(
+            Place.id.in_([place_id for place_id, _aqi in event.params["districts"]])))}
+        districts = [(places[place_id], int(aqi)) for place_id, aqi in event.params["districts"]]
+    worst = category_of(max(aqi for _place, aqi in districts))
+    return {"single": len(districts) == 1,
+            "districts": [{"place": place, "aqi": aqi, "level_title": category_title(category_of(aqi))}
+                          for place, aqi in districts],
+            "places": format_list([place.name for place, _aqi in districts], locale=str(get_locale())),
+            "day": date.fromisoformat(event.params["day"]), "aqi": max(aqi for _place, aqi in districts),
+            "level_title": category_title(worst), "health_effect": health_effect(worst), "advice": advice(worst),
+            "air_url": public_url("environment.index")}

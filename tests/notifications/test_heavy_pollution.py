@@ -1,5 +1,6 @@
 """Heavy air pollution days: when the daily AQI of a district goes above 200 (HJ 633-2012 levels 5 and 6), its
-subscribers and the city-wide ones are told, once per district and day, however often the day is imported."""
+subscribers and the city-wide ones are told, once per district and day, however often the day is imported; a
+city-wide subscriber gets one message naming every district found heavy, not one per district."""
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -76,15 +77,18 @@ def test_a_heavy_day_tells_the_district_and_the_city_once_however_often_it_is_im
     _import(session, city, [_row("HILLS01", today, 180), _row("LAKE01", today, 40)])
     settle()
     assert sorted(m["To"] for m in inbox.messages) == ["city@example.com", "hills@example.com"]
-    [event] = _events(session)
-    assert event.place_id == city["hills"].id
-    assert event.params == {"day": today.isoformat(), "aqi": 230, "level": 5}
+    district_event, city_event = _events(session)
+    assert district_event.place_id == city["hills"].id
+    assert district_event.params == {"day": today.isoformat(), "aqi": 230, "level": 5, "place_only": True}
+    assert city_event.place_id is None
+    assert city_event.params == {"day": today.isoformat(), "aqi": 230, "level": 5,
+                                 "districts": [[city["hills"].id, 230]]}
 
     inbox.messages.clear()
     _import(session, city, [_row("HILLS01", today, 190)])  # corrected values, still heavy: no second message
     _import(session, city, [_row("HILLS01", today, 190)])  # the same file again
     settle()
-    assert inbox.messages == [] and len(_events(session)) == 1
+    assert inbox.messages == [] and len(_events(session)) == 2
     assert session.scalar(select(AirPlaceDay.aqi).where(AirPlaceDay.place_id == city["hills"].id)) == 240
 
 
@@ -125,9 +129,10 @@ def test_yesterday_still_counts_and_each_day_is_told_once(session, city, inbox, 
     today = _today()
     _import(session, city, [_row("HILLS01", today - timedelta(days=1), 200), _row("HILLS01", today, 200)])
     settle()
-    assert [event.params["day"] for event in _events(session)] == [(today - timedelta(days=1)).isoformat(),
-                                                                   today.isoformat()]
-    assert len(inbox.to("hills@example.com")) == 2
+    assert [(event.params["day"], event.place_id) for event in _events(session)] == [
+        ((today - timedelta(days=1)).isoformat(), city["hills"].id), ((today - timedelta(days=1)).isoformat(), None),
+        (today.isoformat(), city["hills"].id), (today.isoformat(), None)]
+    assert len(inbox.to("hills@example.com")) == 2 and len(inbox.to("city@example.com")) == 2
 
 
 def test_with_nobody_subscribed_nothing_is_recorded(session, inbox, settle):
@@ -146,7 +151,7 @@ def test_only_districts_are_told_of_not_the_city_as_a_whole(session, city, inbox
     city_day = session.scalar(select(AirPlaceDay).join(AirPlaceDay.place).where(
         AirPlaceDay.place.has(level=PlaceLevel.CITY)))
     assert city_day.aqi > topics.HEAVY_AQI  # the mean of both stations is heavy too
-    assert [event.place_id for event in _events(session)] == [city["hills"].id]
+    assert [event.place_id for event in _events(session)] == [city["hills"].id, None]
     assert len(inbox.to("city@example.com")) == 1 and inbox.to("lake@example.com") == []
 
 
@@ -162,3 +167,56 @@ def test_the_message_is_written_in_the_subscribers_language(session, city, inbox
     body = mail.get_content()
     assert "五级 重度污染" in body and city["hills"].name_zh_hans in body
     assert "Level 5" not in body
+
+
+def test_a_city_wide_subscriber_gets_one_message_naming_every_heavy_district(session, city, inbox, settle,
+                                                                              sms_gateway):
+    subscriptions.confirm(session, subscriptions.subscribe(session, "13812345678", [Topic.HEAVY_POLLUTION], None,
+                                                           "en"))
+    session.commit()
+    settle()
+    inbox.messages.clear()
+    sms_gateway["received"].clear()
+    today = _today()
+    _import(session, city, [_row("HILLS01", today, 180), _row("LAKE01", today, 260)])
+    settle()
+    [mail] = inbox.to("city@example.com")
+    assert mail["Subject"].startswith("Heavy air pollution in 2 districts on ")
+    body = mail.get_content()
+    assert "- Hills District: AQI 230, Level 5, heavily polluted" in body
+    assert "- Lake District: AQI 310, Level 6, severely polluted" in body
+    assert "Children, the elderly and the sick should stay indoors" in body  # the worst level's advice
+    [sms] = sms_gateway["received"]
+    text = sms["body"]["text"]
+    assert "Hills District and Lake District" in text and "AQI up to 310" in text and len(text) <= 300
+    # Each district's own subscribers hear of their district only.
+    [hills_mail] = inbox.to("hills@example.com")
+    assert "Hills District" in hills_mail["Subject"] and "Lake District" not in hills_mail.get_content()
+    [lake_mail] = inbox.to("lake@example.com")
+    assert "Lake District" in lake_mail["Subject"] and "Hills District" not in lake_mail.get_content()
+
+
+def test_a_district_found_heavy_later_that_day_is_told_of_alone(session, city, inbox, settle):
+    today = _today()
+    _import(session, city, [_row("HILLS01", today, 180), _row("LAKE01", today, 40)])
+    settle()
+    inbox.messages.clear()
+    _import(session, city, [_row("HILLS01", today, 180), _row("LAKE01", today, 200)])
+    settle()
+    [mail] = inbox.to("city@example.com")
+    assert mail["Subject"].startswith("Heavy air pollution in Lake District on ")
+    assert inbox.to("hills@example.com") == [] and len(inbox.to("lake@example.com")) == 1
+
+
+def test_the_city_wide_message_lists_the_districts_in_chinese(session, city, inbox, settle):
+    subscriptions.confirm(session, subscriptions.subscribe(session, "wang@example.com", [Topic.HEAVY_POLLUTION],
+                                                           None, "zh_Hans"))
+    session.commit()
+    settle()
+    inbox.messages.clear()
+    _import(session, city, [_row("HILLS01", _today(), 180), _row("LAKE01", _today(), 260)])
+    settle()
+    [mail] = inbox.to("wang@example.com")
+    body = mail.get_content()
+    assert city["hills"].name_zh_hans in body and city["lake"].name_zh_hans in body
+    assert "六级 严重污染" in body and "2" in mail["Subject"]
