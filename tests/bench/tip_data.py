@@ -245,6 +245,10 @@ def load(session, total: int, rules, seed: int = 2026) -> dict:
                 "exposure_summary": "群众举报后执法人员现场检查，查实违法排污，已立案处罚并责令整改。"
                 if exposed else "",
                 "escalations": 0,
+                # 属实 / 部分属实 / 不属实 on every concluded tip (an exposed one was verified); no review running.
+                "finding": None if not fields["concluded_at"] else "substantiated" if exposed else rng.choices(
+                    ["substantiated", "partly", "unsubstantiated"], weights=[6, 2, 2])[0],
+                "review_due": None, "review_answered_at": None, "review_opinion": "", "re_review_opinion": "",
             }
             tips.append(tuple(row[c] for c in tip_columns))
             links += [(tip_id, c.id) for c in chosen]
