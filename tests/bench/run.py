@@ -843,7 +843,9 @@ def survey_report(surveys, skipped: str) -> list[str]:
         "in a process of its own; peak RSS is that process's maximum (its RSS with the app loaded, before the "
         f"export, in brackets). The CSV is also downloaded as staff from `/admin/surveys/<id>/export.csv` "
         f"through the {WORKERS} sync gunicorn workers with the worker timeout `make run` sets "
-        f"(`GUNICORN_TIMEOUT`, {GUNICORN_TIMEOUT} s), as `make run` serves it.",
+        f"(`GUNICORN_TIMEOUT`, {GUNICORN_TIMEOUT} s), as `make run` serves it; above "
+        "`SURVEY_EXPORT_BACKGROUND_ABOVE` (20,000) responses that address answers with a page offering to prepare "
+        "the file as a background job (the job runs the same `csv_chunks`, timed here).",
         "",
         "| database | responses | format | time | size | peak RSS (before) | download over HTTP |",
         "|---|---:|---|---:|---:|---:|---|",
@@ -855,8 +857,8 @@ def survey_report(surveys, skipped: str) -> list[str]:
                 lines.append(f"{head} {export['skipped']} | | | |")
                 continue
             http = export.get("http")
-            download = (f"{http['outcome']} after {http['seconds']:.1f} s, {http['bytes'] / 1e6:.1f} MB"
-                        if http else "–")
+            download = ("–" if not http else http["outcome"] if http["outcome"].startswith("a page") else
+                        f"{http['outcome']} after {http['seconds']:.1f} s, {http['bytes'] / 1e6:.1f} MB")
             lines.append(f"{head} {export['seconds']:.1f} s | {export['bytes'] / 1e6:.1f} MB | "
                          f"{export['peak_rss_mb']:.0f} MB ({export['rss_before_mb']:.0f} MB) | {download} |")
     lines += [

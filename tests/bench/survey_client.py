@@ -108,6 +108,9 @@ def download(port: int, username: str, password: str, path: str) -> dict:
         response = connection.getresponse()
         if response.status != 200:
             outcome = f"HTTP {response.status}"
+        elif response.getheader("Content-Type", "").startswith("text/html"):
+            # Above SURVEY_EXPORT_BACKGROUND_ABOVE the address answers with a page offering a background job.
+            outcome = "a page offering a background job"
         while chunk := response.read(1 << 16):
             size += len(chunk)
     except (http.client.HTTPException, OSError) as error:
