@@ -13,6 +13,10 @@ the bump becomes visible to other processes exactly when the change does; a roll
 Each request reads the counter first (one primary-key read) and drops everything kept under another generation.
 A key built from counts would not be safe: one response voided and one submitted keep n, but not the figures.
 
+The survey's structure has a counter of its own (row 2 of the same table), moved only by changes to surveys,
+sections, questions, options, quotas and places (which move row 1 too): a stream of answers, each moving row 1,
+no longer makes every next submission load the questionnaire again (about half its cost).
+
 The blank form is cached without anything personal: it is rendered with placeholders for the CSRF token and the
 submission token, which are put in for each request (fill_form) and so are never kept.
 """
@@ -33,25 +37,31 @@ from app.web.public_cache import ChangeWatch, flushed
 from app.surveys.models import (Survey, SurveyGeneration, SurveyOption, SurveyQuestion, SurveyQuota, SurveyResponse,
                                 SurveySection)
 
-WATCHED = (Survey, SurveySection, SurveyQuestion, SurveyOption, SurveyQuota, SurveyResponse, Place)
+STRUCTURE = (Survey, SurveySection, SurveyQuestion, SurveyOption, SurveyQuota, Place)
+WATCHED = (*STRUCTURE, SurveyResponse)
 # Survey structures and rendered fragments kept per process (surveys × pages × languages × kinds of request).
 MAX_ENTRIES = 256
 _ROW_ID = 1
+_STRUCTURE_ROW_ID = 2
 # Put in the cached form where each request's own tokens go: random per process, so no answer can forge one.
 CSRF_PLACEHOLDER = "csrf-" + secrets.token_hex(16)
 SUBMISSION_PLACEHOLDER = "submission-" + secrets.token_hex(16)
 
 
-def bump(connection) -> None:
+def bump(connection, row_id: int = _ROW_ID) -> None:
     """Add one to the generation (creating the row if missing) in the caller's transaction."""
     insert = sqlite_insert if connection.dialect.name == "sqlite" else pg_insert
-    statement = insert(SurveyGeneration.__table__).values(id=_ROW_ID, generation=1)
+    statement = insert(SurveyGeneration.__table__).values(id=row_id, generation=1)
     connection.execute(statement.on_conflict_do_update(
         index_elements=["id"], set_={"generation": SurveyGeneration.__table__.c.generation + 1}))
 
 
+# Registered in this order, so every transaction locks row 1 before row 2: writers never deadlock on them.
 _watch = ChangeWatch("surveys.cache", lambda session: any(isinstance(obj, WATCHED) for obj in flushed(session)),
                      frozenset, bump)
+_structure_watch = ChangeWatch(
+    "surveys.structure", lambda session: any(isinstance(obj, STRUCTURE) for obj in flushed(session)), frozenset,
+    lambda connection: bump(connection, _STRUCTURE_ROW_ID))
 
 
 def changed(session) -> None:
@@ -64,10 +74,19 @@ def generation(session) -> int:
     return session.scalar(select(SurveyGeneration.generation).where(SurveyGeneration.id == _ROW_ID)) or 0
 
 
+def _generations(session) -> tuple[int, int]:
+    """The generation of everything, and that of the structure (0 before their first counted write)."""
+    rows = dict(session.execute(select(SurveyGeneration.id, SurveyGeneration.generation)
+                                .where(SurveyGeneration.id.in_([_ROW_ID, _STRUCTURE_ROW_ID]))).all())
+    return rows.get(_ROW_ID, 0), rows.get(_STRUCTURE_ROW_ID, 0)
+
+
 @dataclass
 class _Store:
     generation: int | None = None
-    entries: OrderedDict = field(default_factory=OrderedDict)
+    entries: OrderedDict = field(default_factory=OrderedDict)  # rendered fragments, under `generation`
+    structure_generation: int | None = None
+    surveys: OrderedDict = field(default_factory=OrderedDict)  # loaded structures, under `structure_generation`
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -79,8 +98,9 @@ def clear(app) -> None:
     """Forget everything this process has cached (for measurements and tests; correctness never needs it)."""
     store = _store(app)
     with store.lock:
-        store.generation = None
+        store.generation = store.structure_generation = None
         store.entries.clear()
+        store.surveys.clear()
 
 
 class Snapshot:
@@ -89,24 +109,30 @@ class Snapshot:
     def __init__(self, session, store: _Store):
         self._session = session
         self._store = store
-        self.generation = generation(session)
+        self.generation, self.structure_generation = _generations(session)
         with store.lock:
             if store.generation != self.generation:
                 store.entries.clear()
                 store.generation = self.generation
+            if store.structure_generation != self.structure_generation:
+                store.surveys.clear()
+                store.structure_generation = self.structure_generation
 
-    def _remember(self, key, load):
+    def _remember(self, key, load, structure: bool = False):
         store = self._store
+        kept, generation = (("surveys", "structure_generation") if structure else ("entries", "generation"))
+        current = getattr(self, generation)
         with store.lock:
-            if store.generation == self.generation and key in store.entries:
-                store.entries.move_to_end(key)
-                return store.entries[key]
+            entries = getattr(store, kept)
+            if getattr(store, generation) == current and key in entries:
+                entries.move_to_end(key)
+                return entries[key]
         value = load()
         with store.lock:
-            if store.generation == self.generation:
-                store.entries[key] = value
-                while len(store.entries) > MAX_ENTRIES:
-                    store.entries.popitem(last=False)
+            if getattr(store, generation) == current:
+                entries[key] = value
+                while len(entries) > MAX_ENTRIES:
+                    entries.popitem(last=False)
         return value
 
     def _survey_entry(self, survey_id: int) -> tuple[Survey | None, frozenset[int]]:
@@ -122,7 +148,7 @@ class Snapshot:
                 quotas = frozenset(private.scalars(select(SurveyQuota.option_id)
                                                    .where(SurveyQuota.survey_id == survey_id)))
                 return survey, quotas
-        return self._remember(("survey", survey_id), load)
+        return self._remember(("survey", survey_id), load, structure=True)
 
     def survey(self, survey_id: int) -> Survey | None:
         """The survey with its sections, questions and options: detached, fully loaded, shared read-only."""

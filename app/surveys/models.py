@@ -324,7 +324,8 @@ class SurveyTally(db.Model):
 class SurveyGeneration(db.Model):
     """A counter bumped in the same transaction as every write that can change a public survey page (a response
     submitted or voided, a survey, its sections, questions, options or quotas, a place); the public pages cache
-    their rendered fragments under it (app.surveys.cache). One row, id 1, created by the first bump."""
+    their rendered fragments under it (app.surveys.cache). Row 1 counts every such write, row 2 only those to the
+    structure (surveys, sections, questions, options, quotas, places); each is created by its first bump."""
 
     __tablename__ = "survey_generations"
 

@@ -203,3 +203,36 @@ def test_warm_public_pages_read_only_the_generation(app, client, survey):
     assert len(_statements(app, lambda: app.test_client().get(f"/surveys/{survey.id}"))) == 1
     client.get(f"/surveys/{survey.id}")  # sets the browser's cookie
     assert len(_statements(app, lambda: client.get(f"/surveys/{survey.id}"))) == 2
+
+
+def test_submissions_in_a_row_each_take_five_statements(app, session, survey):
+    """An answer moves the pages' generation but not the structure's: the next submission still finds the
+    questionnaire kept, instead of loading its sections, questions and options again."""
+    browsers = [app.test_client() for _ in range(3)]
+    forms = [{**_hidden(browser.get(f"/surveys/{survey.id}").get_data(as_text=True)), **_answers(survey)}
+             for browser in browsers]
+    for browser, data in zip(browsers, forms):
+        statements = _statements(app, lambda browser=browser, data=data: browser.post(f"/surveys/{survey.id}",
+                                                                                      data=data))
+        assert len(statements) == 5, "\n".join(s[:90].replace("\n", " ") for s in statements)
+
+
+def _structure_generation(session) -> int:
+    session.expire_all()
+    value = cache._generations(session)[1]
+    session.rollback()
+    return value
+
+
+def test_only_changes_to_the_questionnaire_move_the_structure_generation(app, client, session, staff, survey):
+    structure, everything = _structure_generation(session), _generation(session)
+    assert _submit(app, survey).status_code == 303
+    assert (_structure_generation(session), _generation(session)) == (structure, everything + 1)
+    question = ordered_questions(session.get(type(survey), survey.id))[1]
+    services.update_question(session, staff["admin"], question, text=Texts("空气满意吗？", "", "Happy with air?"),
+                             help=Texts(""), required=question.required, max_choices=question.max_choices,
+                             measure=question.measure, condition_option_id=question.condition_option_id)
+    session.commit()
+    assert (_structure_generation(session), _generation(session)) == (structure + 1, everything + 2)
+    # The kept structure is dropped with it: the form, rendered from it, shows the new text.
+    assert "Happy with air?" in client.get(f"/surveys/{survey.id}?lang=en").get_data(as_text=True)
