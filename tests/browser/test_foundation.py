@@ -34,6 +34,8 @@ def test_elder_mode_enlarges_text_and_persists(page):
     normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     page.get_by_role("button", name="长者模式").click()
     expect(page.locator("html")).to_have_class(re.compile("elder"))
+    # The button posts a form: the class is there as soon as the next page's HTML is, its stylesheet only at load.
+    page.wait_for_load_state()
     large = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert large >= normal * 1.3
     assert_accessible(page)
