@@ -225,3 +225,20 @@ def sample_pages(browser, demo_url, view: str, locale: str) -> None:
         problems += check_page(page, pages[kind][0], locale, view, phone=phone)
     context.close()
     report(problems, f"{len(SAMPLE_SHAPES)} pages")
+
+
+def crawl_tests(locale: str) -> tuple:
+    """The crawl's tests in one language, for a test file to bind to its own names (one file per language, so that
+    pytest-xdist gives the languages to different processes)."""
+    def test_every_public_address_answers(browser, demo_url):
+        every_public_address_answers(browser, demo_url, locale)
+
+    def test_every_kind_of_page_on_a_phone(browser, demo_url):
+        every_kind_of_page_on_a_phone(browser, demo_url, locale)
+
+    @pytest.mark.parametrize("view", [view for view, view_locale in SAMPLE_VIEWS if view_locale == locale])
+    def test_sample_pages_on_a_desktop_and_in_elder_mode(browser, demo_url, view):
+        sample_pages(browser, demo_url, view, locale)
+
+    return test_every_public_address_answers, test_every_kind_of_page_on_a_phone, \
+        test_sample_pages_on_a_desktop_and_in_elder_mode

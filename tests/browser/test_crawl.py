@@ -1,9 +1,6 @@
 """The demo city crawled as residents meet it, in Simplified Chinese, and the crawl's own helpers checked: the checks
 are in tests/browser/crawl.py."""
-import pytest
-
-from tests.browser.crawl import (SAMPLE_VIEWS, every_kind_of_page_on_a_phone, every_public_address_answers,
-                                 sample_pages, shape, wrong_language)
+from tests.browser.crawl import shape, crawl_tests, wrong_language
 
 LOCALE = "zh_Hans"
 
@@ -21,14 +18,5 @@ def test_wrong_language_finds_text_of_another_language():
         == ["Download 下载"]
 
 
-def test_every_public_address_answers(browser, demo_url):
-    every_public_address_answers(browser, demo_url, LOCALE)
-
-
-def test_every_kind_of_page_on_a_phone(browser, demo_url):
-    every_kind_of_page_on_a_phone(browser, demo_url, LOCALE)
-
-
-@pytest.mark.parametrize("view", [view for view, locale in SAMPLE_VIEWS if locale == LOCALE])
-def test_sample_pages_on_a_desktop_and_in_elder_mode(browser, demo_url, view):
-    sample_pages(browser, demo_url, view, LOCALE)
+(test_every_public_address_answers, test_every_kind_of_page_on_a_phone,
+ test_sample_pages_on_a_desktop_and_in_elder_mode) = crawl_tests(LOCALE)
