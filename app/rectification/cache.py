@@ -27,7 +27,7 @@ from datetime import date
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,6 +47,8 @@ WATCHED: tuple[type, ...] = (
 WATCHED_TABLES = frozenset(model.__table__.name for model in WATCHED)  # type: ignore[attr-defined]
 # Rendered fragments kept per process (one per page × filters × page number × language asked, and per task).
 MAX_FRAGMENTS = 512
+# What a task's page prints of a linked tip besides its number (templates/rectification/_task_body.html).
+TIP_FIELDS_SHOWN = ("categories", "district_id", "district")
 _ROW_ID = 1
 
 
@@ -64,12 +66,20 @@ def _linked(session, tip_ids: set[int]) -> bool:
         select(models.TaskTip.tip_id).where(models.TaskTip.tip_id.in_(sorted(tip_ids))).limit(1)).first() is not None
 
 
+def _shown_fields_changed(tip: Tip) -> bool:
+    """Whether the flush changes what a task's page prints of a tip: its kinds or its district (its number never
+    changes). A step's timeline entry, a photo or a new state leaves the ledger as it was."""
+    attributes = inspect(tip).attrs
+    return any(attributes[name].history.has_changes() for name in TIP_FIELDS_SHOWN)
+
+
 def _changes_the_ledger(session) -> bool:
     if any(isinstance(obj, WATCHED) for obj in flushed(session)):
         return True
     # A tip handed over to a task (its kinds reclassified, say): only a linked tip's change shows on the ledger, so
-    # that the many tips never linked leave the ledger's pages alone.
-    tip_ids = {obj.id for obj in session.dirty if isinstance(obj, Tip)}  # a new tip is linked to nothing yet
+    # that the many tips never linked, and every change the ledger does not print, leave its pages alone (and cost
+    # no lookup of links: a report's later flushes, for its timeline entries, list the new tip as dirty).
+    tip_ids = {obj.id for obj in session.dirty if isinstance(obj, Tip) and _shown_fields_changed(obj)}
     return bool(tip_ids) and _linked(session, tip_ids)
 
 

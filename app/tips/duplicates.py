@@ -1,4 +1,5 @@
 """Is a new tip about the same pollution as an open one? Pure code: text likeness, distance and the verdict."""
+import functools
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -30,12 +31,14 @@ class Thresholds:
     address_likeness: float = 0.5  # without coordinates, addresses this alike are the same place
 
 
-def _grams(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _grams(text: str) -> frozenset[str]:
     """The text's letters and digits, one by one and in pairs: works for Chinese, which has no spaces, and
-    catches a paraphrase ("晚上排黄烟" for "夜间排放黄色烟雾") that pairs alone would miss."""
+    catches a paraphrase ("晚上排黄烟" for "夜间排放黄色烟雾") that pairs alone would miss. Kept per process for
+    the texts met last: a district's open tips are compared with every new report of their kinds."""
     kept = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower()
                    if unicodedata.category(ch)[0] in "LN")
-    return set(kept) | {kept[i:i + 2] for i in range(len(kept) - 1)}
+    return frozenset(kept) | {kept[i:i + 2] for i in range(len(kept) - 1)}
 
 
 def likeness(a: str, b: str) -> float:

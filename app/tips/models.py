@@ -22,6 +22,8 @@ __all__ = ["ExtensionState", "RewardState", "Tip", "TipCategory", "TipEvent", "T
 AWAITING_DECISION = "state = 'submitted'"
 IN_HANDLING = "state IN ('accepted', 'assigned', 'investigating')"
 IN_REVIEW = "state IN ('reviewing', 're_reviewing')"
+OPEN = ("state IN ('submitted', 'accepted', 'assigned', 'investigating', 'concluded', 'reviewing', 'reviewed', "
+        "'re_reviewing', 're_reviewed')")
 
 
 class TipCategory(db.Model):
@@ -54,6 +56,11 @@ tip_category_links = Table(
 )
 
 
+def public_number(submitted_at: datetime, tip_id: int) -> str:
+    """A tip's public number from its year of receipt and id (for rows read without the whole tip)."""
+    return f"{submitted_at:%Y}-{tip_id:06d}"
+
+
 class Tip(db.Model):
     __tablename__ = "tips"
     __table_args__ = (
@@ -68,13 +75,18 @@ class Tip(db.Model):
         CheckConstraint("state NOT IN ('reviewing', 're_reviewing') OR review_due IS NOT NULL", name="review_has_due"),
         # The running deadlines of open tips, so that supervision counts and the overdue board read only the
         # tips near or past a date, however many tips the city has handled (queries.AWAITING_DECISION…).
-        Index("ix_tips_awaiting_decision_due", "accept_due", sqlite_where=text(AWAITING_DECISION),
-              postgresql_where=text(AWAITING_DECISION)),
-        Index("ix_tips_in_handling_due", "conclude_due", sqlite_where=text(IN_HANDLING),
+        # They carry the bureau and the state, so that a queue's colour counts (a handler's bureau, one state) read
+        # the index entries alone, never the tips.
+        Index("ix_tips_awaiting_decision_due", "accept_due", "bureau_id", "state",
+              sqlite_where=text(AWAITING_DECISION), postgresql_where=text(AWAITING_DECISION)),
+        Index("ix_tips_in_handling_due", "conclude_due", "bureau_id", "state", sqlite_where=text(IN_HANDLING),
               postgresql_where=text(IN_HANDLING)),
-        Index("ix_tips_in_review_due", "review_due", sqlite_where=text(IN_REVIEW), postgresql_where=text(IN_REVIEW)),
-        # The duplicate check reads a district's tips of the last weeks, newest first (services.duplicate_candidates).
-        Index("ix_tips_district_submitted", "district_id", "submitted_at"),
+        Index("ix_tips_in_review_due", "review_due", "bureau_id", "state", sqlite_where=text(IN_REVIEW),
+              postgresql_where=text(IN_REVIEW)),
+        # The duplicate check reads a district's open tips of the last weeks, newest first
+        # (services.duplicate_candidates): only open ones are indexed, so closed tips cost it nothing.
+        Index("ix_tips_open_district_submitted", "district_id", "submitted_at", sqlite_where=text(OPEN),
+              postgresql_where=text(OPEN)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,7 +214,7 @@ class Tip(db.Model):
     @property
     def public_number(self) -> str:
         """The number shown in public lists; it opens nothing."""
-        return f"{self.submitted_at:%Y}-{self.id:06d}"
+        return public_number(self.submitted_at, self.id)
 
     def snapshot(self) -> dict:
         return {"state": self.state, "bureau_id": self.bureau_id, "accept_due": str(self.accept_due),

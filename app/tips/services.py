@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select, text, update
 
 from app import audit
 from app.casework import codes
@@ -17,7 +17,7 @@ from app.casework.identity import reveal
 from app.db_types import utcnow
 from app.tips import duplicates, policy, steps, tallies
 from app.tips.errors import TipError
-from app.tips.models import ExtensionState, Tip, TipEvent, TipPhoto, tip_category_links
+from app.tips.models import OPEN, ExtensionState, Tip, TipEvent, TipPhoto, public_number, tip_category_links
 from app.tips.photos import process_photo, store_photos
 from app.tips.rewards import first_reporter, reward_choices, reward_refusal, set_reward
 from app.tips.settings import Rules
@@ -55,28 +55,31 @@ def _as_report(tip: Tip) -> duplicates.Report:
 
 def duplicate_candidates(tip: Tip, limits: duplicates.Thresholds):
     """The select of the newest open tips of a kind in common in the tip's district within the window, with only
-    the columns compared. It reads the index on (district, submitted_at) from the window's start onwards, newest
-    first, and stops at DUPLICATE_CANDIDATES: however many tips the city has, it never walks past the window
-    (before, ordered by id through the district's index, a rare kind walked every tip of the district)."""
+    the columns compared; run before the new tip is stored. It reads the partial index of open tips on (district,
+    submitted_at) from the window's start onwards, newest first, and stops at DUPLICATE_CANDIDATES: however many
+    tips the city has handled, it walks only the district's open tips of the window (before, ordered by id
+    through the district's index, a rare kind walked every tip of the district; then through an index of every
+    tip, the window's closed tips too: 4 ms at 1M tips)."""
     kinds = [c.id for c in tip.categories]
     return (select(Tip.id, Tip.district_id, Tip.description, Tip.address, Tip.submitted_at, Tip.latitude,
                    Tip.longitude)
-            .where(Tip.district_id == tip.district_id, Tip.id != tip.id,
+            .where(Tip.district_id == tip.district_id,
                    Tip.submitted_at >= tip.submitted_at - timedelta(days=limits.window_days),
-                   Tip.state.in_([s for s in TipState if s.is_open]),
+                   text(OPEN),  # word for word the partial index's condition, so that the index is used
                    exists().where(tip_category_links.c.tip_id == Tip.id, tip_category_links.c.category_id.in_(kinds)))
             .order_by(Tip.submitted_at.desc(), Tip.id.desc()).limit(DUPLICATE_CANDIDATES))
 
 
-def _flag_possible_duplicate(session, tip: Tip, rules: Rules) -> None:
-    """Point the handler at an open tip that looks like the same pollution; merging is the handler's call.
+def _possible_duplicate(session, tip: Tip, rules: Rules) -> tuple[int, str] | None:
+    """The id and public number of an open tip that looks like the same pollution as this one, not yet stored;
+    merging is the handler's call.
 
     Only the columns compared are read, for the newest open tips of a kind in common in the district within
     the window (duplicate_candidates), so the cost is bounded by the window however many tips the city has."""
     limits = rules.duplicate_limits
     rows = session.execute(duplicate_candidates(tip, limits)).all()
     if not rows:
-        return
+        return None
     kinds_of = defaultdict(set)
     for tip_id, category_id in session.execute(select(tip_category_links.c.tip_id, tip_category_links.c.category_id)
                                                .where(tip_category_links.c.tip_id.in_([r.id for r in rows]))):
@@ -84,15 +87,17 @@ def _flag_possible_duplicate(session, tip: Tip, rules: Rules) -> None:
     candidates = [(r.id, duplicates.Report(frozenset(kinds_of[r.id]), r.district_id, r.description, r.address,
                                            r.submitted_at, r.latitude, r.longitude)) for r in rows]
     match = duplicates.best_match(_as_report(tip), candidates, limits)
-    if match is not None:
-        tip.duplicate_of_id = match
-        original = session.get(Tip, match)
-        add_event(session, tip, "possible_duplicate", note=original.public_number, public=False)
+    if match is None:
+        return None
+    original = next(r for r in rows if r.id == match)
+    return match, public_number(original.submitted_at, original.id)
 
 
 def submit_tip(session, data: TipInput, photos: list[tuple[bytes, str]], rules: Rules, upload_dir: str,
                now: datetime | None = None) -> tuple[Tip, str]:
-    """Store a new tip and return it with the reporter's tracking code (shown once, stored only as a hash)."""
+    """Store a new tip and return it with the reporter's tracking code (shown once, stored only as a hash).
+
+    The duplicate check runs before the tip is stored, so the flag is part of its INSERT (no UPDATE after)."""
     now = now or utcnow()
     code = codes.new_code()
     bureau_id = next((c.bureau_id for c in data.categories if c.bureau_id), None)
@@ -105,11 +110,15 @@ def submit_tip(session, data: TipInput, photos: list[tuple[bytes, str]], rules: 
               submitted_at=now, accept_due=rules.due(rules.local_date(now), rules.accept_days),
               state=TipState.SUBMITTED)
     tip.categories = list(data.categories)
+    duplicate = _possible_duplicate(session, tip, rules)
+    if duplicate:
+        tip.duplicate_of_id = duplicate[0]
     session.add(tip)
     session.flush()
     store_photos(session, tip, photos, upload_dir, by_staff=False)
     add_event(session, tip, "submitted")
-    _flag_possible_duplicate(session, tip, rules)
+    if duplicate:
+        add_event(session, tip, "possible_duplicate", note=duplicate[1], public=False)
     tallies.add(session, tip, rules, {"received": 1}, by_category=True)
     session.flush()
     return tip, code

@@ -3,7 +3,6 @@ from flask import Blueprint, abort, current_app, redirect, request, session as c
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.db_types import utcnow
 from app.casework import codes
@@ -13,6 +12,7 @@ from app.i18n import current_locale, from_local_input, local_today
 from app.notifications.forms import record_follow
 from app.notifications.models import Subject
 from app.org import outlines
+from app.org.models import Place
 from app.org.queries import districts
 from app.tips import cache, policy, queries, services
 from app.tips.forms import RATING_CHOICES, RatingForm, TipForm, TrackForm
@@ -33,10 +33,10 @@ PUBLIC_PAGE_SIZE = 50
 PUBLIC_STATUS_TITLES = {"open": _l("Being handled"), "closed": _l("Finished")}
 
 
-def _form() -> TipForm:
+def _form(kinds: list[TipCategory], places: list[Place]) -> TipForm:
     form = TipForm()
-    form.categories.choices = [(c.id, c.name) for c in queries.categories(db.session)]
-    form.district.choices = [(0, _("— choose —"))] + [(d.id, d.name) for d in districts(db.session)]
+    form.categories.choices = [(c.id, c.name) for c in kinds]
+    form.district.choices = [(0, _("— choose —"))] + [(d.id, d.name) for d in places]
     if form.identity.data != "named":  # a name or phone typed for an anonymous report is neither checked nor kept
         for named_only in (form.reporter_name, form.reporter_phone):
             named_only.data, named_only.raw_data = "", []
@@ -56,17 +56,18 @@ def _category_children(categories: list[TipCategory]) -> dict[int, list[int]]:
 @bp.route("/new", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["TIP_SUBMIT_RATE_LIMIT"], methods=["POST"])
 def new():
-    form = _form()
+    kinds, places = queries.categories(db.session), districts(db.session)  # read once for the form and the report
+    form = _form(kinds, places)
     once.token()
     if (earlier := once.repeated(db.session, "tips.new")) is not None:  # a double click: the first report's page
         return _show_code(earlier)
     if request.method == "POST" and form.validate():
         photos = read_photos(form.photos, limit=current_app.config["TIP_MAX_PHOTOS"])
         if not form.photos.errors:
-            chosen = db.session.scalars(select(TipCategory).where(TipCategory.id.in_(form.categories.data))).all()
+            chosen = set(form.categories.data)
             data = services.TipInput(
-                categories=chosen, description=form.description.data.strip(),
-                district=next(d for d in districts(db.session) if d.id == form.district.data),
+                categories=[c for c in kinds if c.id in chosen], description=form.description.data.strip(),
+                district=next(d for d in places if d.id == form.district.data),
                 address=form.address.data.strip(), latitude=form.latitude.data, longitude=form.longitude.data,
                 observed_at=from_local_input(form.observed_at.data),
                 reported_unit=(form.reported_unit.data or "").strip(), anonymous=form.identity.data != "named",
@@ -78,14 +79,14 @@ def new():
                 record_follow(db.session, form, Subject.TIP, tip.id)
                 return code
             return once.create(db.session, "tips.new", submit, _show_code)
-    return render("tips/new.html", form=form, category_children=_category_children(queries.categories(db.session)),
+    return render("tips/new.html", form=form, category_children=_category_children(kinds),
                   status=422 if request.method == "POST" else 200)
 
 
 @oversize.keeps_text("tips.new")
 def _too_large():
     """The report form again after a 413, with the text typed (request.form holds it, the photos are gone)."""
-    form = _form()
+    form = _form(queries.categories(db.session), districts(db.session))
     once.token()
     form.photos.errors = [_("All you sent was larger than %(mb)d MB, so nothing was sent yet: choose fewer or "
                             "smaller photos (your text is kept).",

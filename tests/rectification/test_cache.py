@@ -15,6 +15,7 @@ from app.rectification import cache
 from app.rectification.models import (Acceptance, AcceptanceLevel, Objection, ProgressReport, RectificationTask,
                                       ReportState, TaskIndicator, TaskTip, TaskUnit, UnitRole)
 from app.rectification.workflow import Progress
+from app.tips.models import TipEvent
 from tests import factories
 from tests.conftest import IsolatedClient, base_config
 from tests.rectification import public_data
@@ -211,3 +212,19 @@ def test_a_linked_tip_reclassified_moves_the_generation_an_unlinked_one_does_not
     session.commit()
     assert cache.generation(session) == start + 1
     assert other_kind.name_zh_hans in page(client, task)
+
+
+def test_a_linked_tip_moves_the_generation_only_for_what_the_ledger_prints(client, session, ledger, task):
+    linked, other = factories.tip(session), factories.place(session)
+    session.add(TaskTip(task_id=task.id, tip_id=linked.id))
+    session.commit()
+    start = cache.generation(session)
+    linked.address = "另一个地址"  # not printed on the ledger
+    linked.reply = "已受理"
+    session.add(TipEvent(tip=linked, step="note", note="内部备注", public=False))
+    session.commit()
+    assert cache.generation(session) == start
+    linked.district_id = other.id
+    session.commit()
+    assert cache.generation(session) == start + 1
+    assert other.name_en in page(client, task)

@@ -9,10 +9,13 @@ from types import SimpleNamespace
 
 import pytest
 from PIL import Image
+from sqlalchemy import insert, select
 
 from app.accounts.permissions import Role
 from app.tips import services
-from app.tips.models import TipCategory
+from app.db_types import analyze
+from app.tips.models import Tip, TipCategory, tip_category_links
+from app.tips.workflow import TipState
 from tests import factories
 
 # A Monday morning in Beijing (02:00 UTC), an example date.
@@ -64,6 +67,20 @@ def report(session, city):
         session.commit()
         return tip, code
     return file_tip
+
+
+def add_handled_tips(session, like, number: int = 2000) -> None:
+    """A city's many handled (closed) tips like `like` (its district, kinds, day), with the planner's statistics taken after (as `flask
+    db-analyze` keeps them daily): a query plan checked on a handful of tips would be a planner's guess."""
+    columns = ("description", "district_id", "address", "bureau_id", "submitted_at", "accept_due")
+    copied = {column: getattr(like, column) for column in columns}
+    session.execute(insert(Tip), [{**copied, "code_hash": f"handled-{n}", "state": TipState.CLOSED}
+                                  for n in range(number)])
+    handled = session.scalars(select(Tip.id).where(Tip.code_hash.like("handled-%"))).all()
+    session.execute(insert(tip_category_links), [{"tip_id": tip_id, "category_id": category.id}
+                                                 for tip_id in handled for category in like.categories])
+    analyze(session)
+    session.commit()
 
 
 LATITUDE, LONGITUDE = Decimal("30.553108"), Decimal("114.334517")

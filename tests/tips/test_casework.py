@@ -5,14 +5,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.audit import AuditEntry
+from app.extensions import db
 from app.tips import queries, services
 from app.tips.models import RewardState, Tip, TipTally
 from app.tips.services import Rules, TipError
 from app.tips.workflow import OFFICE_STEPS, Step, TipState
-from tests.tips.conftest import LATITUDE, LONGITUDE, MONDAY
+from tests.tips.conftest import LATITUDE, LONGITUDE, MONDAY, add_handled_tips
 
 LATER = MONDAY + timedelta(days=10)
 TO_CONCLUDED = (Step.ACCEPT, Step.ASSIGN, Step.INVESTIGATE, Step.CONCLUDE)
@@ -272,6 +273,48 @@ def test_the_tallies_match_a_recount_of_the_tips(session, staff, city, report):
         assert counts[("2026-09", category_id, "received")] + counts[("2026-10", category_id, "received")] == n
     accepted = sum(1 for t in tips if t.accepted_at is not None)
     assert counts[("2026-09", 0, "accepted")] + counts[("2026-10", 0, "accepted")] == accepted
+
+
+def _plans_of(session, action) -> list[str]:
+    """The query plans of the statements `action` runs."""
+    statements = []
+    listener = lambda conn, cursor, statement, params, *args: statements.append((statement, params))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    statements = [(s, p) for s, p in statements if "FROM tips" in s]  # not a reload of the signed-in user
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if db.engine.dialect.name == "sqlite":
+            return [" | ".join(str(row[-1]) for row in cursor.execute(f"EXPLAIN QUERY PLAN {s}", p).fetchall())
+                    for s, p in statements]
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        return [" | ".join(row[0] for row in cursor.execute(f"EXPLAIN {s}", p).fetchall()) for s, p in statements]
+    finally:
+        connection.close()
+
+
+def test_the_queue_counts_and_the_overdue_counts_read_index_entries_alone(session, staff, report):
+    """However many tips are open, the colour counts (a bureau's, one state's) and the overdue board's counts by
+    bureau read the deadlines' partial indexes, which carry the bureau and the state, and never fetch a tip."""
+    from app.workdays.days import colour_bounds
+
+    add_handled_tips(session, report()[0])
+    bounds = colour_bounds(date(2026, 12, 7), 3, working=False, overrides={})
+    for plans in (_plans_of(session, lambda: queries.queue_counts(session, staff["tip_handler"], bounds,
+                                                                    state="accepted")),
+                  _plans_of(session, lambda: queries.queue_counts(session, staff["admin"], bounds)),
+                  _plans_of(session, lambda: queries.overdue_by_bureau(session, date(2026, 12, 7)))):
+        assert len(plans) == 1, plans
+        if db.engine.dialect.name == "sqlite":
+            assert plans[0].count("COVERING INDEX ix_tips_") >= 3 and "SCAN tips" not in plans[0], plans[0]
+        else:  # an index-only scan once VACUUM has marked the pages visible; every condition in the index
+            assert plans[0].count("using ix_tips_") >= 3, plans[0]
+            assert not any(name in plans[0] for name in ("Seq Scan", "ix_tips_state", "ix_tips_bureau_id")), plans[0]
 
 
 def test_the_queue_colours_are_counted_over_every_open_tip_not_one_page(session, staff, report):

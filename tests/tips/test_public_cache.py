@@ -2,11 +2,16 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, select, text
 
 from app.db_types import utcnow
+from app.extensions import db
 from app.tips import cache, services
+from app.tips.models import OPEN, Tip
+from app.tips.workflow import TipState
 from app.web.public_cache import Generation
+from tests.tips.conftest import add_handled_tips
+from tests.tips.test_views import report_form, send_report
 
 PAGES = ("/tips/", "/tips/?status=open", "/tips/stats", "/exposure")
 
@@ -45,7 +50,6 @@ def test_a_core_statement_on_a_watched_table_bumps_too(app, session, report):
     before = cache.generation.current(session)
     from sqlalchemy import update
 
-    from app.tips.models import Tip
     session.execute(update(Tip).where(Tip.id == tip.id).values(address="elsewhere"))
     session.commit()
     assert cache.generation.current(session) == before + 1
@@ -97,18 +101,24 @@ def test_a_generation_counts_per_domain():
 
 def test_the_duplicate_check_reads_its_window_through_the_index(app, session, report, city):
     tip, _code = report()
+    add_handled_tips(session, tip)
     statement = services.duplicate_candidates(tip, services.Rules().duplicate_limits)
     compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     if session.get_bind().dialect.name == "sqlite":
         plan = " ".join(str(row[-1]) for row in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
-        assert "ix_tips_district_submitted (district_id=? AND submitted_at>?)" in plan, plan
+        assert "ix_tips_open_district_submitted (district_id=? AND submitted_at>?)" in plan, plan
         assert "TEMP B-TREE" not in plan, plan  # read newest first from the index: no sort of the window
     else:
         session.execute(text("SET LOCAL enable_seqscan = off"))
         plan = " ".join(row[0] for row in session.execute(text(f"EXPLAIN {compiled}")))
-        assert "ix_tips_district_submitted" in plan, plan
+        assert "ix_tips_open_district_submitted" in plan, plan
         assert "Index Cond: ((district_id =" in plan and "submitted_at >=" in plan, plan
     session.rollback()
+
+
+def test_the_open_tips_index_condition_names_every_open_state_and_no_other():
+    """The partial index's condition (and the duplicate check that repeats it) lists the open states as SQL text."""
+    assert OPEN == "state IN ({})".format(", ".join(f"'{s.value}'" for s in TipState if s.is_open))
 
 
 def test_the_duplicate_check_skips_tips_before_the_window(app, session, report, city):
@@ -117,3 +127,36 @@ def test_the_duplicate_check_skips_tips_before_the_window(app, session, report, 
     assert new.duplicate_of_id is None
     recent, _code = report()
     assert recent.duplicate_of_id == new.id
+
+
+def _statements(action) -> list[str]:
+    statements = []
+    listener = lambda conn, cursor, statement, *args: statements.append(" ".join(statement.split()))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return statements
+
+
+def test_a_report_flagged_as_a_duplicate_takes_ten_statements(client, csrf, session, city):
+    """The kinds and districts read once for the form and the report; the duplicate check (candidates, their kinds)
+    before the INSERT, so the flag is part of it; the tip, its kind, its two timeline entries; the statistics and
+    the pages' generation. No UPDATE of the new tip, no reload of the original, no lookup of ledger links for a
+    tip that has none."""
+    first = send_report(client, csrf, city)
+    assert first.status_code == 303
+    data = {**report_form(city), "csrf_token": csrf.token(client, "/tips/new")}
+    statements = _statements(lambda: client.post("/tips/new", data=data, content_type="multipart/form-data"))
+    listing = "\n".join(s[:100] for s in statements)
+    assert not any(s.startswith("UPDATE") for s in statements), listing
+    assert not any("rectification_task_tips" in s for s in statements), listing
+    # PostgreSQL inserts the two timeline entries in one statement (insertmanyvalues), SQLite in two
+    assert len(statements) == (10 if db.engine.dialect.name == "sqlite" else 9), listing
+    session.expire_all()
+    original, duplicate = session.scalars(select(Tip).order_by(Tip.id)).all()[-2:]
+    assert duplicate.duplicate_of_id == original.id
+    flagged = [e for e in duplicate.events if e.step == "possible_duplicate"]
+    assert [e.note for e in flagged] == [original.public_number] and not flagged[0].public
+    assert [e.step for e in duplicate.events] == ["submitted", "possible_duplicate"]
