@@ -70,8 +70,8 @@ def report(session, city):
 
 
 def add_handled_tips(session, like, number: int = 2000) -> None:
-    """A city's many handled (closed) tips like `like` (its district, kinds, day), with the planner's statistics taken after (as `flask
-    db-analyze` keeps them daily): a query plan checked on a handful of tips would be a planner's guess."""
+    """A city's many handled (closed) tips like `like` (its district, kinds, day), with the planner's statistics
+    taken after (as `flask db-analyze` keeps them daily): a plan checked on a handful of tips is a planner's guess."""
     columns = ("description", "district_id", "address", "bureau_id", "submitted_at", "accept_due")
     copied = {column: getattr(like, column) for column in columns}
     session.execute(insert(Tip), [{**copied, "code_hash": f"handled-{n}", "state": TipState.CLOSED}
