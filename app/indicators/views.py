@@ -166,7 +166,7 @@ def overview():
     return render("indicators/overview.html", "indicators/_prerendered.html", fragment=results,
                   catalogue=catalogue, period=period, periods=snap.reported_periods(), city=city,
                   districts=district_list, place=place, filters=filters, statuses=STATUS_TITLES,
-                  properties=list(IndicatorProperty))
+                  properties=list(IndicatorProperty), kept_layout=True)
 
 
 @bp.get("/districts")
@@ -182,7 +182,7 @@ def district_comparison():
         "indicators/_districts_table.html", period=period, rows=queries.district_ranking(result, district_list),
         note=period_note(snap, period)))
     return render("indicators/districts.html", "indicators/_prerendered.html", fragment=table, catalogue=catalogue,
-                  period=period, periods=snap.reported_periods())
+                  period=period, periods=snap.reported_periods(), kept_layout=True)
 
 
 @bp.get("/report")

@@ -140,7 +140,7 @@ def index():
 
     fragment = snap.fragment(("index", *key, number), results)
     return render("rectification/index.html", "rectification/_prerendered.html", fragment=fragment,
-                  filter_form=snap.fragment(("filters", *key), filter_form), filters=filters)
+                  filter_form=snap.fragment(("filters", *key), filter_form), filters=filters, kept_layout=True)
 
 
 @bp.get("/tasks/<code>")
@@ -155,7 +155,8 @@ def task(code: str):
                                status=status_of(found, today), record=public.task_record(db.session, found),
                                event_titles=EVENT_TITLES, status_of=status_of)
 
-    return render("rectification/task.html", code=code, body=snap.fragment(("task", current_locale(), task_id), body))
+    return render("rectification/task.html", code=code, body=snap.fragment(("task", current_locale(), task_id), body),
+                  kept_layout=True)
 
 
 @bp.get("/evidence/<int:evidence_id>")

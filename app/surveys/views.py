@@ -52,7 +52,7 @@ def _blank_form(survey):
     once per generation and language with placeholders, which are replaced here and so never kept."""
     body = _snapshot().fragment(("form", survey.id, current_locale()), lambda: _form_html(survey))
     form = cache.fill_form(body, generate_csrf(), secrets.token_hex(16))
-    return render("surveys/answer.html", "surveys/_prerendered.html", survey=survey, form=form)
+    return render("surveys/answer.html", "surveys/_prerendered.html", survey=survey, form=form, kept_layout=True)
 
 
 def _form_html(survey) -> str:
@@ -260,7 +260,7 @@ def results(survey_id: int):
         return render_template("surveys/_results.html", survey=attached,
                                results=queries.survey_results(db.session, attached))
     fragment = _snapshot().fragment(("results", survey.id, current_locale()), content)
-    return render("surveys/results.html", survey=survey, fragment=fragment)
+    return render("surveys/results.html", survey=survey, fragment=fragment, kept_layout=True)
 
 
 def _estimate_json(estimate):

@@ -3,6 +3,8 @@ from urllib.parse import urlsplit
 
 from flask import make_response, redirect, render_template, request
 
+from app.web import shell
+
 
 def is_partial_request() -> bool:
     """True only for a real htmx partial request: not hx-boost navigation, not a history restore."""
@@ -12,14 +14,19 @@ def is_partial_request() -> bool:
             and headers.get("HX-History-Restore-Request") != "true")
 
 
-def render(template: str, fragment: str | None = None, /, *, status: int = 200, **context):
+def render(template: str, fragment: str | None = None, /, *, status: int = 200, kept_layout: bool = False,
+           **context):
     """Render the full page, or only `fragment` (which the page includes) for an htmx partial request.
 
-    Flash messages ride along out-of-band on fragments, so they appear in the page's live region.
+    Flash messages ride along out-of-band on fragments, so they appear in the page's live region. With
+    `kept_layout` (a page that extends base.html and keeps its logic in its blocks, such as those served from kept
+    fragments), an anonymous visitor's page is set into the layout kept per process (app.web.shell).
     """
     headers = {"Vary": "HX-Request"}
     if fragment and is_partial_request():
         body = render_template(fragment, **context) + render_template("_flashes.html", oob=True)
+    elif kept_layout and not is_partial_request() and shell.applies():
+        body = shell.page(shell.render_blocks(template, **context))
     else:
         body = render_template(template, **context)
         if is_partial_request():

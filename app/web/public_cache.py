@@ -174,4 +174,5 @@ class Generation:
             rendering = page.new_context(full)
             return {name: Markup("".join(page.blocks[name](rendering))) for name in KEPT_BLOCKS if name in page.blocks}
         blocks = self.remember(session, (template, partial, key), build)
-        return render("_kept_page.html", "_kept_fragment.html" if fragment else None, blocks=blocks)
+        return render("_kept_page.html", "_kept_fragment.html" if fragment else None, blocks=blocks,
+                      kept_layout=True)
