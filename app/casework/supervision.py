@@ -63,7 +63,10 @@ def count_by_colour(session: Any, scoped: Callable[[Select[Any]], Select[Any]], 
     of a count per colour and branch, so that each count reads one deadline's index alone (an OR of the branches
     would fetch every case it counts)."""
     def count(colour: str, branch: Branch) -> Any:
-        return scoped(select(func.count(id_column))).where(colour_condition(colour, [branch], bounds)).scalar_subquery()
+        # count(*), not count(id): PostgreSQL's partial indexes do not hold the id, and counting it would read
+        # every case the index points to
+        return (scoped(select(func.count()).select_from(id_column.table))
+                .where(colour_condition(colour, [branch], bounds)).scalar_subquery())
     labels = [(colour, index) for colour in COLOURS for index in range(len(branches))]
     row = session.execute(select(*(count(colour, branches[index]).label(f"{colour}_{index}")
                                    for colour, index in labels))).one()

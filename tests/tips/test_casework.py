@@ -300,7 +300,8 @@ def _plans_of(session, action) -> list[str]:
 
 def test_the_queue_counts_and_the_overdue_counts_read_index_entries_alone(session, staff, report):
     """However many tips are open, the colour counts (a bureau's, one state's) and the overdue board's counts by
-    bureau read the deadlines' partial indexes, which carry the bureau and the state, and never fetch a tip."""
+    bureau read the deadlines' partial indexes, which carry the bureau and the state, and never fetch a tip; the
+    board's page of overdue tips takes its ids from them."""
     from app.workdays.days import colour_bounds
 
     add_handled_tips(session, report()[0])
@@ -308,7 +309,8 @@ def test_the_queue_counts_and_the_overdue_counts_read_index_entries_alone(sessio
     for plans in (_plans_of(session, lambda: queries.queue_counts(session, staff["tip_handler"], bounds,
                                                                     state="accepted")),
                   _plans_of(session, lambda: queries.queue_counts(session, staff["admin"], bounds)),
-                  _plans_of(session, lambda: queries.overdue_by_bureau(session, date(2026, 12, 7)))):
+                  _plans_of(session, lambda: queries.overdue_by_bureau(session, date(2026, 12, 7))),
+                  _plans_of(session, lambda: queries.overdue(session, date(2026, 12, 7)))):
         assert len(plans) == 1, plans
         if db.engine.dialect.name == "sqlite":
             assert plans[0].count("COVERING INDEX ix_tips_") >= 3 and "SCAN tips" not in plans[0], plans[0]
