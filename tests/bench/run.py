@@ -8,8 +8,8 @@ Surveys, on SQLite and on PostgreSQL: a survey bulk-loaded to each size in SURVE
 JSON, form and submission measured with wrk at each size, its export timed, and a concurrent-submission run
 whose accepted, stored and tallied counts must agree exactly.
 
-Pollution tips, on SQLite (and PostgreSQL with BENCH_TIP_DATABASES=sqlite,postgresql): the demo database
-bulk-loaded to each size in TIP_SIZES with tips and their statistics tallies, then the public list (plain and
+Pollution tips, on SQLite (and PostgreSQL with BENCH_TIP_DATABASES=sqlite,postgresql): for each size in TIP_SIZES
+a new demo database bulk-loaded with tips and their statistics tallies, then the public list (plain and
 filtered), the statistics (all and one district), the exposure board, the handler's queue and the overdue board
 (signed in as the demo admin) and the report submission measured with wrk at each size.
 
@@ -46,6 +46,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timezone
+from itertools import count
 from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import urlopen
@@ -444,21 +445,25 @@ end
     return script
 
 
-def tips_bench(database: str, env: dict, workdir: Path, hello: subprocess.Popen, hello_port: int) -> dict:
-    """The tip measurements on one database: loaded to each size in turn, then its pages and the report form."""
+def tips_bench(database: str, fresh_database, workdir: Path, hello: subprocess.Popen, hello_port: int) -> dict:
+    """The tip measurements on one database kind: each size is a city of its own — `fresh_database()` gives the
+    environment of a newly migrated and seeded database, loaded to the size, then served — so that the ids follow
+    the dates at every size, as a city's do (a smaller city topped up with older tips would scatter the recent ones
+    over the whole table)."""
     report = {"database": database, "levels": []}
-    setup = survey_command("tip_data", env, "forms", 50)
-    category_id, district_id = setup["category_id"], setup["district_id"]
-    site, port = serve("wsgi:app", env)
-    try:
-        cookie = staff_cookie(port, "admin", admin_password(env))
-        for size in TIP_SIZES:
-            load = survey_command("tip_data", env, "load", size)
-            print(f"{database}, {load['total']:,} tips: {load['added']:,} added with {load['links_added']:,} "
-                  f"category links and {load['events_added']:,} timeline entries in {load['seconds']:.0f} s "
-                  f"(rows {load['rows_seconds']:.0f} s); {load['open']:,} open, {load['overdue']:,} overdue; "
-                  f"sum(received, category 0) = {load['tally_received']:,}, tips stored = {load['stored']:,}: "
-                  f"{'equal' if load['tally_received'] == load['stored'] else 'MISMATCH'}")
+    for size in TIP_SIZES:
+        env = fresh_database()
+        setup = survey_command("tip_data", env, "forms", 50)
+        category_id, district_id = setup["category_id"], setup["district_id"]
+        load = survey_command("tip_data", env, "load", size)
+        print(f"{database}, {load['total']:,} tips: {load['added']:,} added with {load['links_added']:,} "
+              f"category links and {load['events_added']:,} timeline entries in {load['seconds']:.0f} s "
+              f"(rows {load['rows_seconds']:.0f} s); {load['open']:,} open, {load['overdue']:,} overdue; "
+              f"sum(received, category 0) = {load['tally_received']:,}, tips stored = {load['stored']:,}: "
+              f"{'equal' if load['tally_received'] == load['stored'] else 'MISMATCH'}")
+        site, port = serve("wsgi:app", env)
+        try:
+            cookie = staff_cookie(port, "admin", admin_password(env))
             check_staff_cookie(port, cookie)
             level = {"size": size, "load": load, "pages": []}
             base = f"http://127.0.0.1:{port}"
@@ -487,9 +492,22 @@ def tips_bench(database: str, env: dict, workdir: Path, hello: subprocess.Popen,
             print(f"  {result['requests']} POSTs answered by the end of the wrk run, {result['stored']} tips stored; "
                   f"received tally = stored tips afterwards: {result['tally_equal']}")
             report["levels"].append(level)
-    finally:
-        stop(site)
+        finally:
+            stop(site)
     return report
+
+
+def fresh_sqlite(env: dict, workdir: Path):
+    """A maker of new SQLite bench databases (migrated and seeded), one file per call."""
+    made = count(1)
+
+    def fresh() -> dict:
+        number = next(made)
+        fresh_env = dict(env, DATABASE_URL=f"sqlite:///{workdir / f'tips-{number}.sqlite3'}",
+                         DEMO_CREDENTIALS_FILE=str(workdir / f"credentials-tips-{number}.txt"))
+        prepare_database(fresh_env, years=1, notices=0)
+        return fresh_env
+    return fresh
 
 
 def environment_pages(base: str, year: int) -> list[tuple[str, str]]:
@@ -677,12 +695,16 @@ def main() -> None:
                 print(f"PostgreSQL skipped: {skipped}")
         if "tips" in PARTS and TIP_SIZES:
             if "sqlite" in TIP_DATABASES:
-                tips.append(tips_bench("SQLite", env, workdir, hello, hello_port))
+                tips.append(tips_bench("SQLite", fresh_sqlite(env, workdir), workdir, hello, hello_port))
             if "postgresql" in TIP_DATABASES:
                 postgres_env, tips_skipped = prepare_postgres(env, workdir)
                 if postgres_env:
                     try:
-                        tips.append(tips_bench("PostgreSQL", postgres_env, workdir, hello, hello_port))
+                        first = [postgres_env]  # the one just made, then a new one for each further size
+
+                        def fresh_postgres() -> dict:
+                            return first.pop() if first else prepare_postgres(env, workdir)[0]
+                        tips.append(tips_bench("PostgreSQL", fresh_postgres, workdir, hello, hello_port))
                     finally:
                         drop_postgres()
                 else:
@@ -904,8 +926,10 @@ def tips_report(tips, skipped: str) -> list[str]:
         f"and wrk -t2 -c{CONNECTIONS} -d{DURATION} with `Connection: close`, as above (with `--timeout {WRK_TIMEOUT}`: "
         f"wrk's default of 2 s leaves slower requests out of the counts), on {databases}"
         f"{f' (PostgreSQL skipped: {skipped})' if skipped else ''}, rate limiting off (`RATELIMIT_ENABLED=0`). "
-        "The demo database is bulk-loaded by `tests/bench/tip_data.py` to each size in turn (topped up: the tips "
-        "added for a larger size are spread over the same three years): tips over the demo's districts and "
+        "Each size is a city of its own: a newly migrated and seeded demo database, bulk-loaded by "
+        "`tests/bench/tip_data.py` to the size and then served (so that the ids follow the dates, as a city's do; "
+        "a smaller city topped up with older tips scattered the recent ones over the whole table): tips over the "
+        "demo's districts and "
         "kinds (one in seven with a second kind), submitted over the last three years, each taken through a "
         "simulated handling as far as now — 3 % merged as duplicates, 85 % of the rest accepted, 7 % of "
         "decisions and 10 % of conclusions late, 2 % stuck for months, ratings or the office's closing after the "
