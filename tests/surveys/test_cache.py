@@ -4,13 +4,14 @@ import re
 
 import pytest
 from flask import render_template
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.surveys import cache, queries, services
 from app.surveys.models import SurveyResponse, SurveyState
 from app.surveys.services import Texts, ordered_questions
 from tests import factories
+from tests.sql import recorded_statements
 
 
 @pytest.fixture
@@ -168,14 +169,9 @@ def services_answers():
 
 
 def _statements(app, action) -> list[str]:
-    statements = []
-    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as seen:
         action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return statements
+    return [statement for statement, _parameters in seen]
 
 
 def test_a_submission_takes_five_statements(app, session, survey):

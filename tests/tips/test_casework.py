@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.audit import AuditEntry
 from app.extensions import db
@@ -13,6 +13,7 @@ from app.tips import queries, services
 from app.tips.models import RewardState, Tip, TipTally
 from app.tips.services import Rules, TipError
 from app.tips.workflow import OFFICE_STEPS, Step, TipState
+from tests.sql import recorded_statements
 from tests.tips.conftest import LATITUDE, LONGITUDE, MONDAY, add_handled_tips
 
 LATER = MONDAY + timedelta(days=10)
@@ -277,14 +278,9 @@ def test_the_tallies_match_a_recount_of_the_tips(session, staff, city, report):
 
 def _plans_of(session, action) -> list[str]:
     """The query plans of the statements `action` runs."""
-    statements = []
-    listener = lambda conn, cursor, statement, params, *args: statements.append((statement, params))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as seen:
         action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    statements = [(s, p) for s, p in statements if "FROM tips" in s]  # not a reload of the signed-in user
+    statements = [(s, p) for s, p in seen if "FROM tips" in s]  # not a reload of the signed-in user
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()

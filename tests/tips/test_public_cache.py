@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from app.db_types import utcnow
 from app.extensions import db
@@ -10,6 +10,7 @@ from app.tips import cache, services
 from app.tips.models import OPEN, Tip
 from app.tips.workflow import TipState
 from app.web.public_cache import Generation
+from tests.sql import recorded_statements
 from tests.tips.conftest import add_handled_tips
 from tests.tips.test_views import report_form, send_report
 
@@ -130,14 +131,9 @@ def test_the_duplicate_check_skips_tips_before_the_window(app, session, report, 
 
 
 def _statements(action) -> list[str]:
-    statements = []
-    listener = lambda conn, cursor, statement, *args: statements.append(" ".join(statement.split()))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as seen:
         action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return statements
+    return [" ".join(statement.split()) for statement, _parameters in seen]
 
 
 def test_a_report_flagged_as_a_duplicate_takes_ten_statements(client, csrf, session, city):
