@@ -31,14 +31,25 @@ class Thresholds:
     address_likeness: float = 0.5  # without coordinates, addresses this alike are the same place
 
 
-@functools.lru_cache(maxsize=4096)
+# Texts up to this long have their grams kept per process (the last KEPT_GRAMS of them): a new report is compared
+# with up to 100 candidates, and a district's open tips with every new report of their kinds. Bounded in memory
+# (a few MB); a longer text is taken apart each time.
+KEPT_GRAMS, KEPT_TEXT_LENGTH = 256, 300
+
+
 def _grams(text: str) -> frozenset[str]:
     """The text's letters and digits, one by one and in pairs: works for Chinese, which has no spaces, and
-    catches a paraphrase ("晚上排黄烟" for "夜间排放黄色烟雾") that pairs alone would miss. Kept per process for
-    the texts met last: a district's open tips are compared with every new report of their kinds."""
+    catches a paraphrase ("晚上排黄烟" for "夜间排放黄色烟雾") that pairs alone would miss."""
+    return _kept_grams(text) if len(text) <= KEPT_TEXT_LENGTH else _taken_apart(text)
+
+
+def _taken_apart(text: str) -> frozenset[str]:
     kept = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower()
                    if unicodedata.category(ch)[0] in "LN")
     return frozenset(kept) | {kept[i:i + 2] for i in range(len(kept) - 1)}
+
+
+_kept_grams = functools.lru_cache(maxsize=KEPT_GRAMS)(_taken_apart)
 
 
 def likeness(a: str, b: str) -> float:

@@ -19,8 +19,8 @@ def render(template: str, fragment: str | None = None, /, *, status: int = 200, 
     """Render the full page, or only `fragment` (which the page includes) for an htmx partial request.
 
     Flash messages ride along out-of-band on fragments, so they appear in the page's live region. With
-    `kept_layout` (a page that extends base.html and keeps its logic in its blocks, such as those served from kept
-    fragments), an anonymous visitor's page is set into the layout kept per process (app.web.shell).
+    `kept_layout` (a page that extends base.html directly, such as those served from kept fragments), an anonymous
+    visitor's page is set into the layout kept per process (app.web.shell).
     """
     headers = {"Vary": "HX-Request"}
     if fragment and is_partial_request():

@@ -85,3 +85,15 @@ def test_the_best_match_is_the_most_alike_then_the_earliest():
     assert best_match(NEW, [(2, closest), (3, older_twin)]) == 3
     assert best_match(NEW, [(4, replace(BASE, district_id=1))]) is None
     assert best_match(NEW, []) is None
+
+
+def test_short_texts_are_taken_apart_once_long_ones_each_time():
+    from app.tips import duplicates
+
+    duplicates._kept_grams.cache_clear()
+    short, long = "化工厂夜间排放黄色烟雾", "化工厂夜间排放黄色烟雾，" * 40
+    assert len(long) > duplicates.KEPT_TEXT_LENGTH >= len(short)
+    first = likeness(short, long)
+    assert likeness(short, long) == first and 0.9 < first < 1  # the same answer, kept or not
+    info = duplicates._kept_grams.cache_info()
+    assert (info.currsize, info.hits, info.maxsize) == (1, 1, duplicates.KEPT_GRAMS)  # only the short text is kept
