@@ -18,3 +18,24 @@ def recorded_statements():
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
+
+
+def query_plans(action, *, reading: str = "") -> list[str]:
+    """The query plans (one line each) of the statements `action` runs that name `reading` (e.g. "FROM tips"),
+    asked of the database after the action; PostgreSQL is told to avoid sequential and bitmap scans, so that a
+    table of a few test rows still shows which index a plan would read."""
+    with recorded_statements() as seen:
+        action()
+    statements = [(sql, parameters) for sql, parameters in seen if reading in sql]
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if db.engine.dialect.name == "sqlite":
+            return [" | ".join(str(row[-1]) for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", parameters))
+                    for sql, parameters in statements]
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        return [" | ".join(row[0] for row in cursor.execute(f"EXPLAIN {sql}", parameters).fetchall())
+                for sql, parameters in statements]
+    finally:
+        connection.close()

@@ -12,8 +12,9 @@ Counts are not a safe key (one tip merged and one received keep the number of op
 What a page shows besides the data — language, query string, today's date, a scheduled publication time that
 has come — is the caller's part of the key.
 
-Only what everyone may see is cached: the page's title, head and content blocks (never base.html, which
-carries the CSRF token, the signed-in user and the flashes), rendered without a user.
+Only what everyone may see is cached: the page's title, head and content blocks (app.web.shell.render_blocks),
+never base.html with its CSRF token, signed-in user and flashes (app.web.shell keeps the layout apart, for
+anonymous visitors only, with the token put in per request).
 """
 import threading
 from collections import OrderedDict
@@ -30,12 +31,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.extensions import db
+from app.web import shell
 from app.web.htmx import is_partial_request
 
 # Rendered pages kept per process and domain (page × filters × page number × language asked).
 MAX_FRAGMENTS = 512
-# The blocks of a page template that are kept; base.html renders them around the per-request parts.
-KEPT_BLOCKS = ("title", "head", "content")
 
 
 class PublicGeneration(db.Model):
@@ -168,11 +168,7 @@ class Generation:
             values = context()
             if partial:
                 return {"fragment": Markup(render_template(fragment, **values))}
-            page = current_app.jinja_env.get_template(template)
-            full = dict(values)
-            current_app.update_template_context(full)
-            rendering = page.new_context(full)
-            return {name: Markup("".join(page.blocks[name](rendering))) for name in KEPT_BLOCKS if name in page.blocks}
+            return shell.render_blocks(template, **values)
         blocks = self.remember(session, (template, partial, key), build)
         return render("_kept_page.html", "_kept_fragment.html" if fragment else None, blocks=blocks,
                       kept_layout=True)

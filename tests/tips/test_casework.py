@@ -13,7 +13,7 @@ from app.tips import queries, services
 from app.tips.models import RewardState, Tip, TipTally
 from app.tips.services import Rules, TipError
 from app.tips.workflow import OFFICE_STEPS, Step, TipState
-from tests.sql import recorded_statements
+from tests.sql import query_plans
 from tests.tips.conftest import LATITUDE, LONGITUDE, MONDAY, add_handled_tips
 
 LATER = MONDAY + timedelta(days=10)
@@ -276,24 +276,6 @@ def test_the_tallies_match_a_recount_of_the_tips(session, staff, city, report):
     assert counts[("2026-09", 0, "accepted")] + counts[("2026-10", 0, "accepted")] == accepted
 
 
-def _plans_of(session, action) -> list[str]:
-    """The query plans of the statements `action` runs."""
-    with recorded_statements() as seen:
-        action()
-    statements = [(s, p) for s, p in seen if "FROM tips" in s]  # not a reload of the signed-in user
-    connection = db.engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        if db.engine.dialect.name == "sqlite":
-            return [" | ".join(str(row[-1]) for row in cursor.execute(f"EXPLAIN QUERY PLAN {s}", p).fetchall())
-                    for s, p in statements]
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_bitmapscan = off")
-        return [" | ".join(row[0] for row in cursor.execute(f"EXPLAIN {s}", p).fetchall()) for s, p in statements]
-    finally:
-        connection.close()
-
-
 def test_the_queue_counts_and_the_overdue_counts_read_index_entries_alone(session, staff, report):
     """However many tips are open, the colour counts (a bureau's, one state's) and the overdue board's counts by
     bureau read the deadlines' partial indexes, which carry the bureau and the state, and never fetch a tip; the
@@ -301,12 +283,13 @@ def test_the_queue_counts_and_the_overdue_counts_read_index_entries_alone(sessio
     from app.workdays.days import colour_bounds
 
     add_handled_tips(session, report()[0])
-    bounds = colour_bounds(date(2026, 12, 7), 3, working=False, overrides={})
-    for plans in (_plans_of(session, lambda: queries.queue_counts(session, staff["tip_handler"], bounds,
-                                                                    state="accepted")),
-                  _plans_of(session, lambda: queries.queue_counts(session, staff["admin"], bounds)),
-                  _plans_of(session, lambda: queries.overdue_by_bureau(session, date(2026, 12, 7))),
-                  _plans_of(session, lambda: queries.overdue(session, date(2026, 12, 7)))):
+    day = date(2026, 12, 7)
+    bounds = colour_bounds(day, 3, working=False, overrides={})
+    for action in (lambda: queries.queue_counts(session, staff["tip_handler"], bounds, state="accepted"),
+                   lambda: queries.queue_counts(session, staff["admin"], bounds),
+                   lambda: queries.overdue_by_bureau(session, day),
+                   lambda: queries.overdue(session, day)):
+        plans = query_plans(action, reading="FROM tips")  # not a reload of the signed-in user
         assert len(plans) == 1, plans
         if db.engine.dialect.name == "sqlite":
             assert plans[0].count("COVERING INDEX ix_tips_") >= 3 and "SCAN tips" not in plans[0], plans[0]
